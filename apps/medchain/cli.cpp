@@ -1,0 +1,78 @@
+#include <fstream>
+#include <iostream>
+#include <sstream>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace medchain::cli {
+namespace {
+
+std::vector<GroupInstaller>& util_groups() {
+  static std::vector<GroupInstaller> groups;
+  return groups;
+}
+
+Status& last_status() {
+  static Status status;
+  return status;
+}
+
+}  // namespace
+
+int exit_code_for(Errc code) noexcept {
+  switch (code) {
+    case Errc::kCheckFailed:
+    case Errc::kIo:
+      return kExitNegative;
+    default:
+      return kExitBadInput;
+  }
+}
+
+void on_run(CLI::App* command, Action action) {
+  command->callback([action = std::move(action)] { last_status() = action(); });
+}
+
+int run(CLI::App& app, int argc, char** argv) {
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::CallForHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForAllHelp& e) {
+    return app.exit(e);
+  } catch (const CLI::CallForVersion& e) {
+    return app.exit(e);
+  } catch (const CLI::ParseError& e) {
+    std::cerr << "medchain: " << e.what() << " (see --help)\n";
+    return kExitBadInput;
+  }
+  const Status& status = last_status();
+  if (status.ok()) return kExitOk;
+  std::cerr << "medchain: " << status.error().message << "\n";
+  return exit_code_for(status.error().code);
+}
+
+bool register_util_group(GroupInstaller installer) {
+  util_groups().push_back(installer);
+  return true;
+}
+
+void install_util_groups(CLI::App& util) {
+  for (GroupInstaller installer : util_groups()) installer(util);
+}
+
+Result<std::string> read_input(const std::string& path) {
+  std::ostringstream buffer;
+  if (path == "-") {
+    buffer << std::cin.rdbuf();
+    return buffer.str();
+  }
+  std::ifstream file(path, std::ios::binary);
+  if (!file) return Error{Errc::kInvalidArgument, "cannot open " + path};
+  buffer << file.rdbuf();
+  if (file.bad()) return Error{Errc::kIo, "cannot read " + path};
+  return buffer.str();
+}
+
+}  // namespace medchain::cli

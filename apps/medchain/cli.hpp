@@ -1,0 +1,46 @@
+// Plumbing shared by every `medchain` command: how a command reports failure, the exit codes,
+// and the registry through which command groups add themselves.
+//
+// Exit codes (documented in docs/cli.md):
+//   0  success
+//   1  a check the user asked for came out negative (e.g. `util verify-message` on a
+//      signature the address did not make), or an I/O failure
+//   2  bad input: unknown option, malformed hex/number/JSON/signature, missing file
+#pragma once
+
+#include <CLI/CLI.hpp>
+#include <functional>
+#include <string>
+
+#include <medchain/core/result.hpp>
+
+namespace medchain::cli {
+
+inline constexpr int kExitOk = 0;
+inline constexpr int kExitNegative = 1;
+inline constexpr int kExitBadInput = 2;
+
+// A command's body. It writes its output to stdout and returns ok, or returns the Error to
+// report (one line on stderr).
+using Action = std::function<Status()>;
+
+// Makes `action` run when `command` is the one the user invoked.
+void on_run(CLI::App* command, Action action);
+
+// The exit code for a failed command: 1 for kCheckFailed and kIo, 2 for every input error.
+int exit_code_for(Errc code) noexcept;
+
+// Runs the CLI: parses argv, runs the chosen action, prints any error as one line on stderr
+// and returns the process exit code.
+int run(CLI::App& app, int argc, char** argv);
+
+// Command groups register an installer that adds their subcommands under a parent, e.g.
+//   const bool kRegistered = register_util_group(&add_keccak_commands);
+using GroupInstaller = void (*)(CLI::App& parent);
+bool register_util_group(GroupInstaller installer);
+void install_util_groups(CLI::App& util);
+
+// Reads a whole file, or stdin for "-".
+Result<std::string> read_input(const std::string& path);
+
+}  // namespace medchain::cli

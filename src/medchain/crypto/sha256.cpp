@@ -1,0 +1,84 @@
+#include <openssl/evp.h>
+#include <openssl/hmac.h>
+
+#include <medchain/crypto/sha256.hpp>
+
+namespace medchain::crypto {
+namespace {
+
+struct MdCtxDeleter {
+  void operator()(EVP_MD_CTX* ctx) const noexcept { EVP_MD_CTX_free(ctx); }
+};
+
+// OpenSSL fails these calls only when out of memory: that is exceptional, not bad input.
+void check(int rc) {
+  if (rc != 1) throw std::bad_alloc();
+}
+
+}  // namespace
+
+struct Sha256::State {
+  std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx{EVP_MD_CTX_new()};
+  State() {
+    if (!ctx) throw std::bad_alloc();
+    check(EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr));
+  }
+};
+
+Sha256::Sha256() : state_(std::make_unique<State>()) {}
+Sha256::~Sha256() = default;
+Sha256::Sha256(Sha256&&) noexcept = default;
+Sha256& Sha256::operator=(Sha256&&) noexcept = default;
+
+Sha256& Sha256::update(ByteView data) {
+  check(EVP_DigestUpdate(state_->ctx.get(), data.data(), data.size()));
+  return *this;
+}
+
+Hash32 Sha256::finish() {
+  Hash32 out;
+  unsigned int len = 0;
+  check(EVP_DigestFinal_ex(state_->ctx.get(), out.data(), &len));
+  check(EVP_DigestInit_ex(state_->ctx.get(), EVP_sha256(), nullptr));
+  return out;
+}
+
+Hash32 sha256(ByteView data) {
+  Hash32 out;
+  check(EVP_Digest(data.data(), data.size(), out.data(), nullptr, EVP_sha256(), nullptr));
+  return out;
+}
+
+Hash32 hmac_sha256(ByteView key, ByteView data) {
+  Hash32 out;
+  unsigned int len = 0;
+  // HMAC() with an empty key needs a non-null pointer.
+  static const std::uint8_t kEmpty = 0;
+  if (HMAC(EVP_sha256(), key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()),
+           data.data(), data.size(), out.data(), &len) == nullptr) {
+    throw std::bad_alloc();
+  }
+  return out;
+}
+
+Result<Bytes> hkdf_sha256(ByteView input_key, ByteView salt, ByteView info, std::size_t length) {
+  if (length > 255 * 32) {
+    return Error{Errc::kInvalidLength, "HKDF-SHA256 output is limited to 8160 bytes"};
+  }
+  // RFC 5869 section 2.2: an absent salt is HashLen zero bytes.
+  const std::array<std::uint8_t, 32> zero_salt{};
+  Hash32 prk = hmac_sha256(salt.empty() ? ByteView(zero_salt) : salt, input_key);
+  Bytes out;
+  out.reserve(length + 32);
+  Bytes block;
+  for (std::uint8_t counter = 1; out.size() < length; ++counter) {
+    Bytes message = concat({block, info, ByteView(&counter, 1)});
+    Hash32 t = hmac_sha256(prk, message);
+    block.assign(t.bytes.begin(), t.bytes.end());
+    out.insert(out.end(), block.begin(), block.end());
+  }
+  out.resize(length);
+  return out;
+}
+
+}  // namespace medchain::crypto
