@@ -26,6 +26,12 @@ std::string_view errc_name(Errc code) noexcept {
     case Errc::kIo: return "io";
     case Errc::kUnsupported: return "unsupported";
     case Errc::kCheckFailed: return "check_failed";
+    case Errc::kUnavailable: return "unavailable";
+    case Errc::kTimeout: return "timeout";
+    case Errc::kProtocol: return "protocol";
+    case Errc::kRpcError: return "rpc_error";
+    case Errc::kReverted: return "reverted";
+    case Errc::kWrongChain: return "wrong_chain";
   }
   return "unknown";
 }

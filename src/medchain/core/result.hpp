@@ -41,6 +41,12 @@ enum class Errc : std::uint16_t {
   kIo,                   // file or process I/O failed
   kUnsupported,          // valid input this build does not handle
   kCheckFailed,          // a verification the caller asked for came out negative
+  kUnavailable,          // a remote peer (chain node, storage node) cannot be reached
+  kTimeout,              // a deadline passed before the peer answered
+  kProtocol,             // a peer answered with something that is not the protocol
+  kRpcError,             // a JSON-RPC node answered with an error object
+  kReverted,             // a call or transaction reverted (message holds the decoded reason)
+  kWrongChain,           // the node serves another chain id than configured
 };
 
 // The stable, snake_case name of a code ("invalid_hex"), used in JSON error output.
