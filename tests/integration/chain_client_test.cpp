@@ -84,7 +84,7 @@ TEST(EthClient, ReadsChainStateFromGanache) {
   EXPECT_TRUE(client.latest_block().value().has_value());
 }
 
-TEST(DevChain, RefusesAWrongChainIdAndAMissingBinary) {
+TEST(DevChain, RefusesAMissingBinary) {
   DevChainOptions options;
   options.executable = kBin / "no-such-chain";
   EXPECT_EQ(DevChain::start(options).error().code, Errc::kIo);
