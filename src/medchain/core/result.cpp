@@ -32,6 +32,7 @@ std::string_view errc_name(Errc code) noexcept {
     case Errc::kRpcError: return "rpc_error";
     case Errc::kReverted: return "reverted";
     case Errc::kWrongChain: return "wrong_chain";
+    case Errc::kNotFound: return "not_found";
   }
   return "unknown";
 }
