@@ -1,0 +1,29 @@
+// Ethereum keystore v3 files ("Web3 Secret Storage"): a private key encrypted under a password
+// with scrypt (or PBKDF2-HMAC-SHA256 on import) and AES-128-CTR, authenticated by a keccak MAC.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include <medchain/crypto/secp256k1.hpp>
+
+namespace medchain::eth {
+
+struct ScryptParams {
+  std::uint64_t n = 262144;  // the geth/cast default; tests use smaller values
+  std::uint32_t r = 8;
+  std::uint32_t p = 1;
+};
+
+// Encrypts `key` under `password` with fresh random salt, IV and id. Returns the JSON text.
+std::string encrypt_keystore(const crypto::PrivateKey& key, std::string_view password,
+                             const ScryptParams& params = {});
+
+// Decrypts a keystore v3 JSON document (scrypt or pbkdf2). kCheckFailed on a wrong password
+// (MAC mismatch); kInvalidJson / kUnsupported on a malformed or unknown document.
+Result<crypto::PrivateKey> decrypt_keystore(std::string_view json_text, std::string_view password);
+
+// The address a keystore declares (without decrypting), if it has one.
+Result<Address> keystore_address(std::string_view json_text);
+
+}  // namespace medchain::eth
