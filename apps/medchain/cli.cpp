@@ -13,6 +13,11 @@ std::vector<GroupInstaller>& util_groups() {
   return groups;
 }
 
+std::vector<GroupInstaller>& top_level_groups() {
+  static std::vector<GroupInstaller> groups;
+  return groups;
+}
+
 Status& last_status() {
   static Status status;
   return status;
@@ -60,6 +65,15 @@ bool register_util_group(GroupInstaller installer) {
 
 void install_util_groups(CLI::App& util) {
   for (GroupInstaller installer : util_groups()) installer(util);
+}
+
+bool register_top_level_group(GroupInstaller installer) {
+  top_level_groups().push_back(installer);
+  return true;
+}
+
+void install_top_level_groups(CLI::App& app) {
+  for (GroupInstaller installer : top_level_groups()) installer(app);
 }
 
 Result<std::string> read_input(const std::string& path) {

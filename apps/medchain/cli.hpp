@@ -39,6 +39,9 @@ int run(CLI::App& app, int argc, char** argv);
 using GroupInstaller = void (*)(CLI::App& parent);
 bool register_util_group(GroupInstaller installer);
 void install_util_groups(CLI::App& util);
+// The same for top-level commands (`medchain dev`, `medchain keys`, ...).
+bool register_top_level_group(GroupInstaller installer);
+void install_top_level_groups(CLI::App& app);
 
 // Reads a whole file, or stdin for "-".
 Result<std::string> read_input(const std::string& path);

@@ -10,5 +10,6 @@ int main(int argc, char** argv) {
       "util", "Ethereum primitives with the inputs and outputs of foundry's `cast`");
   util->require_subcommand(1);
   medchain::cli::install_util_groups(*util);
+  medchain::cli::install_top_level_groups(app);
   return medchain::cli::run(app, argc, argv);
 }
