@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <array>
+#include <cstring>
 #include <stdexcept>
 
 extern char** environ;
@@ -49,7 +50,7 @@ ProcessResult run_process(const std::vector<std::string>& argv,
   pid_t pid = 0;
   const int rc = posix_spawn(&pid, argv.at(0).c_str(), &actions, nullptr, args.data(), environ);
   posix_spawn_file_actions_destroy(&actions);
-  if (rc != 0) throw std::runtime_error("cannot start " + argv[0]);
+  if (rc != 0) throw std::runtime_error("cannot start " + argv[0] + ": " + std::strerror(rc));
   close(out_pipe.write_end);
   out_pipe.write_end = -1;
   close(err_pipe.write_end);

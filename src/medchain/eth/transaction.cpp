@@ -130,13 +130,13 @@ Result<SignedTransaction> decode_legacy(ByteView raw) {
   std::uint8_t recovery_id = 0;
   if (v == 27 || v == 28) {
     recovery_id = static_cast<std::uint8_t>(v - 27);
-  } else if (v >= 35) {
+  } else if (v >= 37) {  // chain id >= 1: 35 and 36 would claim chain id 0
     const U256 chain_id = (v - 35) / 2;
     if (chain_id > std::numeric_limits<std::uint64_t>::max()) return invalid("chain id exceeds 64 bits");
     tx.chain_id = static_cast<std::uint64_t>(chain_id);
     recovery_id = static_cast<std::uint8_t>((v - 35) % 2);
   } else {
-    return invalid("legacy v must be 27, 28 or chain_id * 2 + 35/36");
+    return invalid("legacy v must be 27, 28 or chain_id * 2 + 35/36 with chain_id >= 1");
   }
   MEDCHAIN_TRY(crypto::Signature sig, decode_signature(f[7], f[8], recovery_id));
   return SignedTransaction{tx, sig};

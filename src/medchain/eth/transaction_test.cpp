@@ -105,6 +105,12 @@ TEST(Transaction, RejectsMalformedRawTransactions) {
   Bytes trailing = good;
   trailing.push_back(0x00);
   EXPECT_FALSE(decode_transaction(trailing).ok());
+  // v = 36 would claim EIP-155 protection for chain id 0 (found by the fuzzer).
+  Bytes v36 = hex(
+      "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008024a0"
+      "28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703"
+      "304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
+  EXPECT_EQ(decode_transaction(v36).error().code, Errc::kInvalidTransaction);
   // A legacy list with too few fields, and one with v = 29.
   EXPECT_EQ(decode_transaction(hex("0xc3010203")).error().code, Errc::kInvalidTransaction);
   EXPECT_EQ(decode_transaction(hex("0xc9010203808080" "1d" "0101")).error().code,
