@@ -3,10 +3,12 @@
 #include <iostream>
 
 #include <medchain/core/hex.hpp>
+#include <medchain/eth/abi.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/transaction.hpp>
 
 #include "cli.hpp"
+#include "util/abi_text.hpp"
 #include "util/util_args.hpp"
 
 namespace medchain::cli {
@@ -22,8 +24,28 @@ struct MktxArgs {
   std::string value = "0";
   bool legacy = false;
   bool create = false;
-  std::vector<std::string> positionals;  // TO [SIG [ARGS...]] or, with --create, CODE [SIG [ARGS...]]
+  std::string target;           // TO, or with --create the contract code
+  CLI::App* command = nullptr;  // its remaining(): [CALLDATA | SIG [ARGS...]], untouched by CLI11
 };
+
+// Calldata given as hex, or as a signature and its arguments (encoded with the selector for a
+// call, without it for constructor arguments).
+Result<Bytes> calldata_of(const std::vector<std::string>& rest, bool with_selector) {
+  if (rest.empty()) return Bytes{};
+  if (rest.size() == 1 && has_hex_prefix(rest[0])) return from_hex(rest[0]);
+  MEDCHAIN_TRY(eth::abi::Signature signature, eth::abi::parse_signature(rest[0]));
+  if (rest.size() - 1 != signature.inputs.size()) {
+    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " + std::to_string(signature.inputs.size()) +
+                                             " arguments, got " + std::to_string(rest.size() - 1)};
+  }
+  std::vector<eth::abi::Value> values;
+  for (std::size_t i = 1; i < rest.size(); ++i) {
+    MEDCHAIN_TRY(eth::abi::Value value, parse_value_text(signature.inputs[i - 1].type, rest[i]));
+    values.push_back(std::move(value));
+  }
+  if (!with_selector) return eth::abi::encode(signature.input_types(), values);
+  return eth::abi::encode_call(signature, values);
+}
 
 Result<std::uint64_t> parse_u64(const std::string& text, const char* what) {
   auto value = parse_u256(text);
@@ -49,22 +71,19 @@ Status run_mktx(const MktxArgs& args) {
   if (!args.legacy && args.priority_gas_price.empty()) {
     return Error{Errc::kInvalidArgument, "--priority-gas-price is required for an EIP-1559 transaction"};
   }
-  if (args.positionals.empty()) {
+  if (args.target.empty()) {
     return Error{Errc::kInvalidArgument, args.create ? "the contract code is required" : "TO is required"};
-  }
-  if (args.positionals.size() > 2) {
-    return Error{Errc::kUnsupported, "function signatures with arguments are not supported yet; pass calldata as hex"};
   }
   std::optional<Address> to;
   Bytes data;
+  MEDCHAIN_TRY(Bytes call, calldata_of(args.command->remaining(), !args.create));
   if (args.create) {
-    MEDCHAIN_TRY(data, from_hex(args.positionals[0]));
+    MEDCHAIN_TRY(data, from_hex(args.target));
+    data.insert(data.end(), call.begin(), call.end());  // constructor arguments follow the code
   } else {
-    MEDCHAIN_TRY(Address parsed, eth::parse_address(args.positionals[0]));
+    MEDCHAIN_TRY(Address parsed, eth::parse_address(args.target));
     to = parsed;
-    if (args.positionals.size() == 2) {
-      MEDCHAIN_TRY(data, from_hex(args.positionals[1]));
-    }
+    data = std::move(call);
   }
   MEDCHAIN_TRY(std::uint64_t nonce, parse_u64(args.nonce, "--nonce"));
   MEDCHAIN_TRY(std::uint64_t gas_limit, parse_u64(args.gas_limit, "--gas-limit"));
@@ -94,7 +113,9 @@ void add_mktx(CLI::App& util) {
   cmd->add_option("--value", args->value, "Value in wei");
   cmd->add_flag("--legacy", args->legacy, "A legacy (EIP-155) transaction instead of EIP-1559");
   cmd->add_flag("--create", args->create, "Deploy the code given instead of TO");
-  cmd->add_option("args", args->positionals, "TO [CALLDATA], or with --create: CODE");
+  cmd->add_option("to", args->target, "TO (or with --create: the contract code), then CALLDATA or SIG [ARGS...]");
+  cmd->prefix_command();
+  args->command = cmd;
   on_run(cmd, [args]() { return run_mktx(*args); });
 }
 
