@@ -106,7 +106,7 @@ void add_sig_event(CLI::App& util) {
   auto text = std::make_shared<std::string>();
   cmd->add_option("sig", *text, "e.g. \"Transfer(address indexed,address indexed,uint256)\"")->required();
   on_run(cmd, [text]() -> Status {
-    MEDCHAIN_TRY(abi::Signature signature, abi::parse_signature(*text));
+    MEDCHAIN_TRY(abi::Signature signature, abi::parse_signature(*text, abi::Signature::Kind::kEvent));
     std::cout << to_hex(abi::event_topic(signature)) << "\n";
     return {};
   });

@@ -115,7 +115,10 @@ Result<Value> parse_nested(const Type& type, std::string_view text, bool top_lev
       return Value(std::move(*bytes));
     }
     case Kind::kString:
-      return Value(top_level ? std::string(text) : unquote(text));
+      if (!top_level) return Value(unquote(text));
+      // As cast does: trailing whitespace is dropped, leading whitespace kept.
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+      return Value(std::string(text));
     case Kind::kArray:
     case Kind::kFixedArray:
       return parse_sequence(type, text, '[', ']');

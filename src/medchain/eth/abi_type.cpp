@@ -228,13 +228,15 @@ std::vector<Type> Signature::output_types() const {
   return types;
 }
 
-Result<Signature> parse_signature(std::string_view text) {
+Result<Signature> parse_signature(std::string_view text, Signature::Kind assumed) {
   Reader reader(text);
   Signature signature;
+  signature.kind = assumed;
   std::string_view word = reader.identifier();
   if (word == "function" || word == "event" || word == "error") {
-    if (word == "event") signature.kind = Signature::Kind::kEvent;
-    if (word == "error") signature.kind = Signature::Kind::kError;
+    signature.kind = word == "event"   ? Signature::Kind::kEvent
+                     : word == "error" ? Signature::Kind::kError
+                                       : Signature::Kind::kFunction;
     word = reader.identifier();
   }
   if (word.empty() || std::isdigit(static_cast<unsigned char>(word[0]))) {

@@ -73,9 +73,10 @@ struct Signature {
   std::vector<Type> output_types() const;
 };
 
-// Parses any of the forms in the header comment. An unnamed leading "event" / "error" keyword
-// sets the kind; "function" and the bare form are functions.
-Result<Signature> parse_signature(std::string_view text);
+// Parses any of the forms in the header comment. A leading "function", "event" or "error"
+// keyword sets the kind; without one, the signature is of kind `assumed`.
+Result<Signature> parse_signature(std::string_view text,
+                                  Signature::Kind assumed = Signature::Kind::kFunction);
 
 // The first 4 bytes of keccak256(canonical()).
 std::array<std::uint8_t, 4> selector(const Signature& signature);
