@@ -1,0 +1,182 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IMedchain} from "../interfaces/IMedchain.sol";
+
+/// @title Registry
+/// @notice Roles and registries: the admin, registrars, doctors, storage nodes, patients and
+///         their guardians and emergency policies, and audit anchors.
+/// @dev Every state-changing internal function takes the acting account (`actor`): the direct
+///      entry points pass `msg.sender`, the signed ones (`Intents`) the recovered signer.
+///      Storage layout, one slot per line:
+///        doctors[d]        status (uint8) | licenseHash and encryptionKey in the next slots
+///        patients[p]       registered (bool) | emergencyAllowed (bool) | maxEmergencyWindow (uint32)
+///        patientKeys[p]    X25519 public key
+///        guardians[p][g]   bool
+///        nodes[n]          operator (address) | nextAuditSeq (uint64)
+abstract contract Registry is IMedchain {
+    uint8 internal constant DOCTOR_NONE = 0;
+    uint8 internal constant DOCTOR_VERIFIED = 1;
+    uint8 internal constant DOCTOR_SUSPENDED = 2;
+    /// @notice The longest emergency window a patient may allow.
+    uint32 public constant MAX_EMERGENCY_WINDOW = 72 hours;
+
+    struct Doctor {
+        uint8 status;
+        bytes32 licenseHash;
+        bytes32 encryptionKey;
+    }
+
+    struct Patient {
+        bool registered;
+        bool emergencyAllowed;
+        uint32 maxEmergencyWindow;
+    }
+
+    struct StorageNode {
+        address operator;
+        uint64 nextAuditSeq;
+    }
+
+    /// @notice The deployer; appoints and removes registrars.
+    address public immutable admin;
+    mapping(address => bool) public isRegistrar;
+    mapping(address => Doctor) public doctors;
+    mapping(address => Patient) public patients;
+    mapping(address => bytes32) public patientKeys;
+    mapping(address => mapping(address => bool)) public isGuardian;
+    mapping(bytes32 => StorageNode) public storageNodes;
+    /// @notice Anchored audit roots by node and last sequence number of the batch.
+    mapping(bytes32 => mapping(uint64 => bytes32)) public auditRoots;
+
+    constructor() {
+        admin = msg.sender;
+    }
+
+    modifier onlyRegistrar() {
+        if (!isRegistrar[msg.sender]) revert NotRegistrar();
+        _;
+    }
+
+    /// @notice Appoints (`enabled`) or removes a registrar. Admin only.
+    function setRegistrar(address registrar, bool enabled) external {
+        if (msg.sender != admin) revert NotAdmin();
+        isRegistrar[registrar] = enabled;
+        emit RegistrarSet(registrar, enabled);
+    }
+
+    /// @notice Verifies a doctor (or updates a verified doctor's license hash and key).
+    /// @param licenseHash A salted hash of the license record the registrar checked.
+    /// @param encryptionKey The doctor's X25519 public key.
+    function verifyDoctor(address doctor, bytes32 licenseHash, bytes32 encryptionKey) external onlyRegistrar {
+        if (encryptionKey == bytes32(0) || doctor == address(0)) revert InvalidKey();
+        Doctor storage d = doctors[doctor];
+        if (d.status == DOCTOR_SUSPENDED) revert NotVerifiedDoctor(doctor);
+        doctors[doctor] = Doctor(DOCTOR_VERIFIED, licenseHash, encryptionKey);
+        emit DoctorVerified(doctor, msg.sender, licenseHash, encryptionKey);
+    }
+
+    /// @notice Suspends a verified doctor: their grants and emergency windows stop working.
+    function suspendDoctor(address doctor) external onlyRegistrar {
+        Doctor storage d = doctors[doctor];
+        if (d.status != DOCTOR_VERIFIED) revert NotVerifiedDoctor(doctor);
+        d.status = DOCTOR_SUSPENDED;
+        emit DoctorSuspended(doctor, msg.sender);
+    }
+
+    /// @notice Reinstates a suspended doctor.
+    function reinstateDoctor(address doctor) external onlyRegistrar {
+        Doctor storage d = doctors[doctor];
+        if (d.status != DOCTOR_SUSPENDED) revert DoctorNotFound(doctor);
+        d.status = DOCTOR_VERIFIED;
+        emit DoctorReinstated(doctor, msg.sender);
+    }
+
+    /// @notice Registers or updates a storage node.
+    function registerStorageNode(bytes32 nodeId, address operator, string calldata url) external onlyRegistrar {
+        if (nodeId == bytes32(0) || operator == address(0)) revert UnknownStorageNode(nodeId);
+        storageNodes[nodeId].operator = operator;
+        emit StorageNodeRegistered(nodeId, operator, url);
+    }
+
+    /// @notice Anchors log entries `fromSeq..toSeq` of a node's access log by their Merkle root.
+    ///         Batches are contiguous: each starts where the previous one ended.
+    function anchorAudit(bytes32 nodeId, uint64 fromSeq, uint64 toSeq, bytes32 merkleRoot) external {
+        StorageNode storage node = storageNodes[nodeId];
+        if (node.operator != msg.sender) revert NotStorageNodeOperator(nodeId);
+        if (fromSeq != node.nextAuditSeq) revert NonContiguousAnchor(node.nextAuditSeq, fromSeq);
+        if (toSeq < fromSeq || merkleRoot == bytes32(0)) revert InvalidAnchorRange();
+        node.nextAuditSeq = toSeq + 1;
+        auditRoots[nodeId][toSeq] = merkleRoot;
+        emit AuditAnchored(nodeId, fromSeq, toSeq, merkleRoot);
+    }
+
+    /// @notice Registers the caller as a patient with their X25519 encryption public key.
+    function registerPatient(bytes32 encryptionKey) external {
+        _registerPatient(msg.sender, encryptionKey);
+    }
+
+    /// @notice Replaces a patient's encryption key. Patient or guardian.
+    function rotatePatientKey(address patient, bytes32 encryptionKey) external {
+        _rotatePatientKey(msg.sender, patient, encryptionKey);
+    }
+
+    /// @notice Sets whether verified doctors may open emergency windows, and for how long at most.
+    function setEmergencyPolicy(address patient, bool allowed, uint32 maxWindow) external {
+        _setEmergencyPolicy(msg.sender, patient, allowed, maxWindow);
+    }
+
+    /// @notice Appoints a guardian, who may then manage consent for the patient. Patient only.
+    function addGuardian(address patient, address guardian) external {
+        _setGuardian(msg.sender, patient, guardian, true);
+    }
+
+    /// @notice Removes a guardian. Patient only.
+    function removeGuardian(address patient, address guardian) external {
+        _setGuardian(msg.sender, patient, guardian, false);
+    }
+
+    function _registerPatient(address patient, bytes32 encryptionKey) internal {
+        if (encryptionKey == bytes32(0)) revert InvalidKey();
+        Patient storage p = patients[patient];
+        if (p.registered) revert AlreadyRegistered(patient);
+        p.registered = true;
+        patientKeys[patient] = encryptionKey;
+        emit PatientRegistered(patient, encryptionKey);
+    }
+
+    function _rotatePatientKey(address actor, address patient, bytes32 encryptionKey) internal {
+        _requirePatientOrGuardian(actor, patient);
+        if (encryptionKey == bytes32(0)) revert InvalidKey();
+        patientKeys[patient] = encryptionKey;
+        emit PatientKeyRotated(patient, encryptionKey);
+    }
+
+    function _setEmergencyPolicy(address actor, address patient, bool allowed, uint32 maxWindow) internal {
+        _requirePatientOrGuardian(actor, patient);
+        if (maxWindow > MAX_EMERGENCY_WINDOW || (allowed && maxWindow == 0)) revert InvalidDuration(maxWindow);
+        Patient storage p = patients[patient];
+        p.emergencyAllowed = allowed;
+        p.maxEmergencyWindow = maxWindow;
+        emit EmergencyPolicySet(patient, allowed, maxWindow);
+    }
+
+    function _setGuardian(address actor, address patient, address guardian, bool enabled) internal {
+        if (actor != patient) revert NotPatient(actor, patient);
+        if (!patients[patient].registered) revert PatientNotRegistered(patient);
+        if (guardian == address(0) || guardian == patient) revert NotPatientOrGuardian(guardian, patient);
+        isGuardian[patient][guardian] = enabled;
+        if (enabled) emit GuardianAdded(patient, guardian);
+        else emit GuardianRemoved(patient, guardian);
+    }
+
+    /// @dev The patient (registered) or one of their guardians.
+    function _requirePatientOrGuardian(address actor, address patient) internal view {
+        if (!patients[patient].registered) revert PatientNotRegistered(patient);
+        if (actor != patient && !isGuardian[patient][actor]) revert NotPatientOrGuardian(actor, patient);
+    }
+
+    function _isVerifiedDoctor(address account) internal view returns (bool) {
+        return doctors[account].status == DOCTOR_VERIFIED;
+    }
+}

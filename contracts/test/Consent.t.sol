@@ -1,0 +1,203 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IMedchain} from "../src/interfaces/IMedchain.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+contract ConsentTest is Fixture {
+    function request(uint16 scope, uint8 permissions, uint32 duration) internal returns (uint256 id) {
+        vm.prank(doctor);
+        id = medchain.requestAccess(patient, scope, permissions, duration, keccak256("salted reason"));
+    }
+
+    function test_RequestApproveGrantsTheApprovedPartOnly() public {
+        uint256 id = request(LAB | IMAGING, READ, 30 days);
+        assertEq(medchain.requester(id), doctor, "requester in the id");
+        vm.prank(patient);
+        medchain.approveRequest(id, LAB, READ, 7 days);
+        assertTrue(medchain.canRead(patient, doctor, 1), "lab readable");
+        assertFalse(medchain.canRead(patient, doctor, 2), "imaging not approved");
+        assertFalse(medchain.canAppend(patient, doctor), "no append");
+        (uint16 scope, uint8 permissions, uint64 expiry) = medchain.grants(patient, doctor);
+        assertEq(scope, LAB, "scope");
+        assertEq(permissions, READ, "permissions");
+        assertEq(expiry, START + 7 days, "expiry");
+        vm.warp(START + 7 days);
+        assertFalse(medchain.canRead(patient, doctor, 1), "expired");
+    }
+
+    function test_ApprovalWidensAnExistingGrant() public {
+        vm.prank(patient);
+        medchain.grantAccess(patient, doctor, LAB, READ, uint64(START + 30 days));
+        uint256 id = request(IMAGING, READ | APPEND, 1 days);
+        vm.prank(guardian);
+        medchain.approveRequest(id, IMAGING, READ | APPEND, 1 days);
+        (uint16 scope, uint8 permissions, uint64 expiry) = medchain.grants(patient, doctor);
+        assertEq(scope, LAB | IMAGING, "widened scope");
+        assertEq(permissions, READ | APPEND, "widened permissions");
+        assertEq(expiry, START + 30 days, "kept the later expiry");
+    }
+
+    function test_ApprovalCannotExceedTheRequest() public {
+        uint256 id = request(LAB, READ, 1 days);
+        vm.startPrank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.ApprovalExceedsRequest.selector, id));
+        medchain.approveRequest(id, LAB | IMAGING, READ, 1 days);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.ApprovalExceedsRequest.selector, id));
+        medchain.approveRequest(id, LAB, READ, 2 days);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidScope.selector, LAB, uint8(0)));
+        medchain.approveRequest(id, LAB, 0, 1 days);
+        vm.stopPrank();
+    }
+
+    function test_OnlyPatientOrGuardianDecidesRequests() public {
+        uint256 id = request(LAB, READ, 1 days);
+        vm.prank(doctor2);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor2, patient));
+        medchain.approveRequest(id, LAB, READ, 1 days);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor, patient));
+        medchain.denyRequest(id);
+        vm.prank(patient);
+        medchain.denyRequest(id);
+        (,,,, uint8 status) = medchain.requests(id);
+        assertEq(status, 3, "denied");
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.RequestNotPending.selector, id));
+        medchain.approveRequest(id, LAB, READ, 1 days);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.RequestNotPending.selector, id));
+        medchain.denyRequest(id);
+    }
+
+    function test_OnlyTheRequesterCancels() public {
+        uint256 id = request(LAB, READ, 1 days);
+        vm.prank(doctor2);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotRequester.selector, doctor2, id));
+        medchain.cancelRequest(id);
+        vm.prank(doctor);
+        medchain.cancelRequest(id);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.RequestNotPending.selector, id));
+        medchain.cancelRequest(id);
+    }
+
+    function test_RequestsNeedAVerifiedDoctorARegisteredPatientAndValidTerms() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotVerifiedDoctor.selector, stranger));
+        medchain.requestAccess(patient, LAB, READ, 1 days, bytes32(0));
+        vm.startPrank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
+        medchain.requestAccess(stranger, LAB, READ, 1 days, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidScope.selector, uint16(0x1000), READ));
+        medchain.requestAccess(patient, 0x1000, READ, 1 days, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidScope.selector, uint16(0), READ));
+        medchain.requestAccess(patient, 0, READ, 1 days, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(0)));
+        medchain.requestAccess(patient, LAB, READ, 0, bytes32(0));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(366 days)));
+        medchain.requestAccess(patient, LAB, READ, 366 days, bytes32(0));
+        vm.stopPrank();
+    }
+
+    function test_GrantingAgainNarrowsAndRevokeRemovesEverything() public {
+        vm.startPrank(patient);
+        medchain.grantAccess(patient, doctor, LAB | IMAGING, READ | APPEND, uint64(START + 1 days));
+        medchain.grantAccess(patient, doctor, LAB, READ, uint64(START + 2 days));
+        assertFalse(medchain.canRead(patient, doctor, 2), "narrowed");
+        assertFalse(medchain.canAppend(patient, doctor), "append narrowed away");
+        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        vm.stopPrank();
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 3);
+        vm.prank(guardian);
+        medchain.revokeAccess(patient, doctor);
+        for (uint8 category = 0; category < 12; ++category) {
+            assertFalse(medchain.canRead(patient, doctor, category), "nothing readable after revoke");
+        }
+        assertFalse(medchain.canAppend(patient, doctor), "nothing appendable after revoke");
+    }
+
+    function test_GrantValidation() public {
+        vm.startPrank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidExpiry.selector, uint64(START)));
+        medchain.grantAccess(patient, doctor, LAB, READ, uint64(START));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidScope.selector, LAB, APPEND));
+        medchain.grantAccess(patient, doctor, LAB, APPEND, uint64(START + 1));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorNotFound.selector, patient));
+        medchain.grantAccess(patient, patient, LAB, READ, uint64(START + 1));
+        vm.stopPrank();
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor, patient));
+        medchain.grantAccess(patient, doctor, LAB, READ, uint64(START + 1));
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor, patient));
+        medchain.revokeAccess(patient, doctor);
+    }
+
+    function test_SuspensionStopsEveryPermission() public {
+        vm.prank(patient);
+        medchain.grantAccess(patient, doctor, LAB, READ | APPEND, uint64(START + 1 days));
+        vm.prank(registrar);
+        medchain.suspendDoctor(doctor);
+        assertFalse(medchain.canRead(patient, doctor, 1), "suspended cannot read");
+        assertFalse(medchain.canAppend(patient, doctor), "suspended cannot append");
+        vm.prank(registrar);
+        medchain.reinstateDoctor(doctor);
+        assertTrue(medchain.canRead(patient, doctor, 1), "reinstated reads again");
+        assertFalse(medchain.canRead(patient, doctor, 12), "no category 12");
+    }
+
+    function test_EmergencyWindowFollowsThePolicy() public {
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyNotAllowed.selector, patient));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(5 hours)));
+        medchain.openEmergencyAccess(patient, 5 hours, 1);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotVerifiedDoctor.selector, stranger));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
+        medchain.openEmergencyAccess(stranger, 1 hours, 1);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        for (uint8 category = 0; category < 12; ++category) {
+            assertTrue(medchain.canRead(patient, doctor, category), "emergency reads everything");
+        }
+        assertFalse(medchain.canAppend(patient, doctor), "emergency does not append");
+        vm.warp(START + 4 hours);
+        assertFalse(medchain.canRead(patient, doctor, 0), "window over");
+    }
+
+    function test_EmergencyWindowEndsEarly() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, stranger, patient));
+        medchain.endEmergencyAccess(patient, doctor);
+        vm.prank(guardian);
+        medchain.endEmergencyAccess(patient, doctor);
+        assertFalse(medchain.canRead(patient, doctor, 0), "ended by guardian");
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 2);
+        vm.prank(doctor);
+        medchain.endEmergencyAccess(patient, doctor);
+        assertFalse(medchain.canRead(patient, doctor, 0), "ended by the doctor");
+    }
+
+    function testFuzz_CanReadMatchesTheGrant(uint16 scope, uint8 category, uint32 lifetime, uint32 elapsed) public {
+        scope = scope & 0x0FFF;
+        vm.assume(scope != 0 && lifetime != 0);
+        vm.prank(patient);
+        medchain.grantAccess(patient, doctor, scope, READ, uint64(START) + lifetime);
+        vm.warp(START + uint256(elapsed));
+        bool expected = category < 12 && scope & (uint16(1) << (category % 16)) != 0 && elapsed < lifetime;
+        assertTrue(medchain.canRead(patient, doctor, category) == expected, "canRead matches the grant");
+    }
+}

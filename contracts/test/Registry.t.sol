@@ -1,0 +1,150 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {IMedchain} from "../src/interfaces/IMedchain.sol";
+import {Fixture} from "./utils/Fixture.sol";
+
+contract RegistryTest is Fixture {
+    function test_AdminAppointsAndRemovesRegistrars() public {
+        medchain.setRegistrar(stranger, true);
+        assertTrue(medchain.isRegistrar(stranger), "appointed");
+        medchain.setRegistrar(stranger, false);
+        assertFalse(medchain.isRegistrar(stranger), "removed");
+        assertEq(medchain.admin(), address(this), "deployer is admin");
+    }
+
+    function test_OnlyAdminSetsRegistrars() public {
+        vm.prank(registrar);
+        vm.expectRevert(IMedchain.NotAdmin.selector);
+        medchain.setRegistrar(stranger, true);
+    }
+
+    function test_RegistrarVerifiesSuspendsAndReinstatesDoctors() public {
+        vm.startPrank(registrar);
+        medchain.verifyDoctor(stranger, keccak256("license"), bytes32(uint256(7)));
+        (uint8 status, bytes32 licenseHash, bytes32 key) = medchain.doctors(stranger);
+        assertEq(status, 1, "verified");
+        assertEq(licenseHash, keccak256("license"), "license hash");
+        assertEq(key, bytes32(uint256(7)), "key");
+        medchain.suspendDoctor(stranger);
+        (status,,) = medchain.doctors(stranger);
+        assertEq(status, 2, "suspended");
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotVerifiedDoctor.selector, stranger));
+        medchain.verifyDoctor(stranger, keccak256("license"), bytes32(uint256(7)));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotVerifiedDoctor.selector, stranger));
+        medchain.suspendDoctor(stranger);
+        medchain.reinstateDoctor(stranger);
+        (status,,) = medchain.doctors(stranger);
+        assertEq(status, 1, "reinstated");
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorNotFound.selector, stranger));
+        medchain.reinstateDoctor(stranger);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.verifyDoctor(stranger, keccak256("license"), bytes32(0));
+        vm.stopPrank();
+    }
+
+    function test_OnlyRegistrarsManageDoctorsAndNodes() public {
+        vm.startPrank(stranger);
+        vm.expectRevert(IMedchain.NotRegistrar.selector);
+        medchain.verifyDoctor(stranger, bytes32(0), KEY);
+        vm.expectRevert(IMedchain.NotRegistrar.selector);
+        medchain.suspendDoctor(doctor);
+        vm.expectRevert(IMedchain.NotRegistrar.selector);
+        medchain.reinstateDoctor(doctor);
+        vm.expectRevert(IMedchain.NotRegistrar.selector);
+        medchain.registerStorageNode(NODE, stranger, "http://evil");
+        vm.stopPrank();
+    }
+
+    function test_StorageNodeRegistrationRejectsEmptyIds() public {
+        vm.startPrank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.UnknownStorageNode.selector, bytes32(0)));
+        medchain.registerStorageNode(bytes32(0), nodeOperator, "x");
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.UnknownStorageNode.selector, NODE));
+        medchain.registerStorageNode(NODE, address(0), "x");
+        vm.stopPrank();
+    }
+
+    function test_AuditAnchorsAreContiguousPerNode() public {
+        vm.startPrank(nodeOperator);
+        medchain.anchorAudit(NODE, 0, 9, keccak256("root-1"));
+        medchain.anchorAudit(NODE, 10, 10, keccak256("root-2"));
+        assertEq(medchain.auditRoots(NODE, 9), keccak256("root-1"), "first root");
+        assertEq(medchain.auditRoots(NODE, 10), keccak256("root-2"), "second root");
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NonContiguousAnchor.selector, uint64(11), uint64(12)));
+        medchain.anchorAudit(NODE, 12, 20, keccak256("gap"));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NonContiguousAnchor.selector, uint64(11), uint64(5)));
+        medchain.anchorAudit(NODE, 5, 20, keccak256("overlap"));
+        vm.expectRevert(IMedchain.InvalidAnchorRange.selector);
+        medchain.anchorAudit(NODE, 11, 10, keccak256("backwards"));
+        vm.expectRevert(IMedchain.InvalidAnchorRange.selector);
+        medchain.anchorAudit(NODE, 11, 12, bytes32(0));
+        vm.stopPrank();
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotStorageNodeOperator.selector, NODE));
+        medchain.anchorAudit(NODE, 11, 12, keccak256("root"));
+    }
+
+    function test_PatientsRegisterOnceWithAKey() public {
+        vm.startPrank(stranger);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.registerPatient(bytes32(0));
+        medchain.registerPatient(KEY);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.AlreadyRegistered.selector, stranger));
+        medchain.registerPatient(KEY);
+        vm.stopPrank();
+        (bool registered,,) = medchain.patients(stranger);
+        assertTrue(registered, "registered");
+        assertEq(medchain.patientKeys(stranger), KEY, "key stored");
+    }
+
+    function test_PatientOrGuardianRotatesTheKey() public {
+        vm.prank(patient);
+        medchain.rotatePatientKey(patient, bytes32(uint256(2)));
+        vm.prank(guardian);
+        medchain.rotatePatientKey(patient, bytes32(uint256(3)));
+        assertEq(medchain.patientKeys(patient), bytes32(uint256(3)), "rotated");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor, patient));
+        medchain.rotatePatientKey(patient, bytes32(uint256(4)));
+        vm.prank(patient);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.rotatePatientKey(patient, bytes32(0));
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
+        medchain.rotatePatientKey(stranger, KEY);
+    }
+
+    function test_EmergencyPolicyIsBoundedBy72Hours() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 72 hours);
+        (, bool allowed, uint32 maxWindow) = medchain.patients(patient);
+        assertTrue(allowed, "allowed");
+        assertEq(maxWindow, 72 hours, "window");
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(72 hours + 1)));
+        medchain.setEmergencyPolicy(patient, true, 72 hours + 1);
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(0)));
+        medchain.setEmergencyPolicy(patient, true, 0);
+        vm.prank(guardian);
+        medchain.setEmergencyPolicy(patient, false, 0);
+        (, allowed,) = medchain.patients(patient);
+        assertFalse(allowed, "disallowed by guardian");
+    }
+
+    function test_OnlyThePatientManagesGuardians() public {
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
+        medchain.addGuardian(patient, stranger);
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, patient, patient));
+        medchain.addGuardian(patient, patient);
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
+        medchain.addGuardian(stranger, guardian);
+        vm.prank(patient);
+        medchain.removeGuardian(patient, guardian);
+        assertFalse(medchain.isGuardian(patient, guardian), "removed");
+    }
+}

@@ -1,0 +1,315 @@
+// SPDX-License-Identifier: Apache-2.0
+pragma solidity 0.8.28;
+
+import {Medchain} from "../../src/Medchain.sol";
+import {IMedchain} from "../../src/interfaces/IMedchain.sol";
+import {IntentTypes as T} from "../../src/libraries/IntentTypes.sol";
+import {Vm} from "../utils/Vm.sol";
+
+/// @notice Drives random sequences of every action by two patients, a guardian, two doctors, a
+///         registrar and a stranger, and keeps a ghost model of what the rules allow. Actions
+///         that should fail are tried too; any that succeeds is counted as a violation.
+contract Handler {
+    Vm internal constant vm = Vm(address(uint160(uint256(keccak256("hevm cheat code")))));
+    uint8 internal constant READ = 1;
+    uint8 internal constant APPEND = 2;
+
+    struct GhostGrant {
+        uint16 scope;
+        uint8 permissions;
+        uint64 expiry;
+    }
+
+    struct UsedSignature {
+        bytes call;
+    }
+
+    Medchain public immutable medchain;
+    address public immutable registrar;
+    bytes32 public immutable node;
+    uint256[5] internal keys; // patient0, patient1, guardian (of patient0), doctor0, doctor1
+    uint256 internal constant STRANGER_KEY = 0x57A;
+
+    mapping(address => mapping(address => GhostGrant)) public ghostGrants;
+    mapping(address => mapping(address => uint64)) public ghostEmergency;
+    mapping(address => bool) public ghostSuspended;
+    uint256[] internal requestIds;
+    bytes[] internal usedSignedCalls;
+    bytes32[] public recordIds;
+    mapping(bytes32 => IMedchain.RecordVersion[]) internal recordVersions;
+
+    /// @notice Counts of rule violations observed; the invariants require all of them to be zero.
+    uint256 public unauthorizedGrantChanges;
+    uint256 public badSignaturesAccepted;
+    uint256 public historyViolations;
+    uint256 public calls;
+
+    constructor(Medchain medchain_, address registrar_, bytes32 node_, uint256[5] memory keys_) {
+        medchain = medchain_;
+        registrar = registrar_;
+        node = node_;
+        keys = keys_;
+    }
+
+    function patientAt(uint256 i) public view returns (address) { return vm.addr(keys[i % 2]); }
+    function doctorAt(uint256 i) public view returns (address) { return vm.addr(keys[3 + i % 2]); }
+    function guardian() public view returns (address) { return vm.addr(keys[2]); }
+
+    function versionsOf(bytes32 recordId) external view returns (IMedchain.RecordVersion[] memory) {
+        return recordVersions[recordId];
+    }
+
+    // --- actors -------------------------------------------------------------------------------
+
+    /// @dev 0: the patient, 1: the guardian, 2: a doctor, 3: the stranger.
+    function _actor(uint256 seed, address patient, address doctor) internal view returns (address) {
+        uint256 choice = seed % 4;
+        if (choice == 0) return patient;
+        if (choice == 1) return guardian();
+        if (choice == 2) return doctor;
+        return vm.addr(STRANGER_KEY);
+    }
+
+    function _mayManage(address actor, address patient) internal view returns (bool) {
+        return actor == patient || (actor == guardian() && patient == patientAt(0));
+    }
+
+    function _keyOf(address account) internal view returns (uint256) {
+        for (uint256 i = 0; i < keys.length; ++i) {
+            if (vm.addr(keys[i]) == account) return keys[i];
+        }
+        return STRANGER_KEY;
+    }
+
+    // --- consent ------------------------------------------------------------------------------
+
+    function grant(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed, uint16 scope, uint8 permissions, uint32 lifetime)
+        external
+    {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address doctor = doctorAt(doctorSeed);
+        address actor = _actor(actorSeed, patient, doctor);
+        (scope, permissions) = _terms(scope, permissions);
+        uint64 expiry = uint64(block.timestamp) + 1 + lifetime % 3 days;
+        vm.prank(actor);
+        try medchain.grantAccess(patient, doctor, scope, permissions, expiry) {
+            if (!_mayManage(actor, patient)) ++unauthorizedGrantChanges;
+            ghostGrants[patient][doctor] = GhostGrant(scope, permissions, expiry);
+        } catch {}
+    }
+
+    function grantBySig(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed, uint16 scope, uint8 permissions)
+        external
+    {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address doctor = doctorAt(doctorSeed);
+        address signer = _actor(actorSeed, patient, doctor);
+        (scope, permissions) = _terms(scope, permissions);
+        uint64 expiry = uint64(block.timestamp) + 1 days;
+        T.GrantAccess memory m =
+            T.GrantAccess(patient, doctor, scope, permissions, expiry, medchain.nonces(signer), block.timestamp + 1 hours);
+        bytes memory signature = _sign(_keyOf(signer), medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m))));
+        try medchain.grantAccessBySig(m, signature) {
+            if (!_mayManage(signer, patient)) ++unauthorizedGrantChanges;
+            ghostGrants[patient][doctor] = GhostGrant(scope, permissions, expiry);
+            usedSignedCalls.push(abi.encodeCall(medchain.grantAccessBySig, (m, signature)));
+        } catch {}
+    }
+
+    function revoke(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address doctor = doctorAt(doctorSeed);
+        address actor = _actor(actorSeed, patient, doctor);
+        vm.prank(actor);
+        try medchain.revokeAccess(patient, doctor) {
+            if (!_mayManage(actor, patient)) ++unauthorizedGrantChanges;
+            delete ghostGrants[patient][doctor];
+            delete ghostEmergency[patient][doctor];
+        } catch {}
+    }
+
+    function request(uint256 patientSeed, uint256 doctorSeed, uint16 scope, uint8 permissions, uint32 duration) external {
+        ++calls;
+        (scope, permissions) = _terms(scope, permissions);
+        vm.prank(doctorAt(doctorSeed));
+        try medchain.requestAccess(patientAt(patientSeed), scope, permissions, 1 + duration % 3 days, bytes32(0)) returns (
+            uint256 id
+        ) {
+            requestIds.push(id);
+        } catch {}
+    }
+
+    function approve(uint256 requestSeed, uint256 actorSeed, uint32 durationSeed) external {
+        ++calls;
+        if (requestIds.length == 0) return;
+        uint256 id = requestIds[requestSeed % requestIds.length];
+        (address patient, uint16 scope, uint8 permissions, uint32 duration,) = medchain.requests(id);
+        address doctor = medchain.requester(id);
+        address actor = _actor(actorSeed, patient, doctor);
+        uint32 approved = 1 + durationSeed % duration;
+        GhostGrant memory before = ghostGrants[patient][doctor];
+        vm.prank(actor);
+        try medchain.approveRequest(id, scope, permissions, approved) {
+            if (!_mayManage(actor, patient)) ++unauthorizedGrantChanges;
+            uint64 expiry = uint64(block.timestamp) + approved;
+            if (block.timestamp < before.expiry) {
+                scope |= before.scope;
+                permissions |= before.permissions;
+                if (before.expiry > expiry) expiry = before.expiry;
+            }
+            ghostGrants[patient][doctor] = GhostGrant(scope, permissions, expiry);
+        } catch {}
+    }
+
+    function denyOrCancel(uint256 requestSeed, uint256 actorSeed, bool cancel) external {
+        ++calls;
+        if (requestIds.length == 0) return;
+        uint256 id = requestIds[requestSeed % requestIds.length];
+        (address patient,,,,) = medchain.requests(id);
+        vm.prank(_actor(actorSeed, patient, medchain.requester(id)));
+        if (cancel) {
+            try medchain.cancelRequest(id) {} catch {}
+        } else {
+            try medchain.denyRequest(id) {} catch {}
+        }
+    }
+
+    function setPolicy(uint256 patientSeed, bool allowed, uint32 window) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        vm.prank(patient);
+        try medchain.setEmergencyPolicy(patient, allowed, allowed ? 1 + window % 72 hours : 0) {} catch {}
+    }
+
+    function openEmergency(uint256 patientSeed, uint256 doctorSeed, uint32 duration) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address doctor = doctorAt(doctorSeed);
+        uint32 window = 1 + duration % 72 hours;
+        vm.prank(doctor);
+        try medchain.openEmergencyAccess(patient, window, 1) {
+            ghostEmergency[patient][doctor] = uint64(block.timestamp) + window;
+        } catch {}
+    }
+
+    function endEmergency(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address doctor = doctorAt(doctorSeed);
+        address actor = _actor(actorSeed, patient, doctor);
+        vm.prank(actor);
+        try medchain.endEmergencyAccess(patient, doctor) {
+            delete ghostEmergency[patient][doctor];
+        } catch {}
+    }
+
+    function suspendOrReinstate(uint256 doctorSeed) external {
+        ++calls;
+        address doctor = doctorAt(doctorSeed);
+        vm.prank(registrar);
+        if (ghostSuspended[doctor]) {
+            medchain.reinstateDoctor(doctor);
+        } else {
+            medchain.suspendDoctor(doctor);
+        }
+        ghostSuspended[doctor] = !ghostSuspended[doctor];
+    }
+
+    function warp(uint32 seconds_) external {
+        ++calls;
+        vm.warp(block.timestamp + seconds_ % 2 days);
+    }
+
+    // --- signatures that must never be accepted ---------------------------------------------
+
+    function replay(uint256 index) external {
+        ++calls;
+        if (usedSignedCalls.length == 0) return;
+        (bool ok,) = address(medchain).call(usedSignedCalls[index % usedSignedCalls.length]);
+        if (ok) ++badSignaturesAccepted;
+    }
+
+    function expiredSignature(uint256 patientSeed, uint32 age) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        T.GrantAccess memory m = T.GrantAccess(
+            patient, doctorAt(0), 2, READ, uint64(block.timestamp + 1 days), medchain.nonces(patient), block.timestamp - 1 - age % 1 days
+        );
+        bytes memory signature = _sign(_keyOf(patient), medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m))));
+        try medchain.grantAccessBySig(m, signature) {
+            ++badSignaturesAccepted;
+        } catch {}
+    }
+
+    function foreignDomainSignature(uint256 patientSeed, bool otherChain) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        T.GrantAccess memory m = T.GrantAccess(
+            patient, doctorAt(1), 2, READ, uint64(block.timestamp + 1 days), medchain.nonces(patient), block.timestamp + 1 hours
+        );
+        bytes32 domain = keccak256(
+            abi.encode(
+                keccak256("EIP712Domain(string name,string version,uint256 chainId,address verifyingContract)"),
+                keccak256("medchain"),
+                keccak256("1"),
+                otherChain ? block.chainid + 1 : block.chainid,
+                otherChain ? address(medchain) : address(0xdead)
+            )
+        );
+        bytes32 digest = keccak256(abi.encodePacked(hex"1901", domain, keccak256(abi.encode(T.GRANT_ACCESS, m))));
+        try medchain.grantAccessBySig(m, _sign(_keyOf(patient), digest)) {
+            ++badSignaturesAccepted;
+        } catch {}
+    }
+
+    // --- records ------------------------------------------------------------------------------
+
+    function addRecord(uint256 patientSeed, uint256 actorSeed, bytes32 digest) external {
+        ++calls;
+        address patient = patientAt(patientSeed);
+        address actor = _actor(actorSeed, patient, doctorAt(actorSeed / 4));
+        bytes32 recordId = keccak256(abi.encode(recordIds.length, patient));
+        if (digest == bytes32(0)) digest = keccak256("empty");
+        vm.prank(actor);
+        try medchain.addRecord(patient, recordId, digest, node, keccak256(abi.encode(digest))) {
+            recordIds.push(recordId);
+            recordVersions[recordId].push(
+                IMedchain.RecordVersion(patient, actor, 1, digest, node, keccak256(abi.encode(digest)), bytes32(0))
+            );
+        } catch {}
+    }
+
+    function updateRecord(uint256 recordSeed, uint256 actorSeed, bytes32 digest, bool stale) external {
+        ++calls;
+        if (recordIds.length == 0) return;
+        bytes32 recordId = recordIds[recordSeed % recordIds.length];
+        IMedchain.RecordVersion[] storage versions = recordVersions[recordId];
+        IMedchain.RecordVersion memory current = versions[stale && versions.length > 1 ? 0 : versions.length - 1];
+        address actor = _actor(actorSeed, current.patient, current.author);
+        if (digest == bytes32(0)) digest = keccak256("empty");
+        vm.prank(actor);
+        try medchain.updateRecord(recordId, current, digest, node, digest) {
+            if (stale && versions.length > 1) ++historyViolations;
+            bytes32 previous = medchain.versionHash(versions[versions.length - 1]);
+            versions.push(
+                IMedchain.RecordVersion(current.patient, current.author, current.version + 1, digest, node, digest, previous)
+            );
+        } catch {}
+    }
+
+    // --- helpers ------------------------------------------------------------------------------
+
+    function _terms(uint16 scope, uint8 permissions) internal pure returns (uint16, uint8) {
+        permissions = 1 + permissions % 3;
+        scope = permissions & READ != 0 ? 1 + scope % 0x0FFF : 0;
+        return (scope, permissions);
+    }
+
+    function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return abi.encodePacked(r, s, v);
+    }
+}
