@@ -19,7 +19,9 @@ double peak_rss_mib() {
   return static_cast<double>(usage.ru_maxrss) / 1024.0;
 }
 
-fs::path bench_root() { return fs::current_path() / ("medchain-blob-bench-" + std::to_string(getpid())); }
+fs::path bench_root() {
+  return fs::current_path() / ("medchain-blob-bench-" + std::to_string(getpid()));
+}
 
 Hash32 write_gib(BlobStore& store) {
   Bytes chunk(kChunk);

@@ -14,7 +14,9 @@ void BM_Keccak256(benchmark::State& state) {
 }
 BENCHMARK(BM_Keccak256)->Arg(32)->Arg(1 << 20);
 
-PrivateKey bench_key() { return parse_private_key(keccak256(as_bytes("bench key"))).value(); }
+PrivateKey bench_key() {
+  return parse_private_key(keccak256(as_bytes("bench key"))).value();
+}
 
 void BM_Sign(benchmark::State& state) {
   const PrivateKey key = bench_key();

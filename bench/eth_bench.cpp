@@ -12,13 +12,25 @@ namespace {
 
 // A call shaped like the contracts' intents: static words, a few dynamic values.
 const abi::Signature kCall =
-    abi::parse_signature("f(address,address,bytes32,bytes32,uint16,uint8,uint64,uint256,bytes,string)").value();
+    abi::parse_signature(
+        "f(address,address,bytes32,bytes32,uint16,uint8,uint64,uint256,bytes,string)")
+        .value();
 
 std::vector<abi::Value> call_values() {
-  const Address patient = from_hex_fixed<Address>("0x1111111111111111111111111111111111111111").value();
-  const Address doctor = from_hex_fixed<Address>("0x2222222222222222222222222222222222222222").value();
-  return {patient, doctor, Bytes(32, 0xaa), Bytes(32, 0xbb), U256(0x0fff), U256(3),
-          U256(1'800'000'000), U256(42), Bytes(65, 0xcc), std::string("lab results, 2026-11-25")};
+  const Address patient =
+      from_hex_fixed<Address>("0x1111111111111111111111111111111111111111").value();
+  const Address doctor =
+      from_hex_fixed<Address>("0x2222222222222222222222222222222222222222").value();
+  return {patient,
+          doctor,
+          Bytes(32, 0xaa),
+          Bytes(32, 0xbb),
+          U256(0x0fff),
+          U256(3),
+          U256(1'800'000'000),
+          U256(42),
+          Bytes(65, 0xcc),
+          std::string("lab results, 2026-11-25")};
 }
 
 void BM_AbiEncodeCall10(benchmark::State& state) {
@@ -43,7 +55,8 @@ SignedTransaction signed_transaction() {
   tx.gas_limit = 120'000;
   tx.to = from_hex_fixed<Address>("0x3333333333333333333333333333333333333333").value();
   tx.data = abi::encode_call(kCall, call_values()).value();
-  return sign_transaction(tx, crypto::parse_private_key(crypto::keccak256(as_bytes("bench"))).value());
+  return sign_transaction(tx,
+                          crypto::parse_private_key(crypto::keccak256(as_bytes("bench"))).value());
 }
 
 void BM_RlpEncodeSignedTransaction(benchmark::State& state) {

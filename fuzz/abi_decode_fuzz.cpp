@@ -3,20 +3,15 @@
 // back to the same values, within the decoder's bounds on work and memory.
 #include <cstdint>
 #include <cstdlib>
-
 #include <medchain/eth/abi.hpp>
 
 namespace {
 
 const char* const kTypeLists[] = {
-    "f()(uint256,address,bool)",
-    "f()(bytes,string)",
-    "f()(uint8[],int16[3])",
-    "f()((uint64,bytes32)[])",
-    "f()(string[][],bytes[2])",
-    "f()((address,(bool,string)[])[2],int256)",
-    "f()(uint256[][][])",
-    "f()(bytes32,uint16,uint8,uint64,address,(bytes,bytes)[])",
+    "f()(uint256,address,bool)", "f()(bytes,string)",
+    "f()(uint8[],int16[3])",     "f()((uint64,bytes32)[])",
+    "f()(string[][],bytes[2])",  "f()((address,(bool,string)[])[2],int256)",
+    "f()(uint256[][][])",        "f()(bytes32,uint16,uint8,uint64,address,(bytes,bytes)[])",
 };
 
 }  // namespace
@@ -26,7 +21,8 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   if (size == 0) return 0;
   static const auto kSignatures = [] {
     std::vector<std::vector<abi::Type>> lists;
-    for (const char* text : kTypeLists) lists.push_back(abi::parse_signature(text).value().output_types());
+    for (const char* text : kTypeLists)
+      lists.push_back(abi::parse_signature(text).value().output_types());
     return lists;
   }();
   const auto& types = kSignatures[data[0] % kSignatures.size()];

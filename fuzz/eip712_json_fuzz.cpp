@@ -2,9 +2,8 @@
 // never crash or recurse without bound; a document that hashes must hash the same way twice.
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
-
 #include <medchain/eth/eip712.hpp>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   namespace eip712 = medchain::eth::eip712;

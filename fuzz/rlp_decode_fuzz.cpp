@@ -2,7 +2,6 @@
 // accepts must re-encode to exactly the input.
 #include <cstdint>
 #include <cstdlib>
-
 #include <medchain/eth/rlp.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

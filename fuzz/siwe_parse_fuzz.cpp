@@ -2,9 +2,8 @@
 // whatever parses must format back to text that parses to the same message.
 #include <cstdint>
 #include <cstdlib>
-#include <string_view>
-
 #include <medchain/eth/siwe.hpp>
+#include <string_view>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   const std::string_view text(reinterpret_cast<const char*>(data), size);

@@ -2,7 +2,6 @@
 // bytes; an accepted transaction must re-encode to the input and survive sender recovery.
 #include <cstdint>
 #include <cstdlib>
-
 #include <medchain/eth/transaction.hpp>
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {

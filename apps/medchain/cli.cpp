@@ -1,9 +1,9 @@
+#include "cli.hpp"
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
 #include <vector>
-
-#include "cli.hpp"
 
 namespace medchain::cli {
 namespace {

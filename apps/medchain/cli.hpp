@@ -10,9 +10,8 @@
 
 #include <CLI/CLI.hpp>
 #include <functional>
-#include <string>
-
 #include <medchain/core/result.hpp>
+#include <string>
 
 namespace medchain::cli {
 

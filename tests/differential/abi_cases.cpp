@@ -16,15 +16,24 @@ using abi::Value;
 Type random_type(std::mt19937_64& rng, int depth) {
   const unsigned choice = static_cast<unsigned>(rng() % (depth >= 3 ? 7 : 10));
   switch (choice) {
-    case 0: return Type::uint(8 * static_cast<unsigned>(1 + rng() % 32));
-    case 1: return Type::int_(8 * static_cast<unsigned>(1 + rng() % 32));
-    case 2: return Type::address();
-    case 3: return Type::boolean();
-    case 4: return Type::fixed_bytes(static_cast<unsigned>(1 + rng() % 32));
-    case 5: return Type::bytes();
-    case 6: return Type::string();
-    case 7: return Type::array(random_type(rng, depth + 1));
-    case 8: return Type::fixed_array(random_type(rng, depth + 1), 1 + rng() % 3);
+    case 0:
+      return Type::uint(8 * static_cast<unsigned>(1 + rng() % 32));
+    case 1:
+      return Type::int_(8 * static_cast<unsigned>(1 + rng() % 32));
+    case 2:
+      return Type::address();
+    case 3:
+      return Type::boolean();
+    case 4:
+      return Type::fixed_bytes(static_cast<unsigned>(1 + rng() % 32));
+    case 5:
+      return Type::bytes();
+    case 6:
+      return Type::string();
+    case 7:
+      return Type::array(random_type(rng, depth + 1));
+    case 8:
+      return Type::fixed_array(random_type(rng, depth + 1), 1 + rng() % 3);
     default: {
       std::vector<Type> members(1 + rng() % 3);
       for (Type& member : members) member = random_type(rng, depth + 1);
@@ -42,7 +51,8 @@ U256 random_bits(std::mt19937_64& rng, unsigned bits) {
 }
 
 std::string word_text(std::mt19937_64& rng, std::size_t max_size) {
-  static constexpr char kChars[] = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
+  static constexpr char kChars[] =
+      "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
   std::string out;
   const std::size_t size = random_size(rng, max_size);
   for (std::size_t i = 0; i < size; ++i) out.push_back(kChars[rng() % (sizeof kChars - 1)]);
@@ -104,14 +114,15 @@ Value random_value(std::mt19937_64& rng, const Type& type, bool top_level, std::
     case Kind::kFixedArray:
     case Kind::kTuple: {
       const bool is_tuple = type.kind == Kind::kTuple;
-      const std::size_t count = is_tuple ? type.components.size()
+      const std::size_t count = is_tuple                         ? type.components.size()
                                 : type.kind == Kind::kFixedArray ? type.length
                                                                  : random_size(rng, 3);
       text += is_tuple ? "(" : "[";
       Value::Items items;
       for (std::size_t i = 0; i < count; ++i) {
         if (i > 0) text += rng() % 2 ? "," : ", ";
-        items.push_back(random_value(rng, is_tuple ? type.components[i] : type.components[0], false, text));
+        items.push_back(
+            random_value(rng, is_tuple ? type.components[i] : type.components[0], false, text));
       }
       text += is_tuple ? ")" : "]";
       return Value(std::move(items));
@@ -140,7 +151,8 @@ RandomCall random_call(std::mt19937_64& rng) {
   return call;
 }
 
-Case with_args(std::vector<std::string> ours, std::vector<std::string> theirs, const RandomCall& call) {
+Case with_args(std::vector<std::string> ours, std::vector<std::string> theirs,
+               const RandomCall& call) {
   ours.insert(ours.end(), call.texts.begin(), call.texts.end());
   theirs.insert(theirs.end(), call.texts.begin(), call.texts.end());
   return Case{ours, theirs};
@@ -166,8 +178,8 @@ const bool kAbiDecode = register_primitive("abi-decode", [](std::mt19937_64& rng
 });
 
 // The same signature in the forms people write: canonical, or with keywords, names and spaces.
-std::string signature_text(std::mt19937_64& rng, const std::string& keyword, const std::vector<Type>& types,
-                           bool events) {
+std::string signature_text(std::mt19937_64& rng, const std::string& keyword,
+                           const std::vector<Type>& types, bool events) {
   const bool decorated = rng() % 2;
   std::string out = decorated ? keyword + " " : "";
   out += "N" + word_text(rng, 10) + "(";

@@ -26,7 +26,8 @@ bool register_primitive(std::string name, Generator generator);
 // Random inputs shared by the generators.
 std::size_t random_size(std::mt19937_64& rng, std::size_t max_inclusive);
 std::string random_hex_bytes(std::mt19937_64& rng, std::size_t size);  // "0x" + 2*size digits
-std::string random_private_key(std::mt19937_64& rng);                   // valid secp256k1 key, hex
-std::string random_text(std::mt19937_64& rng, std::size_t size);       // printable ASCII, no leading "0x"
+std::string random_private_key(std::mt19937_64& rng);                  // valid secp256k1 key, hex
+std::string random_text(std::mt19937_64& rng,
+                        std::size_t size);  // printable ASCII, no leading "0x"
 
 }  // namespace medchain::differential

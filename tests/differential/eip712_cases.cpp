@@ -5,10 +5,9 @@
 #include <atomic>
 #include <filesystem>
 #include <fstream>
-
-#include <nlohmann/json.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/uint256.hpp>
+#include <nlohmann/json.hpp>
 
 #include "differential/differential.hpp"
 
@@ -30,7 +29,8 @@ json integer_json(std::mt19937_64& rng, const U256& magnitude, bool negative) {
     const auto small = static_cast<std::int64_t>(magnitude);
     return negative ? json(-small) : json(small);
   }
-  const std::string digits = rng() % 2 || negative ? to_decimal(magnitude) : to_hex_quantity(magnitude);
+  const std::string digits =
+      rng() % 2 || negative ? to_decimal(magnitude) : to_hex_quantity(magnitude);
   return (negative ? "-" : "") + digits;
 }
 
@@ -41,18 +41,26 @@ struct Generator {
 
   std::string atomic_type() {
     switch (rng() % 7) {
-      case 0: return "uint" + std::to_string(8 * (1 + rng() % 32));
-      case 1: return "int" + std::to_string(8 * (1 + rng() % 32));
-      case 2: return "address";
-      case 3: return "bool";
-      case 4: return "bytes" + std::to_string(1 + rng() % 32);
-      case 5: return "bytes";
-      default: return "string";
+      case 0:
+        return "uint" + std::to_string(8 * (1 + rng() % 32));
+      case 1:
+        return "int" + std::to_string(8 * (1 + rng() % 32));
+      case 2:
+        return "address";
+      case 3:
+        return "bool";
+      case 4:
+        return "bytes" + std::to_string(1 + rng() % 32);
+      case 5:
+        return "bytes";
+      default:
+        return "string";
     }
   }
 
   std::string field_type() {
-    std::string type = !structs.empty() && rng() % 3 == 0 ? structs[rng() % structs.size()] : atomic_type();
+    std::string type =
+        !structs.empty() && rng() % 3 == 0 ? structs[rng() % structs.size()] : atomic_type();
     if (rng() % 4 == 0) type += rng() % 2 ? "[]" : "[" + std::to_string(1 + rng() % 3) + "]";
     return type;
   }
@@ -60,7 +68,8 @@ struct Generator {
   void define_struct(const std::string& name) {
     json fields = json::array();
     const std::size_t count = 1 + rng() % 4;
-    for (std::size_t i = 0; i < count; ++i) fields.push_back({{"name", "f" + std::to_string(i)}, {"type", field_type()}});
+    for (std::size_t i = 0; i < count; ++i)
+      fields.push_back({{"name", "f" + std::to_string(i)}, {"type", field_type()}});
     types[name] = fields;
     structs.push_back(name);
   }
@@ -77,7 +86,8 @@ struct Generator {
     }
     if (types.contains(type)) {
       json object = json::object();
-      for (const json& field : types[type]) object[field["name"].get<std::string>()] = value_of(field["type"]);
+      for (const json& field : types[type])
+        object[field["name"].get<std::string>()] = value_of(field["type"]);
       return object;
     }
     if (type == "string") return random_text(rng, random_size(rng, 40));
@@ -85,7 +95,8 @@ struct Generator {
     if (type == "address") return random_hex_bytes(rng, 20);
     if (type == "bool") return rng() % 2 == 0;
     if (type.rfind("bytes", 0) == 0) return random_hex_bytes(rng, std::stoul(type.substr(5)));
-    if (type.rfind("uint", 0) == 0) return integer_json(rng, random_bits(rng, std::stoul(type.substr(4))), false);
+    if (type.rfind("uint", 0) == 0)
+      return integer_json(rng, random_bits(rng, std::stoul(type.substr(4))), false);
     const unsigned bits = static_cast<unsigned>(std::stoul(type.substr(3)));
     const U256 magnitude = random_bits(rng, bits - 1);
     return integer_json(rng, magnitude, magnitude != 0 && rng() % 2);
@@ -94,8 +105,8 @@ struct Generator {
 
 std::filesystem::path temp_file() {
   static std::atomic<int> counter{0};
-  return std::filesystem::temp_directory_path() /
-         ("medchain-eip712-" + std::to_string(getpid()) + "-" + std::to_string(counter++) + ".json");
+  return std::filesystem::temp_directory_path() / ("medchain-eip712-" + std::to_string(getpid()) +
+                                                   "-" + std::to_string(counter++) + ".json");
 }
 
 const bool kSignTypedData = register_primitive("sign-typed-data", [](std::mt19937_64& rng) {
@@ -116,8 +127,11 @@ const bool kSignTypedData = register_primitive("sign-typed-data", [](std::mt1993
   // Half the documents spell out EIP712Domain; the others leave it to be derived.
   if (rng() % 2) {
     json fields = json::array();
-    for (const auto& [name, type] : {std::pair{"name", "string"}, {"version", "string"}, {"chainId", "uint256"},
-                                     {"verifyingContract", "address"}, {"salt", "bytes32"}}) {
+    for (const auto& [name, type] : {std::pair{"name", "string"},
+                                     {"version", "string"},
+                                     {"chainId", "uint256"},
+                                     {"verifyingContract", "address"},
+                                     {"salt", "bytes32"}}) {
       if (domain.contains(name)) fields.push_back({{"name", name}, {"type", type}});
     }
     document["types"]["EIP712Domain"] = fields;

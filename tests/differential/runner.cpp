@@ -56,11 +56,11 @@ class PrimitiveAgreesWithCast : public testing::Test {
                         (mine.exit_code != 0 || mine.out == reference.out);
       if (!same) {
         ++mismatches;
-        ADD_FAILURE() << "case " << i << " of " << name_ << "\n  medchain" << quoted(c.medchain_args)
-                      << "\n    exit " << mine.exit_code << ", stdout: " << mine.out
-                      << "    stderr: " << mine.err << "\n  cast" << quoted(c.cast_args)
-                      << "\n    exit " << reference.exit_code << ", stdout: " << reference.out
-                      << "    stderr: " << reference.err;
+        ADD_FAILURE() << "case " << i << " of " << name_ << "\n  medchain"
+                      << quoted(c.medchain_args) << "\n    exit " << mine.exit_code
+                      << ", stdout: " << mine.out << "    stderr: " << mine.err << "\n  cast"
+                      << quoted(c.cast_args) << "\n    exit " << reference.exit_code
+                      << ", stdout: " << reference.out << "    stderr: " << reference.err;
       }
     }
   }

@@ -41,11 +41,18 @@ const bool kVerifyMessage = register_primitive("verify-message", [](std::mt19937
   const ByteView signed_bytes = bytes ? ByteView(*bytes) : as_bytes(message);
   auto signature = eth::sign_personal_message(key, signed_bytes).to_rsv();
   switch (rng() % 6) {
-    case 0: message += "!"; break;
-    case 1: address = eth::to_checksum(crypto::address_of(crypto::parse_private_key(
-                from_hex(random_private_key(rng)).value()).value())); break;
-    case 2: signature[1 + rng() % 60] ^= 0x01; break;
-    default: break;
+    case 0:
+      message += "!";
+      break;
+    case 1:
+      address = eth::to_checksum(crypto::address_of(
+          crypto::parse_private_key(from_hex(random_private_key(rng)).value()).value()));
+      break;
+    case 2:
+      signature[1 + rng() % 60] ^= 0x01;
+      break;
+    default:
+      break;
   }
   const std::string signature_hex = to_hex(signature);
   return Case{{"util", "verify-message", "--address", address, message, signature_hex},

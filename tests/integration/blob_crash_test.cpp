@@ -3,13 +3,12 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
-#include <random>
-#include <thread>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/store/blob_store.hpp>
+#include <random>
+#include <thread>
 
 #include "support/process.hpp"
 
@@ -27,7 +26,8 @@ std::size_t count_files(const fs::path& directory) {
 }
 
 TEST(BlobCrash, KilledWriterLeavesNoPartialBlobAndRetrySucceeds) {
-  const fs::path root = fs::temp_directory_path() / ("medchain-blob-crash-" + std::to_string(getpid()));
+  const fs::path root =
+      fs::temp_directory_path() / ("medchain-blob-crash-" + std::to_string(getpid()));
   fs::remove_all(root);
   std::mt19937_64 rng(20261125);
   for (int round = 0; round < 5; ++round) {
@@ -55,8 +55,8 @@ TEST(BlobCrash, KilledWriterLeavesNoPartialBlobAndRetrySucceeds) {
     }
   }
   // A retry completes; reopening also cleared the crashed writers' temporary files.
-  const test::ProcessResult retry = test::run_process({BLOB_WRITE_TOOL, root.string(), "200", "7"},
-                                                      std::chrono::seconds(120));
+  const test::ProcessResult retry =
+      test::run_process({BLOB_WRITE_TOOL, root.string(), "200", "7"}, std::chrono::seconds(120));
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_EQ(count_files(root / "tmp"), 0u);
   const Hash32 digest = from_hex_fixed<Hash32>(retry.out.substr(0, 66)).value();

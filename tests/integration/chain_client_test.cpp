@@ -5,11 +5,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include <thread>
-
 #include <medchain/chain/dev_chain.hpp>
 #include <medchain/chain/eth_client.hpp>
 #include <medchain/core/hex.hpp>
+#include <thread>
 
 namespace medchain::chain {
 namespace {

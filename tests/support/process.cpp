@@ -58,7 +58,8 @@ ProcessResult run_process(const std::vector<std::string>& argv,
 
   ProcessResult result;
   const auto end = std::chrono::steady_clock::now() + deadline;
-  std::array<pollfd, 2> fds{pollfd{out_pipe.read_end, POLLIN, 0}, pollfd{err_pipe.read_end, POLLIN, 0}};
+  std::array<pollfd, 2> fds{pollfd{out_pipe.read_end, POLLIN, 0},
+                            pollfd{err_pipe.read_end, POLLIN, 0}};
   std::array<std::string*, 2> sinks{&result.out, &result.err};
   int open_fds = 2;
   char buffer[65536];

@@ -3,11 +3,10 @@
 //   blob_write_tool ROOT SIZE_MIB SEED
 #include <cstring>
 #include <iostream>
-#include <random>
-#include <string>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/store/blob_store.hpp>
+#include <random>
+#include <string>
 
 int main(int argc, char** argv) {
   if (argc != 4) {

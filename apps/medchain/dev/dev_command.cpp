@@ -4,7 +4,6 @@
 #include <signal.h>
 
 #include <iostream>
-
 #include <medchain/chain/dev_chain.hpp>
 
 #include "cli.hpp"
@@ -44,7 +43,8 @@ Status run_dev(const DevOptions& options) {
   block_stop_signals();
   std::error_code ec;
   fs::create_directories(options.data_dir, ec);
-  if (ec) return Error{Errc::kIo, "cannot create " + options.data_dir.string() + ": " + ec.message()};
+  if (ec)
+    return Error{Errc::kIo, "cannot create " + options.data_dir.string() + ": " + ec.message()};
   const fs::path data_dir = fs::absolute(options.data_dir);
 
   chain::DevChainOptions chain_options;
@@ -58,15 +58,16 @@ Status run_dev(const DevOptions& options) {
 
   std::cout << "medchain dev (DEVELOPMENT ONLY: keys printed here are public)\n"
             << "  chain     " << chain.url() << "  (anvil, chain id " << options.chain_id
-            << (resumed ? ", resumed from " : ", new; state in ") << chain_options.state_file->string()
-            << ")\n"
+            << (resumed ? ", resumed from " : ", new; state in ")
+            << chain_options.state_file->string() << ")\n"
             << "  data dir  " << data_dir.string() << "\n"
             << "Press Ctrl-C to stop.\n"
             << std::flush;
   wait_for_stop_signal();
   std::cout << "stopping..." << std::endl;
   chain.stop();
-  std::cout << "stopped; the chain state is saved in " << chain_options.state_file->string() << "\n";
+  std::cout << "stopped; the chain state is saved in " << chain_options.state_file->string()
+            << "\n";
   return {};
 }
 
@@ -77,7 +78,8 @@ void add_dev_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--chain-port", options->chain_port, "The chain's JSON-RPC port on 127.0.0.1")
       ->capture_default_str();
-  cmd->add_option("--chain-id", options->chain_id, "The development chain's id")->capture_default_str();
+  cmd->add_option("--chain-id", options->chain_id, "The development chain's id")
+      ->capture_default_str();
   cmd->add_option("--anvil", options->anvil, "The anvil executable")->capture_default_str();
   on_run(cmd, [options]() { return run_dev(*options); });
 }

@@ -1,7 +1,7 @@
+#include "util/abi_text.hpp"
+
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
-
-#include "util/abi_text.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -10,13 +10,15 @@ using eth::abi::Type;
 using eth::abi::Value;
 
 Error bad_value(const Type& type, std::string_view text, std::string_view why) {
-  return Error{Errc::kInvalidArgument, "cannot read \"" + std::string(text) + "\" as " + type.canonical() +
-                                           ": " + std::string(why)};
+  return Error{Errc::kInvalidArgument, "cannot read \"" + std::string(text) + "\" as " +
+                                           type.canonical() + ": " + std::string(why)};
 }
 
 std::string_view trim(std::string_view text) {
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front()))) text.remove_prefix(1);
-  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.front())))
+    text.remove_prefix(1);
+  while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+    text.remove_suffix(1);
   return text;
 }
 
@@ -30,20 +32,28 @@ Result<std::vector<std::string_view>> split_elements(std::string_view inner) {
   for (std::size_t i = 0; i < inner.size(); ++i) {
     const char c = inner[i];
     if (quoted) {
-      if (c == '\\') ++i;
-      else if (c == '"') quoted = false;
+      if (c == '\\')
+        ++i;
+      else if (c == '"')
+        quoted = false;
       continue;
     }
-    if (c == '"') quoted = true;
-    else if (c == '[' || c == '(') ++depth;
-    else if (c == ']' || c == ')') --depth;
+    if (c == '"')
+      quoted = true;
+    else if (c == '[' || c == '(')
+      ++depth;
+    else if (c == ']' || c == ')')
+      --depth;
     else if (c == ',' && depth == 0) {
       parts.push_back(trim(inner.substr(start, i - start)));
       start = i + 1;
     }
-    if (depth < 0) return Error{Errc::kInvalidArgument, "unbalanced brackets in \"" + std::string(inner) + "\""};
+    if (depth < 0)
+      return Error{Errc::kInvalidArgument, "unbalanced brackets in \"" + std::string(inner) + "\""};
   }
-  if (depth != 0 || quoted) return Error{Errc::kInvalidArgument, "unbalanced brackets or quotes in \"" + std::string(inner) + "\""};
+  if (depth != 0 || quoted)
+    return Error{Errc::kInvalidArgument,
+                 "unbalanced brackets or quotes in \"" + std::string(inner) + "\""};
   parts.push_back(trim(inner.substr(start)));
   return parts;
 }
@@ -61,7 +71,8 @@ std::string unquote(std::string_view text) {
 
 Result<Value> parse_integer(const Type& type, std::string_view text) {
   const bool negative = !text.empty() && text[0] == '-';
-  if (negative && type.kind != Type::Kind::kInt) return bad_value(type, text, "negative value for an unsigned type");
+  if (negative && type.kind != Type::Kind::kInt)
+    return bad_value(type, text, "negative value for an unsigned type");
   auto magnitude = parse_u256(negative ? text.substr(1) : text);
   if (!magnitude) return bad_value(type, text, magnitude.error().message);
   const U256 limit = type.kind == Type::Kind::kUint
@@ -78,7 +89,8 @@ Result<Value> parse_sequence(const Type& type, std::string_view text, char open,
   if (text.size() < 2 || text.front() != open || text.back() != close) {
     return bad_value(type, text, std::string("expected ") + open + "..." + close);
   }
-  MEDCHAIN_TRY(std::vector<std::string_view> parts, split_elements(text.substr(1, text.size() - 2)));
+  MEDCHAIN_TRY(std::vector<std::string_view> parts,
+               split_elements(text.substr(1, text.size() - 2)));
   const bool is_tuple = type.kind == Type::Kind::kTuple;
   const std::size_t expected = is_tuple ? type.components.size() : type.length;
   if ((is_tuple || type.kind == Type::Kind::kFixedArray) && parts.size() != expected) {
@@ -86,7 +98,8 @@ Result<Value> parse_sequence(const Type& type, std::string_view text, char open,
   }
   Value::Items items;
   for (std::size_t i = 0; i < parts.size(); ++i) {
-    MEDCHAIN_TRY(Value item, parse_nested(is_tuple ? type.components[i] : type.components[0], parts[i], false));
+    MEDCHAIN_TRY(Value item,
+                 parse_nested(is_tuple ? type.components[i] : type.components[0], parts[i], false));
     items.push_back(std::move(item));
   }
   return Value(std::move(items));
@@ -100,7 +113,8 @@ Result<Value> parse_nested(const Type& type, std::string_view text, bool top_lev
       return parse_integer(type, text);
     case Kind::kAddress: {
       auto bytes = from_hex(text);
-      if (!has_hex_prefix(text) || !bytes || bytes->size() != 20) return bad_value(type, text, "expected 0x and 40 hex digits");
+      if (!has_hex_prefix(text) || !bytes || bytes->size() != 20)
+        return bad_value(type, text, "expected 0x and 40 hex digits");
       return Value(*Address::from_view(*bytes));
     }
     case Kind::kBool:
@@ -111,13 +125,15 @@ Result<Value> parse_nested(const Type& type, std::string_view text, bool top_lev
     case Kind::kBytes: {
       auto bytes = from_hex(text);
       if (!bytes) return bad_value(type, text, "expected hex");
-      if (type.kind == Kind::kFixedBytes && bytes->size() != type.bits) return bad_value(type, text, "invalid string length");
+      if (type.kind == Kind::kFixedBytes && bytes->size() != type.bits)
+        return bad_value(type, text, "invalid string length");
       return Value(std::move(*bytes));
     }
     case Kind::kString:
       if (!top_level) return Value(unquote(text));
       // As cast does: trailing whitespace is dropped, leading whitespace kept.
-      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back()))) text.remove_suffix(1);
+      while (!text.empty() && std::isspace(static_cast<unsigned char>(text.back())))
+        text.remove_suffix(1);
       return Value(std::string(text));
     case Kind::kArray:
     case Kind::kFixedArray:
@@ -150,11 +166,21 @@ std::string quote(const std::string& text) {
   std::string out = "\"";
   for (unsigned char c : text) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (c < 0x20 || c == 0x7f) {
           char escape[16];
@@ -170,18 +196,25 @@ std::string quote(const std::string& text) {
 
 }  // namespace
 
-Result<Value> parse_value_text(const Type& type, std::string_view text) { return parse_nested(type, text, true); }
+Result<Value> parse_value_text(const Type& type, std::string_view text) {
+  return parse_nested(type, text, true);
+}
 
 std::string format_value_text(const Type& type, const Value& value) {
   using Kind = Type::Kind;
   switch (type.kind) {
     case Kind::kUint:
-    case Kind::kInt: return format_integer(type, value.word());
-    case Kind::kAddress: return eth::to_checksum(value.address());
-    case Kind::kBool: return value.flag() ? "true" : "false";
+    case Kind::kInt:
+      return format_integer(type, value.word());
+    case Kind::kAddress:
+      return eth::to_checksum(value.address());
+    case Kind::kBool:
+      return value.flag() ? "true" : "false";
     case Kind::kFixedBytes:
-    case Kind::kBytes: return to_hex(value.bytes());
-    case Kind::kString: return quote(value.text());
+    case Kind::kBytes:
+      return to_hex(value.bytes());
+    case Kind::kString:
+      return quote(value.text());
     case Kind::kArray:
     case Kind::kFixedArray:
     case Kind::kTuple: {

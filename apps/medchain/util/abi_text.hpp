@@ -1,10 +1,9 @@
 // ABI values as text, the way `cast` reads arguments and prints decoded values.
 #pragma once
 
+#include <medchain/eth/abi.hpp>
 #include <string>
 #include <string_view>
-
-#include <medchain/eth/abi.hpp>
 
 namespace medchain::cli {
 

@@ -4,10 +4,9 @@
 // of any size up to 2^256 - 1, as cast does. from-rlp prints compact JSON. One difference:
 // from-rlp refuses bytes after the first item, which cast silently ignores.
 #include <iostream>
-#include <nlohmann/json.hpp>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/rlp.hpp>
+#include <nlohmann/json.hpp>
 
 #include "cli.hpp"
 

@@ -1,7 +1,6 @@
 // util mktx: the `cast mktx` equivalent with every value explicit (no node is asked for a
 // nonce, fees or the chain id). Prints the signed raw transaction.
 #include <iostream>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/abi.hpp>
 #include <medchain/eth/address.hpp>
@@ -35,7 +34,8 @@ Result<Bytes> calldata_of(const std::vector<std::string>& rest, bool with_select
   if (rest.size() == 1 && has_hex_prefix(rest[0])) return from_hex(rest[0]);
   MEDCHAIN_TRY(eth::abi::Signature signature, eth::abi::parse_signature(rest[0]));
   if (rest.size() - 1 != signature.inputs.size()) {
-    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " + std::to_string(signature.inputs.size()) +
+    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " +
+                                             std::to_string(signature.inputs.size()) +
                                              " arguments, got " + std::to_string(rest.size() - 1)};
   }
   std::vector<eth::abi::Value> values;
@@ -64,15 +64,18 @@ Result<U256> parse_amount(const std::string& text, const char* what) {
 
 Status run_mktx(const MktxArgs& args) {
   MEDCHAIN_TRY(crypto::PrivateKey key, parse_private_key_arg(args.private_key));
-  if (args.nonce.empty() || args.gas_limit.empty() || args.gas_price.empty() || args.chain.empty()) {
+  if (args.nonce.empty() || args.gas_limit.empty() || args.gas_price.empty() ||
+      args.chain.empty()) {
     return Error{Errc::kInvalidArgument,
                  "--nonce, --gas-limit, --gas-price and --chain are required (no node is asked)"};
   }
   if (!args.legacy && args.priority_gas_price.empty()) {
-    return Error{Errc::kInvalidArgument, "--priority-gas-price is required for an EIP-1559 transaction"};
+    return Error{Errc::kInvalidArgument,
+                 "--priority-gas-price is required for an EIP-1559 transaction"};
   }
   if (args.target.empty()) {
-    return Error{Errc::kInvalidArgument, args.create ? "the contract code is required" : "TO is required"};
+    return Error{Errc::kInvalidArgument,
+                 args.create ? "the contract code is required" : "TO is required"};
   }
   std::optional<Address> to;
   Bytes data;
@@ -95,7 +98,8 @@ Status run_mktx(const MktxArgs& args) {
     tx = eth::LegacyTransaction{nonce, gas_price, gas_limit, to, value, data, chain_id};
   } else {
     MEDCHAIN_TRY(U256 priority, parse_amount(args.priority_gas_price, "--priority-gas-price"));
-    tx = eth::Eip1559Transaction{chain_id, nonce, priority, gas_price, gas_limit, to, value, data, {}};
+    tx = eth::Eip1559Transaction{chain_id, nonce, priority, gas_price, gas_limit,
+                                 to,       value, data,     {}};
   }
   std::cout << to_hex(eth::sign_transaction(tx, key).raw()) << "\n";
   return {};
@@ -107,13 +111,16 @@ void add_mktx(CLI::App& util) {
   cmd->add_option("--private-key", args->private_key, "The signer's private key (hex)")->required();
   cmd->add_option("--nonce", args->nonce, "The sender's nonce");
   cmd->add_option("--gas-limit", args->gas_limit, "Gas limit");
-  cmd->add_option("--gas-price", args->gas_price, "Gas price (legacy) or max fee per gas (EIP-1559), wei");
-  cmd->add_option("--priority-gas-price", args->priority_gas_price, "Max priority fee per gas, wei");
+  cmd->add_option("--gas-price", args->gas_price,
+                  "Gas price (legacy) or max fee per gas (EIP-1559), wei");
+  cmd->add_option("--priority-gas-price", args->priority_gas_price,
+                  "Max priority fee per gas, wei");
   cmd->add_option("--chain", args->chain, "Chain id");
   cmd->add_option("--value", args->value, "Value in wei");
   cmd->add_flag("--legacy", args->legacy, "A legacy (EIP-155) transaction instead of EIP-1559");
   cmd->add_flag("--create", args->create, "Deploy the code given instead of TO");
-  cmd->add_option("to", args->target, "TO (or with --create: the contract code), then CALLDATA or SIG [ARGS...]");
+  cmd->add_option("to", args->target,
+                  "TO (or with --create: the contract code), then CALLDATA or SIG [ARGS...]");
   cmd->prefix_command();
   args->command = cmd;
   on_run(cmd, [args]() { return run_mktx(*args); });

@@ -1,6 +1,6 @@
-#include <medchain/core/hex.hpp>
-
 #include "util/util_args.hpp"
+
+#include <medchain/core/hex.hpp>
 
 namespace medchain::cli {
 
@@ -12,7 +12,8 @@ Result<Bytes> message_bytes(const std::string& text) {
 
 Result<crypto::PrivateKey> parse_private_key_arg(const std::string& text) {
   auto bytes = from_hex(text);
-  if (!bytes) return Error{Errc::kInvalidPrivateKey, "private key is not hex: " + bytes.error().message};
+  if (!bytes)
+    return Error{Errc::kInvalidPrivateKey, "private key is not hex: " + bytes.error().message};
   return crypto::parse_private_key(*bytes);
 }
 

@@ -1,10 +1,9 @@
 // Argument conventions shared by the `util` commands, matching `cast`.
 #pragma once
 
-#include <string>
-
 #include <medchain/core/bytes.hpp>
 #include <medchain/crypto/secp256k1.hpp>
+#include <string>
 
 namespace medchain::cli {
 

@@ -1,7 +1,6 @@
 // util keccak | address | sign-message | verify-message: the `cast keccak` and
 // `cast wallet address|sign|verify` equivalents.
 #include <iostream>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/crypto/secp256k1.hpp>

@@ -1,15 +1,20 @@
-#include <thread>
-
 #include <medchain/chain/dev_chain.hpp>
 #include <medchain/chain/eth_client.hpp>
+#include <thread>
 
 namespace medchain::chain {
 namespace {
 
 std::vector<std::string> anvil_arguments(const DevChainOptions& options, std::uint16_t port) {
-  std::vector<std::string> argv{options.executable.string(), "--host", "127.0.0.1", "--port",
-                                std::to_string(port), "--chain-id", std::to_string(options.chain_id),
-                                "--mnemonic", kDevMnemonic};
+  std::vector<std::string> argv{options.executable.string(),
+                                "--host",
+                                "127.0.0.1",
+                                "--port",
+                                std::to_string(port),
+                                "--chain-id",
+                                std::to_string(options.chain_id),
+                                "--mnemonic",
+                                kDevMnemonic};
   if (options.state_file) {
     // --state loads the file if it exists and dumps to it on exit; the interval also dumps
     // while running, so a crash loses at most a few seconds.
@@ -19,10 +24,19 @@ std::vector<std::string> anvil_arguments(const DevChainOptions& options, std::ui
 }
 
 std::vector<std::string> ganache_arguments(const DevChainOptions& options, std::uint16_t port) {
-  return {options.executable.string(), "--server.host", "127.0.0.1", "--server.port",
-          std::to_string(port), "--chain.chainId", std::to_string(options.chain_id),
-          "--wallet.mnemonic", kDevMnemonic, "--logging.quiet", "true",
-          "--miner.instamine", "eager"};
+  return {options.executable.string(),
+          "--server.host",
+          "127.0.0.1",
+          "--server.port",
+          std::to_string(port),
+          "--chain.chainId",
+          std::to_string(options.chain_id),
+          "--wallet.mnemonic",
+          kDevMnemonic,
+          "--logging.quiet",
+          "true",
+          "--miner.instamine",
+          "eager"};
 }
 
 }  // namespace
@@ -44,8 +58,9 @@ Result<DevChain> DevChain::start(const DevChainOptions& options) {
   const auto give_up = std::chrono::steady_clock::now() + options.startup_timeout;
   while (std::chrono::steady_clock::now() < give_up) {
     if (!process.running()) {
-      return Error{Errc::kIo, options.executable.filename().string() + " exited during start-up" +
-                                  (options.log_file.empty() ? "" : "; see " + options.log_file.string())};
+      return Error{Errc::kIo,
+                   options.executable.filename().string() + " exited during start-up" +
+                       (options.log_file.empty() ? "" : "; see " + options.log_file.string())};
     }
     auto chain_id = client.chain_id();
     if (chain_id.ok()) {

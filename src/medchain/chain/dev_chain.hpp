@@ -5,10 +5,9 @@
 #include <chrono>
 #include <cstdint>
 #include <filesystem>
+#include <medchain/core/process.hpp>
 #include <optional>
 #include <string>
-
-#include <medchain/core/process.hpp>
 
 namespace medchain::chain {
 
@@ -22,13 +21,14 @@ struct DevChainOptions {
   // anvil only: load the chain from this file at start and dump it there on exit, so a restart
   // resumes the same chain.
   std::optional<std::filesystem::path> state_file;
-  std::filesystem::path log_file;    // the chain's output; discarded when empty
+  std::filesystem::path log_file;  // the chain's output; discarded when empty
   std::chrono::milliseconds startup_timeout{30'000};
 };
 
 // The standard development mnemonic of anvil, hardhat and ganache ("test test ... junk"); its
 // accounts are public knowledge and hold ether only on development chains.
-inline constexpr const char* kDevMnemonic = "test test test test test test test test test test test junk";
+inline constexpr const char* kDevMnemonic =
+    "test test test test test test test test test test test junk";
 
 class DevChain {
  public:

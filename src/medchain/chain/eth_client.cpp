@@ -10,7 +10,9 @@ Error malformed(std::string_view what) {
   return Error{Errc::kProtocol, "node sent a malformed " + std::string(what)};
 }
 
-json quantity(std::uint64_t value) { return to_hex_quantity(U256(value)); }
+json quantity(std::uint64_t value) {
+  return to_hex_quantity(U256(value));
+}
 
 // Messages nodes use when a log query is too large: geth/anvil (-32005, "query returned more
 // than"), Besu ("exceeds"), Alchemy/Infura style ("range", "limit").
@@ -124,7 +126,8 @@ Result<Log> parse_log(const json& value) {
 }
 
 EthClient::EthClient(HttpEndpoint endpoint, RpcOptions options, std::uint64_t max_log_range)
-    : rpc_(std::move(endpoint), options), max_log_range_(std::max<std::uint64_t>(1, max_log_range)) {}
+    : rpc_(std::move(endpoint), options),
+      max_log_range_(std::max<std::uint64_t>(1, max_log_range)) {}
 
 Result<std::uint64_t> EthClient::chain_id() {
   MEDCHAIN_TRY(json reply, rpc_.call("eth_chainId", json::array()));
@@ -233,9 +236,10 @@ Result<std::uint64_t> EthClient::estimate_gas(const Address& from, const std::op
   return parse_quantity_u64(reply.result);
 }
 
-Result<FeeHistory> EthClient::fee_history(std::uint64_t blocks, const std::vector<double>& percentiles) {
-  MEDCHAIN_TRY(json reply, rpc_.call("eth_feeHistory",
-                                     json::array({quantity(blocks), "latest", percentiles})));
+Result<FeeHistory> EthClient::fee_history(std::uint64_t blocks,
+                                          const std::vector<double>& percentiles) {
+  MEDCHAIN_TRY(json reply,
+               rpc_.call("eth_feeHistory", json::array({quantity(blocks), "latest", percentiles})));
   if (!reply.is_object()) return malformed("fee history");
   FeeHistory history;
   for (const json& fee : reply.value("baseFeePerGas", json::array())) {
@@ -270,8 +274,9 @@ Result<Bytes> EthClient::code(const Address& account) {
 }
 
 Result<std::uint64_t> EthClient::transaction_count(const Address& account, bool pending) {
-  MEDCHAIN_TRY(json reply, rpc_.call("eth_getTransactionCount",
-                                     json::array({to_hex(account), pending ? "pending" : "latest"})));
+  MEDCHAIN_TRY(json reply,
+               rpc_.call("eth_getTransactionCount",
+                         json::array({to_hex(account), pending ? "pending" : "latest"})));
   return parse_quantity_u64(reply);
 }
 
@@ -281,8 +286,8 @@ Result<Hash32> EthClient::send_raw_transaction(ByteView raw) {
 }
 
 Result<std::optional<Receipt>> EthClient::receipt(const Hash32& transaction_hash) {
-  MEDCHAIN_TRY(json reply, rpc_.call("eth_getTransactionReceipt",
-                                     json::array({to_hex(transaction_hash)})));
+  MEDCHAIN_TRY(json reply,
+               rpc_.call("eth_getTransactionReceipt", json::array({to_hex(transaction_hash)})));
   if (reply.is_null()) return std::optional<Receipt>{};
   MEDCHAIN_TRY(Receipt parsed, parse_receipt(reply));
   return std::optional<Receipt>{std::move(parsed)};

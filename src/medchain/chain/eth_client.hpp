@@ -2,12 +2,11 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <vector>
-
 #include <medchain/chain/json_rpc.hpp>
 #include <medchain/core/bytes.hpp>
 #include <medchain/core/uint256.hpp>
+#include <optional>
+#include <vector>
 
 namespace medchain::chain {
 
@@ -55,8 +54,8 @@ struct CallResult {
 };
 
 struct FeeHistory {
-  std::vector<U256> base_fee_per_gas;           // one more than blocks: includes the next block
-  std::vector<std::vector<U256>> reward;        // per block, per requested percentile
+  std::vector<U256> base_fee_per_gas;     // one more than blocks: includes the next block
+  std::vector<std::vector<U256>> reward;  // per block, per requested percentile
 };
 
 class EthClient {

@@ -1,5 +1,4 @@
 #include <algorithm>
-
 #include <medchain/chain/fees.hpp>
 
 namespace medchain::chain {
@@ -12,8 +11,9 @@ U256 median(std::vector<U256> values) {
 }
 
 Error over_cap(const U256& needed, const U256& cap) {
-  return Error{Errc::kUnavailable, "fees of " + to_decimal(needed) + " wei/gas would exceed the cap of " +
-                                       to_decimal(cap) + " wei/gas"};
+  return Error{Errc::kUnavailable, "fees of " + to_decimal(needed) +
+                                       " wei/gas would exceed the cap of " + to_decimal(cap) +
+                                       " wei/gas"};
 }
 
 }  // namespace
@@ -28,8 +28,10 @@ Result<Fees> suggest_fees(const FeeHistory& history, const FeePolicy& policy) {
   }
   const U256 tip = std::max(median(std::move(tips)), policy.min_priority_fee);
   const U256& next_base_fee = history.base_fee_per_gas.back();
-  if (next_base_fee + tip > policy.max_fee_cap) return over_cap(next_base_fee + tip, policy.max_fee_cap);
-  const U256 max_fee = std::min(next_base_fee * policy.base_fee_multiplier + tip, policy.max_fee_cap);
+  if (next_base_fee + tip > policy.max_fee_cap)
+    return over_cap(next_base_fee + tip, policy.max_fee_cap);
+  const U256 max_fee =
+      std::min(next_base_fee * policy.base_fee_multiplier + tip, policy.max_fee_cap);
   return Fees{max_fee, tip};
 }
 
@@ -40,7 +42,8 @@ Result<Fees> bump_fees(const Fees& previous, const Fees& suggested, const FeePol
   };
   Fees next{std::max(bump(previous.max_fee_per_gas), suggested.max_fee_per_gas),
             std::max(bump(previous.max_priority_fee_per_gas), suggested.max_priority_fee_per_gas)};
-  if (next.max_fee_per_gas > policy.max_fee_cap) return over_cap(next.max_fee_per_gas, policy.max_fee_cap);
+  if (next.max_fee_per_gas > policy.max_fee_cap)
+    return over_cap(next.max_fee_per_gas, policy.max_fee_cap);
   next.max_priority_fee_per_gas = std::min(next.max_priority_fee_per_gas, next.max_fee_per_gas);
   return next;
 }

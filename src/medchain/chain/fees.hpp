@@ -7,10 +7,10 @@
 namespace medchain::chain {
 
 struct FeePolicy {
-  U256 max_fee_cap{200'000'000'000};           // never offer more than 200 gwei per gas
-  U256 min_priority_fee{1'000'000'000};        // 1 gwei: what default-configured nodes accept
-  unsigned base_fee_multiplier = 2;            // headroom for base fee rises while pending
-  unsigned replacement_bump_percent = 20;      // geth requires >= 10% on both fees
+  U256 max_fee_cap{200'000'000'000};       // never offer more than 200 gwei per gas
+  U256 min_priority_fee{1'000'000'000};    // 1 gwei: what default-configured nodes accept
+  unsigned base_fee_multiplier = 2;        // headroom for base fee rises while pending
+  unsigned replacement_bump_percent = 20;  // geth requires >= 10% on both fees
 };
 
 struct Fees {

@@ -7,7 +7,8 @@ namespace {
 
 constexpr std::uint64_t kGwei = 1'000'000'000;
 
-FeeHistory history(std::vector<std::uint64_t> base_fees_gwei, std::vector<std::uint64_t> tips_gwei) {
+FeeHistory history(std::vector<std::uint64_t> base_fees_gwei,
+                   std::vector<std::uint64_t> tips_gwei) {
   FeeHistory h;
   for (auto fee : base_fees_gwei) h.base_fee_per_gas.push_back(U256(fee) * kGwei);
   for (auto tip : tips_gwei) h.reward.push_back({U256(tip) * kGwei});

@@ -3,7 +3,6 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
-
 #include <medchain/chain/http_client.hpp>
 
 namespace medchain::chain {
@@ -48,7 +47,9 @@ Result<HttpEndpoint> HttpEndpoint::parse(std::string_view url) {
   return endpoint;
 }
 
-std::string HttpEndpoint::url() const { return "http://" + host + ":" + port + target; }
+std::string HttpEndpoint::url() const {
+  return "http://" + host + ":" + port + target;
+}
 
 struct HttpClient::Connection {
   asio::io_context io;
@@ -82,7 +83,8 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
   Connection& c = *connection_;
   http::request<http::string_body> request{http::verb::post, endpoint_.target, 11};
   request.set(http::field::host, endpoint_.host);
-  request.set(http::field::content_type, beast::string_view(content_type.data(), content_type.size()));
+  request.set(http::field::content_type,
+              beast::string_view(content_type.data(), content_type.size()));
   request.keep_alive(true);
   request.body() = std::string(body);
   request.prepare_payload();
@@ -94,7 +96,8 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
     if (!c.open) {
       tcp::resolver resolver(c.io);
       auto addresses = resolver.resolve(endpoint_.host, endpoint_.port, ec);
-      if (ec) return Error{Errc::kUnavailable, "cannot resolve " + endpoint_.host + ": " + ec.message()};
+      if (ec)
+        return Error{Errc::kUnavailable, "cannot resolve " + endpoint_.host + ": " + ec.message()};
       c.stream.expires_at(give_up);
       c.stream.async_connect(addresses, [&](beast::error_code e, const tcp::endpoint&) { ec = e; });
       c.run();
@@ -104,7 +107,8 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
       }
       if (ec) {
         c.close();
-        return Error{Errc::kUnavailable, "cannot connect to " + endpoint_.url() + ": " + ec.message()};
+        return Error{Errc::kUnavailable,
+                     "cannot connect to " + endpoint_.url() + ": " + ec.message()};
       }
       c.open = true;
     }
@@ -114,7 +118,8 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
     if (!ec) {
-      http::async_read(c.stream, c.buffer, parser, [&](beast::error_code e, std::size_t) { ec = e; });
+      http::async_read(c.stream, c.buffer, parser,
+                       [&](beast::error_code e, std::size_t) { ec = e; });
       c.run();
     }
     if (ec == beast::error::timeout) {
@@ -128,10 +133,11 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
                          ec == asio::error::broken_pipe || ec == asio::error::eof;
       if (reused && stale) continue;
       if (&ec.category() == &http::make_error_code(http::error::bad_version).category() && !stale) {
-        return Error{Errc::kProtocol, "malformed HTTP response from " + endpoint_.url() + ": " +
-                                          ec.message()};
+        return Error{Errc::kProtocol,
+                     "malformed HTTP response from " + endpoint_.url() + ": " + ec.message()};
       }
-      return Error{Errc::kUnavailable, "connection to " + endpoint_.url() + " failed: " + ec.message()};
+      return Error{Errc::kUnavailable,
+                   "connection to " + endpoint_.url() + " failed: " + ec.message()};
     }
     auto response = parser.release();
     if (!response.keep_alive()) c.close();

@@ -4,11 +4,10 @@
 #pragma once
 
 #include <chrono>
+#include <medchain/core/result.hpp>
 #include <memory>
 #include <string>
 #include <string_view>
-
-#include <medchain/core/result.hpp>
 
 namespace medchain::chain {
 

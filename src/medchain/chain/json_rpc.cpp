@@ -1,8 +1,7 @@
 #include <algorithm>
 #include <array>
-#include <thread>
-
 #include <medchain/chain/json_rpc.hpp>
+#include <thread>
 
 namespace medchain::chain {
 namespace {
@@ -18,12 +17,13 @@ Result<RpcReply> parse_reply(const json& response) {
     if (!error->is_object() || !error->contains("code") || !(*error)["code"].is_number_integer()) {
       return Error{Errc::kProtocol, "malformed JSON-RPC error object"};
     }
-    reply.error = RpcErrorObject{(*error)["code"].get<std::int64_t>(),
-                                 error->value("message", std::string()),
-                                 error->value("data", json())};
+    reply.error =
+        RpcErrorObject{(*error)["code"].get<std::int64_t>(), error->value("message", std::string()),
+                       error->value("data", json())};
     return reply;
   }
-  if (!response.contains("result")) return Error{Errc::kProtocol, "JSON-RPC response without result"};
+  if (!response.contains("result"))
+    return Error{Errc::kProtocol, "JSON-RPC response without result"};
   reply.result = response["result"];
   return reply;
 }
@@ -35,13 +35,22 @@ Error to_error(const RpcErrorObject& error) {
 }  // namespace
 
 bool is_retryable_method(std::string_view method) noexcept {
-  static constexpr std::array<std::string_view, 16> kReads{
-      "eth_chainId",          "eth_blockNumber",       "eth_getBlockByNumber",
-      "eth_getBlockByHash",   "eth_getLogs",           "eth_call",
-      "eth_estimateGas",      "eth_feeHistory",        "eth_gasPrice",
-      "eth_getTransactionReceipt", "eth_getTransactionCount", "eth_getTransactionByHash",
-      "eth_getBalance",       "eth_getCode",           "net_version",
-      "eth_maxPriorityFeePerGas"};
+  static constexpr std::array<std::string_view, 16> kReads{"eth_chainId",
+                                                           "eth_blockNumber",
+                                                           "eth_getBlockByNumber",
+                                                           "eth_getBlockByHash",
+                                                           "eth_getLogs",
+                                                           "eth_call",
+                                                           "eth_estimateGas",
+                                                           "eth_feeHistory",
+                                                           "eth_gasPrice",
+                                                           "eth_getTransactionReceipt",
+                                                           "eth_getTransactionCount",
+                                                           "eth_getTransactionByHash",
+                                                           "eth_getBalance",
+                                                           "eth_getCode",
+                                                           "net_version",
+                                                           "eth_maxPriorityFeePerGas"};
   return std::find(kReads.begin(), kReads.end(), method) != kReads.end();
 }
 
@@ -59,8 +68,8 @@ Result<json> JsonRpcClient::post_with_retries(const json& request, bool retryabl
       // (some gateways); a body that does not parse is a protocol error either way.
       json parsed = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
-        return Error{Errc::kProtocol, "HTTP " + std::to_string(response->status) +
-                                          " from " + http_.endpoint().url() + " is not JSON"};
+        return Error{Errc::kProtocol, "HTTP " + std::to_string(response->status) + " from " +
+                                          http_.endpoint().url() + " is not JSON"};
       }
       return parsed;
     }
@@ -97,8 +106,8 @@ Result<std::vector<RpcReply>> JsonRpcClient::batch(const std::vector<RpcCall>& c
   const std::int64_t first_id = next_id_;
   bool retryable = true;
   for (const RpcCall& call : calls) {
-    request.push_back({{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", call.method},
-                       {"params", call.params}});
+    request.push_back(
+        {{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", call.method}, {"params", call.params}});
     retryable = retryable && is_retryable_method(call.method);
   }
   MEDCHAIN_TRY(json response, post_with_retries(request, retryable));

@@ -3,19 +3,18 @@
 #pragma once
 
 #include <chrono>
+#include <medchain/chain/http_client.hpp>
 #include <mutex>
+#include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <nlohmann/json.hpp>
-#include <medchain/chain/http_client.hpp>
-
 namespace medchain::chain {
 
 struct RpcOptions {
-  std::chrono::milliseconds deadline{10'000};  // per attempt
-  int max_attempts = 3;                        // for retryable calls on transport failures
+  std::chrono::milliseconds deadline{10'000};   // per attempt
+  int max_attempts = 3;                         // for retryable calls on transport failures
   std::chrono::milliseconds first_backoff{50};  // doubled after each failed attempt
 };
 

@@ -6,12 +6,11 @@
 #include <compare>
 #include <cstddef>
 #include <cstdint>
+#include <medchain/core/result.hpp>
 #include <span>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <medchain/core/result.hpp>
 
 namespace medchain {
 
@@ -42,8 +41,8 @@ struct FixedBytes {
   // Copies exactly N bytes; any other length is an error.
   static Result<FixedBytes> from_view(ByteView view) {
     if (view.size() != N) {
-      return Error{Errc::kInvalidLength, "expected " + std::to_string(N) + " bytes, got " +
-                                             std::to_string(view.size())};
+      return Error{Errc::kInvalidLength,
+                   "expected " + std::to_string(N) + " bytes, got " + std::to_string(view.size())};
     }
     FixedBytes out;
     std::copy(view.begin(), view.end(), out.bytes.begin());

@@ -33,10 +33,11 @@ TEST(Uint256, ParsesDecimalAndHexWithinRange) {
   ASSERT_TRUE(max.ok());
   EXPECT_EQ(*max, ~U256(0));
   EXPECT_EQ(parse_u256("0x1" + std::string(64, '0')).error().code, Errc::kOverflow);
-  EXPECT_EQ(parse_u256("115792089237316195423570985008687907853269984665640564039457584007913129639936")
-                .error()
-                .code,
-            Errc::kOverflow);
+  EXPECT_EQ(
+      parse_u256("115792089237316195423570985008687907853269984665640564039457584007913129639936")
+          .error()
+          .code,
+      Errc::kOverflow);
   EXPECT_EQ(parse_u256("12a").error().code, Errc::kInvalidNumber);
   EXPECT_EQ(parse_u256("").error().code, Errc::kInvalidNumber);
 }

@@ -1,10 +1,9 @@
 // Hexadecimal text <-> bytes, the way Ethereum tools write it ("0x"-prefixed, lowercase).
 #pragma once
 
+#include <medchain/core/bytes.hpp>
 #include <string>
 #include <string_view>
-
-#include <medchain/core/bytes.hpp>
 
 namespace medchain {
 

@@ -9,9 +9,8 @@
 
 #include <cerrno>
 #include <cstring>
-#include <thread>
-
 #include <medchain/core/process.hpp>
+#include <thread>
 
 extern char** environ;
 
@@ -24,7 +23,9 @@ int decode_status(int status) {
 
 }  // namespace
 
-ChildProcess::~ChildProcess() { stop(); }
+ChildProcess::~ChildProcess() {
+  stop();
+}
 
 ChildProcess::ChildProcess(ChildProcess&& other) noexcept
     : pid_(std::exchange(other.pid_, -1)), exit_status_(other.exit_status_) {}

@@ -6,10 +6,9 @@
 
 #include <chrono>
 #include <filesystem>
+#include <medchain/core/result.hpp>
 #include <string>
 #include <vector>
-
-#include <medchain/core/result.hpp>
 
 namespace medchain {
 

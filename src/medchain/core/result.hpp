@@ -72,7 +72,7 @@ struct BadResultAccess : std::logic_error {
 template <class T>
 class [[nodiscard]] Result {
  public:
-  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}   // NOLINT: implicit
+  Result(T value) : state_(std::in_place_index<0>, std::move(value)) {}      // NOLINT: implicit
   Result(Error error) : state_(std::in_place_index<1>, std::move(error)) {}  // NOLINT: implicit
 
   bool ok() const noexcept { return state_.index() == 0; }
@@ -141,15 +141,15 @@ using Status = Result<void>;
 // MEDCHAIN_TRY(decl, expr): evaluates expr (a Result); on error returns the error from the
 // enclosing function, otherwise binds the value to decl, e.g.
 //   MEDCHAIN_TRY(Bytes raw, from_hex(text));
-#define MEDCHAIN_TRY(decl, expr)                                 \
-  auto MEDCHAIN_CONCAT(medchain_try_, __LINE__) = (expr);        \
-  if (!MEDCHAIN_CONCAT(medchain_try_, __LINE__).ok())            \
+#define MEDCHAIN_TRY(decl, expr)                                        \
+  auto MEDCHAIN_CONCAT(medchain_try_, __LINE__) = (expr);               \
+  if (!MEDCHAIN_CONCAT(medchain_try_, __LINE__).ok())                   \
     return std::move(MEDCHAIN_CONCAT(medchain_try_, __LINE__)).error(); \
   decl = std::move(MEDCHAIN_CONCAT(medchain_try_, __LINE__)).value()
 
 // MEDCHAIN_TRY_STATUS(expr): evaluates expr (a Result); on error returns the error.
-#define MEDCHAIN_TRY_STATUS(expr)                                \
-  do {                                                           \
-    auto medchain_status_ = (expr);                              \
+#define MEDCHAIN_TRY_STATUS(expr)                                           \
+  do {                                                                      \
+    auto medchain_status_ = (expr);                                         \
     if (!medchain_status_.ok()) return std::move(medchain_status_).error(); \
   } while (false)

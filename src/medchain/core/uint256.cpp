@@ -58,7 +58,9 @@ Result<U256> parse_u256(std::string_view text) {
   return U256(acc);
 }
 
-std::string to_decimal(const U256& value) { return value.str(); }
+std::string to_decimal(const U256& value) {
+  return value.str();
+}
 
 std::string to_hex_quantity(const U256& value) {
   if (value == 0) return "0x0";

@@ -1,11 +1,10 @@
 // 256-bit unsigned integers (Boost.Multiprecision) and their big-endian byte forms.
 #pragma once
 
-#include <string>
-#include <string_view>
-
 #include <boost/multiprecision/cpp_int.hpp>
 #include <medchain/core/bytes.hpp>
+#include <string>
+#include <string_view>
 
 namespace medchain {
 

@@ -9,7 +9,9 @@
 namespace medchain::crypto {
 namespace {
 
-Bytes hex(std::string_view text) { return from_hex(text).value(); }
+Bytes hex(std::string_view text) {
+  return from_hex(text).value();
+}
 
 TEST(Keccak256, MatchesPublishedVectors) {
   EXPECT_EQ(to_hex(keccak256({})),
@@ -39,21 +41,23 @@ TEST(Hkdf, MatchesRfc5869TestCase1) {
   auto okm = hkdf_sha256(hex("0x0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"),
                          hex("0x000102030405060708090a0b0c"), hex("0xf0f1f2f3f4f5f6f7f8f9"), 42);
   ASSERT_TRUE(okm.ok());
-  EXPECT_EQ(to_hex(*okm),
-            "0x3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
+  EXPECT_EQ(
+      to_hex(*okm),
+      "0x3cb25f25faacd57a90434f64d0362f2a2d2d0a90cf1a5a4c5db02d56ecc4c5bf34007208d5b887185865");
 }
 
 TEST(Hkdf, MatchesRfc5869TestCase3WithoutSalt) {
   auto okm = hkdf_sha256(hex("0x0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b0b"), {}, {}, 42);
   ASSERT_TRUE(okm.ok());
-  EXPECT_EQ(to_hex(*okm),
-            "0x8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
+  EXPECT_EQ(
+      to_hex(*okm),
+      "0x8da4e775a563c18f715f802a063c5a31b8a11f5c5ee1879ec3454e5f3c738d2d9d201395faa4b61a96c8");
   EXPECT_EQ(hkdf_sha256({}, {}, {}, 255 * 32 + 1).error().code, Errc::kInvalidLength);
 }
 
 TEST(Secp256k1, DerivesTheKnownAddress) {
-  auto key = parse_private_key(
-      hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"));
+  auto key =
+      parse_private_key(hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"));
   ASSERT_TRUE(key.ok());
   EXPECT_EQ(to_hex(address_of(*key)), "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23");
 }

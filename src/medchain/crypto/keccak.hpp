@@ -1,9 +1,8 @@
 // Keccak-256 as Ethereum uses it: the original Keccak padding (0x01), not NIST SHA3-256.
 #pragma once
 
-#include <memory>
-
 #include <medchain/core/bytes.hpp>
+#include <memory>
 
 namespace medchain::crypto {
 

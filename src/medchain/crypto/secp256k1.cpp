@@ -30,8 +30,8 @@ std::array<std::uint8_t, 65> Signature::to_rsv() const noexcept {
 
 Result<PrivateKey> parse_private_key(ByteView bytes) {
   if (bytes.size() != 32) {
-    return Error{Errc::kInvalidPrivateKey, "a private key is 32 bytes, got " +
-                                               std::to_string(bytes.size())};
+    return Error{Errc::kInvalidPrivateKey,
+                 "a private key is 32 bytes, got " + std::to_string(bytes.size())};
   }
   if (secp256k1_ec_seckey_verify(context(), bytes.data()) != 1) {
     return Error{Errc::kInvalidPrivateKey, "private key is zero or not below the curve order"};
@@ -58,7 +58,9 @@ Address address_of(const PublicKey& key) {
   return *Address::from_view(hash.view().subspan(12));
 }
 
-Address address_of(const PrivateKey& key) { return address_of(public_key_of(key)); }
+Address address_of(const PrivateKey& key) {
+  return address_of(public_key_of(key));
+}
 
 Signature sign_hash(const PrivateKey& key, const Hash32& digest) {
   secp256k1_ecdsa_recoverable_signature sig;
@@ -112,8 +114,8 @@ Result<Address> recover_address(const Hash32& digest, const Signature& signature
 
 Result<Signature> parse_signature(ByteView rsv) {
   if (rsv.size() != 65) {
-    return Error{Errc::kInvalidSignature, "a signature is 65 bytes (r, s, v), got " +
-                                              std::to_string(rsv.size())};
+    return Error{Errc::kInvalidSignature,
+                 "a signature is 65 bytes (r, s, v), got " + std::to_string(rsv.size())};
   }
   std::uint8_t v = rsv[64];
   if (v >= 27) v = static_cast<std::uint8_t>(v - 27);

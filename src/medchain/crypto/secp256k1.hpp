@@ -6,7 +6,6 @@
 #pragma once
 
 #include <array>
-
 #include <medchain/core/bytes.hpp>
 
 namespace medchain::crypto {

@@ -1,9 +1,8 @@
 // SHA-256 (FIPS 180-4), HMAC-SHA256 (RFC 2104) and HKDF-SHA256 (RFC 5869), through OpenSSL.
 #pragma once
 
-#include <memory>
-
 #include <medchain/core/bytes.hpp>
+#include <memory>
 
 namespace medchain::crypto {
 

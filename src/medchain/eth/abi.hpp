@@ -6,13 +6,12 @@
 // (dirty high bits of a uint8, an address or a bool, non-zero padding) are rejected.
 #pragma once
 
+#include <medchain/core/uint256.hpp>
+#include <medchain/eth/abi_type.hpp>
 #include <optional>
 #include <string>
 #include <variant>
 #include <vector>
-
-#include <medchain/core/uint256.hpp>
-#include <medchain/eth/abi_type.hpp>
 
 namespace medchain::eth::abi {
 
@@ -24,12 +23,12 @@ struct Value {
   std::variant<U256, bool, Address, Bytes, std::string, Items> data;
 
   Value() : data(U256(0)) {}
-  Value(U256 word) : data(std::move(word)) {}              // NOLINT: implicit
-  Value(bool flag) : data(flag) {}                         // NOLINT: implicit
-  Value(Address address) : data(address) {}                // NOLINT: implicit
-  Value(Bytes bytes) : data(std::move(bytes)) {}           // NOLINT: implicit
-  Value(std::string text) : data(std::move(text)) {}       // NOLINT: implicit
-  Value(Items items) : data(std::move(items)) {}           // NOLINT: implicit
+  Value(U256 word) : data(std::move(word)) {}         // NOLINT: implicit
+  Value(bool flag) : data(flag) {}                    // NOLINT: implicit
+  Value(Address address) : data(address) {}           // NOLINT: implicit
+  Value(Bytes bytes) : data(std::move(bytes)) {}      // NOLINT: implicit
+  Value(std::string text) : data(std::move(text)) {}  // NOLINT: implicit
+  Value(Items items) : data(std::move(items)) {}      // NOLINT: implicit
 
   const U256& word() const { return std::get<U256>(data); }
   bool flag() const { return std::get<bool>(data); }
@@ -62,9 +61,10 @@ Result<std::vector<Value>> decode_event(const Signature& event, const std::vecto
 
 // A revert reason, decoded as far as the known errors allow.
 struct RevertReason {
-  std::string name;            // "Error", "Panic", a custom error's name, or "" if unknown
-  std::vector<Value> args;     // the error's arguments
-  std::string description;     // one line for people, e.g. "Unauthorized(0x...)" or "panic 0x11: arithmetic overflow"
+  std::string name;         // "Error", "Panic", a custom error's name, or "" if unknown
+  std::vector<Value> args;  // the error's arguments
+  std::string description;  // one line for people, e.g. "Unauthorized(0x...)" or "panic 0x11:
+                            // arithmetic overflow"
 };
 
 // Decodes revert data: Error(string), Panic(uint256), or one of `custom_errors`.

@@ -12,10 +12,13 @@ Error mismatch(const Type& type, std::string_view why) {
 }
 
 Error invalid(const Type& type, std::string_view why) {
-  return Error{Errc::kAbiInvalidData, "cannot decode " + type.canonical() + ": " + std::string(why)};
+  return Error{Errc::kAbiInvalidData,
+               "cannot decode " + type.canonical() + ": " + std::string(why)};
 }
 
-std::size_t padded(std::size_t size) { return (size + kWord - 1) / kWord * kWord; }
+std::size_t padded(std::size_t size) {
+  return (size + kWord - 1) / kWord * kWord;
+}
 
 void append_word(Bytes& out, const U256& value) {
   const auto word = to_word(value);
@@ -29,7 +32,9 @@ bool fits_int(const U256& word, unsigned bits) {
   return word < limit || word >= negate(limit);
 }
 
-bool fits_uint(const U256& word, unsigned bits) { return bits == 256 || word < (U256(1) << bits); }
+bool fits_uint(const U256& word, unsigned bits) {
+  return bits == 256 || word < (U256(1) << bits);
+}
 
 Status encode_sequence(const Type& element, const Value::Items& items, Bytes& out);
 Status encode_tuple(const std::vector<Type>& types, const Value::Items& values, Bytes& out);
@@ -72,9 +77,11 @@ Status encode_single(const Type& type, const Value& value, Bytes& out) {
     case Kind::kBytes:
     case Kind::kString: {
       ByteView content;
-      if (const Bytes* bytes = std::get_if<Bytes>(&value.data); bytes && type.kind == Kind::kBytes) {
+      if (const Bytes* bytes = std::get_if<Bytes>(&value.data);
+          bytes && type.kind == Kind::kBytes) {
         content = *bytes;
-      } else if (const std::string* text = std::get_if<std::string>(&value.data); text && type.kind == Kind::kString) {
+      } else if (const std::string* text = std::get_if<std::string>(&value.data);
+                 text && type.kind == Kind::kString) {
         content = as_bytes(*text);
       } else {
         return mismatch(type, type.kind == Kind::kBytes ? "expected bytes" : "expected a string");
@@ -105,7 +112,8 @@ Status encode_single(const Type& type, const Value& value, Bytes& out) {
 
 // Heads first (static values, or offsets of dynamic ones), then the tails.
 template <class TypeAt>
-Status encode_heads_and_tails(std::size_t count, TypeAt type_at, const Value::Items& values, Bytes& out) {
+Status encode_heads_and_tails(std::size_t count, TypeAt type_at, const Value::Items& values,
+                              Bytes& out) {
   std::size_t head_size = 0;
   for (std::size_t i = 0; i < count; ++i) head_size += type_at(i).head_size();
   const std::size_t start = out.size();
@@ -125,15 +133,17 @@ Status encode_heads_and_tails(std::size_t count, TypeAt type_at, const Value::It
 }
 
 Status encode_sequence(const Type& element, const Value::Items& items, Bytes& out) {
-  return encode_heads_and_tails(items.size(), [&](std::size_t) -> const Type& { return element; }, items, out);
+  return encode_heads_and_tails(
+      items.size(), [&](std::size_t) -> const Type& { return element; }, items, out);
 }
 
 Status encode_tuple(const std::vector<Type>& types, const Value::Items& values, Bytes& out) {
   if (types.size() != values.size()) {
-    return Error{Errc::kAbiValueMismatch, "expected " + std::to_string(types.size()) + " values, got " +
-                                              std::to_string(values.size())};
+    return Error{Errc::kAbiValueMismatch, "expected " + std::to_string(types.size()) +
+                                              " values, got " + std::to_string(values.size())};
   }
-  return encode_heads_and_tails(types.size(), [&](std::size_t i) -> const Type& { return types[i]; }, values, out);
+  return encode_heads_and_tails(
+      types.size(), [&](std::size_t i) -> const Type& { return types[i]; }, values, out);
 }
 
 // Decoding. `region` always starts where the enclosing tuple's encoding starts, since offsets
@@ -175,7 +185,8 @@ class Decoder {
         return Value(value == 1);
       }
       case Kind::kFixedBytes: {
-        if (!std::all_of(word.begin() + type.bits, word.end(), [](std::uint8_t b) { return b == 0; })) {
+        if (!std::all_of(word.begin() + type.bits, word.end(),
+                         [](std::uint8_t b) { return b == 0; })) {
           return invalid(type, "padding is not zero");
         }
         return Value(Bytes(word.begin(), word.begin() + type.bits));
@@ -195,7 +206,8 @@ class Decoder {
       }
       case Kind::kArray: {
         const Type& element = type.components[0];
-        MEDCHAIN_TRY(std::size_t count, length_word(type, word, at.size() - kWord, element.head_size()));
+        MEDCHAIN_TRY(std::size_t count,
+                     length_word(type, word, at.size() - kWord, element.head_size()));
         return sequence(element, count, at.subspan(kWord));
       }
       default:
@@ -233,13 +245,15 @@ class Decoder {
       return invalid(type, "input ends inside the head");
     }
     if (!type.is_dynamic()) return single(type, region.subspan(position));
-    MEDCHAIN_TRY(std::size_t offset, length_word(type, region.subspan(position, kWord), region.size(), 1));
+    MEDCHAIN_TRY(std::size_t offset,
+                 length_word(type, region.subspan(position, kWord), region.size(), 1));
     if (offset % kWord != 0) return invalid(type, "offset is not a multiple of 32");
     return single(type, region.subspan(offset));
   }
 
   // Reads a length or offset word and checks that `value * unit` fits in `available` bytes.
-  static Result<std::size_t> length_word(const Type& type, ByteView word, std::size_t available, std::size_t unit) {
+  static Result<std::size_t> length_word(const Type& type, ByteView word, std::size_t available,
+                                         std::size_t unit) {
     const U256 value = from_be(word);
     if (value > available || value * std::max<std::size_t>(unit, 1) > available) {
       return invalid(type, "length or offset points past the end of the input");
@@ -252,9 +266,13 @@ class Decoder {
 
 }  // namespace
 
-U256 negate(const U256& word) { return ~word + 1; }
+U256 negate(const U256& word) {
+  return ~word + 1;
+}
 
-bool is_negative(const U256& word) { return (word >> 255) != 0; }
+bool is_negative(const U256& word) {
+  return (word >> 255) != 0;
+}
 
 Result<Bytes> encode(const std::vector<Type>& types, const std::vector<Value>& values) {
   Bytes out;
@@ -301,7 +319,8 @@ Result<std::vector<Value>> decode_event(const Signature& event, const std::vecto
     const Hash32& topic = topics[next_topic++];
     if (param.type.is_dynamic() || param.type.kind == Type::Kind::kTuple ||
         param.type.kind == Type::Kind::kFixedArray) {
-      values.emplace_back(Bytes(topic.bytes.begin(), topic.bytes.end()));  // only the hash is logged
+      values.emplace_back(
+          Bytes(topic.bytes.begin(), topic.bytes.end()));  // only the hash is logged
     } else {
       MEDCHAIN_TRY(std::vector<Value> one, decode({param.type}, topic));
       values.push_back(std::move(one[0]));

@@ -1,15 +1,15 @@
 #include <cctype>
-#include <optional>
 #include <charconv>
-
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/abi_type.hpp>
+#include <optional>
 
 namespace medchain::eth::abi {
 namespace {
 
 Error bad_type(std::string_view text, std::string_view why) {
-  return Error{Errc::kAbiInvalidType, "invalid ABI type \"" + std::string(text) + "\": " + std::string(why)};
+  return Error{Errc::kAbiInvalidType,
+               "invalid ABI type \"" + std::string(text) + "\": " + std::string(why)};
 }
 
 bool is_identifier_char(char c) {
@@ -72,7 +72,8 @@ class Reader {
       while (pos_ < text_.size() && std::isdigit(static_cast<unsigned char>(text_[pos_]))) ++pos_;
       std::size_t length = 0;
       const auto digits = text_.substr(start, pos_ - start);
-      if (digits.empty() || std::from_chars(digits.data(), digits.data() + digits.size(), length).ec != std::errc{} ||
+      if (digits.empty() ||
+          std::from_chars(digits.data(), digits.data() + digits.size(), length).ec != std::errc{} ||
           length == 0 || length > kMaxFixedArrayLength || !consume(']')) {
         return bad_type(text_, "array length must be 1.." + std::to_string(kMaxFixedArrayLength));
       }
@@ -92,7 +93,8 @@ class Reader {
       MEDCHAIN_TRY(param.type, type(depth));
       std::string_view word = identifier();
       // Data-location keywords may appear in signatures copied from Solidity source.
-      while (word == "memory" || word == "calldata" || word == "storage" || word == "payable") word = identifier();
+      while (word == "memory" || word == "calldata" || word == "storage" || word == "payable")
+        word = identifier();
       if (word == "indexed") {
         if (!allow_indexed) return bad_type(text_, "'indexed' outside an event");
         param.indexed = true;
@@ -115,12 +117,14 @@ class Reader {
     if (name == "byte") return Type::fixed_bytes(1);
     if (name == "uint") return Type::uint(256);
     if (name == "int") return Type::int_(256);
-    auto numbered = [&](std::string_view prefix, unsigned low, unsigned high, unsigned step) -> std::optional<unsigned> {
+    auto numbered = [&](std::string_view prefix, unsigned low, unsigned high,
+                        unsigned step) -> std::optional<unsigned> {
       if (name.substr(0, prefix.size()) != prefix) return std::nullopt;
       const std::string_view digits = name.substr(prefix.size());
       unsigned value = 0;
       if (digits.empty() || digits[0] == '0' ||
-          std::from_chars(digits.data(), digits.data() + digits.size(), value).ptr != digits.data() + digits.size() ||
+          std::from_chars(digits.data(), digits.data() + digits.size(), value).ptr !=
+              digits.data() + digits.size() ||
           value < low || value > high || value % step != 0) {
         return 0u;
       }
@@ -178,15 +182,24 @@ std::size_t Type::head_size() const {
 
 std::string Type::canonical() const {
   switch (kind) {
-    case Kind::kUint: return "uint" + std::to_string(bits);
-    case Kind::kInt: return "int" + std::to_string(bits);
-    case Kind::kAddress: return "address";
-    case Kind::kBool: return "bool";
-    case Kind::kFixedBytes: return "bytes" + std::to_string(bits);
-    case Kind::kBytes: return "bytes";
-    case Kind::kString: return "string";
-    case Kind::kArray: return components[0].canonical() + "[]";
-    case Kind::kFixedArray: return components[0].canonical() + "[" + std::to_string(length) + "]";
+    case Kind::kUint:
+      return "uint" + std::to_string(bits);
+    case Kind::kInt:
+      return "int" + std::to_string(bits);
+    case Kind::kAddress:
+      return "address";
+    case Kind::kBool:
+      return "bool";
+    case Kind::kFixedBytes:
+      return "bytes" + std::to_string(bits);
+    case Kind::kBytes:
+      return "bytes";
+    case Kind::kString:
+      return "string";
+    case Kind::kArray:
+      return components[0].canonical() + "[]";
+    case Kind::kFixedArray:
+      return components[0].canonical() + "[" + std::to_string(length) + "]";
     case Kind::kTuple: {
       std::string out = "(";
       for (std::size_t i = 0; i < components.size(); ++i) {
@@ -240,7 +253,8 @@ Result<Signature> parse_signature(std::string_view text, Signature::Kind assumed
     word = reader.identifier();
   }
   if (word.empty() || std::isdigit(static_cast<unsigned char>(word[0]))) {
-    return Error{Errc::kAbiInvalidType, "invalid signature \"" + std::string(text) + "\": expected a name"};
+    return Error{Errc::kAbiInvalidType,
+                 "invalid signature \"" + std::string(text) + "\": expected a name"};
   }
   signature.name = std::string(word);
   MEDCHAIN_TRY(signature.inputs, reader.param_list(0, signature.kind == Signature::Kind::kEvent));
@@ -258,7 +272,8 @@ Result<Signature> parse_signature(std::string_view text, Signature::Kind assumed
   }
   reader.skip_space();
   if (!reader.at_end()) {
-    return Error{Errc::kAbiInvalidType, "invalid signature \"" + std::string(text) + "\": unexpected text at the end"};
+    return Error{Errc::kAbiInvalidType,
+                 "invalid signature \"" + std::string(text) + "\": unexpected text at the end"};
   }
   return signature;
 }

@@ -8,16 +8,26 @@
 
 #include <array>
 #include <cstdint>
+#include <medchain/core/bytes.hpp>
 #include <string>
 #include <string_view>
 #include <vector>
 
-#include <medchain/core/bytes.hpp>
-
 namespace medchain::eth::abi {
 
 struct Type {
-  enum class Kind { kUint, kInt, kAddress, kBool, kFixedBytes, kBytes, kString, kArray, kFixedArray, kTuple };
+  enum class Kind {
+    kUint,
+    kInt,
+    kAddress,
+    kBool,
+    kFixedBytes,
+    kBytes,
+    kString,
+    kArray,
+    kFixedArray,
+    kTuple
+  };
 
   Kind kind = Kind::kUint;
   unsigned bits = 256;           // kUint, kInt: 8..256; kFixedBytes: the byte count 1..32
@@ -32,8 +42,12 @@ struct Type {
   static Type bytes() { return Type{Kind::kBytes, 0, 0, {}}; }
   static Type string() { return Type{Kind::kString, 0, 0, {}}; }
   static Type array(Type element) { return Type{Kind::kArray, 0, 0, {std::move(element)}}; }
-  static Type fixed_array(Type element, std::size_t n) { return Type{Kind::kFixedArray, 0, n, {std::move(element)}}; }
-  static Type tuple(std::vector<Type> members) { return Type{Kind::kTuple, 0, 0, std::move(members)}; }
+  static Type fixed_array(Type element, std::size_t n) {
+    return Type{Kind::kFixedArray, 0, n, {std::move(element)}};
+  }
+  static Type tuple(std::vector<Type> members) {
+    return Type{Kind::kTuple, 0, 0, std::move(members)};
+  }
 
   // Dynamic types are encoded in the tail, behind an offset in the head.
   bool is_dynamic() const;

@@ -1,5 +1,4 @@
 #include <cctype>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/address.hpp>
@@ -29,8 +28,8 @@ Result<Address> parse_address(std::string_view text) {
   const bool has_lower = digits.find_first_of("abcdef") != std::string_view::npos;
   const bool has_upper = digits.find_first_of("ABCDEF") != std::string_view::npos;
   if (has_lower && has_upper && to_checksum(address).substr(2) != digits) {
-    return Error{Errc::kBadChecksum, "address " + std::string(text) +
-                                         " has an invalid EIP-55 checksum"};
+    return Error{Errc::kBadChecksum,
+                 "address " + std::string(text) + " has an invalid EIP-55 checksum"};
   }
   return address;
 }

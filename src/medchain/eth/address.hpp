@@ -1,10 +1,9 @@
 // Ethereum addresses as text: EIP-55 mixed-case checksums.
 #pragma once
 
+#include <medchain/core/bytes.hpp>
 #include <string>
 #include <string_view>
-
-#include <medchain/core/bytes.hpp>
 
 namespace medchain::eth {
 

@@ -40,13 +40,15 @@ TEST(Eip55, RejectsABrokenChecksumAndBadShapes) {
 
 // Same key and message as `cast wallet sign --private-key 0x4c08...2318 hello`.
 TEST(Eip191, SignsAndRecoversPersonalMessages) {
-  auto key = crypto::parse_private_key(
-                 from_hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").value())
-                 .value();
+  auto key =
+      crypto::parse_private_key(
+          from_hex("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318").value())
+          .value();
   auto signature = sign_personal_message(key, as_bytes("hello"));
   auto rsv = signature.to_rsv();
   EXPECT_EQ(to_hex(rsv),
-            "0xa5d58782075bdf09490159d634d1aae66a8f6777c7247d2f233e9511cfd7c64c34f288cdbcea5370e4863fdbe9f4d"
+            "0xa5d58782075bdf09490159d634d1aae66a8f6777c7247d2f233e9511cfd7c64c34f288cdbcea5370e486"
+            "3fdbe9f4d"
             "86654c2ba1d86589e9ebb64494c649008591b");
   auto signer = recover_personal_signer(as_bytes("hello"), rsv);
   ASSERT_TRUE(signer.ok());

@@ -1,12 +1,14 @@
-#include <string>
-
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/eip191.hpp>
+#include <string>
 
 namespace medchain::eth {
 
 Hash32 personal_message_hash(ByteView message) {
-  const std::string prefix = "\x19" "Ethereum Signed Message:\n" + std::to_string(message.size());
+  const std::string prefix =
+      "\x19"
+      "Ethereum Signed Message:\n" +
+      std::to_string(message.size());
   return crypto::Keccak256().update(as_bytes(prefix)).update(message).finish();
 }
 

@@ -1,18 +1,19 @@
 #include <algorithm>
-#include <set>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/core/uint256.hpp>
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/abi.hpp>
 #include <medchain/eth/eip712.hpp>
+#include <set>
 
 namespace medchain::eth::eip712 {
 namespace {
 
 using nlohmann::json;
 
-Error invalid(const std::string& what) { return Error{Errc::kEip712Invalid, "typed data: " + what}; }
+Error invalid(const std::string& what) {
+  return Error{Errc::kEip712Invalid, "typed data: " + what};
+}
 
 // "Person[][3]" -> "Person" and whether there was an array suffix.
 std::string_view base_name(std::string_view type) {
@@ -24,17 +25,22 @@ bool is_struct(const TypedData& data, std::string_view name) {
   return data.types.contains(std::string(name));
 }
 
-const json& fields_of(const TypedData& data, std::string_view name) { return data.types[std::string(name)]; }
+const json& fields_of(const TypedData& data, std::string_view name) {
+  return data.types[std::string(name)];
+}
 
 // Collects the struct types `name` references, directly or through other structs.
-void collect_dependencies(const TypedData& data, std::string_view name, std::set<std::string>& found) {
+void collect_dependencies(const TypedData& data, std::string_view name,
+                          std::set<std::string>& found) {
   const std::string base(base_name(name));
   if (!is_struct(data, base) || found.count(base)) return;
   found.insert(base);
-  for (const json& field : fields_of(data, base)) collect_dependencies(data, field["type"].get<std::string>(), found);
+  for (const json& field : fields_of(data, base))
+    collect_dependencies(data, field["type"].get<std::string>(), found);
 }
 
-Result<U256> parse_integer(const json& value, bool is_signed, unsigned bits, const std::string& where) {
+Result<U256> parse_integer(const json& value, bool is_signed, unsigned bits,
+                           const std::string& where) {
   bool negative = false;
   U256 magnitude;
   if (value.is_number_unsigned()) {
@@ -51,7 +57,8 @@ Result<U256> parse_integer(const json& value, bool is_signed, unsigned bits, con
     if (!parsed) return invalid(where + ": " + parsed.error().message);
     magnitude = *parsed;
   } else {
-    return invalid(where + ": expected an integer (a JSON number below 2^64, or a decimal or 0x string)");
+    return invalid(where +
+                   ": expected an integer (a JSON number below 2^64, or a decimal or 0x string)");
   }
   if (negative && !is_signed) return invalid(where + ": negative value for an unsigned type");
   const U256 limit = !is_signed ? (bits == 256 ? ~U256(0) : (U256(1) << bits) - 1)
@@ -80,7 +87,8 @@ class Encoder {
     for (const json& field : fields_of(data_, name)) {
       const std::string& field_name = field["name"].get_ref<const std::string&>();
       const auto member = value.find(field_name);
-      if (member == value.end()) return invalid(std::string(name) + "." + field_name + " is missing");
+      if (member == value.end())
+        return invalid(std::string(name) + "." + field_name + " is missing");
       MEDCHAIN_TRY(Hash32 word, encode_field(field["type"].get<std::string>(), *member,
                                              std::string(name) + "." + field_name, depth + 1));
       hasher.update(word);
@@ -90,7 +98,8 @@ class Encoder {
 
  private:
   // The 32-byte encodeData of one value of `type`.
-  Result<Hash32> encode_field(std::string_view type, const json& value, const std::string& where, std::size_t depth) {
+  Result<Hash32> encode_field(std::string_view type, const json& value, const std::string& where,
+                              std::size_t depth) {
     if (depth > kMaxDepth) return invalid("nested deeper than " + std::to_string(kMaxDepth));
     if (!type.empty() && type.back() == ']') {
       const std::size_t open = type.rfind('[');
@@ -102,7 +111,8 @@ class Encoder {
       }
       crypto::Keccak256 hasher;
       for (std::size_t i = 0; i < value.size(); ++i) {
-        MEDCHAIN_TRY(Hash32 word, encode_field(element, value[i], where + "[" + std::to_string(i) + "]", depth + 1));
+        MEDCHAIN_TRY(Hash32 word, encode_field(element, value[i],
+                                               where + "[" + std::to_string(i) + "]", depth + 1));
         hasher.update(word);
       }
       return hasher.finish();
@@ -122,7 +132,8 @@ class Encoder {
     switch (atomic.kind) {
       case abi::Type::Kind::kUint:
       case abi::Type::Kind::kInt: {
-        MEDCHAIN_TRY(U256 word, parse_integer(value, atomic.kind == abi::Type::Kind::kInt, atomic.bits, where));
+        MEDCHAIN_TRY(U256 word, parse_integer(value, atomic.kind == abi::Type::Kind::kInt,
+                                              atomic.bits, where));
         abi_value = word;
         break;
       }
@@ -139,7 +150,8 @@ class Encoder {
       }
       case abi::Type::Kind::kFixedBytes: {
         MEDCHAIN_TRY(Bytes bytes, parse_hex_value(value, where));
-        if (bytes.size() != atomic.bits) return invalid(where + ": expected " + std::to_string(atomic.bits) + " bytes");
+        if (bytes.size() != atomic.bits)
+          return invalid(where + ": expected " + std::to_string(atomic.bits) + " bytes");
         abi_value = std::move(bytes);
         break;
       }
@@ -154,18 +166,22 @@ class Encoder {
 };
 
 // The EIP's order of domain fields, with their types.
-constexpr std::pair<const char*, const char*> kDomainFields[] = {
-    {"name", "string"}, {"version", "string"}, {"chainId", "uint256"}, {"verifyingContract", "address"}, {"salt", "bytes32"}};
+constexpr std::pair<const char*, const char*> kDomainFields[] = {{"name", "string"},
+                                                                 {"version", "string"},
+                                                                 {"chainId", "uint256"},
+                                                                 {"verifyingContract", "address"},
+                                                                 {"salt", "bytes32"}};
 
 Status validate_types(const TypedData& data) {
   if (!data.types.is_object()) return invalid("\"types\" must be an object");
   for (const auto& [name, fields] : data.types.items()) {
-    if (name.empty() || name.find_first_of("[](), ") != std::string::npos) return invalid("invalid type name \"" + name + "\"");
+    if (name.empty() || name.find_first_of("[](), ") != std::string::npos)
+      return invalid("invalid type name \"" + name + "\"");
     if (!fields.is_array()) return invalid("type " + name + " must be a list of fields");
     std::set<std::string> names;
     for (const json& field : fields) {
-      if (!field.is_object() || !field.contains("name") || !field["name"].is_string() || !field.contains("type") ||
-          !field["type"].is_string()) {
+      if (!field.is_object() || !field.contains("name") || !field["name"].is_string() ||
+          !field.contains("type") || !field["type"].is_string()) {
         return invalid("every field of " + name + " needs a string name and type");
       }
       if (!names.insert(field["name"].get<std::string>()).second) {
@@ -173,12 +189,14 @@ Status validate_types(const TypedData& data) {
       }
       const std::string type = field["type"].get<std::string>();
       const std::string base(base_name(type));
-      if (!data.types.contains(base) && base != "string" && base != "bytes" && !abi::parse_type(base).ok()) {
+      if (!data.types.contains(base) && base != "string" && base != "bytes" &&
+          !abi::parse_type(base).ok()) {
         return invalid("type " + name + " uses undefined type " + base);
       }
       if (!data.types.contains(base) && base != "string" && base != "bytes") {
         const auto kind = abi::parse_type(base).value().kind;
-        if (kind == abi::Type::Kind::kTuple || kind == abi::Type::Kind::kArray || kind == abi::Type::Kind::kFixedArray) {
+        if (kind == abi::Type::Kind::kTuple || kind == abi::Type::Kind::kArray ||
+            kind == abi::Type::Kind::kFixedArray) {
           return invalid("type " + name + " uses " + base + ", which EIP-712 does not allow");
         }
       }
@@ -186,7 +204,8 @@ Status validate_types(const TypedData& data) {
       for (std::size_t at = type.find('['); at != std::string::npos; at = type.find('[', at + 1)) {
         const std::size_t close = type.find(']', at);
         const std::string_view length = std::string_view(type).substr(at + 1, close - at - 1);
-        if (close == std::string::npos || length.find_first_not_of("0123456789") != std::string_view::npos ||
+        if (close == std::string::npos ||
+            length.find_first_not_of("0123456789") != std::string_view::npos ||
             (!length.empty() && length[0] == '0')) {
           return invalid("malformed array type " + type);
         }
@@ -216,7 +235,8 @@ Result<TypedData> typed_data_from_json(const json& document) {
     data.types["EIP712Domain"] = fields;
   }
   MEDCHAIN_TRY_STATUS(validate_types(data));
-  if (!data.types.contains(data.primary_type)) return invalid("primary type " + data.primary_type + " is not defined");
+  if (!data.types.contains(data.primary_type))
+    return invalid("primary type " + data.primary_type + " is not defined");
   return data;
 }
 
@@ -227,7 +247,8 @@ Result<TypedData> parse_typed_data(std::string_view json_text) {
 }
 
 Result<std::string> encode_type(const TypedData& data, std::string_view type_name) {
-  if (!is_struct(data, type_name)) return invalid("type " + std::string(type_name) + " is not defined");
+  if (!is_struct(data, type_name))
+    return invalid("type " + std::string(type_name) + " is not defined");
   std::set<std::string> dependencies;
   collect_dependencies(data, type_name, dependencies);
   dependencies.erase(std::string(type_name));
@@ -242,16 +263,20 @@ Result<std::string> encode_type(const TypedData& data, std::string_view type_nam
     return out + ")";
   };
   std::string out = encode_one(std::string(type_name));
-  for (const std::string& dependency : dependencies) out += encode_one(dependency);  // std::set: sorted by name
+  for (const std::string& dependency : dependencies)
+    out += encode_one(dependency);  // std::set: sorted by name
   return out;
 }
 
 Result<Hash32> hash_struct(const TypedData& data, std::string_view type_name, const json& value) {
-  if (!is_struct(data, type_name)) return invalid("type " + std::string(type_name) + " is not defined");
+  if (!is_struct(data, type_name))
+    return invalid("type " + std::string(type_name) + " is not defined");
   return Encoder(data).hash_struct(type_name, value, 0);
 }
 
-Result<Hash32> domain_separator(const TypedData& data) { return hash_struct(data, "EIP712Domain", data.domain); }
+Result<Hash32> domain_separator(const TypedData& data) {
+  return hash_struct(data, "EIP712Domain", data.domain);
+}
 
 Result<Hash32> signing_hash(const TypedData& data) {
   MEDCHAIN_TRY(Hash32 domain, domain_separator(data));

@@ -2,12 +2,11 @@
 // ({"types", "primaryType", "domain", "message"}), as eth_signTypedData_v4 and cast do.
 #pragma once
 
-#include <string>
-#include <string_view>
-
-#include <nlohmann/json.hpp>
 #include <medchain/core/bytes.hpp>
 #include <medchain/crypto/secp256k1.hpp>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <string_view>
 
 namespace medchain::eth::eip712 {
 
@@ -31,7 +30,8 @@ Result<TypedData> typed_data_from_json(const nlohmann::json& document);
 Result<std::string> encode_type(const TypedData& data, std::string_view type_name);
 
 // hashStruct(value) = keccak256(typeHash || encodeData(value)) for a value of `type_name`.
-Result<Hash32> hash_struct(const TypedData& data, std::string_view type_name, const nlohmann::json& value);
+Result<Hash32> hash_struct(const TypedData& data, std::string_view type_name,
+                           const nlohmann::json& value);
 
 Result<Hash32> domain_separator(const TypedData& data);
 

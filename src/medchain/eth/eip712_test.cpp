@@ -1,11 +1,10 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
-#include <sstream>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/eip712.hpp>
+#include <sstream>
 
 namespace medchain::eth::eip712 {
 namespace {
@@ -35,8 +34,10 @@ TEST(Eip712, HashesTheMailExample) {
   EXPECT_EQ(to_hex(digest), "0xbe609aee343fb3c4b28e1df9e632fca64fcfaede20f02e86244efddf30957bd2");
   const auto cow = crypto::parse_private_key(crypto::keccak256(as_bytes("cow"))).value();
   const crypto::Signature signature = crypto::sign_hash(cow, digest);
-  EXPECT_EQ(to_hex(signature.r), "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d");
-  EXPECT_EQ(to_hex(signature.s), "0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562");
+  EXPECT_EQ(to_hex(signature.r),
+            "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d");
+  EXPECT_EQ(to_hex(signature.s),
+            "0x07299936d304c153f6443dfa05f40ff007d72911b6f72307f996231605b91562");
   EXPECT_EQ(signature.recovery_id + 27, 28);
 }
 
@@ -60,19 +61,24 @@ TEST(Eip712, HashesArraysOfStructsAndAtoms) {
                          {"tags", {{"a", "b"}, json::array()}}};
   auto data = typed_data_from_json(document);
   ASSERT_TRUE(data.ok()) << data.error().message;
-  EXPECT_EQ(encode_type(*data, "Group").value(),
-            "Group(Person[] members,uint8[2] scores,string[][] tags)Person(string name,address wallet)");
+  EXPECT_EQ(
+      encode_type(*data, "Group").value(),
+      "Group(Person[] members,uint8[2] scores,string[][] tags)Person(string name,address wallet)");
   // encodeData of an array is keccak256 of its elements' encodings.
-  const Hash32 person_hashes = crypto::Keccak256()
-                                   .update(hash_struct(*data, "Person", document["message"]["members"][0]).value())
-                                   .update(hash_struct(*data, "Person", document["message"]["members"][1]).value())
-                                   .finish();
+  const Hash32 person_hashes =
+      crypto::Keccak256()
+          .update(hash_struct(*data, "Person", document["message"]["members"][0]).value())
+          .update(hash_struct(*data, "Person", document["message"]["members"][1]).value())
+          .finish();
   const Hash32 type_hash = crypto::keccak256(as_bytes(encode_type(*data, "Group").value()));
   Bytes scores(64, 0);
   scores[31] = 1;
   scores[63] = 2;
   const Hash32 tags = crypto::Keccak256()
-                          .update(crypto::Keccak256().update(crypto::keccak256(as_bytes("a"))).update(crypto::keccak256(as_bytes("b"))).finish())
+                          .update(crypto::Keccak256()
+                                      .update(crypto::keccak256(as_bytes("a")))
+                                      .update(crypto::keccak256(as_bytes("b")))
+                                      .finish())
                           .update(crypto::keccak256({}))
                           .finish();
   const Hash32 expected = crypto::Keccak256()

@@ -2,12 +2,11 @@
 #include <openssl/rand.h>
 #include <sodium.h>
 
-#include <nlohmann/json.hpp>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/keystore.hpp>
+#include <nlohmann/json.hpp>
 
 namespace medchain::eth {
 namespace {
@@ -20,24 +19,24 @@ constexpr std::uint64_t kMaxPbkdf2Iterations = 10'000'000;
 
 Bytes random_bytes(std::size_t size) {
   Bytes out(size);
-  if (RAND_bytes(out.data(), static_cast<int>(size)) != 1) throw std::runtime_error("RAND_bytes failed");
+  if (RAND_bytes(out.data(), static_cast<int>(size)) != 1)
+    throw std::runtime_error("RAND_bytes failed");
   return out;
 }
 
 Result<Bytes> scrypt(std::string_view password, ByteView salt, std::uint64_t n, std::uint64_t r,
                      std::uint64_t p, std::size_t length) {
-  if (n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0 || 128 * r * n > kMaxScryptMemory ||
-      p > 16) {
+  if (n < 2 || (n & (n - 1)) != 0 || r == 0 || p == 0 || 128 * r * n > kMaxScryptMemory || p > 16) {
     return Error{Errc::kUnsupported, "scrypt parameters out of the accepted range"};
   }
   // libsodium's low-level scrypt, because OpenSSL and Crypto++ enforce RFC 7914's
   // N < 2^(16 r), which the keystores geth and the spec's own vector write (r = 1) violate.
   Bytes out(length);
   if (sodium_init() < 0 ||
-      crypto_pwhash_scryptsalsa208sha256_ll(reinterpret_cast<const std::uint8_t*>(password.data()),
-                                            password.size(), salt.data(), salt.size(), n,
-                                            static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(p),
-                                            out.data(), out.size()) != 0) {
+      crypto_pwhash_scryptsalsa208sha256_ll(
+          reinterpret_cast<const std::uint8_t*>(password.data()), password.size(), salt.data(),
+          salt.size(), n, static_cast<std::uint32_t>(r), static_cast<std::uint32_t>(p), out.data(),
+          out.size()) != 0) {
     return Error{Errc::kUnsupported, "scrypt failed for these parameters"};
   }
   return out;
@@ -64,7 +63,8 @@ Bytes aes128_ctr(ByteView key, ByteView iv, ByteView input) {
   int length = 0;
   const bool ok = ctx != nullptr &&
                   EVP_EncryptInit_ex(ctx, EVP_aes_128_ctr(), nullptr, key.data(), iv.data()) == 1 &&
-                  EVP_EncryptUpdate(ctx, out.data(), &length, input.data(), static_cast<int>(input.size())) == 1;
+                  EVP_EncryptUpdate(ctx, out.data(), &length, input.data(),
+                                    static_cast<int>(input.size())) == 1;
   EVP_CIPHER_CTX_free(ctx);
   if (!ok) throw std::bad_alloc();
   return out;
@@ -88,13 +88,15 @@ Result<Bytes> hex_field(const json& object, const char* name) {
     return Error{Errc::kInvalidJson, std::string("keystore is missing ") + name};
   }
   auto bytes = from_hex(object[name].get<std::string>());
-  if (!bytes) return Error{Errc::kInvalidJson, std::string("keystore field ") + name + " is not hex"};
+  if (!bytes)
+    return Error{Errc::kInvalidJson, std::string("keystore field ") + name + " is not hex"};
   return std::move(*bytes);
 }
 
 Result<std::uint64_t> number_field(const json& object, const char* name) {
   if (!object.contains(name) || !object[name].is_number_unsigned()) {
-    return Error{Errc::kInvalidJson, std::string("keystore kdfparams.") + name + " must be a positive integer"};
+    return Error{Errc::kInvalidJson,
+                 std::string("keystore kdfparams.") + name + " must be a positive integer"};
   }
   return object[name].get<std::uint64_t>();
 }
@@ -107,18 +109,21 @@ std::string encrypt_keystore(const crypto::PrivateKey& key, std::string_view pas
   const Bytes iv = random_bytes(16);
   const Bytes derived = scrypt(password, salt, params.n, params.r, params.p, 32).value();
   const Bytes ciphertext = aes128_ctr(ByteView(derived).first(16), iv, key.view());
-  const json document{
-      {"address", to_hex(crypto::address_of(key), false)},
-      {"id", uuid_v4()},
-      {"version", 3},
-      {"crypto",
-       {{"cipher", "aes-128-ctr"},
-        {"cipherparams", {{"iv", to_hex(iv, false)}}},
-        {"ciphertext", to_hex(ciphertext, false)},
-        {"kdf", "scrypt"},
-        {"kdfparams",
-         {{"dklen", 32}, {"n", params.n}, {"r", params.r}, {"p", params.p}, {"salt", to_hex(salt, false)}}},
-        {"mac", to_hex(keystore_mac(derived, ciphertext), false)}}}};
+  const json document{{"address", to_hex(crypto::address_of(key), false)},
+                      {"id", uuid_v4()},
+                      {"version", 3},
+                      {"crypto",
+                       {{"cipher", "aes-128-ctr"},
+                        {"cipherparams", {{"iv", to_hex(iv, false)}}},
+                        {"ciphertext", to_hex(ciphertext, false)},
+                        {"kdf", "scrypt"},
+                        {"kdfparams",
+                         {{"dklen", 32},
+                          {"n", params.n},
+                          {"r", params.r},
+                          {"p", params.p},
+                          {"salt", to_hex(salt, false)}}},
+                        {"mac", to_hex(keystore_mac(derived, ciphertext), false)}}}};
   return document.dump(2);
 }
 
@@ -131,8 +136,10 @@ Result<crypto::PrivateKey> decrypt_keystore(std::string_view json_text, std::str
     return Error{Errc::kUnsupported, "only keystore version 3 is supported"};
   }
   // Some writers capitalize "Crypto".
-  const json crypto_section = document.contains("crypto") ? document["crypto"] : document.value("Crypto", json());
-  if (!crypto_section.is_object()) return Error{Errc::kInvalidJson, "keystore has no crypto section"};
+  const json crypto_section =
+      document.contains("crypto") ? document["crypto"] : document.value("Crypto", json());
+  if (!crypto_section.is_object())
+    return Error{Errc::kInvalidJson, "keystore has no crypto section"};
   if (crypto_section.value("cipher", "") != "aes-128-ctr") {
     return Error{Errc::kUnsupported, "keystore cipher must be aes-128-ctr"};
   }

@@ -2,10 +2,9 @@
 // with scrypt (or PBKDF2-HMAC-SHA256 on import) and AES-128-CTR, authenticated by a keccak MAC.
 #pragma once
 
+#include <medchain/crypto/secp256k1.hpp>
 #include <string>
 #include <string_view>
-
-#include <medchain/crypto/secp256k1.hpp>
 
 namespace medchain::eth {
 

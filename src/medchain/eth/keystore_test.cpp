@@ -8,7 +8,8 @@ namespace medchain::eth {
 namespace {
 
 // The test vectors of the Web3 Secret Storage Definition (password "testpassword").
-constexpr std::string_view kSpecKey = "0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
+constexpr std::string_view kSpecKey =
+    "0x7a28b5ba57c53603b0b07b56bba752f7784bf506fa95edc395f5cf6c7514fe9d";
 
 constexpr std::string_view kPbkdf2Vector = R"({
   "crypto": {

@@ -71,7 +71,9 @@ Bytes encode_bytes(ByteView bytes) {
   return out;
 }
 
-Bytes encode_uint(const U256& value) { return encode_bytes(to_compact_be(value)); }
+Bytes encode_uint(const U256& value) {
+  return encode_bytes(to_compact_be(value));
+}
 
 Bytes encode_list(const std::vector<Bytes>& encoded_items) {
   std::size_t payload_size = 0;
@@ -106,12 +108,15 @@ Result<Header> decode_header(ByteView input) {
     }
   } else {
     const std::size_t length_size = prefix - long_base;
-    if (input.size() < 1 + length_size) return Error{Errc::kRlpTruncated, "RLP input ends inside a length"};
+    if (input.size() < 1 + length_size)
+      return Error{Errc::kRlpTruncated, "RLP input ends inside a length"};
     if (input[1] == 0) return Error{Errc::kRlpNonCanonical, "RLP length has leading zero bytes"};
-    if (length_size > sizeof(std::size_t)) return Error{Errc::kRlpTruncated, "RLP length exceeds the input"};
+    if (length_size > sizeof(std::size_t))
+      return Error{Errc::kRlpTruncated, "RLP length exceeds the input"};
     std::size_t length = 0;
     for (std::size_t i = 1; i <= length_size; ++i) length = (length << 8) | input[i];
-    if (length < 56) return Error{Errc::kRlpNonCanonical, "RLP long form used for a length below 56"};
+    if (length < 56)
+      return Error{Errc::kRlpNonCanonical, "RLP long form used for a length below 56"};
     header.header_size = 1 + length_size;
     header.payload_size = length;
   }

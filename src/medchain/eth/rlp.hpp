@@ -7,11 +7,10 @@
 #pragma once
 
 #include <cstdint>
-#include <variant>
-#include <vector>
-
 #include <medchain/core/bytes.hpp>
 #include <medchain/core/uint256.hpp>
+#include <variant>
+#include <vector>
 
 namespace medchain::eth::rlp {
 
@@ -20,8 +19,8 @@ struct Item {
   std::variant<Bytes, std::vector<Item>> value;
 
   Item() : value(Bytes{}) {}
-  Item(Bytes bytes) : value(std::move(bytes)) {}               // NOLINT: implicit
-  Item(std::vector<Item> items) : value(std::move(items)) {}   // NOLINT: implicit
+  Item(Bytes bytes) : value(std::move(bytes)) {}              // NOLINT: implicit
+  Item(std::vector<Item> items) : value(std::move(items)) {}  // NOLINT: implicit
 
   bool is_list() const noexcept { return value.index() == 1; }
   const Bytes& bytes() const { return std::get<0>(value); }

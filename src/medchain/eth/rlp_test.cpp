@@ -6,9 +6,15 @@
 namespace medchain::eth::rlp {
 namespace {
 
-Bytes hex(std::string_view text) { return from_hex(text).value(); }
-Item str(std::string_view text) { return Item(Bytes(text.begin(), text.end())); }
-Item list(std::vector<Item> items) { return Item(std::move(items)); }
+Bytes hex(std::string_view text) {
+  return from_hex(text).value();
+}
+Item str(std::string_view text) {
+  return Item(Bytes(text.begin(), text.end()));
+}
+Item list(std::vector<Item> items) {
+  return Item(std::move(items));
+}
 
 // The examples of the Ethereum wiki's RLP page and the Yellow Paper.
 TEST(Rlp, EncodesThePublishedExamples) {
@@ -46,11 +52,12 @@ TEST(Rlp, DecodesWhatItEncodes) {
 
 TEST(Rlp, RejectsNonCanonicalEncodings) {
   for (std::string_view bad : {
-           "0x8100",     // single byte < 0x80 wrapped in a header
-           "0x817f",     // ditto
-           "0xb801ff",   // long form for a length below 56
-           "0xf80100",   // long list form for a length below 56
-           "0xb90038" "00",  // length with a leading zero byte
+           "0x8100",    // single byte < 0x80 wrapped in a header
+           "0x817f",    // ditto
+           "0xb801ff",  // long form for a length below 56
+           "0xf80100",  // long list form for a length below 56
+           "0xb90038"
+           "00",  // length with a leading zero byte
        }) {
     auto decoded = decode(hex(bad));
     ASSERT_FALSE(decoded.ok()) << bad;
@@ -72,7 +79,8 @@ TEST(Rlp, RejectsTruncatedAndTrailingInput) {
 
 TEST(Rlp, RejectsHostileNesting) {
   Bytes nested;
-  for (std::size_t i = 0; i < kMaxDepth + 5; ++i) nested = encode_list({nested.empty() ? encode(list({})) : nested});
+  for (std::size_t i = 0; i < kMaxDepth + 5; ++i)
+    nested = encode_list({nested.empty() ? encode(list({})) : nested});
   auto decoded = decode(nested);
   ASSERT_FALSE(decoded.ok());
   EXPECT_EQ(decoded.error().code, Errc::kRlpNonCanonical);

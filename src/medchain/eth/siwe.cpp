@@ -1,6 +1,5 @@
 #include <cctype>
 #include <ctime>
-
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
 #include <medchain/eth/siwe.hpp>
@@ -69,8 +68,8 @@ Result<std::int64_t> parse_rfc3339(std::string_view text) {
     return value;
   };
   const Error bad{Errc::kInvalidArgument, "not an RFC 3339 timestamp: " + std::string(text)};
-  if (text.size() < 20 || text[4] != '-' || text[7] != '-' || (text[10] != 'T' && text[10] != 't') ||
-      text[13] != ':' || text[16] != ':') {
+  if (text.size() < 20 || text[4] != '-' || text[7] != '-' ||
+      (text[10] != 'T' && text[10] != 't') || text[13] != ':' || text[16] != ':') {
     return bad;
   }
   auto year = digits(0, 4), month = digits(5, 2), day = digits(8, 2);
@@ -137,7 +136,8 @@ Result<SiweMessage> parse_siwe(std::string_view text) {
   m.domain = std::string(origin);
   // The EIP requires the EIP-55 form, so an all-lowercase address is refused too.
   auto address = parse_address(lines[1]);
-  if (!address || to_checksum(*address) != lines[1]) return grammar("the address must be EIP-55 checksummed");
+  if (!address || to_checksum(*address) != lines[1])
+    return grammar("the address must be EIP-55 checksummed");
   m.address = *address;
   if (!lines[2].empty()) return grammar("expected an empty line after the address");
   std::size_t i = 3;
@@ -161,7 +161,8 @@ Result<SiweMessage> parse_siwe(std::string_view text) {
       chain_id->find_first_not_of("0123456789") != std::string::npos) {
     return grammar("invalid Chain ID");
   }
-  if (nonce->size() < 8 || !is_alphanumeric(*nonce)) return grammar("the nonce must be >= 8 alphanumeric characters");
+  if (nonce->size() < 8 || !is_alphanumeric(*nonce))
+    return grammar("the nonce must be >= 8 alphanumeric characters");
   if (!parse_rfc3339(*issued_at)) return grammar("invalid Issued At");
   m.uri = *uri;
   m.version = *version;
@@ -171,7 +172,8 @@ Result<SiweMessage> parse_siwe(std::string_view text) {
   m.expiration_time = take_field(lines, i, "Expiration Time");
   m.not_before = take_field(lines, i, "Not Before");
   m.request_id = take_field(lines, i, "Request ID");
-  if (m.expiration_time && !parse_rfc3339(*m.expiration_time)) return grammar("invalid Expiration Time");
+  if (m.expiration_time && !parse_rfc3339(*m.expiration_time))
+    return grammar("invalid Expiration Time");
   if (m.not_before && !parse_rfc3339(*m.not_before)) return grammar("invalid Not Before");
   if (i < lines.size() && lines[i] == "Resources:") {
     for (++i; i < lines.size() && lines[i].rfind("- ", 0) == 0; ++i) {
@@ -207,12 +209,14 @@ std::string format_siwe(const SiweMessage& m) {
 Result<SiweMessage> verify_siwe(std::string_view text, ByteView signature,
                                 const SiweExpectations& expected) {
   MEDCHAIN_TRY(SiweMessage m, parse_siwe(text));
-  if (m.domain != expected.domain) return failed("domain " + m.domain + " is not " + expected.domain);
+  if (m.domain != expected.domain)
+    return failed("domain " + m.domain + " is not " + expected.domain);
   if (expected.uri.empty() ? authority_of(m.uri) != expected.domain : m.uri != expected.uri) {
     return failed("URI " + m.uri + " does not belong to " + expected.domain);
   }
   if (m.chain_id != expected.chain_id) {
-    return failed("chain id " + std::to_string(m.chain_id) + " is not " + std::to_string(expected.chain_id));
+    return failed("chain id " + std::to_string(m.chain_id) + " is not " +
+                  std::to_string(expected.chain_id));
   }
   if (m.nonce != expected.nonce) return failed("the nonce was not issued for this sign-in");
   if (parse_rfc3339(m.issued_at).value() > expected.now + expected.max_clock_skew) {

@@ -6,12 +6,11 @@
 #pragma once
 
 #include <cstdint>
+#include <medchain/core/bytes.hpp>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <medchain/core/bytes.hpp>
 
 namespace medchain::eth {
 
@@ -23,8 +22,8 @@ struct SiweMessage {
   std::string uri;
   std::string version = "1";
   std::uint64_t chain_id = 1;
-  std::string nonce;               // >= 8 alphanumeric characters
-  std::string issued_at;           // RFC 3339, as written in the message
+  std::string nonce;      // >= 8 alphanumeric characters
+  std::string issued_at;  // RFC 3339, as written in the message
   std::optional<std::string> expiration_time;
   std::optional<std::string> not_before;
   std::optional<std::string> request_id;
@@ -48,8 +47,8 @@ struct SiweExpectations {
   std::string domain;
   std::string uri;  // empty: any URI whose authority is `domain`
   std::uint64_t chain_id = 1;
-  std::string nonce;        // the nonce the node issued for this attempt
-  std::int64_t now = 0;     // Unix seconds
+  std::string nonce;                 // the nonce the node issued for this attempt
+  std::int64_t now = 0;              // Unix seconds
   std::int64_t max_clock_skew = 60;  // tolerated for issued-at in the future
 };
 

@@ -30,7 +30,8 @@ TEST(Siwe, ParsesAndFormatsTheEipExample) {
   ASSERT_TRUE(message.ok()) << message.error().message;
   EXPECT_EQ(message->domain, "service.invalid");
   EXPECT_EQ(to_checksum(message->address), "0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2");
-  EXPECT_EQ(message->statement, "I accept the ServiceOrg Terms of Service: https://service.invalid/tos");
+  EXPECT_EQ(message->statement,
+            "I accept the ServiceOrg Terms of Service: https://service.invalid/tos");
   EXPECT_EQ(message->chain_id, 1u);
   EXPECT_EQ(message->nonce, "32891756");
   EXPECT_EQ(message->resources.size(), 2u);
@@ -110,7 +111,8 @@ TEST_F(SiweVerify, RejectsEachBrokenRule) {
 TEST_F(SiweVerify, RejectsASignatureByAnotherKeyOrOverOtherText) {
   const std::string text = format_siwe(message_);
   auto other = crypto::parse_private_key(crypto::keccak256(as_bytes("intruder"))).value();
-  auto by_other = verify_siwe(text, sign_personal_message(other, as_bytes(text)).to_rsv(), expected_);
+  auto by_other =
+      verify_siwe(text, sign_personal_message(other, as_bytes(text)).to_rsv(), expected_);
   ASSERT_FALSE(by_other.ok());
   EXPECT_EQ(by_other.error().code, Errc::kCheckFailed);
   auto signature = sign_personal_message(key_, as_bytes(text)).to_rsv();
@@ -129,7 +131,8 @@ TEST(Siwe, RejectsMalformedMessages) {
   };
   for (const std::string& bad : {
            std::string(""),
-           replace("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2", "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"),
+           replace("0xC02aaA39b223FE8D0A0e5C4F27eAD9083C756Cc2",
+                   "0xc02aaa39b223fe8d0a0e5c4f27ead9083c756cc2"),
            replace("Nonce: 32891756", "Nonce: 123"),
            replace("Version: 1", "Version: 2"),
            replace("Chain ID: 1", "Chain ID: one"),

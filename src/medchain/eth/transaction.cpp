@@ -23,8 +23,9 @@ Bytes encode_access_list(const std::vector<AccessListEntry>& list) {
 
 // The fields both the signing payload and the signed encoding start with.
 std::vector<Bytes> legacy_fields(const LegacyTransaction& tx) {
-  return {rlp::encode_uint(tx.nonce), rlp::encode_uint(tx.gas_price), rlp::encode_uint(tx.gas_limit),
-          encode_to(tx.to),           rlp::encode_uint(tx.value),     rlp::encode_bytes(tx.data)};
+  return {rlp::encode_uint(tx.nonce),     rlp::encode_uint(tx.gas_price),
+          rlp::encode_uint(tx.gas_limit), encode_to(tx.to),
+          rlp::encode_uint(tx.value),     rlp::encode_bytes(tx.data)};
 }
 
 std::vector<Bytes> eip1559_fields(const Eip1559Transaction& tx) {
@@ -53,12 +54,15 @@ void append_signature(std::vector<Bytes>& fields, const U256& v, const crypto::S
   fields.push_back(rlp::encode_uint(from_be(sig.s)));
 }
 
-Error invalid(const std::string& what) { return Error{Errc::kInvalidTransaction, what}; }
+Error invalid(const std::string& what) {
+  return Error{Errc::kInvalidTransaction, what};
+}
 
 Result<std::uint64_t> decode_u64(const rlp::Item& item, const char* field) {
   auto value = rlp::decode_uint(item);
   if (!value) return invalid(std::string(field) + ": " + value.error().message);
-  if (*value > std::numeric_limits<std::uint64_t>::max()) return invalid(std::string(field) + " exceeds 64 bits");
+  if (*value > std::numeric_limits<std::uint64_t>::max())
+    return invalid(std::string(field) + " exceeds 64 bits");
   return static_cast<std::uint64_t>(*value);
 }
 
@@ -117,7 +121,8 @@ Result<crypto::Signature> decode_signature(const rlp::Item& r_item, const rlp::I
 
 Result<SignedTransaction> decode_legacy(ByteView raw) {
   MEDCHAIN_TRY(rlp::Item item, rlp::decode(raw));
-  if (!item.is_list() || item.list().size() != 9) return invalid("a legacy transaction is a list of 9 fields");
+  if (!item.is_list() || item.list().size() != 9)
+    return invalid("a legacy transaction is a list of 9 fields");
   const auto& f = item.list();
   LegacyTransaction tx;
   MEDCHAIN_TRY(tx.nonce, decode_u64(f[0], "nonce"));
@@ -132,7 +137,8 @@ Result<SignedTransaction> decode_legacy(ByteView raw) {
     recovery_id = static_cast<std::uint8_t>(v - 27);
   } else if (v >= 37) {  // chain id >= 1: 35 and 36 would claim chain id 0
     const U256 chain_id = (v - 35) / 2;
-    if (chain_id > std::numeric_limits<std::uint64_t>::max()) return invalid("chain id exceeds 64 bits");
+    if (chain_id > std::numeric_limits<std::uint64_t>::max())
+      return invalid("chain id exceeds 64 bits");
     tx.chain_id = static_cast<std::uint64_t>(chain_id);
     recovery_id = static_cast<std::uint8_t>((v - 35) % 2);
   } else {
@@ -144,7 +150,8 @@ Result<SignedTransaction> decode_legacy(ByteView raw) {
 
 Result<SignedTransaction> decode_eip1559(ByteView payload) {
   MEDCHAIN_TRY(rlp::Item item, rlp::decode(payload));
-  if (!item.is_list() || item.list().size() != 12) return invalid("an EIP-1559 transaction is a list of 12 fields");
+  if (!item.is_list() || item.list().size() != 12)
+    return invalid("an EIP-1559 transaction is a list of 12 fields");
   const auto& f = item.list();
   Eip1559Transaction tx;
   MEDCHAIN_TRY(tx.chain_id, decode_u64(f[0], "chainId"));
@@ -158,7 +165,8 @@ Result<SignedTransaction> decode_eip1559(ByteView payload) {
   MEDCHAIN_TRY(tx.access_list, decode_access_list(f[8]));
   MEDCHAIN_TRY(U256 y_parity, decode_u256(f[9], "yParity"));
   if (y_parity > 1) return invalid("yParity must be 0 or 1");
-  MEDCHAIN_TRY(crypto::Signature sig, decode_signature(f[10], f[11], static_cast<std::uint8_t>(y_parity)));
+  MEDCHAIN_TRY(crypto::Signature sig,
+               decode_signature(f[10], f[11], static_cast<std::uint8_t>(y_parity)));
   return SignedTransaction{tx, sig};
 }
 
@@ -196,7 +204,9 @@ Bytes SignedTransaction::raw() const {
   return typed(kEip1559Type, rlp::encode_list(fields));
 }
 
-Hash32 SignedTransaction::hash() const { return crypto::keccak256(raw()); }
+Hash32 SignedTransaction::hash() const {
+  return crypto::keccak256(raw());
+}
 
 Result<Address> SignedTransaction::sender() const {
   return crypto::recover_address(signing_hash(transaction), signature);

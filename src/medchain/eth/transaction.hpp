@@ -3,13 +3,12 @@
 #pragma once
 
 #include <cstdint>
-#include <optional>
-#include <variant>
-#include <vector>
-
 #include <medchain/core/bytes.hpp>
 #include <medchain/core/uint256.hpp>
 #include <medchain/crypto/secp256k1.hpp>
+#include <optional>
+#include <variant>
+#include <vector>
 
 namespace medchain::eth {
 

@@ -6,11 +6,18 @@
 namespace medchain::eth {
 namespace {
 
-Bytes hex(std::string_view text) { return from_hex(text).value(); }
-crypto::PrivateKey key(std::string_view text) { return crypto::parse_private_key(hex(text)).value(); }
-Address address(std::string_view text) { return from_hex_fixed<Address>(text).value(); }
+Bytes hex(std::string_view text) {
+  return from_hex(text).value();
+}
+crypto::PrivateKey key(std::string_view text) {
+  return crypto::parse_private_key(hex(text)).value();
+}
+Address address(std::string_view text) {
+  return from_hex_fixed<Address>(text).value();
+}
 
-const crypto::PrivateKey kCastKey = key("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
+const crypto::PrivateKey kCastKey =
+    key("0x4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318");
 const U256 kGwei = 1'000'000'000;
 const U256 kEther = U256(1'000'000'000) * 1'000'000'000;
 
@@ -23,13 +30,15 @@ TEST(Transaction, MatchesTheEip155Example) {
   tx.to = address("0x3535353535353535353535353535353535353535");
   tx.value = kEther;
   tx.chain_id = 1;
-  EXPECT_EQ(to_hex(signing_hash(tx)), "0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53");
-  const SignedTransaction signed_tx =
-      sign_transaction(tx, key("0x4646464646464646464646464646464646464646464646464646464646464646"));
-  EXPECT_EQ(to_hex(signed_tx.raw()),
-            "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a0"
-            "28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703"
-            "304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
+  EXPECT_EQ(to_hex(signing_hash(tx)),
+            "0xdaf5a779ae972f972197303d7b574746c7ef83eadac0f2791ad23db92e4c8e53");
+  const SignedTransaction signed_tx = sign_transaction(
+      tx, key("0x4646464646464646464646464646464646464646464646464646464646464646"));
+  EXPECT_EQ(
+      to_hex(signed_tx.raw()),
+      "0xf86c098504a817c800825208943535353535353535353535353535353535353535880de0b6b3a76400008025a0"
+      "28ef61340bd939bc2195fe537567866003e1a15d3c71ff63e1590620aa636276a067cbe9d8997f761aecb703"
+      "304b3800ccf555c9f3dc64214b297fb1966a3b6d83");
   EXPECT_EQ(signed_tx.sender().value(), address("0x9d8A62f656a8d1615C1294fd71e9CFb3E4855A4F"));
 }
 
@@ -47,10 +56,11 @@ TEST(Transaction, Eip1559MatchesCastMktx) {
   tx.value = kEther;
   tx.data = hex("0x12345678");
   const SignedTransaction signed_tx = sign_transaction(tx, kCastKey);
-  EXPECT_EQ(to_hex(signed_tx.raw()),
-            "0x02f877010784773594008506fc23ac0082c350943535353535353535353535353535353535353535880de0"
-            "b6b3a76400008412345678c001a0dd8750dffd5d167a48f8f66aa2ba91f9ad70ce983244985cc15b7dfa1360"
-            "3f1fa03a90dc2a1aeb451866265d21aeea7ce419a5ee8070679035173d3dd3b425626b");
+  EXPECT_EQ(
+      to_hex(signed_tx.raw()),
+      "0x02f877010784773594008506fc23ac0082c350943535353535353535353535353535353535353535880de0"
+      "b6b3a76400008412345678c001a0dd8750dffd5d167a48f8f66aa2ba91f9ad70ce983244985cc15b7dfa1360"
+      "3f1fa03a90dc2a1aeb451866265d21aeea7ce419a5ee8070679035173d3dd3b425626b");
 }
 
 // Reference: `cast mktx ... --nonce 0 --gas-limit 100000 --gas-price 30000000000
@@ -62,10 +72,11 @@ TEST(Transaction, ContractCreationMatchesCastMktx) {
   tx.max_fee_per_gas = 30 * kGwei;
   tx.gas_limit = 100000;
   tx.data = hex("0x6080");
-  EXPECT_EQ(to_hex(sign_transaction(tx, kCastKey).raw()),
-            "0x02f858827a6980018506fc23ac00830186a08080826080c080a0db76cef78f33a2cddaf860d1b2321565e7"
-            "481d84aa8179061925ae7261bb754aa0299e0582cb71bceb10190fa1216bad031c2051c87cd7c5c400d63b89"
-            "93149cc7");
+  EXPECT_EQ(
+      to_hex(sign_transaction(tx, kCastKey).raw()),
+      "0x02f858827a6980018506fc23ac00830186a08080826080c080a0db76cef78f33a2cddaf860d1b2321565e7"
+      "481d84aa8179061925ae7261bb754aa0299e0582cb71bceb10190fa1216bad031c2051c87cd7c5c400d63b89"
+      "93149cc7");
 }
 
 TEST(Transaction, DecodesWhatItEncodesAndRecoversTheSender) {
@@ -113,7 +124,11 @@ TEST(Transaction, RejectsMalformedRawTransactions) {
   EXPECT_EQ(decode_transaction(v36).error().code, Errc::kInvalidTransaction);
   // A legacy list with too few fields, and one with v = 29.
   EXPECT_EQ(decode_transaction(hex("0xc3010203")).error().code, Errc::kInvalidTransaction);
-  EXPECT_EQ(decode_transaction(hex("0xc9010203808080" "1d" "0101")).error().code,
+  EXPECT_EQ(decode_transaction(hex("0xc9010203808080"
+                                   "1d"
+                                   "0101"))
+                .error()
+                .code,
             Errc::kInvalidTransaction);
 }
 

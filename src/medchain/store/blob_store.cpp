@@ -5,11 +5,10 @@
 #include <atomic>
 #include <cerrno>
 #include <cstring>
-#include <random>
-
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/store/blob_store.hpp>
+#include <random>
 
 namespace medchain::store {
 namespace {
@@ -74,14 +73,16 @@ BlobWriter::~BlobWriter() = default;
 BlobWriter::BlobWriter(BlobWriter&&) noexcept = default;
 BlobWriter& BlobWriter::operator=(BlobWriter&&) noexcept = default;
 
-std::uint64_t BlobWriter::bytes_written() const noexcept { return state_->written; }
+std::uint64_t BlobWriter::bytes_written() const noexcept {
+  return state_->written;
+}
 
 Status BlobWriter::write(ByteView chunk) {
   State& s = *state_;
   if (s.finished) return Error{Errc::kInvalidArgument, "blob writer already committed"};
   if (chunk.size() > s.max_size - s.written) {
-    return Error{Errc::kInvalidLength, "blob exceeds the size limit of " +
-                                           std::to_string(s.max_size) + " bytes"};
+    return Error{Errc::kInvalidLength,
+                 "blob exceeds the size limit of " + std::to_string(s.max_size) + " bytes"};
   }
   s.hasher.update(chunk);
   MEDCHAIN_TRY_STATUS(write_all(s.fd, chunk));
@@ -94,8 +95,8 @@ Result<Hash32> BlobWriter::commit(const std::optional<Hash32>& expected) {
   if (s.finished) return Error{Errc::kInvalidArgument, "blob writer already committed"};
   const Hash32 digest = s.hasher.finish();
   if (expected && *expected != digest) {
-    return Error{Errc::kCheckFailed, "blob digest " + to_hex(digest) + " does not match the declared " +
-                                         to_hex(*expected)};
+    return Error{Errc::kCheckFailed, "blob digest " + to_hex(digest) +
+                                         " does not match the declared " + to_hex(*expected)};
   }
   if (::fsync(s.fd) != 0) return io_error("fsync blob");
   ::close(s.fd);
@@ -147,7 +148,8 @@ Result<BlobStore> BlobStore::open(const fs::path& root) {
   std::error_code ec;
   fs::create_directories(root / "blobs", ec);
   if (!ec) fs::create_directories(root / "tmp", ec);
-  if (ec) return Error{Errc::kIo, "cannot create blob store at " + root.string() + ": " + ec.message()};
+  if (ec)
+    return Error{Errc::kIo, "cannot create blob store at " + root.string() + ": " + ec.message()};
   // Writes in progress when a previous process died never became visible; drop them.
   for (const auto& entry : fs::directory_iterator(root / "tmp", ec)) fs::remove(entry.path(), ec);
   return BlobStore(root);

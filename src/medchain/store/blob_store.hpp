@@ -10,11 +10,10 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <medchain/core/bytes.hpp>
 #include <memory>
 #include <optional>
 #include <span>
-
-#include <medchain/core/bytes.hpp>
 
 namespace medchain::store {
 

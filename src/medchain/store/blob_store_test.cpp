@@ -13,9 +13,9 @@ namespace fs = std::filesystem;
 class BlobStoreTest : public testing::Test {
  protected:
   void SetUp() override {
-    root_ = fs::temp_directory_path() /
-            ("medchain-blob-test-" + std::to_string(getpid()) + "-" +
-             testing::UnitTest::GetInstance()->current_test_info()->name());
+    root_ =
+        fs::temp_directory_path() / ("medchain-blob-test-" + std::to_string(getpid()) + "-" +
+                                     testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
   }
   void TearDown() override { fs::remove_all(root_); }
@@ -37,8 +37,8 @@ class BlobStoreTest : public testing::Test {
   }
 
   std::size_t temp_files() const {
-    return static_cast<std::size_t>(std::distance(fs::directory_iterator(root_ / "tmp"),
-                                                  fs::directory_iterator{}));
+    return static_cast<std::size_t>(
+        std::distance(fs::directory_iterator(root_ / "tmp"), fs::directory_iterator{}));
   }
 
   fs::path root_;
