@@ -42,14 +42,6 @@ Type random_type(std::mt19937_64& rng, int depth) {
   }
 }
 
-U256 random_bits(std::mt19937_64& rng, unsigned bits) {
-  // Small numbers are as interesting as huge ones: pick the magnitude's width at random too.
-  const unsigned width = static_cast<unsigned>(rng() % (bits + 1));
-  U256 value = 0;
-  for (unsigned i = 0; i < width; i += 64) value = (value << 64) | rng();
-  return width >= 256 ? value : value & ((U256(1) << width) - 1);
-}
-
 std::string word_text(std::mt19937_64& rng, std::size_t max_size) {
   static constexpr char kChars[] =
       "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_";
@@ -65,12 +57,12 @@ Value random_value(std::mt19937_64& rng, const Type& type, bool top_level, std::
   using Kind = Type::Kind;
   switch (type.kind) {
     case Kind::kUint: {
-      const U256 value = random_bits(rng, type.bits);
+      const U256 value = random_u256(rng, type.bits);
       text += rng() % 2 ? to_decimal(value) : to_hex_quantity(value);
       return Value(value);
     }
     case Kind::kInt: {
-      const U256 magnitude = random_bits(rng, type.bits - 1);
+      const U256 magnitude = random_u256(rng, type.bits - 1);
       const bool negative = rng() % 2 && magnitude != 0;
       text += (negative ? "-" : "") + to_decimal(magnitude);
       return Value(negative ? abi::negate(magnitude) : magnitude);

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <functional>
+#include <medchain/core/uint256.hpp>
 #include <random>
 #include <string>
 #include <vector>
@@ -27,7 +28,10 @@ bool register_primitive(std::string name, Generator generator);
 std::size_t random_size(std::mt19937_64& rng, std::size_t max_inclusive);
 std::string random_hex_bytes(std::mt19937_64& rng, std::size_t size);  // "0x" + 2*size digits
 std::string random_private_key(std::mt19937_64& rng);                  // valid secp256k1 key, hex
-std::string random_text(std::mt19937_64& rng,
-                        std::size_t size);  // printable ASCII, no leading "0x"
+// Printable ASCII that neither starts with "0x" nor with "-".
+std::string random_text(std::mt19937_64& rng, std::size_t size);
+// A number below 2^max_bits whose own width is random too, so small values come up as often as
+// huge ones.
+U256 random_u256(std::mt19937_64& rng, unsigned max_bits);
 
 }  // namespace medchain::differential

@@ -16,13 +16,6 @@ namespace {
 
 using nlohmann::json;
 
-U256 random_bits(std::mt19937_64& rng, unsigned bits) {
-  const unsigned width = static_cast<unsigned>(rng() % (bits + 1));
-  U256 value = 0;
-  for (unsigned i = 0; i < width; i += 64) value = (value << 64) | rng();
-  return width >= 256 ? value : value & ((U256(1) << width) - 1);
-}
-
 // A JSON number while exactly representable in every JSON reader, else a decimal or hex string.
 json integer_json(std::mt19937_64& rng, const U256& magnitude, bool negative) {
   if (magnitude < (U256(1) << 53) && rng() % 2) {
@@ -96,9 +89,9 @@ struct Generator {
     if (type == "bool") return rng() % 2 == 0;
     if (type.rfind("bytes", 0) == 0) return random_hex_bytes(rng, std::stoul(type.substr(5)));
     if (type.rfind("uint", 0) == 0)
-      return integer_json(rng, random_bits(rng, std::stoul(type.substr(4))), false);
+      return integer_json(rng, random_u256(rng, std::stoul(type.substr(4))), false);
     const unsigned bits = static_cast<unsigned>(std::stoul(type.substr(3)));
-    const U256 magnitude = random_bits(rng, bits - 1);
+    const U256 magnitude = random_u256(rng, bits - 1);
     return integer_json(rng, magnitude, magnitude != 0 && rng() % 2);
   }
 };

@@ -25,10 +25,7 @@ rlp::Item random_item(std::mt19937_64& rng, int depth, std::string& json) {
     return rlp::Item(from_hex(hex).value());
   }
   if (kind == 2) {
-    U256 value = 0;
-    const unsigned bits = static_cast<unsigned>(rng() % 257);
-    for (unsigned i = 0; i < bits; i += 64) value = (value << 64) | rng();
-    if (bits < 256) value &= (U256(1) << bits) - 1;
+    const U256 value = random_u256(rng, 256);
     json += to_decimal(value);
     return rlp::Item(to_compact_be(value));
   }
@@ -58,10 +55,7 @@ const bool kFromRlp = register_primitive("from-rlp", [](std::mt19937_64& rng) {
 });
 
 std::string random_number(std::mt19937_64& rng, unsigned max_bits) {
-  const unsigned bits = static_cast<unsigned>(rng() % (max_bits + 1));
-  U256 value = 0;
-  for (unsigned i = 0; i < bits; i += 64) value = (value << 64) | rng();
-  if (bits < 256) value &= (U256(1) << bits) - 1;
+  const U256 value = random_u256(rng, max_bits);
   return rng() % 2 ? to_decimal(value) : to_hex_quantity(value);
 }
 

@@ -88,6 +88,13 @@ std::string random_hex_bytes(std::mt19937_64& rng, std::size_t size) {
   return out;
 }
 
+U256 random_u256(std::mt19937_64& rng, unsigned max_bits) {
+  const unsigned width = static_cast<unsigned>(rng() % (max_bits + 1));
+  U256 value = 0;
+  for (unsigned i = 0; i < width; i += 64) value = (value << 64) | rng();
+  return width >= 256 ? value : value & ((U256(1) << width) - 1);
+}
+
 std::string random_private_key(std::mt19937_64& rng) {
   // Keys with a leading zero byte stay below the curve order; such keys also exercise
   // zero padding in both programs.

@@ -19,21 +19,6 @@ struct SigAndArgs {
   std::vector<std::string> args() const { return command->remaining(); }
 };
 
-Result<std::vector<abi::Value>> parse_args(const abi::Signature& signature,
-                                           const std::vector<std::string>& args) {
-  if (args.size() != signature.inputs.size()) {
-    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " +
-                                             std::to_string(signature.inputs.size()) +
-                                             " arguments, got " + std::to_string(args.size())};
-  }
-  std::vector<abi::Value> values;
-  for (std::size_t i = 0; i < args.size(); ++i) {
-    MEDCHAIN_TRY(abi::Value value, parse_value_text(signature.inputs[i].type, args[i]));
-    values.push_back(std::move(value));
-  }
-  return values;
-}
-
 CLI::App* add_sig_and_args(CLI::App& util, const char* name, const char* description,
                            std::shared_ptr<SigAndArgs> input) {
   auto* cmd = util.add_subcommand(name, description);
@@ -52,7 +37,7 @@ void add_abi_encode(CLI::App& util) {
       add_sig_and_args(util, "abi-encode", "ABI-encode the arguments of SIG (no selector)", input);
   on_run(cmd, [input]() -> Status {
     MEDCHAIN_TRY(abi::Signature signature, abi::parse_signature(input->signature));
-    MEDCHAIN_TRY(std::vector<abi::Value> values, parse_args(signature, input->args()));
+    MEDCHAIN_TRY(std::vector<abi::Value> values, parse_arguments(signature, input->args()));
     MEDCHAIN_TRY(Bytes encoded, abi::encode(signature.input_types(), values));
     std::cout << to_hex(encoded) << "\n";
     return {};
@@ -65,7 +50,7 @@ void add_calldata(CLI::App& util) {
       add_sig_and_args(util, "calldata", "Selector and ABI-encoded arguments of SIG", input);
   on_run(cmd, [input]() -> Status {
     MEDCHAIN_TRY(abi::Signature signature, abi::parse_signature(input->signature));
-    MEDCHAIN_TRY(std::vector<abi::Value> values, parse_args(signature, input->args()));
+    MEDCHAIN_TRY(std::vector<abi::Value> values, parse_arguments(signature, input->args()));
     MEDCHAIN_TRY(Bytes encoded, abi::encode_call(signature, values));
     std::cout << to_hex(encoded) << "\n";
     return {};

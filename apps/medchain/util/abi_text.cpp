@@ -196,6 +196,21 @@ std::string quote(const std::string& text) {
 
 }  // namespace
 
+Result<std::vector<Value>> parse_arguments(const eth::abi::Signature& signature,
+                                           const std::vector<std::string>& args) {
+  if (args.size() != signature.inputs.size()) {
+    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " +
+                                             std::to_string(signature.inputs.size()) +
+                                             " arguments, got " + std::to_string(args.size())};
+  }
+  std::vector<Value> values;
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    MEDCHAIN_TRY(Value value, parse_value_text(signature.inputs[i].type, args[i]));
+    values.push_back(std::move(value));
+  }
+  return values;
+}
+
 Result<Value> parse_value_text(const Type& type, std::string_view text) {
   return parse_nested(type, text, true);
 }

@@ -33,16 +33,8 @@ Result<Bytes> calldata_of(const std::vector<std::string>& rest, bool with_select
   if (rest.empty()) return Bytes{};
   if (rest.size() == 1 && has_hex_prefix(rest[0])) return from_hex(rest[0]);
   MEDCHAIN_TRY(eth::abi::Signature signature, eth::abi::parse_signature(rest[0]));
-  if (rest.size() - 1 != signature.inputs.size()) {
-    return Error{Errc::kInvalidArgument, signature.canonical() + " takes " +
-                                             std::to_string(signature.inputs.size()) +
-                                             " arguments, got " + std::to_string(rest.size() - 1)};
-  }
-  std::vector<eth::abi::Value> values;
-  for (std::size_t i = 1; i < rest.size(); ++i) {
-    MEDCHAIN_TRY(eth::abi::Value value, parse_value_text(signature.inputs[i - 1].type, rest[i]));
-    values.push_back(std::move(value));
-  }
+  MEDCHAIN_TRY(std::vector<eth::abi::Value> values,
+               parse_arguments(signature, std::vector<std::string>(rest.begin() + 1, rest.end())));
   if (!with_selector) return eth::abi::encode(signature.input_types(), values);
   return eth::abi::encode_call(signature, values);
 }
