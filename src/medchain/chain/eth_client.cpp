@@ -199,21 +199,25 @@ Result<std::vector<Log>> EthClient::get_logs_range(const LogFilter& filter, std:
   return logs;
 }
 
+std::optional<Bytes> revert_data_of(const RpcErrorObject& error) {
+  // anvil and geth put the revert data in error.data as a string; ganache in
+  // error.data.data or error.data.result.
+  json data = error.data;
+  if (data.is_object()) data = data.contains("data") ? data["data"] : data.value("result", json());
+  if (data.is_string()) {
+    if (auto bytes = from_hex(data.get<std::string>())) return std::move(*bytes);
+  }
+  if (error.message.find("revert") != std::string::npos) return Bytes{};
+  return std::nullopt;
+}
+
 Result<CallResult> EthClient::call(const std::optional<Address>& from, const Address& to,
-                                   ByteView data) {
+                                   ByteView data, std::string_view block) {
   json tx{{"to", to_hex(to)}, {"data", to_hex(data)}};
   if (from) tx["from"] = to_hex(*from);
-  MEDCHAIN_TRY(RpcReply reply, rpc_.call_raw("eth_call", json::array({tx, "latest"})));
+  MEDCHAIN_TRY(RpcReply reply, rpc_.call_raw("eth_call", json::array({tx, block})));
   if (reply.error) {
-    // Nodes put revert data in error.data, as a string or as {data: "0x..."} (ganache).
-    json revert_data = reply.error->data;
-    if (revert_data.is_object() && revert_data.contains("data")) revert_data = revert_data["data"];
-    if (revert_data.is_string()) {
-      if (auto revert = from_hex(revert_data.get<std::string>())) {
-        return CallResult{true, std::move(*revert)};
-      }
-    }
-    if (reply.error->message.find("revert") != std::string::npos) return CallResult{true, {}};
+    if (auto revert = revert_data_of(*reply.error)) return CallResult{true, std::move(*revert)};
     return Error{Errc::kRpcError, "eth_call: " + reply.error->message};
   }
   MEDCHAIN_TRY(Bytes output, parse_data(reply.result));
@@ -226,10 +230,8 @@ Result<std::uint64_t> EthClient::estimate_gas(const Address& from, const std::op
   if (to) tx["to"] = to_hex(*to);
   MEDCHAIN_TRY(RpcReply reply, rpc_.call_raw("eth_estimateGas", json::array({tx})));
   if (reply.error) {
-    json revert = reply.error->data;
-    if (revert.is_object() && revert.contains("data")) revert = revert["data"];
-    if (revert.is_string() || reply.error->message.find("revert") != std::string::npos) {
-      return Error{Errc::kReverted, revert.is_string() ? revert.get<std::string>() : "0x"};
+    if (auto revert = revert_data_of(*reply.error)) {
+      return Error{Errc::kReverted, to_hex(*revert)};
     }
     return Error{Errc::kRpcError, "eth_estimateGas: " + reply.error->message};
   }

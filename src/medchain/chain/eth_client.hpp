@@ -72,7 +72,9 @@ class EthClient {
   Result<std::optional<BlockHeader>> block_by_hash(const Hash32& hash);
   Result<std::optional<BlockHeader>> latest_block();
   Result<std::vector<Log>> get_logs(const LogFilter& filter);
-  Result<CallResult> call(const std::optional<Address>& from, const Address& to, ByteView data);
+  // `block`: a block tag or 0x-number; the state the call runs on.
+  Result<CallResult> call(const std::optional<Address>& from, const Address& to, ByteView data,
+                          std::string_view block = "latest");
   // kReverted (with the hex revert data in the message) when the transaction would revert.
   Result<std::uint64_t> estimate_gas(const Address& from, const std::optional<Address>& to,
                                      ByteView data, const U256& value = 0);
@@ -103,5 +105,7 @@ Result<Bytes> parse_data(const nlohmann::json& value);
 Result<Hash32> parse_hash(const nlohmann::json& value);
 Result<Address> parse_address_field(const nlohmann::json& value);
 Result<Log> parse_log(const nlohmann::json& value);
+// The revert data in a node's error object; nullopt when the error is not a revert.
+std::optional<Bytes> revert_data_of(const RpcErrorObject& error);
 
 }  // namespace medchain::chain

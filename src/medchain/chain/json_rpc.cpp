@@ -55,21 +55,46 @@ bool is_retryable_method(std::string_view method) noexcept {
 }
 
 JsonRpcClient::JsonRpcClient(HttpEndpoint endpoint, RpcOptions options)
-    : http_(std::move(endpoint)), options_(options) {}
+    : endpoint_(std::move(endpoint)), options_(options) {}
+
+std::unique_ptr<HttpClient> JsonRpcClient::acquire_connection() {
+  {
+    std::lock_guard lock(pool_mutex_);
+    if (!idle_.empty()) {
+      std::unique_ptr<HttpClient> connection = std::move(idle_.back());
+      idle_.pop_back();
+      return connection;
+    }
+  }
+  return std::make_unique<HttpClient>(endpoint_);
+}
+
+void JsonRpcClient::release_connection(std::unique_ptr<HttpClient> connection) {
+  // Keeps as many idle connections as there were concurrent callers, which is bounded by the
+  // caller's threads.
+  std::lock_guard lock(pool_mutex_);
+  idle_.push_back(std::move(connection));
+}
 
 Result<json> JsonRpcClient::post_with_retries(const json& request, bool retryable) {
   const std::string body = request.dump();
+  std::unique_ptr<HttpClient> http = acquire_connection();
+  struct Release {
+    JsonRpcClient* client;
+    std::unique_ptr<HttpClient>& http;
+    ~Release() { client->release_connection(std::move(http)); }
+  } release{this, http};
   auto backoff = options_.first_backoff;
   const int attempts = retryable ? std::max(1, options_.max_attempts) : 1;
   for (int attempt = 1;; ++attempt) {
-    Result<HttpResponse> response = http_.post(body, "application/json", options_.deadline);
+    Result<HttpResponse> response = http->post(body, "application/json", options_.deadline);
     if (response.ok()) {
       // Nodes answer JSON-RPC errors with 200 (geth, anvil) or 4xx/5xx with a JSON body
       // (some gateways); a body that does not parse is a protocol error either way.
       json parsed = json::parse(response->body, nullptr, /*allow_exceptions=*/false);
       if (parsed.is_discarded()) {
         return Error{Errc::kProtocol, "HTTP " + std::to_string(response->status) + " from " +
-                                          http_.endpoint().url() + " is not JSON"};
+                                          endpoint_.url() + " is not JSON"};
       }
       return parsed;
     }
@@ -83,7 +108,6 @@ Result<json> JsonRpcClient::post_with_retries(const json& request, bool retryabl
 }
 
 Result<RpcReply> JsonRpcClient::call_raw(const std::string& method, json params) {
-  std::lock_guard lock(mutex_);
   const std::int64_t id = next_id_++;
   json request{{"jsonrpc", "2.0"}, {"id", id}, {"method", method}, {"params", std::move(params)}};
   MEDCHAIN_TRY(json response, post_with_retries(request, is_retryable_method(method)));
@@ -101,13 +125,13 @@ Result<json> JsonRpcClient::call(const std::string& method, json params) {
 
 Result<std::vector<RpcReply>> JsonRpcClient::batch(const std::vector<RpcCall>& calls) {
   if (calls.empty()) return std::vector<RpcReply>{};
-  std::lock_guard lock(mutex_);
   json request = json::array();
-  const std::int64_t first_id = next_id_;
+  const std::int64_t first_id = next_id_.fetch_add(static_cast<std::int64_t>(calls.size()));
+  std::int64_t next = first_id;
   bool retryable = true;
   for (const RpcCall& call : calls) {
     request.push_back(
-        {{"jsonrpc", "2.0"}, {"id", next_id_++}, {"method", call.method}, {"params", call.params}});
+        {{"jsonrpc", "2.0"}, {"id", next++}, {"method", call.method}, {"params", call.params}});
     retryable = retryable && is_retryable_method(call.method);
   }
   MEDCHAIN_TRY(json response, post_with_retries(request, retryable));

@@ -1,9 +1,12 @@
 // Ethereum JSON-RPC 2.0 over HTTP: single calls and batches, a deadline on every call, and
-// retries with backoff for calls that are safe to repeat. Thread-safe.
+// retries with backoff for calls that are safe to repeat. Thread-safe: concurrent calls each take
+// a keep-alive connection from a small pool, so one slow call does not hold up the others.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <medchain/chain/http_client.hpp>
+#include <memory>
 #include <mutex>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -55,15 +58,18 @@ class JsonRpcClient {
   // Retried as a whole only if every call in it is retryable.
   Result<std::vector<RpcReply>> batch(const std::vector<RpcCall>& calls);
 
-  const HttpEndpoint& endpoint() const noexcept { return http_.endpoint(); }
+  const HttpEndpoint& endpoint() const noexcept { return endpoint_; }
 
  private:
   Result<nlohmann::json> post_with_retries(const nlohmann::json& request, bool retryable);
+  std::unique_ptr<HttpClient> acquire_connection();
+  void release_connection(std::unique_ptr<HttpClient> connection);
 
-  std::mutex mutex_;  // guards http_ and next_id_
-  HttpClient http_;
+  HttpEndpoint endpoint_;
   RpcOptions options_;
-  std::int64_t next_id_ = 1;
+  std::atomic<std::int64_t> next_id_{1};
+  std::mutex pool_mutex_;  // guards idle_
+  std::vector<std::unique_ptr<HttpClient>> idle_;
 };
 
 }  // namespace medchain::chain

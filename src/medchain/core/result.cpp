@@ -62,6 +62,8 @@ std::string_view errc_name(Errc code) noexcept {
       return "wrong_chain";
     case Errc::kNotFound:
       return "not_found";
+    case Errc::kConflict:
+      return "conflict";
   }
   return "unknown";
 }

@@ -48,6 +48,7 @@ enum class Errc : std::uint16_t {
   kReverted,             // a call or transaction reverted (message holds the decoded reason)
   kWrongChain,           // the node serves another chain id than configured
   kNotFound,             // the thing asked for does not exist (a blob, a record, a key)
+  kConflict,             // the operation was already done (an intent submitted twice)
 };
 
 // The stable, snake_case name of a code ("invalid_hex"), used in JSON error output.

@@ -62,6 +62,14 @@ TEST(Secp256k1, DerivesTheKnownAddress) {
   EXPECT_EQ(to_hex(address_of(*key)), "0x2c7536e3605d9c16a7a3d7b1898e529396a65c23");
 }
 
+TEST(Secp256k1, GeneratedKeysAreValidAndDistinct) {
+  const PrivateKey a = generate_private_key();
+  const PrivateKey b = generate_private_key();
+  EXPECT_NE(a, b);
+  EXPECT_TRUE(parse_private_key(a).ok());
+  EXPECT_EQ(recover_address(Hash32{}, sign_hash(a, Hash32{})).value(), address_of(a));
+}
+
 TEST(Secp256k1, RejectsZeroAndOutOfRangeKeys) {
   EXPECT_EQ(parse_private_key(Bytes(32, 0)).error().code, Errc::kInvalidPrivateKey);
   EXPECT_EQ(parse_private_key(Bytes(32, 0xff)).error().code, Errc::kInvalidPrivateKey);

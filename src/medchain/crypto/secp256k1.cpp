@@ -1,3 +1,4 @@
+#include <openssl/rand.h>
 #include <secp256k1.h>
 #include <secp256k1_recovery.h>
 
@@ -37,6 +38,17 @@ Result<PrivateKey> parse_private_key(ByteView bytes) {
     return Error{Errc::kInvalidPrivateKey, "private key is zero or not below the curve order"};
   }
   return *PrivateKey::from_view(bytes);
+}
+
+PrivateKey generate_private_key() {
+  for (;;) {
+    std::array<std::uint8_t, 32> candidate{};
+    if (RAND_bytes(candidate.data(), static_cast<int>(candidate.size())) != 1) {
+      throw std::runtime_error("RAND_bytes failed");
+    }
+    // All but a 2^-128 fraction of 32-byte strings are valid keys.
+    if (auto key = parse_private_key(candidate)) return *key;
+  }
 }
 
 PublicKey public_key_of(const PrivateKey& key) {

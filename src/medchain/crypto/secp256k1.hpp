@@ -27,6 +27,9 @@ struct Signature {
 // Checks that `bytes` is a usable private key (32 bytes, non-zero, below the curve order).
 Result<PrivateKey> parse_private_key(ByteView bytes);
 
+// A fresh key from the operating system's random source (OpenSSL's RAND_bytes).
+PrivateKey generate_private_key();
+
 PublicKey public_key_of(const PrivateKey& key);
 
 // The Ethereum address of a public key: the last 20 bytes of keccak256(x || y).
