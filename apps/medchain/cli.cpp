@@ -29,6 +29,12 @@ int exit_code_for(Errc code) noexcept {
   switch (code) {
     case Errc::kCheckFailed:
     case Errc::kIo:
+    case Errc::kUnavailable:
+    case Errc::kTimeout:
+    case Errc::kProtocol:
+    case Errc::kRpcError:
+    case Errc::kReverted:
+    case Errc::kConflict:
       return kExitNegative;
     default:
       return kExitBadInput;

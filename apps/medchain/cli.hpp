@@ -4,7 +4,8 @@
 // Exit codes (documented in docs/cli.md):
 //   0  success
 //   1  a check the user asked for came out negative (e.g. `util verify-message` on a
-//      signature the address did not make), or an I/O failure
+//      signature the address did not make), an I/O failure, or a failure of the chain: node
+//      unreachable or timed out, a malformed or error reply, a reverted transaction
 //   2  bad input: unknown option, malformed hex/number/JSON/signature, missing file
 #pragma once
 
@@ -26,7 +27,8 @@ using Action = std::function<Status()>;
 // Makes `action` run when `command` is the one the user invoked.
 void on_run(CLI::App* command, Action action);
 
-// The exit code for a failed command: 1 for kCheckFailed and kIo, 2 for every input error.
+// The exit code for a failed command: 1 for negative checks, I/O and chain failures, 2 for
+// every input error.
 int exit_code_for(Errc code) noexcept;
 
 // Runs the CLI: parses argv, runs the chosen action, prints any error as one line on stderr

@@ -1,12 +1,16 @@
 // `medchain dev`: the whole local system on loopback, for development only. Starts anvil with
-// its state in the data directory (a restart resumes the same chain) and stops everything on
-// Ctrl-C.
+// its state in the data directory (a restart resumes the same chain), deploys the contract and
+// creates demo accounts on first start, and stops everything on Ctrl-C.
 #include <signal.h>
 
+#include <iomanip>
 #include <iostream>
 #include <medchain/chain/dev_chain.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
 
 #include "cli.hpp"
+#include "dev/dev_system.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -18,6 +22,7 @@ struct DevOptions {
   std::uint16_t chain_port = 8545;
   std::uint64_t chain_id = 31337;
   fs::path anvil = fs::path(MEDCHAIN_SOURCE_DIR) / "node_modules/.bin/anvil";
+  fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
 };
 
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread first, so neither
@@ -39,6 +44,22 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+void print_summary(std::ostream& out, const std::string& url, std::uint64_t chain_id, bool resumed,
+                   const DevSystem& system, const fs::path& data_dir) {
+  out << "medchain dev: DEVELOPMENT ONLY. The keys below are public; never use them elsewhere.\n"
+      << "  chain     " << url << "  (anvil, chain id " << chain_id
+      << (resumed ? ", resumed" : ", new") << ")\n"
+      << "  contract  " << eth::to_checksum(system.deployment.address) << "  (block "
+      << system.deployment.block << ")\n"
+      << "  data dir  " << data_dir.string() << "\n"
+      << "  demo accounts:\n";
+  for (const DemoAccount& account : system.accounts) {
+    out << "    " << std::left << std::setw(10) << account.label << " "
+        << eth::to_checksum(account.address) << "  key " << to_hex(account.key) << "\n";
+  }
+  out << "Press Ctrl-C to stop.\n" << std::flush;
+}
+
 Status run_dev(const DevOptions& options) {
   block_stop_signals();
   std::error_code ec;
@@ -56,13 +77,12 @@ Status run_dev(const DevOptions& options) {
   const bool resumed = fs::exists(*chain_options.state_file);
   MEDCHAIN_TRY(chain::DevChain chain, chain::DevChain::start(chain_options));
 
-  std::cout << "medchain dev (DEVELOPMENT ONLY: keys printed here are public)\n"
-            << "  chain     " << chain.url() << "  (anvil, chain id " << options.chain_id
-            << (resumed ? ", resumed from " : ", new; state in ")
-            << chain_options.state_file->string() << ")\n"
-            << "  data dir  " << data_dir.string() << "\n"
-            << "Press Ctrl-C to stop.\n"
-            << std::flush;
+  MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse(chain.url()));
+  chain::EthClient client(endpoint);
+  MEDCHAIN_TRY(DevSystem system,
+               provision_dev_system(client, options.chain_id, options.artifact, data_dir));
+  print_summary(std::cout, chain.url(), options.chain_id, resumed && system.resumed, system,
+                data_dir);
   wait_for_stop_signal();
   std::cout << "stopping..." << std::endl;
   chain.stop();
@@ -72,7 +92,8 @@ Status run_dev(const DevOptions& options) {
 }
 
 void add_dev_command(CLI::App& app) {
-  auto* cmd = app.add_subcommand("dev", "Start a local development system (chain; more to come)");
+  auto* cmd = app.add_subcommand(
+      "dev", "Start a local development system: chain, contract and demo accounts");
   auto options = std::make_shared<DevOptions>();
   cmd->add_option("--data-dir", options->data_dir, "Where the chain state and logs live")
       ->capture_default_str();
@@ -81,6 +102,8 @@ void add_dev_command(CLI::App& app) {
   cmd->add_option("--chain-id", options->chain_id, "The development chain's id")
       ->capture_default_str();
   cmd->add_option("--anvil", options->anvil, "The anvil executable")->capture_default_str();
+  cmd->add_option("--artifact", options->artifact, "The contract's forge artifact")
+      ->capture_default_str();
   on_run(cmd, [options]() { return run_dev(*options); });
 }
 

@@ -50,10 +50,23 @@ Result<ChildProcess> ChildProcess::spawn(const std::vector<std::string>& argv,
   posix_spawn_file_actions_adddup2(&actions, 1, 2);
   // Its own process group, so a Ctrl-C in the terminal reaches the parent first and the
   // parent shuts children down in order.
+  // It starts with no signal blocked and the default handlers, whatever the parent did with
+  // its own (medchain dev blocks SIGINT and SIGTERM to wait for them): otherwise the child
+  // would ignore stop() until the SIGKILL.
   posix_spawnattr_t attributes;
   posix_spawnattr_init(&attributes);
-  posix_spawnattr_setflags(&attributes, POSIX_SPAWN_SETPGROUP);
+  posix_spawnattr_setflags(&attributes,
+                           POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
   posix_spawnattr_setpgroup(&attributes, 0);
+  sigset_t none;
+  sigemptyset(&none);
+  posix_spawnattr_setsigmask(&attributes, &none);
+  sigset_t defaults;
+  sigemptyset(&defaults);
+  sigaddset(&defaults, SIGINT);
+  sigaddset(&defaults, SIGTERM);
+  sigaddset(&defaults, SIGPIPE);
+  posix_spawnattr_setsigdefault(&attributes, &defaults);
 
   std::vector<char*> args;
   for (const std::string& arg : argv) args.push_back(const_cast<char*>(arg.c_str()));

@@ -1,0 +1,118 @@
+// `medchain dev` as a user runs it: a fresh start deploys the contract and creates the demo
+// accounts, Ctrl-C (SIGTERM here) stops it cleanly, and a restart resumes the same chain.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <medchain/core/hex.hpp>
+#include <regex>
+#include <sstream>
+#include <thread>
+
+#include "support/ledger.hpp"
+
+namespace medchain::test {
+namespace {
+
+using namespace std::chrono_literals;
+namespace fs = std::filesystem;
+
+struct DevOutput {
+  std::string contract;
+  std::map<std::string, std::string> accounts;  // label -> address
+  bool resumed = false;
+};
+
+std::string read_all(const fs::path& path) {
+  std::ifstream file(path);
+  std::stringstream text;
+  text << file.rdbuf();
+  return text.str();
+}
+
+// Starts `medchain dev` and waits until it says it is ready.
+std::pair<ChildProcess, DevOutput> start_dev(const fs::path& data_dir, std::uint16_t port,
+                                             const fs::path& log) {
+  fs::remove(log);
+  ChildProcess process =
+      ChildProcess::spawn({MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(),
+                           "--chain-port", std::to_string(port)},
+                          log)
+          .value();
+  const auto give_up = std::chrono::steady_clock::now() + 90s;
+  std::string output;
+  while ((output = read_all(log)).find("Press Ctrl-C") == std::string::npos) {
+    if (!process.running()) throw std::runtime_error("medchain dev exited: " + output);
+    if (std::chrono::steady_clock::now() > give_up)
+      throw std::runtime_error("not ready: " + output);
+    std::this_thread::sleep_for(50ms);
+  }
+  DevOutput parsed;
+  std::smatch match;
+  if (std::regex_search(output, match, std::regex("contract  (0x[0-9a-fA-F]{40})"))) {
+    parsed.contract = match[1];
+  }
+  const std::regex account("    ([a-z]+(?: [0-9])?) +(0x[0-9a-fA-F]{40})  key 0x[0-9a-f]{64}");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), account);
+       it != std::sregex_iterator(); ++it) {
+    parsed.accounts[(*it)[1]] = (*it)[2];
+  }
+  parsed.resumed = output.find("resumed") != std::string::npos;
+  EXPECT_NE(output.find("DEVELOPMENT ONLY"), std::string::npos);
+  return {std::move(process), parsed};
+}
+
+struct ChainView {
+  chain::EthClient client;
+  chain::Contract medchain;
+  ChainView(std::uint16_t port, const std::string& contract)
+      : client(chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(port)).value()),
+        medchain(std::make_shared<const chain::ContractAbi>(
+                     chain::ContractAbi::from_artifact(medchain_artifact()).value()),
+                 from_hex_fixed<Address>(contract).value(), client) {}
+  eth::abi::Value view(std::string_view function, const std::string& address) {
+    return medchain.call(function, {from_hex_fixed<Address>(address).value()}).value()[0];
+  }
+};
+
+TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
+  const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
+  const std::uint16_t port = pick_free_loopback_port().value();
+  const fs::path log = dir.string() + ".log";
+
+  auto [first, fresh] = start_dev(dir, port, log);
+  EXPECT_FALSE(fresh.resumed);
+  ASSERT_FALSE(fresh.contract.empty());
+  ASSERT_EQ(fresh.accounts.size(), 5u);
+  {
+    ChainView chain(port, fresh.contract);
+    EXPECT_TRUE(chain.view("isRegistrar", fresh.accounts["registrar"]).flag());
+    EXPECT_EQ(chain.view("doctors", fresh.accounts["doctor 1"]).word(), 1u);  // verified
+    EXPECT_EQ(chain.view("doctors", fresh.accounts["doctor 2"]).word(), 1u);
+    EXPECT_TRUE(chain.view("patients", fresh.accounts["patient 1"]).flag());
+    EXPECT_TRUE(chain.view("patients", fresh.accounts["patient 2"]).flag());
+  }
+  // A clean stop: anvil exits on SIGTERM and saves its state, long before stop()'s 10 s grace
+  // for it would end in a SIGKILL.
+  const auto stopping = std::chrono::steady_clock::now();
+  EXPECT_EQ(first.stop(60s), 0);
+  EXPECT_LT(std::chrono::steady_clock::now() - stopping, 9s);
+  EXPECT_NE(read_all(log).find("stopped"), std::string::npos);
+  EXPECT_TRUE(fs::exists(dir / "deployment.json"));
+  EXPECT_EQ(fs::status(dir / "dev-accounts.json").permissions() & fs::perms::others_read,
+            fs::perms::none);
+
+  auto [second, again] = start_dev(dir, port, log);
+  EXPECT_TRUE(again.resumed);
+  EXPECT_EQ(again.contract, fresh.contract);
+  EXPECT_EQ(again.accounts, fresh.accounts);
+  {
+    ChainView chain(port, again.contract);
+    EXPECT_TRUE(chain.view("patients", again.accounts["patient 2"]).flag());
+  }
+  EXPECT_EQ(second.stop(60s), 0);
+  fs::remove_all(dir);
+  fs::remove(log);
+}
+
+}  // namespace
+}  // namespace medchain::test
