@@ -24,24 +24,10 @@ bool is_range_refusal(const RpcErrorObject& error) {
   return false;
 }
 
-Result<BlockHeader> parse_block(const json& value) {
-  if (!value.is_object()) return malformed("block");
-  BlockHeader header;
-  MEDCHAIN_TRY(header.number, parse_quantity_u64(value.value("number", json())));
-  MEDCHAIN_TRY(header.hash, parse_hash(value.value("hash", json())));
-  MEDCHAIN_TRY(header.parent_hash, parse_hash(value.value("parentHash", json())));
-  MEDCHAIN_TRY(header.timestamp, parse_quantity_u64(value.value("timestamp", json())));
-  if (value.contains("baseFeePerGas") && !value["baseFeePerGas"].is_null()) {
-    MEDCHAIN_TRY(U256 base_fee, parse_quantity(value["baseFeePerGas"]));
-    header.base_fee_per_gas = base_fee;
-  }
-  return header;
-}
-
 Result<std::optional<BlockHeader>> optional_block(Result<json> reply) {
   if (!reply) return std::move(reply).error();
   if (reply->is_null()) return std::optional<BlockHeader>{};
-  MEDCHAIN_TRY(BlockHeader header, parse_block(*reply));
+  MEDCHAIN_TRY(BlockHeader header, parse_block_header(*reply));
   return std::optional<BlockHeader>{std::move(header)};
 }
 
@@ -293,6 +279,20 @@ Result<std::optional<Receipt>> EthClient::receipt(const Hash32& transaction_hash
   if (reply.is_null()) return std::optional<Receipt>{};
   MEDCHAIN_TRY(Receipt parsed, parse_receipt(reply));
   return std::optional<Receipt>{std::move(parsed)};
+}
+
+Result<BlockHeader> parse_block_header(const json& value) {
+  if (!value.is_object()) return malformed("block");
+  BlockHeader header;
+  MEDCHAIN_TRY(header.number, parse_quantity_u64(value.value("number", json())));
+  MEDCHAIN_TRY(header.hash, parse_hash(value.value("hash", json())));
+  MEDCHAIN_TRY(header.parent_hash, parse_hash(value.value("parentHash", json())));
+  MEDCHAIN_TRY(header.timestamp, parse_quantity_u64(value.value("timestamp", json())));
+  if (value.contains("baseFeePerGas") && !value["baseFeePerGas"].is_null()) {
+    MEDCHAIN_TRY(U256 base_fee, parse_quantity(value["baseFeePerGas"]));
+    header.base_fee_per_gas = base_fee;
+  }
+  return header;
 }
 
 }  // namespace medchain::chain

@@ -105,6 +105,7 @@ Result<Bytes> parse_data(const nlohmann::json& value);
 Result<Hash32> parse_hash(const nlohmann::json& value);
 Result<Address> parse_address_field(const nlohmann::json& value);
 Result<Log> parse_log(const nlohmann::json& value);
+Result<BlockHeader> parse_block_header(const nlohmann::json& value);
 // The revert data in a node's error object; nullopt when the error is not a revert.
 std::optional<Bytes> revert_data_of(const RpcErrorObject& error);
 
