@@ -1,5 +1,9 @@
 #include "cli.hpp"
 
+#include <fcntl.h>
+#include <termios.h>
+#include <unistd.h>
+
 #include <fstream>
 #include <iostream>
 #include <sstream>
@@ -93,6 +97,30 @@ Result<std::string> read_input(const std::string& path) {
   buffer << file.rdbuf();
   if (file.bad()) return Error{Errc::kIo, "cannot read " + path};
   return buffer.str();
+}
+
+Result<std::string> read_password(const std::string& prompt, const char* env_var) {
+  if (const char* value = std::getenv(env_var)) return std::string(value);
+  const int tty = ::open("/dev/tty", O_RDWR | O_CLOEXEC);
+  if (tty < 0) {
+    return Error{Errc::kInvalidArgument,
+                 std::string("no terminal to ask for the password; set ") + env_var};
+  }
+  termios saved{};
+  const bool is_terminal = ::tcgetattr(tty, &saved) == 0;
+  if (is_terminal) {
+    termios quiet = saved;
+    quiet.c_lflag &= ~static_cast<tcflag_t>(ECHO);
+    ::tcsetattr(tty, TCSAFLUSH, &quiet);
+  }
+  (void)!::write(tty, prompt.data(), prompt.size());
+  std::string password;
+  char c = 0;
+  while (::read(tty, &c, 1) == 1 && c != '\n') password.push_back(c);
+  if (is_terminal) ::tcsetattr(tty, TCSAFLUSH, &saved);
+  (void)!::write(tty, "\n", 1);
+  ::close(tty);
+  return password;
 }
 
 }  // namespace medchain::cli

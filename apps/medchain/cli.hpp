@@ -44,6 +44,10 @@ void install_util_groups(CLI::App& util);
 bool register_top_level_group(GroupInstaller installer);
 void install_top_level_groups(CLI::App& app);
 
+// A password: from the environment variable `env_var` when set (for scripts), else typed at
+// the terminal without echo. kInvalidArgument when neither is available.
+Result<std::string> read_password(const std::string& prompt, const char* env_var);
+
 // Reads a whole file, or stdin for "-".
 Result<std::string> read_input(const std::string& path);
 

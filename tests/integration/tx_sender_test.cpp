@@ -85,6 +85,27 @@ TEST(TransactionSender, SurvivesANodeRestartWithoutSendingTwice) {
   std::filesystem::remove_all(dir);
 }
 
+TEST(TransactionSender, ReportsANonceTakenByAnotherTransaction) {
+  Ledger ledger(DevChainKind::kAnvil, quick_replacement());
+  Party recipient = ledger.party(/*funded=*/false);
+  ASSERT_TRUE(ledger.client().rpc().call("evm_setAutomine", json::array({false})).ok());
+  chain::PendingTransaction ours =
+      ledger.admin().sender->submit({recipient.address, {}, 1, 21'000}).value();
+  // Another process with the same key replaces it in the pool with higher fees.
+  eth::Eip1559Transaction theirs = ours.transaction;
+  theirs.value = 2;
+  theirs.max_fee_per_gas *= 3;
+  theirs.max_priority_fee_per_gas *= 3;
+  ASSERT_TRUE(
+      ledger.client().send_raw_transaction(eth::sign_transaction(theirs, kDevKey).raw()).ok());
+  ASSERT_TRUE(ledger.client().rpc().call("evm_mine", json::array()).ok());
+
+  auto outcome = ledger.admin().sender->wait(ours);
+  ASSERT_FALSE(outcome.ok());
+  EXPECT_EQ(outcome.error().code, Errc::kConflict) << outcome.error().message;
+  EXPECT_EQ(ledger.client().balance(recipient.address).value(), 2u);  // theirs, not ours
+}
+
 TEST(TransactionSender, RefusesANodeOfAnotherChain) {
   Ledger ledger(DevChainKind::kAnvil);
   auto sender = chain::TransactionSender::connect(ledger.client(), kDevKey, 1);
