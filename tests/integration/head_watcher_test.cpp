@@ -9,6 +9,8 @@
 #include <medchain/core/hex.hpp>
 #include <mutex>
 
+#include "support/ledger.hpp"
+
 namespace medchain::chain {
 namespace {
 

@@ -8,6 +8,14 @@
 #include <medchain/chain/dev_chain.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <memory>
+#include <ostream>
+
+namespace medchain::chain {
+// How googletest prints a chain parameter: "anvil" rather than its bytes.
+inline void PrintTo(DevChainKind kind, std::ostream* out) {
+  *out << (kind == DevChainKind::kAnvil ? "anvil" : "ganache");
+}
+}  // namespace medchain::chain
 
 namespace medchain::test {
 
