@@ -148,9 +148,11 @@ using Status = Result<void>;
     return std::move(MEDCHAIN_CONCAT(medchain_try_, __LINE__)).error(); \
   decl = std::move(MEDCHAIN_CONCAT(medchain_try_, __LINE__)).value()
 
-// MEDCHAIN_TRY_STATUS(expr): evaluates expr (a Result); on error returns the error.
-#define MEDCHAIN_TRY_STATUS(expr)                                           \
-  do {                                                                      \
-    auto medchain_status_ = (expr);                                         \
-    if (!medchain_status_.ok()) return std::move(medchain_status_).error(); \
+// MEDCHAIN_TRY_STATUS(expr): evaluates expr (a Result); on error returns the error. The
+// variable is named by line, so the macro nests (a lambda passed in `expr` may use it too).
+#define MEDCHAIN_TRY_STATUS(expr)                                              \
+  do {                                                                         \
+    auto MEDCHAIN_CONCAT(medchain_status_, __LINE__) = (expr);                 \
+    if (!MEDCHAIN_CONCAT(medchain_status_, __LINE__).ok())                     \
+      return std::move(MEDCHAIN_CONCAT(medchain_status_, __LINE__)).error();   \
   } while (false)

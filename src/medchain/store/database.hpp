@@ -1,0 +1,43 @@
+// The SQL database the node's stores run on: SQLite, embedded, the default (PostgreSQL for
+// servers comes next). One small interface, so the index, the keys and the audit log are
+// written once for both: statements use `?` placeholders, and values are NULL, 64-bit integers
+// or text (addresses and hashes as lowercase 0x hex, big integers as decimal).
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <functional>
+#include <medchain/core/result.hpp>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+namespace medchain::store {
+
+using SqlValue = std::variant<std::monostate, std::int64_t, std::string>;
+using SqlRow = std::vector<SqlValue>;
+
+class Database {
+ public:
+  virtual ~Database() = default;
+
+  // Runs one statement (prepared once and cached). kIo on any database error.
+  virtual Status execute(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;
+  virtual Result<std::vector<SqlRow>> query(std::string_view sql,
+                                            const std::vector<SqlValue>& params = {}) = 0;
+  // Runs `body` in one transaction: committed if it returns ok, rolled back if not. Not
+  // reentrant.
+  virtual Status transaction(const std::function<Status()>& body) = 0;
+};
+
+// Opens (creating if needed) a SQLite database: WAL journal, synchronous=FULL (a commit is on
+// disk when it returns), foreign keys on, a busy timeout for other processes reading it.
+Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file);
+
+// Accessors for rows, for code that knows its schema.
+std::int64_t as_int(const SqlValue& value);         // 0 for NULL
+const std::string& as_text(const SqlValue& value);  // "" for NULL
+
+}  // namespace medchain::store

@@ -1,0 +1,390 @@
+#include <medchain/core/hex.hpp>
+#include <medchain/store/index_store.hpp>
+
+namespace medchain::store {
+namespace {
+
+using nlohmann::json;
+
+// Each migration runs once, in order, in its own transaction. Append only.
+const char* const kMigrations[] = {
+    R"sql(
+CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), number BIGINT NOT NULL,
+                         hash TEXT NOT NULL);
+CREATE TABLE blocks (number BIGINT PRIMARY KEY, hash TEXT NOT NULL, timestamp BIGINT NOT NULL);
+CREATE TABLE events (block_number BIGINT NOT NULL, log_index BIGINT NOT NULL,
+                     transaction_hash TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
+                     PRIMARY KEY (block_number, log_index));
+CREATE TABLE registrars (address TEXT PRIMARY KEY);
+CREATE TABLE doctors (address TEXT PRIMARY KEY, status TEXT NOT NULL, license_hash TEXT NOT NULL,
+                      encryption_key TEXT NOT NULL, registrar TEXT NOT NULL);
+CREATE TABLE storage_nodes (node_id TEXT PRIMARY KEY, operator TEXT NOT NULL, url TEXT NOT NULL);
+CREATE TABLE patients (address TEXT PRIMARY KEY, encryption_key TEXT NOT NULL,
+                       emergency_allowed INTEGER NOT NULL, max_emergency_window BIGINT NOT NULL);
+CREATE TABLE guardians (patient TEXT NOT NULL, guardian TEXT NOT NULL,
+                        PRIMARY KEY (patient, guardian));
+CREATE TABLE record_versions (record_id TEXT NOT NULL, version BIGINT NOT NULL,
+                              patient TEXT NOT NULL, author TEXT NOT NULL, previous_digest TEXT,
+                              digest TEXT NOT NULL, node_id TEXT NOT NULL,
+                              content_id TEXT NOT NULL, head TEXT NOT NULL,
+                              block_number BIGINT NOT NULL, transaction_hash TEXT NOT NULL,
+                              PRIMARY KEY (record_id, version));
+CREATE INDEX record_versions_by_patient ON record_versions (patient);
+CREATE TABLE requests (request_id TEXT PRIMARY KEY, patient TEXT NOT NULL, doctor TEXT NOT NULL,
+                       scope INTEGER NOT NULL, permissions INTEGER NOT NULL,
+                       duration BIGINT NOT NULL, reason_hash TEXT NOT NULL, status TEXT NOT NULL,
+                       decided_by TEXT, block_number BIGINT NOT NULL);
+CREATE INDEX requests_by_patient ON requests (patient);
+CREATE INDEX requests_by_doctor ON requests (doctor);
+CREATE TABLE grants (patient TEXT NOT NULL, doctor TEXT NOT NULL, scope INTEGER NOT NULL,
+                     permissions INTEGER NOT NULL, expiry BIGINT NOT NULL,
+                     block_number BIGINT NOT NULL, PRIMARY KEY (patient, doctor));
+CREATE INDEX grants_by_doctor ON grants (doctor);
+CREATE TABLE emergency_windows (patient TEXT NOT NULL, doctor TEXT NOT NULL,
+                                until BIGINT NOT NULL, reason_code INTEGER NOT NULL,
+                                PRIMARY KEY (patient, doctor));
+CREATE TABLE audit_anchors (node_id TEXT NOT NULL, from_seq BIGINT NOT NULL,
+                            to_seq BIGINT NOT NULL, merkle_root TEXT NOT NULL,
+                            block_number BIGINT NOT NULL, PRIMARY KEY (node_id, to_seq));
+)sql",
+};
+
+// The derived tables, cleared and rebuilt after a rollback, with their keys (the dump's order).
+struct TableKey {
+  const char* table;
+  const char* key;
+};
+const TableKey kDerivedTables[] = {
+    {"registrars", "address"},
+    {"doctors", "address"},
+    {"storage_nodes", "node_id"},
+    {"patients", "address"},
+    {"guardians", "patient, guardian"},
+    {"record_versions", "record_id, version"},
+    {"requests", "request_id"},
+    {"grants", "patient, doctor"},
+    {"emergency_windows", "patient, doctor"},
+    {"audit_anchors", "node_id, to_seq"},
+};
+// What a dump shows of the chain tables: the checkpoint, the events and the blocks that have
+// any (which empty blocks were kept as batch ends depends on when the indexer ran).
+const TableKey kChainTables[] = {
+    {"checkpoint", "id"},
+    {"blocks WHERE number IN (SELECT block_number FROM events)", "number"},
+    {"events", "block_number, log_index"}};
+
+// One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
+std::vector<std::string> split_statements(const std::string& script) {
+  std::vector<std::string> statements;
+  std::string current;
+  for (char c : script) {
+    current += c;
+    if (c == ';') {
+      statements.push_back(current);
+      current.clear();
+    }
+  }
+  return statements;
+}
+
+std::string text(const json& args, const char* key) {
+  const json& value = args.at(key);
+  if (value.is_string()) return value.get<std::string>();
+  if (value.is_boolean()) return value.get<bool>() ? "1" : "0";
+  return value.dump();
+}
+
+std::int64_t integer(const json& args, const char* key) {
+  const json& value = args.at(key);
+  if (value.is_boolean()) return value.get<bool>() ? 1 : 0;
+  if (value.is_number_unsigned()) return static_cast<std::int64_t>(value.get<std::uint64_t>());
+  if (value.is_number_integer()) return value.get<std::int64_t>();
+  return 0;
+}
+
+std::string hex_of(const Hash32& hash) {
+  return to_hex(hash);
+}
+
+Result<Hash32> hash_of(const SqlValue& value) {
+  auto parsed = from_hex_fixed<Hash32>(as_text(value));
+  if (!parsed) return Error{Errc::kIo, "the index holds a malformed block hash"};
+  return *parsed;
+}
+
+}  // namespace
+
+Result<std::unique_ptr<IndexStore>> IndexStore::open(Database& database) {
+  std::unique_ptr<IndexStore> store(new IndexStore(database));
+  MEDCHAIN_TRY_STATUS(store->migrate());
+  return store;
+}
+
+Status IndexStore::migrate() {
+  MEDCHAIN_TRY_STATUS(
+      db_->execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT version FROM schema_version"));
+  const int current = rows.empty() ? 0 : static_cast<int>(as_int(rows[0][0]));
+  if (current > kSchemaVersion) {
+    return Error{Errc::kUnsupported, "the index was written by a newer medchain (schema " +
+                                         std::to_string(current) + ")"};
+  }
+  for (int version = current + 1; version <= kSchemaVersion; ++version) {
+    MEDCHAIN_TRY_STATUS(db_->transaction([&]() -> Status {
+      for (const std::string& statement : split_statements(kMigrations[version - 1])) {
+        MEDCHAIN_TRY_STATUS(db_->execute(statement));
+      }
+      MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM schema_version"));
+      return db_->execute("INSERT INTO schema_version (version) VALUES (?)",
+                          {std::int64_t{version}});
+    }));
+  }
+  return {};
+}
+
+Result<std::optional<chain::BlockRef>> IndexStore::checkpoint() {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT number, hash FROM checkpoint"));
+  if (rows.empty()) return std::optional<chain::BlockRef>();
+  MEDCHAIN_TRY(Hash32 hash, hash_of(rows[0][1]));
+  return std::optional<chain::BlockRef>(
+      chain::BlockRef{static_cast<std::uint64_t>(as_int(rows[0][0])), hash});
+}
+
+Result<std::optional<Hash32>> IndexStore::block_hash(std::uint64_t number) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT hash FROM blocks WHERE number = ?",
+                                                    {static_cast<std::int64_t>(number)}));
+  if (rows.empty()) return std::optional<Hash32>();
+  MEDCHAIN_TRY(Hash32 hash, hash_of(rows[0][0]));
+  return std::optional<Hash32>(hash);
+}
+
+Status IndexStore::apply(const std::vector<chain::IndexedBlock>& blocks) {
+  if (blocks.empty()) return {};
+  MEDCHAIN_TRY(std::optional<chain::BlockRef> current, checkpoint());
+  return db_->transaction([&]() -> Status {
+    for (const chain::IndexedBlock& block : blocks) {
+      // Replaying what is already in is a no-op: the checkpoint says how far the index got.
+      if (current && block.number <= current->number) continue;
+      const auto number = static_cast<std::int64_t>(block.number);
+      MEDCHAIN_TRY_STATUS(
+          db_->execute("INSERT INTO blocks (number, hash, timestamp) VALUES (?, ?, ?)",
+                       {number, hex_of(block.hash), static_cast<std::int64_t>(block.timestamp)}));
+      for (const chain::IndexedEvent& event : block.events) {
+        MEDCHAIN_TRY_STATUS(db_->execute(
+            "INSERT INTO events (block_number, log_index, transaction_hash, name, args) "
+            "VALUES (?, ?, ?, ?, ?)",
+            {number, static_cast<std::int64_t>(event.log_index), hex_of(event.transaction_hash),
+             event.name, event.args.dump()}));
+        MEDCHAIN_TRY_STATUS(apply_event(event, block.number));
+      }
+    }
+    const chain::IndexedBlock& last = blocks.back();
+    if (current && last.number <= current->number) return {};
+    MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM checkpoint"));
+    return db_->execute("INSERT INTO checkpoint (id, number, hash) VALUES (1, ?, ?)",
+                        {static_cast<std::int64_t>(last.number), hex_of(last.hash)});
+  });
+}
+
+Status IndexStore::rollback_to(std::uint64_t number) {
+  const auto fork = static_cast<std::int64_t>(number);
+  return db_->transaction([&]() -> Status {
+    MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM events WHERE block_number > ?", {fork}));
+    MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM blocks WHERE number > ?", {fork}));
+    MEDCHAIN_TRY_STATUS(derive_all());
+    MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM checkpoint"));
+    MEDCHAIN_TRY(std::vector<SqlRow> rows,
+                 db_->query("SELECT number, hash FROM blocks WHERE number = ?", {fork}));
+    if (rows.empty()) return {};  // nothing known at the fork: the index starts over
+    return db_->execute("INSERT INTO checkpoint (id, number, hash) VALUES (1, ?, ?)",
+                        {rows[0][0], rows[0][1]});
+  });
+}
+
+Status IndexStore::derive_all() {
+  for (const TableKey& derived : kDerivedTables) {
+    MEDCHAIN_TRY_STATUS(db_->execute(std::string("DELETE FROM ") + derived.table));
+  }
+  MEDCHAIN_TRY(
+      std::vector<SqlRow> rows,
+      db_->query("SELECT block_number, log_index, transaction_hash, name, args FROM events "
+                 "ORDER BY block_number, log_index"));
+  for (const SqlRow& row : rows) {
+    chain::IndexedEvent event;
+    event.log_index = static_cast<std::uint64_t>(as_int(row[1]));
+    MEDCHAIN_TRY(event.transaction_hash, hash_of(row[2]));
+    event.name = as_text(row[3]);
+    event.args = json::parse(as_text(row[4]), nullptr, false);
+    if (event.args.is_discarded()) return Error{Errc::kIo, "the index holds malformed event args"};
+    MEDCHAIN_TRY_STATUS(apply_event(event, static_cast<std::uint64_t>(as_int(row[0]))));
+  }
+  return {};
+}
+
+Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t block_number) {
+  const json& a = event.args;
+  const std::string& name = event.name;
+  const auto block = static_cast<std::int64_t>(block_number);
+  try {
+    if (name == "RegistrarSet") {
+      if (integer(a, "enabled") != 0) {
+        return db_->execute("INSERT INTO registrars (address) VALUES (?) ON CONFLICT DO NOTHING",
+                            {text(a, "registrar")});
+      }
+      return db_->execute("DELETE FROM registrars WHERE address = ?", {text(a, "registrar")});
+    }
+    if (name == "DoctorVerified") {
+      return db_->execute(
+          "INSERT INTO doctors (address, status, license_hash, encryption_key, registrar) "
+          "VALUES (?, 'verified', ?, ?, ?) ON CONFLICT (address) DO UPDATE SET "
+          "status = 'verified', license_hash = excluded.license_hash, "
+          "encryption_key = excluded.encryption_key, registrar = excluded.registrar",
+          {text(a, "doctor"), text(a, "licenseHash"), text(a, "encryptionKey"),
+           text(a, "registrar")});
+    }
+    if (name == "DoctorSuspended" || name == "DoctorReinstated") {
+      return db_->execute(
+          "UPDATE doctors SET status = ? WHERE address = ?",
+          {std::string(name == "DoctorSuspended" ? "suspended" : "verified"), text(a, "doctor")});
+    }
+    if (name == "StorageNodeRegistered") {
+      return db_->execute(
+          "INSERT INTO storage_nodes (node_id, operator, url) VALUES (?, ?, ?) "
+          "ON CONFLICT (node_id) DO UPDATE SET operator = excluded.operator, url = excluded.url",
+          {text(a, "nodeId"), text(a, "operator"), text(a, "url")});
+    }
+    if (name == "PatientRegistered") {
+      return db_->execute(
+          "INSERT INTO patients (address, encryption_key, emergency_allowed, "
+          "max_emergency_window) VALUES (?, ?, 0, 0)",
+          {text(a, "patient"), text(a, "encryptionKey")});
+    }
+    if (name == "PatientKeyRotated") {
+      return db_->execute("UPDATE patients SET encryption_key = ? WHERE address = ?",
+                          {text(a, "encryptionKey"), text(a, "patient")});
+    }
+    if (name == "EmergencyPolicySet") {
+      return db_->execute(
+          "UPDATE patients SET emergency_allowed = ?, max_emergency_window = ? WHERE address = ?",
+          {integer(a, "allowed"), integer(a, "maxWindow"), text(a, "patient")});
+    }
+    if (name == "GuardianAdded") {
+      return db_->execute(
+          "INSERT INTO guardians (patient, guardian) VALUES (?, ?) ON CONFLICT DO NOTHING",
+          {text(a, "patient"), text(a, "guardian")});
+    }
+    if (name == "GuardianRemoved") {
+      return db_->execute("DELETE FROM guardians WHERE patient = ? AND guardian = ?",
+                          {text(a, "patient"), text(a, "guardian")});
+    }
+    if (name == "RecordAdded" || name == "RecordUpdated") {
+      const bool added = name == "RecordAdded";
+      return db_->execute(
+          "INSERT INTO record_versions (record_id, version, patient, author, previous_digest, "
+          "digest, node_id, content_id, head, block_number, transaction_hash) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+          {text(a, "recordId"), added ? std::int64_t{1} : integer(a, "version"), text(a, "patient"),
+           text(a, added ? "author" : "editor"),
+           added ? SqlValue{} : SqlValue{text(a, "previousDigest")}, text(a, "digest"),
+           text(a, "nodeId"), text(a, "contentId"), text(a, "head"), block,
+           hex_of(event.transaction_hash)});
+    }
+    if (name == "AccessRequested") {
+      return db_->execute(
+          "INSERT INTO requests (request_id, patient, doctor, scope, permissions, duration, "
+          "reason_hash, status, decided_by, block_number) "
+          "VALUES (?, ?, ?, ?, ?, ?, ?, 'pending', NULL, ?)",
+          {text(a, "requestId"), text(a, "patient"), text(a, "doctor"), integer(a, "scope"),
+           integer(a, "permissions"), integer(a, "duration"), text(a, "reasonHash"), block});
+    }
+    if (name == "RequestApproved" || name == "RequestDenied" || name == "RequestCancelled") {
+      const std::string status = name == "RequestApproved" ? "approved"
+                                 : name == "RequestDenied" ? "denied"
+                                                           : "cancelled";
+      return db_->execute(
+          "UPDATE requests SET status = ?, decided_by = ? WHERE request_id = ?",
+          {status, a.contains("by") ? text(a, "by") : text(a, "doctor"), text(a, "requestId")});
+    }
+    if (name == "AccessGranted") {
+      return db_->execute(
+          "INSERT INTO grants (patient, doctor, scope, permissions, expiry, block_number) "
+          "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (patient, doctor) DO UPDATE SET "
+          "scope = excluded.scope, permissions = excluded.permissions, "
+          "expiry = excluded.expiry, block_number = excluded.block_number",
+          {text(a, "patient"), text(a, "doctor"), integer(a, "scope"), integer(a, "permissions"),
+           integer(a, "expiry"), block});
+    }
+    if (name == "AccessRevoked") {
+      // The contract's revoke also ends any emergency window of the doctor.
+      MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM grants WHERE patient = ? AND doctor = ?",
+                                       {text(a, "patient"), text(a, "doctor")}));
+      return db_->execute("DELETE FROM emergency_windows WHERE patient = ? AND doctor = ?",
+                          {text(a, "patient"), text(a, "doctor")});
+    }
+    if (name == "EmergencyAccessOpened") {
+      return db_->execute(
+          "INSERT INTO emergency_windows (patient, doctor, until, reason_code) VALUES (?, ?, ?, ?) "
+          "ON CONFLICT (patient, doctor) DO UPDATE SET until = excluded.until, "
+          "reason_code = excluded.reason_code",
+          {text(a, "patient"), text(a, "doctor"), integer(a, "until"), integer(a, "reasonCode")});
+    }
+    if (name == "EmergencyAccessEnded") {
+      return db_->execute("DELETE FROM emergency_windows WHERE patient = ? AND doctor = ?",
+                          {text(a, "patient"), text(a, "doctor")});
+    }
+    if (name == "AuditAnchored") {
+      return db_->execute(
+          "INSERT INTO audit_anchors (node_id, from_seq, to_seq, merkle_root, block_number) "
+          "VALUES (?, ?, ?, ?, ?)",
+          {text(a, "nodeId"), integer(a, "fromSeq"), integer(a, "toSeq"), text(a, "merkleRoot"),
+           block});
+    }
+    return {};  // BatchEntryFailed and events of later versions change no derived state
+  } catch (const json::exception& error) {
+    return Error{Errc::kProtocol, "event " + name + " lacks a field: " + error.what()};
+  }
+}
+
+Result<std::optional<GrantRow>> IndexStore::grant(const Address& patient, const Address& doctor) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT scope, permissions, expiry FROM grants "
+                                                    "WHERE patient = ? AND doctor = ?",
+                                                    {to_hex(patient), to_hex(doctor)}));
+  if (rows.empty()) return std::optional<GrantRow>();
+  return std::optional<GrantRow>(GrantRow{static_cast<std::uint16_t>(as_int(rows[0][0])),
+                                          static_cast<std::uint8_t>(as_int(rows[0][1])),
+                                          static_cast<std::uint64_t>(as_int(rows[0][2]))});
+}
+
+Result<std::uint64_t> IndexStore::event_count() {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT COUNT(*) FROM events"));
+  return static_cast<std::uint64_t>(as_int(rows[0][0]));
+}
+
+Result<std::string> IndexStore::dump() {
+  std::string out;
+  const auto dump_table = [&](const TableKey& table) -> Status {
+    MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query(std::string("SELECT * FROM ") + table.table +
+                                                      " ORDER BY " + table.key));
+    for (const SqlRow& row : rows) {
+      const std::string_view source = table.table;
+      out += source.substr(0, source.find(' '));  // the table's name
+      for (const SqlValue& value : row) {
+        out += '|';
+        if (std::holds_alternative<std::int64_t>(value)) {
+          out += std::to_string(as_int(value));
+        } else if (std::holds_alternative<std::string>(value)) {
+          out += as_text(value);
+        } else {
+          out += "NULL";
+        }
+      }
+      out += '\n';
+    }
+    return {};
+  };
+  for (const TableKey& table : kChainTables) MEDCHAIN_TRY_STATUS(dump_table(table));
+  for (const TableKey& table : kDerivedTables) MEDCHAIN_TRY_STATUS(dump_table(table));
+  return out;
+}
+
+}  // namespace medchain::store

@@ -1,0 +1,125 @@
+// The indexer against anvil: the access story indexed as the chain has it, reorgs of 1 to 5
+// blocks leaving the index equal to a fresh re-index, and the real-time feed.
+#include <gtest/gtest.h>
+#include <unistd.h>
+
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/store/index_store.hpp>
+
+#include "support/ledger.hpp"
+
+namespace medchain::test {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+// A SQLite index in a temporary file, removed afterwards.
+struct TempIndex {
+  fs::path path;
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<store::IndexStore> store;
+
+  explicit TempIndex(const std::string& name)
+      : path(fs::temp_directory_path() /
+             ("medchain-" + name + "-" + std::to_string(::getpid()) + ".db")) {
+    remove();
+    database = store::open_sqlite(path).value();
+    store = store::IndexStore::open(*database).value();
+  }
+  ~TempIndex() {
+    store.reset();
+    database.reset();
+    remove();
+  }
+  void remove() {
+    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
+  }
+};
+
+class IndexerTest : public ::testing::Test {
+ protected:
+  Ledger ledger{chain::DevChainKind::kAnvil};
+
+  chain::IndexerOptions options() {
+    chain::IndexerOptions result;
+    result.start_block = ledger.deployment().block;
+    result.max_range = 7;  // small, so the tests cross range boundaries
+    return result;
+  }
+
+  // A fresh index of the whole chain, for comparison.
+  std::string fresh_dump() {
+    TempIndex fresh("fresh");
+    chain::Indexer indexer(ledger.client(), ledger.medchain(), *fresh.store, options());
+    EXPECT_TRUE(indexer.sync().ok());
+    return fresh.store->dump().value();
+  }
+
+  void grant(Party& patient, const Party& doctor, std::uint16_t scope) {
+    const std::uint64_t now = ledger.client().latest_block().value()->timestamp;
+    ledger.must_call(patient, "grantAccess",
+                     {patient.address, doctor.address, word(scope), word(1), word(now + 86'400)});
+  }
+};
+
+TEST_F(IndexerTest, IndexesWhatTheChainSays) {
+  Party registrar = ledger.registrar();
+  Party doctor = ledger.verified_doctor(registrar);
+  Party patient = ledger.registered_patient();
+  grant(patient, doctor, 0x6);
+
+  TempIndex index("story");
+  chain::Indexer indexer(ledger.client(), ledger.medchain(), *index.store, options());
+  std::vector<chain::IndexedBlock> published;
+  indexer.subscribe([&](const chain::IndexedBlock& block) { published.push_back(block); });
+  const auto checkpoint = indexer.sync().value();
+  ASSERT_TRUE(checkpoint.has_value());
+  EXPECT_EQ(checkpoint->number, ledger.client().block_number().value());
+
+  const auto stored = index.store->grant(patient.address, doctor.address).value();
+  ASSERT_TRUE(stored.has_value());
+  const auto on_chain = ledger.view("grants", {patient.address, doctor.address});
+  EXPECT_EQ(stored->scope, on_chain[0].word());
+  EXPECT_EQ(stored->expiry, on_chain[2].word());
+  std::size_t events = 0;
+  for (const auto& block : published) events += block.events.size();
+  EXPECT_EQ(events, index.store->event_count().value());
+  EXPECT_EQ(events, 4u);  // RegistrarSet, DoctorVerified, PatientRegistered, AccessGranted
+
+  // Nothing new: a second sync changes nothing.
+  const std::string before = index.store->dump().value();
+  ASSERT_TRUE(indexer.sync().ok());
+  EXPECT_EQ(index.store->dump().value(), before);
+  EXPECT_EQ(before, fresh_dump());
+}
+
+TEST_F(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
+  Party registrar = ledger.registrar();
+  Party doctor = ledger.verified_doctor(registrar);
+  Party patient = ledger.registered_patient();
+  TempIndex index("reorg");
+  chain::Indexer indexer(ledger.client(), ledger.medchain(), *index.store, options());
+  for (int depth = 1; depth <= 5; ++depth) {
+    const std::string snapshot =
+        ledger.client().rpc().call("evm_snapshot", json::array()).value().get<std::string>();
+    for (int i = 0; i < depth; ++i) grant(patient, doctor, static_cast<std::uint16_t>(1 << i));
+    ASSERT_TRUE(indexer.sync().ok());
+    ASSERT_TRUE(ledger.client().rpc().call("evm_revert", json::array({snapshot})).ok());
+    // The replacing branch: as many blocks, or one more, with different grants; the patient's
+    // and doctor's senders re-read their nonces after the revert.
+    patient.sender =
+        chain::TransactionSender::connect(ledger.client(), patient.key, ledger.chain_id()).value();
+    for (int i = 0; i <= depth % 2; ++i)
+      grant(patient, doctor, static_cast<std::uint16_t>(0x800 | i));
+    ASSERT_TRUE(indexer.sync().ok()) << "depth " << depth;
+    EXPECT_EQ(index.store->dump().value(), fresh_dump()) << "depth " << depth;
+    const auto stored = index.store->grant(patient.address, doctor.address).value();
+    ASSERT_TRUE(stored.has_value());
+    EXPECT_EQ(stored->scope, ledger.view("grants", {patient.address, doctor.address})[0].word());
+  }
+}
+
+}  // namespace
+}  // namespace medchain::test
