@@ -1,13 +1,13 @@
 // The indexer against anvil: the access story indexed as the chain has it, reorgs of 1 to 5
 // blocks leaving the index equal to a fresh re-index, and the real-time feed.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/store/index_store.hpp>
 
 #include "support/ledger.hpp"
+#include "support/stores.hpp"
 
 namespace medchain::test {
 namespace {
@@ -15,30 +15,16 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-// A SQLite index in a temporary file, removed afterwards.
+// An index on a fresh database of the test's kind.
 struct TempIndex {
-  fs::path path;
-  std::unique_ptr<store::Database> database;
+  TestDatabase database;
   std::unique_ptr<store::IndexStore> store;
 
-  explicit TempIndex(const std::string& name)
-      : path(fs::temp_directory_path() /
-             ("medchain-" + name + "-" + std::to_string(::getpid()) + ".db")) {
-    remove();
-    database = store::open_sqlite(path).value();
-    store = store::IndexStore::open(*database).value();
-  }
-  ~TempIndex() {
-    store.reset();
-    database.reset();
-    remove();
-  }
-  void remove() {
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path.string() + suffix);
-  }
+  explicit TempIndex(StoreKind kind)
+      : database(kind), store(store::IndexStore::open(database.database()).value()) {}
 };
 
-class IndexerTest : public ::testing::Test {
+class IndexerTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   Ledger ledger{chain::DevChainKind::kAnvil};
 
@@ -51,7 +37,7 @@ class IndexerTest : public ::testing::Test {
 
   // A fresh index of the whole chain, for comparison.
   std::string fresh_dump() {
-    TempIndex fresh("fresh");
+    TempIndex fresh(GetParam());
     chain::Indexer indexer(ledger.client(), ledger.medchain(), *fresh.store, options());
     EXPECT_TRUE(indexer.sync().ok());
     return fresh.store->dump().value();
@@ -64,13 +50,13 @@ class IndexerTest : public ::testing::Test {
   }
 };
 
-TEST_F(IndexerTest, IndexesWhatTheChainSays) {
+TEST_P(IndexerTest, IndexesWhatTheChainSays) {
   Party registrar = ledger.registrar();
   Party doctor = ledger.verified_doctor(registrar);
   Party patient = ledger.registered_patient();
   grant(patient, doctor, 0x6);
 
-  TempIndex index("story");
+  TempIndex index(GetParam());
   chain::Indexer indexer(ledger.client(), ledger.medchain(), *index.store, options());
   std::vector<chain::IndexedBlock> published;
   indexer.subscribe([&](const chain::IndexedBlock& block) { published.push_back(block); });
@@ -95,11 +81,11 @@ TEST_F(IndexerTest, IndexesWhatTheChainSays) {
   EXPECT_EQ(before, fresh_dump());
 }
 
-TEST_F(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
+TEST_P(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
   Party registrar = ledger.registrar();
   Party doctor = ledger.verified_doctor(registrar);
   Party patient = ledger.registered_patient();
-  TempIndex index("reorg");
+  TempIndex index(GetParam());
   chain::Indexer indexer(ledger.client(), ledger.medchain(), *index.store, options());
   for (int depth = 1; depth <= 5; ++depth) {
     const std::string snapshot =
@@ -120,6 +106,10 @@ TEST_F(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
     EXPECT_EQ(stored->scope, ledger.view("grants", {patient.address, doctor.address})[0].word());
   }
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, IndexerTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& param_info) { return store_name(param_info.param); });
 
 }  // namespace
 }  // namespace medchain::test

@@ -1,5 +1,5 @@
-// The SQL database the node's stores run on: SQLite, embedded, the default (PostgreSQL for
-// servers comes next). One small interface, so the index, the keys and the audit log are
+// The SQL database the node's stores run on: SQLite, embedded, the default, or PostgreSQL for
+// servers. One small interface, so the index, the keys and the audit log are
 // written once for both: statements use `?` placeholders, and values are NULL, 64-bit integers
 // or text (addresses and hashes as lowercase 0x hex, big integers as decimal).
 #pragma once
@@ -35,6 +35,10 @@ class Database {
 // Opens (creating if needed) a SQLite database: WAL journal, synchronous=FULL (a commit is on
 // disk when it returns), foreign keys on, a busy timeout for other processes reading it.
 Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file);
+
+// Connects to PostgreSQL with a libpq connection string ("postgresql://user@host:port/db").
+// Statements are prepared once per connection; `?` placeholders become $1, $2, ...
+Result<std::unique_ptr<Database>> open_postgres(const std::string& connection_string);
 
 // Accessors for rows, for code that knows its schema.
 std::int64_t as_int(const SqlValue& value);         // 0 for NULL

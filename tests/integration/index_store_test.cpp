@@ -1,16 +1,19 @@
+// The index store on SQLite and on PostgreSQL: the same tests, one parameter.
 #include <gtest/gtest.h>
-#include <unistd.h>
 
 #include <medchain/core/hex.hpp>
 #include <medchain/store/index_store.hpp>
 
+#include "support/stores.hpp"
+
 namespace medchain::store {
 namespace {
 
-namespace fs = std::filesystem;
 using chain::IndexedBlock;
 using chain::IndexedEvent;
 using nlohmann::json;
+using test::StoreKind;
+using test::TestDatabase;
 
 const std::string kPatient = "0x00000000000000000000000000000000000000aa";
 const std::string kDoctor = "0x00000000000000000000000000000000000000bb";
@@ -31,18 +34,11 @@ IndexedEvent event(std::string name, json args) {
   return IndexedEvent{0, hash_of(99), std::move(name), std::move(args)};
 }
 
-class IndexStoreTest : public ::testing::Test {
+class IndexStoreTest : public ::testing::TestWithParam<StoreKind> {
  protected:
   void SetUp() override {
-    path_ = fs::temp_directory_path() / ("medchain-index-" + std::to_string(::getpid()) + ".db");
-    fs::remove(path_);
-    database_ = open_sqlite(path_).value();
-    store_ = IndexStore::open(*database_).value();
-  }
-  void TearDown() override {
-    store_.reset();
-    database_.reset();
-    for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(path_.string() + suffix);
+    database_ = std::make_unique<TestDatabase>(GetParam());
+    store_ = IndexStore::open(database_->database()).value();
   }
 
   std::vector<IndexedBlock> story() {
@@ -61,15 +57,14 @@ class IndexStoreTest : public ::testing::Test {
     };
   }
 
-  fs::path path_;
-  std::unique_ptr<Database> database_;
+  std::unique_ptr<TestDatabase> database_;
   std::unique_ptr<IndexStore> store_;
 };
 
 const Address kPatientAddress = from_hex_fixed<Address>(kPatient).value();
 const Address kDoctorAddress = from_hex_fixed<Address>(kDoctor).value();
 
-TEST_F(IndexStoreTest, AppliesEventsAndTheCheckpointTogether) {
+TEST_P(IndexStoreTest, AppliesEventsAndTheCheckpointTogether) {
   EXPECT_FALSE(store_->checkpoint().value().has_value());
   const auto blocks = story();
   ASSERT_TRUE(store_->apply({blocks[0], blocks[1]}).ok());
@@ -85,7 +80,7 @@ TEST_F(IndexStoreTest, AppliesEventsAndTheCheckpointTogether) {
   EXPECT_FALSE(store_->block_hash(4).value().has_value());
 }
 
-TEST_F(IndexStoreTest, ReplayingAppliedBlocksChangesNothing) {
+TEST_P(IndexStoreTest, ReplayingAppliedBlocksChangesNothing) {
   const auto blocks = story();
   ASSERT_TRUE(store_->apply(blocks).ok());
   const std::string before = store_->dump().value();
@@ -94,7 +89,7 @@ TEST_F(IndexStoreTest, ReplayingAppliedBlocksChangesNothing) {
   EXPECT_EQ(store_->dump().value(), before);
 }
 
-TEST_F(IndexStoreTest, RollbackEqualsNeverHavingSeenTheBlocks) {
+TEST_P(IndexStoreTest, RollbackEqualsNeverHavingSeenTheBlocks) {
   const auto blocks = story();
   ASSERT_TRUE(store_->apply(blocks).ok());
   ASSERT_TRUE(store_->rollback_to(6).ok());
@@ -102,14 +97,12 @@ TEST_F(IndexStoreTest, RollbackEqualsNeverHavingSeenTheBlocks) {
   EXPECT_TRUE(store_->grant(kPatientAddress, kDoctorAddress).value().has_value());
 
   // A second index that only ever saw blocks 5 and 6 dumps the same.
-  const fs::path other_path = path_.string() + ".other";
   {
-    auto other_db = open_sqlite(other_path).value();
-    auto other = IndexStore::open(*other_db).value();
+    TestDatabase other_database(GetParam());
+    auto other = IndexStore::open(other_database.database()).value();
     ASSERT_TRUE(other->apply({blocks[0], blocks[1]}).ok());
     EXPECT_EQ(other->dump().value(), store_->dump().value());
   }
-  for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(other_path.string() + suffix);
 
   // Back to before anything we know: the index is empty and starts over.
   ASSERT_TRUE(store_->rollback_to(3).ok());
@@ -117,18 +110,17 @@ TEST_F(IndexStoreTest, RollbackEqualsNeverHavingSeenTheBlocks) {
   EXPECT_EQ(store_->event_count().value(), 0u);
 }
 
-TEST_F(IndexStoreTest, SurvivesReopeningAndRefusesANewerSchema) {
+TEST_P(IndexStoreTest, SurvivesReopeningAndRefusesANewerSchema) {
   ASSERT_TRUE(store_->apply(story()).ok());
   store_.reset();
-  database_.reset();
-  database_ = open_sqlite(path_).value();
-  store_ = IndexStore::open(*database_).value();
+  database_->reopen();
+  store_ = IndexStore::open(database_->database()).value();
   EXPECT_EQ(store_->checkpoint().value()->number, 7u);
-  ASSERT_TRUE(database_->execute("UPDATE schema_version SET version = 99").ok());
-  EXPECT_EQ(IndexStore::open(*database_).error().code, Errc::kUnsupported);
+  ASSERT_TRUE(database_->database().execute("UPDATE schema_version SET version = 99").ok());
+  EXPECT_EQ(IndexStore::open(database_->database()).error().code, Errc::kUnsupported);
 }
 
-TEST_F(IndexStoreTest, AFailedBatchLeavesNoTrace) {
+TEST_P(IndexStoreTest, AFailedBatchLeavesNoTrace) {
   ASSERT_TRUE(store_->apply({story()[0]}).ok());
   const std::string before = store_->dump().value();
   // The second event lacks its fields: the whole batch, checkpoint included, is refused.
@@ -141,6 +133,10 @@ TEST_F(IndexStoreTest, AFailedBatchLeavesNoTrace) {
   EXPECT_FALSE(store_->apply({bad}).ok());
   EXPECT_EQ(store_->dump().value(), before);
 }
+
+INSTANTIATE_TEST_SUITE_P(Stores, IndexStoreTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& param_info) { return test::store_name(param_info.param); });
 
 }  // namespace
 }  // namespace medchain::store

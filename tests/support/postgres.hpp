@@ -1,0 +1,31 @@
+// A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary directory,
+// the server on a free loopback port (fsync off: it holds nothing worth keeping), stopped and
+// removed afterwards. Debian's postgresql package provides the binaries (scripts/setup). As
+// root, the cluster runs as the `postgres` system user, since initdb refuses root.
+#pragma once
+
+#include <filesystem>
+#include <memory>
+#include <string>
+
+namespace medchain::test {
+
+class TempPostgres {
+ public:
+  // Throws std::runtime_error when the cluster cannot be started.
+  TempPostgres();
+  ~TempPostgres();
+  TempPostgres(const TempPostgres&) = delete;
+  TempPostgres& operator=(const TempPostgres&) = delete;
+
+  // Creates an empty database and returns its libpq connection string.
+  std::string create_database();
+
+ private:
+  std::filesystem::path dir_;
+  std::filesystem::path bin_;
+  std::uint16_t port_ = 0;
+  int databases_ = 0;
+};
+
+}  // namespace medchain::test
