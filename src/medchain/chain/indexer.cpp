@@ -121,7 +121,8 @@ Result<std::optional<BlockRef>> Indexer::sync() {
       }
     }
     if (head < options_.confirmations) return checkpoint;
-    const std::uint64_t target = head - options_.confirmations;
+    std::uint64_t target = head - options_.confirmations;
+    if (options_.stop_block) target = std::min(target, *options_.stop_block);
     std::uint64_t from = checkpoint ? checkpoint->number + 1 : options_.start_block;
     Status progress{};
     while (from <= target && progress.ok()) {

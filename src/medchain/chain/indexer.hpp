@@ -58,6 +58,7 @@ struct IndexerOptions {
   std::uint64_t start_block = 0;    // the deployment block
   std::uint64_t confirmations = 0;  // 0 for instant-finality chains (Besu QBFT)
   std::uint64_t max_range = 2'000;  // blocks per eth_getLogs
+  std::optional<std::uint64_t> stop_block;  // index no further (a rebuild up to a checkpoint)
   HeadWatcherOptions heads;
 };
 

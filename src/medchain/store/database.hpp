@@ -40,6 +40,10 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file)
 // Statements are prepared once per connection; `?` placeholders become $1, $2, ...
 Result<std::unique_ptr<Database>> open_postgres(const std::string& connection_string);
 
+// Opens a PostgreSQL database for a postgresql:// (or postgres://) URL, else the SQLite file
+// at that path.
+Result<std::unique_ptr<Database>> open_database(const std::string& location);
+
 // Accessors for rows, for code that knows its schema.
 std::int64_t as_int(const SqlValue& value);         // 0 for NULL
 const std::string& as_text(const SqlValue& value);  // "" for NULL

@@ -127,6 +127,13 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file)
   return std::unique_ptr<Database>(std::move(database));
 }
 
+Result<std::unique_ptr<Database>> open_database(const std::string& location) {
+  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
+    return open_postgres(location);
+  }
+  return open_sqlite(location);
+}
+
 std::int64_t as_int(const SqlValue& value) {
   if (const auto* number = std::get_if<std::int64_t>(&value)) return *number;
   return 0;
