@@ -35,7 +35,7 @@ void must_run(const std::vector<std::string>& argv, const char* what) {
 
 }  // namespace
 
-TempPostgres::TempPostgres() {
+TempPostgres::TempPostgres(bool durable) {
   const ProcessResult bindir = run_process({"/usr/bin/pg_config", "--bindir"});
   if (bindir.exit_code != 0) throw std::runtime_error("pg_config not found (run scripts/setup)");
   bin_ = trimmed(bindir.out);
@@ -47,12 +47,12 @@ TempPostgres::TempPostgres() {
   must_run(as_server_user({(bin_ / "initdb").string(), "-D", (dir_ / "data").string(), "-A",
                            "trust", "-U", kUser, "-E", "UTF8", "--no-sync"}),
            "initdb");
-  must_run(
-      as_server_user({(bin_ / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-l",
-                      (dir_ / "server.log").string(), "-w", "-o",
-                      "-h 127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_.string() + " -F",
-                      "start"}),
-      "starting PostgreSQL");
+  must_run(as_server_user({(bin_ / "pg_ctl").string(), "-D", (dir_ / "data").string(), "-l",
+                           (dir_ / "server.log").string(), "-w", "-o",
+                           "-h 127.0.0.1 -p " + std::to_string(port_) + " -k " + dir_.string() +
+                               (durable ? "" : " -F"),
+                           "start"}),
+           "starting PostgreSQL");
 }
 
 TempPostgres::~TempPostgres() {

@@ -1,7 +1,8 @@
 // A throwaway PostgreSQL cluster for tests and benchmarks: initdb in a temporary directory,
-// the server on a free loopback port (fsync off: it holds nothing worth keeping), stopped and
-// removed afterwards. Debian's postgresql package provides the binaries (scripts/setup). As
-// root, the cluster runs as the `postgres` system user, since initdb refuses root.
+// the server on a free loopback port, stopped and removed afterwards. Tests run it with fsync
+// off (it holds nothing worth keeping); benchmarks with fsync on, as a server would. Debian's
+// postgresql package provides the binaries (scripts/setup). As root, the cluster runs as the
+// `postgres` system user, since initdb refuses root.
 #pragma once
 
 #include <filesystem>
@@ -13,7 +14,7 @@ namespace medchain::test {
 class TempPostgres {
  public:
   // Throws std::runtime_error when the cluster cannot be started.
-  TempPostgres();
+  explicit TempPostgres(bool durable = false);
   ~TempPostgres();
   TempPostgres(const TempPostgres&) = delete;
   TempPostgres& operator=(const TempPostgres&) = delete;
