@@ -17,6 +17,7 @@
 #include <mutex>
 #include <thread>
 
+#include "support/bench_main.hpp"
 #include "support/ledger.hpp"
 #include "support/postgres.hpp"
 
@@ -209,20 +210,12 @@ int main_with(const Settings& settings) {
 
 int main(int argc, char** argv) {
   medchain::test::Settings settings;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const int value = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--events") == 0) settings.events = value;
-    if (std::strcmp(argv[i], "--repeats") == 0) settings.repeats = value;
-    if (std::strcmp(argv[i], "--blocks") == 0) settings.blocks = value;
-  }
-  if (settings.events < 200 || settings.repeats < 1 || settings.blocks < 1) {
-    std::fprintf(stderr, "medchain_index_bench: --events >= 200, --repeats >= 1, --blocks >= 1\n");
-    return 2;
-  }
-  try {
-    return medchain::test::main_with(settings);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "medchain_index_bench: %s\n", error.what());
-    return 1;
-  }
+  return medchain::bench::run_main(
+      "medchain_index_bench", argc, argv,
+      {{"--events", &settings.events},
+       {"--repeats", &settings.repeats},
+       {"--blocks", &settings.blocks}},
+      [&] { return settings.events >= 200 && settings.repeats >= 1 && settings.blocks >= 1; },
+      "--events >= 200, --repeats >= 1, --blocks >= 1",
+      [&] { return medchain::test::main_with(settings); });
 }

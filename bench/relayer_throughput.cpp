@@ -14,6 +14,7 @@
 #include <string>
 #include <thread>
 
+#include "support/bench_main.hpp"
 #include "support/ledger.hpp"
 #include "support/process.hpp"
 
@@ -142,8 +143,7 @@ int main_with(const Settings& settings) {
     std::vector<double> rates;
     int failures = 0;
     for (int r = 0; r < settings.repeats; ++r) {
-      const RunResult result =
-          run_scenario(scenario.submitters, scenario.batch, settings.intents);
+      const RunResult result = run_scenario(scenario.submitters, scenario.batch, settings.intents);
       rates.push_back(result.per_second);
       failures += result.failures;
     }
@@ -168,21 +168,15 @@ int main_with(const Settings& settings) {
 
 int main(int argc, char** argv) {
   medchain::test::Settings settings;
-  for (int i = 1; i + 1 < argc; i += 2) {
-    const int value = std::atoi(argv[i + 1]);
-    if (std::strcmp(argv[i], "--intents") == 0) settings.intents = value;
-    if (std::strcmp(argv[i], "--repeats") == 0) settings.repeats = value;
-    if (std::strcmp(argv[i], "--cast-sends") == 0) settings.cast_sends = value;
-  }
-  if (settings.intents <= 0 || settings.intents % 320 != 0 || settings.repeats <= 0 ||
-      settings.cast_sends <= 0) {
-    std::fprintf(stderr, "medchain_relayer_bench: --intents must be a positive multiple of 320\n");
-    return 2;
-  }
-  try {
-    return medchain::test::main_with(settings);
-  } catch (const std::exception& error) {
-    std::fprintf(stderr, "medchain_relayer_bench: %s\n", error.what());
-    return 1;
-  }
+  return medchain::bench::run_main(
+      "medchain_relayer_bench", argc, argv,
+      {{"--intents", &settings.intents},
+       {"--repeats", &settings.repeats},
+       {"--cast-sends", &settings.cast_sends}},
+      [&] {
+        return settings.intents > 0 && settings.intents % 320 == 0 && settings.repeats > 0 &&
+               settings.cast_sends > 0;
+      },
+      "--intents must be a positive multiple of 320; --repeats and --cast-sends positive",
+      [&] { return medchain::test::main_with(settings); });
 }

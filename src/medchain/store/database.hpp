@@ -29,7 +29,11 @@ class Database {
                                             const std::vector<SqlValue>& params = {}) = 0;
   // Runs `body` in one transaction: committed if it returns ok, rolled back if not. Not
   // reentrant.
-  virtual Status transaction(const std::function<Status()>& body) = 0;
+  Status transaction(const std::function<Status()>& body);
+
+ protected:
+  // The statement that opens a write transaction (SQLite takes its write lock up front).
+  virtual const char* begin_statement() const { return "BEGIN"; }
 };
 
 // Opens (creating if needed) a SQLite database: WAL journal, synchronous=FULL (a commit is on

@@ -42,14 +42,6 @@ class PostgresDatabase final : public Database {
     return run(sql, params);
   }
 
-  Status transaction(const std::function<Status()>& body) override {
-    MEDCHAIN_TRY_STATUS(execute("BEGIN", {}));
-    Status result = body();
-    if (result.ok()) result = execute("COMMIT", {});
-    if (!result.ok()) (void)execute("ROLLBACK", {});
-    return result;
-  }
-
  private:
   Error failure(const PGresult* result, std::string_view sql) {
     const char* message = result != nullptr ? PQresultErrorMessage(result) : "";

@@ -54,13 +54,8 @@ class SqliteDatabase final : public Database {
     return rows;
   }
 
-  Status transaction(const std::function<Status()>& body) override {
-    MEDCHAIN_TRY_STATUS(execute("BEGIN IMMEDIATE", {}));
-    Status result = body();
-    if (result.ok()) result = execute("COMMIT", {});
-    if (!result.ok()) (void)execute("ROLLBACK", {});
-    return result;
-  }
+ protected:
+  const char* begin_statement() const override { return "BEGIN IMMEDIATE"; }
 
  private:
   Error failure(std::string_view sql) {
@@ -125,24 +120,6 @@ Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file)
     MEDCHAIN_TRY_STATUS(database->query(pragma, {}));
   }
   return std::unique_ptr<Database>(std::move(database));
-}
-
-Result<std::unique_ptr<Database>> open_database(const std::string& location) {
-  if (location.rfind("postgresql://", 0) == 0 || location.rfind("postgres://", 0) == 0) {
-    return open_postgres(location);
-  }
-  return open_sqlite(location);
-}
-
-std::int64_t as_int(const SqlValue& value) {
-  if (const auto* number = std::get_if<std::int64_t>(&value)) return *number;
-  return 0;
-}
-
-const std::string& as_text(const SqlValue& value) {
-  static const std::string kEmpty;
-  if (const auto* text = std::get_if<std::string>(&value)) return *text;
-  return kEmpty;
 }
 
 }  // namespace medchain::store
