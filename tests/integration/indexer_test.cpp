@@ -7,6 +7,7 @@
 #include <medchain/store/index_store.hpp>
 
 #include "support/ledger.hpp"
+#include "support/process.hpp"
 #include "support/stores.hpp"
 
 namespace medchain::test {
@@ -105,6 +106,16 @@ TEST_P(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
     ASSERT_TRUE(stored.has_value());
     EXPECT_EQ(stored->scope, ledger.view("grants", {patient.address, doctor.address})[0].word());
   }
+  // And so says the command line's check.
+  const fs::path data_dir = fs::temp_directory_path() / ("medchain-reorg-" + to_hex(random_hash()));
+  fs::create_directories(data_dir);
+  ASSERT_TRUE(chain::write_deployment(data_dir, ledger.deployment()).ok());
+  const ProcessResult verified =
+      run_process({MEDCHAIN_CLI_PATH, "index", "verify", "--rpc-url", ledger.dev_chain().url(),
+                   "--data-dir", data_dir.string(), "--database", index.database.location()},
+                  std::chrono::seconds(60));
+  EXPECT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  fs::remove_all(data_dir);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IndexerTest,

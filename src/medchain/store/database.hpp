@@ -21,7 +21,10 @@ using SqlRow = std::vector<SqlValue>;
 
 class Database {
  public:
+  enum class Dialect { kSqlite, kPostgres };
+
   virtual ~Database() = default;
+  virtual Dialect dialect() const noexcept = 0;
 
   // Runs one statement (prepared once and cached). kIo on any database error.
   virtual Status execute(std::string_view sql, const std::vector<SqlValue>& params = {}) = 0;

@@ -1,53 +1,11 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/store/index_store.hpp>
+#include <medchain/store/schema.hpp>
 
 namespace medchain::store {
 namespace {
 
 using nlohmann::json;
-
-// Each migration runs once, in order, in its own transaction. Append only.
-const char* const kMigrations[] = {
-    R"sql(
-CREATE TABLE checkpoint (id INTEGER PRIMARY KEY CHECK (id = 1), number BIGINT NOT NULL,
-                         hash TEXT NOT NULL);
-CREATE TABLE blocks (number BIGINT PRIMARY KEY, hash TEXT NOT NULL, timestamp BIGINT NOT NULL);
-CREATE TABLE events (block_number BIGINT NOT NULL, log_index BIGINT NOT NULL,
-                     transaction_hash TEXT NOT NULL, name TEXT NOT NULL, args TEXT NOT NULL,
-                     PRIMARY KEY (block_number, log_index));
-CREATE TABLE registrars (address TEXT PRIMARY KEY);
-CREATE TABLE doctors (address TEXT PRIMARY KEY, status TEXT NOT NULL, license_hash TEXT NOT NULL,
-                      encryption_key TEXT NOT NULL, registrar TEXT NOT NULL);
-CREATE TABLE storage_nodes (node_id TEXT PRIMARY KEY, operator TEXT NOT NULL, url TEXT NOT NULL);
-CREATE TABLE patients (address TEXT PRIMARY KEY, encryption_key TEXT NOT NULL,
-                       emergency_allowed INTEGER NOT NULL, max_emergency_window BIGINT NOT NULL);
-CREATE TABLE guardians (patient TEXT NOT NULL, guardian TEXT NOT NULL,
-                        PRIMARY KEY (patient, guardian));
-CREATE TABLE record_versions (record_id TEXT NOT NULL, version BIGINT NOT NULL,
-                              patient TEXT NOT NULL, author TEXT NOT NULL, previous_digest TEXT,
-                              digest TEXT NOT NULL, node_id TEXT NOT NULL,
-                              content_id TEXT NOT NULL, head TEXT NOT NULL,
-                              block_number BIGINT NOT NULL, transaction_hash TEXT NOT NULL,
-                              PRIMARY KEY (record_id, version));
-CREATE INDEX record_versions_by_patient ON record_versions (patient);
-CREATE TABLE requests (request_id TEXT PRIMARY KEY, patient TEXT NOT NULL, doctor TEXT NOT NULL,
-                       scope INTEGER NOT NULL, permissions INTEGER NOT NULL,
-                       duration BIGINT NOT NULL, reason_hash TEXT NOT NULL, status TEXT NOT NULL,
-                       decided_by TEXT, block_number BIGINT NOT NULL);
-CREATE INDEX requests_by_patient ON requests (patient);
-CREATE INDEX requests_by_doctor ON requests (doctor);
-CREATE TABLE grants (patient TEXT NOT NULL, doctor TEXT NOT NULL, scope INTEGER NOT NULL,
-                     permissions INTEGER NOT NULL, expiry BIGINT NOT NULL,
-                     block_number BIGINT NOT NULL, PRIMARY KEY (patient, doctor));
-CREATE INDEX grants_by_doctor ON grants (doctor);
-CREATE TABLE emergency_windows (patient TEXT NOT NULL, doctor TEXT NOT NULL,
-                                until BIGINT NOT NULL, reason_code INTEGER NOT NULL,
-                                PRIMARY KEY (patient, doctor));
-CREATE TABLE audit_anchors (node_id TEXT NOT NULL, from_seq BIGINT NOT NULL,
-                            to_seq BIGINT NOT NULL, merkle_root TEXT NOT NULL,
-                            block_number BIGINT NOT NULL, PRIMARY KEY (node_id, to_seq));
-)sql",
-};
 
 // The derived tables, cleared and rebuilt after a rollback, with their keys (the dump's order).
 struct TableKey {
@@ -72,20 +30,6 @@ const TableKey kChainTables[] = {
     {"checkpoint", "id"},
     {"blocks WHERE number IN (SELECT block_number FROM events)", "number"},
     {"events", "block_number, log_index"}};
-
-// One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
-std::vector<std::string> split_statements(const std::string& script) {
-  std::vector<std::string> statements;
-  std::string current;
-  for (char c : script) {
-    current += c;
-    if (c == ';') {
-      statements.push_back(current);
-      current.clear();
-    }
-  }
-  return statements;
-}
 
 std::string text(const json& args, const char* key) {
   const json& value = args.at(key);
@@ -116,30 +60,8 @@ Result<Hash32> hash_of(const SqlValue& value) {
 
 Result<std::unique_ptr<IndexStore>> IndexStore::open(Database& database) {
   std::unique_ptr<IndexStore> store(new IndexStore(database));
-  MEDCHAIN_TRY_STATUS(store->migrate());
+  MEDCHAIN_TRY_STATUS(migrate(database));
   return store;
-}
-
-Status IndexStore::migrate() {
-  MEDCHAIN_TRY_STATUS(
-      db_->execute("CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL)"));
-  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT version FROM schema_version"));
-  const int current = rows.empty() ? 0 : static_cast<int>(as_int(rows[0][0]));
-  if (current > kSchemaVersion) {
-    return Error{Errc::kUnsupported, "the index was written by a newer medchain (schema " +
-                                         std::to_string(current) + ")"};
-  }
-  for (int version = current + 1; version <= kSchemaVersion; ++version) {
-    MEDCHAIN_TRY_STATUS(db_->transaction([&]() -> Status {
-      for (const std::string& statement : split_statements(kMigrations[version - 1])) {
-        MEDCHAIN_TRY_STATUS(db_->execute(statement));
-      }
-      MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM schema_version"));
-      return db_->execute("INSERT INTO schema_version (version) VALUES (?)",
-                          {std::int64_t{version}});
-    }));
-  }
-  return {};
 }
 
 Result<std::optional<chain::BlockRef>> IndexStore::checkpoint() {

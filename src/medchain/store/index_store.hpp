@@ -22,7 +22,7 @@ struct GrantRow {
 
 class IndexStore final : public chain::IndexSink {
  public:
-  // Brings the schema up to date (versioned migrations, each in a transaction).
+  // Brings the schema up to date (schema.hpp) and opens the index on `database`.
   static Result<std::unique_ptr<IndexStore>> open(Database& database);
 
   Result<std::optional<chain::BlockRef>> checkpoint() override;
@@ -38,11 +38,8 @@ class IndexStore final : public chain::IndexSink {
   // index verify`). Excludes nothing but the schema version.
   Result<std::string> dump();
 
-  static constexpr int kSchemaVersion = 1;
-
  private:
   explicit IndexStore(Database& database) : db_(&database) {}
-  Status migrate();
   Status apply_event(const chain::IndexedEvent& event, std::uint64_t block_number);
   Status derive_all();
 

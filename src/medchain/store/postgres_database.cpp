@@ -32,6 +32,8 @@ class PostgresDatabase final : public Database {
   explicit PostgresDatabase(PGconn* connection) : connection_(connection) {}
   ~PostgresDatabase() override { PQfinish(connection_); }
 
+  Dialect dialect() const noexcept override { return Dialect::kPostgres; }
+
   Status execute(std::string_view sql, const std::vector<SqlValue>& params) override {
     MEDCHAIN_TRY(std::vector<SqlRow> ignored, run(sql, params));
     return {};

@@ -14,6 +14,8 @@ class SqliteDatabase final : public Database {
     sqlite3_close_v2(db_);
   }
 
+  Dialect dialect() const noexcept override { return Dialect::kSqlite; }
+
   Status execute(std::string_view sql, const std::vector<SqlValue>& params) override {
     MEDCHAIN_TRY(sqlite3_stmt * statement, prepare(sql, params));
     for (;;) {

@@ -1,0 +1,205 @@
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/store/node_store.hpp>
+#include <medchain/store/schema.hpp>
+
+namespace medchain::store {
+namespace {
+
+std::int64_t sql_int(std::uint64_t value) {
+  return static_cast<std::int64_t>(value);
+}
+std::uint64_t row_uint(const SqlValue& value) {
+  return static_cast<std::uint64_t>(as_int(value));
+}
+
+Error damaged(const char* what) {
+  return Error{Errc::kIo, std::string("the node store holds a malformed ") + what};
+}
+
+template <class T>
+Result<T> fixed(const SqlValue& value, const char* what) {
+  auto parsed = from_hex_fixed<T>(as_text(value));
+  if (!parsed) return damaged(what);
+  return *parsed;
+}
+
+void append_u64(Bytes& out, std::uint64_t value) {
+  for (int shift = 56; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(value >> shift));
+}
+
+void append_text(Bytes& out, const std::string& text) {
+  const auto size = static_cast<std::uint32_t>(text.size());
+  for (int shift = 24; shift >= 0; shift -= 8)
+    out.push_back(static_cast<std::uint8_t>(size >> shift));
+  out.insert(out.end(), text.begin(), text.end());
+}
+
+Result<AuditEntry> audit_from_row(const SqlRow& row) {
+  AuditEntry entry;
+  entry.seq = row_uint(row[0]);
+  entry.at = row_uint(row[1]);
+  MEDCHAIN_TRY(entry.actor, fixed<Address>(row[2], "audit actor"));
+  entry.action = as_text(row[3]);
+  entry.subject = as_text(row[4]);
+  MEDCHAIN_TRY(entry.patient, fixed<Address>(row[5], "audit patient"));
+  entry.allowed = as_int(row[6]) != 0;
+  MEDCHAIN_TRY(entry.hash, fixed<Hash32>(row[7], "audit hash"));
+  return entry;
+}
+
+constexpr const char* kAuditColumns =
+    "SELECT seq, at, actor, action, subject, patient, allowed, hash FROM audit_log ";
+
+}  // namespace
+
+Result<std::unique_ptr<NodeStore>> NodeStore::open(Database& database) {
+  MEDCHAIN_TRY_STATUS(migrate(database));
+  return std::unique_ptr<NodeStore>(new NodeStore(database));
+}
+
+Status NodeStore::put_wrapped_key(const WrappedKey& key) {
+  return db_->execute(
+      "INSERT INTO wrapped_keys (record_id, version, recipient, sealed_key, uploaded_by, "
+      "created_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (record_id, version, recipient) DO "
+      "UPDATE SET sealed_key = excluded.sealed_key, uploaded_by = excluded.uploaded_by, "
+      "created_at = excluded.created_at",
+      {to_hex(key.record_id), sql_int(key.version), to_hex(key.recipient), to_hex(key.sealed_key),
+       to_hex(key.uploaded_by), sql_int(key.created_at)});
+}
+
+Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id,
+                                                         std::uint64_t version,
+                                                         const Address& recipient) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT sealed_key, uploaded_by, created_at FROM wrapped_keys "
+                          "WHERE record_id = ? AND version = ? AND recipient = ?",
+                          {to_hex(record_id), sql_int(version), to_hex(recipient)}));
+  if (rows.empty()) return std::optional<WrappedKey>();
+  auto sealed = from_hex(as_text(rows[0][0]));
+  if (!sealed) return damaged("sealed key");
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][1], "uploader"));
+  return std::optional<WrappedKey>(WrappedKey{record_id, version, recipient, std::move(*sealed),
+                                              uploader, row_uint(rows[0][2])});
+}
+
+Status NodeStore::put_blob(const BlobInfo& blob) {
+  return db_->execute(
+      "INSERT INTO blobs (digest, size, category, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?) "
+      "ON CONFLICT (digest) DO NOTHING",
+      {to_hex(blob.digest), sql_int(blob.size), std::int64_t{blob.category},
+       to_hex(blob.uploaded_by), sql_int(blob.created_at)});
+}
+
+Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT size, category, uploaded_by, created_at FROM blobs "
+                          "WHERE digest = ?",
+                          {to_hex(digest)}));
+  if (rows.empty()) return std::optional<BlobInfo>();
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][2], "uploader"));
+  return std::optional<BlobInfo>(BlobInfo{digest, row_uint(rows[0][0]),
+                                          static_cast<std::uint8_t>(as_int(rows[0][1])), uploader,
+                                          row_uint(rows[0][3])});
+}
+
+Status NodeStore::create_session(const Session& session) {
+  return db_->execute(
+      "INSERT INTO sessions (token_hash, address, created_at, last_seen, expires_at, revoked) "
+      "VALUES (?, ?, ?, ?, ?, ?)",
+      {to_hex(session.token_hash), to_hex(session.address), sql_int(session.created_at),
+       sql_int(session.last_seen), sql_int(session.expires_at), std::int64_t{session.revoked}});
+}
+
+Result<std::optional<Session>> NodeStore::session(const Hash32& token_hash) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT address, created_at, last_seen, expires_at, revoked "
+                          "FROM sessions WHERE token_hash = ?",
+                          {to_hex(token_hash)}));
+  if (rows.empty()) return std::optional<Session>();
+  MEDCHAIN_TRY(Address address, fixed<Address>(rows[0][0], "session address"));
+  return std::optional<Session>(Session{token_hash, address, row_uint(rows[0][1]),
+                                        row_uint(rows[0][2]), row_uint(rows[0][3]),
+                                        as_int(rows[0][4]) != 0});
+}
+
+Status NodeStore::touch_session(const Hash32& token_hash, std::uint64_t now) {
+  return db_->execute("UPDATE sessions SET last_seen = ? WHERE token_hash = ?",
+                      {sql_int(now), to_hex(token_hash)});
+}
+
+Status NodeStore::revoke_session(const Hash32& token_hash) {
+  return db_->execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {to_hex(token_hash)});
+}
+
+Hash32 NodeStore::audit_hash(const Hash32& previous, const AuditEntry& entry) {
+  Bytes encoded(previous.bytes.begin(), previous.bytes.end());
+  append_u64(encoded, entry.seq);
+  append_u64(encoded, entry.at);
+  encoded.insert(encoded.end(), entry.actor.bytes.begin(), entry.actor.bytes.end());
+  encoded.insert(encoded.end(), entry.patient.bytes.begin(), entry.patient.bytes.end());
+  encoded.push_back(entry.allowed ? 1 : 0);
+  append_text(encoded, entry.action);
+  append_text(encoded, entry.subject);
+  return crypto::sha256(encoded);
+}
+
+Result<AuditEntry> NodeStore::append_audit(AuditEntry entry) {
+  MEDCHAIN_TRY_STATUS(db_->transaction([&]() -> Status {
+    // Appenders take turns, so seq and the chain have no gaps or forks. SQLite's write
+    // transaction (BEGIN IMMEDIATE) already excludes other writers; PostgreSQL needs a lock
+    // that conflicts with itself.
+    if (db_->dialect() == Database::Dialect::kPostgres) {
+      MEDCHAIN_TRY_STATUS(db_->execute("LOCK TABLE audit_log IN SHARE ROW EXCLUSIVE MODE"));
+    }
+    MEDCHAIN_TRY(std::vector<SqlRow> last,
+                 db_->query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
+    Hash32 previous;
+    entry.seq = 1;
+    if (!last.empty()) {
+      entry.seq = row_uint(last[0][0]) + 1;
+      MEDCHAIN_TRY(previous, fixed<Hash32>(last[0][1], "audit hash"));
+    }
+    entry.hash = audit_hash(previous, entry);
+    return db_->execute(
+        "INSERT INTO audit_log (seq, at, actor, action, subject, patient, allowed, hash) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        {sql_int(entry.seq), sql_int(entry.at), to_hex(entry.actor), entry.action, entry.subject,
+         to_hex(entry.patient), std::int64_t{entry.allowed}, to_hex(entry.hash)});
+  }));
+  return entry;
+}
+
+Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
+                                                         std::size_t limit) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query(std::string(kAuditColumns) + "WHERE seq >= ? ORDER BY seq LIMIT ?",
+                          {sql_int(from_seq), static_cast<std::int64_t>(limit)}));
+  std::vector<AuditEntry> entries;
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(AuditEntry entry, audit_from_row(row));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Status NodeStore::verify_audit_chain() {
+  Hash32 previous;
+  std::uint64_t expected_seq = 1;
+  constexpr std::size_t kPage = 1'000;
+  for (;;) {
+    MEDCHAIN_TRY(std::vector<AuditEntry> page, audit_entries(expected_seq, kPage));
+    for (const AuditEntry& entry : page) {
+      if (entry.seq != expected_seq || audit_hash(previous, entry) != entry.hash) {
+        return Error{Errc::kCheckFailed,
+                     "the audit log is broken at entry " + std::to_string(expected_seq)};
+      }
+      previous = entry.hash;
+      ++expected_seq;
+    }
+    if (page.size() < kPage) return {};
+  }
+}
+
+}  // namespace medchain::store

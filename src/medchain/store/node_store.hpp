@@ -1,0 +1,96 @@
+// What the node keeps of its own, beside the chain index and on the same database: record keys
+// sealed for each recipient, the metadata of the ciphertext blobs it holds, login sessions, and
+// its audit log. The audit log is a hash chain (each entry commits to the one before), so an
+// entry cannot be changed or dropped without breaking every later hash, and batches of it are
+// anchored on chain (anchorAudit) by the node.
+#pragma once
+
+#include <medchain/core/bytes.hpp>
+#include <medchain/store/database.hpp>
+#include <optional>
+
+namespace medchain::store {
+
+// A record version's content key, sealed to one recipient's X25519 key (docs/format.md).
+struct WrappedKey {
+  Hash32 record_id;
+  std::uint64_t version = 0;
+  Address recipient;
+  Bytes sealed_key;
+  Address uploaded_by;
+  std::uint64_t created_at = 0;  // Unix seconds
+  bool operator==(const WrappedKey&) const = default;
+};
+
+// A ciphertext blob the node holds. `category` is what the author declared when uploading: it
+// is not on chain (no health information is), and authorization reads it from here.
+struct BlobInfo {
+  Hash32 digest;  // SHA-256 of the ciphertext: its name in the blob store
+  std::uint64_t size = 0;
+  std::uint8_t category = 0;
+  Address uploaded_by;
+  std::uint64_t created_at = 0;
+  bool operator==(const BlobInfo&) const = default;
+};
+
+// A login session. Only the SHA-256 of the bearer token is stored, so a database leak does not
+// leak usable tokens.
+struct Session {
+  Hash32 token_hash;
+  Address address;
+  std::uint64_t created_at = 0;
+  std::uint64_t last_seen = 0;
+  std::uint64_t expires_at = 0;  // the absolute timeout
+  bool revoked = false;
+  bool operator==(const Session&) const = default;
+};
+
+// One served item or refused attempt.
+struct AuditEntry {
+  std::uint64_t seq = 0;  // 1, 2, ...: assigned on append
+  std::uint64_t at = 0;   // Unix seconds
+  Address actor;
+  std::string action;   // e.g. "blob.read", "key.read", "blob.read.denied"
+  std::string subject;  // e.g. the blob digest or record id
+  Address patient;      // whose record it concerns
+  bool allowed = false;
+  Hash32 hash;  // SHA-256(previous hash || canonical entry): assigned on append
+  bool operator==(const AuditEntry&) const = default;
+};
+
+class NodeStore {
+ public:
+  // Brings the schema up to date (schema.hpp) and opens the node's tables on `database`.
+  static Result<std::unique_ptr<NodeStore>> open(Database& database);
+
+  // Stores or replaces the key of (record, version) for its recipient.
+  Status put_wrapped_key(const WrappedKey& key);
+  Result<std::optional<WrappedKey>> wrapped_key(const Hash32& record_id, std::uint64_t version,
+                                                const Address& recipient);
+
+  // Records a blob the first time it is stored; storing it again keeps the first record.
+  Status put_blob(const BlobInfo& blob);
+  Result<std::optional<BlobInfo>> blob(const Hash32& digest);
+
+  Status create_session(const Session& session);
+  Result<std::optional<Session>> session(const Hash32& token_hash);
+  Status touch_session(const Hash32& token_hash, std::uint64_t now);
+  Status revoke_session(const Hash32& token_hash);
+
+  // Appends `entry` (its seq and hash are assigned) in one transaction; returns it as stored.
+  Result<AuditEntry> append_audit(AuditEntry entry);
+  // Entries with seq >= from_seq, in order, at most `limit`.
+  Result<std::vector<AuditEntry>> audit_entries(std::uint64_t from_seq, std::size_t limit);
+  // Recomputes the chain from the first entry: kCheckFailed naming the first entry that does
+  // not match.
+  Status verify_audit_chain();
+
+  // The hash of an entry given the previous entry's hash (zero for the first).
+  static Hash32 audit_hash(const Hash32& previous, const AuditEntry& entry);
+
+ private:
+  explicit NodeStore(Database& database) : db_(&database) {}
+  Database* db_;
+};
+
+}  // namespace medchain::store

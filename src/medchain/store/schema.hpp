@@ -1,0 +1,17 @@
+// The SQL schema of everything the node keeps (the chain index and the node's own tables), as
+// versioned migrations: each runs once, in order, in its own transaction, on SQLite and
+// PostgreSQL alike. Append only: a released migration is never edited.
+#pragma once
+
+#include <medchain/store/database.hpp>
+
+namespace medchain::store {
+
+// 1: the chain index (checkpoint, blocks, events, derived state).
+// 2: the node's own tables (wrapped keys, blob metadata, sessions, audit log).
+inline constexpr int kSchemaVersion = 2;
+
+// Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
+Status migrate(Database& database);
+
+}  // namespace medchain::store

@@ -1,0 +1,132 @@
+// The node's own tables on SQLite and on PostgreSQL: wrapped keys, blob metadata, sessions, and
+// the audit log's hash chain (tamper-evident, gap-free under concurrent appenders).
+#include <gtest/gtest.h>
+
+#include <medchain/core/hex.hpp>
+#include <medchain/store/node_store.hpp>
+#include <thread>
+
+#include "support/ledger.hpp"
+#include "support/stores.hpp"
+
+namespace medchain::store {
+namespace {
+
+using test::random_hash;
+using test::StoreKind;
+using test::TestDatabase;
+
+Address address(std::uint8_t tag) {
+  Address result;
+  result.bytes[19] = tag;
+  return result;
+}
+
+class NodeStoreTest : public ::testing::TestWithParam<StoreKind> {
+ protected:
+  void SetUp() override {
+    database_ = std::make_unique<TestDatabase>(GetParam());
+    store_ = NodeStore::open(database_->database()).value();
+  }
+
+  AuditEntry entry(std::uint64_t at, bool allowed = true) {
+    return AuditEntry{0,          at,      address(1), "blob.read", to_hex(random_hash()),
+                      address(2), allowed, {}};
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<NodeStore> store_;
+};
+
+TEST_P(NodeStoreTest, KeepsWrappedKeysPerRecipient) {
+  const Hash32 record = random_hash();
+  WrappedKey key{record, 1, address(7), Bytes{1, 2, 3}, address(2), 100};
+  ASSERT_TRUE(store_->put_wrapped_key(key).ok());
+  EXPECT_EQ(store_->wrapped_key(record, 1, address(7)).value(), key);
+  EXPECT_FALSE(store_->wrapped_key(record, 1, address(8)).value().has_value());
+  EXPECT_FALSE(store_->wrapped_key(record, 2, address(7)).value().has_value());
+  key.sealed_key = Bytes{9, 9};
+  ASSERT_TRUE(store_->put_wrapped_key(key).ok());  // re-wrapped: replaced
+  EXPECT_EQ(store_->wrapped_key(record, 1, address(7)).value()->sealed_key, (Bytes{9, 9}));
+}
+
+TEST_P(NodeStoreTest, KeepsTheFirstRecordOfABlob) {
+  const BlobInfo first{random_hash(), 5 << 20, 2, address(3), 10};
+  ASSERT_TRUE(store_->put_blob(first).ok());
+  BlobInfo again = first;
+  again.category = 8;
+  again.uploaded_by = address(4);
+  ASSERT_TRUE(store_->put_blob(again).ok());
+  EXPECT_EQ(store_->blob(first.digest).value(), first);
+  EXPECT_FALSE(store_->blob(random_hash()).value().has_value());
+}
+
+TEST_P(NodeStoreTest, SessionsAreTouchedAndRevoked) {
+  const Session session{random_hash(), address(5), 100, 100, 100 + 86'400, false};
+  ASSERT_TRUE(store_->create_session(session).ok());
+  EXPECT_FALSE(store_->create_session(session).ok());  // one token, one session
+  ASSERT_TRUE(store_->touch_session(session.token_hash, 160).ok());
+  EXPECT_EQ(store_->session(session.token_hash).value()->last_seen, 160u);
+  ASSERT_TRUE(store_->revoke_session(session.token_hash).ok());
+  EXPECT_TRUE(store_->session(session.token_hash).value()->revoked);
+  EXPECT_FALSE(store_->session(random_hash()).value().has_value());
+}
+
+TEST_P(NodeStoreTest, TheAuditLogIsAHashChain) {
+  Hash32 previous;
+  for (std::uint64_t i = 1; i <= 30; ++i) {
+    const AuditEntry stored = store_->append_audit(entry(i, i % 3 != 0)).value();
+    EXPECT_EQ(stored.seq, i);
+    EXPECT_EQ(stored.hash, NodeStore::audit_hash(previous, stored));
+    previous = stored.hash;
+  }
+  const auto page = store_->audit_entries(11, 5).value();
+  ASSERT_EQ(page.size(), 5u);
+  EXPECT_EQ(page.front().seq, 11u);
+  EXPECT_FALSE(page[1].allowed);  // seq 12
+  EXPECT_TRUE(store_->verify_audit_chain().ok());
+
+  ASSERT_TRUE(database_->database()
+                  .execute("UPDATE audit_log SET subject = 'rewritten' WHERE seq = 20")
+                  .ok());
+  const Status tampered = store_->verify_audit_chain();
+  ASSERT_FALSE(tampered.ok());
+  EXPECT_EQ(tampered.error().code, Errc::kCheckFailed);
+  EXPECT_NE(tampered.error().message.find("entry 20"), std::string::npos);
+}
+
+TEST_P(NodeStoreTest, AGapInTheAuditLogIsFound) {
+  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_TRUE(store_->append_audit(entry(i)).ok());
+  ASSERT_TRUE(database_->database().execute("DELETE FROM audit_log WHERE seq = 4").ok());
+  const Status broken = store_->verify_audit_chain();
+  ASSERT_FALSE(broken.ok());
+  EXPECT_NE(broken.error().message.find("entry 4"), std::string::npos);
+}
+
+TEST_P(NodeStoreTest, ConcurrentAppendersNeitherForkNorLoseEntries) {
+  constexpr int kThreads = 4;
+  constexpr int kEach = 25;
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      // Each appender has its own connection, as separate node processes would.
+      auto database = open_database(database_->location()).value();
+      auto store = NodeStore::open(*database).value();
+      for (int i = 0; i < kEach; ++i) {
+        if (!store->append_audit(entry(static_cast<std::uint64_t>(t * 100 + i))).ok()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  EXPECT_EQ(store_->audit_entries(1, 1'000).value().size(), std::size_t{kThreads * kEach});
+  EXPECT_TRUE(store_->verify_audit_chain().ok());
+}
+
+INSTANTIATE_TEST_SUITE_P(Stores, NodeStoreTest,
+                         ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
+                         [](const auto& param_info) { return test::store_name(param_info.param); });
+
+}  // namespace
+}  // namespace medchain::store
