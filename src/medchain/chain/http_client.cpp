@@ -79,14 +79,20 @@ HttpClient::~HttpClient() = default;
 
 Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view content_type,
                                       std::chrono::milliseconds deadline) {
+  return send(
+      HttpRequest{"POST", endpoint_.target, {}, std::string(body), std::string(content_type)},
+      deadline);
+}
+
+Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::milliseconds deadline) {
   const auto give_up = std::chrono::steady_clock::now() + deadline;
   Connection& c = *connection_;
-  http::request<http::string_body> request{http::verb::post, endpoint_.target, 11};
+  http::request<http::string_body> request{http::string_to_verb(spec.method), spec.target, 11};
   request.set(http::field::host, endpoint_.host);
-  request.set(http::field::content_type,
-              beast::string_view(content_type.data(), content_type.size()));
+  for (const auto& [name, value] : spec.headers) request.set(name, value);
+  if (!spec.content_type.empty()) request.set(http::field::content_type, spec.content_type);
   request.keep_alive(true);
-  request.body() = std::string(body);
+  request.body() = spec.body;
   request.prepare_payload();
 
   // A reused connection may have been closed by the server while idle; then one fresh attempt.
@@ -141,7 +147,8 @@ Result<HttpResponse> HttpClient::post(std::string_view body, std::string_view co
     }
     auto response = parser.release();
     if (!response.keep_alive()) c.close();
-    return HttpResponse{static_cast<int>(response.result_int()), std::move(response.body())};
+    return HttpResponse{static_cast<int>(response.result_int()), std::move(response.body()),
+                        std::string(response[http::field::content_type])};
   }
   return Error{Errc::kUnavailable, "connection to " + endpoint_.url() + " keeps closing"};
 }

@@ -8,6 +8,8 @@
 #include <memory>
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 namespace medchain::chain {
 
@@ -25,6 +27,16 @@ struct HttpEndpoint {
 struct HttpResponse {
   int status = 0;
   std::string body;
+  std::string content_type;
+};
+
+// A request of any method to a path on the endpoint's host.
+struct HttpRequest {
+  std::string method = "GET";
+  std::string target = "/";
+  std::vector<std::pair<std::string, std::string>> headers;
+  std::string body;
+  std::string content_type;  // set when there is a body
 };
 
 class HttpClient {
@@ -40,6 +52,8 @@ class HttpClient {
   // a malformed response.
   Result<HttpResponse> post(std::string_view body, std::string_view content_type,
                             std::chrono::milliseconds deadline);
+  // The same for any request.
+  Result<HttpResponse> send(const HttpRequest& request, std::chrono::milliseconds deadline);
 
   const HttpEndpoint& endpoint() const noexcept { return endpoint_; }
 

@@ -277,6 +277,26 @@ Result<std::optional<GrantRow>> IndexStore::grant(const Address& patient, const 
                                           static_cast<std::uint64_t>(as_int(rows[0][2]))});
 }
 
+Result<Roles> IndexStore::roles(const Address& address) {
+  const std::string who = to_hex(address);
+  Roles roles;
+  MEDCHAIN_TRY(auto patient, db_->query("SELECT 1 FROM patients WHERE address = ?", {who}));
+  roles.patient = !patient.empty();
+  MEDCHAIN_TRY(auto doctor, db_->query("SELECT status FROM doctors WHERE address = ?", {who}));
+  if (!doctor.empty()) roles.doctor = as_text(doctor[0][0]);
+  MEDCHAIN_TRY(auto registrar, db_->query("SELECT 1 FROM registrars WHERE address = ?", {who}));
+  roles.registrar = !registrar.empty();
+  MEDCHAIN_TRY(auto wards, db_->query("SELECT patient FROM guardians WHERE guardian = ? "
+                                      "ORDER BY patient",
+                                      {who}));
+  for (const SqlRow& row : wards) {
+    auto ward = from_hex_fixed<Address>(as_text(row[0]));
+    if (!ward) return Error{Errc::kIo, "the index holds a malformed guardian row"};
+    roles.guardian_of.push_back(*ward);
+  }
+  return roles;
+}
+
 Result<std::uint64_t> IndexStore::event_count() {
   MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT COUNT(*) FROM events"));
   return static_cast<std::uint64_t>(as_int(rows[0][0]));

@@ -20,6 +20,14 @@ struct GrantRow {
   std::uint64_t expiry = 0;
 };
 
+// What an address is, as the index knows it now.
+struct Roles {
+  bool patient = false;
+  std::string doctor;  // "verified", "suspended", or "" for no doctor
+  bool registrar = false;
+  std::vector<Address> guardian_of;  // patients this address is a guardian of
+};
+
 class IndexStore final : public chain::IndexSink {
  public:
   // Brings the schema up to date (schema.hpp) and opens the index on `database`.
@@ -33,6 +41,7 @@ class IndexStore final : public chain::IndexSink {
   // Queries the node needs; more come with the API.
   Result<std::optional<GrantRow>> grant(const Address& patient, const Address& doctor);
   Result<std::uint64_t> event_count();
+  Result<Roles> roles(const Address& address);
 
   // Every row of every table in a canonical text form, for comparing two indexes (`medchain
   // index verify`). Excludes nothing but the schema version.

@@ -104,6 +104,19 @@ Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
                                           row_uint(rows[0][3])});
 }
 
+Status NodeStore::issue_nonce(const std::string& nonce, std::uint64_t now) {
+  return db_->execute("INSERT INTO siwe_nonces (nonce, issued_at) VALUES (?, ?)",
+                      {nonce, sql_int(now)});
+}
+
+Result<bool> NodeStore::consume_nonce(const std::string& nonce, std::uint64_t issued_after) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("DELETE FROM siwe_nonces WHERE nonce = ? AND issued_at >= ? "
+                          "RETURNING nonce",
+                          {nonce, sql_int(issued_after)}));
+  return !rows.empty();
+}
+
 Status NodeStore::create_session(const Session& session) {
   return db_->execute(
       "INSERT INTO sessions (token_hash, address, created_at, last_seen, expires_at, revoked) "

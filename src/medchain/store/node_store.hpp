@@ -72,6 +72,12 @@ class NodeStore {
   Status put_blob(const BlobInfo& blob);
   Result<std::optional<BlobInfo>> blob(const Hash32& digest);
 
+  // A Sign-In with Ethereum nonce, usable once.
+  Status issue_nonce(const std::string& nonce, std::uint64_t now);
+  // Uses up the nonce if it was issued at or after `issued_after`; false if it is unknown,
+  // used or too old. Atomic: of two concurrent sign-ins with one nonce, one wins.
+  Result<bool> consume_nonce(const std::string& nonce, std::uint64_t issued_after);
+
   Status create_session(const Session& session);
   Result<std::optional<Session>> session(const Hash32& token_hash);
   Status touch_session(const Hash32& token_hash, std::uint64_t now);

@@ -61,6 +61,9 @@ CREATE TABLE audit_log (seq BIGINT PRIMARY KEY, at BIGINT NOT NULL, actor TEXT N
 CREATE INDEX audit_log_by_patient ON audit_log (patient);
 CREATE INDEX audit_log_by_actor ON audit_log (actor);
 )sql",
+    R"sql(
+CREATE TABLE siwe_nonces (nonce TEXT PRIMARY KEY, issued_at BIGINT NOT NULL);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
