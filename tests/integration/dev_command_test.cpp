@@ -31,12 +31,13 @@ std::string read_all(const fs::path& path) {
 
 // Starts `medchain dev` and waits until it says it is ready.
 std::pair<ChildProcess, DevOutput> start_dev(const fs::path& data_dir, std::uint16_t port,
-                                             const fs::path& log) {
+                                             std::uint16_t node_port, const fs::path& log) {
   fs::remove(log);
   ChildProcess process =
-      ChildProcess::spawn({MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(),
-                           "--chain-port", std::to_string(port)},
-                          log)
+      ChildProcess::spawn(
+          {MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(), "--chain-port",
+           std::to_string(port), "--node-port", std::to_string(node_port)},
+          log)
           .value();
   const auto give_up = std::chrono::steady_clock::now() + 90s;
   std::string output;
@@ -77,9 +78,22 @@ struct ChainView {
 TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
   const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
   const std::uint16_t port = pick_free_loopback_port().value();
+  const std::uint16_t node_port = pick_free_loopback_port().value();
   const fs::path log = dir.string() + ".log";
 
-  auto [first, fresh] = start_dev(dir, port, log);
+  auto [first, fresh] = start_dev(dir, port, node_port, log);
+  {
+    // The node is up and has indexed the demo accounts.
+    chain::HttpClient node(
+        chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(node_port)).value());
+    int status = 0;
+    for (int i = 0; i < 200 && status != 200; ++i) {
+      auto ready = node.send({"GET", "/readyz", {}, "", ""}, 2s);
+      status = ready.ok() ? ready->status : 0;
+      if (status != 200) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(status, 200);
+  }
   EXPECT_FALSE(fresh.resumed);
   ASSERT_FALSE(fresh.contract.empty());
   ASSERT_EQ(fresh.accounts.size(), 5u);
@@ -101,7 +115,7 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
   EXPECT_EQ(fs::status(dir / "dev-accounts.json").permissions() & fs::perms::others_read,
             fs::perms::none);
 
-  auto [second, again] = start_dev(dir, port, log);
+  auto [second, again] = start_dev(dir, port, node_port, log);
   EXPECT_TRUE(again.resumed);
   EXPECT_EQ(again.contract, fresh.contract);
   EXPECT_EQ(again.accounts, fresh.accounts);

@@ -1,6 +1,7 @@
 // `medchain dev`: the whole local system on loopback, for development only. Starts anvil with
 // its state in the data directory (a restart resumes the same chain), deploys the contract and
-// creates demo accounts on first start, and stops everything on Ctrl-C.
+// creates demo accounts on first start, starts the node (medchaind), and stops everything on
+// Ctrl-C.
 #include <signal.h>
 
 #include <iomanip>
@@ -8,6 +9,7 @@
 #include <medchain/chain/dev_chain.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <thread>
 
 #include "cli.hpp"
 #include "dev/dev_system.hpp"
@@ -23,6 +25,8 @@ struct DevOptions {
   std::uint64_t chain_id = 31337;
   fs::path anvil = fs::path(MEDCHAIN_SOURCE_DIR) / "node_modules/.bin/anvil";
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
+  std::uint16_t node_port = 8080;
+  fs::path node = MEDCHAIN_NODE_PATH;
 };
 
 // Blocks until SIGINT or SIGTERM. The signals are blocked in every thread first, so neither
@@ -44,13 +48,37 @@ void block_stop_signals() {
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
 }
 
+// Starts medchaind on the dev chain with the SQLite index in the data directory, and waits
+// until it answers.
+Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
+                                const fs::path& data_dir) {
+  const std::string listen = "127.0.0.1:" + std::to_string(options.node_port);
+  MEDCHAIN_TRY(ChildProcess node,
+               ChildProcess::spawn({options.node.string(), "--listen", listen, "--rpc-url",
+                                    chain_url, "--data-dir", data_dir.string(), "--artifact",
+                                    options.artifact.string()},
+                                   data_dir / "medchaind.log"));
+  MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse("http://" + listen));
+  chain::HttpClient client(endpoint);
+  for (int attempt = 0; attempt < 300; ++attempt) {
+    auto health = client.send({"GET", "/healthz", {}, "", ""}, std::chrono::milliseconds(500));
+    if (health.ok() && health->status == 200) return node;
+    if (!node.running()) {
+      return Error{Errc::kIo, "medchaind exited; see " + (data_dir / "medchaind.log").string()};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return Error{Errc::kTimeout, "medchaind did not answer on " + listen};
+}
+
 void print_summary(std::ostream& out, const std::string& url, std::uint64_t chain_id, bool resumed,
-                   const DevSystem& system, const fs::path& data_dir) {
+                   const DevSystem& system, const fs::path& data_dir, std::uint16_t node_port) {
   out << "medchain dev: DEVELOPMENT ONLY. The keys below are public; never use them elsewhere.\n"
       << "  chain     " << url << "  (anvil, chain id " << chain_id
       << (resumed ? ", resumed" : ", new") << ")\n"
       << "  contract  " << eth::to_checksum(system.deployment.address) << "  (block "
       << system.deployment.block << ")\n"
+      << "  node      http://127.0.0.1:" << node_port << "  (medchaind, SQLite index)\n"
       << "  data dir  " << data_dir.string() << "\n"
       << "  demo accounts:\n";
   for (const DemoAccount& account : system.accounts) {
@@ -81,10 +109,12 @@ Status run_dev(const DevOptions& options) {
   chain::EthClient client(endpoint);
   MEDCHAIN_TRY(DevSystem system,
                provision_dev_system(client, options.chain_id, options.artifact, data_dir));
+  MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir));
   print_summary(std::cout, chain.url(), options.chain_id, resumed && system.resumed, system,
-                data_dir);
+                data_dir, options.node_port);
   wait_for_stop_signal();
   std::cout << "stopping..." << std::endl;
+  node.stop();
   chain.stop();
   std::cout << "stopped; the chain state is saved in " << chain_options.state_file->string()
             << "\n";
@@ -93,7 +123,7 @@ Status run_dev(const DevOptions& options) {
 
 void add_dev_command(CLI::App& app) {
   auto* cmd = app.add_subcommand(
-      "dev", "Start a local development system: chain, contract and demo accounts");
+      "dev", "Start a local development system: chain, contract, demo accounts and node");
   auto options = std::make_shared<DevOptions>();
   cmd->add_option("--data-dir", options->data_dir, "Where the chain state and logs live")
       ->capture_default_str();
@@ -104,6 +134,9 @@ void add_dev_command(CLI::App& app) {
   cmd->add_option("--anvil", options->anvil, "The anvil executable")->capture_default_str();
   cmd->add_option("--artifact", options->artifact, "The contract's forge artifact")
       ->capture_default_str();
+  cmd->add_option("--node-port", options->node_port, "medchaind's port on 127.0.0.1")
+      ->capture_default_str();
+  cmd->add_option("--node", options->node, "The medchaind executable")->capture_default_str();
   on_run(cmd, [options]() { return run_dev(*options); });
 }
 
