@@ -9,6 +9,7 @@
 #include <medchain/api/node_api.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
+#include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
 #include <thread>
 
@@ -42,23 +43,9 @@ Result<api::ServerOptions> server_options(const std::string& listen) {
   return options;
 }
 
-int wait_for_signal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  int received = 0;
-  sigwait(&signals, &received);
-  return received;
-}
-
 Status run(const NodeOptions& options) {
-  // Signals are taken by sigwait below, not by whichever thread happens to run.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  // Signals are taken by wait_for_stop_signal below, not by whichever thread happens to run.
+  block_stop_signals();
 
   MEDCHAIN_TRY(api::ServerOptions server, server_options(options.listen));
   MEDCHAIN_TRY(chain::Deployment deployment, chain::read_deployment(options.data_dir));
@@ -107,7 +94,7 @@ Status run(const NodeOptions& options) {
   std::cout << "medchaind: serving http://" << server.address << ":" << (*http)->port()
             << " for contract " << eth::to_checksum(deployment.address) << " on chain "
             << deployment.chain_id << std::endl;
-  wait_for_signal();
+  wait_for_stop_signal();
   (*http)->stop();
   stop = true;
   indexing_thread.join();

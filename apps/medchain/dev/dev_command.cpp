@@ -29,35 +29,16 @@ struct DevOptions {
   fs::path node = MEDCHAIN_NODE_PATH;
 };
 
-// Blocks until SIGINT or SIGTERM. The signals are blocked in every thread first, so neither
-// interrupts a system call half-way; sigwait takes them synchronously.
-void wait_for_stop_signal() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  int received = 0;
-  sigwait(&signals, &received);
-}
-
-void block_stop_signals() {
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-}
-
 // Starts medchaind on the dev chain with the SQLite index in the data directory, and waits
 // until it answers.
 Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
                                 const fs::path& data_dir) {
   const std::string listen = "127.0.0.1:" + std::to_string(options.node_port);
   MEDCHAIN_TRY(ChildProcess node,
-               ChildProcess::spawn({options.node.string(), "--listen", listen, "--rpc-url",
-                                    chain_url, "--data-dir", data_dir.string(), "--artifact",
-                                    options.artifact.string()},
-                                   data_dir / "medchaind.log"));
+               ChildProcess::spawn(
+                   {options.node.string(), "--listen", listen, "--rpc-url", chain_url, "--data-dir",
+                    data_dir.string(), "--artifact", options.artifact.string()},
+                   data_dir / "medchaind.log"));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse("http://" + listen));
   chain::HttpClient client(endpoint);
   for (int attempt = 0; attempt < 300; ++attempt) {

@@ -43,6 +43,13 @@ class ChildProcess {
   int exit_status_ = -1;
 };
 
+// For programs that run until Ctrl-C: block SIGINT and SIGTERM in this thread and every thread
+// it starts afterwards (call it first), then take them synchronously with wait_for_stop_signal,
+// so neither interrupts a system call half-way. Children started by ChildProcess get the
+// default handlers back.
+void block_stop_signals();
+int wait_for_stop_signal();  // returns the signal received
+
 // A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
 Result<std::uint16_t> pick_free_loopback_port();
 
