@@ -106,6 +106,7 @@ TEST_P(IndexCrashTest, KilledAnywhereItResumesToTheSameIndex) {
     indexer.kill_hard();
 
     database.reopen();
+    database.wait_until_idle();
     auto index = store::IndexStore::open(database.database()).value();
     const auto checkpoint = index->checkpoint().value();
     if (checkpoint) {

@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <stdexcept>
+#include <thread>
 
 #include "support/postgres.hpp"
 
@@ -49,6 +50,18 @@ TestDatabase::~TestDatabase() {
   if (kind_ == StoreKind::kSqlite) {
     for (const char* suffix : {"", "-wal", "-shm"}) fs::remove(location_ + suffix);
   }
+}
+
+void TestDatabase::wait_until_idle() {
+  if (kind_ != StoreKind::kPostgres) return;  // SQLite has no server: the file is the state
+  for (int attempt = 0; attempt < 1'000; ++attempt) {
+    auto others = database_->query(
+        "SELECT COUNT(*) FROM pg_stat_activity WHERE datname = current_database() "
+        "AND pid <> pg_backend_pid()");
+    if (others.ok() && store::as_int((*others)[0][0]) == 0) return;
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  }
+  throw std::runtime_error("PostgreSQL kept serving a killed client");
 }
 
 void TestDatabase::reopen() {

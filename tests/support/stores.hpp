@@ -26,6 +26,10 @@ class TestDatabase {
   store::Database& database() { return *database_; }
   // Connects again, as a restarted process would.
   void reopen();
+  // Waits until no other connection is using the database. After a client is killed,
+  // PostgreSQL may still be finishing (committing) what it had sent; reading before that is a
+  // race in the test, not a fault of the client.
+  void wait_until_idle();
   // What `medchain index` takes as --database: a SQLite path or a postgresql:// URL.
   const std::string& location() const { return location_; }
 

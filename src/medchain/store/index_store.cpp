@@ -82,8 +82,9 @@ Result<std::optional<Hash32>> IndexStore::block_hash(std::uint64_t number) {
 
 Status IndexStore::apply(const std::vector<chain::IndexedBlock>& blocks) {
   if (blocks.empty()) return {};
-  MEDCHAIN_TRY(std::optional<chain::BlockRef> current, checkpoint());
   return db_->transaction([&]() -> Status {
+    MEDCHAIN_TRY_STATUS(lock_writers());
+    MEDCHAIN_TRY(std::optional<chain::BlockRef> current, checkpoint());
     for (const chain::IndexedBlock& block : blocks) {
       // Replaying what is already in is a no-op: the checkpoint says how far the index got.
       if (current && block.number <= current->number) continue;
@@ -108,9 +109,18 @@ Status IndexStore::apply(const std::vector<chain::IndexedBlock>& blocks) {
   });
 }
 
+Status IndexStore::lock_writers() {
+  // Writers take turns, and each reads the checkpoint only once it holds the turn: a writer
+  // that died with its COMMIT in flight (PostgreSQL finishes it) is never overtaken. SQLite's
+  // BEGIN IMMEDIATE already is that turn.
+  if (db_->dialect() != Database::Dialect::kPostgres) return {};
+  return db_->execute("LOCK TABLE checkpoint IN EXCLUSIVE MODE");
+}
+
 Status IndexStore::rollback_to(std::uint64_t number) {
   const auto fork = static_cast<std::int64_t>(number);
   return db_->transaction([&]() -> Status {
+    MEDCHAIN_TRY_STATUS(lock_writers());
     MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM events WHERE block_number > ?", {fork}));
     MEDCHAIN_TRY_STATUS(db_->execute("DELETE FROM blocks WHERE number > ?", {fork}));
     MEDCHAIN_TRY_STATUS(derive_all());

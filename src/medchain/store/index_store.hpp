@@ -49,6 +49,7 @@ class IndexStore final : public chain::IndexSink {
 
  private:
   explicit IndexStore(Database& database) : db_(&database) {}
+  Status lock_writers();
   Status apply_event(const chain::IndexedEvent& event, std::uint64_t block_number);
   Status derive_all();
 
