@@ -106,6 +106,31 @@ TEST(TransactionSender, ReportsANonceTakenByAnotherTransaction) {
   EXPECT_EQ(ledger.client().balance(recipient.address).value(), 2u);  // theirs, not ours
 }
 
+TEST(TransactionSender, RefusesToBidAboveTheCapAndTheNodeRefusesUnderpricedTransactions) {
+  Ledger ledger(DevChainKind::kAnvil);
+  chain::SenderOptions stingy;
+  stingy.fee_policy.max_fee_cap = U256(1);  // 1 wei: below any base fee
+  auto sender = chain::TransactionSender::connect(ledger.client(), kDevKey, 31337, stingy).value();
+  const std::uint64_t nonce = ledger.client().transaction_count(sender->address()).value();
+  auto refused = sender->submit({ledger.admin().address, {}, 1, 21'000});
+  ASSERT_FALSE(refused.ok());
+  EXPECT_EQ(refused.error().code, Errc::kUnavailable) << refused.error().message;
+  EXPECT_EQ(ledger.client().transaction_count(sender->address()).value(), nonce);  // nothing sent
+
+  // Built by hand below the base fee, the node refuses it, and says so as a typed error.
+  eth::Eip1559Transaction underpriced;
+  underpriced.chain_id = 31337;
+  underpriced.nonce = nonce;
+  underpriced.gas_limit = 21'000;
+  underpriced.to = ledger.admin().address;
+  underpriced.max_fee_per_gas = 1;
+  underpriced.max_priority_fee_per_gas = 1;
+  auto sent =
+      ledger.client().send_raw_transaction(eth::sign_transaction(underpriced, kDevKey).raw());
+  ASSERT_FALSE(sent.ok());
+  EXPECT_EQ(sent.error().code, Errc::kRpcError) << sent.error().message;
+}
+
 TEST(TransactionSender, RefusesANodeOfAnotherChain) {
   Ledger ledger(DevChainKind::kAnvil);
   auto sender = chain::TransactionSender::connect(ledger.client(), kDevKey, 1);
