@@ -46,26 +46,33 @@ Result<json> json_body(const Request& request) {
 
 }  // namespace
 
-Response NodeApi::handle(const Request& request) {
-  const std::string& path = request.path;
-  const std::string& method = request.method;
-  const auto route = [&](std::string_view m, std::string_view p) {
-    return method == m && path == p;
+const std::vector<NodeApi::Route>& NodeApi::routes() {
+  static const std::vector<Route> kRoutes = {
+      {"GET", "/healthz",
+       [](NodeApi&, const Request&) {
+         return ok({{"status", "ok"}});
+       }},
+      {"GET", "/readyz", [](NodeApi& api, const Request&) { return api.ready(); }},
+      {"POST", "/v1/auth/nonce", [](NodeApi& api, const Request&) { return api.issue_nonce(); }},
+      {"POST", "/v1/auth/verify", [](NodeApi& api, const Request& r) { return api.sign_in(r); }},
+      {"POST", "/v1/auth/logout", [](NodeApi& api, const Request& r) { return api.sign_out(r); }},
+      {"GET", "/v1/me", [](NodeApi& api, const Request& r) { return api.me(r); }},
   };
-  if (route("GET", "/healthz")) return ok({{"status", "ok"}});
-  if (route("GET", "/readyz")) return ready();
-  if (route("POST", "/v1/auth/nonce")) return issue_nonce();
-  if (route("POST", "/v1/auth/verify")) return sign_in(request);
-  if (route("POST", "/v1/auth/logout")) return sign_out(request);
-  if (route("GET", "/v1/me")) return me(request);
-  for (std::string_view known :
-       {"/healthz", "/readyz", "/v1/auth/nonce", "/v1/auth/verify", "/v1/auth/logout", "/v1/me"}) {
-    if (path == known) {
-      return problem(405, "method_not_allowed", "Method not allowed",
-                     method + " is not allowed on " + path);
-    }
+  return kRoutes;
+}
+
+Response NodeApi::handle(const Request& request) {
+  bool path_known = false;
+  for (const Route& route : routes()) {
+    if (route.path != request.path) continue;
+    if (route.method == request.method) return route.serve(*this, request);
+    path_known = true;
   }
-  return problem(404, "not_found", "Not found", "no route " + path);
+  if (path_known) {
+    return problem(405, "method_not_allowed", "Method not allowed",
+                   request.method + " is not allowed on " + request.path);
+  }
+  return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
 Response NodeApi::ready() {

@@ -27,6 +27,14 @@ class NodeApi {
 
   Response handle(const Request& request);
 
+  // Every route the API serves: what docs/api/openapi.yaml must describe, no more, no less.
+  struct Route {
+    const char* method;
+    const char* path;
+    Response (*serve)(NodeApi& api, const Request& request);
+  };
+  static const std::vector<Route>& routes();
+
   // Unix seconds; tests may move time.
   std::function<std::uint64_t()> clock = [] {
     return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
