@@ -5,6 +5,7 @@
 
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <mutex>
 #include <thread>
 
 #include "support/ledger.hpp"
@@ -242,17 +243,21 @@ TEST_P(RelayerTest, ConcurrentSubmittersShareOneNonceSequence) {
   }
   const std::uint64_t nonce_before =
       ledger.client().transaction_count(ledger.admin().address).value();
-  std::atomic<int> failures{0};
+  std::mutex mutex;
+  std::vector<std::string> failures;
   std::vector<std::thread> threads;
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < kPerThread; ++i) {
-        if (!ledger.relayer().relay(intents[t * kPerThread + i]).ok()) ++failures;
+        auto relayed = ledger.relayer().relay(intents[t * kPerThread + i]);
+        if (relayed.ok()) continue;
+        std::lock_guard lock(mutex);
+        failures.push_back(relayed.error().message);
       }
     });
   }
   for (auto& thread : threads) thread.join();
-  EXPECT_EQ(failures.load(), 0);
+  EXPECT_TRUE(failures.empty()) << failures.size() << " failed, first: " << failures.front();
   EXPECT_EQ(ledger.client().transaction_count(ledger.admin().address).value(),
             nonce_before + kThreads * kPerThread);
   for (const Party& patient : patients) {

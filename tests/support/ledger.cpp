@@ -45,10 +45,10 @@ Ledger::Ledger(chain::DevChainKind kind, chain::SenderOptions options) : options
   dev_chain_ = std::make_unique<chain::DevChain>(
       must(chain::DevChain::start(chain_options), "starting the chain"));
   // ganache 7 sometimes leaves an eth_estimateGas unanswered while it mines a concurrent
-  // transaction; a short deadline lets the retry find it answered.
+  // transaction; a short deadline and more attempts let a retry find it answered.
   client_ = std::make_unique<chain::EthClient>(
       must(chain::HttpEndpoint::parse(dev_chain_->url()), "chain url"),
-      chain::RpcOptions{std::chrono::milliseconds(2'000), 3, std::chrono::milliseconds(10)});
+      chain::RpcOptions{std::chrono::milliseconds(2'000), 6, std::chrono::milliseconds(10)});
   abi_ = std::make_shared<const chain::ContractAbi>(
       must(chain::ContractAbi::from_artifact(medchain_artifact()), "reading the artifact"));
   admin_.key = must(crypto::parse_private_key(must(from_hex(kDevKey), "key")), "key");
