@@ -122,6 +122,12 @@ Result<Hash32> TransactionSender::send_signed(const eth::SignedTransaction& sign
   // it is the same transaction, so it can be mined at most once.
   auto again = client_->send_raw_transaction(raw);
   if (again.ok() || is_already_known(again.error())) return hash;
+  if (!is_transport_failure(again.error())) return std::move(again).error();
+  // Still no answer: a node that is slow to reply (ganache answers a send only once it has
+  // mined it) may hold the transaction all the same.
+  auto known =
+      client_->rpc().call("eth_getTransactionByHash", nlohmann::json::array({to_hex(hash)}));
+  if (known.ok() && !known->is_null()) return hash;
   return std::move(again).error();
 }
 
