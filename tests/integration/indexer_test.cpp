@@ -118,6 +118,70 @@ TEST_P(IndexerTest, AReorgOfOneToFiveBlocksEqualsAFreshReindex) {
   fs::remove_all(data_dir);
 }
 
+// The index answers "may this caller read category c of this patient now?" exactly as the
+// contract's canRead and canAppend do, before and after a grant expires.
+TEST_P(IndexerTest, AuthorizationAgreesWithTheContract) {
+  Party registrar = ledger.registrar();
+  Party patient = ledger.registered_patient();
+  Party guardian = ledger.party(/*funded=*/false);
+  std::vector<Party> doctors;
+  for (int i = 0; i < 5; ++i) doctors.push_back(ledger.verified_doctor(registrar));
+  Party stranger = ledger.party(/*funded=*/false);
+  const std::uint64_t start = ledger.client().latest_block().value()->timestamp;
+  const auto grant_to = [&](const Party& doctor, std::uint16_t scope, std::uint8_t permissions,
+                            std::uint64_t expiry) {
+    ledger.must_call(
+        patient, "grantAccess",
+        {patient.address, doctor.address, word(scope), word(permissions), word(expiry)});
+  };
+  grant_to(doctors[0], 0x6, 1, start + 86'400);    // lab and imaging, read
+  grant_to(doctors[1], 0xFFF, 3, start + 60);      // everything, read and append, briefly
+  grant_to(doctors[3], 0xFFF, 3, start + 86'400);  // then suspended
+  grant_to(doctors[4], 0, 2, start + 86'400);      // append only
+  ledger.must_call(patient, "addGuardian", {patient.address, guardian.address});
+  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, true, word(3'600)});
+  ledger.must_call(doctors[2], "openEmergencyAccess", {patient.address, word(600), word(1)});
+  ledger.must_call(registrar, "suspendDoctor", {doctors[3].address});
+
+  TempIndex index(GetParam());
+  chain::Indexer indexer(ledger.client(), ledger.medchain(), *index.store, options());
+  const auto compare = [&] {
+    ASSERT_TRUE(indexer.sync().ok());
+    const std::uint64_t now = ledger.client().latest_block().value()->timestamp;
+    std::vector<const Party*> callers{&stranger};
+    for (const Party& doctor : doctors) callers.push_back(&doctor);
+    for (const Party* caller : callers) {
+      for (std::uint8_t category = 0; category < 13; ++category) {
+        const bool chain_says =
+            ledger.view("canRead", {patient.address, caller->address, word(category)})[0].flag();
+        const auto index_says =
+            index.store->read_access(patient.address, caller->address, category, now).value();
+        EXPECT_EQ(index_says != store::ReadAccess::kDenied, chain_says)
+            << "caller " << to_hex(caller->address) << " category " << int(category);
+      }
+      EXPECT_EQ(index.store->may_append(patient.address, caller->address, now).value(),
+                ledger.view("canAppend", {patient.address, caller->address})[0].flag())
+          << "caller " << to_hex(caller->address);
+    }
+    EXPECT_EQ(index.store->read_access(patient.address, patient.address, 8, now).value(),
+              store::ReadAccess::kPatient);
+    EXPECT_EQ(index.store->read_access(patient.address, guardian.address, 8, now).value(),
+              store::ReadAccess::kGuardian);
+    EXPECT_TRUE(index.store->may_append(patient.address, guardian.address, now).value());
+  };
+  compare();
+  EXPECT_EQ(index.store
+                ->read_access(patient.address, doctors[2].address, 8,
+                              ledger.client().latest_block().value()->timestamp)
+                .value(),
+            store::ReadAccess::kEmergency);
+  // Two minutes on: doctor 1's grant has expired, on chain and in the index alike.
+  ASSERT_TRUE(ledger.client().rpc().call("evm_increaseTime", json::array({120})).ok());
+  ASSERT_TRUE(ledger.client().rpc().call("evm_mine", json::array()).ok());
+  compare();
+  EXPECT_FALSE(ledger.view("canAppend", {patient.address, doctors[1].address})[0].flag());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, IndexerTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const auto& param_info) { return store_name(param_info.param); });

@@ -307,6 +307,59 @@ Result<Roles> IndexStore::roles(const Address& address) {
   return roles;
 }
 
+namespace {
+constexpr std::uint8_t kCategoryCount = 12;  // Scopes.CATEGORY_COUNT
+constexpr std::int64_t kRead = 1;            // Scopes.READ
+constexpr std::int64_t kAppend = 2;          // Scopes.APPEND
+}  // namespace
+
+Result<ReadAccess> IndexStore::read_access(const Address& patient, const Address& caller,
+                                           std::uint8_t category, std::uint64_t now) {
+  const std::string patient_hex = to_hex(patient);
+  const std::string caller_hex = to_hex(caller);
+  if (category >= kCategoryCount) return ReadAccess::kDenied;
+  if (patient == caller) return ReadAccess::kPatient;
+  MEDCHAIN_TRY(auto guardian,
+               db_->query("SELECT 1 FROM guardians WHERE patient = ? AND guardian = ?",
+                          {patient_hex, caller_hex}));
+  if (!guardian.empty()) return ReadAccess::kGuardian;
+  MEDCHAIN_TRY(auto doctor,
+               db_->query("SELECT status FROM doctors WHERE address = ?", {caller_hex}));
+  if (doctor.empty() || as_text(doctor[0][0]) != "verified") return ReadAccess::kDenied;
+  const auto at = static_cast<std::int64_t>(now);
+  MEDCHAIN_TRY(auto emergency,
+               db_->query("SELECT 1 FROM emergency_windows WHERE patient = ? AND doctor = ? "
+                          "AND until > ?",
+                          {patient_hex, caller_hex, at}));
+  if (!emergency.empty()) return ReadAccess::kEmergency;
+  MEDCHAIN_TRY(auto grant, db_->query("SELECT scope, permissions FROM grants WHERE patient = ? "
+                                      "AND doctor = ? AND expiry > ?",
+                                      {patient_hex, caller_hex, at}));
+  if (grant.empty()) return ReadAccess::kDenied;
+  const std::int64_t scope = as_int(grant[0][0]);
+  const std::int64_t permissions = as_int(grant[0][1]);
+  const bool covered = (permissions & kRead) != 0 && ((scope >> category) & 1) != 0;
+  return covered ? ReadAccess::kGrant : ReadAccess::kDenied;
+}
+
+Result<bool> IndexStore::may_append(const Address& patient, const Address& caller,
+                                    std::uint64_t now) {
+  if (patient == caller) return true;
+  const std::string patient_hex = to_hex(patient);
+  const std::string caller_hex = to_hex(caller);
+  MEDCHAIN_TRY(auto guardian,
+               db_->query("SELECT 1 FROM guardians WHERE patient = ? AND guardian = ?",
+                          {patient_hex, caller_hex}));
+  if (!guardian.empty()) return true;
+  MEDCHAIN_TRY(
+      auto rows,
+      db_->query("SELECT g.permissions FROM grants g JOIN doctors d ON d.address = g.doctor "
+                 "WHERE g.patient = ? AND g.doctor = ? AND g.expiry > ? "
+                 "AND d.status = 'verified'",
+                 {patient_hex, caller_hex, static_cast<std::int64_t>(now)}));
+  return !rows.empty() && (as_int(rows[0][0]) & kAppend) != 0;
+}
+
 Result<std::uint64_t> IndexStore::event_count() {
   MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query("SELECT COUNT(*) FROM events"));
   return static_cast<std::uint64_t>(as_int(rows[0][0]));

@@ -28,6 +28,11 @@ struct Roles {
   std::vector<Address> guardian_of;  // patients this address is a guardian of
 };
 
+// Why a caller may read a patient's records of one category now, as the index knows it: the
+// patient, a guardian, or the contract's canRead (a verified doctor with an unexpired read
+// grant covering the category, or an open emergency window).
+enum class ReadAccess { kDenied, kPatient, kGuardian, kGrant, kEmergency };
+
 class IndexStore final : public chain::IndexSink {
  public:
   // Brings the schema up to date (schema.hpp) and opens the index on `database`.
@@ -42,6 +47,13 @@ class IndexStore final : public chain::IndexSink {
   Result<std::optional<GrantRow>> grant(const Address& patient, const Address& doctor);
   Result<std::uint64_t> event_count();
   Result<Roles> roles(const Address& address);
+
+  // `now` is Unix seconds (the chain's clock: a block's timestamp).
+  Result<ReadAccess> read_access(const Address& patient, const Address& caller,
+                                 std::uint8_t category, std::uint64_t now);
+  // The patient, a guardian, or (the contract's canAppend) a verified doctor with an unexpired
+  // append grant.
+  Result<bool> may_append(const Address& patient, const Address& caller, std::uint64_t now);
 
   // Every row of every table in a canonical text form, for comparing two indexes (`medchain
   // index verify`). Excludes nothing but the schema version.
