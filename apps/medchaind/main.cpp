@@ -1,6 +1,5 @@
 // medchaind, the storage node: follows the chain into its index and serves the HTTP API
-// (docs/api.md). So far: health, readiness, Sign-In with Ethereum sessions and the caller's
-// roles; records, blobs, keys, consent, audit and the real-time feed come with issue 6.
+// (docs/api.md).
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
@@ -9,6 +8,9 @@
 #include <medchain/api/node_api.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
+#include <fstream>
+#include <medchain/chain/relayer.hpp>
+#include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
 #include <thread>
@@ -26,7 +28,24 @@ struct NodeOptions {
   std::string domain;    // default: the listen address
   std::uint64_t confirmations = 0;
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
+  fs::path relayer_key_file;  // a 0x hex private key; empty: the node does not relay
+  std::string node_id;        // bytes32, as registered on chain by a registrar
 };
+
+// The relayer's key from its file: readable by its owner only, since it holds funds.
+Result<crypto::PrivateKey> read_relayer_key(const fs::path& file) {
+  std::error_code ec;
+  const auto permissions = fs::status(file, ec).permissions();
+  if (ec) return Error{Errc::kIo, "cannot read " + file.string() + ": " + ec.message()};
+  if ((permissions & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+    return Error{Errc::kInvalidArgument, file.string() + " must be readable by its owner only"};
+  }
+  std::ifstream in(file);
+  std::string text;
+  in >> text;
+  MEDCHAIN_TRY(Bytes bytes, from_hex(text));
+  return crypto::parse_private_key(bytes);
+}
 
 Result<api::ServerOptions> server_options(const std::string& listen) {
   const auto colon = listen.rfind(':');
@@ -65,6 +84,7 @@ Status run(const NodeOptions& options) {
   MEDCHAIN_TRY(auto api_database, store::open_database(location));
   MEDCHAIN_TRY(auto api_index, store::IndexStore::open(*api_database));
   MEDCHAIN_TRY(auto api_node, store::NodeStore::open(*api_database));
+  MEDCHAIN_TRY(store::BlobStore blobs, store::BlobStore::open(options.data_dir / "blobs"));
 
   chain::IndexerOptions indexing;
   indexing.start_block = deployment.block;
@@ -83,9 +103,23 @@ Status run(const NodeOptions& options) {
   api::NodeApiConfig config;
   config.siwe_domain = options.domain.empty() ? options.listen : options.domain;
   config.chain_id = deployment.chain_id;
-  api::NodeApi api(config, *api_index, *api_node);
-  auto http = api::HttpServer::start(
-      server, [&api](const api::Request& request) { return api.handle(request); });
+  config.contract = deployment.address;
+  if (!options.node_id.empty()) {
+    auto node_id = from_hex_fixed<Hash32>(options.node_id);
+    if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
+    config.node_id = *node_id;
+  }
+  api::NodeApi api(config, *api_index, *api_node, blobs);
+  std::unique_ptr<chain::TransactionSender> relayer_sender;
+  std::unique_ptr<chain::Relayer> relayer;
+  if (!options.relayer_key_file.empty()) {
+    MEDCHAIN_TRY(crypto::PrivateKey key, read_relayer_key(options.relayer_key_file));
+    MEDCHAIN_TRY(relayer_sender,
+                 chain::TransactionSender::connect(client, key, deployment.chain_id));
+    relayer = std::make_unique<chain::Relayer>(*relayer_sender, medchain);
+    api.enable_relay(*relayer, medchain.abi(), {deployment.chain_id, deployment.address});
+  }
+  auto http = api::HttpServer::start(server, api.handlers());
   if (!http.ok()) {
     stop = true;
     indexing_thread.join();
@@ -123,6 +157,10 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--artifact", options.artifact, "The contract's forge artifact")
       ->capture_default_str();
+  app.add_option("--node-id", options.node_id,
+                 "This storage node's id on chain (bytes32 hex, registered by a registrar)");
+  app.add_option("--relayer-key-file", options.relayer_key_file,
+                 "A file (mode 0600) holding the 0x private key that pays for relayed intents");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

@@ -9,7 +9,7 @@
 #include <medchain/eth/siwe.hpp>
 #include <thread>
 
-#include "support/ledger.hpp"
+#include "support/node.hpp"
 
 namespace medchain::test {
 namespace {
@@ -18,97 +18,34 @@ namespace fs = std::filesystem;
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-struct Reply {
-  int status = 0;
-  json body;
-  std::string content_type;
-};
-
 class NodeApiTest : public ::testing::Test {
  protected:
-  void SetUp() override {
+  NodeApiTest() {
     registrar_ = ledger_.registrar();
     doctor_ = ledger_.verified_doctor(registrar_);
     patient_ = ledger_.registered_patient(/*funded=*/false);
-    dir_ = fs::temp_directory_path() / ("medchain-node-" + to_hex(random_hash()));
-    fs::create_directories(dir_);
-    ASSERT_TRUE(chain::write_deployment(dir_, ledger_.deployment()).ok());
-    port_ = pick_free_loopback_port().value();
-    authority_ = "127.0.0.1:" + std::to_string(port_);
-    node_ = ChildProcess::spawn({MEDCHAIN_NODE_PATH, "--listen", authority_, "--rpc-url",
-                                 ledger_.dev_chain().url(), "--data-dir", dir_.string()},
-                                dir_ / "node.log")
-                .value();
-    http_ = std::make_unique<chain::HttpClient>(
-        chain::HttpEndpoint::parse("http://" + authority_).value());
-    // Ready once the index has caught up.
-    for (int i = 0; i < 300; ++i) {
-      if (get("/readyz").status == 200) return;
-      ASSERT_TRUE(node_.running()) << "medchaind exited";
-      std::this_thread::sleep_for(50ms);
-    }
-    FAIL() << "medchaind never became ready";
-  }
-  void TearDown() override {
-    EXPECT_EQ(node_.stop(), 0);
-    fs::remove_all(dir_);
+    node_ = std::make_unique<Node>(ledger_);
   }
 
   Reply send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& token = "") {
-    chain::HttpRequest request{method, path, {}, body, body.empty() ? "" : "application/json"};
-    if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
-    auto response = http_->send(request, 10s);
-    if (!response.ok()) return Reply{0, json(response.error().message), ""};
-    json parsed = json::parse(response->body, nullptr, false);
-    EXPECT_LT(response->status, 500) << method << " " << path << ": " << response->body;
-    return Reply{response->status, parsed.is_discarded() ? json() : parsed, response->content_type};
+    return node_->send(method, path, body, token);
   }
   Reply get(const std::string& path, const std::string& token = "") {
-    return send("GET", path, "", token);
+    return node_->get(path, token);
   }
-
-  std::string nonce() {
-    const Reply reply = send("POST", "/v1/auth/nonce");
-    EXPECT_EQ(reply.status, 201);
-    return reply.body.value("nonce", "");
-  }
-
+  std::string nonce() { return node_->nonce(); }
   eth::SiweMessage message_for(const Party& party, const std::string& nonce) {
-    eth::SiweMessage message;
-    message.domain = authority_;
-    message.address = party.address;
-    message.statement = "Sign in to medchain.";
-    message.uri = "http://" + authority_;
-    message.chain_id = ledger_.chain_id();
-    message.nonce = nonce;
-    message.issued_at = eth::format_rfc3339(std::time(nullptr));
-    return message;
+    return node_->siwe_for(party, nonce);
   }
-
   Reply sign_in(const eth::SiweMessage& message, const crypto::PrivateKey& key) {
-    const std::string text = eth::format_siwe(message);
-    const auto signature =
-        eth::sign_personal_message(
-            key, ByteView(reinterpret_cast<const std::uint8_t*>(text.data()), text.size()))
-            .to_rsv();
-    return send("POST", "/v1/auth/verify",
-                json{{"message", text}, {"signature", to_hex(signature)}}.dump());
+    return node_->sign_in(message, key);
   }
-
-  std::string token_for(const Party& party) {
-    const Reply reply = sign_in(message_for(party, nonce()), party.key);
-    EXPECT_EQ(reply.status, 201) << reply.body.dump();
-    return reply.body.value("token", "");
-  }
+  std::string token_for(const Party& party) { return node_->token_for(party); }
 
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, doctor_, patient_;
-  fs::path dir_;
-  std::uint16_t port_ = 0;
-  std::string authority_;
-  ChildProcess node_;
-  std::unique_ptr<chain::HttpClient> http_;
+  std::unique_ptr<Node> node_;
 };
 
 TEST_F(NodeApiTest, SignedInCallersSeeTheirRolesFromTheIndex) {

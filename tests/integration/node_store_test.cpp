@@ -51,7 +51,7 @@ TEST_P(NodeStoreTest, KeepsWrappedKeysPerRecipient) {
 }
 
 TEST_P(NodeStoreTest, KeepsTheFirstRecordOfABlob) {
-  const BlobInfo first{random_hash(), 5 << 20, 2, address(3), 10};
+  const BlobInfo first{random_hash(), 5 << 20, 2, address(5), address(3), 10};
   ASSERT_TRUE(store_->put_blob(first).ok());
   BlobInfo again = first;
   again.category = 8;

@@ -1,196 +1,174 @@
-#include <openssl/rand.h>
-
+// NodeApi's route table and dispatch: match the path template, sign the caller in where the
+// route needs it, and hand the call to its handler (detail/routes.hpp).
+#include <medchain/api/detail/routes.hpp>
 #include <medchain/api/node_api.hpp>
-#include <medchain/api/problem.hpp>
-#include <medchain/core/hex.hpp>
-#include <medchain/crypto/sha256.hpp>
-#include <medchain/eth/address.hpp>
-#include <medchain/eth/siwe.hpp>
-#include <nlohmann/json.hpp>
 
 namespace medchain::api {
 namespace {
 
-using nlohmann::json;
+using detail::Call;
+using detail::NodeContext;
 
-Response ok(const json& body, int status = 200) {
-  return Response{status, "application/json", body.dump(), {}};
-}
+constexpr auto kPublic = NodeApi::Access::kPublic;
+constexpr auto kSignedIn = NodeApi::Access::kSignedIn;
 
-Response unauthenticated(std::string_view detail) {
-  return problem(401, "unauthenticated", "Sign in first", detail);
-}
-
-Bytes random_bytes(std::size_t size) {
-  Bytes out(size);
-  if (RAND_bytes(out.data(), static_cast<int>(size)) != 1) throw std::runtime_error("RAND_bytes");
+std::vector<std::string_view> segments(std::string_view path) {
+  std::vector<std::string_view> out;
+  while (!path.empty()) {
+    if (path.front() == '/') path.remove_prefix(1);
+    const auto slash = path.find('/');
+    out.push_back(path.substr(0, slash));
+    if (slash == std::string_view::npos) break;
+    path.remove_prefix(slash);
+  }
   return out;
 }
 
-// 16 random alphanumeric characters (EIP-4361 asks for at least 8).
-std::string new_nonce() {
-  static constexpr char kAlphabet[] =
-      "0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
-  std::string nonce;
-  for (std::uint8_t byte : random_bytes(16)) nonce += kAlphabet[byte % 62];
-  return nonce;
-}
-
-Result<json> json_body(const Request& request) {
-  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
-  if (body.is_discarded() || !body.is_object()) {
-    return Error{Errc::kInvalidJson, "the request body must be a JSON object"};
+// Whether `path` fits `pattern`, filling the {name} parameters.
+bool match(std::string_view pattern, std::string_view path,
+           std::map<std::string, std::string>& params) {
+  const auto want = segments(pattern);
+  const auto have = segments(path);
+  if (want.size() != have.size()) return false;
+  std::map<std::string, std::string> found;
+  for (std::size_t i = 0; i < want.size(); ++i) {
+    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
+      if (have[i].empty()) return false;
+      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::string(have[i]));
+    } else if (want[i] != have[i]) {
+      return false;
+    }
   }
-  return body;
+  params = std::move(found);
+  return true;
 }
 
-}  // namespace
-
-const std::vector<NodeApi::Route>& NodeApi::routes() {
-  static const std::vector<Route> kRoutes = {
-      {"GET", "/healthz",
-       [](NodeApi&, const Request&) {
-         return ok({{"status", "ok"}});
-       }},
-      {"GET", "/readyz", [](NodeApi& api, const Request&) { return api.ready(); }},
-      {"POST", "/v1/auth/nonce", [](NodeApi& api, const Request&) { return api.issue_nonce(); }},
-      {"POST", "/v1/auth/verify", [](NodeApi& api, const Request& r) { return api.sign_in(r); }},
-      {"POST", "/v1/auth/logout", [](NodeApi& api, const Request& r) { return api.sign_out(r); }},
-      {"GET", "/v1/me", [](NodeApi& api, const Request& r) { return api.me(r); }},
-  };
-  return kRoutes;
-}
-
-Response NodeApi::handle(const Request& request) {
+struct Matched {
+  const NodeApi::Route* route = nullptr;
+  std::map<std::string, std::string> params;
   bool path_known = false;
-  for (const Route& route : routes()) {
-    if (route.path != request.path) continue;
-    if (route.method == request.method) return route.serve(*this, request);
-    path_known = true;
+};
+
+Matched find_route(const Request& request) {
+  Matched matched;
+  for (const NodeApi::Route& route : NodeApi::routes()) {
+    std::map<std::string, std::string> params;
+    if (!match(route.path, request.path, params)) continue;
+    matched.path_known = true;
+    if (route.method == request.method) {
+      matched.route = &route;
+      matched.params = std::move(params);
+      return matched;
+    }
   }
-  if (path_known) {
+  return matched;
+}
+
+Response unmatched(const Request& request, const Matched& matched) {
+  if (matched.path_known) {
     return problem(405, "method_not_allowed", "Method not allowed",
                    request.method + " is not allowed on " + request.path);
   }
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
-Response NodeApi::ready() {
-  std::lock_guard lock(mutex_);
-  auto checkpoint = index_->checkpoint();
-  if (!checkpoint.ok()) return problem_for(checkpoint.error());
-  if (!*checkpoint) {
-    return problem(503, "not_ready", "Not ready", "the index has not caught up with the chain yet");
+// The call for a matched route, signed in when the route needs it; else the problem to answer.
+Result<Call> prepare_call(NodeContext& node, const Request& request, Matched& matched) {
+  Call call{request, std::move(matched.params), std::nullopt};
+  if (matched.route->access == kSignedIn) {
+    std::lock_guard lock(node.mutex);
+    MEDCHAIN_TRY(call.session, node.authenticate(request));
   }
-  return ok({{"status", "ready"}, {"indexedBlock", (*checkpoint)->number}});
+  return call;
 }
 
-Response NodeApi::issue_nonce() {
-  const std::string nonce = new_nonce();
-  std::lock_guard lock(mutex_);
-  if (auto issued = node_->issue_nonce(nonce, clock()); !issued.ok()) {
-    return problem_for(issued.error());
-  }
-  return ok({{"nonce", nonce}, {"expiresIn", config_.nonce_lifetime.count()}}, 201);
+Response problem_of_call(const Error& error) {
+  return error.code == Errc::kCheckFailed ? detail::unauthenticated(error.message)
+                                          : problem_for(error);
 }
 
-Response NodeApi::sign_in(const Request& request) {
-  auto body = json_body(request);
-  if (!body.ok()) return problem_for(body.error());
-  if (!(*body)["message"].is_string() || !(*body)["signature"].is_string()) {
-    return problem(400, "invalid_argument", "Bad request",
-                   "expected {\"message\": <the signed SIWE text>, \"signature\": <0x hex>}");
-  }
-  const std::string text = (*body)["message"].get<std::string>();
-  auto signature = from_hex((*body)["signature"].get<std::string>());
-  if (!signature) return problem_for(signature.error());
-  auto parsed = eth::parse_siwe(text);
-  if (!parsed.ok()) return unauthenticated(parsed.error().message);
+}  // namespace
 
-  const std::uint64_t now = clock();
-  eth::SiweExpectations expected;
-  expected.domain = config_.siwe_domain;
-  expected.chain_id = config_.chain_id;
-  expected.nonce = parsed->nonce;
-  expected.now = static_cast<std::int64_t>(now);
-  auto verified = eth::verify_siwe(text, *signature, expected);
-  if (!verified.ok()) return unauthenticated(verified.error().message);
-
-  std::lock_guard lock(mutex_);
-  // The nonce goes last: a message that fails any other check does not burn it.
-  auto fresh = node_->consume_nonce(
-      parsed->nonce, now - static_cast<std::uint64_t>(config_.nonce_lifetime.count()));
-  if (!fresh.ok()) return problem_for(fresh.error());
-  if (!*fresh) return unauthenticated("the nonce is unknown, used or expired");
-
-  const Bytes token = random_bytes(32);
-  std::uint64_t expires_at = now + static_cast<std::uint64_t>(config_.session_lifetime.count());
-  if (verified->expiration_time) {
-    auto until = eth::parse_rfc3339(*verified->expiration_time);
-    if (until.ok() && *until > 0)
-      expires_at = std::min(expires_at, static_cast<std::uint64_t>(*until));
-  }
-  const store::Session session{
-      crypto::sha256(token), verified->address, now, now, expires_at, false};
-  if (auto created = node_->create_session(session); !created.ok()) {
-    return problem_for(created.error());
-  }
-  return ok({{"token", to_hex(token, /*prefix=*/false)},
-             {"address", eth::to_checksum(verified->address)},
-             {"expiresAt", expires_at},
-             {"idleTimeout", config_.session_idle.count()}},
-            201);
+const std::vector<NodeApi::Route>& NodeApi::routes() {
+  using namespace detail;
+  static const std::vector<Route> kRoutes = {
+      {"GET", "/healthz", kPublic, [](NodeContext&, const Call&) { return ok({{"status", "ok"}}); }},
+      {"GET", "/readyz", kPublic, ready},
+      {"GET", "/v1/node", kPublic, node_info},
+      {"POST", "/v1/auth/nonce", kPublic, issue_nonce},
+      {"POST", "/v1/auth/verify", kPublic, sign_in},
+      {"POST", "/v1/auth/logout", kSignedIn, sign_out},
+      {"GET", "/v1/me", kSignedIn, me},
+      {"GET", "/v1/patients/{address}", kSignedIn, patient},
+      {"GET", "/v1/doctors", kSignedIn, doctors},
+      {"GET", "/v1/patients/{address}/records", kSignedIn, patient_records},
+      {"GET", "/v1/records/{recordId}", kSignedIn, record},
+      {"POST", "/v1/blobs", kSignedIn, nullptr, upload_blob},
+      {"GET", "/v1/blobs/{digest}", kSignedIn, download_blob},
+      {"PUT", "/v1/records/{recordId}/versions/{version}/keys", kSignedIn, put_keys},
+      {"GET", "/v1/records/{recordId}/versions/{version}/key", kSignedIn, own_key},
+      {"GET", "/v1/patients/{address}/grants", kSignedIn, patient_grants},
+      {"GET", "/v1/patients/{address}/requests", kSignedIn, patient_requests},
+      {"GET", "/v1/patients/{address}/emergency", kSignedIn, patient_emergency},
+      {"GET", "/v1/doctors/{address}/grants", kSignedIn, doctor_grants},
+      {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
+      {"GET", "/v1/audit", kSignedIn, audit_log},
+      {"POST", "/v1/relay", kPublic, relay},
+  };
+  return kRoutes;
 }
 
-Result<store::Session> NodeApi::authenticate(const Request& request) {
-  const std::string& header = request.header("authorization");
-  static constexpr std::string_view kBearer = "Bearer ";
-  if (header.rfind(kBearer, 0) != 0) {
-    return Error{Errc::kCheckFailed, "send Authorization: Bearer <token>"};
-  }
-  auto token = from_hex(std::string_view(header).substr(kBearer.size()));
-  if (!token || token->size() != 32) return Error{Errc::kCheckFailed, "malformed session token"};
-  const Hash32 token_hash = crypto::sha256(*token);
-  MEDCHAIN_TRY(std::optional<store::Session> session, node_->session(token_hash));
-  const std::uint64_t now = clock();
-  if (!session || session->revoked) return Error{Errc::kCheckFailed, "no such session"};
-  if (now >= session->expires_at) return Error{Errc::kCheckFailed, "the session has expired"};
-  if (now - session->last_seen > static_cast<std::uint64_t>(config_.session_idle.count())) {
-    return Error{Errc::kCheckFailed, "the session was idle too long"};
-  }
-  MEDCHAIN_TRY_STATUS(node_->touch_session(token_hash, now));
-  return *session;
+NodeApi::NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStore& node,
+                 store::BlobStore& blobs)
+    : context_(std::make_unique<NodeContext>()) {
+  context_->config = std::move(config);
+  context_->index = &index;
+  context_->node = &node;
+  context_->blobs = &blobs;
+  set_clock({});
 }
 
-Response NodeApi::sign_out(const Request& request) {
-  std::lock_guard lock(mutex_);
-  auto session = authenticate(request);
-  if (!session.ok()) {
-    return session.error().code == Errc::kCheckFailed ? unauthenticated(session.error().message)
-                                                      : problem_for(session.error());
+NodeApi::~NodeApi() = default;
+
+void NodeApi::set_clock(std::function<std::uint64_t()> clock) {
+  if (!clock) {
+    clock = [] {
+      return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                            std::chrono::system_clock::now().time_since_epoch())
+                                            .count());
+    };
   }
-  if (auto revoked = node_->revoke_session(session->token_hash); !revoked.ok()) {
-    return problem_for(revoked.error());
-  }
-  return Response{204, "application/json", "", {}};
+  std::lock_guard lock(context_->mutex);
+  context_->clock = std::move(clock);
 }
 
-Response NodeApi::me(const Request& request) {
-  std::lock_guard lock(mutex_);
-  auto session = authenticate(request);
-  if (!session.ok()) {
-    return session.error().code == Errc::kCheckFailed ? unauthenticated(session.error().message)
-                                                      : problem_for(session.error());
-  }
-  auto roles = index_->roles(session->address);
-  if (!roles.ok()) return problem_for(roles.error());
-  json guardian_of = json::array();
-  for (const Address& ward : roles->guardian_of) guardian_of.push_back(eth::to_checksum(ward));
-  return ok({{"address", eth::to_checksum(session->address)},
-             {"patient", roles->patient},
-             {"doctor", roles->doctor.empty() ? json(nullptr) : json(roles->doctor)},
-             {"registrar", roles->registrar},
-             {"guardianOf", guardian_of}});
+void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
+                           chain::IntentDomain domain) {
+  std::lock_guard lock(context_->mutex);
+  context_->relayer = &relayer;
+  context_->abi = &abi;
+  context_->domain = domain;
+}
+
+Response NodeApi::handle(const Request& request) {
+  Matched matched = find_route(request);
+  if (!matched.route || !matched.route->serve) return unmatched(request, matched);
+  auto call = prepare_call(*context_, request, matched);
+  if (!call.ok()) return problem_of_call(call.error());
+  return matched.route->serve(*context_, *call);
+}
+
+std::optional<Upload> NodeApi::upload(const Request& head) {
+  Matched matched = find_route(head);
+  if (!matched.route || !matched.route->stream) return std::nullopt;
+  auto call = prepare_call(*context_, head, matched);
+  if (!call.ok()) return Upload{nullptr, 0, problem_of_call(call.error())};
+  return matched.route->stream(*context_, *call);
+}
+
+Handlers NodeApi::handlers() {
+  return Handlers{[this](const Request& request) { return handle(request); },
+                  [this](const Request& head) { return upload(head); }};
 }
 
 }  // namespace medchain::api

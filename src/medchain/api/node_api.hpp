@@ -1,60 +1,75 @@
-// medchaind's routes (the HTTP API, docs/api.md): health and readiness, Sign-In with Ethereum
-// sessions, and the caller's roles from the index. Every answer is JSON; every failure an RFC
-// 9457 problem. Thread-safe: the database connection it is given is used under a lock.
+// medchaind's routes (the HTTP API, docs/api.md and docs/api/openapi.yaml): health and
+// readiness, Sign-In with Ethereum sessions, the directory of patients and doctors, records,
+// ciphertext blobs (streamed both ways, with HTTP Range) and wrapped keys, consent views and
+// the audit log. Every answer is JSON or a blob; every failure an RFC 9457 problem.
+//
+// Every read of a blob or a key is authorized from the index at the moment of the request and
+// written to the audit log, as is every refusal. Thread-safe: the database connection it is
+// given is used under a lock; blob bytes stream outside it.
 #pragma once
 
 #include <chrono>
+#include <functional>
 #include <medchain/api/http_server.hpp>
+#include <medchain/chain/relayer.hpp>
+#include <medchain/store/blob_store.hpp>
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/node_store.hpp>
-#include <mutex>
+#include <memory>
 
 namespace medchain::api {
 
 struct NodeApiConfig {
   std::string siwe_domain;  // the authority sign-in messages must name, e.g. "127.0.0.1:8080"
   std::uint64_t chain_id = 0;
+  Address contract;
+  Hash32 node_id;  // this storage node's id on chain (zero when not registered)
   std::chrono::seconds nonce_lifetime{300};
   std::chrono::seconds session_idle{1'800};       // logged out after this long unused
   std::chrono::seconds session_lifetime{43'200};  // and after this long in any case
+  std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
+  unsigned max_concurrent_uploads = 8;  // more get 503 with Retry-After
 };
+
+namespace detail {
+struct NodeContext;
+struct Call;
+}  // namespace detail
 
 class NodeApi {
  public:
   // `index` and `node` share one database connection, used by this API alone.
-  NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStore& node)
-      : config_(std::move(config)), index_(&index), node_(&node) {}
+  NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStore& node,
+          store::BlobStore& blobs);
+  ~NodeApi();
 
+  // Handlers for HttpServer.
   Response handle(const Request& request);
+  std::optional<Upload> upload(const Request& head);
+  Handlers handlers();
 
+  // Serves POST /v1/relay through `relayer` (without it, the route answers 503).
+  void enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
+                    chain::IntentDomain domain);
+
+  // Unix seconds; tests may move time. The API's "now" is the later of this and the newest
+  // indexed block's timestamp, so a chain whose clock ran ahead expires grants no later.
+  void set_clock(std::function<std::uint64_t()> clock);
+
+  enum class Access { kPublic, kSignedIn };
   // Every route the API serves: what docs/api/openapi.yaml must describe, no more, no less.
   struct Route {
     const char* method;
-    const char* path;
-    Response (*serve)(NodeApi& api, const Request& request);
+    const char* path;  // an OpenAPI path template: /v1/blobs/{digest}
+    Access access;
+    Response (*serve)(detail::NodeContext& node, const detail::Call& call);
+    // For a route whose request body streams (a blob upload) instead of `serve`.
+    std::optional<Upload> (*stream)(detail::NodeContext& node, const detail::Call& call) = nullptr;
   };
   static const std::vector<Route>& routes();
 
-  // Unix seconds; tests may move time.
-  std::function<std::uint64_t()> clock = [] {
-    return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                          std::chrono::system_clock::now().time_since_epoch())
-                                          .count());
-  };
-
  private:
-  Response ready();
-  Response issue_nonce();
-  Response sign_in(const Request& request);
-  Response sign_out(const Request& request);
-  Response me(const Request& request);
-  // The session of the request's bearer token, or the 401 problem to answer.
-  Result<store::Session> authenticate(const Request& request);
-
-  NodeApiConfig config_;
-  store::IndexStore* index_;
-  store::NodeStore* node_;
-  std::mutex mutex_;  // guards the database connection
+  std::unique_ptr<detail::NodeContext> context_;
 };
 
 }  // namespace medchain::api

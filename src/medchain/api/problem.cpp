@@ -10,7 +10,11 @@ Response problem(int status, std::string_view code, std::string_view title,
                             {"status", status},
                             {"detail", detail},
                             {"code", code}};
-  return Response{status, "application/problem+json", body.dump(), {}};
+  Response response;
+  response.status = status;
+  response.content_type = "application/problem+json";
+  response.body = body.dump();
+  return response;
 }
 
 Response problem_for(const Error& error) {
@@ -18,6 +22,10 @@ Response problem_for(const Error& error) {
   switch (error.code) {
     case Errc::kNotFound:
       return problem(404, code, "Not found", error.message);
+    case Errc::kPermissionDenied:
+      return problem(403, code, "Not allowed", error.message);
+    case Errc::kTooLarge:
+      return problem(413, code, "Too large", error.message);
     case Errc::kConflict:
       return problem(409, code, "Conflict", error.message);
     case Errc::kReverted:

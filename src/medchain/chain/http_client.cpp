@@ -147,10 +147,21 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::mill
     }
     auto response = parser.release();
     if (!response.keep_alive()) c.close();
-    return HttpResponse{static_cast<int>(response.result_int()), std::move(response.body()),
-                        std::string(response[http::field::content_type])};
+    HttpResponse out{static_cast<int>(response.result_int()), std::move(response.body()),
+                     std::string(response[http::field::content_type]), {}};
+    for (const auto& field : response) {
+      out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
+    }
+    return out;
   }
   return Error{Errc::kUnavailable, "connection to " + endpoint_.url() + " keeps closing"};
+}
+
+std::string HttpResponse::header(std::string_view name) const {
+  for (const auto& [key, value] : headers) {
+    if (boost::beast::iequals(key, boost::beast::string_view(name.data(), name.size()))) return value;
+  }
+  return {};
 }
 
 }  // namespace medchain::chain

@@ -28,6 +28,10 @@ struct HttpResponse {
   int status = 0;
   std::string body;
   std::string content_type;
+  std::vector<std::pair<std::string, std::string>> headers;  // as received
+
+  // The first header named `name` (any case), or "".
+  std::string header(std::string_view name) const;
 };
 
 // A request of any method to a path on the endpoint's host.

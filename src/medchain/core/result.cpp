@@ -64,6 +64,10 @@ std::string_view errc_name(Errc code) noexcept {
       return "not_found";
     case Errc::kConflict:
       return "conflict";
+    case Errc::kPermissionDenied:
+      return "permission_denied";
+    case Errc::kTooLarge:
+      return "too_large";
   }
   return "unknown";
 }

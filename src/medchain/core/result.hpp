@@ -49,6 +49,8 @@ enum class Errc : std::uint16_t {
   kWrongChain,           // the node serves another chain id than configured
   kNotFound,             // the thing asked for does not exist (a blob, a record, a key)
   kConflict,             // the operation was already done (an intent submitted twice)
+  kPermissionDenied,     // the caller is known but not allowed (the chain says no)
+  kTooLarge,             // more data than the limit allows
 };
 
 // The stable, snake_case name of a code ("invalid_hex"), used in JSON error output.

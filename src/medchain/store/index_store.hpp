@@ -11,6 +11,7 @@
 
 #include <medchain/chain/indexer.hpp>
 #include <medchain/store/database.hpp>
+#include <medchain/store/index_views.hpp>
 
 namespace medchain::store {
 
@@ -54,6 +55,19 @@ class IndexStore final : public chain::IndexSink {
   // The patient, a guardian, or (the contract's canAppend) a verified doctor with an unexpired
   // append grant.
   Result<bool> may_append(const Address& patient, const Address& caller, std::uint64_t now);
+
+  // Views for the API (index_views.cpp). Lists are ordered oldest first.
+  Result<std::optional<PatientRow>> patient(const Address& address);
+  Result<std::vector<DoctorRow>> doctors(const std::string& status);  // "" for all
+  Result<std::vector<RecordVersionRow>> record_versions_of_patient(const Address& patient);
+  Result<std::vector<RecordVersionRow>> record_versions(const Hash32& record_id);
+  Result<std::vector<GrantView>> grants_of_patient(const Address& patient);
+  Result<std::vector<GrantView>> grants_of_doctor(const Address& doctor);
+  Result<std::vector<RequestRow>> requests_of_patient(const Address& patient);
+  Result<std::vector<RequestRow>> requests_of_doctor(const Address& doctor);
+  Result<std::vector<EmergencyRow>> emergency_windows_of_patient(const Address& patient);
+  // The newest indexed block's timestamp (0 before the first): the chain's idea of now.
+  Result<std::uint64_t> latest_block_time();
 
   // Every row of every table in a canonical text form, for comparing two indexes (`medchain
   // index verify`). Excludes nothing but the schema version.

@@ -86,22 +86,23 @@ Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id
 
 Status NodeStore::put_blob(const BlobInfo& blob) {
   return db_->execute(
-      "INSERT INTO blobs (digest, size, category, uploaded_by, created_at) VALUES (?, ?, ?, ?, ?) "
-      "ON CONFLICT (digest) DO NOTHING",
+      "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at) "
+      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
       {to_hex(blob.digest), sql_int(blob.size), std::int64_t{blob.category},
-       to_hex(blob.uploaded_by), sql_int(blob.created_at)});
+       to_hex(blob.patient), to_hex(blob.uploaded_by), sql_int(blob.created_at)});
 }
 
 Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query("SELECT size, category, uploaded_by, created_at FROM blobs "
+               db_->query("SELECT size, category, patient, uploaded_by, created_at FROM blobs "
                           "WHERE digest = ?",
                           {to_hex(digest)}));
   if (rows.empty()) return std::optional<BlobInfo>();
-  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][2], "uploader"));
+  MEDCHAIN_TRY(Address patient, fixed<Address>(rows[0][2], "patient"));
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][3], "uploader"));
   return std::optional<BlobInfo>(BlobInfo{digest, row_uint(rows[0][0]),
-                                          static_cast<std::uint8_t>(as_int(rows[0][1])), uploader,
-                                          row_uint(rows[0][3])});
+                                          static_cast<std::uint8_t>(as_int(rows[0][1])), patient,
+                                          uploader, row_uint(rows[0][4])});
 }
 
 Status NodeStore::issue_nonce(const std::string& nonce, std::uint64_t now) {
@@ -185,10 +186,21 @@ Result<AuditEntry> NodeStore::append_audit(AuditEntry entry) {
 }
 
 Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
-                                                         std::size_t limit) {
-  MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query(std::string(kAuditColumns) + "WHERE seq >= ? ORDER BY seq LIMIT ?",
-                          {sql_int(from_seq), static_cast<std::int64_t>(limit)}));
+                                                         std::size_t limit,
+                                                         const AuditFilter& filter) {
+  std::string sql = std::string(kAuditColumns) + "WHERE seq >= ? ";
+  std::vector<SqlValue> params{sql_int(from_seq)};
+  if (filter.patient) {
+    sql += "AND patient = ? ";
+    params.emplace_back(to_hex(*filter.patient));
+  }
+  if (filter.actor) {
+    sql += "AND actor = ? ";
+    params.emplace_back(to_hex(*filter.actor));
+  }
+  sql += "ORDER BY seq LIMIT ?";
+  params.emplace_back(static_cast<std::int64_t>(limit));
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query(sql, params));
   std::vector<AuditEntry> entries;
   for (const SqlRow& row : rows) {
     MEDCHAIN_TRY(AuditEntry entry, audit_from_row(row));

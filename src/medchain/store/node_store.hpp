@@ -28,6 +28,7 @@ struct BlobInfo {
   Hash32 digest;  // SHA-256 of the ciphertext: its name in the blob store
   std::uint64_t size = 0;
   std::uint8_t category = 0;
+  Address patient;  // whose record it is, as declared by the uploader (who may append for them)
   Address uploaded_by;
   std::uint64_t created_at = 0;
   bool operator==(const BlobInfo&) const = default;
@@ -85,8 +86,14 @@ class NodeStore {
 
   // Appends `entry` (its seq and hash are assigned) in one transaction; returns it as stored.
   Result<AuditEntry> append_audit(AuditEntry entry);
-  // Entries with seq >= from_seq, in order, at most `limit`.
-  Result<std::vector<AuditEntry>> audit_entries(std::uint64_t from_seq, std::size_t limit);
+  // Entries with seq >= from_seq, in order, at most `limit`; only those about `filter.patient`
+  // and by `filter.actor` when set.
+  struct AuditFilter {
+    std::optional<Address> patient;
+    std::optional<Address> actor;
+  };
+  Result<std::vector<AuditEntry>> audit_entries(std::uint64_t from_seq, std::size_t limit,
+                                                const AuditFilter& filter = {});
   // Recomputes the chain from the first entry: kCheckFailed naming the first entry that does
   // not match.
   Status verify_audit_chain();

@@ -64,6 +64,11 @@ CREATE INDEX audit_log_by_actor ON audit_log (actor);
     R"sql(
 CREATE TABLE siwe_nonces (nonce TEXT PRIMARY KEY, issued_at BIGINT NOT NULL);
 )sql",
+    // A blob belongs to the patient its uploader declared: authorization is by that patient,
+    // never by whichever on-chain record happens to name the same digest.
+    R"sql(
+ALTER TABLE blobs ADD COLUMN patient TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -1,0 +1,300 @@
+// The life of a connection: read a request's head; then either buffer its body and hand the
+// request to Handlers::respond, or stream the body to the BodySink of Handlers::upload; write
+// the response, streaming it from its BodySource when it has one; repeat while keep-alive.
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <limits>
+#include <medchain/api/detail/http_connection.hpp>
+#include <medchain/api/problem.hpp>
+
+namespace medchain::api::detail {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+constexpr std::size_t kPieceBytes = 256 * 1024;
+
+std::string lower(std::string_view text) {
+  std::string out(text);
+  for (char& c : out) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return out;
+}
+
+template <class Body>
+Request request_head(const http::request<Body>& message, const std::string& peer) {
+  Request request;
+  request.method = std::string(message.method_string());
+  const std::string_view target(message.target().data(), message.target().size());
+  const auto question = target.find('?');
+  request.path = std::string(target.substr(0, question));
+  if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
+  for (const auto& field : message) {
+    request.headers[lower(std::string_view(field.name_string().data(),
+                                           field.name_string().size()))] =
+        std::string(field.value());
+  }
+  request.peer = peer;
+  return request;
+}
+
+Response too_large(std::uint64_t limit) {
+  return problem(413, "body_too_large", "Request body too large",
+                 "the body exceeds " + std::to_string(limit) + " bytes");
+}
+
+Response call_handler(const std::function<Response()>& call) {
+  try {
+    return call();
+  } catch (const std::exception&) {
+    return problem(500, "internal", "Internal error", "the node could not answer");
+  }
+}
+
+class Connection : public std::enable_shared_from_this<Connection> {
+ public:
+  Connection(tcp::socket socket, HttpServer::State& state)
+      : stream_(std::move(socket)), state_(state) {
+    beast::error_code ec;
+    const auto remote = stream_.socket().remote_endpoint(ec);
+    if (!ec) peer_ = remote.address().to_string();
+  }
+
+  void read_head() {
+    head_parser_.emplace();
+    head_parser_->header_limit(16 * 1024);
+    // The body's limit depends on the route: checked once the head is known.
+    head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
+    stream_.expires_after(state_.options.read_timeout);
+    http::async_read_header(
+        stream_, buffer_, *head_parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+  }
+
+ private:
+  // ---- reading -------------------------------------------------------------------------
+
+  bool closed_by_peer(beast::error_code ec) const {
+    return ec == http::error::end_of_stream || ec == beast::error::timeout ||
+           ec == asio::error::connection_reset || ec == asio::error::eof ||
+           ec == http::error::partial_message;
+  }
+
+  void on_head(beast::error_code ec) {
+    if (closed_by_peer(ec)) return close();
+    if (ec) return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()));
+    const auto& message = head_parser_->get();
+    keep_alive_ = message.keep_alive();
+    Request head = request_head(message, peer_);
+    const auto declared_length = head_parser_->content_length();
+
+    std::optional<Upload> upload;
+    if (state_.handlers.upload) {
+      try {
+        upload = state_.handlers.upload(head);
+      } catch (const std::exception&) {
+        return respond(problem(500, "internal", "Internal error", "the node could not answer"),
+                       false);
+      }
+    }
+    if (upload) {
+      // The unread body makes the connection unusable after a refusal.
+      if (!upload->sink) return respond(std::move(upload->refusal), false);
+      if (declared_length && *declared_length > upload->max_bytes)
+        return respond(too_large(upload->max_bytes), false);
+      return start_upload(std::move(*upload));
+    }
+    if (declared_length && *declared_length > state_.options.max_body_bytes)
+      return respond(too_large(state_.options.max_body_bytes), false);
+    continue_if_expected();
+    body_parser_.emplace(std::move(*head_parser_));
+    body_parser_->body_limit(state_.options.max_body_bytes);
+    http::async_read(stream_, buffer_, *body_parser_,
+                     [self = shared_from_this(), head = std::move(head)](
+                         beast::error_code read_ec, std::size_t) mutable {
+                       self->on_body(read_ec, std::move(head));
+                     });
+  }
+
+  void on_body(beast::error_code ec, Request request) {
+    if (ec == http::error::body_limit)
+      return respond(too_large(state_.options.max_body_bytes), false);
+    if (closed_by_peer(ec)) return close();
+    if (ec) return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()));
+    request.body = std::move(body_parser_->get().body());
+    body_parser_.reset();
+    respond(call_handler([&] { return state_.handlers.respond(request); }));
+  }
+
+  // A client that sent "Expect: 100-continue" waits for this before sending the body.
+  void continue_if_expected() {
+    const auto& message = head_parser_->get();
+    if (!beast::iequals(message[http::field::expect], "100-continue")) return;
+    http::response<http::empty_body> go_on{http::status::continue_, 11};
+    beast::error_code ignored;
+    stream_.expires_after(state_.options.read_timeout);
+    http::write(stream_, go_on, ignored);  // a few bytes: a failure shows on the next read
+  }
+
+  void start_upload(Upload upload) {
+    continue_if_expected();
+    upload_ = std::move(upload);
+    upload_parser_.emplace(std::move(*head_parser_));
+    upload_parser_->body_limit(upload_->max_bytes);
+    piece_.resize(kPieceBytes);
+    read_piece();
+  }
+
+  void read_piece() {
+    auto& body = upload_parser_->get().body();
+    body.data = piece_.data();
+    body.size = piece_.size();
+    stream_.expires_after(state_.options.read_timeout);
+    http::async_read(
+        stream_, buffer_, *upload_parser_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece(ec); });
+  }
+
+  void on_piece(beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec == http::error::body_limit) {
+      const std::uint64_t limit = upload_->max_bytes;
+      upload_.reset();
+      upload_parser_.reset();
+      return respond(too_large(limit), false);
+    }
+    if (ec) {
+      // Truncated, timed out or malformed: the sink is destroyed unfinished and keeps nothing.
+      upload_.reset();
+      upload_parser_.reset();
+      if (closed_by_peer(ec)) return close();
+      return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()),
+                     false);
+    }
+    const std::size_t received = piece_.size() - upload_parser_->get().body().size;
+    if (received > 0) {
+      Status written = upload_->sink->write(ByteView(piece_.data(), received));
+      if (!written.ok()) {
+        upload_.reset();
+        upload_parser_.reset();
+        return respond(problem_for(written.error()), false);
+      }
+    }
+    if (!upload_parser_->is_done()) return read_piece();
+    Response response = call_handler([&] { return upload_->sink->finish(); });
+    upload_.reset();
+    upload_parser_.reset();
+    respond(std::move(response));
+  }
+
+  // ---- writing -------------------------------------------------------------------------
+
+  template <class Message>
+  void set_common_fields(Message& reply, const Response& response, bool keep_alive) {
+    reply.set(http::field::server, "medchaind");
+    reply.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : response.headers) reply.set(name, value);
+    reply.keep_alive(keep_alive);
+  }
+
+  void respond(Response response, bool keep_alive = true) {
+    keep_alive = keep_alive && keep_alive_;
+    stream_.expires_after(state_.options.read_timeout);
+    if (response.stream) return respond_streamed(std::move(response), keep_alive);
+    auto reply = std::make_shared<http::response<http::string_body>>(
+        static_cast<http::status>(response.status), 11);
+    set_common_fields(*reply, response, keep_alive);
+    reply->body() = std::move(response.body);
+    reply->prepare_payload();
+    http::async_write(stream_, *reply,
+                      [self = shared_from_this(), reply](beast::error_code ec, std::size_t) {
+                        self->after_response(ec, reply->keep_alive());
+                      });
+  }
+
+  void respond_streamed(Response response, bool keep_alive) {
+    source_ = std::move(response.stream);
+    source_left_ = response.stream_size;
+    streamed_reply_.emplace(static_cast<http::status>(response.status), 11);
+    set_common_fields(*streamed_reply_, response, keep_alive);
+    streamed_reply_->content_length(response.stream_size);
+    streamed_reply_->body().data = nullptr;
+    streamed_reply_->body().more = true;
+    serializer_.emplace(*streamed_reply_);
+    piece_.resize(kPieceBytes);
+    http::async_write_header(
+        stream_, *serializer_,
+        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->write_piece(ec); });
+  }
+
+  void write_piece(beast::error_code ec) {
+    if (ec == http::error::need_buffer) ec = {};
+    if (ec) return close();
+    if (serializer_->is_done()) return finish_streamed();
+    auto& body = streamed_reply_->body();
+    std::size_t produced = 0;
+    if (source_left_ > 0) {
+      const std::size_t want = static_cast<std::size_t>(
+          std::min<std::uint64_t>(source_left_, piece_.size()));
+      auto read = source_->read(std::span(piece_.data(), want));
+      // Headers are gone: the only honest signal left is to cut the connection short.
+      if (!read.ok() || *read == 0) return close();
+      produced = *read;
+      source_left_ -= produced;
+    }
+    body.data = produced > 0 ? piece_.data() : nullptr;
+    body.size = produced;
+    body.more = source_left_ > 0;
+    stream_.expires_after(state_.options.read_timeout);
+    http::async_write(
+        stream_, *serializer_,
+        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+          self->write_piece(write_ec);
+        });
+  }
+
+  void finish_streamed() {
+    const bool keep_alive = streamed_reply_->keep_alive();
+    serializer_.reset();
+    streamed_reply_.reset();
+    source_.reset();
+    after_response({}, keep_alive);
+  }
+
+  void after_response(beast::error_code ec, bool keep_alive) {
+    if (ec || !keep_alive) return close();
+    read_head();
+  }
+
+  void close() {
+    beast::error_code ignored;
+    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+  }
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  HttpServer::State& state_;
+  std::string peer_;
+  bool keep_alive_ = true;
+
+  std::optional<http::request_parser<http::empty_body>> head_parser_;
+  std::optional<http::request_parser<http::string_body>> body_parser_;
+  std::optional<http::request_parser<http::buffer_body>> upload_parser_;
+  std::optional<Upload> upload_;
+  std::vector<std::uint8_t> piece_;
+
+  std::unique_ptr<BodySource> source_;
+  std::uint64_t source_left_ = 0;
+  std::optional<http::response<http::buffer_body>> streamed_reply_;
+  std::optional<http::response_serializer<http::buffer_body>> serializer_;
+};
+
+}  // namespace
+
+void serve_connection(tcp::socket socket, HttpServer::State& state) {
+  std::make_shared<Connection>(std::move(socket), state)->read_head();
+}
+
+}  // namespace medchain::api::detail

@@ -1,0 +1,148 @@
+#include <medchain/api/detail/node_context.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/records/category.hpp>
+
+namespace medchain::api::detail {
+
+Result<std::uint64_t> NodeContext::now() {
+  MEDCHAIN_TRY(std::uint64_t chain_time, index->latest_block_time());
+  return std::max(clock(), chain_time);
+}
+
+Status NodeContext::audit(const Address& actor, std::string action, std::string subject,
+                          const Address& patient, bool allowed) {
+  store::AuditEntry entry;
+  entry.at = clock();
+  entry.actor = actor;
+  entry.action = std::move(action);
+  entry.subject = std::move(subject);
+  entry.patient = patient;
+  entry.allowed = allowed;
+  MEDCHAIN_TRY_STATUS(node->append_audit(std::move(entry)));
+  return {};
+}
+
+Result<store::Session> NodeContext::authenticate(const Request& request) {
+  const std::string& header = request.header("authorization");
+  static constexpr std::string_view kBearer = "Bearer ";
+  if (header.rfind(kBearer, 0) != 0) {
+    return Error{Errc::kCheckFailed, "send Authorization: Bearer <token>"};
+  }
+  auto token = from_hex(std::string_view(header).substr(kBearer.size()));
+  if (!token || token->size() != 32) return Error{Errc::kCheckFailed, "malformed session token"};
+  const Hash32 token_hash = crypto::sha256(*token);
+  MEDCHAIN_TRY(std::optional<store::Session> session, node->session(token_hash));
+  const std::uint64_t at = clock();
+  if (!session || session->revoked) return Error{Errc::kCheckFailed, "no such session"};
+  if (at >= session->expires_at) return Error{Errc::kCheckFailed, "the session has expired"};
+  if (at - session->last_seen > static_cast<std::uint64_t>(config.session_idle.count())) {
+    return Error{Errc::kCheckFailed, "the session was idle too long"};
+  }
+  MEDCHAIN_TRY_STATUS(node->touch_session(token_hash, at));
+  return *session;
+}
+
+Result<bool> NodeContext::manages(const Address& patient, const Address& caller) {
+  if (patient == caller) return true;
+  MEDCHAIN_TRY(std::optional<store::PatientRow> row, index->patient(patient));
+  if (!row) return false;
+  return std::find(row->guardians.begin(), row->guardians.end(), caller) != row->guardians.end();
+}
+
+Response no_content() {
+  Response response;
+  response.status = 204;
+  return response;
+}
+
+Response unauthenticated(std::string_view detail) {
+  return problem(401, "unauthenticated", "Sign in first", detail);
+}
+
+Response forbidden(std::string_view detail) {
+  return problem(403, "forbidden", "Not allowed", detail);
+}
+
+Response bad_request(std::string_view detail) {
+  return problem(400, "invalid_argument", "Bad request", detail);
+}
+
+Result<json> json_body(const Request& request) {
+  json body = json::parse(request.body, nullptr, /*allow_exceptions=*/false);
+  if (body.is_discarded() || !body.is_object()) {
+    return Error{Errc::kInvalidJson, "the request body must be a JSON object"};
+  }
+  return body;
+}
+
+namespace {
+const std::string& param_text(const Call& call, const std::string& name) {
+  static const std::string kEmpty;
+  const auto found = call.params.find(name);
+  return found == call.params.end() ? kEmpty : found->second;
+}
+}  // namespace
+
+Result<Address> address_param(const Call& call, const std::string& name) {
+  auto address = from_hex_fixed<Address>(param_text(call, name));
+  if (!address) return Error{Errc::kInvalidArgument, name + " must be a 0x address"};
+  return *address;
+}
+
+Result<Hash32> hash_param(const Call& call, const std::string& name) {
+  auto hash = from_hex_fixed<Hash32>(param_text(call, name));
+  if (!hash) return Error{Errc::kInvalidArgument, name + " must be 32 bytes of 0x hex"};
+  return *hash;
+}
+
+std::string query_param(const Request& request, std::string_view name) {
+  std::string_view query = request.query;
+  while (!query.empty()) {
+    const auto amp = query.find('&');
+    const std::string_view pair = query.substr(0, amp);
+    const auto eq = pair.find('=');
+    if (pair.substr(0, eq) == name) {
+      std::string value;
+      const std::string_view raw = eq == std::string_view::npos ? "" : pair.substr(eq + 1);
+      for (std::size_t i = 0; i < raw.size(); ++i) {
+        if (raw[i] == '+') {
+          value += ' ';
+        } else if (raw[i] == '%' && i + 2 < raw.size()) {
+          auto byte = from_hex(raw.substr(i + 1, 2));
+          if (byte && byte->size() == 1) {
+            value += static_cast<char>((*byte)[0]);
+            i += 2;
+          } else {
+            value += '%';  // not an escape: kept as it came
+          }
+        } else {
+          value += raw[i];
+        }
+      }
+      return value;
+    }
+    if (amp == std::string_view::npos) break;
+    query.remove_prefix(amp + 1);
+  }
+  return {};
+}
+
+json to_json(const Address& address) {
+  return eth::to_checksum(address);
+}
+
+json to_json(const Hash32& hash) {
+  return to_hex(hash);
+}
+
+json scope_json(std::uint16_t scope) {
+  json names = json::array();
+  for (std::uint8_t i = 0; i < records::kCategoryNames.size(); ++i) {
+    if ((scope >> i) & 1) names.push_back(records::category_name(i));
+  }
+  return names;
+}
+
+}  // namespace medchain::api::detail

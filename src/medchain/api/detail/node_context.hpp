@@ -1,0 +1,74 @@
+// What every route handler of NodeApi shares (private to api/): the stores, the lock over the
+// database connection, the clock, and small helpers for answers, parameters and the audit log.
+#pragma once
+
+#include <atomic>
+#include <map>
+#include <medchain/api/node_api.hpp>
+#include <medchain/api/problem.hpp>
+#include <medchain/chain/relayer.hpp>
+#include <mutex>
+#include <nlohmann/json.hpp>
+
+namespace medchain::api::detail {
+
+using nlohmann::json;
+
+struct NodeContext {
+  NodeApiConfig config;
+  store::IndexStore* index;
+  store::NodeStore* node;
+  store::BlobStore* blobs;
+  std::mutex mutex;  // guards the database connection behind `index` and `node`
+  std::function<std::uint64_t()> clock;
+  std::atomic<unsigned> uploads_in_flight{0};
+  // Set when the node relays signed intents (POST /v1/relay).
+  chain::Relayer* relayer = nullptr;
+  const chain::ContractAbi* abi = nullptr;
+  chain::IntentDomain domain;
+
+  // REQUIRES: `mutex` held. The later of the clock and the newest indexed block's time.
+  Result<std::uint64_t> now();
+  // REQUIRES: `mutex` held. Appends one entry to the audit log.
+  Status audit(const Address& actor, std::string action, std::string subject,
+               const Address& patient, bool allowed);
+  // REQUIRES: `mutex` held. The session of the request's bearer token (refreshing its idle
+  // timer); kCheckFailed with the reason when there is none.
+  Result<store::Session> authenticate(const Request& request);
+  // REQUIRES: `mutex` held. Whether `caller` is `patient` or one of their guardians.
+  Result<bool> manages(const Address& patient, const Address& caller);
+};
+
+// One request on its way to a route.
+struct Call {
+  const Request& request;
+  std::map<std::string, std::string> params;  // from the route's path template
+  std::optional<store::Session> session;      // present on routes for signed-in callers
+  const Address& caller() const { return session->address; }
+};
+
+inline Response ok(const json& body, int status = 200) {
+  Response response;
+  response.status = status;
+  response.body = body.dump();
+  return response;
+}
+Response no_content();
+Response unauthenticated(std::string_view detail);
+Response forbidden(std::string_view detail);
+Response bad_request(std::string_view detail);
+
+// The request body as a JSON object, or kInvalidJson.
+Result<json> json_body(const Request& request);
+// A path or query parameter as an address or a 32-byte hash: kInvalidArgument naming it.
+Result<Address> address_param(const Call& call, const std::string& name);
+Result<Hash32> hash_param(const Call& call, const std::string& name);
+// The value of `name` in the request's query string ("" when absent), percent-decoded.
+std::string query_param(const Request& request, std::string_view name);
+
+// JSON shapes shared by several routes.
+json to_json(const Address& address);
+json to_json(const Hash32& hash);
+json scope_json(std::uint16_t scope);  // ["lab", "imaging"]
+
+}  // namespace medchain::api::detail

@@ -1,0 +1,42 @@
+// The route handlers of NodeApi (private to api/), grouped by the file that implements them.
+#pragma once
+
+#include <medchain/api/detail/node_context.hpp>
+
+namespace medchain::api::detail {
+
+// session_routes.cpp
+Response ready(NodeContext& node, const Call& call);
+Response node_info(NodeContext& node, const Call& call);
+Response issue_nonce(NodeContext& node, const Call& call);
+Response sign_in(NodeContext& node, const Call& call);
+Response sign_out(NodeContext& node, const Call& call);
+Response me(NodeContext& node, const Call& call);
+
+// directory_routes.cpp
+Response patient(NodeContext& node, const Call& call);
+Response doctors(NodeContext& node, const Call& call);
+
+// record_routes.cpp
+Response patient_records(NodeContext& node, const Call& call);
+Response record(NodeContext& node, const Call& call);
+Response download_blob(NodeContext& node, const Call& call);
+Response put_keys(NodeContext& node, const Call& call);
+Response own_key(NodeContext& node, const Call& call);
+// blob_upload.cpp: POST /v1/blobs streams its body; this answers its head.
+std::optional<Upload> upload_blob(NodeContext& node, const Call& call);
+
+// consent_routes.cpp
+Response patient_grants(NodeContext& node, const Call& call);
+Response patient_requests(NodeContext& node, const Call& call);
+Response patient_emergency(NodeContext& node, const Call& call);
+Response doctor_grants(NodeContext& node, const Call& call);
+Response doctor_requests(NodeContext& node, const Call& call);
+
+// audit_routes.cpp
+Response audit_log(NodeContext& node, const Call& call);
+
+// relay_routes.cpp
+Response relay(NodeContext& node, const Call& call);
+
+}  // namespace medchain::api::detail

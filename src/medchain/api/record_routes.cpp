@@ -1,0 +1,293 @@
+// Records, their ciphertext blobs and their wrapped keys. What a caller may see is decided here,
+// from the index at the moment of the request: the patient and guardians see everything; a
+// doctor sees a record version when a grant or an emergency window covers its category now.
+// The category is what the uploader declared to this node (it is not on chain), so a version
+// whose blob this node does not hold is shown to the patient and guardians only.
+#include <medchain/api/detail/routes.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/records/category.hpp>
+
+namespace medchain::api::detail {
+namespace {
+
+constexpr std::size_t kMaxSealedKeyBytes = 1024;
+constexpr std::size_t kMaxKeysPerCall = 64;
+
+// The blob of a version, if this node holds it for that version's patient.
+Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
+                                               const store::RecordVersionRow& version) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node->blob(version.digest));
+  if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
+  return blob;
+}
+
+// Whether `caller` may read `version` now.
+Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
+                      const std::optional<store::BlobInfo>& blob, const Address& caller,
+                      std::uint64_t now) {
+  MEDCHAIN_TRY(bool manages, node.manages(version.patient, caller));
+  if (manages) return true;
+  if (!blob) return false;
+  MEDCHAIN_TRY(store::ReadAccess access,
+               node.index->read_access(version.patient, caller, blob->category, now));
+  return access != store::ReadAccess::kDenied;
+}
+
+json version_json(const store::RecordVersionRow& version,
+                  const std::optional<store::BlobInfo>& blob) {
+  return {{"version", version.version},
+          {"author", to_json(version.author)},
+          {"digest", to_json(version.digest)},
+          {"previousDigest",
+           version.previous_digest ? to_json(*version.previous_digest) : json(nullptr)},
+          {"nodeId", to_json(version.node_id)},
+          {"contentId", to_json(version.content_id)},
+          {"category", blob ? json(records::category_name(blob->category)) : json(nullptr)},
+          {"size", blob ? json(blob->size) : json(nullptr)},
+          {"blockNumber", version.block_number},
+          {"transactionHash", to_json(version.transaction_hash)}};
+}
+
+// The versions of `rows` the caller may read, grouped by record in first-seen order.
+Result<json> visible_records(NodeContext& node, const std::vector<store::RecordVersionRow>& rows,
+                             const Address& caller) {
+  MEDCHAIN_TRY(std::uint64_t now, node.now());
+  json records = json::array();
+  std::map<Hash32, std::size_t> position;
+  for (const store::RecordVersionRow& version : rows) {
+    MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+    MEDCHAIN_TRY(bool readable, may_read(node, version, blob, caller, now));
+    if (!readable) continue;
+    auto [at, inserted] = position.emplace(version.record_id, records.size());
+    if (inserted) {
+      records.push_back({{"recordId", to_json(version.record_id)},
+                         {"patient", to_json(version.patient)},
+                         {"versions", json::array()}});
+    }
+    records[at->second]["versions"].push_back(version_json(version, blob));
+  }
+  return records;
+}
+
+Result<std::uint64_t> version_param(const Call& call) {
+  const auto found = call.params.find("version");
+  const std::string text = found == call.params.end() ? "" : found->second;
+  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
+      text == "0") {
+    return Error{Errc::kInvalidArgument, "version must be a positive integer"};
+  }
+  return std::stoull(text);
+}
+
+// The indexed version the path names, or kNotFound.
+Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call) {
+  MEDCHAIN_TRY(Hash32 record_id, hash_param(call, "recordId"));
+  MEDCHAIN_TRY(std::uint64_t number, version_param(call));
+  MEDCHAIN_TRY(auto versions, node.index->record_versions(record_id));
+  for (const store::RecordVersionRow& version : versions) {
+    if (version.version == number) return version;
+  }
+  return Error{Errc::kNotFound, "the chain has no such record version (or it is not indexed yet)"};
+}
+
+// A blob streamed from the blob store, `left` bytes from where the reader stands.
+class BlobSource final : public BodySource {
+ public:
+  BlobSource(store::BlobReader reader, std::uint64_t left)
+      : reader_(std::move(reader)), left_(left) {}
+  Result<std::size_t> read(std::span<std::uint8_t> out) override {
+    if (left_ == 0) return std::size_t{0};
+    const auto want = static_cast<std::size_t>(std::min<std::uint64_t>(out.size(), left_));
+    MEDCHAIN_TRY(std::size_t got, reader_.read(out.first(want)));
+    left_ -= got;
+    return got;
+  }
+
+ private:
+  store::BlobReader reader_;
+  std::uint64_t left_;
+};
+
+struct ByteRange {
+  std::uint64_t first = 0;
+  std::uint64_t length = 0;
+};
+
+// A single "bytes=" range of RFC 9110 section 14.1.2 over `size` bytes. nullopt for a header
+// to ignore (absent, multiple ranges, another unit); kInvalidArgument when unsatisfiable.
+Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uint64_t size) {
+  static constexpr std::string_view kUnit = "bytes=";
+  if (header.rfind(kUnit, 0) != 0 || header.find(',') != std::string::npos) {
+    return std::optional<ByteRange>();
+  }
+  const std::string spec = header.substr(kUnit.size());
+  const auto dash = spec.find('-');
+  const auto number = [](const std::string& text) -> std::optional<std::uint64_t> {
+    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+      return std::nullopt;
+    return std::stoull(text);
+  };
+  if (dash == std::string::npos) return std::optional<ByteRange>();
+  const std::string from = spec.substr(0, dash);
+  const std::string to = spec.substr(dash + 1);
+  const Error unsatisfiable{Errc::kInvalidArgument, "the range is outside the blob"};
+  if (from.empty()) {  // the last N bytes
+    auto suffix = number(to);
+    if (!suffix || *suffix == 0 || size == 0) return unsatisfiable;
+    const std::uint64_t length = std::min(*suffix, size);
+    return std::optional<ByteRange>(ByteRange{size - length, length});
+  }
+  auto first = number(from);
+  if (!first) return std::optional<ByteRange>();
+  if (*first >= size) return unsatisfiable;
+  std::uint64_t last = size - 1;
+  if (!to.empty()) {
+    auto given = number(to);
+    if (!given || *given < *first) return std::optional<ByteRange>();
+    last = std::min(*given, size - 1);
+  }
+  return std::optional<ByteRange>(ByteRange{*first, last - *first + 1});
+}
+
+}  // namespace
+
+Response patient_records(NodeContext& node, const Call& call) {
+  auto patient = address_param(call, "address");
+  if (!patient.ok()) return problem_for(patient.error());
+  std::lock_guard lock(node.mutex);
+  auto rows = node.index->record_versions_of_patient(*patient);
+  if (!rows.ok()) return problem_for(rows.error());
+  auto records = visible_records(node, *rows, call.caller());
+  if (!records.ok()) return problem_for(records.error());
+  return ok({{"records", *records}});
+}
+
+Response record(NodeContext& node, const Call& call) {
+  auto record_id = hash_param(call, "recordId");
+  if (!record_id.ok()) return problem_for(record_id.error());
+  std::lock_guard lock(node.mutex);
+  auto rows = node.index->record_versions(*record_id);
+  if (!rows.ok()) return problem_for(rows.error());
+  if (rows->empty()) return problem(404, "not_found", "Not found", "the chain has no such record");
+  auto records = visible_records(node, *rows, call.caller());
+  if (!records.ok()) return problem_for(records.error());
+  if (records->empty()) {
+    auto audited = node.audit(call.caller(), "record.read", to_hex(*record_id),
+                              rows->front().patient, false);
+    if (!audited.ok()) return problem_for(audited.error());
+    return forbidden("no grant of yours covers this record now");
+  }
+  return ok((*records)[0]);
+}
+
+Response download_blob(NodeContext& node, const Call& call) {
+  auto digest = hash_param(call, "digest");
+  if (!digest.ok()) return problem_for(digest.error());
+  std::optional<ByteRange> range;
+  store::BlobInfo blob;
+  {
+    std::lock_guard lock(node.mutex);
+    auto info = node.node->blob(*digest);
+    if (!info.ok()) return problem_for(info.error());
+    if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
+    blob = **info;
+    auto now = node.now();
+    if (!now.ok()) return problem_for(now.error());
+    auto access = node.index->read_access(blob.patient, call.caller(), blob.category, *now);
+    if (!access.ok()) return problem_for(access.error());
+    const bool allowed = *access != store::ReadAccess::kDenied;
+    auto audited = node.audit(call.caller(), "blob.read", to_hex(*digest), blob.patient, allowed);
+    if (!audited.ok()) return problem_for(audited.error());
+    if (!allowed) return forbidden("no grant of yours covers this record's category now");
+  }
+  auto parsed = parse_range(call.request.header("range"), blob.size);
+  if (!parsed.ok()) {
+    Response refusal = problem(416, "range_not_satisfiable", "Range not satisfiable",
+                               parsed.error().message);
+    refusal.headers.emplace_back("Content-Range", "bytes */" + std::to_string(blob.size));
+    return refusal;
+  }
+  range = *parsed;
+  auto reader = node.blobs->open_read(*digest);
+  if (!reader.ok()) return problem_for(reader.error());
+  Response response;
+  response.content_type = "application/octet-stream";
+  response.headers.emplace_back("Accept-Ranges", "bytes");
+  response.headers.emplace_back("ETag", "\"" + to_hex(*digest, false) + "\"");
+  response.stream_size = blob.size;
+  if (range) {
+    if (auto sought = reader->seek(range->first); !sought.ok()) return problem_for(sought.error());
+    response.status = 206;
+    response.stream_size = range->length;
+    response.headers.emplace_back(
+        "Content-Range", "bytes " + std::to_string(range->first) + "-" +
+                             std::to_string(range->first + range->length - 1) + "/" +
+                             std::to_string(blob.size));
+  }
+  response.stream = std::make_unique<BlobSource>(std::move(*reader), response.stream_size);
+  return response;
+}
+
+Response put_keys(NodeContext& node, const Call& call) {
+  auto body = json_body(call.request);
+  if (!body.ok()) return problem_for(body.error());
+  const json& keys = (*body)["keys"];
+  if (!keys.is_array() || keys.empty() || keys.size() > kMaxKeysPerCall) {
+    return bad_request("expected {\"keys\": [{\"recipient\": <address>, \"sealedKey\": <0x hex>}]}"
+                       " with 1 to 64 entries");
+  }
+  std::vector<std::pair<Address, Bytes>> parsed;
+  for (const json& entry : keys) {
+    if (!entry.is_object() || !entry["recipient"].is_string() || !entry["sealedKey"].is_string())
+      return bad_request("each key is {\"recipient\": <address>, \"sealedKey\": <0x hex>}");
+    auto recipient = from_hex_fixed<Address>(entry["recipient"].get<std::string>());
+    auto sealed = from_hex(entry["sealedKey"].get<std::string>());
+    if (!recipient) return bad_request("a recipient is not a 0x address");
+    if (!sealed || sealed->empty() || sealed->size() > kMaxSealedKeyBytes)
+      return bad_request("a sealedKey is not 1 to 1024 bytes of 0x hex");
+    parsed.emplace_back(*recipient, std::move(*sealed));
+  }
+  std::lock_guard lock(node.mutex);
+  auto version = indexed_version(node, call);
+  if (!version.ok()) return problem_for(version.error());
+  auto manages = node.manages(version->patient, call.caller());
+  if (!manages.ok()) return problem_for(manages.error());
+  if (!*manages && version->author != call.caller()) {
+    return forbidden("only the patient, a guardian or the version's author shares its key");
+  }
+  auto now = node.clock();
+  for (auto& [recipient, sealed] : parsed) {
+    const store::WrappedKey key{version->record_id, version->version, recipient,
+                                std::move(sealed), call.caller(), now};
+    if (auto stored = node.node->put_wrapped_key(key); !stored.ok())
+      return problem_for(stored.error());
+  }
+  return ok({{"stored", parsed.size()}});
+}
+
+Response own_key(NodeContext& node, const Call& call) {
+  std::lock_guard lock(node.mutex);
+  auto version = indexed_version(node, call);
+  if (!version.ok()) return problem_for(version.error());
+  auto blob = blob_of(node, *version);
+  auto now = node.now();
+  if (!blob.ok()) return problem_for(blob.error());
+  if (!now.ok()) return problem_for(now.error());
+  auto readable = may_read(node, *version, *blob, call.caller(), *now);
+  if (!readable.ok()) return problem_for(readable.error());
+  const std::string subject =
+      to_hex(version->record_id) + "/" + std::to_string(version->version);
+  auto audited = node.audit(call.caller(), "key.read", subject, version->patient, *readable);
+  if (!audited.ok()) return problem_for(audited.error());
+  if (!*readable) return forbidden("no grant of yours covers this record's category now");
+  auto key = node.node->wrapped_key(version->record_id, version->version, call.caller());
+  if (!key.ok()) return problem_for(key.error());
+  if (!*key) return problem(404, "not_found", "Not found", "no key was shared with you for this version");
+  return ok({{"recordId", to_json(version->record_id)},
+             {"version", version->version},
+             {"recipient", to_json(call.caller())},
+             {"sealedKey", to_hex((*key)->sealed_key)},
+             {"sharedBy", to_json((*key)->uploaded_by)}});
+}
+
+}  // namespace medchain::api::detail

@@ -1,0 +1,68 @@
+// What the node's API reads from the index: the chain's state in the shapes people ask about
+// (a patient's record versions, a doctor's grants, pending requests). Rows only; who may see
+// which of them is the API's decision (api/), made with IndexStore::read_access.
+#pragma once
+
+#include <cstdint>
+#include <medchain/core/bytes.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace medchain::store {
+
+struct RecordVersionRow {
+  Hash32 record_id;
+  std::uint64_t version = 0;
+  Address patient;
+  Address author;
+  std::optional<Hash32> previous_digest;  // none for version 1
+  Hash32 digest;                          // SHA-256 of the ciphertext
+  Hash32 node_id;                         // the storage node holding it
+  Hash32 content_id;
+  std::uint64_t block_number = 0;
+  Hash32 transaction_hash;
+};
+
+struct PatientRow {
+  Address address;
+  Hash32 encryption_key;  // X25519 public key
+  bool emergency_allowed = false;
+  std::uint64_t max_emergency_window = 0;  // seconds
+  std::vector<Address> guardians;
+};
+
+struct DoctorRow {
+  Address address;
+  std::string status;  // "verified" or "suspended"
+  Hash32 license_hash;
+  Hash32 encryption_key;
+};
+
+struct GrantView {
+  Address patient;
+  Address doctor;
+  std::uint16_t scope = 0;
+  std::uint8_t permissions = 0;
+  std::uint64_t expiry = 0;
+};
+
+struct RequestRow {
+  std::string request_id;  // decimal: a uint256 (the doctor's address in its low 160 bits)
+  Address patient;
+  Address doctor;
+  std::uint16_t scope = 0;
+  std::uint8_t permissions = 0;
+  std::uint64_t duration = 0;
+  Hash32 reason_hash;
+  std::string status;  // "pending", "approved", "denied", "cancelled"
+};
+
+struct EmergencyRow {
+  Address patient;
+  Address doctor;
+  std::uint64_t until = 0;
+  std::uint8_t reason_code = 0;
+};
+
+}  // namespace medchain::store

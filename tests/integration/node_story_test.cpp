@@ -1,0 +1,202 @@
+// The access story of issue 6, over HTTP against a real anvil and a real medchaind: every chain
+// action is an EIP-712 intent signed here and relayed by the node; every read is authorized by
+// the node from its index at the moment of the request, and audited.
+#include <gtest/gtest.h>
+
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/eth/address.hpp>
+#include <random>
+
+#include "support/node.hpp"
+
+namespace medchain::test {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::uint16_t kLab = 1 << 1;
+constexpr std::uint16_t kImaging = 1 << 2;
+constexpr std::uint8_t kRead = 1;
+
+std::string random_content(std::size_t size, std::uint32_t seed) {
+  std::mt19937 generator(seed);
+  std::string content(size, '\0');
+  for (char& c : content) c = static_cast<char>(generator());
+  return content;
+}
+
+std::string address_text(const Address& address) {
+  return eth::to_checksum(address);
+}
+
+class NodeStoryTest : public ::testing::Test {
+ protected:
+  NodeStoryTest() {
+    registrar_ = ledger_.registrar();
+    doctor_ = ledger_.verified_doctor(registrar_);
+    patient_ = ledger_.party(/*funded=*/false);  // the node pays for everything it does
+  }
+
+  // Relays and expects the node to answer with the indexed result.
+  void relay(const Party& signer, std::string_view function, json message) {
+    const Reply reply = node_.relay(signer, function, std::move(message));
+    ASSERT_EQ(reply.status, 200) << function << ": " << reply.body.dump();
+    ASSERT_EQ(reply.body["indexed"], true) << function;
+  }
+
+  // Uploads `content` for the patient, records it on chain, and shares its key with `readers`.
+  Hash32 add_record(std::string_view category, const std::string& content) {
+    const Reply uploaded = node_.upload(patient_token_, patient_.address, category, content);
+    EXPECT_EQ(uploaded.status, 201) << uploaded.body.dump();
+    const Hash32 record_id = random_hash();
+    relay(patient_, "addRecordBySig",
+          {{"patient", address_text(patient_.address)},
+           {"recordId", to_hex(record_id)},
+           {"digest", uploaded.body["digest"]},
+           {"nodeId", to_hex(node_.node_id())},
+           {"contentId", uploaded.body["digest"]}});
+    const json keys{{"keys",
+                     {{{"recipient", address_text(patient_.address)}, {"sealedKey", "0x01"}},
+                      {{"recipient", address_text(doctor_.address)}, {"sealedKey", "0x02"}}}}};
+    const Reply shared = node_.send("PUT", "/v1/records/" + to_hex(record_id) + "/versions/1/keys",
+                                    keys.dump(), patient_token_);
+    EXPECT_EQ(shared.status, 200) << shared.body.dump();
+    return record_id;
+  }
+
+  std::string blob_path(const std::string& content) {
+    return "/v1/blobs/" +
+           to_hex(crypto::sha256(ByteView(reinterpret_cast<const std::uint8_t*>(content.data()),
+                                          content.size())));
+  }
+  std::string key_path(const Hash32& record_id) {
+    return "/v1/records/" + to_hex(record_id) + "/versions/1/key";
+  }
+
+  // Whether the doctor may read the blob and the key: both answers must agree.
+  bool doctor_reads(const std::string& content, const Hash32& record_id) {
+    const Reply blob = node_.get(blob_path(content), doctor_token_);
+    const Reply key = node_.get(key_path(record_id), doctor_token_);
+    EXPECT_EQ(blob.status == 200, key.status == 200) << blob.status << " vs " << key.status;
+    if (blob.status == 200) {
+      EXPECT_EQ(blob.raw, content) << "the blob came back changed";
+      EXPECT_EQ(key.body["sealedKey"], "0x02");
+      return true;
+    }
+    EXPECT_EQ(blob.status, 403) << blob.raw;
+    EXPECT_EQ(blob.body["code"], "forbidden");
+    EXPECT_EQ(key.status, 403) << key.raw;
+    return false;
+  }
+
+  Ledger ledger_{chain::DevChainKind::kAnvil};
+  Party registrar_, doctor_, patient_;
+  Node node_{ledger_};
+  std::string patient_token_, doctor_token_;
+};
+
+TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
+  // The patient registers through the node's relayer and signs in; so does the doctor.
+  relay(patient_, "registerPatientBySig",
+        {{"patient", address_text(patient_.address)}, {"encryptionKey", to_hex(random_hash())}});
+  patient_token_ = node_.token_for(patient_);
+  doctor_token_ = node_.token_for(doctor_);
+  EXPECT_EQ(node_.get("/v1/me", patient_token_).body["patient"], true);
+
+  const std::string lab = random_content(1024, 1);
+  const std::string image = random_content(3 << 20, 2);
+  const Hash32 lab_record = add_record("lab", lab);
+  const Hash32 image_record = add_record("imaging", image);
+  EXPECT_FALSE(doctor_reads(lab, lab_record));
+  EXPECT_FALSE(doctor_reads(image, image_record));
+  EXPECT_EQ(node_.get("/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_)
+                .body["records"]
+                .size(),
+            0u);
+
+  // The doctor asks for lab and imaging; the patient approves lab only.
+  relay(doctor_, "requestAccessBySig",
+        {{"patient", address_text(patient_.address)},
+         {"scope", kLab | kImaging},
+         {"permissions", kRead},
+         {"duration", 86400},
+         {"reasonHash", to_hex(random_hash())}});
+  const Reply pending = node_.get("/v1/patients/" + address_text(patient_.address) + "/requests",
+                                  patient_token_);
+  ASSERT_EQ(pending.body["requests"].size(), 1u) << pending.body.dump();
+  EXPECT_EQ(pending.body["requests"][0]["status"], "pending");
+  relay(patient_, "approveRequestBySig",
+        {{"requestId", pending.body["requests"][0]["requestId"]},
+         {"scope", kLab},
+         {"permissions", kRead},
+         {"duration", 86400}});
+  EXPECT_TRUE(doctor_reads(lab, lab_record));
+  EXPECT_FALSE(doctor_reads(image, image_record));
+  const Reply visible = node_.get(
+      "/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_);
+  ASSERT_EQ(visible.body["records"].size(), 1u) << visible.body.dump();
+  EXPECT_EQ(visible.body["records"][0]["versions"][0]["category"], "lab");
+  EXPECT_EQ(node_.get("/v1/doctors/" + address_text(doctor_.address) + "/grants", doctor_token_)
+                .body["grants"][0]["scope"],
+            json::array({"lab"}));
+
+  // Widened to imaging: the image comes back byte-identical, whole and by ranges.
+  relay(patient_, "grantAccessBySig",
+        {{"patient", address_text(patient_.address)},
+         {"doctor", address_text(doctor_.address)},
+         {"scope", kLab | kImaging},
+         {"permissions", kRead},
+         {"expiry", std::time(nullptr) + 86400}});
+  EXPECT_TRUE(doctor_reads(image, image_record));
+  const Reply part = node_.send("GET", blob_path(image), "", doctor_token_, {{"Range", "bytes=1000-1999"}});
+  EXPECT_EQ(part.status, 206);
+  EXPECT_EQ(part.raw, image.substr(1000, 1000));
+  EXPECT_EQ(part.response.header("Content-Range"),
+            "bytes 1000-1999/" + std::to_string(image.size()));
+
+  // Revoked: nothing more.
+  relay(patient_, "revokeAccessBySig",
+        {{"patient", address_text(patient_.address)}, {"doctor", address_text(doctor_.address)}});
+  EXPECT_FALSE(doctor_reads(lab, lab_record));
+  EXPECT_FALSE(doctor_reads(image, image_record));
+
+  // An emergency window opens (the patient allows them) and is closed early by the patient.
+  relay(patient_, "setEmergencyPolicyBySig",
+        {{"patient", address_text(patient_.address)}, {"allowed", true}, {"maxWindow", 3600}});
+  relay(doctor_, "openEmergencyAccessBySig",
+        {{"patient", address_text(patient_.address)}, {"duration", 600}, {"reasonCode", 1}});
+  EXPECT_TRUE(doctor_reads(image, image_record));
+  EXPECT_EQ(node_.get("/v1/patients/" + address_text(patient_.address) + "/emergency",
+                      patient_token_)
+                .body["windows"][0]["open"],
+            true);
+  relay(patient_, "endEmergencyAccessBySig",
+        {{"patient", address_text(patient_.address)}, {"doctor", address_text(doctor_.address)}});
+  EXPECT_FALSE(doctor_reads(image, image_record));
+
+  // The patient's audit trail holds every read and every refusal of the doctor, in order.
+  const Reply audit = node_.get(
+      "/v1/audit?patient=" + address_text(patient_.address) + "&limit=1000", patient_token_);
+  ASSERT_EQ(audit.status, 200) << audit.body.dump();
+  std::vector<std::string> doctor_blob_reads;
+  for (const json& entry : audit.body["entries"]) {
+    if (entry["actor"] != address_text(doctor_.address) || entry["action"] != "blob.read")
+      continue;
+    doctor_blob_reads.push_back(entry["allowed"].get<bool>() ? "allowed" : "denied");
+  }
+  const std::vector<std::string> expected = {
+      "denied",  "denied",                        // before any grant
+      "allowed", "denied",                        // lab approved
+      "allowed", "allowed",                       // widened (+ the range read)
+      "denied",  "denied",                        // revoked
+      "allowed", "denied"};                       // emergency open, then closed
+  EXPECT_EQ(doctor_blob_reads, expected);
+  // The doctor sees their own accesses, and not the patient's trail.
+  EXPECT_EQ(node_.get("/v1/audit?patient=" + address_text(patient_.address), doctor_token_).status,
+            403);
+  EXPECT_GE(node_.get("/v1/audit", doctor_token_).body["entries"].size(), expected.size());
+}
+
+}  // namespace
+}  // namespace medchain::test

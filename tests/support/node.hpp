@@ -1,0 +1,63 @@
+// medchaind as a process for integration tests: started on a free loopback port against a
+// Ledger's chain (relaying through a funded account of its own), with a small HTTP client
+// that signs in with SIWE and relays intents signed by test parties. Failures in setup throw.
+#pragma once
+
+#include <medchain/chain/http_client.hpp>
+#include <medchain/core/process.hpp>
+#include <medchain/eth/siwe.hpp>
+#include <nlohmann/json.hpp>
+
+#include "support/ledger.hpp"
+
+namespace medchain::test {
+
+struct Reply {
+  int status = 0;  // 0: no answer (the message is in `body`)
+  nlohmann::json body;
+  std::string content_type;
+  std::string raw;
+  chain::HttpResponse response;
+};
+
+class Node {
+ public:
+  // Starts medchaind for `ledger` and waits until its index is ready.
+  explicit Node(Ledger& ledger, std::vector<std::string> extra_args = {});
+  ~Node();  // stops the node; a test fails if it did not exit cleanly
+
+  Reply send(const std::string& method, const std::string& path, const std::string& body = "",
+             const std::string& token = "",
+             std::vector<std::pair<std::string, std::string>> headers = {},
+             const std::string& content_type = "application/json");
+  Reply get(const std::string& path, const std::string& token = "");
+
+  std::string nonce();
+  eth::SiweMessage siwe_for(const Party& party, const std::string& nonce) const;
+  Reply sign_in(const eth::SiweMessage& message, const crypto::PrivateKey& key);
+  // A session token for `party` (fails the test when sign-in fails).
+  std::string token_for(const Party& party);
+
+  // Signs `function_name` with `message` (its nonce and deadline filled in) as `signer` and
+  // relays it through POST /v1/relay.
+  Reply relay(const Party& signer, std::string_view function_name, nlohmann::json message);
+
+  // Uploads `content` as a blob of `patient` in `category`, declaring its SHA-256.
+  Reply upload(const std::string& token, const Address& patient, std::string_view category,
+               const std::string& content);
+
+  const std::string& authority() const { return authority_; }
+  const Hash32& node_id() const { return node_id_; }
+  const std::filesystem::path& dir() const { return dir_; }
+  ChildProcess& process() { return process_; }
+
+ private:
+  Ledger& ledger_;
+  std::filesystem::path dir_;
+  std::string authority_;
+  Hash32 node_id_;
+  ChildProcess process_;
+  std::unique_ptr<chain::HttpClient> http_;
+};
+
+}  // namespace medchain::test
