@@ -5,6 +5,7 @@
 #include <CLI/CLI.hpp>
 #include <atomic>
 #include <iostream>
+#include <medchain/api/audit_anchorer.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
@@ -30,6 +31,7 @@ struct NodeOptions {
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
   fs::path relayer_key_file;  // a 0x hex private key; empty: the node does not relay
   std::string node_id;        // bytes32, as registered on chain by a registrar
+  double anchor_interval = 60;  // seconds between audit anchors; 0: never
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -86,20 +88,6 @@ Status run(const NodeOptions& options) {
   MEDCHAIN_TRY(auto api_node, store::NodeStore::open(*api_database));
   MEDCHAIN_TRY(store::BlobStore blobs, store::BlobStore::open(options.data_dir / "blobs"));
 
-  chain::IndexerOptions indexing;
-  indexing.start_block = deployment.block;
-  indexing.confirmations = options.confirmations;
-  chain::Indexer indexer(client, medchain, *indexer_store, indexing);
-  std::atomic<bool> stop{false};
-  Status indexer_status{};
-  std::thread indexing_thread([&] {
-    indexer_status = indexer.run(stop);
-    if (!indexer_status.ok()) {
-      std::cerr << "medchaind: the indexer stopped: " << indexer_status.error().message << "\n";
-      ::kill(::getpid(), SIGTERM);  // a node without its index must not serve
-    }
-  });
-
   api::NodeApiConfig config;
   config.siwe_domain = options.domain.empty() ? options.listen : options.domain;
   config.chain_id = deployment.chain_id;
@@ -119,10 +107,42 @@ Status run(const NodeOptions& options) {
     relayer = std::make_unique<chain::Relayer>(*relayer_sender, medchain);
     api.enable_relay(*relayer, medchain.abi(), {deployment.chain_id, deployment.address});
   }
+  // The audit log is anchored from the relayer account, the node's registered operator, through
+  // a connection of its own.
+  MEDCHAIN_TRY(auto anchor_database, store::open_database(location));
+  MEDCHAIN_TRY(auto anchor_store, store::NodeStore::open(*anchor_database));
+  const bool anchoring =
+      relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
+  std::optional<api::AuditAnchorer> anchorer;
+  if (anchoring) anchorer.emplace(*anchor_store, *relayer_sender, medchain, config.node_id);
+
+  // Nothing fails from here on but the server's bind: the threads start.
+  chain::IndexerOptions indexing;
+  indexing.start_block = deployment.block;
+  indexing.confirmations = options.confirmations;
+  chain::Indexer indexer(client, medchain, *indexer_store, indexing);
+  std::atomic<bool> stop{false};
+  Status indexer_status{};
+  std::thread indexing_thread([&] {
+    indexer_status = indexer.run(stop);
+    if (!indexer_status.ok()) {
+      std::cerr << "medchaind: the indexer stopped: " << indexer_status.error().message << "\n";
+      ::kill(::getpid(), SIGTERM);  // a node without its index must not serve
+    }
+  });
+  std::thread anchoring_thread;
+  if (anchoring) {
+    anchoring_thread = std::thread([&] {
+      const auto interval =
+          std::chrono::milliseconds(static_cast<long>(options.anchor_interval * 1000));
+      anchorer->run(stop, interval, std::cerr);
+    });
+  }
   auto http = api::HttpServer::start(server, api.handlers());
   if (!http.ok()) {
     stop = true;
     indexing_thread.join();
+    if (anchoring_thread.joinable()) anchoring_thread.join();
     return std::move(http).error();
   }
   std::cout << "medchaind: serving http://" << server.address << ":" << (*http)->port()
@@ -132,6 +152,7 @@ Status run(const NodeOptions& options) {
   (*http)->stop();
   stop = true;
   indexing_thread.join();
+  if (anchoring_thread.joinable()) anchoring_thread.join();
   std::cout << "medchaind: stopped" << std::endl;
   return indexer_status;
 }
@@ -159,6 +180,9 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--node-id", options.node_id,
                  "This storage node's id on chain (bytes32 hex, registered by a registrar)");
+  app.add_option("--anchor-interval", options.anchor_interval,
+                 "Seconds between anchors of the audit log on chain (0: never)")
+      ->capture_default_str();
   app.add_option("--relayer-key-file", options.relayer_key_file,
                  "A file (mode 0600) holding the 0x private key that pays for relayed intents");
   try {

@@ -74,7 +74,7 @@ TEST_P(NodeStoreTest, SessionsAreTouchedAndRevoked) {
 
 TEST_P(NodeStoreTest, TheAuditLogIsAHashChain) {
   Hash32 previous;
-  for (std::uint64_t i = 1; i <= 30; ++i) {
+  for (std::uint64_t i = 0; i < 30; ++i) {
     const AuditEntry stored = store_->append_audit(entry(i, i % 3 != 0)).value();
     EXPECT_EQ(stored.seq, i);
     EXPECT_EQ(stored.hash, NodeStore::audit_hash(previous, stored));
@@ -96,7 +96,7 @@ TEST_P(NodeStoreTest, TheAuditLogIsAHashChain) {
 }
 
 TEST_P(NodeStoreTest, AGapInTheAuditLogIsFound) {
-  for (std::uint64_t i = 1; i <= 10; ++i) ASSERT_TRUE(store_->append_audit(entry(i)).ok());
+  for (std::uint64_t i = 0; i < 10; ++i) ASSERT_TRUE(store_->append_audit(entry(i)).ok());
   ASSERT_TRUE(database_->database().execute("DELETE FROM audit_log WHERE seq = 4").ok());
   const Status broken = store_->verify_audit_chain();
   ASSERT_FALSE(broken.ok());

@@ -6,7 +6,10 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/store/audit_tree.hpp>
+#include <medchain/store/node_store.hpp>
 #include <random>
+#include <thread>
 
 #include "support/node.hpp"
 
@@ -92,7 +95,7 @@ class NodeStoryTest : public ::testing::Test {
 
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, doctor_, patient_;
-  Node node_{ledger_};
+  Node node_{ledger_, {"--anchor-interval", "0.3"}};
   std::string patient_token_, doctor_token_;
 };
 
@@ -196,6 +199,46 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   EXPECT_EQ(node_.get("/v1/audit?patient=" + address_text(patient_.address), doctor_token_).status,
             403);
   EXPECT_GE(node_.get("/v1/audit", doctor_token_).body["entries"].size(), expected.size());
+
+  // The node anchors its log on chain; the patient checks the last refusal against the root the
+  // contract holds, trusting nothing the node says but the entry's fields.
+  const json last = audit.body["entries"].back();
+  const std::string proof_path = "/v1/audit/" + std::to_string(last["seq"].get<std::uint64_t>()) + "/proof";
+  Reply proof;
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    proof = node_.get(proof_path, patient_token_);
+    if (proof.status != 409) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  ASSERT_EQ(proof.status, 200) << proof.body.dump();
+  store::AuditEntry entry;
+  entry.seq = last["seq"];
+  entry.at = last["at"];
+  entry.actor = from_hex_fixed<Address>(last["actor"].get<std::string>()).value();
+  entry.action = last["action"];
+  entry.subject = last["subject"];
+  entry.patient = from_hex_fixed<Address>(last["patient"].get<std::string>()).value();
+  entry.allowed = last["allowed"];
+  const Hash32 previous = from_hex_fixed<Hash32>(proof.body["previousHash"].get<std::string>()).value();
+  const Hash32 entry_hash = store::NodeStore::audit_hash(previous, entry);
+  EXPECT_EQ(to_hex(entry_hash), last["hash"]);
+  const std::uint64_t to_seq = proof.body["anchor"]["toSeq"];
+  const auto on_chain = ledger_.view("auditRoots", {bytes32(node_.node_id()), word(to_seq)});
+  const Bytes root_bytes = on_chain[0].bytes();
+  const Hash32 root = Hash32::from_view(root_bytes).value();
+  EXPECT_EQ(to_hex(root), proof.body["anchor"]["merkleRoot"]);
+  std::vector<Hash32> path;
+  for (const json& hash : proof.body["proof"]) {
+    path.push_back(from_hex_fixed<Hash32>(hash.get<std::string>()).value());
+  }
+  const std::uint64_t from_seq = proof.body["anchor"]["fromSeq"];
+  EXPECT_TRUE(store::verify_audit_inclusion(entry_hash, entry.seq - from_seq,
+                                            to_seq - from_seq + 1, path, root));
+  // One changed field and the entry no longer verifies.
+  entry.allowed = !entry.allowed;
+  EXPECT_FALSE(store::verify_audit_inclusion(store::NodeStore::audit_hash(previous, entry),
+                                             entry.seq - from_seq, to_seq - from_seq + 1, path,
+                                             root));
 }
 
 }  // namespace

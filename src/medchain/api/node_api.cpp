@@ -113,6 +113,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/doctors/{address}/grants", kSignedIn, doctor_grants},
       {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
       {"GET", "/v1/audit", kSignedIn, audit_log},
+      {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
       {"POST", "/v1/relay", kPublic, relay},
   };
   return kRoutes;

@@ -191,6 +191,23 @@ Result<std::vector<EmergencyRow>> IndexStore::emergency_windows_of_patient(
   return out;
 }
 
+Result<std::optional<AuditAnchorRow>> IndexStore::audit_anchor(const Hash32& node_id,
+                                                               std::uint64_t seq) {
+  const auto at = static_cast<std::int64_t>(seq);
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT from_seq, to_seq, merkle_root, block_number FROM "
+                                     "audit_anchors WHERE node_id = ? AND from_seq <= ? AND "
+                                     "to_seq >= ?",
+                                     {to_hex(node_id), at, at}));
+  if (rows.empty()) return std::optional<AuditAnchorRow>();
+  AuditAnchorRow anchor;
+  anchor.node_id = node_id;
+  anchor.from_seq = unsigned_of(rows[0][0]);
+  anchor.to_seq = unsigned_of(rows[0][1]);
+  MEDCHAIN_TRY(anchor.merkle_root, fixed<Hash32>(rows[0][2]));
+  anchor.block_number = unsigned_of(rows[0][3]);
+  return std::optional<AuditAnchorRow>(anchor);
+}
+
 Result<std::uint64_t> IndexStore::latest_block_time() {
   MEDCHAIN_TRY(auto rows, db_->query("SELECT timestamp FROM blocks ORDER BY number DESC LIMIT 1"));
   return rows.empty() ? std::uint64_t{0} : unsigned_of(rows[0][0]);

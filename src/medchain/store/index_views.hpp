@@ -65,4 +65,12 @@ struct EmergencyRow {
   std::uint8_t reason_code = 0;
 };
 
+struct AuditAnchorRow {
+  Hash32 node_id;
+  std::uint64_t from_seq = 0;
+  std::uint64_t to_seq = 0;
+  Hash32 merkle_root;
+  std::uint64_t block_number = 0;
+};
+
 }  // namespace medchain::store

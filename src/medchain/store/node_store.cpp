@@ -170,7 +170,7 @@ Result<AuditEntry> NodeStore::append_audit(AuditEntry entry) {
     MEDCHAIN_TRY(std::vector<SqlRow> last,
                  db_->query("SELECT seq, hash FROM audit_log ORDER BY seq DESC LIMIT 1"));
     Hash32 previous;
-    entry.seq = 1;
+    entry.seq = 0;
     if (!last.empty()) {
       entry.seq = row_uint(last[0][0]) + 1;
       MEDCHAIN_TRY(previous, fixed<Hash32>(last[0][1], "audit hash"));
@@ -211,7 +211,7 @@ Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
 
 Status NodeStore::verify_audit_chain() {
   Hash32 previous;
-  std::uint64_t expected_seq = 1;
+  std::uint64_t expected_seq = 0;
   constexpr std::size_t kPage = 1'000;
   for (;;) {
     MEDCHAIN_TRY(std::vector<AuditEntry> page, audit_entries(expected_seq, kPage));

@@ -48,7 +48,7 @@ struct Session {
 
 // One served item or refused attempt.
 struct AuditEntry {
-  std::uint64_t seq = 0;  // 1, 2, ...: assigned on append
+  std::uint64_t seq = 0;  // 0, 1, ...: assigned on append (the chain's anchors count from 0)
   std::uint64_t at = 0;   // Unix seconds
   Address actor;
   std::string action;   // e.g. "blob.read", "key.read", "blob.read.denied"

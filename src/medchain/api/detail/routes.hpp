@@ -35,6 +35,7 @@ Response doctor_requests(NodeContext& node, const Call& call);
 
 // audit_routes.cpp
 Response audit_log(NodeContext& node, const Call& call);
+Response audit_proof(NodeContext& node, const Call& call);
 
 // relay_routes.cpp
 Response relay(NodeContext& node, const Call& call);
