@@ -121,6 +121,13 @@ Status run(const NodeOptions& options) {
   indexing.start_block = deployment.block;
   indexing.confirmations = options.confirmations;
   chain::Indexer indexer(client, medchain, *indexer_store, indexing);
+  indexer.subscribe([&api, index = indexer_store.get()](const chain::IndexedBlock& block) {
+    // On the indexing thread, after the block's commit: its connection is free for lookups.
+    api.feed().publish(block, [index](const Address& patient) -> Result<std::vector<Address>> {
+      MEDCHAIN_TRY(std::optional<store::PatientRow> row, index->patient(patient));
+      return row ? row->guardians : std::vector<Address>{};
+    });
+  });
   std::atomic<bool> stop{false};
   Status indexer_status{};
   std::thread indexing_thread([&] {

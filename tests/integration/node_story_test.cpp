@@ -11,6 +11,7 @@
 #include <random>
 #include <thread>
 
+#include "support/feed_client.hpp"
 #include "support/node.hpp"
 
 namespace medchain::test {
@@ -38,6 +39,7 @@ class NodeStoryTest : public ::testing::Test {
   NodeStoryTest() {
     registrar_ = ledger_.registrar();
     doctor_ = ledger_.verified_doctor(registrar_);
+    bystander_ = ledger_.verified_doctor(registrar_);
     patient_ = ledger_.party(/*funded=*/false);  // the node pays for everything it does
   }
 
@@ -94,7 +96,7 @@ class NodeStoryTest : public ::testing::Test {
   }
 
   Ledger ledger_{chain::DevChainKind::kAnvil};
-  Party registrar_, doctor_, patient_;
+  Party registrar_, doctor_, bystander_, patient_;
   Node node_{ledger_, {"--anchor-interval", "0.3"}};
   std::string patient_token_, doctor_token_;
 };
@@ -106,6 +108,10 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   patient_token_ = node_.token_for(patient_);
   doctor_token_ = node_.token_for(doctor_);
   EXPECT_EQ(node_.get("/v1/me", patient_token_).body["patient"], true);
+  // Everyone watches the feed; only the patient and the doctor are concerned by what follows.
+  FeedClient patient_feed(node_.authority(), patient_token_);
+  FeedClient doctor_feed(node_.authority(), doctor_token_);
+  FeedClient bystander_feed(node_.authority(), node_.token_for(bystander_));
 
   const std::string lab = random_content(1024, 1);
   const std::string image = random_content(3 << 20, 2);
@@ -199,6 +205,23 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   EXPECT_EQ(node_.get("/v1/audit?patient=" + address_text(patient_.address), doctor_token_).status,
             403);
   EXPECT_GE(node_.get("/v1/audit", doctor_token_).body["entries"].size(), expected.size());
+
+  // The feed told each party of what concerns them, and the bystander of nothing.
+  for (const char* event : {"AccessRequested", "RequestApproved", "AccessGranted", "AccessRevoked",
+                            "EmergencyAccessOpened", "EmergencyAccessEnded"}) {
+    EXPECT_TRUE(patient_feed.wait_for(chain_event(event))) << event;
+    EXPECT_TRUE(doctor_feed.wait_for(chain_event(event))) << event;
+  }
+  EXPECT_TRUE(patient_feed.wait_for(chain_event("RecordAdded")));
+  EXPECT_TRUE(patient_feed.wait_for([&](const json& message) {
+    return message["type"] == "audit" && message["entry"]["actor"] == address_text(doctor_.address) &&
+           message["entry"]["allowed"] == false;
+  })) << "the patient hears of refused reads of their records";
+  for (const json& message : doctor_feed.messages()) {
+    EXPECT_NE(message["type"], "audit") << "the doctor got the patient's audit trail";
+    EXPECT_NE(message.value("event", ""), "RecordAdded") << "the doctor heard of a record";
+  }
+  EXPECT_TRUE(bystander_feed.messages().empty()) << bystander_feed.messages().front().dump();
 
   // The node anchors its log on chain; the patient checks the last refusal against the root the
   // contract holds, trusting nothing the node says but the entry's fields.

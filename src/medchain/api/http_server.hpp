@@ -69,12 +69,34 @@ struct Upload {
   Response refusal;
 };
 
+// The server's side of an accepted WebSocket: text messages to the client, in order.
+class WebSocketPeer {
+ public:
+  virtual ~WebSocketPeer() = default;
+  // Queues `text` for the client; thread-safe. A client that falls too far behind is
+  // disconnected rather than buffered without end.
+  virtual void send(std::string text) = 0;
+  virtual void close() = 0;
+};
+
+// What a handler answers to a WebSocket upgrade request.
+struct WebSocketAccept {
+  bool accepted = false;
+  Response refusal;  // when not accepted
+  // Called once the handshake is done, and once the connection is gone (either side).
+  std::function<void(std::shared_ptr<WebSocketPeer>)> on_open;
+  std::function<void()> on_close;
+};
+
 struct Handlers {
   // Every request whose body is buffered (at most ServerOptions::max_body_bytes).
   std::function<Response(const Request&)> respond;
   // Optional. Asked with a request's head, before its body is read: an Upload for a request
   // whose body should stream, nullopt for one that `respond` should answer.
   std::function<std::optional<Upload>(const Request& head)> upload;
+  // Optional. Asked with the head of every WebSocket upgrade request; without it, such a
+  // request goes to `respond` like any other.
+  std::function<WebSocketAccept(const Request& head)> websocket;
 };
 
 struct ServerOptions {

@@ -115,6 +115,11 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
       {"POST", "/v1/relay", kPublic, relay},
+      {"GET", "/v1/events", kSignedIn,
+       [](NodeContext&, const Call&) {
+         return problem(426, "upgrade_required", "Upgrade required",
+                        "GET /v1/events is a WebSocket: send Upgrade: websocket");
+       }},
   };
   return kRoutes;
 }
@@ -167,9 +172,39 @@ std::optional<Upload> NodeApi::upload(const Request& head) {
   return matched.route->stream(*context_, *call);
 }
 
+WebSocketAccept NodeApi::websocket(const Request& head) {
+  WebSocketAccept accept;
+  if (head.path != "/v1/events" || head.method != "GET") {
+    accept.refusal = problem(404, "not_found", "Not found", "no WebSocket at " + head.path);
+    return accept;
+  }
+  Result<store::Session> session = [&] {
+    std::lock_guard lock(context_->mutex);
+    return context_->authenticate(head);
+  }();
+  if (!session.ok()) {
+    accept.refusal = problem_of_call(session.error());
+    return accept;
+  }
+  // The session id is known once the handshake completes; on_close can only come after.
+  auto id = std::make_shared<std::uint64_t>(0);
+  NodeContext* context = context_.get();
+  accept.accepted = true;
+  accept.on_open = [context, id, who = session->address](std::shared_ptr<WebSocketPeer> peer) {
+    *id = context->feed.attach(who, std::move(peer));
+  };
+  accept.on_close = [context, id] { context->feed.detach(*id); };
+  return accept;
+}
+
+EventFeed& NodeApi::feed() {
+  return context_->feed;
+}
+
 Handlers NodeApi::handlers() {
   return Handlers{[this](const Request& request) { return handle(request); },
-                  [this](const Request& head) { return upload(head); }};
+                  [this](const Request& head) { return upload(head); },
+                  [this](const Request& head) { return websocket(head); }};
 }
 
 }  // namespace medchain::api

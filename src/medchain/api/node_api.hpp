@@ -10,6 +10,7 @@
 
 #include <chrono>
 #include <functional>
+#include <medchain/api/event_feed.hpp>
 #include <medchain/api/http_server.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <medchain/store/blob_store.hpp>
@@ -46,7 +47,11 @@ class NodeApi {
   // Handlers for HttpServer.
   Response handle(const Request& request);
   std::optional<Upload> upload(const Request& head);
+  WebSocketAccept websocket(const Request& head);
   Handlers handlers();
+
+  // The real-time feed: the indexer publishes each block it applies here.
+  EventFeed& feed();
 
   // Serves POST /v1/relay through `relayer` (without it, the route answers 503).
   void enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,

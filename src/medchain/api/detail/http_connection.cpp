@@ -4,7 +4,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
+#include <boost/beast/websocket/rfc6455.hpp>
 #include <medchain/api/detail/http_connection.hpp>
+#include <medchain/api/detail/websocket_session.hpp>
 #include <medchain/api/problem.hpp>
 
 namespace medchain::api::detail {
@@ -90,6 +92,9 @@ class Connection : public std::enable_shared_from_this<Connection> {
     Request head = request_head(message, peer_);
     const auto declared_length = head_parser_->content_length();
 
+    if (state_.handlers.websocket && beast::websocket::is_upgrade(message)) {
+      return upgrade(head);
+    }
     std::optional<Upload> upload;
     if (state_.handlers.upload) {
       try {
@@ -126,6 +131,19 @@ class Connection : public std::enable_shared_from_this<Connection> {
     request.body = std::move(body_parser_->get().body());
     body_parser_.reset();
     respond(call_handler([&] { return state_.handlers.respond(request); }));
+  }
+
+  void upgrade(const Request& head) {
+    WebSocketAccept accept;
+    try {
+      accept = state_.handlers.websocket(head);
+    } catch (const std::exception&) {
+      return respond(problem(500, "internal", "Internal error", "the node could not answer"),
+                     false);
+    }
+    if (!accept.accepted) return respond(std::move(accept.refusal), false);
+    // The connection becomes the WebSocket's; this object is done with it.
+    run_websocket(std::move(stream_), head_parser_->release(), std::move(accept));
   }
 
   // A client that sent "Expect: 100-continue" waits for this before sending the body.

@@ -20,12 +20,22 @@ Status NodeContext::audit(const Address& actor, std::string action, std::string 
   entry.subject = std::move(subject);
   entry.patient = patient;
   entry.allowed = allowed;
-  MEDCHAIN_TRY_STATUS(node->append_audit(std::move(entry)));
+  MEDCHAIN_TRY(store::AuditEntry stored, node->append_audit(std::move(entry)));
+  if (feed.sessions() > 0) {
+    MEDCHAIN_TRY(std::optional<store::PatientRow> row, index->patient(stored.patient));
+    feed.publish(stored, row ? row->guardians : std::vector<Address>{});
+  }
   return {};
 }
 
 Result<store::Session> NodeContext::authenticate(const Request& request) {
-  const std::string& header = request.header("authorization");
+  std::string header = request.header("authorization");
+  // A browser cannot set headers on a WebSocket: the feed also takes ?access_token= (RFC 6750
+  // section 2.3).
+  if (header.empty() && request.path == "/v1/events") {
+    const std::string token = query_param(request, "access_token");
+    if (!token.empty()) header = "Bearer " + token;
+  }
   static constexpr std::string_view kBearer = "Bearer ";
   if (header.rfind(kBearer, 0) != 0) {
     return Error{Errc::kCheckFailed, "send Authorization: Bearer <token>"};

@@ -5,6 +5,7 @@
 #include <atomic>
 #include <map>
 #include <medchain/api/node_api.hpp>
+#include <medchain/api/event_feed.hpp>
 #include <medchain/api/problem.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <mutex>
@@ -22,6 +23,7 @@ struct NodeContext {
   std::mutex mutex;  // guards the database connection behind `index` and `node`
   std::function<std::uint64_t()> clock;
   std::atomic<unsigned> uploads_in_flight{0};
+  EventFeed feed;
   // Set when the node relays signed intents (POST /v1/relay).
   chain::Relayer* relayer = nullptr;
   const chain::ContractAbi* abi = nullptr;
@@ -29,7 +31,7 @@ struct NodeContext {
 
   // REQUIRES: `mutex` held. The later of the clock and the newest indexed block's time.
   Result<std::uint64_t> now();
-  // REQUIRES: `mutex` held. Appends one entry to the audit log.
+  // REQUIRES: `mutex` held. Appends one entry to the audit log and tells the patient's feed.
   Status audit(const Address& actor, std::string action, std::string subject,
                const Address& patient, bool allowed);
   // REQUIRES: `mutex` held. The session of the request's bearer token (refreshing its idle
