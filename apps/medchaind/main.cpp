@@ -32,6 +32,8 @@ struct NodeOptions {
   fs::path relayer_key_file;  // a 0x hex private key; empty: the node does not relay
   std::string node_id;        // bytes32, as registered on chain by a registrar
   double anchor_interval = 60;  // seconds between audit anchors; 0: never
+  double read_timeout = 15;     // seconds a client has for a request, or a piece of a blob
+  std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -92,6 +94,8 @@ Status run(const NodeOptions& options) {
   config.siwe_domain = options.domain.empty() ? options.listen : options.domain;
   config.chain_id = deployment.chain_id;
   config.contract = deployment.address;
+  config.max_blob_bytes = options.max_blob_bytes;
+  server.read_timeout = std::chrono::milliseconds(static_cast<long>(options.read_timeout * 1000));
   if (!options.node_id.empty()) {
     auto node_id = from_hex_fixed<Hash32>(options.node_id);
     if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
@@ -187,6 +191,13 @@ int main(int argc, char** argv) {
       ->capture_default_str();
   app.add_option("--node-id", options.node_id,
                  "This storage node's id on chain (bytes32 hex, registered by a registrar)");
+  app.add_option("--read-timeout", options.read_timeout,
+                 "Seconds a client has to send a request (or each piece of a blob)")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
+  app.add_option("--max-blob-bytes", options.max_blob_bytes, "The largest blob accepted")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   app.add_option("--anchor-interval", options.anchor_interval,
                  "Seconds between anchors of the audit log on chain (0: never)")
       ->capture_default_str();

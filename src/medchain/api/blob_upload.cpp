@@ -39,13 +39,21 @@ class BlobUploadSink final : public BodySink {
     std::lock_guard lock(node_.mutex);
     info_.created_at = node_.clock();
     if (auto stored = node_.node->put_blob(info_); !stored.ok()) return problem_for(stored.error());
+    // The first upload of a digest decides its patient and category; a later one of the same
+    // bytes changes nothing (and one for another patient is refused).
+    auto kept = node_.node->blob(info_.digest);
+    if (!kept.ok()) return problem_for(kept.error());
+    if (!*kept || (*kept)->patient != info_.patient) {
+      return problem(409, "conflict", "Conflict",
+                     "this node holds a blob with that digest for another patient");
+    }
     auto audited = node_.audit(info_.uploaded_by, "blob.write", to_hex(info_.digest),
                                info_.patient, true);
     if (!audited.ok()) return problem_for(audited.error());
-    return ok({{"digest", to_json(info_.digest)},
-               {"size", info_.size},
-               {"patient", to_json(info_.patient)},
-               {"category", records::category_name(info_.category)}},
+    return ok({{"digest", to_json((*kept)->digest)},
+               {"size", (*kept)->size},
+               {"patient", to_json((*kept)->patient)},
+               {"category", records::category_name((*kept)->category)}},
               201);
   }
 

@@ -87,7 +87,8 @@ void EventFeed::publish(const store::AuditEntry& entry, const std::vector<Addres
                        {"action", entry.action},
                        {"subject", entry.subject},
                        {"patient", eth::to_checksum(entry.patient)},
-                       {"allowed", entry.allowed}}}};
+                       {"allowed", entry.allowed},
+                       {"hash", to_hex(entry.hash)}}}};
   deliver(recipients, message.dump());
 }
 

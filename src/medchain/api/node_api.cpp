@@ -47,6 +47,7 @@ struct Matched {
   const NodeApi::Route* route = nullptr;
   std::map<std::string, std::string> params;
   bool path_known = false;
+  std::string allowed_methods;  // for a 405's Allow header
 };
 
 Matched find_route(const Request& request) {
@@ -55,6 +56,8 @@ Matched find_route(const Request& request) {
     std::map<std::string, std::string> params;
     if (!match(route.path, request.path, params)) continue;
     matched.path_known = true;
+    if (!matched.allowed_methods.empty()) matched.allowed_methods += ", ";
+    matched.allowed_methods += route.method;
     if (route.method == request.method) {
       matched.route = &route;
       matched.params = std::move(params);
@@ -66,8 +69,10 @@ Matched find_route(const Request& request) {
 
 Response unmatched(const Request& request, const Matched& matched) {
   if (matched.path_known) {
-    return problem(405, "method_not_allowed", "Method not allowed",
-                   request.method + " is not allowed on " + request.path);
+    Response response = problem(405, "method_not_allowed", "Method not allowed",
+                                request.method + " is not allowed on " + request.path);
+    response.headers.emplace_back("Allow", matched.allowed_methods);
+    return response;
   }
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }

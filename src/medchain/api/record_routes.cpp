@@ -275,14 +275,17 @@ Response own_key(NodeContext& node, const Call& call) {
   if (!now.ok()) return problem_for(now.error());
   auto readable = may_read(node, *version, *blob, call.caller(), *now);
   if (!readable.ok()) return problem_for(readable.error());
+  auto key = node.node->wrapped_key(version->record_id, version->version, call.caller());
+  if (!key.ok()) return problem_for(key.error());
+  // Served or refused, the attempt is audited; asking for a key nobody shared is neither.
+  if (*readable && !*key) {
+    return problem(404, "not_found", "Not found", "no key was shared with you for this version");
+  }
   const std::string subject =
       to_hex(version->record_id) + "/" + std::to_string(version->version);
   auto audited = node.audit(call.caller(), "key.read", subject, version->patient, *readable);
   if (!audited.ok()) return problem_for(audited.error());
   if (!*readable) return forbidden("no grant of yours covers this record's category now");
-  auto key = node.node->wrapped_key(version->record_id, version->version, call.caller());
-  if (!key.ok()) return problem_for(key.error());
-  if (!*key) return problem(404, "not_found", "Not found", "no key was shared with you for this version");
   return ok({{"recordId", to_json(version->record_id)},
              {"version", version->version},
              {"recipient", to_json(call.caller())},

@@ -53,7 +53,11 @@ Response relay(NodeContext& node, const Call& call) {
   auto signature = from_hex(signature_text.get<std::string>());
   if (!signature) return problem_for(signature.error());
   auto intent = chain::encode_signed_intent(*node.abi, node.domain, name, message, *signature);
-  if (!intent.ok()) return problem_for(intent.error());
+  if (!intent.ok()) {
+    // An unknown function is the caller's mistake, not a missing resource.
+    if (intent.error().code == Errc::kNotFound) return bad_request(intent.error().message);
+    return problem_for(intent.error());
+  }
   auto receipt = node.relayer->relay(*intent);
   if (!receipt.ok()) return problem_for(receipt.error());
   auto indexed = wait_until_indexed(node, receipt->block_number);

@@ -18,6 +18,7 @@ namespace http = beast::http;
 using tcp = asio::ip::tcp;
 
 constexpr std::size_t kPieceBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = 16 * 1024 * 1024;  // read and dropped before closing
 
 std::string lower(std::string_view text) {
   std::string out(text);
@@ -45,6 +46,11 @@ Request request_head(const http::request<Body>& message, const std::string& peer
 Response too_large(std::uint64_t limit) {
   return problem(413, "body_too_large", "Request body too large",
                  "the body exceeds " + std::to_string(limit) + " bytes");
+}
+
+// After a malformed request the rest of the stream cannot be trusted: the connection closes.
+Response malformed(const boost::system::error_code& ec) {
+  return problem(400, "malformed_http", "Malformed HTTP request", ec.message());
 }
 
 Response call_handler(const std::function<Response()>& call) {
@@ -86,7 +92,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void on_head(beast::error_code ec) {
     if (closed_by_peer(ec)) return close();
-    if (ec) return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()));
+    if (ec) return respond(malformed(ec), false);
     const auto& message = head_parser_->get();
     keep_alive_ = message.keep_alive();
     Request head = request_head(message, peer_);
@@ -127,7 +133,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (ec == http::error::body_limit)
       return respond(too_large(state_.options.max_body_bytes), false);
     if (closed_by_peer(ec)) return close();
-    if (ec) return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()));
+    if (ec) return respond(malformed(ec), false);
     request.body = std::move(body_parser_->get().body());
     body_parser_.reset();
     respond(call_handler([&] { return state_.handlers.respond(request); }));
@@ -188,8 +194,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
       upload_.reset();
       upload_parser_.reset();
       if (closed_by_peer(ec)) return close();
-      return respond(problem(400, "malformed_http", "Malformed HTTP request", ec.message()),
-                     false);
+      return respond(malformed(ec), false);
     }
     const std::size_t received = piece_.size() - upload_parser_->get().body().size;
     if (received > 0) {
@@ -286,9 +291,29 @@ class Connection : public std::enable_shared_from_this<Connection> {
     read_head();
   }
 
+  // Ends the connection. A client may still be sending a body the server refused without
+  // reading; closing at once would make its kernel answer with a reset that destroys the
+  // response in flight. So the server stops sending, then reads and discards for a while
+  // (a lingering close, as nginx does) before letting go.
   void close() {
     beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
+    piece_.resize(64 * 1024);
+    drain(kLingerBytes);
+  }
+
+  void drain(std::size_t budget) {
+    stream_.expires_after(state_.options.read_timeout);
+    stream_.async_read_some(
+        asio::buffer(piece_),
+        [self = shared_from_this(), budget](beast::error_code ec, std::size_t read) {
+          if (ec || read >= budget) {
+            beast::error_code ignored;
+            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            return;
+          }
+          self->drain(budget - read);
+        });
   }
 
   beast::tcp_stream stream_;

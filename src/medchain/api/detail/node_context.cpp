@@ -68,7 +68,9 @@ Response no_content() {
 }
 
 Response unauthenticated(std::string_view detail) {
-  return problem(401, "unauthenticated", "Sign in first", detail);
+  Response response = problem(401, "unauthenticated", "Sign in first", detail);
+  response.headers.emplace_back("WWW-Authenticate", "Bearer realm=\"medchain\"");
+  return response;
 }
 
 Response forbidden(std::string_view detail) {
