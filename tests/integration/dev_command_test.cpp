@@ -93,6 +93,12 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
       if (status != 200) std::this_thread::sleep_for(50ms);
     }
     EXPECT_EQ(status, 200);
+    // It relays, and it is the registered storage node its operator anchors for.
+    auto info = node.send({"GET", "/v1/node", {}, "", ""}, 2s);
+    ASSERT_TRUE(info.ok());
+    const nlohmann::json node_info = nlohmann::json::parse(info->body);
+    EXPECT_EQ(node_info["relays"], true);
+    EXPECT_NE(node_info["nodeId"], to_hex(Hash32{}));
   }
   EXPECT_FALSE(fresh.resumed);
   ASSERT_FALSE(fresh.contract.empty());

@@ -32,12 +32,14 @@ struct DevOptions {
 // Starts medchaind on the dev chain with the SQLite index in the data directory, and waits
 // until it answers.
 Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
-                                const fs::path& data_dir) {
+                                const fs::path& data_dir, const DevSystem& system) {
   const std::string listen = "127.0.0.1:" + std::to_string(options.node_port);
   MEDCHAIN_TRY(ChildProcess node,
                ChildProcess::spawn(
                    {options.node.string(), "--listen", listen, "--rpc-url", chain_url, "--data-dir",
-                    data_dir.string(), "--artifact", options.artifact.string()},
+                    data_dir.string(), "--artifact", options.artifact.string(),
+                    "--relayer-key-file", system.relayer_key_file.string(), "--node-id",
+                    to_hex(system.node_id)},
                    data_dir / "medchaind.log"));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse("http://" + listen));
   chain::HttpClient client(endpoint);
@@ -59,7 +61,8 @@ void print_summary(std::ostream& out, const std::string& url, std::uint64_t chai
       << (resumed ? ", resumed" : ", new") << ")\n"
       << "  contract  " << eth::to_checksum(system.deployment.address) << "  (block "
       << system.deployment.block << ")\n"
-      << "  node      http://127.0.0.1:" << node_port << "  (medchaind, SQLite index)\n"
+      << "  node      http://127.0.0.1:" << node_port << "  (medchaind, SQLite index, node id "
+      << to_hex(system.node_id) << ")\n"
       << "  data dir  " << data_dir.string() << "\n"
       << "  demo accounts:\n";
   for (const DemoAccount& account : system.accounts) {
@@ -89,8 +92,9 @@ Status run_dev(const DevOptions& options) {
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse(chain.url()));
   chain::EthClient client(endpoint);
   MEDCHAIN_TRY(DevSystem system,
-               provision_dev_system(client, options.chain_id, options.artifact, data_dir));
-  MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir));
+               provision_dev_system(client, options.chain_id, options.artifact, data_dir,
+                                    "http://127.0.0.1:" + std::to_string(options.node_port)));
+  MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
   print_summary(std::cout, chain.url(), options.chain_id, resumed && system.resumed, system,
                 data_dir, options.node_port);
   wait_for_stop_signal();

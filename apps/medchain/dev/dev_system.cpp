@@ -21,7 +21,29 @@ constexpr const char* kAccountsFile = "dev-accounts.json";
 // The first account of the development mnemonic: funded on anvil and ganache; public.
 constexpr const char* kDevAdminKey =
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
+// The second account of the same mnemonic: the dev node's operator, which relays intents and
+// anchors the audit log. Funded from the start; public.
+constexpr const char* kDevNodeOperatorKey =
+    "0x59c6995e998f97a5a0044966f0945389dc9e86dae88c7a8412f4603b6b78690d";
+constexpr const char* kRelayerKeyFile = "relayer.key";
 const U256 kDemoFunds("100000000000000000000");  // 100 ether each
+
+// The dev node's id on chain: the same on every run.
+Hash32 dev_node_id() {
+  static constexpr std::string_view kName = "medchain dev node";
+  return crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(kName.data()), kName.size()));
+}
+
+// The operator's key, where medchaind --relayer-key-file reads it (owner-only).
+Result<fs::path> write_relayer_key(const fs::path& data_dir) {
+  const fs::path path = data_dir / kRelayerKeyFile;
+  std::ofstream file(path, std::ios::trunc);
+  file << kDevNodeOperatorKey << "\n";
+  file.close();
+  if (!file) return Error{Errc::kIo, "cannot write " + path.string()};
+  ::chmod(path.c_str(), 0600);
+  return path;
+}
 
 abi::Value bytes32(ByteView value) {
   return abi::Value(Bytes(value.begin(), value.end()));
@@ -76,7 +98,8 @@ Result<std::vector<DemoAccount>> read_accounts(const fs::path& path) {
 // doctors verified by the registrar, patients registered by relayed intents (patients need no
 // ether to use medchain).
 Status create_demo_parties(chain::EthClient& client, chain::TransactionSender& admin,
-                           const chain::Contract& medchain, std::vector<DemoAccount>& accounts) {
+                           const chain::Contract& medchain, std::vector<DemoAccount>& accounts,
+                           const std::string& node_url) {
   for (const DemoAccount& account : accounts) {
     MEDCHAIN_TRY_STATUS(admin.send({account.address, {}, kDemoFunds, 21'000}));
   }
@@ -91,6 +114,11 @@ Status create_demo_parties(chain::EthClient& client, chain::TransactionSender& a
   MEDCHAIN_TRY_STATUS(send(admin, "setRegistrar", {registrar.address, true}));
   MEDCHAIN_TRY(auto registrar_sender,
                chain::TransactionSender::connect(client, registrar.key, admin.chain_id()));
+  MEDCHAIN_TRY(Bytes operator_key_bytes, from_hex(kDevNodeOperatorKey));
+  MEDCHAIN_TRY(crypto::PrivateKey operator_key, crypto::parse_private_key(operator_key_bytes));
+  const Hash32 node_id = dev_node_id();
+  MEDCHAIN_TRY_STATUS(send(*registrar_sender, "registerStorageNode",
+                           {bytes32(node_id), crypto::address_of(operator_key), node_url}));
   chain::Relayer relayer(admin, medchain);
   MEDCHAIN_TRY(std::optional<chain::BlockHeader> latest, client.latest_block());
   if (!latest) return Error{Errc::kProtocol, "the chain has no latest block"};
@@ -119,11 +147,14 @@ Status create_demo_parties(chain::EthClient& client, chain::TransactionSender& a
 }  // namespace
 
 Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t chain_id,
-                                       const fs::path& artifact, const fs::path& data_dir) {
+                                       const fs::path& artifact, const fs::path& data_dir,
+                                       const std::string& node_url) {
+  MEDCHAIN_TRY(fs::path relayer_key_file, write_relayer_key(data_dir));
   if (auto deployment = chain::read_deployment(data_dir); deployment.ok()) {
     auto accounts = read_accounts(data_dir / kAccountsFile);
     if (accounts.ok() && chain::check_deployment(client, *deployment).ok()) {
-      return DevSystem{*deployment, std::move(*accounts), /*resumed=*/true};
+      return DevSystem{*deployment, std::move(*accounts), dev_node_id(), relayer_key_file,
+                       /*resumed=*/true};
     }
   }
   MEDCHAIN_TRY(chain::ContractAbi abi, chain::ContractAbi::from_artifact(artifact));
@@ -138,10 +169,11 @@ Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t c
   for (const char* label : {"registrar", "doctor 1", "doctor 2", "patient 1", "patient 2"}) {
     accounts.push_back(new_account(label));
   }
-  MEDCHAIN_TRY_STATUS(create_demo_parties(client, *admin, medchain, accounts));
+  MEDCHAIN_TRY_STATUS(create_demo_parties(client, *admin, medchain, accounts, node_url));
   MEDCHAIN_TRY_STATUS(write_accounts(data_dir / kAccountsFile, accounts));
   MEDCHAIN_TRY_STATUS(chain::write_deployment(data_dir, deployment));
-  return DevSystem{deployment, std::move(accounts), /*resumed=*/false};
+  return DevSystem{deployment, std::move(accounts), dev_node_id(), relayer_key_file,
+                   /*resumed=*/false};
 }
 
 }  // namespace medchain::cli

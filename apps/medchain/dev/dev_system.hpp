@@ -22,14 +22,18 @@ struct DemoAccount {
 struct DevSystem {
   chain::Deployment deployment;
   std::vector<DemoAccount> accounts;
+  Hash32 node_id;                       // the dev node, registered as a storage node
+  std::filesystem::path relayer_key_file;  // its operator's key: it relays and anchors
   bool resumed = false;  // found on the chain as a previous run left it
 };
 
 // Finds the system of a previous run if the chain still holds it; otherwise deploys the
-// contract from `artifact` with the first development account as admin and creates the demo
+// contract from `artifact` with the first development account as admin, registers the dev
+// node (at `node_url`, operated by the second development account) and creates the demo
 // accounts. The deployment record is written last, so an interrupted setup starts over.
 Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t chain_id,
                                        const std::filesystem::path& artifact,
-                                       const std::filesystem::path& data_dir);
+                                       const std::filesystem::path& data_dir,
+                                       const std::string& node_url);
 
 }  // namespace medchain::cli
