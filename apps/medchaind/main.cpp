@@ -34,6 +34,8 @@ struct NodeOptions {
   double anchor_interval = 60;  // seconds between audit anchors; 0: never
   double read_timeout = 15;     // seconds a client has for a request, or a piece of a blob
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
+  double rate_limit_ip = 1'000;
+  double rate_limit_address = 200;
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -95,6 +97,8 @@ Status run(const NodeOptions& options) {
   config.chain_id = deployment.chain_id;
   config.contract = deployment.address;
   config.max_blob_bytes = options.max_blob_bytes;
+  config.rate_limit_per_ip = options.rate_limit_ip;
+  config.rate_limit_per_address = options.rate_limit_address;
   server.read_timeout = std::chrono::milliseconds(static_cast<long>(options.read_timeout * 1000));
   if (!options.node_id.empty()) {
     auto node_id = from_hex_fixed<Hash32>(options.node_id);
@@ -102,6 +106,7 @@ Status run(const NodeOptions& options) {
     config.node_id = *node_id;
   }
   api::NodeApi api(config, *api_index, *api_node, blobs);
+  api.set_chain_head([&client] { return client.block_number(); });
   std::unique_ptr<chain::TransactionSender> relayer_sender;
   std::unique_ptr<chain::Relayer> relayer;
   if (!options.relayer_key_file.empty()) {
@@ -175,34 +180,48 @@ int main(int argc, char** argv) {
   medchain::NodeOptions options;
   CLI::App app{"medchaind: the medchain storage node"};
   app.set_version_flag("--version", "medchaind 0.1.0");
-  app.add_option("--listen", options.listen, "HOST:PORT to serve the API on")
+  // Every option may also come from the environment (MEDCHAIND_LISTEN, ...) or from a TOML
+  // file given with --config; the command line wins, then the environment, then the file.
+  app.set_config("--config", "", "A TOML file of these options (key = value)");
+  const auto option = [&app](const std::string& name, auto& value, const std::string& help) {
+    std::string variable = "MEDCHAIND_" + name.substr(2);
+    for (char& c : variable) c = c == '-' ? '_' : static_cast<char>(std::toupper(c));
+    return app.add_option(name, value, help)->envname(variable);
+  };
+  option("--listen", options.listen, "HOST:PORT to serve the API on")->capture_default_str();
+  option("--rpc-url", options.rpc_url, "The chain's JSON-RPC endpoint")->capture_default_str();
+  option("--data-dir", options.data_dir, "Where deployment.json (and index.db) live")
       ->capture_default_str();
-  app.add_option("--rpc-url", options.rpc_url, "The chain's JSON-RPC endpoint")
+  option("--database", options.database,
+         "A SQLite file or a postgresql:// URL (default <data dir>/index.db)");
+  option("--domain", options.domain,
+         "The authority Sign-In with Ethereum messages must name (default: --listen)");
+  option("--confirmations", options.confirmations, "Blocks to wait before indexing one")
       ->capture_default_str();
-  app.add_option("--data-dir", options.data_dir, "Where deployment.json (and index.db) live")
-      ->capture_default_str();
-  app.add_option("--database", options.database,
-                 "A SQLite file or a postgresql:// URL (default <data dir>/index.db)");
-  app.add_option("--domain", options.domain,
-                 "The authority Sign-In with Ethereum messages must name (default: --listen)");
-  app.add_option("--confirmations", options.confirmations, "Blocks to wait before indexing one")
-      ->capture_default_str();
-  app.add_option("--artifact", options.artifact, "The contract's forge artifact")
-      ->capture_default_str();
-  app.add_option("--node-id", options.node_id,
-                 "This storage node's id on chain (bytes32 hex, registered by a registrar)");
-  app.add_option("--read-timeout", options.read_timeout,
-                 "Seconds a client has to send a request (or each piece of a blob)")
+  option("--artifact", options.artifact, "The contract's forge artifact")->capture_default_str();
+  option("--node-id", options.node_id,
+         "This storage node's id on chain (bytes32 hex, registered by a registrar)");
+  option("--read-timeout", options.read_timeout,
+         "Seconds a client has to send a request (or each piece of a blob)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--max-blob-bytes", options.max_blob_bytes, "The largest blob accepted")
+  option("--max-blob-bytes", options.max_blob_bytes, "The largest blob accepted")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
-  app.add_option("--anchor-interval", options.anchor_interval,
-                 "Seconds between anchors of the audit log on chain (0: never)")
-      ->capture_default_str();
-  app.add_option("--relayer-key-file", options.relayer_key_file,
-                 "A file (mode 0600) holding the 0x private key that pays for relayed intents");
+  option("--rate-limit-ip", options.rate_limit_ip,
+         "Requests per second per client IP, bursts of twice that (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  option("--rate-limit-address", options.rate_limit_address,
+         "Requests per second per signed-in address (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  option("--anchor-interval", options.anchor_interval,
+         "Seconds between anchors of the audit log on chain (0: never)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  option("--relayer-key-file", options.relayer_key_file,
+         "A file (mode 0600) holding the 0x private key that pays for relayed intents");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

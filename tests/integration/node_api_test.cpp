@@ -127,3 +127,46 @@ TEST_F(NodeApiTest, BadRequestsGetProblemsNotCrashes) {
 
 }  // namespace
 }  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
+  Ledger ledger(chain::DevChainKind::kAnvil);
+  const Party patient = ledger.registered_patient(/*funded=*/false);
+  Node node(ledger, {"--rate-limit-address", "5"});
+  const std::string token = node.token_for(patient);
+  int limited = 0;
+  for (int i = 0; i < 40; ++i) {
+    const Reply reply = node.get("/v1/me", token);
+    if (reply.status == 429) {
+      ++limited;
+      EXPECT_EQ(reply.body["code"], "rate_limited");
+      EXPECT_EQ(reply.response.header("Retry-After"), "1");
+    } else {
+      EXPECT_EQ(reply.status, 200);
+    }
+  }
+  EXPECT_GT(limited, 0) << "40 requests at once from an address limited to 5/s (burst 10)";
+  EXPECT_LT(limited, 40);
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(node.get("/healthz").status, 200);  // probes are free
+
+  const Reply metrics = node.get("/metrics");
+  ASSERT_EQ(metrics.status, 200);
+  EXPECT_NE(metrics.response.content_type.find("text/plain"), std::string::npos);
+  const std::string& text = metrics.raw;
+  EXPECT_NE(text.find("medchaind_http_requests_total{route=\"GET /v1/me\",status=\"429\"} " +
+                      std::to_string(limited)),
+            std::string::npos)
+      << text;
+  EXPECT_NE(text.find("medchaind_http_requests_total{route=\"GET /v1/me\",status=\"200\"} " +
+                      std::to_string(40 - limited)),
+            std::string::npos);
+  EXPECT_NE(text.find("medchaind_http_request_duration_seconds_count{route=\"GET /healthz\"} 20"),
+            std::string::npos);
+  EXPECT_NE(text.find("medchaind_index_lag_blocks "), std::string::npos);
+  EXPECT_NE(text.find("medchaind_relays_in_flight 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace medchain::test

@@ -1,6 +1,7 @@
 // NodeApi's route table and dispatch: match the path template, sign the caller in where the
 // route needs it, and hand the call to its handler (detail/routes.hpp).
 #include <medchain/api/detail/routes.hpp>
+#include <medchain/core/hex.hpp>
 #include <medchain/api/node_api.hpp>
 
 namespace medchain::api {
@@ -77,19 +78,37 @@ Response unmatched(const Request& request, const Matched& matched) {
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
-// The call for a matched route, signed in when the route needs it; else the problem to answer.
+// Health checks and metrics are for the operator's probes: never rate limited.
+bool is_probe(const Request& request) {
+  return request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics";
+}
+
+// The call for a matched route, signed in when the route needs it; else the problem to answer
+// (kUnavailable stands for "over the rate limit").
 Result<Call> prepare_call(NodeContext& node, const Request& request, Matched& matched) {
+  if (!is_probe(request) && !node.per_ip->allow(request.peer)) {
+    return Error{Errc::kUnavailable, "rate"};
+  }
   Call call{request, std::move(matched.params), std::nullopt};
   if (matched.route->access == kSignedIn) {
     std::lock_guard lock(node.mutex);
     MEDCHAIN_TRY(call.session, node.authenticate(request));
+    if (!node.per_address->allow(to_hex(call.session->address))) {
+      return Error{Errc::kUnavailable, "rate"};
+    }
   }
   return call;
 }
 
 Response problem_of_call(const Error& error) {
+  if (error.code == Errc::kUnavailable && error.message == "rate") return detail::too_many_requests();
   return error.code == Errc::kCheckFailed ? detail::unauthenticated(error.message)
                                           : problem_for(error);
+}
+
+std::string route_label(const Matched& matched) {
+  if (!matched.route) return matched.path_known ? "method not allowed" : "unmatched";
+  return std::string(matched.route->method) + " " + matched.route->path;
 }
 
 }  // namespace
@@ -99,6 +118,13 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
   static const std::vector<Route> kRoutes = {
       {"GET", "/healthz", kPublic, [](NodeContext&, const Call&) { return ok({{"status", "ok"}}); }},
       {"GET", "/readyz", kPublic, ready},
+      {"GET", "/metrics", kPublic,
+       [](NodeContext& node, const Call&) {
+         Response response;
+         response.content_type = "text/plain; version=0.0.4";
+         response.body = node.metrics.render();
+         return response;
+       }},
       {"GET", "/v1/node", kPublic, node_info},
       {"POST", "/v1/auth/nonce", kPublic, issue_nonce},
       {"POST", "/v1/auth/verify", kPublic, sign_in},
@@ -136,7 +162,46 @@ NodeApi::NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStor
   context_->index = &index;
   context_->node = &node;
   context_->blobs = &blobs;
+  context_->per_ip = std::make_unique<RateLimiter>(context_->config.rate_limit_per_ip,
+                                                   2 * context_->config.rate_limit_per_ip);
+  context_->per_address = std::make_unique<RateLimiter>(
+      context_->config.rate_limit_per_address, 2 * context_->config.rate_limit_per_address);
   set_clock({});
+  add_gauges();
+}
+
+void NodeApi::add_gauges() {
+  NodeContext* node = context_.get();
+  node->metrics.add_gauge("medchaind_indexed_block", "The newest block in the index.",
+                          [node]() -> std::optional<double> {
+                            std::lock_guard lock(node->mutex);
+                            auto checkpoint = node->index->checkpoint();
+                            if (!checkpoint.ok() || !*checkpoint) return std::nullopt;
+                            return static_cast<double>((*checkpoint)->number);
+                          });
+  node->metrics.add_gauge(
+      "medchaind_index_lag_blocks", "Blocks the chain is ahead of the index.",
+      [node]() -> std::optional<double> {
+        if (!node->chain_head) return std::nullopt;
+        auto head = node->chain_head();
+        std::lock_guard lock(node->mutex);
+        auto checkpoint = node->index->checkpoint();
+        if (!head.ok() || !checkpoint.ok()) return std::nullopt;
+        const std::uint64_t indexed = *checkpoint ? (*checkpoint)->number : 0;
+        return static_cast<double>(*head > indexed ? *head - indexed : 0);
+      });
+  node->metrics.add_gauge("medchaind_relays_in_flight", "Signed intents being relayed.",
+                          [node] { return std::optional<double>(node->relays_in_flight.load()); });
+  node->metrics.add_gauge("medchaind_uploads_in_flight", "Blob uploads in progress.",
+                          [node] { return std::optional<double>(node->uploads_in_flight.load()); });
+  node->metrics.add_gauge("medchaind_feed_sessions", "Open WebSocket feed sessions.", [node] {
+    return std::optional<double>(static_cast<double>(node->feed.sessions()));
+  });
+}
+
+void NodeApi::set_chain_head(std::function<Result<std::uint64_t>()> chain_head) {
+  std::lock_guard lock(context_->mutex);
+  context_->chain_head = std::move(chain_head);
 }
 
 NodeApi::~NodeApi() = default;
@@ -162,11 +227,19 @@ void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& ab
 }
 
 Response NodeApi::handle(const Request& request) {
+  const auto started = std::chrono::steady_clock::now();
   Matched matched = find_route(request);
-  if (!matched.route || !matched.route->serve) return unmatched(request, matched);
-  auto call = prepare_call(*context_, request, matched);
-  if (!call.ok()) return problem_of_call(call.error());
-  return matched.route->serve(*context_, *call);
+  const std::string label = route_label(matched);
+  Response response = [&] {
+    if (!matched.route || !matched.route->serve) return unmatched(request, matched);
+    auto call = prepare_call(*context_, request, matched);
+    if (!call.ok()) return problem_of_call(call.error());
+    return matched.route->serve(*context_, *call);
+  }();
+  context_->metrics.observe(
+      label, response.status,
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  return response;
 }
 
 std::optional<Upload> NodeApi::upload(const Request& head) {
@@ -174,13 +247,21 @@ std::optional<Upload> NodeApi::upload(const Request& head) {
   if (!matched.route || !matched.route->stream) return std::nullopt;
   auto call = prepare_call(*context_, head, matched);
   if (!call.ok()) return Upload{nullptr, 0, problem_of_call(call.error())};
-  return matched.route->stream(*context_, *call);
+  std::optional<Upload> upload = matched.route->stream(*context_, *call);
+  if (upload && !upload->sink) {
+    context_->metrics.observe(route_label(matched), upload->refusal.status, 0);
+  }
+  return upload;
 }
 
 WebSocketAccept NodeApi::websocket(const Request& head) {
   WebSocketAccept accept;
   if (head.path != "/v1/events" || head.method != "GET") {
     accept.refusal = problem(404, "not_found", "Not found", "no WebSocket at " + head.path);
+    return accept;
+  }
+  if (!context_->per_ip->allow(head.peer)) {
+    accept.refusal = detail::too_many_requests();
     return accept;
   }
   Result<store::Session> session = [&] {

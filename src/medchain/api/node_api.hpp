@@ -30,6 +30,10 @@ struct NodeApiConfig {
   std::chrono::seconds session_lifetime{43'200};  // and after this long in any case
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
   unsigned max_concurrent_uploads = 8;  // more get 503 with Retry-After
+  // Requests per second (bursts of twice that), per client IP and per signed-in address; 0
+  // turns a limit off. Over it: 429 with Retry-After.
+  double rate_limit_per_ip = 1'000;
+  double rate_limit_per_address = 200;
 };
 
 namespace detail {
@@ -53,6 +57,9 @@ class NodeApi {
   // The real-time feed: the indexer publishes each block it applies here.
   EventFeed& feed();
 
+  // The chain's head block number, for GET /metrics' index lag.
+  void set_chain_head(std::function<Result<std::uint64_t>()> chain_head);
+
   // Serves POST /v1/relay through `relayer` (without it, the route answers 503).
   void enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                     chain::IntentDomain domain);
@@ -74,6 +81,7 @@ class NodeApi {
   static const std::vector<Route>& routes();
 
  private:
+  void add_gauges();
   std::unique_ptr<detail::NodeContext> context_;
 };
 

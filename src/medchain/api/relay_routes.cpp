@@ -58,7 +58,9 @@ Response relay(NodeContext& node, const Call& call) {
     if (intent.error().code == Errc::kNotFound) return bad_request(intent.error().message);
     return problem_for(intent.error());
   }
+  ++node.relays_in_flight;
   auto receipt = node.relayer->relay(*intent);
+  --node.relays_in_flight;
   if (!receipt.ok()) return problem_for(receipt.error());
   auto indexed = wait_until_indexed(node, receipt->block_number);
   if (!indexed.ok()) return problem_for(indexed.error());

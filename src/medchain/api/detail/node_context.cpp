@@ -77,6 +77,13 @@ Response forbidden(std::string_view detail) {
   return problem(403, "forbidden", "Not allowed", detail);
 }
 
+Response too_many_requests() {
+  Response response = problem(429, "rate_limited", "Too many requests",
+                              "slow down: this client is over its request rate");
+  response.headers.emplace_back("Retry-After", "1");
+  return response;
+}
+
 Response bad_request(std::string_view detail) {
   return problem(400, "invalid_argument", "Bad request", detail);
 }

@@ -6,6 +6,8 @@
 #include <map>
 #include <medchain/api/node_api.hpp>
 #include <medchain/api/event_feed.hpp>
+#include <medchain/api/metrics.hpp>
+#include <medchain/api/rate_limiter.hpp>
 #include <medchain/api/problem.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <mutex>
@@ -24,6 +26,11 @@ struct NodeContext {
   std::function<std::uint64_t()> clock;
   std::atomic<unsigned> uploads_in_flight{0};
   EventFeed feed;
+  Metrics metrics;
+  std::unique_ptr<RateLimiter> per_ip;
+  std::unique_ptr<RateLimiter> per_address;
+  std::atomic<unsigned> relays_in_flight{0};
+  std::function<Result<std::uint64_t>()> chain_head;  // for the index lag gauge
   // Set when the node relays signed intents (POST /v1/relay).
   chain::Relayer* relayer = nullptr;
   const chain::ContractAbi* abi = nullptr;
@@ -59,6 +66,7 @@ Response no_content();
 Response unauthenticated(std::string_view detail);
 Response forbidden(std::string_view detail);
 Response bad_request(std::string_view detail);
+Response too_many_requests();
 
 // The request body as a JSON object, or kInvalidJson.
 Result<json> json_body(const Request& request);
