@@ -119,6 +119,22 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   const Hash32 image_record = add_record("imaging", image);
   EXPECT_FALSE(doctor_reads(lab, lab_record));
   EXPECT_FALSE(doctor_reads(image, image_record));
+
+  // A corrected lab result: version 2, linked to version 1, through the relay.
+  const std::string corrected = random_content(2048, 3);
+  const Reply uploaded = node_.upload(patient_token_, patient_.address, "lab", corrected);
+  ASSERT_EQ(uploaded.status, 201) << uploaded.body.dump();
+  const Reply before = node_.get("/v1/records/" + to_hex(lab_record), patient_token_);
+  relay(patient_, "updateRecordBySig",
+        {{"recordId", to_hex(lab_record)},
+         {"currentHead", before.body["versions"].back()["head"]},
+         {"digest", uploaded.body["digest"]},
+         {"nodeId", to_hex(node_.node_id())},
+         {"contentId", uploaded.body["digest"]}});
+  const Reply after = node_.get("/v1/records/" + to_hex(lab_record), patient_token_);
+  ASSERT_EQ(after.body["versions"].size(), 2u) << after.body.dump();
+  EXPECT_EQ(after.body["versions"][1]["previousDigest"], before.body["versions"][0]["digest"]);
+  EXPECT_EQ(after.body["versions"][1]["category"], "lab");
   EXPECT_EQ(node_.get("/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_)
                 .body["records"]
                 .size(),

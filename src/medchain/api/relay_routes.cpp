@@ -26,6 +26,29 @@ Result<bool> wait_until_indexed(NodeContext& node, std::uint64_t block) {
   }
 }
 
+eth::abi::Value word_of(const Hash32& hash) {
+  return eth::abi::Value(Bytes(hash.bytes.begin(), hash.bytes.end()));
+}
+
+// updateRecordBySig's second argument: the record's newest version as the contract hashed it
+// into its head, rebuilt from the index. The signed message names the head it expects, so a
+// stale index can only make the contract refuse the update, never apply it to another version.
+Result<eth::abi::Value> current_version(NodeContext& node, const json& message) {
+  if (!message.contains("recordId") || !message["recordId"].is_string()) {
+    return Error{Errc::kInvalidArgument, "updateRecordBySig needs message.recordId"};
+  }
+  auto record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>());
+  if (!record_id) return Error{Errc::kInvalidArgument, "message.recordId is not 32 bytes of hex"};
+  std::lock_guard lock(node.mutex);
+  MEDCHAIN_TRY(auto versions, node.index->record_versions(*record_id));
+  if (versions.empty()) return Error{Errc::kNotFound, "the index has no such record"};
+  const store::RecordVersionRow& newest = versions.back();
+  const Hash32 previous = versions.size() > 1 ? versions[versions.size() - 2].head : Hash32{};
+  return eth::abi::Value(eth::abi::Value::Items{
+      newest.patient, versions.front().author, U256(newest.version), word_of(newest.digest),
+      word_of(newest.node_id), word_of(newest.content_id), word_of(previous)});
+}
+
 }  // namespace
 
 Response relay(NodeContext& node, const Call& call) {
@@ -46,13 +69,16 @@ Response relay(NodeContext& node, const Call& call) {
   if (name.size() < 6 || name.compare(name.size() - 5, 5, "BySig") != 0) {
     return bad_request("function must be one of the contract's *BySig functions");
   }
-  if (name == "updateRecordBySig") {
-    return problem(400, "unsupported", "Not relayed yet",
-                   "updateRecordBySig needs the record's current version; not relayed yet");
-  }
   auto signature = from_hex(signature_text.get<std::string>());
   if (!signature) return problem_for(signature.error());
-  auto intent = chain::encode_signed_intent(*node.abi, node.domain, name, message, *signature);
+  std::vector<eth::abi::Value> extra_args;
+  if (name == "updateRecordBySig") {
+    auto current = current_version(node, message);
+    if (!current.ok()) return problem_for(current.error());
+    extra_args.push_back(std::move(*current));
+  }
+  auto intent =
+      chain::encode_signed_intent(*node.abi, node.domain, name, message, *signature, extra_args);
   if (!intent.ok()) {
     // An unknown function is the caller's mistake, not a missing resource.
     if (intent.error().code == Errc::kNotFound) return bad_request(intent.error().message);

@@ -19,7 +19,7 @@ std::uint64_t unsigned_of(const SqlValue& value) {
 
 constexpr const char* kVersionColumns =
     "SELECT record_id, version, patient, author, previous_digest, digest, node_id, content_id, "
-    "block_number, transaction_hash FROM record_versions ";
+    "block_number, transaction_hash, head FROM record_versions ";
 
 Result<RecordVersionRow> version_of(const SqlRow& row) {
   RecordVersionRow out;
@@ -37,6 +37,7 @@ Result<RecordVersionRow> version_of(const SqlRow& row) {
   MEDCHAIN_TRY(out.content_id, fixed<Hash32>(row[7]));
   out.block_number = unsigned_of(row[8]);
   MEDCHAIN_TRY(out.transaction_hash, fixed<Hash32>(row[9]));
+  MEDCHAIN_TRY(out.head, fixed<Hash32>(row[10]));
   return out;
 }
 

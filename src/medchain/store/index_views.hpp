@@ -20,6 +20,7 @@ struct RecordVersionRow {
   Hash32 digest;                          // SHA-256 of the ciphertext
   Hash32 node_id;                         // the storage node holding it
   Hash32 content_id;
+  Hash32 head;  // the record's on-chain commitment after this version (versionHash)
   std::uint64_t block_number = 0;
   Hash32 transaction_hash;
 };
