@@ -36,6 +36,7 @@ struct NodeOptions {
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
   double rate_limit_ip = 1'000;
   double rate_limit_address = 200;
+  fs::path web_root = fs::path(MEDCHAIN_SOURCE_DIR) / "web/dist";  // served when it exists
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -99,6 +100,7 @@ Status run(const NodeOptions& options) {
   config.max_blob_bytes = options.max_blob_bytes;
   config.rate_limit_per_ip = options.rate_limit_ip;
   config.rate_limit_per_address = options.rate_limit_address;
+  if (fs::is_directory(options.web_root)) config.web_root = options.web_root;
   server.read_timeout = std::chrono::milliseconds(static_cast<long>(options.read_timeout * 1000));
   if (!options.node_id.empty()) {
     auto node_id = from_hex_fixed<Hash32>(options.node_id);
@@ -216,6 +218,8 @@ int main(int argc, char** argv) {
          "Requests per second per signed-in address (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  option("--web-root", options.web_root, "The web app's build, served at / when it exists")
+      ->capture_default_str();
   option("--anchor-interval", options.anchor_interval,
          "Seconds between anchors of the audit log on chain (0: never)")
       ->capture_default_str()

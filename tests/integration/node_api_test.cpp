@@ -7,6 +7,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
 #include <medchain/eth/siwe.hpp>
+#include <fstream>
 #include <thread>
 
 #include "support/node.hpp"
@@ -166,6 +167,43 @@ TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
             std::string::npos);
   EXPECT_NE(text.find("medchaind_index_lag_blocks "), std::string::npos);
   EXPECT_NE(text.find("medchaind_relays_in_flight 0"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("medchain-web-" + to_hex(random_hash()));
+  fs::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>medchain</title>";
+  std::ofstream(root / "assets/app-1234.js") << "console.log('medchain')";
+  std::ofstream(root / ".env") << "SECRET=1";
+  std::ofstream(root.parent_path() / "outside.txt") << "not yours";
+  Ledger ledger(chain::DevChainKind::kAnvil);
+  Node node(ledger, {"--web-root", root.string()});
+
+  const Reply index = node.get("/");
+  EXPECT_EQ(index.status, 200);
+  EXPECT_EQ(index.raw, "<!doctype html><title>medchain</title>");
+  EXPECT_EQ(index.content_type, "text/html; charset=utf-8");
+  EXPECT_EQ(index.response.header("Cache-Control"), "no-cache");
+  const Reply script = node.get("/assets/app-1234.js");
+  EXPECT_EQ(script.raw, "console.log('medchain')");
+  EXPECT_NE(script.response.header("Cache-Control").find("immutable"), std::string::npos);
+  EXPECT_EQ(node.get("/patients/0xabc").raw, index.raw);  // the app's own routes
+  for (const char* refused : {"/.env", "/../outside.txt", "/assets/../../outside.txt",
+                              "/missing.js", "/%2e%2e/outside.txt", "/v1/unknown"}) {
+    const Reply reply = node.get(refused);
+    EXPECT_EQ(reply.status, 404) << refused << ": " << reply.raw;
+    EXPECT_EQ(reply.content_type, "application/problem+json") << refused;
+  }
+  EXPECT_EQ(node.get("/healthz").body["status"], "ok");  // the API is untouched
+  fs::remove_all(root);
+  fs::remove(root.parent_path() / "outside.txt");
 }
 
 }  // namespace

@@ -3,6 +3,7 @@
 #include <medchain/api/detail/routes.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/api/node_api.hpp>
+#include <medchain/api/static_files.hpp>
 
 namespace medchain::api {
 namespace {
@@ -107,7 +108,7 @@ Response problem_of_call(const Error& error) {
 }
 
 std::string route_label(const Matched& matched) {
-  if (!matched.route) return matched.path_known ? "method not allowed" : "unmatched";
+  if (!matched.route) return matched.path_known ? "method not allowed" : "other";
   return std::string(matched.route->method) + " " + matched.route->path;
 }
 
@@ -231,6 +232,10 @@ Response NodeApi::handle(const Request& request) {
   Matched matched = find_route(request);
   const std::string label = route_label(matched);
   Response response = [&] {
+    // The API's own namespace never falls back to the app: an unknown /v1 path is a 404.
+    if (!matched.route && !context_->config.web_root.empty() && request.path.rfind("/v1/", 0) != 0) {
+      if (auto file = serve_static(context_->config.web_root, request)) return std::move(*file);
+    }
     if (!matched.route || !matched.route->serve) return unmatched(request, matched);
     auto call = prepare_call(*context_, request, matched);
     if (!call.ok()) return problem_of_call(call.error());

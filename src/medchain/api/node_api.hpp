@@ -34,6 +34,7 @@ struct NodeApiConfig {
   // turns a limit off. Over it: 429 with Retry-After.
   double rate_limit_per_ip = 1'000;
   double rate_limit_per_address = 200;
+  std::filesystem::path web_root;  // the web app's build, served at /; empty: none
 };
 
 namespace detail {
