@@ -14,6 +14,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
+#include <mutex>
 #include <thread>
 
 namespace medchain {
@@ -37,6 +38,7 @@ struct NodeOptions {
   double rate_limit_ip = 1'000;
   double rate_limit_address = 200;
   fs::path web_root = fs::path(MEDCHAIN_SOURCE_DIR) / "web/dist";  // served when it exists
+  bool access_log = false;
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -109,6 +111,13 @@ Status run(const NodeOptions& options) {
   }
   api::NodeApi api(config, *api_index, *api_node, blobs);
   api.set_chain_head([&client] { return client.block_number(); });
+  if (options.access_log) {
+    api.set_access_log([](const std::string& line) {
+      static std::mutex stdout_mutex;
+      std::lock_guard lock(stdout_mutex);
+      std::cout << line << std::endl;  // a line at a time, for log shippers
+    });
+  }
   std::unique_ptr<chain::TransactionSender> relayer_sender;
   std::unique_ptr<chain::Relayer> relayer;
   if (!options.relayer_key_file.empty()) {
@@ -218,6 +227,9 @@ int main(int argc, char** argv) {
          "Requests per second per signed-in address (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  app.add_flag("--access-log", options.access_log,
+               "Write one JSON line per request to standard output")
+      ->envname("MEDCHAIND_ACCESS_LOG");
   option("--web-root", options.web_root, "The web app's build, served at / when it exists")
       ->capture_default_str();
   option("--anchor-interval", options.anchor_interval,

@@ -135,7 +135,7 @@ namespace {
 TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
   Ledger ledger(chain::DevChainKind::kAnvil);
   const Party patient = ledger.registered_patient(/*funded=*/false);
-  Node node(ledger, {"--rate-limit-address", "5"});
+  Node node(ledger, {"--rate-limit-address", "5", "--access-log"});
   const std::string token = node.token_for(patient);
   int limited = 0;
   for (int i = 0; i < 40; ++i) {
@@ -167,6 +167,18 @@ TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
             std::string::npos);
   EXPECT_NE(text.find("medchaind_index_lag_blocks "), std::string::npos);
   EXPECT_NE(text.find("medchaind_relays_in_flight 0"), std::string::npos);
+
+  // The access log: a JSON line per request, naming the route template and never the token.
+  std::ifstream log_file(node.dir() / "node.log");
+  std::string line;
+  int logged_me = 0;
+  while (std::getline(log_file, line)) {
+    const nlohmann::json entry = nlohmann::json::parse(line, nullptr, false);
+    if (entry.is_discarded()) continue;  // the node's other messages
+    EXPECT_EQ(line.find(token), std::string::npos);
+    if (entry.value("route", "") == "GET /v1/me") ++logged_me;
+  }
+  EXPECT_EQ(logged_me, 40);
 }
 
 }  // namespace

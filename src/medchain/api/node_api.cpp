@@ -1,7 +1,10 @@
 // NodeApi's route table and dispatch: match the path template, sign the caller in where the
 // route needs it, and hand the call to its handler (detail/routes.hpp).
 #include <medchain/api/detail/routes.hpp>
+#include <cmath>
+#include <ctime>
 #include <medchain/core/hex.hpp>
+#include <medchain/eth/siwe.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/api/static_files.hpp>
 
@@ -200,6 +203,11 @@ void NodeApi::add_gauges() {
   });
 }
 
+void NodeApi::set_access_log(std::function<void(const std::string& line)> log) {
+  std::lock_guard lock(context_->mutex);
+  context_->access_log = std::move(log);
+}
+
 void NodeApi::set_chain_head(std::function<Result<std::uint64_t>()> chain_head) {
   std::lock_guard lock(context_->mutex);
   context_->chain_head = std::move(chain_head);
@@ -241,9 +249,18 @@ Response NodeApi::handle(const Request& request) {
     if (!call.ok()) return problem_of_call(call.error());
     return matched.route->serve(*context_, *call);
   }();
-  context_->metrics.observe(
-      label, response.status,
-      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count());
+  const double seconds =
+      std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+  context_->metrics.observe(label, response.status, seconds);
+  if (context_->access_log) {
+    const nlohmann::json line{{"time", eth::format_rfc3339(static_cast<std::int64_t>(std::time(nullptr)))},
+                              {"method", request.method},
+                              {"route", label},
+                              {"status", response.status},
+                              {"ms", std::round(seconds * 1e5) / 100},
+                              {"peer", request.peer}};
+    context_->access_log(line.dump());
+  }
   return response;
 }
 

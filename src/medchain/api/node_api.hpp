@@ -58,6 +58,10 @@ class NodeApi {
   // The real-time feed: the indexer publishes each block it applies here.
   EventFeed& feed();
 
+  // Receives one JSON line per request answered (time, method, route template, status,
+  // milliseconds, peer): the access log. Never the raw path or query, which may hold a token.
+  void set_access_log(std::function<void(const std::string& line)> log);
+
   // The chain's head block number, for GET /metrics' index lag.
   void set_chain_head(std::function<Result<std::uint64_t>()> chain_head);
 
