@@ -239,6 +239,25 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   }
   EXPECT_TRUE(bystander_feed.messages().empty()) << bystander_feed.messages().front().dump();
 
+  // Nothing of the records went on chain: no content, no category, only digests and ids.
+  const auto logs = ledger_.client()
+                        .get_logs({ledger_.deployment().block,
+                                   ledger_.client().block_number().value(),
+                                   {ledger_.deployment().address},
+                                   {}})
+                        .value();
+  ASSERT_GT(logs.size(), 10u);
+  for (const chain::Log& log : logs) {
+    std::string bytes(log.data.begin(), log.data.end());
+    for (const Hash32& topic : log.topics) bytes.append(topic.bytes.begin(), topic.bytes.end());
+    for (const std::string& content : {lab, image, corrected}) {
+      EXPECT_EQ(bytes.find(content.substr(0, 16)), std::string::npos) << "record bytes on chain";
+    }
+    for (const char* category : {"imaging", "clinical", "mental"}) {
+      EXPECT_EQ(bytes.find(category), std::string::npos) << "a category name on chain";
+    }
+  }
+
   // The node anchors its log on chain; the patient checks the last refusal against the root the
   // contract holds, trusting nothing the node says but the entry's fields.
   const json last = audit.body["entries"].back();
