@@ -39,6 +39,8 @@ struct NodeOptions {
   double rate_limit_address = 200;
   fs::path web_root = fs::path(MEDCHAIN_SOURCE_DIR) / "web/dist";  // served when it exists
   bool access_log = false;
+  std::string tls_certificate;  // PEM chain; with tls_key, the node serves HTTPS
+  std::string tls_key;
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -76,6 +78,12 @@ Status run(const NodeOptions& options) {
   block_stop_signals();
 
   MEDCHAIN_TRY(api::ServerOptions server, server_options(options.listen));
+  if (options.tls_certificate.empty() != options.tls_key.empty()) {
+    return Error{Errc::kInvalidArgument, "--tls-certificate and --tls-key go together"};
+  }
+  if (!options.tls_certificate.empty()) {
+    server.tls = api::TlsFiles{options.tls_certificate, options.tls_key};
+  }
   MEDCHAIN_TRY(chain::Deployment deployment, chain::read_deployment(options.data_dir));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse(options.rpc_url));
   chain::EthClient client(endpoint);
@@ -172,7 +180,7 @@ Status run(const NodeOptions& options) {
     if (anchoring_thread.joinable()) anchoring_thread.join();
     return std::move(http).error();
   }
-  std::cout << "medchaind: serving http://" << server.address << ":" << (*http)->port()
+  std::cout << "medchaind: serving " << (server.tls ? "https://" : "http://") << server.address << ":" << (*http)->port()
             << " for contract " << eth::to_checksum(deployment.address) << " on chain "
             << deployment.chain_id << std::endl;
   wait_for_stop_signal();
@@ -227,6 +235,9 @@ int main(int argc, char** argv) {
          "Requests per second per signed-in address (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  option("--tls-certificate", options.tls_certificate,
+         "A PEM certificate chain: serve HTTPS (and WSS) instead of plain HTTP");
+  option("--tls-key", options.tls_key, "The PEM private key of --tls-certificate");
   app.add_flag("--access-log", options.access_log,
                "Write one JSON line per request to standard output")
       ->envname("MEDCHAIND_ACCESS_LOG");

@@ -3,6 +3,11 @@
 // requests. The node must never answer 5xx here.
 #include <gtest/gtest.h>
 
+#include <boost/asio/ssl.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <boost/beast/ssl.hpp>
+
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
@@ -216,6 +221,81 @@ TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
   EXPECT_EQ(node.get("/healthz").body["status"], "ok");  // the API is untouched
   fs::remove_all(root);
   fs::remove(root.parent_path() / "outside.txt");
+}
+
+}  // namespace
+}  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+// A self-signed certificate for 127.0.0.1, made with the openssl command (scripts/setup).
+void make_certificate(const std::filesystem::path& dir) {
+  const std::string command =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 1 "
+      "-subj /CN=127.0.0.1 -addext subjectAltName=IP:127.0.0.1 -keyout " +
+      (dir / "key.pem").string() + " -out " + (dir / "cert.pem").string() + " 2>/dev/null";
+  ASSERT_EQ(std::system(command.c_str()), 0) << "openssl is missing";
+}
+
+// One HTTPS GET, verifying the server against `ca` (its own self-signed certificate).
+Result<std::string> https_get(std::uint16_t port, const std::filesystem::path& ca,
+                              const std::string& target) {
+  namespace asio = boost::asio;
+  namespace beast = boost::beast;
+  namespace http = beast::http;
+  try {
+    asio::io_context io;
+    asio::ssl::context tls(asio::ssl::context::tls_client);
+    tls.load_verify_file(ca.string());
+    tls.set_verify_mode(asio::ssl::verify_peer);
+    beast::ssl_stream<beast::tcp_stream> stream(io, tls);
+    beast::get_lowest_layer(stream).expires_after(std::chrono::seconds(5));
+    beast::get_lowest_layer(stream).connect(
+        asio::ip::tcp::endpoint(asio::ip::make_address("127.0.0.1"), port));
+    stream.handshake(asio::ssl::stream_base::client);
+    http::request<http::empty_body> request{http::verb::get, target, 11};
+    request.set(http::field::host, "127.0.0.1");
+    http::write(stream, request);
+    beast::flat_buffer buffer;
+    http::response<http::string_body> response;
+    http::read(stream, buffer, response);
+    return std::to_string(response.result_int()) + " " + response.body();
+  } catch (const std::exception& e) {
+    return Error{Errc::kUnavailable, e.what()};
+  }
+}
+
+TEST(NodeOperations, ServesHttpsWithTheGivenCertificate) {
+  namespace fs = std::filesystem;
+  const fs::path dir = fs::temp_directory_path() / ("medchain-tls-" + to_hex(random_hash()));
+  fs::create_directories(dir);
+  make_certificate(dir);
+  Ledger ledger(chain::DevChainKind::kAnvil);
+  ASSERT_TRUE(chain::write_deployment(dir, ledger.deployment()).ok());
+  const std::uint16_t port = pick_free_loopback_port().value();
+  ChildProcess node =
+      ChildProcess::spawn({MEDCHAIN_NODE_PATH, "--listen", "127.0.0.1:" + std::to_string(port),
+                           "--rpc-url", ledger.dev_chain().url(), "--data-dir", dir.string(),
+                           "--tls-certificate", (dir / "cert.pem").string(), "--tls-key",
+                           (dir / "key.pem").string()},
+                          dir / "node.log")
+          .value();
+  Result<std::string> ready = Error{Errc::kUnavailable, "not tried"};
+  for (int i = 0; i < 200; ++i) {
+    ready = https_get(port, dir / "cert.pem", "/readyz");
+    if (ready.ok() && ready->rfind("200", 0) == 0) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  ASSERT_TRUE(ready.ok()) << ready.error().message;
+  EXPECT_EQ(ready->rfind("200", 0), 0u) << *ready;
+  EXPECT_EQ(https_get(port, dir / "cert.pem", "/healthz").value(), "200 {\"status\":\"ok\"}");
+  // Plain HTTP to the TLS port gets no HTTP answer, and the node goes on serving.
+  chain::HttpClient plain(chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(port)).value());
+  EXPECT_FALSE(plain.send({"GET", "/healthz", {}, "", ""}, std::chrono::seconds(3)).ok());
+  EXPECT_TRUE(https_get(port, dir / "cert.pem", "/healthz").ok());
+  EXPECT_EQ(node.stop(), 0);
+  fs::remove_all(dir);
 }
 
 }  // namespace

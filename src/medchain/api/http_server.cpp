@@ -43,6 +43,16 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& optio
   state->options = options;
   state->handlers = std::move(handlers);
   boost::beast::error_code ec;
+  if (options.tls) {
+    // TLS 1.2 and 1.3 only; OpenSSL's defaults choose the ciphers.
+    state->tls.emplace(asio::ssl::context::tls_server);
+    state->tls->set_options(asio::ssl::context::default_workarounds | asio::ssl::context::no_sslv2 |
+                            asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
+                            asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
+    state->tls->use_certificate_chain_file(options.tls->certificate_chain, ec);
+    if (!ec) state->tls->use_private_key_file(options.tls->private_key, asio::ssl::context::pem, ec);
+    if (ec) return Error{Errc::kInvalidArgument, "cannot load the TLS certificate or key: " + ec.message()};
+  }
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec) return Error{Errc::kInvalidArgument, "not an IP address: " + options.address};
   const tcp::endpoint endpoint{address, options.port};

@@ -99,8 +99,15 @@ struct Handlers {
   std::function<WebSocketAccept(const Request& head)> websocket;
 };
 
+// A certificate chain and its private key, PEM files, for serving HTTPS (and WSS).
+struct TlsFiles {
+  std::string certificate_chain;
+  std::string private_key;
+};
+
 struct ServerOptions {
   std::string address = "127.0.0.1";
+  std::optional<TlsFiles> tls;  // plain HTTP when absent
   std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
   unsigned threads = 2;
   std::size_t max_body_bytes = 1 << 20;  // for buffered bodies

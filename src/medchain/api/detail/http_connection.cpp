@@ -2,6 +2,7 @@
 // request to Handlers::respond, or stream the body to the BodySink of Handlers::upload; write
 // the response, streaming it from its BodySource when it has one; repeat while keep-alive.
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/http.hpp>
 #include <limits>
 #include <boost/beast/websocket/rfc6455.hpp>
@@ -61,13 +62,29 @@ Response call_handler(const std::function<Response()>& call) {
   }
 }
 
-class Connection : public std::enable_shared_from_this<Connection> {
+// A connection over `Stream`: beast::tcp_stream, or beast::ssl_stream of one for TLS.
+template <class Stream>
+class Connection : public std::enable_shared_from_this<Connection<Stream>> {
  public:
   Connection(tcp::socket socket, HttpServer::State& state)
-      : stream_(std::move(socket)), state_(state) {
+      : stream_(make_stream(std::move(socket), state)), state_(state) {
     beast::error_code ec;
-    const auto remote = stream_.socket().remote_endpoint(ec);
+    const auto remote = socket_().remote_endpoint(ec);
     if (!ec) peer_ = remote.address().to_string();
+  }
+
+  // The TLS handshake first, when there is TLS; then requests.
+  void start() {
+    if constexpr (kTls) {
+      lowest_().expires_after(state_.options.read_timeout);
+      stream_.async_handshake(asio::ssl::stream_base::server,
+                              [self = this->shared_from_this()](beast::error_code ec) {
+                                if (ec) return self->close();
+                                self->read_head();
+                              });
+    } else {
+      read_head();
+    }
   }
 
   void read_head() {
@@ -75,10 +92,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     head_parser_->header_limit(16 * 1024);
     // The body's limit depends on the route: checked once the head is known.
     head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     http::async_read_header(
         stream_, buffer_, *head_parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
   }
 
  private:
@@ -123,7 +140,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     body_parser_.emplace(std::move(*head_parser_));
     body_parser_->body_limit(state_.options.max_body_bytes);
     http::async_read(stream_, buffer_, *body_parser_,
-                     [self = shared_from_this(), head = std::move(head)](
+                     [self = this->shared_from_this(), head = std::move(head)](
                          beast::error_code read_ec, std::size_t) mutable {
                        self->on_body(read_ec, std::move(head));
                      });
@@ -158,7 +175,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     if (!beast::iequals(message[http::field::expect], "100-continue")) return;
     http::response<http::empty_body> go_on{http::status::continue_, 11};
     beast::error_code ignored;
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     http::write(stream_, go_on, ignored);  // a few bytes: a failure shows on the next read
   }
 
@@ -175,10 +192,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     auto& body = upload_parser_->get().body();
     body.data = piece_.data();
     body.size = piece_.size();
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     http::async_read(
         stream_, buffer_, *upload_parser_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece(ec); });
   }
 
   void on_piece(beast::error_code ec) {
@@ -224,7 +241,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
 
   void respond(Response response, bool keep_alive = true) {
     keep_alive = keep_alive && keep_alive_;
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     if (response.stream) return respond_streamed(std::move(response), keep_alive);
     auto reply = std::make_shared<http::response<http::string_body>>(
         static_cast<http::status>(response.status), 11);
@@ -232,7 +249,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     reply->body() = std::move(response.body);
     reply->prepare_payload();
     http::async_write(stream_, *reply,
-                      [self = shared_from_this(), reply](beast::error_code ec, std::size_t) {
+                      [self = this->shared_from_this(), reply](beast::error_code ec, std::size_t) {
                         self->after_response(ec, reply->keep_alive());
                       });
   }
@@ -249,7 +266,7 @@ class Connection : public std::enable_shared_from_this<Connection> {
     piece_.resize(kPieceBytes);
     http::async_write_header(
         stream_, *serializer_,
-        [self = shared_from_this()](beast::error_code ec, std::size_t) { self->write_piece(ec); });
+        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->write_piece(ec); });
   }
 
   void write_piece(beast::error_code ec) {
@@ -270,10 +287,10 @@ class Connection : public std::enable_shared_from_this<Connection> {
     body.data = produced > 0 ? piece_.data() : nullptr;
     body.size = produced;
     body.more = source_left_ > 0;
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     http::async_write(
         stream_, *serializer_,
-        [self = shared_from_this()](beast::error_code write_ec, std::size_t) {
+        [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
           self->write_piece(write_ec);
         });
   }
@@ -294,29 +311,50 @@ class Connection : public std::enable_shared_from_this<Connection> {
   // Ends the connection. A client may still be sending a body the server refused without
   // reading; closing at once would make its kernel answer with a reset that destroys the
   // response in flight. So the server stops sending, then reads and discards for a while
-  // (a lingering close, as nginx does) before letting go.
+  // (a lingering close, as nginx does) before letting go. Over TLS, the close_notify alert
+  // is the end; what follows is not read.
   void close() {
-    beast::error_code ignored;
-    stream_.socket().shutdown(tcp::socket::shutdown_send, ignored);
-    piece_.resize(64 * 1024);
-    drain(kLingerBytes);
+    if constexpr (kTls) {
+      lowest_().expires_after(std::chrono::seconds(2));
+      stream_.async_shutdown([self = this->shared_from_this()](beast::error_code) {
+        beast::error_code ignored;
+        self->socket_().shutdown(tcp::socket::shutdown_both, ignored);
+      });
+    } else {
+      beast::error_code ignored;
+      socket_().shutdown(tcp::socket::shutdown_send, ignored);
+      piece_.resize(64 * 1024);
+      drain(kLingerBytes);
+    }
   }
 
   void drain(std::size_t budget) {
-    stream_.expires_after(state_.options.read_timeout);
+    lowest_().expires_after(state_.options.read_timeout);
     stream_.async_read_some(
         asio::buffer(piece_),
-        [self = shared_from_this(), budget](beast::error_code ec, std::size_t read) {
+        [self = this->shared_from_this(), budget](beast::error_code ec, std::size_t read) {
           if (ec || read >= budget) {
             beast::error_code ignored;
-            self->stream_.socket().shutdown(tcp::socket::shutdown_both, ignored);
+            self->socket_().shutdown(tcp::socket::shutdown_both, ignored);
             return;
           }
           self->drain(budget - read);
         });
   }
 
-  beast::tcp_stream stream_;
+  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+
+  static Stream make_stream(tcp::socket socket, HttpServer::State& state) {
+    if constexpr (kTls) {
+      return Stream(beast::tcp_stream(std::move(socket)), *state.tls);
+    } else {
+      return Stream(std::move(socket));
+    }
+  }
+  beast::tcp_stream& lowest_() { return beast::get_lowest_layer(stream_); }
+  tcp::socket& socket_() { return lowest_().socket(); }
+
+  Stream stream_;
   beast::flat_buffer buffer_;
   HttpServer::State& state_;
   std::string peer_;
@@ -337,7 +375,12 @@ class Connection : public std::enable_shared_from_this<Connection> {
 }  // namespace
 
 void serve_connection(tcp::socket socket, HttpServer::State& state) {
-  std::make_shared<Connection>(std::move(socket), state)->read_head();
+  if (state.tls) {
+    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), state)
+        ->start();
+  } else {
+    std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), state)->start();
+  }
 }
 
 }  // namespace medchain::api::detail

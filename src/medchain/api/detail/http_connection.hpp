@@ -3,6 +3,7 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl/context.hpp>
 #include <medchain/api/http_server.hpp>
 #include <thread>
 
@@ -15,6 +16,7 @@ struct HttpServer::State {
   boost::asio::ip::tcp::acceptor acceptor{io};
   std::vector<std::thread> threads;
   std::uint16_t port = 0;
+  std::optional<boost::asio::ssl::context> tls;  // set when serving HTTPS
 };
 
 namespace detail {

@@ -1,6 +1,8 @@
 #include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket.hpp>
+#include <boost/beast/websocket/ssl.hpp>
 #include <deque>
 #include <medchain/api/detail/websocket_session.hpp>
 
@@ -14,10 +16,11 @@ namespace websocket = beast::websocket;
 // Messages queued beyond this mean the client is not reading: it is cut off.
 constexpr std::size_t kMaxQueued = 1'024;
 
+template <class NextLayer>
 class WebSocketSession : public WebSocketPeer,
-                         public std::enable_shared_from_this<WebSocketSession> {
+                         public std::enable_shared_from_this<WebSocketSession<NextLayer>> {
  public:
-  WebSocketSession(beast::tcp_stream stream, WebSocketAccept accept)
+  WebSocketSession(NextLayer stream, WebSocketAccept accept)
       : ws_(std::move(stream)), accept_(std::move(accept)) {}
   ~WebSocketSession() override = default;
 
@@ -27,7 +30,7 @@ class WebSocketSession : public WebSocketPeer,
     ws_.set_option(websocket::stream_base::decorator(
         [](websocket::response_type& response) { response.set(http::field::server, "medchaind"); }));
     upgrade_ = std::move(upgrade);
-    ws_.async_accept(upgrade_, [self = shared_from_this()](beast::error_code ec) {
+    ws_.async_accept(upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;
       if (self->accept_.on_open) self->accept_.on_open(self);
       self->read();
@@ -36,7 +39,7 @@ class WebSocketSession : public WebSocketPeer,
 
   void send(std::string text) override {
     boost::asio::post(ws_.get_executor(),
-                      [self = shared_from_this(), text = std::move(text)]() mutable {
+                      [self = this->shared_from_this(), text = std::move(text)]() mutable {
                         if (self->closed_) return;
                         if (self->queue_.size() >= kMaxQueued) return self->close_now();
                         self->queue_.push_back(std::move(text));
@@ -45,12 +48,12 @@ class WebSocketSession : public WebSocketPeer,
   }
 
   void close() override {
-    boost::asio::post(ws_.get_executor(), [self = shared_from_this()] { self->close_now(); });
+    boost::asio::post(ws_.get_executor(), [self = this->shared_from_this()] { self->close_now(); });
   }
 
  private:
   void read() {
-    ws_.async_read(incoming_, [self = shared_from_this()](beast::error_code ec, std::size_t) {
+    ws_.async_read(incoming_, [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
       if (ec) return self->gone();
       self->incoming_.consume(self->incoming_.size());
       self->read();
@@ -60,7 +63,7 @@ class WebSocketSession : public WebSocketPeer,
   void write_next() {
     ws_.text(true);
     ws_.async_write(boost::asio::buffer(queue_.front()),
-                    [self = shared_from_this()](beast::error_code ec, std::size_t) {
+                    [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
                       if (ec) return self->gone();
                       self->queue_.pop_front();
                       if (!self->queue_.empty()) self->write_next();
@@ -70,7 +73,7 @@ class WebSocketSession : public WebSocketPeer,
   void close_now() {
     if (closed_) return;
     ws_.async_close(websocket::close_code::policy_error,
-                    [self = shared_from_this()](beast::error_code) { self->gone(); });
+                    [self = this->shared_from_this()](beast::error_code) { self->gone(); });
     closed_ = true;
   }
 
@@ -82,7 +85,7 @@ class WebSocketSession : public WebSocketPeer,
     reported_gone_ = true;
   }
 
-  websocket::stream<beast::tcp_stream> ws_;
+  websocket::stream<NextLayer> ws_;
   WebSocketAccept accept_;
   http::request<http::empty_body> upgrade_;
   beast::flat_buffer incoming_;
@@ -95,7 +98,15 @@ class WebSocketSession : public WebSocketPeer,
 
 void run_websocket(beast::tcp_stream stream, http::request<http::empty_body> upgrade,
                    WebSocketAccept accept) {
-  std::make_shared<WebSocketSession>(std::move(stream), std::move(accept))->start(std::move(upgrade));
+  std::make_shared<WebSocketSession<beast::tcp_stream>>(std::move(stream), std::move(accept))
+      ->start(std::move(upgrade));
+}
+
+void run_websocket(beast::ssl_stream<beast::tcp_stream> stream,
+                   http::request<http::empty_body> upgrade, WebSocketAccept accept) {
+  std::make_shared<WebSocketSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream),
+                                                                           std::move(accept))
+      ->start(std::move(upgrade));
 }
 
 }  // namespace medchain::api::detail
