@@ -6,6 +6,7 @@
 #include <atomic>
 #include <iostream>
 #include <medchain/api/audit_anchorer.hpp>
+#include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
@@ -139,6 +140,10 @@ Status run(const NodeOptions& options) {
   // a connection of its own.
   MEDCHAIN_TRY(auto anchor_database, store::open_database(location));
   MEDCHAIN_TRY(auto anchor_store, store::NodeStore::open(*anchor_database));
+  // Expiries are found by time, not by event, through one more connection.
+  MEDCHAIN_TRY(auto expiry_database, store::open_database(location));
+  MEDCHAIN_TRY(auto expiry_index, store::IndexStore::open(*expiry_database));
+  api::ExpiryNotifier expiry_notifier(*expiry_index, api.feed());
   const bool anchoring =
       relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
   std::optional<api::AuditAnchorer> anchorer;
@@ -165,6 +170,7 @@ Status run(const NodeOptions& options) {
       ::kill(::getpid(), SIGTERM);  // a node without its index must not serve
     }
   });
+  std::thread expiry_thread([&] { expiry_notifier.run(stop, std::chrono::seconds(1), std::cerr); });
   std::thread anchoring_thread;
   if (anchoring) {
     anchoring_thread = std::thread([&] {
@@ -178,6 +184,7 @@ Status run(const NodeOptions& options) {
     stop = true;
     indexing_thread.join();
     if (anchoring_thread.joinable()) anchoring_thread.join();
+    expiry_thread.join();
     return std::move(http).error();
   }
   std::cout << "medchaind: serving " << (server.tls ? "https://" : "http://") << server.address << ":" << (*http)->port()
@@ -188,6 +195,7 @@ Status run(const NodeOptions& options) {
   stop = true;
   indexing_thread.join();
   if (anchoring_thread.joinable()) anchoring_thread.join();
+  expiry_thread.join();
   std::cout << "medchaind: stopped" << std::endl;
   return indexer_status;
 }

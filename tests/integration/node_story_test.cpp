@@ -200,6 +200,21 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
         {{"patient", address_text(patient_.address)}, {"doctor", address_text(doctor_.address)}});
   EXPECT_FALSE(doctor_reads(image, image_record));
 
+  // A grant that runs out: both sides hear that it ended, though nothing happened on chain.
+  relay(patient_, "grantAccessBySig",
+        {{"patient", address_text(patient_.address)},
+         {"doctor", address_text(doctor_.address)},
+         {"scope", kLab},
+         {"permissions", kRead},
+         {"expiry", std::time(nullptr) + 2}});
+  const auto grant_ended = [&](const json& message) {
+    return message["type"] == "expiry" && message["kind"] == "grant" &&
+           message["doctor"] == address_text(doctor_.address);
+  };
+  EXPECT_TRUE(doctor_feed.wait_for(grant_ended, std::chrono::seconds(15)));
+  EXPECT_TRUE(patient_feed.wait_for(grant_ended, std::chrono::seconds(5)));
+  EXPECT_FALSE(doctor_reads(lab, lab_record));
+
   // The patient's audit trail holds every read and every refusal of the doctor, in order.
   const Reply audit = node_.get(
       "/v1/audit?patient=" + address_text(patient_.address) + "&limit=1000", patient_token_);
@@ -215,7 +230,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
       "allowed", "denied",                        // lab approved
       "allowed", "allowed",                       // widened (+ the range read)
       "denied",  "denied",                        // revoked
-      "allowed", "denied"};                       // emergency open, then closed
+      "allowed", "denied",                        // emergency open, then closed
+      "denied"};                                  // the short grant ran out
   EXPECT_EQ(doctor_blob_reads, expected);
   // The doctor sees their own accesses, and not the patient's trail.
   EXPECT_EQ(node_.get("/v1/audit?patient=" + address_text(patient_.address), doctor_token_).status,

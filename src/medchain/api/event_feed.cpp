@@ -76,6 +76,18 @@ void EventFeed::publish(const chain::IndexedBlock& block, const GuardiansOf& gua
   }
 }
 
+void EventFeed::publish(const store::ExpiryRow& expiry, const std::vector<Address>& guardians) {
+  std::vector<Address> recipients{expiry.patient, expiry.doctor};
+  add_unique(recipients, guardians);
+  const json message{
+      {"type", "expiry"},
+      {"kind", expiry.kind == store::ExpiryRow::Kind::kGrant ? "grant" : "emergency"},
+      {"patient", eth::to_checksum(expiry.patient)},
+      {"doctor", eth::to_checksum(expiry.doctor)},
+      {"at", expiry.at}};
+  deliver(recipients, message.dump());
+}
+
 void EventFeed::publish(const store::AuditEntry& entry, const std::vector<Address>& guardians) {
   std::vector<Address> recipients{entry.patient};
   add_unique(recipients, guardians);

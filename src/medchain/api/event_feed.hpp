@@ -9,6 +9,7 @@
 #include <map>
 #include <medchain/api/http_server.hpp>
 #include <medchain/chain/indexer.hpp>
+#include <medchain/store/index_views.hpp>
 #include <medchain/store/node_store.hpp>
 #include <mutex>
 
@@ -25,6 +26,8 @@ class EventFeed {
 
   // Sends each event of `block` to the sessions it concerns.
   void publish(const chain::IndexedBlock& block, const GuardiansOf& guardians_of);
+  // Sends "this grant (or emergency window) has ended" to its patient, doctor and `guardians`.
+  void publish(const store::ExpiryRow& expiry, const std::vector<Address>& guardians);
   // Sends an audit entry to the sessions of its patient and `guardians`.
   void publish(const store::AuditEntry& entry, const std::vector<Address>& guardians);
 

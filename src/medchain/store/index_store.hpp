@@ -66,6 +66,8 @@ class IndexStore final : public chain::IndexSink {
   Result<std::vector<RequestRow>> requests_of_patient(const Address& patient);
   Result<std::vector<RequestRow>> requests_of_doctor(const Address& doctor);
   Result<std::vector<EmergencyRow>> emergency_windows_of_patient(const Address& patient);
+  // Grants and emergency windows ending in (after, until], oldest first.
+  Result<std::vector<ExpiryRow>> expiring(std::uint64_t after, std::uint64_t until);
   // The anchor of `node_id` whose range holds `seq`, if the chain has one.
   Result<std::optional<AuditAnchorRow>> audit_anchor(const Hash32& node_id, std::uint64_t seq);
   // The newest indexed block's timestamp (0 before the first): the chain's idea of now.

@@ -209,6 +209,26 @@ Result<std::optional<AuditAnchorRow>> IndexStore::audit_anchor(const Hash32& nod
   return std::optional<AuditAnchorRow>(anchor);
 }
 
+Result<std::vector<ExpiryRow>> IndexStore::expiring(std::uint64_t after, std::uint64_t until) {
+  const auto from = static_cast<std::int64_t>(after);
+  const auto to = static_cast<std::int64_t>(until);
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT 0, patient, doctor, expiry FROM grants WHERE expiry > ? "
+                                     "AND expiry <= ? UNION ALL SELECT 1, patient, doctor, until "
+                                     "FROM emergency_windows WHERE until > ? AND until <= ? "
+                                     "ORDER BY 4",
+                                     {from, to, from, to}));
+  std::vector<ExpiryRow> out;
+  for (const SqlRow& row : rows) {
+    ExpiryRow expiry;
+    expiry.kind = as_int(row[0]) == 0 ? ExpiryRow::Kind::kGrant : ExpiryRow::Kind::kEmergency;
+    MEDCHAIN_TRY(expiry.patient, fixed<Address>(row[1]));
+    MEDCHAIN_TRY(expiry.doctor, fixed<Address>(row[2]));
+    expiry.at = unsigned_of(row[3]);
+    out.push_back(expiry);
+  }
+  return out;
+}
+
 Result<std::uint64_t> IndexStore::latest_block_time() {
   MEDCHAIN_TRY(auto rows, db_->query("SELECT timestamp FROM blocks ORDER BY number DESC LIMIT 1"));
   return rows.empty() ? std::uint64_t{0} : unsigned_of(rows[0][0]);

@@ -66,6 +66,14 @@ struct EmergencyRow {
   std::uint8_t reason_code = 0;
 };
 
+// A grant whose expiry, or an emergency window whose end, has come.
+struct ExpiryRow {
+  enum class Kind { kGrant, kEmergency } kind = Kind::kGrant;
+  Address patient;
+  Address doctor;
+  std::uint64_t at = 0;  // Unix seconds
+};
+
 struct AuditAnchorRow {
   Hash32 node_id;
   std::uint64_t from_seq = 0;

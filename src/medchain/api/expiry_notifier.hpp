@@ -1,0 +1,31 @@
+// Expiry is not an event on chain: a grant simply stops counting once its time has passed. The
+// notifier watches the index for grants and emergency windows whose end has come and tells the
+// feed, so patients and doctors see "access ended" as it happens.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <medchain/api/event_feed.hpp>
+#include <medchain/store/index_store.hpp>
+#include <ostream>
+
+namespace medchain::api {
+
+class ExpiryNotifier {
+ public:
+  // `index` is the notifier's own (its connection is used by nobody else).
+  ExpiryNotifier(store::IndexStore& index, EventFeed& feed) : index_(&index), feed_(&feed) {}
+
+  // Publishes what ended in (last call's now, now]; the first call starts the clock.
+  Status notify(std::uint64_t now);
+
+  // Calls notify with the wall clock every `interval` until `stop`, reporting failures to `log`.
+  void run(const std::atomic<bool>& stop, std::chrono::milliseconds interval, std::ostream& log);
+
+ private:
+  store::IndexStore* index_;
+  EventFeed* feed_;
+  std::optional<std::uint64_t> last_;
+};
+
+}  // namespace medchain::api
