@@ -4,13 +4,13 @@
 
 #include <CLI/CLI.hpp>
 #include <atomic>
+#include <fstream>
 #include <iostream>
 #include <medchain/api/audit_anchorer.hpp>
 #include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
-#include <fstream>
 #include <medchain/chain/relayer.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
@@ -31,8 +31,8 @@ struct NodeOptions {
   std::string domain;    // default: the listen address
   std::uint64_t confirmations = 0;
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
-  fs::path relayer_key_file;  // a 0x hex private key; empty: the node does not relay
-  std::string node_id;        // bytes32, as registered on chain by a registrar
+  fs::path relayer_key_file;    // a 0x hex private key; empty: the node does not relay
+  std::string node_id;          // bytes32, as registered on chain by a registrar
   double anchor_interval = 60;  // seconds between audit anchors; 0: never
   double read_timeout = 15;     // seconds a client has for a request, or a piece of a blob
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
@@ -187,9 +187,9 @@ Status run(const NodeOptions& options) {
     expiry_thread.join();
     return std::move(http).error();
   }
-  std::cout << "medchaind: serving " << (server.tls ? "https://" : "http://") << server.address << ":" << (*http)->port()
-            << " for contract " << eth::to_checksum(deployment.address) << " on chain "
-            << deployment.chain_id << std::endl;
+  std::cout << "medchaind: serving " << (server.tls ? "https://" : "http://") << server.address
+            << ":" << (*http)->port() << " for contract " << eth::to_checksum(deployment.address)
+            << " on chain " << deployment.chain_id << std::endl;
   wait_for_stop_signal();
   (*http)->stop();
   stop = true;

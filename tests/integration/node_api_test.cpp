@@ -7,12 +7,11 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
-
+#include <fstream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
 #include <medchain/eth/siwe.hpp>
-#include <fstream>
 #include <thread>
 
 #include "support/node.hpp"
@@ -275,11 +274,11 @@ TEST(NodeOperations, ServesHttpsWithTheGivenCertificate) {
   ASSERT_TRUE(chain::write_deployment(dir, ledger.deployment()).ok());
   const std::uint16_t port = pick_free_loopback_port().value();
   ChildProcess node =
-      ChildProcess::spawn({MEDCHAIN_NODE_PATH, "--listen", "127.0.0.1:" + std::to_string(port),
-                           "--rpc-url", ledger.dev_chain().url(), "--data-dir", dir.string(),
-                           "--tls-certificate", (dir / "cert.pem").string(), "--tls-key",
-                           (dir / "key.pem").string()},
-                          dir / "node.log")
+      ChildProcess::spawn(
+          {MEDCHAIN_NODE_PATH, "--listen", "127.0.0.1:" + std::to_string(port), "--rpc-url",
+           ledger.dev_chain().url(), "--data-dir", dir.string(), "--tls-certificate",
+           (dir / "cert.pem").string(), "--tls-key", (dir / "key.pem").string()},
+          dir / "node.log")
           .value();
   Result<std::string> ready = Error{Errc::kUnavailable, "not tried"};
   for (int i = 0; i < 200; ++i) {
@@ -291,7 +290,8 @@ TEST(NodeOperations, ServesHttpsWithTheGivenCertificate) {
   EXPECT_EQ(ready->rfind("200", 0), 0u) << *ready;
   EXPECT_EQ(https_get(port, dir / "cert.pem", "/healthz").value(), "200 {\"status\":\"ok\"}");
   // Plain HTTP to the TLS port gets no HTTP answer, and the node goes on serving.
-  chain::HttpClient plain(chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(port)).value());
+  chain::HttpClient plain(
+      chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(port)).value());
   EXPECT_FALSE(plain.send({"GET", "/healthz", {}, "", ""}, std::chrono::seconds(3)).ok());
   EXPECT_TRUE(https_get(port, dir / "cert.pem", "/healthz").ok());
   EXPECT_EQ(node.stop(), 0);

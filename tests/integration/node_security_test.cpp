@@ -65,9 +65,9 @@ class NodeSecurityTest : public ::testing::Test {
                                       {"contentId", to_hex(sha256_of(alice_lab_))}});
     EXPECT_EQ(added.status, 200) << added.body.dump();
     const json keys{{"keys", {{{"recipient", checksum(alice_.address)}, {"sealedKey", "0x01"}}}}};
-    EXPECT_EQ(node_->send("PUT", record_path() + "/versions/1/keys", keys.dump(), alice_token_)
-                  .status,
-              200);
+    EXPECT_EQ(
+        node_->send("PUT", record_path() + "/versions/1/keys", keys.dump(), alice_token_).status,
+        200);
     // A session that has ended.
     logged_out_token_ = node_->token_for(bob_);
     EXPECT_EQ(node_->send("POST", "/v1/auth/logout", "", logged_out_token_).status, 204);
@@ -126,7 +126,11 @@ class NodeSecurityTest : public ::testing::Test {
       all.push_back({prefix + "audit proof", "GET", "/v1/audit/0/proof", token, 403});
       all.push_back({std::string(who) + " shares alice's key", "PUT",
                      record_path() + "/versions/1/keys", token, 403, bob_keys.dump()});
-      all.push_back({std::string(who) + " uploads for alice", "POST", "/v1/blobs", token, 403,
+      all.push_back({std::string(who) + " uploads for alice",
+                     "POST",
+                     "/v1/blobs",
+                     token,
+                     403,
                      "ciphertext",
                      {{"Medchain-Patient", alice()},
                       {"Medchain-Category", "lab"},
@@ -139,30 +143,33 @@ class NodeSecurityTest : public ::testing::Test {
                    "/v1/doctors/" + checksum(doctor_.address) + "/requests", bob, 403});
     // 3. Malformed requests: 400 (or the status the case names).
     const std::string a = alice_token_;
-    for (const std::string& bad : std::vector<std::string>{"0x1234", "alice", "0xZZ" + std::string(38, '0'), "%00"}) {
+    for (const std::string& bad :
+         std::vector<std::string>{"0x1234", "alice", "0xZZ" + std::string(38, '0'), "%00"}) {
       all.push_back({"bad address " + bad, "GET", "/v1/patients/" + bad, a, 400});
-      all.push_back({"bad address in records " + bad, "GET", "/v1/patients/" + bad + "/records",
-                     a, 400});
+      all.push_back(
+          {"bad address in records " + bad, "GET", "/v1/patients/" + bad + "/records", a, 400});
       all.push_back({"bad hash " + bad, "GET", "/v1/blobs/" + bad, a, 400});
       all.push_back({"bad record id " + bad, "GET", "/v1/records/" + bad, a, 400});
     }
     for (const std::string version : {"0", "-1", "x", "99999999999"}) {
-      all.push_back({"bad version " + version, "GET", record_path() + "/versions/" + version + "/key",
-                     a, 400});
+      all.push_back({"bad version " + version, "GET",
+                     record_path() + "/versions/" + version + "/key", a, 400});
     }
     const std::string keys_path = record_path() + "/versions/1/keys";
-    for (const std::string body :
-         {"{not json", "[]", "{}", R"({"keys": []})", R"({"keys": [1]})",
-          R"({"keys": [{"recipient": "0x12", "sealedKey": "0x01"}]})",
-          R"({"keys": [{"recipient": "0x0000000000000000000000000000000000000001", "sealedKey": "zz"}]})",
-          R"({"keys": [{"recipient": "0x0000000000000000000000000000000000000001", "sealedKey": "0x"}]})"}) {
+    for (
+        const std::string body :
+        {"{not json", "[]", "{}", R"({"keys": []})", R"({"keys": [1]})",
+         R"({"keys": [{"recipient": "0x12", "sealedKey": "0x01"}]})",
+         R"({"keys": [{"recipient": "0x0000000000000000000000000000000000000001", "sealedKey": "zz"}]})",
+         R"({"keys": [{"recipient": "0x0000000000000000000000000000000000000001", "sealedKey": "0x"}]})"}) {
       all.push_back({"bad keys body " + body, "PUT", keys_path, a, 400, body});
     }
-    for (const std::string body :
-         {"{not json", "{}", R"({"function": "grantAccessBySig"})",
-          R"({"function": "setRegistrar", "message": {}, "signature": "0x00"})",
-          R"({"function": "grantAccessBySig", "message": {}, "signature": "0xzz"})",
-          R"({"function": "grantAccessBySig", "message": {"patient": "x"}, "signature": "0x00"})"}) {
+    for (
+        const std::string body :
+        {"{not json", "{}", R"({"function": "grantAccessBySig"})",
+         R"({"function": "setRegistrar", "message": {}, "signature": "0x00"})",
+         R"({"function": "grantAccessBySig", "message": {}, "signature": "0xzz"})",
+         R"({"function": "grantAccessBySig", "message": {"patient": "x"}, "signature": "0x00"})"}) {
       all.push_back({"bad relay body " + body, "POST", "/v1/relay", "", 400, body});
     }
     for (const std::string body : {"{not json", "{}", R"({"message": 1, "signature": 2})",
@@ -171,12 +178,13 @@ class NodeSecurityTest : public ::testing::Test {
     }
     all.push_back({"bad signature sign-in", "POST", "/v1/auth/verify", "", 401,
                    R"({"message": "x", "signature": "0x00"})"});
-    for (const std::string query : {"limit=0", "limit=abc", "limit=100000", "from=-1",
-                                    "patient=0x12"}) {
+    for (const std::string query :
+         {"limit=0", "limit=abc", "limit=100000", "from=-1", "patient=0x12"}) {
       all.push_back({"bad audit query " + query, "GET", "/v1/audit?" + query, a, 400});
     }
     all.push_back({"bad doctor status", "GET", "/v1/doctors?status=bogus", a, 400});
-    all.push_back({"unsatisfiable range", "GET", blob_path(), a, 416, "", {{"Range", "bytes=5000-"}}});
+    all.push_back(
+        {"unsatisfiable range", "GET", blob_path(), a, 416, "", {{"Range", "bytes=5000-"}}});
     const auto upload = [&](const std::string& name, Headers headers, int status,
                             const std::string& body = "ciphertext") {
       all.push_back({name, "POST", "/v1/blobs", a, status, body, std::move(headers),
@@ -184,12 +192,33 @@ class NodeSecurityTest : public ::testing::Test {
     };
     const std::string digest = to_hex(sha256_of("ciphertext"));
     upload("upload without headers", {}, 400);
-    upload("upload with a bad category", {{"Medchain-Patient", alice()}, {"Medchain-Category", "x-ray"}, {"Medchain-Digest", digest}}, 400);
-    upload("upload with a category out of range", {{"Medchain-Patient", alice()}, {"Medchain-Category", "12"}, {"Medchain-Digest", digest}}, 400);
-    upload("upload with a bad digest", {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", "0x12"}}, 400);
-    upload("upload for an unregistered patient", {{"Medchain-Patient", checksum(registrar_.address)}, {"Medchain-Category", "lab"}, {"Medchain-Digest", digest}}, 400);
-    upload("upload whose bytes do not match", {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", to_hex(random_hash())}}, 422);
-    upload("upload over the limit", {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", digest}}, 413, std::string(70'000, 'x'));
+    upload("upload with a bad category",
+           {{"Medchain-Patient", alice()},
+            {"Medchain-Category", "x-ray"},
+            {"Medchain-Digest", digest}},
+           400);
+    upload(
+        "upload with a category out of range",
+        {{"Medchain-Patient", alice()}, {"Medchain-Category", "12"}, {"Medchain-Digest", digest}},
+        400);
+    upload(
+        "upload with a bad digest",
+        {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", "0x12"}},
+        400);
+    upload("upload for an unregistered patient",
+           {{"Medchain-Patient", checksum(registrar_.address)},
+            {"Medchain-Category", "lab"},
+            {"Medchain-Digest", digest}},
+           400);
+    upload("upload whose bytes do not match",
+           {{"Medchain-Patient", alice()},
+            {"Medchain-Category", "lab"},
+            {"Medchain-Digest", to_hex(random_hash())}},
+           422);
+    upload(
+        "upload over the limit",
+        {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", digest}},
+        413, std::string(70'000, 'x'));
     // 4. Routing.
     all.push_back({"unknown route", "GET", "/v1/nothing", a, 404});
     all.push_back({"wrong method", "DELETE", "/v1/me", a, 405});
@@ -227,8 +256,8 @@ class RawClient {
   explicit RawClient(const std::string& authority) : socket_(io_) {
     const auto colon = authority.rfind(':');
     boost::asio::ip::tcp::resolver resolver(io_);
-    boost::asio::connect(socket_, resolver.resolve(authority.substr(0, colon),
-                                                   authority.substr(colon + 1)));
+    boost::asio::connect(socket_,
+                         resolver.resolve(authority.substr(0, colon), authority.substr(colon + 1)));
   }
   void write(const std::string& bytes) { boost::asio::write(socket_, boost::asio::buffer(bytes)); }
   // Everything the server sends until it closes the connection.
@@ -261,14 +290,13 @@ TEST_F(NodeSecurityTest, SlowTruncatedAndGarbledConnectionsAreCutOffCleanly) {
     RawClient truncated(node_->authority());
     truncated.write("POST /v1/blobs HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer " + alice_token_ +
                     "\r\nMedchain-Patient: " + alice() +
-                    "\r\nMedchain-Category: lab\r\nMedchain-Digest: " +
-                    to_hex(sha256_of(content)) + "\r\nContent-Length: 10000\r\n\r\n" +
-                    content.substr(0, 100));
+                    "\r\nMedchain-Category: lab\r\nMedchain-Digest: " + to_hex(sha256_of(content)) +
+                    "\r\nContent-Length: 10000\r\n\r\n" + content.substr(0, 100));
   }
   std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  EXPECT_EQ(node_->get("/v1/blobs/" + to_hex(sha256_of(std::string(10'000, 'z'))), alice_token_)
-                .status,
-            404);
+  EXPECT_EQ(
+      node_->get("/v1/blobs/" + to_hex(sha256_of(std::string(10'000, 'z'))), alice_token_).status,
+      404);
   {  // Not HTTP at all.
     RawClient garbage(node_->authority());
     garbage.write("\x16\x03\x01 this is not http\r\n\r\n");

@@ -72,8 +72,8 @@ class NodeStoryTest : public ::testing::Test {
 
   std::string blob_path(const std::string& content) {
     return "/v1/blobs/" +
-           to_hex(crypto::sha256(ByteView(reinterpret_cast<const std::uint8_t*>(content.data()),
-                                          content.size())));
+           to_hex(crypto::sha256(
+               ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size())));
   }
   std::string key_path(const Hash32& record_id) {
     return "/v1/records/" + to_hex(record_id) + "/versions/1/key";
@@ -147,8 +147,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
          {"permissions", kRead},
          {"duration", 86400},
          {"reasonHash", to_hex(random_hash())}});
-  const Reply pending = node_.get("/v1/patients/" + address_text(patient_.address) + "/requests",
-                                  patient_token_);
+  const Reply pending =
+      node_.get("/v1/patients/" + address_text(patient_.address) + "/requests", patient_token_);
   ASSERT_EQ(pending.body["requests"].size(), 1u) << pending.body.dump();
   EXPECT_EQ(pending.body["requests"][0]["status"], "pending");
   relay(patient_, "approveRequestBySig",
@@ -158,8 +158,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
          {"duration", 86400}});
   EXPECT_TRUE(doctor_reads(lab, lab_record));
   EXPECT_FALSE(doctor_reads(image, image_record));
-  const Reply visible = node_.get(
-      "/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_);
+  const Reply visible =
+      node_.get("/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_);
   ASSERT_EQ(visible.body["records"].size(), 1u) << visible.body.dump();
   EXPECT_EQ(visible.body["records"][0]["versions"][0]["category"], "lab");
   EXPECT_EQ(node_.get("/v1/doctors/" + address_text(doctor_.address) + "/grants", doctor_token_)
@@ -174,7 +174,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
          {"permissions", kRead},
          {"expiry", std::time(nullptr) + 86400}});
   EXPECT_TRUE(doctor_reads(image, image_record));
-  const Reply part = node_.send("GET", blob_path(image), "", doctor_token_, {{"Range", "bytes=1000-1999"}});
+  const Reply part =
+      node_.send("GET", blob_path(image), "", doctor_token_, {{"Range", "bytes=1000-1999"}});
   EXPECT_EQ(part.status, 206);
   EXPECT_EQ(part.raw, image.substr(1000, 1000));
   EXPECT_EQ(part.response.header("Content-Range"),
@@ -192,10 +193,10 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   relay(doctor_, "openEmergencyAccessBySig",
         {{"patient", address_text(patient_.address)}, {"duration", 600}, {"reasonCode", 1}});
   EXPECT_TRUE(doctor_reads(image, image_record));
-  EXPECT_EQ(node_.get("/v1/patients/" + address_text(patient_.address) + "/emergency",
-                      patient_token_)
-                .body["windows"][0]["open"],
-            true);
+  EXPECT_EQ(
+      node_.get("/v1/patients/" + address_text(patient_.address) + "/emergency", patient_token_)
+          .body["windows"][0]["open"],
+      true);
   relay(patient_, "endEmergencyAccessBySig",
         {{"patient", address_text(patient_.address)}, {"doctor", address_text(doctor_.address)}});
   EXPECT_FALSE(doctor_reads(image, image_record));
@@ -221,17 +222,15 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   ASSERT_EQ(audit.status, 200) << audit.body.dump();
   std::vector<std::string> doctor_blob_reads;
   for (const json& entry : audit.body["entries"]) {
-    if (entry["actor"] != address_text(doctor_.address) || entry["action"] != "blob.read")
-      continue;
+    if (entry["actor"] != address_text(doctor_.address) || entry["action"] != "blob.read") continue;
     doctor_blob_reads.push_back(entry["allowed"].get<bool>() ? "allowed" : "denied");
   }
-  const std::vector<std::string> expected = {
-      "denied",  "denied",                        // before any grant
-      "allowed", "denied",                        // lab approved
-      "allowed", "allowed",                       // widened (+ the range read)
-      "denied",  "denied",                        // revoked
-      "allowed", "denied",                        // emergency open, then closed
-      "denied"};                                  // the short grant ran out
+  const std::vector<std::string> expected = {"denied",  "denied",   // before any grant
+                                             "allowed", "denied",   // lab approved
+                                             "allowed", "allowed",  // widened (+ the range read)
+                                             "denied",  "denied",   // revoked
+                                             "allowed", "denied",   // emergency open, then closed
+                                             "denied"};             // the short grant ran out
   EXPECT_EQ(doctor_blob_reads, expected);
   // The doctor sees their own accesses, and not the patient's trail.
   EXPECT_EQ(node_.get("/v1/audit?patient=" + address_text(patient_.address), doctor_token_).status,
@@ -246,7 +245,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   }
   EXPECT_TRUE(patient_feed.wait_for(chain_event("RecordAdded")));
   EXPECT_TRUE(patient_feed.wait_for([&](const json& message) {
-    return message["type"] == "audit" && message["entry"]["actor"] == address_text(doctor_.address) &&
+    return message["type"] == "audit" &&
+           message["entry"]["actor"] == address_text(doctor_.address) &&
            message["entry"]["allowed"] == false;
   })) << "the patient hears of refused reads of their records";
   for (const json& message : doctor_feed.messages()) {
@@ -277,7 +277,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   // The node anchors its log on chain; the patient checks the last refusal against the root the
   // contract holds, trusting nothing the node says but the entry's fields.
   const json last = audit.body["entries"].back();
-  const std::string proof_path = "/v1/audit/" + std::to_string(last["seq"].get<std::uint64_t>()) + "/proof";
+  const std::string proof_path =
+      "/v1/audit/" + std::to_string(last["seq"].get<std::uint64_t>()) + "/proof";
   Reply proof;
   for (int attempt = 0; attempt < 100; ++attempt) {
     proof = node_.get(proof_path, patient_token_);
@@ -293,7 +294,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   entry.subject = last["subject"];
   entry.patient = from_hex_fixed<Address>(last["patient"].get<std::string>()).value();
   entry.allowed = last["allowed"];
-  const Hash32 previous = from_hex_fixed<Hash32>(proof.body["previousHash"].get<std::string>()).value();
+  const Hash32 previous =
+      from_hex_fixed<Hash32>(proof.body["previousHash"].get<std::string>()).value();
   const Hash32 entry_hash = store::NodeStore::audit_hash(previous, entry);
   EXPECT_EQ(to_hex(entry_hash), last["hash"]);
   const std::uint64_t to_seq = proof.body["anchor"]["toSeq"];
@@ -306,8 +308,8 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
     path.push_back(from_hex_fixed<Hash32>(hash.get<std::string>()).value());
   }
   const std::uint64_t from_seq = proof.body["anchor"]["fromSeq"];
-  EXPECT_TRUE(store::verify_audit_inclusion(entry_hash, entry.seq - from_seq,
-                                            to_seq - from_seq + 1, path, root));
+  EXPECT_TRUE(store::verify_audit_inclusion(entry_hash, entry.seq - from_seq, to_seq - from_seq + 1,
+                                            path, root));
   // One changed field and the entry no longer verifies.
   entry.allowed = !entry.allowed;
   EXPECT_FALSE(store::verify_audit_inclusion(store::NodeStore::audit_hash(previous, entry),

@@ -84,8 +84,8 @@ Reply Node::send(const std::string& method, const std::string& path, const std::
   json parsed = response->content_type.find("json") != std::string::npos
                     ? json::parse(response->body, nullptr, false)
                     : json();
-  return Reply{response->status, parsed.is_discarded() ? json() : parsed,
-               response->content_type, response->body, *response};
+  return Reply{response->status, parsed.is_discarded() ? json() : parsed, response->content_type,
+               response->body, *response};
 }
 
 Reply Node::get(const std::string& path, const std::string& token) {
@@ -131,16 +131,15 @@ Reply Node::relay(const Party& signer, std::string_view function_name, json mess
   const auto latest = ledger_.client().latest_block().value();
   message["nonce"] = to_decimal(nonce);
   message["deadline"] = std::to_string(latest->timestamp + 3600);
-  const auto typed = chain::intent_typed_data(ledger_.medchain().abi(), ledger_.domain(),
-                                              function_name, message)
-                         .value();
+  const auto typed =
+      chain::intent_typed_data(ledger_.medchain().abi(), ledger_.domain(), function_name, message)
+          .value();
   const Hash32 digest = eth::eip712::signing_hash(typed).value();
   const auto signature = crypto::sign_hash(signer.key, digest).to_rsv();
-  return send("POST", "/v1/relay",
-              json{{"function", function_name},
-                   {"message", message},
-                   {"signature", to_hex(signature)}}
-                  .dump());
+  return send(
+      "POST", "/v1/relay",
+      json{{"function", function_name}, {"message", message}, {"signature", to_hex(signature)}}
+          .dump());
 }
 
 Reply Node::upload(const std::string& token, const Address& patient, std::string_view category,

@@ -34,13 +34,13 @@ struct DevOptions {
 Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
                                 const fs::path& data_dir, const DevSystem& system) {
   const std::string listen = "127.0.0.1:" + std::to_string(options.node_port);
-  MEDCHAIN_TRY(ChildProcess node,
-               ChildProcess::spawn(
-                   {options.node.string(), "--listen", listen, "--rpc-url", chain_url, "--data-dir",
-                    data_dir.string(), "--artifact", options.artifact.string(),
-                    "--relayer-key-file", system.relayer_key_file.string(), "--node-id",
-                    to_hex(system.node_id)},
-                   data_dir / "medchaind.log"));
+  MEDCHAIN_TRY(
+      ChildProcess node,
+      ChildProcess::spawn(
+          {options.node.string(), "--listen", listen, "--rpc-url", chain_url, "--data-dir",
+           data_dir.string(), "--artifact", options.artifact.string(), "--relayer-key-file",
+           system.relayer_key_file.string(), "--node-id", to_hex(system.node_id)},
+          data_dir / "medchaind.log"));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse("http://" + listen));
   chain::HttpClient client(endpoint);
   for (int attempt = 0; attempt < 300; ++attempt) {

@@ -31,7 +31,8 @@ const U256 kDemoFunds("100000000000000000000");  // 100 ether each
 // The dev node's id on chain: the same on every run.
 Hash32 dev_node_id() {
   static constexpr std::string_view kName = "medchain dev node";
-  return crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(kName.data()), kName.size()));
+  return crypto::keccak256(
+      ByteView(reinterpret_cast<const std::uint8_t*>(kName.data()), kName.size()));
 }
 
 // The operator's key, where medchaind --relayer-key-file reads it (owner-only).

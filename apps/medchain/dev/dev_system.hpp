@@ -22,9 +22,9 @@ struct DemoAccount {
 struct DevSystem {
   chain::Deployment deployment;
   std::vector<DemoAccount> accounts;
-  Hash32 node_id;                       // the dev node, registered as a storage node
+  Hash32 node_id;                          // the dev node, registered as a storage node
   std::filesystem::path relayer_key_file;  // its operator's key: it relays and anchors
-  bool resumed = false;  // found on the chain as a previous run left it
+  bool resumed = false;                    // found on the chain as a previous run left it
 };
 
 // Finds the system of a previous run if the chain still holds it; otherwise deploys the

@@ -15,22 +15,22 @@ Result<std::optional<AnchoredRange>> AuditAnchorer::anchor_pending() {
   MEDCHAIN_TRY(std::vector<store::AuditEntry> entries, node_->audit_entries(next, max_batch_));
   if (entries.empty()) return std::optional<AnchoredRange>();
   if (entries.front().seq != next || entries.back().seq != next + entries.size() - 1) {
-    return Error{Errc::kCheckFailed, "the audit log has a gap after entry " +
-                                         std::to_string(next) + "; not anchoring it"};
+    return Error{Errc::kCheckFailed, "the audit log has a gap after entry " + std::to_string(next) +
+                                         "; not anchoring it"};
   }
   std::vector<Hash32> hashes;
   hashes.reserve(entries.size());
   for (const store::AuditEntry& entry : entries) hashes.push_back(entry.hash);
   MEDCHAIN_TRY(Hash32 root, store::audit_root(hashes));
   AnchoredRange range{entries.front().seq, entries.back().seq, root, {}};
-  MEDCHAIN_TRY(Bytes data, medchain_->calldata("anchorAudit",
-                                               {node_id, eth::abi::Value(U256(range.from_seq)),
-                                                eth::abi::Value(U256(range.to_seq)),
-                                                eth::abi::Value(Bytes(root.bytes.begin(),
-                                                                      root.bytes.end()))}));
-  MEDCHAIN_TRY(chain::Receipt receipt,
-               operator_->send({medchain_->address(), std::move(data), 0, std::nullopt},
-                               &medchain_->abi()));
+  MEDCHAIN_TRY(Bytes data,
+               medchain_->calldata("anchorAudit",
+                                   {node_id, eth::abi::Value(U256(range.from_seq)),
+                                    eth::abi::Value(U256(range.to_seq)),
+                                    eth::abi::Value(Bytes(root.bytes.begin(), root.bytes.end()))}));
+  MEDCHAIN_TRY(
+      chain::Receipt receipt,
+      operator_->send({medchain_->address(), std::move(data), 0, std::nullopt}, &medchain_->abi()));
   range.transaction_hash = receipt.transaction_hash;
   return std::optional<AnchoredRange>(range);
 }
@@ -46,8 +46,7 @@ void AuditAnchorer::run(const std::atomic<bool>& stop, std::chrono::milliseconds
     next = std::chrono::steady_clock::now() + interval;
     auto anchored = anchor_pending();
     if (!anchored.ok()) {
-      log << "medchaind: anchoring the audit log failed: " << anchored.error().message
-          << std::endl;
+      log << "medchaind: anchoring the audit log failed: " << anchored.error().message << std::endl;
     }
   }
 }

@@ -7,9 +7,9 @@
 #include <atomic>
 #include <chrono>
 #include <medchain/chain/contract.hpp>
-#include <ostream>
 #include <medchain/chain/tx_sender.hpp>
 #include <medchain/store/node_store.hpp>
+#include <ostream>
 
 namespace medchain::api {
 

@@ -87,8 +87,8 @@ Response audit_proof(NodeContext& node, const Call& call) {
                    "the entry is not in an anchor the index has seen yet; ask again later");
   }
   const store::AuditAnchorRow& range = **anchor;
-  auto batch = node.node->audit_entries(range.from_seq,
-                                        static_cast<std::size_t>(range.to_seq - range.from_seq + 1));
+  auto batch = node.node->audit_entries(
+      range.from_seq, static_cast<std::size_t>(range.to_seq - range.from_seq + 1));
   if (!batch.ok()) return problem_for(batch.error());
   std::vector<Hash32> hashes;
   for (const store::AuditEntry& member : *batch) hashes.push_back(member.hash);

@@ -47,8 +47,8 @@ class BlobUploadSink final : public BodySink {
       return problem(409, "conflict", "Conflict",
                      "this node holds a blob with that digest for another patient");
     }
-    auto audited = node_.audit(info_.uploaded_by, "blob.write", to_hex(info_.digest),
-                               info_.patient, true);
+    auto audited =
+        node_.audit(info_.uploaded_by, "blob.write", to_hex(info_.digest), info_.patient, true);
     if (!audited.ok()) return problem_for(audited.error());
     return ok({{"digest", to_json((*kept)->digest)},
                {"size", (*kept)->size},
@@ -105,8 +105,8 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
     if (!allowed.ok()) return refuse(problem_for(allowed.error()));
     if (!*allowed) {
       // An allowed upload is audited once it is stored (BlobUploadSink::finish).
-      auto audited = node.audit(call.caller(), "blob.write", to_hex(what->digest), what->patient,
-                                false);
+      auto audited =
+          node.audit(call.caller(), "blob.write", to_hex(what->digest), what->patient, false);
       if (!audited.ok()) return refuse(problem_for(audited.error()));
       return refuse(forbidden("you may not add records for this patient now"));
     }

@@ -62,7 +62,8 @@ void EventFeed::publish(const chain::IndexedBlock& block, const GuardiansOf& gua
     if (event.args.contains("patient") && event.args["patient"].is_string()) {
       if (auto patient = from_hex_fixed<Address>(event.args["patient"].get<std::string>())) {
         // A failed lookup only narrows the audience: the event still reaches the parties.
-        if (auto guardians = guardians_of(*patient); guardians.ok()) add_unique(recipients, *guardians);
+        if (auto guardians = guardians_of(*patient); guardians.ok())
+          add_unique(recipients, *guardians);
       }
     }
     if (recipients.empty()) continue;

@@ -23,9 +23,10 @@ Status ExpiryNotifier::notify(std::uint64_t now) {
 void ExpiryNotifier::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,
                          std::ostream& log) {
   while (!stop) {
-    const auto now = static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
-                                                    std::chrono::system_clock::now().time_since_epoch())
-                                                    .count());
+    const auto now =
+        static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                       std::chrono::system_clock::now().time_since_epoch())
+                                       .count());
     if (auto notified = notify(now); !notified.ok()) {
       log << "medchaind: expiry notifications failed: " << notified.error().message << std::endl;
     }

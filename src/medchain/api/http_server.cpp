@@ -50,8 +50,11 @@ Result<std::unique_ptr<HttpServer>> HttpServer::start(const ServerOptions& optio
                             asio::ssl::context::no_sslv3 | asio::ssl::context::no_tlsv1 |
                             asio::ssl::context::no_tlsv1_1 | asio::ssl::context::single_dh_use);
     state->tls->use_certificate_chain_file(options.tls->certificate_chain, ec);
-    if (!ec) state->tls->use_private_key_file(options.tls->private_key, asio::ssl::context::pem, ec);
-    if (ec) return Error{Errc::kInvalidArgument, "cannot load the TLS certificate or key: " + ec.message()};
+    if (!ec)
+      state->tls->use_private_key_file(options.tls->private_key, asio::ssl::context::pem, ec);
+    if (ec)
+      return Error{Errc::kInvalidArgument,
+                   "cannot load the TLS certificate or key: " + ec.message()};
   }
   const auto address = asio::ip::make_address(options.address, ec);
   if (ec) return Error{Errc::kInvalidArgument, "not an IP address: " + options.address};

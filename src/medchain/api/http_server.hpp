@@ -108,7 +108,7 @@ struct TlsFiles {
 struct ServerOptions {
   std::string address = "127.0.0.1";
   std::optional<TlsFiles> tls;  // plain HTTP when absent
-  std::uint16_t port = 8080;  // 0: any free port (see HttpServer::port)
+  std::uint16_t port = 8080;    // 0: any free port (see HttpServer::port)
   unsigned threads = 2;
   std::size_t max_body_bytes = 1 << 20;  // for buffered bodies
   // For a whole buffered request, and for each piece of a streamed upload or download: a
@@ -119,8 +119,7 @@ struct ServerOptions {
 class HttpServer {
  public:
   // Binds and starts serving on `options.threads` threads. kIo when the address is taken.
-  static Result<std::unique_ptr<HttpServer>> start(const ServerOptions& options,
-                                                   Handlers handlers);
+  static Result<std::unique_ptr<HttpServer>> start(const ServerOptions& options, Handlers handlers);
   ~HttpServer();  // stops
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -1,12 +1,12 @@
 // NodeApi's route table and dispatch: match the path template, sign the caller in where the
 // route needs it, and hand the call to its handler (detail/routes.hpp).
-#include <medchain/api/detail/routes.hpp>
 #include <cmath>
 #include <ctime>
-#include <medchain/core/hex.hpp>
-#include <medchain/eth/siwe.hpp>
+#include <medchain/api/detail/routes.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/api/static_files.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/siwe.hpp>
 
 namespace medchain::api {
 namespace {
@@ -105,7 +105,8 @@ Result<Call> prepare_call(NodeContext& node, const Request& request, Matched& ma
 }
 
 Response problem_of_call(const Error& error) {
-  if (error.code == Errc::kUnavailable && error.message == "rate") return detail::too_many_requests();
+  if (error.code == Errc::kUnavailable && error.message == "rate")
+    return detail::too_many_requests();
   return error.code == Errc::kCheckFailed ? detail::unauthenticated(error.message)
                                           : problem_for(error);
 }
@@ -120,7 +121,10 @@ std::string route_label(const Matched& matched) {
 const std::vector<NodeApi::Route>& NodeApi::routes() {
   using namespace detail;
   static const std::vector<Route> kRoutes = {
-      {"GET", "/healthz", kPublic, [](NodeContext&, const Call&) { return ok({{"status", "ok"}}); }},
+      {"GET", "/healthz", kPublic,
+       [](NodeContext&, const Call&) {
+         return ok({{"status", "ok"}});
+       }},
       {"GET", "/readyz", kPublic, ready},
       {"GET", "/metrics", kPublic,
        [](NodeContext& node, const Call&) {
@@ -183,17 +187,16 @@ void NodeApi::add_gauges() {
                             if (!checkpoint.ok() || !*checkpoint) return std::nullopt;
                             return static_cast<double>((*checkpoint)->number);
                           });
-  node->metrics.add_gauge(
-      "medchaind_index_lag_blocks", "Blocks the chain is ahead of the index.",
-      [node]() -> std::optional<double> {
-        if (!node->chain_head) return std::nullopt;
-        auto head = node->chain_head();
-        std::lock_guard lock(node->mutex);
-        auto checkpoint = node->index->checkpoint();
-        if (!head.ok() || !checkpoint.ok()) return std::nullopt;
-        const std::uint64_t indexed = *checkpoint ? (*checkpoint)->number : 0;
-        return static_cast<double>(*head > indexed ? *head - indexed : 0);
-      });
+  node->metrics.add_gauge("medchaind_index_lag_blocks", "Blocks the chain is ahead of the index.",
+                          [node]() -> std::optional<double> {
+                            if (!node->chain_head) return std::nullopt;
+                            auto head = node->chain_head();
+                            std::lock_guard lock(node->mutex);
+                            auto checkpoint = node->index->checkpoint();
+                            if (!head.ok() || !checkpoint.ok()) return std::nullopt;
+                            const std::uint64_t indexed = *checkpoint ? (*checkpoint)->number : 0;
+                            return static_cast<double>(*head > indexed ? *head - indexed : 0);
+                          });
   node->metrics.add_gauge("medchaind_relays_in_flight", "Signed intents being relayed.",
                           [node] { return std::optional<double>(node->relays_in_flight.load()); });
   node->metrics.add_gauge("medchaind_uploads_in_flight", "Blob uploads in progress.",
@@ -241,7 +244,8 @@ Response NodeApi::handle(const Request& request) {
   const std::string label = route_label(matched);
   Response response = [&] {
     // The API's own namespace never falls back to the app: an unknown /v1 path is a 404.
-    if (!matched.route && !context_->config.web_root.empty() && request.path.rfind("/v1/", 0) != 0) {
+    if (!matched.route && !context_->config.web_root.empty() &&
+        request.path.rfind("/v1/", 0) != 0) {
       if (auto file = serve_static(context_->config.web_root, request)) return std::move(*file);
     }
     if (!matched.route || !matched.route->serve) return unmatched(request, matched);
@@ -253,12 +257,13 @@ Response NodeApi::handle(const Request& request) {
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   context_->metrics.observe(label, response.status, seconds);
   if (context_->access_log) {
-    const nlohmann::json line{{"time", eth::format_rfc3339(static_cast<std::int64_t>(std::time(nullptr)))},
-                              {"method", request.method},
-                              {"route", label},
-                              {"status", response.status},
-                              {"ms", std::round(seconds * 1e5) / 100},
-                              {"peer", request.peer}};
+    const nlohmann::json line{
+        {"time", eth::format_rfc3339(static_cast<std::int64_t>(std::time(nullptr)))},
+        {"method", request.method},
+        {"route", label},
+        {"status", response.status},
+        {"ms", std::round(seconds * 1e5) / 100},
+        {"peer", request.peer}};
     context_->access_log(line.dump());
   }
   return response;

@@ -73,8 +73,8 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
 Result<std::uint64_t> version_param(const Call& call) {
   const auto found = call.params.find("version");
   const std::string text = found == call.params.end() ? "" : found->second;
-  if (text.empty() || text.size() > 9 || text.find_first_not_of("0123456789") != std::string::npos ||
-      text == "0") {
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos || text == "0") {
     return Error{Errc::kInvalidArgument, "version must be a positive integer"};
   }
   return std::stoull(text);
@@ -124,7 +124,8 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
   const std::string spec = header.substr(kUnit.size());
   const auto dash = spec.find('-');
   const auto number = [](const std::string& text) -> std::optional<std::uint64_t> {
-    if (text.empty() || text.size() > 19 || text.find_first_not_of("0123456789") != std::string::npos)
+    if (text.empty() || text.size() > 19 ||
+        text.find_first_not_of("0123456789") != std::string::npos)
       return std::nullopt;
     return std::stoull(text);
   };
@@ -173,8 +174,8 @@ Response record(NodeContext& node, const Call& call) {
   auto records = visible_records(node, *rows, call.caller());
   if (!records.ok()) return problem_for(records.error());
   if (records->empty()) {
-    auto audited = node.audit(call.caller(), "record.read", to_hex(*record_id),
-                              rows->front().patient, false);
+    auto audited =
+        node.audit(call.caller(), "record.read", to_hex(*record_id), rows->front().patient, false);
     if (!audited.ok()) return problem_for(audited.error());
     return forbidden("no grant of yours covers this record now");
   }
@@ -203,8 +204,8 @@ Response download_blob(NodeContext& node, const Call& call) {
   }
   auto parsed = parse_range(call.request.header("range"), blob.size);
   if (!parsed.ok()) {
-    Response refusal = problem(416, "range_not_satisfiable", "Range not satisfiable",
-                               parsed.error().message);
+    Response refusal =
+        problem(416, "range_not_satisfiable", "Range not satisfiable", parsed.error().message);
     refusal.headers.emplace_back("Content-Range", "bytes */" + std::to_string(blob.size));
     return refusal;
   }
@@ -220,10 +221,10 @@ Response download_blob(NodeContext& node, const Call& call) {
     if (auto sought = reader->seek(range->first); !sought.ok()) return problem_for(sought.error());
     response.status = 206;
     response.stream_size = range->length;
-    response.headers.emplace_back(
-        "Content-Range", "bytes " + std::to_string(range->first) + "-" +
-                             std::to_string(range->first + range->length - 1) + "/" +
-                             std::to_string(blob.size));
+    response.headers.emplace_back("Content-Range",
+                                  "bytes " + std::to_string(range->first) + "-" +
+                                      std::to_string(range->first + range->length - 1) + "/" +
+                                      std::to_string(blob.size));
   }
   response.stream = std::make_unique<BlobSource>(std::move(*reader), response.stream_size);
   return response;
@@ -234,8 +235,9 @@ Response put_keys(NodeContext& node, const Call& call) {
   if (!body.ok()) return problem_for(body.error());
   const json& keys = (*body)["keys"];
   if (!keys.is_array() || keys.empty() || keys.size() > kMaxKeysPerCall) {
-    return bad_request("expected {\"keys\": [{\"recipient\": <address>, \"sealedKey\": <0x hex>}]}"
-                       " with 1 to 64 entries");
+    return bad_request(
+        "expected {\"keys\": [{\"recipient\": <address>, \"sealedKey\": <0x hex>}]}"
+        " with 1 to 64 entries");
   }
   std::vector<std::pair<Address, Bytes>> parsed;
   for (const json& entry : keys) {
@@ -259,7 +261,7 @@ Response put_keys(NodeContext& node, const Call& call) {
   auto now = node.clock();
   for (auto& [recipient, sealed] : parsed) {
     const store::WrappedKey key{version->record_id, version->version, recipient,
-                                std::move(sealed), call.caller(), now};
+                                std::move(sealed),  call.caller(),    now};
     if (auto stored = node.node->put_wrapped_key(key); !stored.ok())
       return problem_for(stored.error());
   }
@@ -282,8 +284,7 @@ Response own_key(NodeContext& node, const Call& call) {
   if (*readable && !*key) {
     return problem(404, "not_found", "Not found", "no key was shared with you for this version");
   }
-  const std::string subject =
-      to_hex(version->record_id) + "/" + std::to_string(version->version);
+  const std::string subject = to_hex(version->record_id) + "/" + std::to_string(version->version);
   auto audited = node.audit(call.caller(), "key.read", subject, version->patient, *readable);
   if (!audited.ok()) return problem_for(audited.error());
   if (!*readable) return forbidden("no grant of yours covers this record's category now");

@@ -84,8 +84,7 @@ Response sign_in(NodeContext& node, const Call& call) {
   if (!*fresh) return unauthenticated("the nonce is unknown, used or expired");
 
   const Bytes token = random_bytes(32);
-  std::uint64_t expires_at =
-      now + static_cast<std::uint64_t>(node.config.session_lifetime.count());
+  std::uint64_t expires_at = now + static_cast<std::uint64_t>(node.config.session_lifetime.count());
   if (verified->expiration_time) {
     auto until = eth::parse_rfc3339(*verified->expiration_time);
     if (until.ok() && *until > 0)

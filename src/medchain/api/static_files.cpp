@@ -35,8 +35,8 @@ std::string_view content_type_of(const fs::path& file) {
 bool is_plain_path(std::string_view path) {
   if (path.empty() || path.front() != '/') return false;
   for (char c : path) {
-    const bool plain = std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' ||
-                       c == '.' || c == '/';
+    const bool plain =
+        std::isalnum(static_cast<unsigned char>(c)) || c == '-' || c == '_' || c == '.' || c == '/';
     if (!plain) return false;
   }
   return path.find("/.") == std::string_view::npos && path.find("//") == std::string_view::npos;
@@ -76,8 +76,8 @@ std::optional<Response> serve_static(const fs::path& root, const Request& reques
   response.content_type = std::string(content_type_of(file));
   // Vite names built assets by their content hash: they never change under one name.
   const bool hashed_asset = request.path.rfind("/assets/", 0) == 0;
-  response.headers.emplace_back("Cache-Control", hashed_asset ? "public, max-age=31536000, immutable"
-                                                              : "no-cache");
+  response.headers.emplace_back("Cache-Control",
+                                hashed_asset ? "public, max-age=31536000, immutable" : "no-cache");
   response.headers.emplace_back("X-Content-Type-Options", "nosniff");
   response.stream = std::make_unique<FileSource>(fd);
   response.stream_size = size;

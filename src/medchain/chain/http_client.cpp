@@ -147,8 +147,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::mill
     }
     auto response = parser.release();
     if (!response.keep_alive()) c.close();
-    HttpResponse out{static_cast<int>(response.result_int()), std::move(response.body()),
-                     std::string(response[http::field::content_type]), {}};
+    HttpResponse out{static_cast<int>(response.result_int()),
+                     std::move(response.body()),
+                     std::string(response[http::field::content_type]),
+                     {}};
     for (const auto& field : response) {
       out.headers.emplace_back(std::string(field.name_string()), std::string(field.value()));
     }
@@ -159,7 +161,8 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::mill
 
 std::string HttpResponse::header(std::string_view name) const {
   for (const auto& [key, value] : headers) {
-    if (boost::beast::iequals(key, boost::beast::string_view(name.data(), name.size()))) return value;
+    if (boost::beast::iequals(key, boost::beast::string_view(name.data(), name.size())))
+      return value;
   }
   return {};
 }

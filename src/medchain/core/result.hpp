@@ -152,9 +152,9 @@ using Status = Result<void>;
 
 // MEDCHAIN_TRY_STATUS(expr): evaluates expr (a Result); on error returns the error. The
 // variable is named by line, so the macro nests (a lambda passed in `expr` may use it too).
-#define MEDCHAIN_TRY_STATUS(expr)                                              \
-  do {                                                                         \
-    auto MEDCHAIN_CONCAT(medchain_status_, __LINE__) = (expr);                 \
-    if (!MEDCHAIN_CONCAT(medchain_status_, __LINE__).ok())                     \
-      return std::move(MEDCHAIN_CONCAT(medchain_status_, __LINE__)).error();   \
+#define MEDCHAIN_TRY_STATUS(expr)                                            \
+  do {                                                                       \
+    auto MEDCHAIN_CONCAT(medchain_status_, __LINE__) = (expr);               \
+    if (!MEDCHAIN_CONCAT(medchain_status_, __LINE__).ok())                   \
+      return std::move(MEDCHAIN_CONCAT(medchain_status_, __LINE__)).error(); \
   } while (false)

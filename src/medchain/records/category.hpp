@@ -10,9 +10,9 @@
 namespace medchain::records {
 
 inline constexpr std::array<std::string_view, 12> kCategoryNames = {
-    "general",      "lab",       "imaging",       "medication",
-    "allergy",      "immunization", "procedure",  "clinical-note",
-    "mental-health", "sexual-reproductive-health", "genetic", "other"};
+    "general",      "lab",       "imaging",       "medication",    "allergy",
+    "immunization", "procedure", "clinical-note", "mental-health", "sexual-reproductive-health",
+    "genetic",      "other"};
 
 inline constexpr std::uint16_t kAllCategories = (1u << kCategoryNames.size()) - 1;
 

@@ -175,8 +175,7 @@ Result<std::vector<RequestRow>> IndexStore::requests_of_doctor(const Address& do
   return requests_of(rows);
 }
 
-Result<std::vector<EmergencyRow>> IndexStore::emergency_windows_of_patient(
-    const Address& patient) {
+Result<std::vector<EmergencyRow>> IndexStore::emergency_windows_of_patient(const Address& patient) {
   MEDCHAIN_TRY(auto rows, db_->query("SELECT patient, doctor, until, reason_code FROM "
                                      "emergency_windows WHERE patient = ? ORDER BY doctor",
                                      {to_hex(patient)}));
@@ -212,11 +211,12 @@ Result<std::optional<AuditAnchorRow>> IndexStore::audit_anchor(const Hash32& nod
 Result<std::vector<ExpiryRow>> IndexStore::expiring(std::uint64_t after, std::uint64_t until) {
   const auto from = static_cast<std::int64_t>(after);
   const auto to = static_cast<std::int64_t>(until);
-  MEDCHAIN_TRY(auto rows, db_->query("SELECT 0, patient, doctor, expiry FROM grants WHERE expiry > ? "
-                                     "AND expiry <= ? UNION ALL SELECT 1, patient, doctor, until "
-                                     "FROM emergency_windows WHERE until > ? AND until <= ? "
-                                     "ORDER BY 4",
-                                     {from, to, from, to}));
+  MEDCHAIN_TRY(auto rows,
+               db_->query("SELECT 0, patient, doctor, expiry FROM grants WHERE expiry > ? "
+                          "AND expiry <= ? UNION ALL SELECT 1, patient, doctor, until "
+                          "FROM emergency_windows WHERE until > ? AND until <= ? "
+                          "ORDER BY 4",
+                          {from, to, from, to}));
   std::vector<ExpiryRow> out;
   for (const SqlRow& row : rows) {
     ExpiryRow expiry;

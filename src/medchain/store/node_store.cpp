@@ -88,8 +88,8 @@ Status NodeStore::put_blob(const BlobInfo& blob) {
   return db_->execute(
       "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at) "
       "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
-      {to_hex(blob.digest), sql_int(blob.size), std::int64_t{blob.category},
-       to_hex(blob.patient), to_hex(blob.uploaded_by), sql_int(blob.created_at)});
+      {to_hex(blob.digest), sql_int(blob.size), std::int64_t{blob.category}, to_hex(blob.patient),
+       to_hex(blob.uploaded_by), sql_int(blob.created_at)});
 }
 
 Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
@@ -185,8 +185,7 @@ Result<AuditEntry> NodeStore::append_audit(AuditEntry entry) {
   return entry;
 }
 
-Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
-                                                         std::size_t limit,
+Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq, std::size_t limit,
                                                          const AuditFilter& filter) {
   std::string sql = std::string(kAuditColumns) + "WHERE seq >= ? ";
   std::vector<SqlValue> params{sql_int(from_seq)};

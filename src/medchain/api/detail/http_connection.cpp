@@ -2,10 +2,10 @@
 // request to Handlers::respond, or stream the body to the BodySink of Handlers::upload; write
 // the response, streaming it from its BodySource when it has one; repeat while keep-alive.
 #include <boost/beast/core.hpp>
-#include <boost/beast/ssl.hpp>
 #include <boost/beast/http.hpp>
-#include <limits>
+#include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
+#include <limits>
 #include <medchain/api/detail/http_connection.hpp>
 #include <medchain/api/detail/websocket_session.hpp>
 #include <medchain/api/problem.hpp>
@@ -36,8 +36,8 @@ Request request_head(const http::request<Body>& message, const std::string& peer
   request.path = std::string(target.substr(0, question));
   if (question != std::string_view::npos) request.query = std::string(target.substr(question + 1));
   for (const auto& field : message) {
-    request.headers[lower(std::string_view(field.name_string().data(),
-                                           field.name_string().size()))] =
+    request
+        .headers[lower(std::string_view(field.name_string().data(), field.name_string().size()))] =
         std::string(field.value());
   }
   request.peer = peer;
@@ -93,9 +93,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     // The body's limit depends on the route: checked once the head is known.
     head_parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     lowest_().expires_after(state_.options.read_timeout);
-    http::async_read_header(
-        stream_, buffer_, *head_parser_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_head(ec); });
+    http::async_read_header(stream_, buffer_, *head_parser_,
+                            [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                              self->on_head(ec);
+                            });
   }
 
  private:
@@ -193,9 +194,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     body.data = piece_.data();
     body.size = piece_.size();
     lowest_().expires_after(state_.options.read_timeout);
-    http::async_read(
-        stream_, buffer_, *upload_parser_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->on_piece(ec); });
+    http::async_read(stream_, buffer_, *upload_parser_,
+                     [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                       self->on_piece(ec);
+                     });
   }
 
   void on_piece(beast::error_code ec) {
@@ -264,9 +266,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     streamed_reply_->body().more = true;
     serializer_.emplace(*streamed_reply_);
     piece_.resize(kPieceBytes);
-    http::async_write_header(
-        stream_, *serializer_,
-        [self = this->shared_from_this()](beast::error_code ec, std::size_t) { self->write_piece(ec); });
+    http::async_write_header(stream_, *serializer_,
+                             [self = this->shared_from_this()](beast::error_code ec, std::size_t) {
+                               self->write_piece(ec);
+                             });
   }
 
   void write_piece(beast::error_code ec) {
@@ -276,8 +279,8 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     auto& body = streamed_reply_->body();
     std::size_t produced = 0;
     if (source_left_ > 0) {
-      const std::size_t want = static_cast<std::size_t>(
-          std::min<std::uint64_t>(source_left_, piece_.size()));
+      const std::size_t want =
+          static_cast<std::size_t>(std::min<std::uint64_t>(source_left_, piece_.size()));
       auto read = source_->read(std::span(piece_.data(), want));
       // Headers are gone: the only honest signal left is to cut the connection short.
       if (!read.ok() || *read == 0) return close();
@@ -288,11 +291,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     body.size = produced;
     body.more = source_left_ > 0;
     lowest_().expires_after(state_.options.read_timeout);
-    http::async_write(
-        stream_, *serializer_,
-        [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
-          self->write_piece(write_ec);
-        });
+    http::async_write(stream_, *serializer_,
+                      [self = this->shared_from_this()](beast::error_code write_ec, std::size_t) {
+                        self->write_piece(write_ec);
+                      });
   }
 
   void finish_streamed() {
@@ -330,16 +332,15 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
   void drain(std::size_t budget) {
     lowest_().expires_after(state_.options.read_timeout);
-    stream_.async_read_some(
-        asio::buffer(piece_),
-        [self = this->shared_from_this(), budget](beast::error_code ec, std::size_t read) {
-          if (ec || read >= budget) {
-            beast::error_code ignored;
-            self->socket_().shutdown(tcp::socket::shutdown_both, ignored);
-            return;
-          }
-          self->drain(budget - read);
-        });
+    stream_.async_read_some(asio::buffer(piece_), [self = this->shared_from_this(), budget](
+                                                      beast::error_code ec, std::size_t read) {
+      if (ec || read >= budget) {
+        beast::error_code ignored;
+        self->socket_().shutdown(tcp::socket::shutdown_both, ignored);
+        return;
+      }
+      self->drain(budget - read);
+    });
   }
 
   static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;

@@ -4,11 +4,11 @@
 
 #include <atomic>
 #include <map>
-#include <medchain/api/node_api.hpp>
 #include <medchain/api/event_feed.hpp>
 #include <medchain/api/metrics.hpp>
-#include <medchain/api/rate_limiter.hpp>
+#include <medchain/api/node_api.hpp>
 #include <medchain/api/problem.hpp>
+#include <medchain/api/rate_limiter.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <mutex>
 #include <nlohmann/json.hpp>

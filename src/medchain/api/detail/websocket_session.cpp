@@ -27,8 +27,9 @@ class WebSocketSession : public WebSocketPeer,
   void start(http::request<http::empty_body> upgrade) {
     beast::get_lowest_layer(ws_).expires_never();
     ws_.set_option(websocket::stream_base::timeout::suggested(beast::role_type::server));
-    ws_.set_option(websocket::stream_base::decorator(
-        [](websocket::response_type& response) { response.set(http::field::server, "medchaind"); }));
+    ws_.set_option(websocket::stream_base::decorator([](websocket::response_type& response) {
+      response.set(http::field::server, "medchaind");
+    }));
     upgrade_ = std::move(upgrade);
     ws_.async_accept(upgrade_, [self = this->shared_from_this()](beast::error_code ec) {
       if (ec) return;

@@ -2,9 +2,9 @@
 #pragma once
 
 #include <boost/beast/core/tcp_stream.hpp>
-#include <boost/beast/ssl/ssl_stream.hpp>
 #include <boost/beast/http/empty_body.hpp>
 #include <boost/beast/http/message.hpp>
+#include <boost/beast/ssl/ssl_stream.hpp>
 #include <medchain/api/http_server.hpp>
 
 namespace medchain::api::detail {
