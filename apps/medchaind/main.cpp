@@ -95,13 +95,20 @@ Status run(const NodeOptions& options) {
   const std::string location =
       options.database.empty() ? (options.data_dir / "index.db").string() : options.database;
 
-  // Two connections: the indexer writes through one, the API reads (and keeps sessions and the
-  // audit log) through the other.
+  // The indexer writes through a connection of its own.
   MEDCHAIN_TRY(auto indexer_database, store::open_database(location));
   MEDCHAIN_TRY(auto indexer_store, store::IndexStore::open(*indexer_database));
-  MEDCHAIN_TRY(auto api_database, store::open_database(location));
-  MEDCHAIN_TRY(auto api_index, store::IndexStore::open(*api_database));
-  MEDCHAIN_TRY(auto api_node, store::NodeStore::open(*api_database));
+  // The API opens a connection per serving thread (and reads while the indexer writes: SQLite
+  // in WAL mode, or PostgreSQL). Opened once here, so a database that cannot be opened stops
+  // the node at start rather than failing requests.
+  const auto open_stores = [location]() -> Result<api::NodeStores> {
+    api::NodeStores stores;
+    MEDCHAIN_TRY(stores.database, store::open_database(location));
+    MEDCHAIN_TRY(stores.index, store::IndexStore::open(*stores.database));
+    MEDCHAIN_TRY(stores.node, store::NodeStore::open(*stores.database));
+    return stores;
+  };
+  MEDCHAIN_TRY_STATUS(open_stores());
   MEDCHAIN_TRY(store::BlobStore blobs, store::BlobStore::open(options.data_dir / "blobs"));
 
   api::NodeApiConfig config;
@@ -118,7 +125,7 @@ Status run(const NodeOptions& options) {
     if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
     config.node_id = *node_id;
   }
-  api::NodeApi api(config, *api_index, *api_node, blobs);
+  api::NodeApi api(config, open_stores, blobs);
   api.set_chain_head([&client] { return client.block_number(); });
   if (options.access_log) {
     api.set_access_log([](const std::string& line) {

@@ -40,7 +40,6 @@ Response audit_log(NodeContext& node, const Call& call) {
   if (*limit == 0 || *limit > kMaxPage) return bad_request("limit is 1 to 1000");
   store::NodeStore::AuditFilter filter;
   const std::string patient_text = query_param(call.request, "patient");
-  std::lock_guard lock(node.mutex);
   if (patient_text.empty()) {
     filter.actor = call.caller();
   } else {
@@ -51,7 +50,7 @@ Response audit_log(NodeContext& node, const Call& call) {
     if (!*manages) return forbidden("only the patient or a guardian sees who accessed the records");
     filter.patient = *patient;
   }
-  auto entries = node.node->audit_entries(*from, static_cast<std::size_t>(*limit), filter);
+  auto entries = node.node_store().audit_entries(*from, static_cast<std::size_t>(*limit), filter);
   if (!entries.ok()) return problem_for(entries.error());
   json list = json::array();
   for (const store::AuditEntry& entry : *entries) {
@@ -70,8 +69,7 @@ Response audit_proof(NodeContext& node, const Call& call) {
   if (text.empty() || text.size() > 18 || text.find_first_not_of("0123456789") != std::string::npos)
     return bad_request("seq must be a non-negative integer");
   const std::uint64_t seq = std::stoull(text);
-  std::lock_guard lock(node.mutex);
-  auto entries = node.node->audit_entries(seq, 1);
+  auto entries = node.node_store().audit_entries(seq, 1);
   if (!entries.ok()) return problem_for(entries.error());
   if (entries->empty() || entries->front().seq != seq)
     return problem(404, "not_found", "Not found", "no audit entry " + text);
@@ -80,14 +78,14 @@ Response audit_proof(NodeContext& node, const Call& call) {
   if (!manages.ok()) return problem_for(manages.error());
   if (!*manages && entry.actor != call.caller())
     return forbidden("only the patient, a guardian or the actor sees this entry");
-  auto anchor = node.index->audit_anchor(node.config.node_id, seq);
+  auto anchor = node.index().audit_anchor(node.config.node_id, seq);
   if (!anchor.ok()) return problem_for(anchor.error());
   if (!*anchor) {
     return problem(409, "not_anchored", "Not anchored yet",
                    "the entry is not in an anchor the index has seen yet; ask again later");
   }
   const store::AuditAnchorRow& range = **anchor;
-  auto batch = node.node->audit_entries(
+  auto batch = node.node_store().audit_entries(
       range.from_seq, static_cast<std::size_t>(range.to_seq - range.from_seq + 1));
   if (!batch.ok()) return problem_for(batch.error());
   std::vector<Hash32> hashes;
@@ -96,7 +94,7 @@ Response audit_proof(NodeContext& node, const Call& call) {
   if (!proof.ok()) return problem_for(proof.error());
   Hash32 previous;
   if (seq > 0) {
-    auto before = node.node->audit_entries(seq - 1, 1);
+    auto before = node.node_store().audit_entries(seq - 1, 1);
     if (!before.ok()) return problem_for(before.error());
     if (!before->empty()) previous = before->front().hash;
   }

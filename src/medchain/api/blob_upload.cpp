@@ -36,12 +36,11 @@ class BlobUploadSink final : public BodySink {
       }
       return problem_for(committed.error());
     }
-    std::lock_guard lock(node_.mutex);
     info_.created_at = node_.clock();
-    if (auto stored = node_.node->put_blob(info_); !stored.ok()) return problem_for(stored.error());
+    if (auto stored = node_.node_store().put_blob(info_); !stored.ok()) return problem_for(stored.error());
     // The first upload of a digest decides its patient and category; a later one of the same
     // bytes changes nothing (and one for another patient is refused).
-    auto kept = node_.node->blob(info_.digest);
+    auto kept = node_.node_store().blob(info_.digest);
     if (!kept.ok()) return problem_for(kept.error());
     if (!*kept || (*kept)->patient != info_.patient) {
       return problem(409, "conflict", "Conflict",
@@ -95,13 +94,12 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
   auto what = declared(call.request);
   if (!what.ok()) return refuse(problem_for(what.error()));
   {
-    std::lock_guard lock(node.mutex);
-    auto patient = node.index->patient(what->patient);
+    auto patient = node.index().patient(what->patient);
     if (!patient.ok()) return refuse(problem_for(patient.error()));
     if (!*patient) return refuse(bad_request("Medchain-Patient is not a registered patient"));
     auto now = node.now();
     if (!now.ok()) return refuse(problem_for(now.error()));
-    auto allowed = node.index->may_append(what->patient, call.caller(), *now);
+    auto allowed = node.index().may_append(what->patient, call.caller(), *now);
     if (!allowed.ok()) return refuse(problem_for(allowed.error()));
     if (!*allowed) {
       // An allowed upload is audited once it is stored (BlobUploadSink::finish).
@@ -110,7 +108,7 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
       if (!audited.ok()) return refuse(problem_for(audited.error()));
       return refuse(forbidden("you may not add records for this patient now"));
     }
-    auto existing = node.node->blob(what->digest);
+    auto existing = node.node_store().blob(what->digest);
     if (!existing.ok()) return refuse(problem_for(existing.error()));
     if (*existing && (*existing)->patient != what->patient) {
       return refuse(problem(409, "conflict", "Conflict",

@@ -67,10 +67,9 @@ Response refuse(const Error& error) {
 }  // namespace
 
 Response patient_grants(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
   auto patient = managed_patient(node, call);
   if (!patient.ok()) return refuse(patient.error());
-  auto grants = node.index->grants_of_patient(*patient);
+  auto grants = node.index().grants_of_patient(*patient);
   auto now = node.now();
   if (!grants.ok()) return problem_for(grants.error());
   if (!now.ok()) return problem_for(now.error());
@@ -78,19 +77,17 @@ Response patient_grants(NodeContext& node, const Call& call) {
 }
 
 Response patient_requests(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
   auto patient = managed_patient(node, call);
   if (!patient.ok()) return refuse(patient.error());
-  auto requests = node.index->requests_of_patient(*patient);
+  auto requests = node.index().requests_of_patient(*patient);
   if (!requests.ok()) return problem_for(requests.error());
   return ok({{"requests", requests_json(*requests)}});
 }
 
 Response patient_emergency(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
   auto patient = managed_patient(node, call);
   if (!patient.ok()) return refuse(patient.error());
-  auto windows = node.index->emergency_windows_of_patient(*patient);
+  auto windows = node.index().emergency_windows_of_patient(*patient);
   auto now = node.now();
   if (!windows.ok()) return problem_for(windows.error());
   if (!now.ok()) return problem_for(now.error());
@@ -107,8 +104,7 @@ Response patient_emergency(NodeContext& node, const Call& call) {
 Response doctor_grants(NodeContext& node, const Call& call) {
   auto doctor = own_doctor_address(call);
   if (!doctor.ok()) return refuse(doctor.error());
-  std::lock_guard lock(node.mutex);
-  auto grants = node.index->grants_of_doctor(*doctor);
+  auto grants = node.index().grants_of_doctor(*doctor);
   auto now = node.now();
   if (!grants.ok()) return problem_for(grants.error());
   if (!now.ok()) return problem_for(now.error());
@@ -118,8 +114,7 @@ Response doctor_grants(NodeContext& node, const Call& call) {
 Response doctor_requests(NodeContext& node, const Call& call) {
   auto doctor = own_doctor_address(call);
   if (!doctor.ok()) return refuse(doctor.error());
-  std::lock_guard lock(node.mutex);
-  auto requests = node.index->requests_of_doctor(*doctor);
+  auto requests = node.index().requests_of_doctor(*doctor);
   if (!requests.ok()) return problem_for(requests.error());
   return ok({{"requests", requests_json(*requests)}});
 }

@@ -7,8 +7,7 @@ namespace medchain::api::detail {
 Response patient(NodeContext& node, const Call& call) {
   auto address = address_param(call, "address");
   if (!address.ok()) return problem_for(address.error());
-  std::lock_guard lock(node.mutex);
-  auto row = node.index->patient(*address);
+  auto row = node.index().patient(*address);
   if (!row.ok()) return problem_for(row.error());
   if (!*row)
     return problem(404, "not_found", "Not found", "no patient is registered at that address");
@@ -27,8 +26,7 @@ Response doctors(NodeContext& node, const Call& call) {
   if (!status.empty() && status != "verified" && status != "suspended") {
     return bad_request("status is verified or suspended");
   }
-  std::lock_guard lock(node.mutex);
-  auto rows = node.index->doctors(status);
+  auto rows = node.index().doctors(status);
   if (!rows.ok()) return problem_for(rows.error());
   json list = json::array();
   for (const store::DoctorRow& doctor : *rows) {

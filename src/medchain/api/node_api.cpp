@@ -95,7 +95,6 @@ Result<Call> prepare_call(NodeContext& node, const Request& request, Matched& ma
   }
   Call call{request, std::move(matched.params), std::nullopt};
   if (matched.route->access == kSignedIn) {
-    std::lock_guard lock(node.mutex);
     MEDCHAIN_TRY(call.session, node.authenticate(request));
     if (!node.per_address->allow(to_hex(call.session->address))) {
       return Error{Errc::kUnavailable, "rate"};
@@ -163,12 +162,11 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
   return kRoutes;
 }
 
-NodeApi::NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStore& node,
+NodeApi::NodeApi(NodeApiConfig config, std::function<Result<NodeStores>()> open_stores,
                  store::BlobStore& blobs)
     : context_(std::make_unique<NodeContext>()) {
   context_->config = std::move(config);
-  context_->index = &index;
-  context_->node = &node;
+  context_->open_stores = std::move(open_stores);
   context_->blobs = &blobs;
   context_->per_ip = std::make_unique<RateLimiter>(context_->config.rate_limit_per_ip,
                                                    2 * context_->config.rate_limit_per_ip);
@@ -182,8 +180,7 @@ void NodeApi::add_gauges() {
   NodeContext* node = context_.get();
   node->metrics.add_gauge("medchaind_indexed_block", "The newest block in the index.",
                           [node]() -> std::optional<double> {
-                            std::lock_guard lock(node->mutex);
-                            auto checkpoint = node->index->checkpoint();
+                            auto checkpoint = node->index().checkpoint();
                             if (!checkpoint.ok() || !*checkpoint) return std::nullopt;
                             return static_cast<double>((*checkpoint)->number);
                           });
@@ -191,8 +188,7 @@ void NodeApi::add_gauges() {
                           [node]() -> std::optional<double> {
                             if (!node->chain_head) return std::nullopt;
                             auto head = node->chain_head();
-                            std::lock_guard lock(node->mutex);
-                            auto checkpoint = node->index->checkpoint();
+                            auto checkpoint = node->index().checkpoint();
                             if (!head.ok() || !checkpoint.ok()) return std::nullopt;
                             const std::uint64_t indexed = *checkpoint ? (*checkpoint)->number : 0;
                             return static_cast<double>(*head > indexed ? *head - indexed : 0);
@@ -207,12 +203,10 @@ void NodeApi::add_gauges() {
 }
 
 void NodeApi::set_access_log(std::function<void(const std::string& line)> log) {
-  std::lock_guard lock(context_->mutex);
   context_->access_log = std::move(log);
 }
 
 void NodeApi::set_chain_head(std::function<Result<std::uint64_t>()> chain_head) {
-  std::lock_guard lock(context_->mutex);
   context_->chain_head = std::move(chain_head);
 }
 
@@ -226,13 +220,11 @@ void NodeApi::set_clock(std::function<std::uint64_t()> clock) {
                                             .count());
     };
   }
-  std::lock_guard lock(context_->mutex);
   context_->clock = std::move(clock);
 }
 
 void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                            chain::IntentDomain domain) {
-  std::lock_guard lock(context_->mutex);
   context_->relayer = &relayer;
   context_->abi = &abi;
   context_->domain = domain;
@@ -292,7 +284,6 @@ WebSocketAccept NodeApi::websocket(const Request& head) {
     return accept;
   }
   Result<store::Session> session = [&] {
-    std::lock_guard lock(context_->mutex);
     return context_->authenticate(head);
   }();
   if (!session.ok()) {

@@ -4,8 +4,8 @@
 // the audit log. Every answer is JSON or a blob; every failure an RFC 9457 problem.
 //
 // Every read of a blob or a key is authorized from the index at the moment of the request and
-// written to the audit log, as is every refusal. Thread-safe: the database connection it is
-// given is used under a lock; blob bytes stream outside it.
+// written to the audit log, as is every refusal. Thread-safe: each serving thread has a database
+// connection of its own; what must be atomic is atomic in the database.
 #pragma once
 
 #include <chrono>
@@ -37,6 +37,14 @@ struct NodeApiConfig {
   std::filesystem::path web_root;  // the web app's build, served at /; empty: none
 };
 
+// One connection to the node's database with the stores on it. The API opens one per thread
+// that serves requests, so requests on different threads never wait for each other's queries.
+struct NodeStores {
+  std::unique_ptr<store::Database> database;
+  std::unique_ptr<store::IndexStore> index;
+  std::unique_ptr<store::NodeStore> node;
+};
+
 namespace detail {
 struct NodeContext;
 struct Call;
@@ -44,8 +52,9 @@ struct Call;
 
 class NodeApi {
  public:
-  // `index` and `node` share one database connection, used by this API alone.
-  NodeApi(NodeApiConfig config, store::IndexStore& index, store::NodeStore& node,
+  // `open_stores` opens a connection to the node's database; it is called once per serving
+  // thread, on that thread. The setters below are for before serving starts.
+  NodeApi(NodeApiConfig config, std::function<Result<NodeStores>()> open_stores,
           store::BlobStore& blobs);
   ~NodeApi();
 

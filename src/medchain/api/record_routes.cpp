@@ -16,7 +16,7 @@ constexpr std::size_t kMaxKeysPerCall = 64;
 // The blob of a version, if this node holds it for that version's patient.
 Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
                                                const store::RecordVersionRow& version) {
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node->blob(version.digest));
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
   if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
   return blob;
 }
@@ -29,7 +29,7 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
   if (manages) return true;
   if (!blob) return false;
   MEDCHAIN_TRY(store::ReadAccess access,
-               node.index->read_access(version.patient, caller, blob->category, now));
+               node.index().read_access(version.patient, caller, blob->category, now));
   return access != store::ReadAccess::kDenied;
 }
 
@@ -84,7 +84,7 @@ Result<std::uint64_t> version_param(const Call& call) {
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call) {
   MEDCHAIN_TRY(Hash32 record_id, hash_param(call, "recordId"));
   MEDCHAIN_TRY(std::uint64_t number, version_param(call));
-  MEDCHAIN_TRY(auto versions, node.index->record_versions(record_id));
+  MEDCHAIN_TRY(auto versions, node.index().record_versions(record_id));
   for (const store::RecordVersionRow& version : versions) {
     if (version.version == number) return version;
   }
@@ -156,8 +156,7 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
 Response patient_records(NodeContext& node, const Call& call) {
   auto patient = address_param(call, "address");
   if (!patient.ok()) return problem_for(patient.error());
-  std::lock_guard lock(node.mutex);
-  auto rows = node.index->record_versions_of_patient(*patient);
+  auto rows = node.index().record_versions_of_patient(*patient);
   if (!rows.ok()) return problem_for(rows.error());
   auto records = visible_records(node, *rows, call.caller());
   if (!records.ok()) return problem_for(records.error());
@@ -167,8 +166,7 @@ Response patient_records(NodeContext& node, const Call& call) {
 Response record(NodeContext& node, const Call& call) {
   auto record_id = hash_param(call, "recordId");
   if (!record_id.ok()) return problem_for(record_id.error());
-  std::lock_guard lock(node.mutex);
-  auto rows = node.index->record_versions(*record_id);
+  auto rows = node.index().record_versions(*record_id);
   if (!rows.ok()) return problem_for(rows.error());
   if (rows->empty()) return problem(404, "not_found", "Not found", "the chain has no such record");
   auto records = visible_records(node, *rows, call.caller());
@@ -188,14 +186,13 @@ Response download_blob(NodeContext& node, const Call& call) {
   std::optional<ByteRange> range;
   store::BlobInfo blob;
   {
-    std::lock_guard lock(node.mutex);
-    auto info = node.node->blob(*digest);
+    auto info = node.node_store().blob(*digest);
     if (!info.ok()) return problem_for(info.error());
     if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
     blob = **info;
     auto now = node.now();
     if (!now.ok()) return problem_for(now.error());
-    auto access = node.index->read_access(blob.patient, call.caller(), blob.category, *now);
+    auto access = node.index().read_access(blob.patient, call.caller(), blob.category, *now);
     if (!access.ok()) return problem_for(access.error());
     const bool allowed = *access != store::ReadAccess::kDenied;
     auto audited = node.audit(call.caller(), "blob.read", to_hex(*digest), blob.patient, allowed);
@@ -250,7 +247,6 @@ Response put_keys(NodeContext& node, const Call& call) {
       return bad_request("a sealedKey is not 1 to 1024 bytes of 0x hex");
     parsed.emplace_back(*recipient, std::move(*sealed));
   }
-  std::lock_guard lock(node.mutex);
   auto version = indexed_version(node, call);
   if (!version.ok()) return problem_for(version.error());
   auto manages = node.manages(version->patient, call.caller());
@@ -262,14 +258,13 @@ Response put_keys(NodeContext& node, const Call& call) {
   for (auto& [recipient, sealed] : parsed) {
     const store::WrappedKey key{version->record_id, version->version, recipient,
                                 std::move(sealed),  call.caller(),    now};
-    if (auto stored = node.node->put_wrapped_key(key); !stored.ok())
+    if (auto stored = node.node_store().put_wrapped_key(key); !stored.ok())
       return problem_for(stored.error());
   }
   return ok({{"stored", parsed.size()}});
 }
 
 Response own_key(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
   auto version = indexed_version(node, call);
   if (!version.ok()) return problem_for(version.error());
   auto blob = blob_of(node, *version);
@@ -278,7 +273,7 @@ Response own_key(NodeContext& node, const Call& call) {
   if (!now.ok()) return problem_for(now.error());
   auto readable = may_read(node, *version, *blob, call.caller(), *now);
   if (!readable.ok()) return problem_for(readable.error());
-  auto key = node.node->wrapped_key(version->record_id, version->version, call.caller());
+  auto key = node.node_store().wrapped_key(version->record_id, version->version, call.caller());
   if (!key.ok()) return problem_for(key.error());
   // Served or refused, the attempt is audited; asking for a key nobody shared is neither.
   if (*readable && !*key) {

@@ -17,8 +17,7 @@ Result<bool> wait_until_indexed(NodeContext& node, std::uint64_t block) {
   const auto deadline = std::chrono::steady_clock::now() + kIndexDeadline;
   for (;;) {
     {
-      std::lock_guard lock(node.mutex);
-      MEDCHAIN_TRY(auto checkpoint, node.index->checkpoint());
+      MEDCHAIN_TRY(auto checkpoint, node.index().checkpoint());
       if (checkpoint && checkpoint->number >= block) return true;
     }
     if (std::chrono::steady_clock::now() > deadline) return false;
@@ -39,8 +38,7 @@ Result<eth::abi::Value> current_version(NodeContext& node, const json& message) 
   }
   auto record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>());
   if (!record_id) return Error{Errc::kInvalidArgument, "message.recordId is not 32 bytes of hex"};
-  std::lock_guard lock(node.mutex);
-  MEDCHAIN_TRY(auto versions, node.index->record_versions(*record_id));
+  MEDCHAIN_TRY(auto versions, node.index().record_versions(*record_id));
   if (versions.empty()) return Error{Errc::kNotFound, "the index has no such record"};
   const store::RecordVersionRow& newest = versions.back();
   const Hash32 previous = versions.size() > 1 ? versions[versions.size() - 2].head : Hash32{};

@@ -27,8 +27,7 @@ std::string new_nonce() {
 }  // namespace
 
 Response ready(NodeContext& node, const Call&) {
-  std::lock_guard lock(node.mutex);
-  auto checkpoint = node.index->checkpoint();
+  auto checkpoint = node.index().checkpoint();
   if (!checkpoint.ok()) return problem_for(checkpoint.error());
   if (!*checkpoint) {
     return problem(503, "not_ready", "Not ready", "the index has not caught up with the chain yet");
@@ -37,7 +36,6 @@ Response ready(NodeContext& node, const Call&) {
 }
 
 Response node_info(NodeContext& node, const Call&) {
-  std::lock_guard lock(node.mutex);
   return ok({{"chainId", node.config.chain_id},
              {"contract", to_json(node.config.contract)},
              {"nodeId", to_json(node.config.node_id)},
@@ -48,8 +46,7 @@ Response node_info(NodeContext& node, const Call&) {
 
 Response issue_nonce(NodeContext& node, const Call&) {
   const std::string nonce = new_nonce();
-  std::lock_guard lock(node.mutex);
-  if (auto issued = node.node->issue_nonce(nonce, node.clock()); !issued.ok()) {
+  if (auto issued = node.node_store().issue_nonce(nonce, node.clock()); !issued.ok()) {
     return problem_for(issued.error());
   }
   return ok({{"nonce", nonce}, {"expiresIn", node.config.nonce_lifetime.count()}}, 201);
@@ -67,7 +64,6 @@ Response sign_in(NodeContext& node, const Call& call) {
   auto parsed = eth::parse_siwe(text);
   if (!parsed.ok()) return unauthenticated(parsed.error().message);
 
-  std::lock_guard lock(node.mutex);
   const std::uint64_t now = node.clock();
   eth::SiweExpectations expected;
   expected.domain = node.config.siwe_domain;
@@ -78,7 +74,7 @@ Response sign_in(NodeContext& node, const Call& call) {
   if (!verified.ok()) return unauthenticated(verified.error().message);
 
   // The nonce goes last: a message that fails any other check does not burn it.
-  auto fresh = node.node->consume_nonce(
+  auto fresh = node.node_store().consume_nonce(
       parsed->nonce, now - static_cast<std::uint64_t>(node.config.nonce_lifetime.count()));
   if (!fresh.ok()) return problem_for(fresh.error());
   if (!*fresh) return unauthenticated("the nonce is unknown, used or expired");
@@ -92,7 +88,7 @@ Response sign_in(NodeContext& node, const Call& call) {
   }
   const store::Session session{
       crypto::sha256(token), verified->address, now, now, expires_at, false};
-  if (auto created = node.node->create_session(session); !created.ok()) {
+  if (auto created = node.node_store().create_session(session); !created.ok()) {
     return problem_for(created.error());
   }
   return ok({{"token", to_hex(token, /*prefix=*/false)},
@@ -103,16 +99,14 @@ Response sign_in(NodeContext& node, const Call& call) {
 }
 
 Response sign_out(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
-  if (auto revoked = node.node->revoke_session(call.session->token_hash); !revoked.ok()) {
+  if (auto revoked = node.node_store().revoke_session(call.session->token_hash); !revoked.ok()) {
     return problem_for(revoked.error());
   }
   return no_content();
 }
 
 Response me(NodeContext& node, const Call& call) {
-  std::lock_guard lock(node.mutex);
-  auto roles = node.index->roles(call.caller());
+  auto roles = node.index().roles(call.caller());
   if (!roles.ok()) return problem_for(roles.error());
   json guardian_of = json::array();
   for (const Address& ward : roles->guardian_of) guardian_of.push_back(to_json(ward));

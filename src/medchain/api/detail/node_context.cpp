@@ -10,8 +10,39 @@ namespace {
 constexpr std::uint64_t kTouchEvery = 15;  // seconds between writes of a session's last use
 }  // namespace
 
+namespace {
+
+// Each thread's open stores, by the context they belong to (an id, not an address, so a
+// context created where an old one was never inherits its connections).
+std::atomic<std::uint64_t> next_context_id{1};
+thread_local std::map<std::uint64_t, NodeStores> thread_stores;
+
+}  // namespace
+
+NodeContext::NodeContext() : id(next_context_id++) {}
+
+NodeContext::~NodeContext() {
+  thread_stores.erase(id);  // this thread's; others close with their threads
+}
+
+NodeStores& NodeContext::stores() {
+  auto found = thread_stores.find(id);
+  if (found != thread_stores.end()) return found->second;
+  auto opened = open_stores();
+  if (!opened.ok()) throw std::runtime_error("cannot open the database: " + opened.error().message);
+  return thread_stores.emplace(id, std::move(*opened)).first->second;
+}
+
+store::IndexStore& NodeContext::index() {
+  return *stores().index;
+}
+
+store::NodeStore& NodeContext::node_store() {
+  return *stores().node;
+}
+
 Result<std::uint64_t> NodeContext::now() {
-  MEDCHAIN_TRY(std::uint64_t chain_time, index->latest_block_time());
+  MEDCHAIN_TRY(std::uint64_t chain_time, index().latest_block_time());
   return std::max(clock(), chain_time);
 }
 
@@ -24,9 +55,9 @@ Status NodeContext::audit(const Address& actor, std::string action, std::string 
   entry.subject = std::move(subject);
   entry.patient = patient;
   entry.allowed = allowed;
-  MEDCHAIN_TRY(store::AuditEntry stored, node->append_audit(std::move(entry)));
+  MEDCHAIN_TRY(store::AuditEntry stored, node_store().append_audit(std::move(entry)));
   if (feed.sessions() > 0) {
-    MEDCHAIN_TRY(std::optional<store::PatientRow> row, index->patient(stored.patient));
+    MEDCHAIN_TRY(std::optional<store::PatientRow> row, index().patient(stored.patient));
     feed.publish(stored, row ? row->guardians : std::vector<Address>{});
   }
   return {};
@@ -47,7 +78,7 @@ Result<store::Session> NodeContext::authenticate(const Request& request) {
   auto token = from_hex(std::string_view(header).substr(kBearer.size()));
   if (!token || token->size() != 32) return Error{Errc::kCheckFailed, "malformed session token"};
   const Hash32 token_hash = crypto::sha256(*token);
-  MEDCHAIN_TRY(std::optional<store::Session> session, node->session(token_hash));
+  MEDCHAIN_TRY(std::optional<store::Session> session, node_store().session(token_hash));
   const std::uint64_t at = clock();
   if (!session || session->revoked) return Error{Errc::kCheckFailed, "no such session"};
   if (at >= session->expires_at) return Error{Errc::kCheckFailed, "the session has expired"};
@@ -57,13 +88,13 @@ Result<store::Session> NodeContext::authenticate(const Request& request) {
   // The idle timer is kept to the second it matters at: a write per request would make every
   // read a durable write.
   if (at - session->last_seen >= kTouchEvery)
-    MEDCHAIN_TRY_STATUS(node->touch_session(token_hash, at));
+    MEDCHAIN_TRY_STATUS(node_store().touch_session(token_hash, at));
   return *session;
 }
 
 Result<bool> NodeContext::manages(const Address& patient, const Address& caller) {
   if (patient == caller) return true;
-  MEDCHAIN_TRY(std::optional<store::PatientRow> row, index->patient(patient));
+  MEDCHAIN_TRY(std::optional<store::PatientRow> row, index().patient(patient));
   if (!row) return false;
   return std::find(row->guardians.begin(), row->guardians.end(), caller) != row->guardians.end();
 }

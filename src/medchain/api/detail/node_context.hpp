@@ -18,11 +18,13 @@ namespace medchain::api::detail {
 using nlohmann::json;
 
 struct NodeContext {
+  NodeContext();
+  ~NodeContext();
+
   NodeApiConfig config;
-  store::IndexStore* index;
-  store::NodeStore* node;
-  store::BlobStore* blobs;
-  std::mutex mutex;  // guards the database connection behind `index` and `node`
+  const std::uint64_t id;
+  std::function<Result<NodeStores>()> open_stores;
+  store::BlobStore* blobs = nullptr;
   std::function<std::uint64_t()> clock;
   std::atomic<unsigned> uploads_in_flight{0};
   EventFeed feed;
@@ -37,15 +39,21 @@ struct NodeContext {
   const chain::ContractAbi* abi = nullptr;
   chain::IntentDomain domain;
 
-  // REQUIRES: `mutex` held. The later of the clock and the newest indexed block's time.
+  // The calling thread's stores, opened on its first use (std::runtime_error if the database
+  // cannot be opened: the server answers 500).
+  store::IndexStore& index();
+  store::NodeStore& node_store();
+  NodeStores& stores();
+
+  // The later of the clock and the newest indexed block's time.
   Result<std::uint64_t> now();
-  // REQUIRES: `mutex` held. Appends one entry to the audit log and tells the patient's feed.
+  // Appends one entry to the audit log and tells the patient's feed.
   Status audit(const Address& actor, std::string action, std::string subject,
                const Address& patient, bool allowed);
-  // REQUIRES: `mutex` held. The session of the request's bearer token (refreshing its idle
+  // The session of the request's bearer token (refreshing its idle
   // timer); kCheckFailed with the reason when there is none.
   Result<store::Session> authenticate(const Request& request);
-  // REQUIRES: `mutex` held. Whether `caller` is `patient` or one of their guardians.
+  // Whether `caller` is `patient` or one of their guardians.
   Result<bool> manages(const Address& patient, const Address& caller);
 };
 
