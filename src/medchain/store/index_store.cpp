@@ -290,12 +290,14 @@ Result<std::optional<GrantRow>> IndexStore::grant(const Address& patient, const 
 Result<Roles> IndexStore::roles(const Address& address) {
   const std::string who = to_hex(address);
   Roles roles;
-  MEDCHAIN_TRY(auto patient, db_->query("SELECT 1 FROM patients WHERE address = ?", {who}));
-  roles.patient = !patient.empty();
-  MEDCHAIN_TRY(auto doctor, db_->query("SELECT status FROM doctors WHERE address = ?", {who}));
-  if (!doctor.empty()) roles.doctor = as_text(doctor[0][0]);
-  MEDCHAIN_TRY(auto registrar, db_->query("SELECT 1 FROM registrars WHERE address = ?", {who}));
-  roles.registrar = !registrar.empty();
+  // One statement for the three single-row lookups: this runs on every GET /v1/me.
+  MEDCHAIN_TRY(auto found, db_->query("SELECT (SELECT COUNT(*) FROM patients WHERE address = ?), "
+                                      "(SELECT status FROM doctors WHERE address = ?), "
+                                      "(SELECT COUNT(*) FROM registrars WHERE address = ?)",
+                                      {who, who, who}));
+  roles.patient = as_int(found[0][0]) != 0;
+  roles.doctor = as_text(found[0][1]);
+  roles.registrar = as_int(found[0][2]) != 0;
   MEDCHAIN_TRY(auto wards, db_->query("SELECT patient FROM guardians WHERE guardian = ? "
                                       "ORDER BY patient",
                                       {who}));
