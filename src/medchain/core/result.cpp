@@ -68,6 +68,10 @@ std::string_view errc_name(Errc code) noexcept {
       return "permission_denied";
     case Errc::kTooLarge:
       return "too_large";
+    case Errc::kDecryptFailed:
+      return "decrypt_failed";
+    case Errc::kInvalidResource:
+      return "invalid_resource";
   }
   return "unknown";
 }

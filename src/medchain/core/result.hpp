@@ -51,6 +51,9 @@ enum class Errc : std::uint16_t {
   kConflict,             // the operation was already done (an intent submitted twice)
   kPermissionDenied,     // the caller is known but not allowed (the chain says no)
   kTooLarge,             // more data than the limit allows
+  kDecryptFailed,        // ciphertext or a sealed key that does not authenticate (tampered,
+                         // truncated, extended, or another key)
+  kInvalidResource,      // a FHIR resource that fails validation (type, required fields)
 };
 
 // The stable, snake_case name of a code ("invalid_hex"), used in JSON error output.
