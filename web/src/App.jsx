@@ -1,0 +1,74 @@
+import { Badge, Container, Nav, Navbar, Toast, ToastContainer, Button, Alert } from 'react-bootstrap';
+import { useSession } from './state/session.jsx';
+import { useRoute } from './util/route.js';
+import { Address, Loading } from './components/common.jsx';
+import ConnectScreen from './screens/ConnectScreen.jsx';
+import PatientPortal from './screens/patient/PatientPortal.jsx';
+import DoctorPortal from './screens/doctor/DoctorPortal.jsx';
+import RegistrarPortal from './screens/registrar/RegistrarPortal.jsx';
+
+const PORTALS = [
+  { path: 'patient', label: 'Patient', Component: PatientPortal },
+  { path: 'doctor', label: 'Doctor', Component: DoctorPortal },
+  { path: 'registrar', label: 'Registrar', Component: RegistrarPortal },
+];
+
+// The portal a signed-in caller lands on: the role they have.
+function defaultPortal(me) {
+  if (me?.registrar) return 'registrar';
+  if (me?.doctor) return 'doctor';
+  return 'patient';
+}
+
+export default function App() {
+  const { node, nodeError, loadNode, session, me, signOut, toasts, dismissToast, feedStatus, wallet } = useSession();
+  const [first, ...rest] = useRoute();
+  const current = PORTALS.find((p) => p.path === first) ?? PORTALS.find((p) => p.path === defaultPortal(me));
+  return (
+    <>
+      <Navbar bg="dark" data-bs-theme="dark" expand="md" className="mb-3">
+        <Container>
+          <Navbar.Brand href="#/">medchain</Navbar.Brand>
+          {session && (
+            <>
+              <Navbar.Toggle aria-controls="main-nav" aria-label="Menu" />
+              <Navbar.Collapse id="main-nav">
+                <Nav className="me-auto" aria-label="Portals">
+                  {PORTALS.map((p) => (
+                    <Nav.Link key={p.path} href={`#/${p.path}`} active={current.path === p.path}>{p.label}</Nav.Link>
+                  ))}
+                </Nav>
+                <div className="d-flex align-items-center gap-2 text-light small flex-wrap">
+                  <Badge bg={feedStatus === 'live' ? 'success' : 'secondary'} title="Real-time updates from the node">
+                    {feedStatus === 'live' ? 'live' : feedStatus}
+                  </Badge>
+                  <span>{wallet?.label}</span>
+                  <span className="text-light"><Address value={session.address} label="your account" /></span>
+                  <Button size="sm" variant="outline-light" onClick={signOut}>Sign out</Button>
+                </div>
+              </Navbar.Collapse>
+            </>
+          )}
+        </Container>
+      </Navbar>
+      <Container as="main" className="pb-5">
+        {nodeError && (
+          <Alert variant="danger">
+            {nodeError} <Button size="sm" variant="outline-danger" onClick={loadNode}>Try again</Button>
+          </Alert>
+        )}
+        {!node && !nodeError && <Loading what="Connecting to the node" />}
+        {node && !session && <ConnectScreen />}
+        {node && session && <current.Component sub={rest} />}
+      </Container>
+      <ToastContainer className="toast-stack" aria-live="polite">
+        {toasts.map((t) => (
+          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)}>
+            <Toast.Header><strong className="me-auto">medchain</strong></Toast.Header>
+            <Toast.Body className={['primary', 'secondary', 'danger', 'success'].includes(t.variant) ? 'text-white' : ''}>{t.text}</Toast.Body>
+          </Toast>
+        ))}
+      </ToastContainer>
+    </>
+  );
+}

@@ -1,0 +1,73 @@
+// The node's real-time feed (GET /v1/events over WebSocket, the token in ?access_token= since a
+// browser cannot set headers on a WebSocket). Reconnects with a growing delay while the session
+// lasts.
+export function openFeed({ token, onMessage, onStatus }) {
+  let socket = null;
+  let closed = false;
+  let delay = 1000;
+  let timer = null;
+
+  function connect() {
+    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
+    socket = new WebSocket(`${scheme}//${location.host}/v1/events?access_token=${encodeURIComponent(token)}`);
+    socket.onopen = () => {
+      delay = 1000;
+      onStatus?.('live');
+    };
+    socket.onmessage = (event) => {
+      try {
+        onMessage(JSON.parse(event.data));
+      } catch {
+        /* a message that is not JSON is ignored */
+      }
+    };
+    socket.onclose = () => {
+      if (closed) return;
+      onStatus?.('reconnecting');
+      timer = setTimeout(connect, delay);
+      delay = Math.min(delay * 2, 30000);
+    };
+  }
+  connect();
+  return () => {
+    closed = true;
+    clearTimeout(timer);
+    socket?.close();
+    onStatus?.('off');
+  };
+}
+
+const EVENT_TEXT = {
+  AccessRequested: 'A doctor asked for access',
+  RequestApproved: 'An access request was approved',
+  RequestDenied: 'An access request was denied',
+  RequestCancelled: 'An access request was cancelled',
+  AccessGranted: 'Access was granted',
+  AccessRevoked: 'Access was revoked',
+  RecordAdded: 'A record was added',
+  RecordUpdated: 'A record was updated',
+  EmergencyAccessOpened: 'Emergency access was opened',
+  EmergencyAccessEnded: 'Emergency access ended',
+  EmergencyPolicySet: 'The emergency policy changed',
+  GuardianAdded: 'A guardian was added',
+  GuardianRemoved: 'A guardian was removed',
+  PatientRegistered: 'A patient registered',
+  DoctorVerified: 'A doctor was verified',
+  DoctorSuspended: 'A doctor was suspended',
+  DoctorReinstated: 'A doctor was reinstated',
+  GrantExpired: 'A grant ran out',
+  EmergencyAccessExpired: 'An emergency window ran out',
+};
+
+const ACTION_TEXT = { 'blob.read': 'downloaded a record', 'key.read': 'fetched a record key', 'blob.write': 'uploaded a record', 'record.read': 'tried to read a record' };
+
+// The toast text of a feed message.
+export function describeFeedMessage(message, short) {
+  if (message.type === 'audit') {
+    const e = message.entry;
+    return `${short(e.actor)} ${ACTION_TEXT[e.action] ?? e.action}${e.allowed ? '' : ' (refused)'}`;
+  }
+  const text = EVENT_TEXT[message.event] ?? message.event;
+  const who = message.args?.doctor ? ` — doctor ${short(message.args.doctor)}` : '';
+  return `${text}${who}`;
+}

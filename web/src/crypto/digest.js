@@ -1,0 +1,20 @@
+// The record digest: SHA-256 of the whole ciphertext blob (docs/format.md). It names the blob on
+// the node (Medchain-Digest, /v1/blobs/{digest}) and is what the chain records.
+import { sha256 } from '@noble/hashes/sha2.js';
+import { toHex } from './bytes.js';
+
+// Incremental, so a blob is hashed chunk by chunk as it is produced or downloaded.
+export function newDigest() {
+  const hash = sha256.create();
+  return {
+    update(bytes) {
+      hash.update(bytes);
+      return this;
+    },
+    hex: () => toHex(hash.digest()),
+  };
+}
+
+export function digestHex(bytes) {
+  return toHex(sha256(bytes));
+}

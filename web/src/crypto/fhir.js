@@ -1,0 +1,132 @@
+// FHIR R4 resources the web app writes: the structural check a resource passes before it is
+// encrypted (resourceType known, required fields present, status from the value set), and
+// builders for the forms (lab result / observation, medication, allergy, clinical note, file).
+
+const STATUS = {
+  Observation: ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'],
+  MedicationStatement: ['active', 'completed', 'entered-in-error', 'intended', 'stopped', 'on-hold', 'unknown', 'not-taken'],
+  DocumentReference: ['current', 'superseded', 'entered-in-error'],
+  DiagnosticReport: ['registered', 'partial', 'preliminary', 'final', 'amended', 'corrected', 'appended', 'cancelled', 'entered-in-error', 'unknown'],
+  Immunization: ['completed', 'entered-in-error', 'not-done'],
+  Procedure: ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown'],
+};
+
+// Fields R4 requires (cardinality 1..*) of each type a record may hold.
+const REQUIRED = {
+  Observation: ['status', 'code'],
+  MedicationStatement: ['status', 'medicationCodeableConcept|medicationReference', 'subject'],
+  AllergyIntolerance: ['patient'],
+  Condition: ['subject'],
+  Immunization: ['status', 'vaccineCode', 'patient', 'occurrenceDateTime|occurrenceString'],
+  Procedure: ['status', 'subject'],
+  DiagnosticReport: ['status', 'code'],
+  DocumentReference: ['status', 'content'],
+};
+
+export const RESOURCE_TYPES = Object.keys(REQUIRED);
+
+export function validateResource(resource) {
+  if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
+    throw new Error('a record holds one FHIR resource object');
+  }
+  const type = resource.resourceType;
+  if (!REQUIRED[type]) throw new Error(`unknown FHIR resourceType ${JSON.stringify(type)}`);
+  for (const field of REQUIRED[type]) {
+    if (!field.split('|').some((name) => resource[name] !== undefined && resource[name] !== '')) {
+      throw new Error(`${type} needs ${field.replace('|', ' or ')}`);
+    }
+  }
+  if (STATUS[type] && !STATUS[type].includes(resource.status)) {
+    throw new Error(`${type}.status ${JSON.stringify(resource.status)} is not one of ${STATUS[type].join(', ')}`);
+  }
+  if (type === 'DocumentReference' && (!Array.isArray(resource.content) || resource.content.length === 0)) {
+    throw new Error('DocumentReference needs at least one content entry');
+  }
+  if (resource.id !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(resource.id)) {
+    throw new Error('the resource id must be 1-64 of A-Z a-z 0-9 - .');
+  }
+}
+
+const subject = (patient) => ({ reference: `Patient/${patient}` });
+const text = (value) => ({ text: value });
+
+export function observation({ patient, code, value, unit, date, laboratory }) {
+  const resource = {
+    resourceType: 'Observation',
+    status: 'final',
+    category: [{ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: laboratory ? 'laboratory' : 'vital-signs' }] }],
+    code: text(code),
+    subject: subject(patient),
+    effectiveDateTime: date,
+  };
+  const number = Number(value);
+  if (value !== '' && Number.isFinite(number)) resource.valueQuantity = { value: number, unit };
+  else resource.valueString = unit ? `${value} ${unit}` : value;
+  return resource;
+}
+
+export function medicationStatement({ patient, medication, dosage, status = 'active', date }) {
+  return {
+    resourceType: 'MedicationStatement',
+    status,
+    medicationCodeableConcept: text(medication),
+    subject: subject(patient),
+    effectiveDateTime: date,
+    dosage: dosage ? [{ text: dosage }] : undefined,
+  };
+}
+
+export function allergyIntolerance({ patient, substance, reaction, criticality = 'low' }) {
+  return {
+    resourceType: 'AllergyIntolerance',
+    clinicalStatus: { coding: [{ system: 'http://terminology.hl7.org/CodeSystem/allergyintolerance-clinical', code: 'active' }] },
+    criticality,
+    code: text(substance),
+    patient: subject(patient),
+    reaction: reaction ? [{ manifestation: [text(reaction)] }] : undefined,
+  };
+}
+
+const base64 = (value) => btoa(String.fromCharCode(...new TextEncoder().encode(value)));
+
+export function clinicalNote({ patient, title, note, author, date }) {
+  return {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    type: { coding: [{ system: 'http://loinc.org', code: '11506-3', display: 'Progress note' }], text: title },
+    subject: subject(patient),
+    date,
+    author: author ? [{ reference: `Practitioner/${author}` }] : undefined,
+    description: title,
+    content: [{ attachment: { contentType: 'text/plain; charset=utf-8', data: base64(note), title } }],
+  };
+}
+
+// A file record's DocumentReference: the attachment's bytes follow the manifest, not in `data`.
+export function fileReference({ patient, attachment, description }) {
+  return {
+    resourceType: 'DocumentReference',
+    status: 'current',
+    subject: patient ? subject(patient) : undefined,
+    description: description || attachment.title,
+    content: [{ attachment: { contentType: attachment.contentType, size: attachment.size, title: attachment.title } }],
+  };
+}
+
+// A short human title for a resource, for lists.
+export function describeResource(resource) {
+  switch (resource?.resourceType) {
+    case 'Observation': {
+      const v = resource.valueQuantity ? `${resource.valueQuantity.value} ${resource.valueQuantity.unit ?? ''}` : resource.valueString;
+      return `${resource.code?.text ?? 'Observation'}${v ? `: ${v.trim()}` : ''}`;
+    }
+    case 'MedicationStatement':
+      return `${resource.medicationCodeableConcept?.text ?? 'Medication'}${resource.dosage?.[0]?.text ? ` (${resource.dosage[0].text})` : ''}`;
+    case 'AllergyIntolerance':
+      return `Allergy: ${resource.code?.text ?? 'unknown substance'}`;
+    case 'DocumentReference':
+      return resource.description ?? resource.content?.[0]?.attachment?.title ?? 'Document';
+    default:
+      return resource?.resourceType ?? 'Record';
+  }
+}

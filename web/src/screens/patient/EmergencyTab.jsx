@@ -1,0 +1,92 @@
+// The emergency policy (may a verified doctor open a time-boxed window, and for how long at
+// most), the open windows (end one early), and the guardians who manage the file too.
+import { useEffect, useState } from 'react';
+import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
+import { isAddress, getAddress } from 'ethers';
+import { useSession, useLoad } from '../../state/session.jsx';
+import { relay } from '../../state/actions.js';
+import { REASON_CODES } from '../../chain/scopes.js';
+import { ActionButton, Address, Countdown, ErrorAlert, Loading } from '../../components/common.jsx';
+
+const WINDOWS = [3600, 6 * 3600, 24 * 3600, 72 * 3600];
+
+export default function EmergencyTab({ patient, isSelf }) {
+  const { api, ctx, toast } = useSession();
+  const info = useLoad(() => api.get(`/v1/patients/${patient}`), [patient]);
+  const windows = useLoad(() => api.get(`/v1/patients/${patient}/emergency`), [patient]);
+  const [allowed, setAllowed] = useState(false);
+  const [maxWindow, setMaxWindow] = useState(24 * 3600);
+  const [guardian, setGuardian] = useState('');
+  const [error, setError] = useState(null);
+  useEffect(() => {
+    if (!info.data) return;
+    setAllowed(info.data.emergencyPolicy.allowed);
+    if (info.data.emergencyPolicy.maxWindow) setMaxWindow(info.data.emergencyPolicy.maxWindow);
+  }, [info.data]);
+  const open = (windows.data?.windows ?? []).filter((w) => w.open);
+
+  return (
+    <Row className="g-3">
+      <Col lg={6}>
+        <Card className="mb-3">
+          <Card.Body>
+            <Card.Title as="h2" className="fs-5">Emergency access</Card.Title>
+            {info.loading && !info.data && <Loading />}
+            <ErrorAlert error={info.error ?? error} onClose={() => setError(null)} />
+            <Form.Check type="switch" id="emergency-allowed" className="mb-2" label="Let a verified doctor open emergency access to all my records" checked={allowed} onChange={(e) => setAllowed(e.target.checked)} />
+            <Form.Group className="mb-3" controlId="emergency-window">
+              <Form.Label>For at most</Form.Label>
+              <Form.Select value={maxWindow} disabled={!allowed} onChange={(e) => setMaxWindow(Number(e.target.value))}>
+                {WINDOWS.map((s) => <option key={s} value={s}>{s / 3600} hours</option>)}
+              </Form.Select>
+            </Form.Group>
+            <ActionButton onError={setError} action={async () => { await relay(ctx, 'setEmergencyPolicyBySig', { patient, allowed, maxWindow: allowed ? maxWindow : 0 }); toast('Emergency policy saved', 'success'); info.reload(); }}>
+              Save policy
+            </ActionButton>
+            <h3 className="fs-6 mt-4">Open emergency windows</h3>
+            {open.length === 0 && <p className="text-secondary mb-0">None.</p>}
+            <ListGroup>
+              {open.map((w) => (
+                <ListGroup.Item key={w.doctor} className="d-flex flex-wrap gap-2 align-items-center">
+                  <Badge bg="danger">emergency</Badge> <Address value={w.doctor} label="doctor" />
+                  <span className="small">{REASON_CODES.find((r) => r.code === w.reasonCode)?.label}</span>
+                  <Countdown until={w.until} />
+                  <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'endEmergencyAccessBySig', { patient, doctor: w.doctor }); windows.reload(); }}>End now</ActionButton>
+                </ListGroup.Item>
+              ))}
+            </ListGroup>
+          </Card.Body>
+        </Card>
+      </Col>
+      <Col lg={6}>
+        <Card>
+          <Card.Body>
+            <Card.Title as="h2" className="fs-5">Guardians</Card.Title>
+            <Card.Text className="small text-secondary">A guardian may do everything you can with your file, except appoint or remove guardians.</Card.Text>
+            {(info.data?.guardians ?? []).length === 0 && <p className="text-secondary">No guardians.</p>}
+            <ListGroup className="mb-3">
+              {(info.data?.guardians ?? []).map((g) => (
+                <ListGroup.Item key={g} className="d-flex align-items-center">
+                  <Address value={g} label="guardian" />
+                  {isSelf && <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'removeGuardianBySig', { patient, guardian: g }); info.reload(); }}>Remove</ActionButton>}
+                </ListGroup.Item>
+              ))}
+            </ListGroup>
+            {isSelf && (
+              <Form onSubmit={(e) => e.preventDefault()}>
+                <Form.Group className="mb-2" controlId="guardian-address">
+                  <Form.Label>Guardian's address</Form.Label>
+                  <Form.Control value={guardian} onChange={(e) => setGuardian(e.target.value)} placeholder="0x…" isInvalid={guardian !== '' && !isAddress(guardian)} />
+                  <Form.Control.Feedback type="invalid">Not an address (0x and 40 hex digits).</Form.Control.Feedback>
+                </Form.Group>
+                <ActionButton disabled={!isAddress(guardian)} onError={setError} action={async () => { await relay(ctx, 'addGuardianBySig', { patient, guardian: getAddress(guardian) }); setGuardian(''); toast('Guardian added', 'success'); info.reload(); }}>
+                  Add guardian
+                </ActionButton>
+              </Form>
+            )}
+          </Card.Body>
+        </Card>
+      </Col>
+    </Row>
+  );
+}

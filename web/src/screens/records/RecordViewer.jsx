@@ -1,0 +1,112 @@
+// A record decrypted in the browser: the FHIR resource, the attachment with an image preview,
+// and a download of the plaintext.
+import { useEffect, useState } from 'react';
+import { Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
+import { useSession } from '../../state/session.jsx';
+import { openRecord } from '../../state/actions.js';
+import { describeResource } from '../../crypto/fhir.js';
+import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
+import { categoryLabel } from '../../chain/scopes.js';
+import { formatBytes } from '../../util/format.js';
+
+function ResourceTable({ resource }) {
+  const rows = [];
+  const walk = (value, path) => {
+    if (value === null || value === undefined) return;
+    if (typeof value !== 'object') {
+      rows.push([path, String(value)]);
+      return;
+    }
+    for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
+  };
+  walk(resource, '');
+  return (
+    <Table size="sm" bordered responsive className="small">
+      <tbody>
+        {rows.filter(([k]) => !k.endsWith('.data')).map(([k, v]) => (
+          <tr key={k}><th scope="row" className="text-nowrap">{k}</th><td>{v}</td></tr>
+        ))}
+      </tbody>
+    </Table>
+  );
+}
+
+function noteText(resource) {
+  const data = resource?.content?.[0]?.attachment?.data;
+  if (!data) return null;
+  try {
+    return new TextDecoder().decode(Uint8Array.from(atob(data), (c) => c.charCodeAt(0)));
+  } catch {
+    return null;
+  }
+}
+
+export default function RecordViewer({ record, onClose }) {
+  const { ctx, unlockEncryptionKey } = useSession();
+  const version = record.versions[record.versions.length - 1];
+  const [state, setState] = useState({ loading: true });
+  const [progress, setProgress] = useState(0);
+
+  useEffect(() => {
+    let live = true;
+    (async () => {
+      const encryptionKey = ctx.encryptionKey ?? (await unlockEncryptionKey());
+      const opened = await openRecord({ ...ctx, encryptionKey }, { recordId: record.recordId, version, onProgress: (d, t) => setProgress(t ? Math.round((100 * d) / t) : 0) });
+      const attachment = opened.manifest.attachment;
+      const url = attachment ? URL.createObjectURL(new Blob([opened.attachment], { type: attachment.contentType })) : null;
+      if (live) setState({ opened, url });
+    })().catch((error) => live && setState({ error: error.message }));
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [record.recordId, version.version]);
+
+  useEffect(() => () => state.url && URL.revokeObjectURL(state.url), [state.url]);
+  const { opened, url, error } = state;
+  const attachment = opened?.manifest.attachment;
+  const resource = opened?.manifest.resource;
+  const note = noteText(resource);
+  const download = () => {
+    const name = attachment?.title ?? `record-${record.recordId.slice(2, 10)}.json`;
+    const href = url ?? URL.createObjectURL(new Blob([JSON.stringify(resource, null, 2)], { type: 'application/fhir+json' }));
+    Object.assign(document.createElement('a'), { href, download: name }).click();
+  };
+
+  return (
+    <Modal show onHide={onClose} size="lg" aria-labelledby="record-title">
+      <Modal.Header closeButton>
+        <Modal.Title id="record-title" className="fs-5">{resource ? describeResource(resource) : 'Record'}</Modal.Title>
+      </Modal.Header>
+      <Modal.Body>
+        <p className="small text-secondary mb-2">
+          {categoryLabel(version.category)} · version {version.version} · by <Address value={version.author} label="author" /> · {formatBytes(version.size)}
+        </p>
+        <ErrorAlert error={error} />
+        {!opened && !error && (
+          <>
+            <Loading what="Decrypting in your browser" />
+            <ProgressBar now={progress} label={`${progress}%`} aria-label="Download progress" />
+          </>
+        )}
+        {opened && (
+          <>
+            <p>
+              <Badge bg="success">Digest matches the chain</Badge>{' '}
+              <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
+            </p>
+            {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
+            {attachment?.contentType.startsWith('image/') && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
+            {attachment?.contentType === 'application/pdf' && <iframe src={url} title={attachment.title} className="w-100 mb-3" style={{ height: 400 }} />}
+            {attachment && <p className="small">Attachment: {attachment.title} ({attachment.contentType}, {formatBytes(attachment.size)})</p>}
+            <ResourceTable resource={resource} />
+          </>
+        )}
+      </Modal.Body>
+      <Modal.Footer>
+        <Button variant="outline-primary" disabled={!opened} onClick={download}>Download</Button>
+        <Button variant="secondary" onClick={onClose}>Close</Button>
+      </Modal.Footer>
+    </Modal>
+  );
+}

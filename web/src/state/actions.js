@@ -1,0 +1,135 @@
+// What the portals do, as plain async functions of a context {api, wallet, node, encryptionKey}:
+// relaying signed intents, writing and reading encrypted records, sharing content keys. No
+// React here, so the logic is testable and the screens stay thin.
+import { keccak256, toUtf8Bytes, hexlify, randomBytes, getAddress } from 'ethers';
+import { intentTypedData, INTENTS } from '../chain/intents.js';
+import { scopeCovers } from '../chain/scopes.js';
+import {
+  encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
+  sealContentKey, openContentKey, digestHex, fromHex, toHex,
+} from '../crypto/index.js';
+
+const DEADLINE_SECONDS = 900;
+
+// The signer's next intent nonce: the node's GET /v1/accounts/{address}/nonce, or, for a node
+// without that route, the contract's nonces(address) through the wallet's own provider.
+export async function intentNonce({ api, wallet, node }, address) {
+  try {
+    return (await api.get(`/v1/accounts/${address}/nonce`)).nonce;
+  } catch (error) {
+    if (error.status !== 404 || !wallet.call) throw error;
+    const data = `0x7ecebe00${address.slice(2).toLowerCase().padStart(64, '0')}`; // nonces(address)
+    return BigInt(await wallet.call({ to: node.contract, data })).toString();
+  }
+}
+
+// Signs `fn` (a *BySig intent) with the wallet and has the node relay it; resolves once mined
+// and indexed.
+export async function relay(ctx, fn, fields) {
+  const { api, wallet, node } = ctx;
+  if (!INTENTS[fn]) throw new Error(`unknown intent ${fn}`);
+  const nonce = await intentNonce(ctx, wallet.address);
+  const deadline = String(Math.floor(Date.now() / 1000) + DEADLINE_SECONDS);
+  const message = { ...fields, nonce, deadline };
+  const typed = intentTypedData(fn, node, message);
+  const signature = await wallet.signTypedData(typed);
+  return api.post('/v1/relay', { function: fn, message: typed.message, signature });
+}
+
+export const reasonHash = (text) => keccak256(toUtf8Bytes(text));
+
+// The doctors a new version's key is sealed to (docs/format.md): every verified doctor whose
+// unexpired read grant covers the category now. `grants` and `doctors` as the node lists them.
+export function keyRecipients({ grants, doctors, category, now }) {
+  const verified = new Map(doctors.filter((d) => d.status === 'verified').map((d) => [d.address, d]));
+  return grants
+    .filter((g) => g.expiry > now && g.permissions.includes('read') && scopeCovers(g.scopeMask, category) && verified.has(g.doctor))
+    .map((g) => ({ address: g.doctor, encryptionKey: verified.get(g.doctor).encryptionKey }));
+}
+
+function uniqueRecipients(list) {
+  const seen = new Map();
+  for (const r of list) seen.set(getAddress(r.address), r);
+  return [...seen.values()];
+}
+
+// Encrypts a record in the browser, uploads the ciphertext, records its digest on chain and
+// shares its content key. `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
+export async function addRecord(ctx, { patient, category, resource, file, onProgress }) {
+  const { api, wallet, node } = ctx;
+  const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
+  step('Encrypting');
+  const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
+  const document = encodeDocument(makeManifest(resource, attachment), file?.bytes);
+  const contentKey = await newContentKey();
+  const ciphertext = await encryptEnvelope(contentKey, document, (d, t) => step('Encrypting', d, t));
+  const digest = digestHex(ciphertext);
+
+  step('Uploading', 0, ciphertext.length);
+  await api.uploadBlob(ciphertext, { patient, category, digest }, (d, t) => step('Uploading', d, t));
+
+  step('Recording on chain');
+  const recordId = hexlify(randomBytes(32));
+  const tx = await relay(ctx, 'addRecordBySig', { patient, recordId, digest, nodeId: node.nodeId, contentId: digest });
+
+  step('Sharing the key');
+  const patientInfo = await api.get(`/v1/patients/${patient}`);
+  const recipients = [{ address: patient, encryptionKey: patientInfo.encryptionKey }];
+  if (getAddress(wallet.address) === getAddress(patient) || patientInfo.guardians.includes(getAddress(wallet.address))) {
+    const [{ grants }, { doctors }] = await Promise.all([api.get(`/v1/patients/${patient}/grants`), api.get('/v1/doctors')]);
+    recipients.push(...keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) }));
+  } else {
+    const { doctors } = await api.get('/v1/doctors');
+    const me = doctors.find((d) => d.address === getAddress(wallet.address));
+    if (me) recipients.push({ address: me.address, encryptionKey: me.encryptionKey });
+  }
+  const keys = [];
+  for (const r of uniqueRecipients(recipients)) {
+    keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, fromHex(r.encryptionKey))) });
+  }
+  await api.put(`/v1/records/${recordId}/versions/1/keys`, { keys });
+  step('Done', 1, 1);
+  return { recordId, digest, transactionHash: tx.transactionHash, recipients: keys.length };
+}
+
+// Downloads, checks and decrypts one version: the blob must hash to the digest the chain has.
+export async function openRecord(ctx, { recordId, version, onProgress }) {
+  const { api, encryptionKey } = ctx;
+  if (!encryptionKey) throw new Error('Unlock your encryption key first.');
+  let key;
+  try {
+    key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
+  } catch (error) {
+    if (error.status === 404) throw new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access.");
+    throw error;
+  }
+  const contentKey = await openContentKey(fromHex(key.sealedKey), encryptionKey);
+  const ciphertext = await api.downloadBlob(version.digest, onProgress);
+  const digest = digestHex(ciphertext);
+  if (digest !== version.digest) {
+    throw new Error(`The node sent a blob that does not match the chain's digest (${digest.slice(0, 10)}… ≠ ${version.digest.slice(0, 10)}…).`);
+  }
+  return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest };
+}
+
+// After a grant or an approval: seal the content key of every existing version the doctor may
+// now read to that doctor (the patient opens their own sealed key of each first).
+export async function shareExistingKeys(ctx, { patient, doctor, scopeMask }) {
+  const { api, encryptionKey } = ctx;
+  const { doctors } = await api.get('/v1/doctors');
+  const target = doctors.find((d) => d.address === getAddress(doctor));
+  if (!target) throw new Error('That doctor is not in the directory.');
+  const { records } = await api.get(`/v1/patients/${patient}/records`);
+  let shared = 0;
+  for (const record of records) {
+    for (const version of record.versions) {
+      if (!version.category || !scopeCovers(scopeMask, version.category)) continue;
+      const mine = await api.get(`/v1/records/${record.recordId}/versions/${version.version}/key`);
+      const contentKey = await openContentKey(fromHex(mine.sealedKey), encryptionKey);
+      const sealed = toHex(await sealContentKey(contentKey, fromHex(target.encryptionKey)));
+      await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: target.address, sealedKey: sealed }] });
+      shared++;
+    }
+  }
+  return shared;
+}

@@ -1,0 +1,191 @@
+// The app's session: the node, the wallet, the SIWE session token, the caller's roles, the
+// encryption key (derived on demand, held in memory only), the real-time feed and toasts.
+import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
+import { getAddress } from 'ethers';
+import { createApi } from '../api/client.js';
+import { openFeed, describeFeedMessage } from '../api/feed.js';
+import { siweMessage } from '../wallet/siwe.js';
+import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
+import { deriveEncryptionKey, encryptionKeyTypedData } from '../crypto/index.js';
+import { shortAddress } from '../util/format.js';
+
+const SESSION_KEY = 'medchain.session';
+const SessionContext = createContext(null);
+
+function loadSaved() {
+  try {
+    const saved = JSON.parse(sessionStorage.getItem(SESSION_KEY) ?? 'null');
+    return saved && saved.expiresAt > Date.now() / 1000 ? saved : null;
+  } catch {
+    return null;
+  }
+}
+
+export function SessionProvider({ children }) {
+  const [node, setNode] = useState(null);
+  const [nodeError, setNodeError] = useState(null);
+  const [wallet, setWallet] = useState(null);
+  const [session, setSession] = useState(null);
+  const [me, setMe] = useState(null);
+  const [encryptionKey, setEncryptionKey] = useState(null);
+  const [ended, setEnded] = useState(null); // why the last session ended, shown on the sign-in screen
+  const [toasts, setToasts] = useState([]);
+  const [feedStatus, setFeedStatus] = useState('off');
+  const [tick, setTick] = useState(0); // bumped by the feed so lists refetch
+  const tokenRef = useRef(null);
+  tokenRef.current = session?.token ?? null;
+
+  const toast = useCallback((text, variant = 'info') => {
+    const id = Math.random().toString(36).slice(2);
+    setToasts((list) => [...list.slice(-4), { id, text, variant }]);
+    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), 6000);
+  }, []);
+  const dismissToast = (id) => setToasts((list) => list.filter((t) => t.id !== id));
+
+  const endSession = useCallback((why) => {
+    sessionStorage.removeItem(SESSION_KEY);
+    setSession(null);
+    setMe(null);
+    setEncryptionKey(null);
+    setEnded(why);
+  }, []);
+
+  const api = useMemo(
+    () => createApi({ getToken: () => tokenRef.current, onUnauthenticated: () => endSession('Your session has expired. Sign in again.') }),
+    [endSession],
+  );
+
+  const loadNode = useCallback(() => {
+    setNodeError(null);
+    api.get('/v1/node').then(setNode, (error) => setNodeError(error.message));
+  }, [api]);
+  useEffect(loadNode, [loadNode]);
+
+  const refreshMe = useCallback(async () => {
+    if (!tokenRef.current) return null;
+    const info = await api.get('/v1/me');
+    setMe(info);
+    return info;
+  }, [api]);
+
+  // A saved session survives a reload of the tab only with the same injected account; a
+  // built-in wallet must be unlocked again (its key is never stored in the clear).
+  useEffect(() => {
+    if (!node || wallet) return;
+    const saved = loadSaved();
+    const provider = injectedProvider();
+    if (!saved || saved.kind !== 'injected' || !provider) return;
+    provider.request({ method: 'eth_accounts' }).then((accounts) => {
+      if (!accounts?.length || getAddress(accounts[0]) !== saved.address) return;
+      setWallet(injectedWallet(provider, saved.address, node.chainId));
+      tokenRef.current = saved.token;
+      setSession(saved);
+    });
+  }, [node, wallet]);
+
+  useEffect(() => {
+    if (session) refreshMe().catch(() => {});
+  }, [session, refreshMe]);
+
+  // Account or chain changes in the injected wallet end the session: it was signed by another
+  // account or for another chain.
+  useEffect(() => {
+    if (wallet?.kind !== 'injected') return undefined;
+    return watchInjected(injectedProvider(), {
+      onAccounts: (accounts) => {
+        setWallet(null);
+        endSession(accounts?.length ? `The wallet switched to account ${shortAddress(accounts[0])}. Sign in with it.` : 'The wallet disconnected.');
+      },
+      onChain: (chainId) => {
+        if (Number(chainId) !== node?.chainId) {
+          setWallet(null);
+          endSession(`The wallet switched to chain ${Number(chainId)}; this node serves chain ${node?.chainId}.`);
+        }
+      },
+    });
+  }, [wallet, node, endSession]);
+
+  const signIn = useCallback(async (w) => {
+    const { nonce } = await api.post('/v1/auth/nonce');
+    const message = siweMessage({ domain: node.siweDomain, address: w.address, chainId: node.chainId, nonce });
+    const signature = await w.signMessage(message);
+    const answer = await api.post('/v1/auth/verify', { message, signature });
+    const saved = { token: answer.token, address: answer.address, expiresAt: answer.expiresAt, kind: w.kind };
+    sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved));
+    tokenRef.current = answer.token;
+    setWallet(w);
+    setEnded(null);
+    setSession(saved);
+    return saved;
+  }, [api, node]);
+
+  const signOut = useCallback(async () => {
+    try {
+      await api.post('/v1/auth/logout');
+    } catch {
+      /* already ended */
+    }
+    setWallet(null);
+    endSession(null);
+  }, [api, endSession]);
+
+  // The session's end is a time, not an event: say so when it passes.
+  useEffect(() => {
+    if (!session) return undefined;
+    const ms = session.expiresAt * 1000 - Date.now();
+    const timer = setTimeout(() => endSession('Your session has expired. Sign in again.'), Math.max(ms, 0));
+    return () => clearTimeout(timer);
+  }, [session, endSession]);
+
+  const unlockEncryptionKey = useCallback(async () => {
+    if (encryptionKey) return encryptionKey;
+    const signature = await wallet.signTypedData(encryptionKeyTypedData(wallet.address));
+    const pair = await deriveEncryptionKey(wallet.address, signature);
+    setEncryptionKey(pair);
+    return pair;
+  }, [wallet, encryptionKey]);
+
+  useEffect(() => {
+    if (!session?.token) return undefined;
+    return openFeed({
+      token: session.token,
+      onStatus: setFeedStatus,
+      onMessage: (message) => {
+        toast(describeFeedMessage(message, shortAddress), message.type === 'audit' ? 'secondary' : 'primary');
+        setTick((t) => t + 1);
+        if (message.type === 'chain' && /Patient|Doctor|Guardian/.test(message.event)) refreshMe().catch(() => {});
+      },
+    });
+  }, [session, toast, refreshMe]);
+
+  const value = {
+    node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
+    encryptionKey, unlockEncryptionKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
+    ctx: { api, wallet, node, encryptionKey },
+  };
+  return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
+}
+
+export function useSession() {
+  return useContext(SessionContext);
+}
+
+// Loads `load()` now and whenever the feed ticks or `deps` change; {data, error, loading, reload}.
+export function useLoad(load, deps) {
+  const { tick } = useSession();
+  const [state, setState] = useState({ data: null, error: null, loading: true });
+  const [again, setAgain] = useState(0);
+  useEffect(() => {
+    let live = true;
+    setState((s) => ({ ...s, loading: true }));
+    load().then(
+      (data) => live && setState({ data, error: null, loading: false }),
+      (error) => live && setState({ data: null, error: error.message, status: error.status, loading: false }),
+    );
+    return () => {
+      live = false;
+    };
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [...deps, tick, again]);
+  return { ...state, reload: () => setAgain((n) => n + 1) };
+}

@@ -1,0 +1,89 @@
+// The built-in wallet, for people without a browser wallet: a secp256k1 key kept in
+// localStorage only as a keystore v3 JSON (scrypt + AES-128-CTR) under the user's passphrase,
+// exportable as that same JSON file (what `medchain` keeps in ~/.medchain/keys).
+import { Wallet, getAddress } from 'ethers';
+
+const STORAGE_KEY = 'medchain.wallets';
+
+export function storedWallets(storage = localStorage) {
+  try {
+    const list = JSON.parse(storage.getItem(STORAGE_KEY) ?? '[]');
+    return Array.isArray(list) ? list : [];
+  } catch {
+    return [];
+  }
+}
+
+function save(list, storage) {
+  storage.setItem(STORAGE_KEY, JSON.stringify(list));
+}
+
+export function checkPassphrase(passphrase) {
+  if (!passphrase || passphrase.length < 8) throw new Error('Choose a passphrase of at least 8 characters.');
+}
+
+// Encrypts and stores a key; `key` is a 0x private key, or null for a new random one.
+export async function storeKey({ key, passphrase, label }, storage = localStorage, onProgress) {
+  checkPassphrase(passphrase);
+  let wallet;
+  try {
+    wallet = key ? new Wallet(key.trim().startsWith('0x') ? key.trim() : `0x${key.trim()}`) : Wallet.createRandom();
+  } catch {
+    throw new Error('That is not a private key (64 hex digits).');
+  }
+  const keystore = await wallet.encrypt(passphrase, onProgress);
+  const list = storedWallets(storage).filter((w) => w.address !== wallet.address);
+  list.push({ address: wallet.address, label: label || 'My key', keystore });
+  save(list, storage);
+  return wallet.address;
+}
+
+// Imports a keystore v3 JSON (e.g. exported here or by the CLI); it stays encrypted as it was.
+export async function importKeystore({ json, passphrase, label }, storage = localStorage, onProgress) {
+  let wallet;
+  try {
+    wallet = await Wallet.fromEncryptedJson(json, passphrase, onProgress);
+  } catch (error) {
+    throw new Error(/password/i.test(error.message) ? 'Wrong passphrase for that keystore.' : `Not a keystore v3 file: ${error.message}`);
+  }
+  const list = storedWallets(storage).filter((w) => w.address !== wallet.address);
+  list.push({ address: wallet.address, label: label || 'Imported key', keystore: json });
+  save(list, storage);
+  return wallet.address;
+}
+
+export function forgetKey(address, storage = localStorage) {
+  save(storedWallets(storage).filter((w) => w.address !== address), storage);
+}
+
+export function exportKeystore(address, storage = localStorage) {
+  const entry = storedWallets(storage).find((w) => w.address === address);
+  if (!entry) throw new Error('No such key in this browser.');
+  return entry.keystore;
+}
+
+export async function unlockKey(address, passphrase, storage = localStorage, onProgress) {
+  const entry = storedWallets(storage).find((w) => w.address === getAddress(address));
+  if (!entry) throw new Error('No such key in this browser.');
+  let wallet;
+  try {
+    wallet = await Wallet.fromEncryptedJson(entry.keystore, passphrase, onProgress);
+  } catch {
+    throw new Error('Wrong passphrase.');
+  }
+  return builtinWallet(wallet);
+}
+
+export function builtinWallet(wallet) {
+  return {
+    kind: 'builtin',
+    label: 'Built-in wallet',
+    address: wallet.address,
+    signMessage: (text) => wallet.signMessage(text),
+    signTypedData: (typed) => {
+      const { EIP712Domain: _domain, ...types } = typed.types;
+      return wallet.signTypedData(typed.domain, types, typed.message);
+    },
+    sendTransaction: null, // no chain RPC of its own: it acts only through the node's relay
+  };
+}
