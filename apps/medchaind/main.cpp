@@ -127,6 +127,7 @@ Status run(const NodeOptions& options) {
   }
   api::NodeApi api(config, open_stores, blobs);
   api.set_chain_head([&client] { return client.block_number(); });
+  api.set_contract(medchain);
   if (options.access_log) {
     api.set_access_log([](const std::string& line) {
       static std::mutex stdout_mutex;

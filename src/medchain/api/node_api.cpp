@@ -152,6 +152,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
+      {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce},
       {"POST", "/v1/relay", kPublic, relay},
       {"GET", "/v1/events", kSignedIn,
        [](NodeContext&, const Call&) {
@@ -222,6 +223,8 @@ void NodeApi::set_clock(std::function<std::uint64_t()> clock) {
   }
   context_->clock = std::move(clock);
 }
+
+void NodeApi::set_contract(const chain::Contract& medchain) { context_->medchain = &medchain; }
 
 void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                            chain::IntentDomain domain) {

@@ -74,6 +74,10 @@ class NodeApi {
   // The chain's head block number, for GET /metrics' index lag.
   void set_chain_head(std::function<Result<std::uint64_t>()> chain_head);
 
+  // Serves GET /v1/accounts/{address}/nonce from `medchain`'s nonces(address) (without it,
+  // the route answers 503). REQUIRES: `medchain` outlives the API.
+  void set_contract(const chain::Contract& medchain);
+
   // Serves POST /v1/relay through `relayer` (without it, the route answers 503).
   void enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                     chain::IntentDomain domain);

@@ -34,6 +34,8 @@ struct NodeContext {
   std::atomic<unsigned> relays_in_flight{0};
   std::function<Result<std::uint64_t>()> chain_head;  // for the index lag gauge
   std::function<void(const std::string&)> access_log;
+  // Set when the node reads the contract directly (GET /v1/accounts/{address}/nonce).
+  const chain::Contract* medchain = nullptr;
   // Set when the node relays signed intents (POST /v1/relay).
   chain::Relayer* relayer = nullptr;
   const chain::ContractAbi* abi = nullptr;

@@ -37,6 +37,9 @@ Response doctor_requests(NodeContext& node, const Call& call);
 Response audit_log(NodeContext& node, const Call& call);
 Response audit_proof(NodeContext& node, const Call& call);
 
+// account_routes.cpp
+Response account_nonce(NodeContext& node, const Call& call);
+
 // relay_routes.cpp
 Response relay(NodeContext& node, const Call& call);
 
