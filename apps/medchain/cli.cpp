@@ -39,7 +39,14 @@ int exit_code_for(Errc code) noexcept {
     case Errc::kRpcError:
     case Errc::kReverted:
     case Errc::kConflict:
+    case Errc::kNotFound:
+    case Errc::kTooLarge:
+    case Errc::kDecryptFailed:
       return kExitNegative;
+    case Errc::kUnauthenticated:
+      return kExitUnauthenticated;
+    case Errc::kPermissionDenied:
+      return kExitPermissionDenied;
     default:
       return kExitBadInput;
   }

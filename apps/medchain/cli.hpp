@@ -6,7 +6,12 @@
 //   1  a check the user asked for came out negative (e.g. `util verify-message` on a
 //      signature the address did not make), an I/O failure, or a failure of the chain: node
 //      unreachable or timed out, a malformed or error reply, a reverted transaction
-//   2  bad input: unknown option, malformed hex/number/JSON/signature, missing file
+//   2  bad input: unknown option, malformed hex/number/JSON/signature, missing file, no such
+//      key, wrong password
+//   3  not signed in: no session for the account, or the node no longer accepts it (expired,
+//      logged out): run `medchain login`
+//   4  permission denied: the node or the chain refused the caller (no grant, not the patient,
+//      not a registrar)
 #pragma once
 
 #include <CLI/CLI.hpp>
@@ -19,6 +24,8 @@ namespace medchain::cli {
 inline constexpr int kExitOk = 0;
 inline constexpr int kExitNegative = 1;
 inline constexpr int kExitBadInput = 2;
+inline constexpr int kExitUnauthenticated = 3;
+inline constexpr int kExitPermissionDenied = 4;
 
 // A command's body. It writes its output to stdout and returns ok, or returns the Error to
 // report (one line on stderr).
@@ -27,8 +34,9 @@ using Action = std::function<Status()>;
 // Makes `action` run when `command` is the one the user invoked.
 void on_run(CLI::App* command, Action action);
 
-// The exit code for a failed command: 1 for negative checks, I/O and chain failures, 2 for
-// every input error.
+// The exit code for a failed command: 1 for negative checks, I/O, chain and node failures
+// (unreachable, not found, too large, a ciphertext that does not decrypt), 3 for a missing or
+// rejected session, 4 for a refusal, 2 for every input error.
 int exit_code_for(Errc code) noexcept;
 
 // Runs the CLI: parses argv, runs the chosen action, prints any error as one line on stderr

@@ -72,6 +72,8 @@ std::string_view errc_name(Errc code) noexcept {
       return "decrypt_failed";
     case Errc::kInvalidResource:
       return "invalid_resource";
+    case Errc::kUnauthenticated:
+      return "unauthenticated";
   }
   return "unknown";
 }

@@ -54,6 +54,7 @@ enum class Errc : std::uint16_t {
   kDecryptFailed,        // ciphertext or a sealed key that does not authenticate (tampered,
                          // truncated, extended, or another key)
   kInvalidResource,      // a FHIR resource that fails validation (type, required fields)
+  kUnauthenticated,      // no valid session: never signed in, logged out, idle or expired
 };
 
 // The stable, snake_case name of a code ("invalid_hex"), used in JSON error output.
