@@ -1,0 +1,201 @@
+// The access story through the web app, end to end: a patient and a doctor in two browser
+// contexts, each with an injected EIP-1193 wallet over a demo key, against a real `medchain dev`.
+// Screenshots of each main screen go to web/test-results/screenshots (docs/ui.md shows them).
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdirSync, copyFileSync, readdirSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { launchChromium, startDev, repo } from './system.mjs';
+import { injectWallet } from './provider.mjs';
+
+const shots = resolve(repo, 'web/test-results/screenshots');
+const TIMEOUT = 30000;
+
+let dev;
+let browser;
+let patient; // { context, page, address }
+let doctor;
+let chainId;
+
+async function party(label) {
+  const account = dev.account(label);
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await injectWallet(context, { privateKey: account.privateKey, chainUrl: dev.chainUrl, chainId });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(dev.url);
+  return { context, page, address: account.address, errors };
+}
+
+async function shot(page, name, options = {}) {
+  await page.waitForTimeout(300); // let toasts and transitions settle
+  await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...options });
+}
+
+async function signIn(p) {
+  await p.page.getByRole('button', { name: 'Connect and sign in' }).click();
+  await p.page.getByRole('button', { name: 'Sign out' }).waitFor();
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dev = await startDev();
+  chainId = (await (await fetch(`${dev.url}/v1/node`)).json()).chainId;
+  browser = await launchChromium();
+});
+
+after(async () => {
+  await browser?.close();
+  await dev?.stop();
+  if (process.env.MEDCHAIN_UPDATE_UI_DOCS) {
+    const target = resolve(repo, 'docs/ui');
+    mkdirSync(target, { recursive: true });
+    for (const file of readdirSync(shots)) copyFileSync(join(shots, file), join(target, file));
+  }
+});
+
+describe('the access story in the browser', { concurrency: false }, () => {
+  test('the patient signs in with the injected wallet (SIWE)', async () => {
+    patient = await party('patient 1');
+    await patient.page.getByRole('heading', { name: 'Sign in to medchain' }).waitFor();
+    await shot(patient.page, '01-sign-in');
+    await signIn(patient);
+    await patient.page.getByRole('heading', { name: 'Patient' }).waitFor();
+    await patient.page.getByText('No records yet').waitFor();
+  });
+
+  test('the patient adds a lab result and an image, encrypted in the browser', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Add record' }).click();
+    await page.getByLabel('Test or observation').fill('HbA1c');
+    await page.getByLabel('Value').fill('6.1');
+    await page.getByLabel('Unit').fill('%');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    // Signing the encryption-key message and the intent happen in the wallet; then the list.
+    await page.getByRole('heading', { name: 'Patient' }).waitFor();
+    await page.getByRole('button', { name: /Open Lab results record/ }).waitFor();
+
+    await page.getByRole('link', { name: 'Add record' }).click();
+    await page.getByLabel('Kind of record').selectOption('file');
+    const png = await page.screenshot({ clip: { x: 0, y: 0, width: 320, height: 200 } });
+    await page.getByTestId('file-input').setInputFiles({ name: 'chest-xray.png', mimeType: 'image/png', buffer: png });
+    await page.getByAltText('Preview of chest-xray.png').waitFor();
+    await page.getByLabel('Description').fill('Chest X-ray');
+    await shot(page, '03-patient-add-record');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    await page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
+    await shot(page, '02-patient-records');
+  });
+
+  test('the patient opens a record: downloaded, digest checked, decrypted locally', async () => {
+    const page = patient.page;
+    await page.getByRole('button', { name: /Open Lab results record/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Digest matches the chain').waitFor();
+    await dialog.getByText('HbA1c: 6.1 %').first().waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  test('the doctor finds the patient and requests access', async () => {
+    doctor = await party('doctor 1');
+    await signIn(doctor);
+    const page = doctor.page;
+    await page.getByRole('heading', { name: /Doctor/ }).waitFor();
+    await page.getByText('No patient has granted you access yet').waitFor();
+    await page.getByLabel('Find a patient by address').fill(patient.address);
+    await page.getByRole('button', { name: 'Find' }).click();
+    await page.getByText("You have no access to this patient's records.").waitFor();
+    await page.getByLabel('Imaging').check();
+    await page.getByLabel('Duration').selectOption({ label: '1 day' });
+    await shot(page, '04-doctor-request-access');
+    await page.getByRole('button', { name: 'Send request' }).click();
+    await page.getByText('Request sent to the patient').waitFor();
+  });
+
+  test('the request reaches the patient in real time, who approves it', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Requests' }).click();
+    // No reload: the feed's AccessRequested refreshes the list and shows a toast.
+    const card = page.getByLabel(`Request from ${doctor.address}`);
+    await card.waitFor();
+    await card.getByText('Reason: Consultation').waitFor();
+    await shot(page, '05-patient-requests');
+    await card.getByRole('button', { name: 'Approve' }).click();
+    await page.getByText(/Approved; 2 record keys shared/).waitFor();
+  });
+
+  test('the doctor sees the patient and reads both records, decrypted in the browser', async () => {
+    const page = doctor.page;
+    await page.getByRole('link', { name: 'My patients' }).click();
+    await page.getByRole('button', { name: `Open patient ${patient.address}` }).click();
+    await page.getByText('You may read').waitFor();
+    await page.getByRole('button', { name: /Open Imaging record/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Digest matches the chain').waitFor();
+    await dialog.getByAltText('chest-xray.png').waitFor();
+    await shot(page, '06-doctor-record');
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await page.getByRole('button', { name: /Open Lab results record/ }).click();
+    await page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  test('the patient sees the grant with its countdown and the audit trail', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Access' }).click();
+    const row = page.getByRole('row', { name: /left/ });
+    await row.waitFor();
+    await shot(page, '07-patient-access');
+    await page.getByRole('link', { name: 'Audit trail' }).click();
+    await page.getByRole('table', { name: 'Audit trail' }).waitFor();
+    const doctorRows = page.getByRole('row').filter({ hasText: 'downloaded' });
+    assert.ok((await doctorRows.count()) >= 3, 'the downloads by patient and doctor are in the trail');
+    await shot(page, '08-patient-audit');
+  });
+
+  test('the patient revokes; the doctor no longer sees the records', async () => {
+    await patient.page.getByRole('link', { name: 'Access' }).click();
+    await patient.page.getByRole('button', { name: `Revoke access of ${doctor.address}` }).click();
+    await patient.page.getByText('Nobody has access to your records.').waitFor();
+    // The doctor's view refreshes from the feed (AccessRevoked).
+    await doctor.page.getByText('No records you may read.').waitFor();
+    await doctor.page.getByText("You have no access to this patient's records.").waitFor();
+  });
+
+  test('emergency access: the patient allows it, the doctor sees the warning', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Emergency & guardians' }).click();
+    await page.getByLabel(/Let a verified doctor open emergency access/).check();
+    await page.getByRole('button', { name: 'Save policy' }).click();
+    await page.getByText('Emergency policy saved').waitFor();
+    await shot(page, '09-patient-emergency');
+    await doctor.page.reload();
+    await doctor.page.getByRole('button', { name: 'Emergency access…' }).click();
+    await doctor.page.getByRole('dialog').getByText('Use only in a real emergency.').waitFor();
+    await shot(doctor.page, '10-doctor-emergency', { fullPage: false });
+    await doctor.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+  });
+
+  test('the registrar suspends a doctor', async () => {
+    const registrar = await party('registrar');
+    await signIn(registrar);
+    const page = registrar.page;
+    await page.getByRole('heading', { name: 'Registrar' }).waitFor();
+    const other = dev.account('doctor 2').address;
+    await page.getByRole('button', { name: `Suspend ${other}` }).click();
+    await page.getByRole('button', { name: `Reinstate ${other}` }).waitFor();
+    await shot(page, '11-registrar');
+    assert.deepEqual(registrar.errors, []);
+  });
+
+  test('the layout works at phone width', async () => {
+    await patient.page.setViewportSize({ width: 390, height: 844 });
+    await patient.page.getByRole('link', { name: 'Records' }).click();
+    await patient.page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
+    await shot(patient.page, '12-patient-records-phone');
+    assert.deepEqual(patient.errors, []);
+    assert.deepEqual(doctor.errors, []);
+  });
+});
