@@ -1,0 +1,40 @@
+// Who holds a record version's content key (docs/format.md, "Content keys"): the recipients a
+// new version's key is sealed to, and sharing the keys of existing versions with a doctor who
+// was just granted access. Used by `medchain records` and `medchain access approve|grant`.
+#pragma once
+
+#include <cstdint>
+#include <medchain/client/node_client.hpp>
+#include <medchain/records/encryption_key.hpp>
+#include <medchain/records/envelope.hpp>
+#include <vector>
+
+namespace medchain::cli::records {
+
+struct Recipient {
+  Address account;
+  medchain::records::X25519PublicKey encryption_key;  // as registered on chain
+};
+
+// The accounts a new version of `patient`'s record in `category` is sealed to: the patient,
+// every verified doctor whose unexpired read grant covers the category now, and `author` if
+// it is a doctor. A doctor author cannot see the patient's grants, so theirs is patient + self.
+Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Address& patient,
+                                              std::uint8_t category, const Address& author);
+
+// Seals `key` to each recipient and stores the sealed keys (PUT .../versions/{n}/keys).
+Status share_content_key(client::NodeClient& node, const Hash32& record_id, std::uint64_t version,
+                         const medchain::records::ContentKey& key,
+                         const std::vector<Recipient>& recipients);
+
+// For `medchain access approve|grant`: opens the patient's own sealed key of every version of
+// every record of the patient whose category is in `scope` and seals it to `doctor` (a
+// verified doctor's registered key), so a new grant reads history too. The node must be
+// signed in as the patient. Returns how many version keys were shared; a version without a
+// key for the patient (not written by this client) is skipped.
+Result<std::size_t> share_record_keys(client::NodeClient& node,
+                                      const medchain::records::EncryptionKeyPair& patient_keys,
+                                      const Address& patient, const Address& doctor,
+                                      std::uint16_t scope);
+
+}  // namespace medchain::cli::records
