@@ -54,7 +54,7 @@ function DropZone({ file, onFile }) {
         {file ? <strong>{file.name} ({formatBytes(file.size)})</strong> : 'Drop a file here, or click to choose one'}
         <input ref={input} type="file" hidden data-testid="file-input" onChange={(e) => e.target.files[0] && onFile(e.target.files[0])} />
       </div>
-      {preview && <img src={preview} alt={`Preview of ${file.name}`} className="preview-image mt-2 border" />}
+      {preview && file && <img src={preview} alt={`Preview of ${file.name}`} className="preview-image mt-2 border" />}
     </div>
   );
 }
