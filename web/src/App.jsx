@@ -63,9 +63,11 @@ export default function App() {
       </Container>
       <ToastContainer className="toast-stack" aria-live="polite">
         {toasts.map((t) => (
-          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)}>
-            <Toast.Header><strong className="me-auto">medchain</strong></Toast.Header>
-            <Toast.Body className={['primary', 'secondary', 'danger', 'success'].includes(t.variant) ? 'text-white' : ''}>{t.text}</Toast.Body>
+          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)} className="text-white">
+            <div className="d-flex">
+              <Toast.Body>{t.text}</Toast.Body>
+              <button type="button" className="btn-close btn-close-white me-2 m-auto" aria-label="Dismiss" onClick={() => dismissToast(t.id)} />
+            </div>
           </Toast>
         ))}
       </ToastContainer>

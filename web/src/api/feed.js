@@ -61,6 +61,20 @@ const EVENT_TEXT = {
 
 const ACTION_TEXT = { 'blob.read': 'downloaded a record', 'key.read': 'fetched a record key', 'blob.write': 'uploaded a record', 'record.read': 'tried to read a record' };
 
+// Whether a feed message only echoes what the user just did in this app (their own upload,
+// their own grant), which the screen already confirmed: lists still refresh, but no toast.
+const PATIENT_ACTS = new Set(['AccessGranted', 'AccessRevoked', 'RequestApproved', 'RequestDenied', 'EmergencyPolicySet', 'GuardianAdded', 'GuardianRemoved', 'PatientRegistered']);
+const DOCTOR_ACTS = new Set(['AccessRequested', 'RequestCancelled', 'EmergencyAccessOpened']);
+const same = (a, b) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
+
+export function isOwnAction(message, me) {
+  if (message.type === 'audit') return same(message.entry.actor, me);
+  const args = message.args ?? {};
+  if (same(args.author, me) || same(args.by, me) || same(args.editor, me) || same(args.registrar, me)) return true;
+  if (PATIENT_ACTS.has(message.event) && same(args.patient, me) && !args.by) return true;
+  return DOCTOR_ACTS.has(message.event) && same(args.doctor, me);
+}
+
 // The toast text of a feed message.
 export function describeFeedMessage(message, short) {
   if (message.type === 'audit') {

@@ -7,7 +7,7 @@ import { scopeMask, scopeNames, scopeCovers, permissionsMask, ALL_CATEGORIES } f
 import { keyRecipients, reasonHash } from './actions.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { createApi, ApiError } from '../api/client.js';
-import { describeFeedMessage } from '../api/feed.js';
+import { describeFeedMessage, isOwnAction } from '../api/feed.js';
 import { storeKey, unlockKey, exportKeystore, importKeystore, storedWallets, forgetKey } from '../wallet/builtin.js';
 import { shortAddress, formatDuration } from '../util/format.js';
 
@@ -165,6 +165,14 @@ describe('display', () => {
     expect(formatDuration(90061)).toBe('1d 1h');
     expect(formatDuration(0)).toBe('expired');
     expect(describeFeedMessage({ type: 'chain', event: 'AccessRequested', args: { doctor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' } }, shortAddress)).toBe('A doctor asked for access — doctor 0xf39F…2266');
+    const me = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+    const other = '0x' + '1'.repeat(40);
+    expect(isOwnAction({ type: 'chain', event: 'RecordAdded', args: { patient: me, author: me.toLowerCase() } }, me)).toBe(true);
+    expect(isOwnAction({ type: 'chain', event: 'RecordAdded', args: { patient: me, author: other } }, me)).toBe(false);
+    expect(isOwnAction({ type: 'chain', event: 'AccessRequested', args: { patient: me, doctor: other } }, me)).toBe(false);
+    expect(isOwnAction({ type: 'chain', event: 'AccessRequested', args: { patient: other, doctor: me } }, me)).toBe(true);
+    expect(isOwnAction({ type: 'chain', event: 'RequestApproved', args: { patient: other, doctor: me, by: other } }, me)).toBe(false);
+    expect(isOwnAction({ type: 'audit', entry: { actor: other } }, me)).toBe(false);
     expect(describeFeedMessage({ type: 'audit', entry: { actor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', action: 'blob.read', allowed: false } }, shortAddress)).toBe('0xf39F…2266 downloaded a record (refused)');
   });
 });

@@ -3,7 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { getAddress } from 'ethers';
 import { createApi } from '../api/client.js';
-import { openFeed, describeFeedMessage } from '../api/feed.js';
+import { openFeed, describeFeedMessage, isOwnAction } from '../api/feed.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
 import { deriveEncryptionKey, encryptionKeyTypedData } from '../crypto/index.js';
@@ -37,7 +37,7 @@ export function SessionProvider({ children }) {
 
   const toast = useCallback((text, variant = 'info') => {
     const id = Math.random().toString(36).slice(2);
-    setToasts((list) => [...list.slice(-4), { id, text, variant }]);
+    setToasts((list) => [...list.slice(-2), { id, text, variant }]);
     setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), 6000);
   }, []);
   const dismissToast = (id) => setToasts((list) => list.filter((t) => t.id !== id));
@@ -151,7 +151,9 @@ export function SessionProvider({ children }) {
       token: session.token,
       onStatus: setFeedStatus,
       onMessage: (message) => {
-        toast(describeFeedMessage(message, shortAddress), message.type === 'audit' ? 'secondary' : 'primary');
+        if (!isOwnAction(message, session.address)) {
+          toast(describeFeedMessage(message, shortAddress), message.type === 'audit' ? 'secondary' : 'primary');
+        }
         setTick((t) => t + 1);
         if (message.type === 'chain' && /Patient|Doctor|Guardian/.test(message.event)) refreshMe().catch(() => {});
       },

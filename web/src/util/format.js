@@ -1,6 +1,10 @@
 // Small display helpers: short addresses, durations and countdowns.
+import { getAddress, isAddress } from 'ethers';
+
+// 0x1234…abcd, checksummed (EIP-55) so it reads the same everywhere.
 export function shortAddress(address) {
   if (!address) return '';
+  if (isAddress(address)) address = getAddress(address);
   return address.length > 12 ? `${address.slice(0, 6)}…${address.slice(-4)}` : address;
 }
 

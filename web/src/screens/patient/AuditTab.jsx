@@ -31,7 +31,13 @@ function Verify({ seq }) {
   }
   if (!state) return <Button size="sm" variant="outline-secondary" onClick={run} aria-label={`Verify entry ${seq}`}>Verify</Button>;
   if (state.busy) return <span className="small text-secondary">checking…</span>;
-  if (state.error) return <Badge bg="secondary" title={state.error}>{state.error.length > 30 ? 'cannot check' : state.error}</Badge>;
+  if (state.error) {
+    return (
+      <Button size="sm" variant="outline-secondary" onClick={run} title={state.error} aria-label={`Entry ${seq}: ${state.error}; check again`}>
+        {state.error.length > 30 ? 'cannot check' : state.error} · again
+      </Button>
+    );
+  }
   if (!state.ok) return <Badge bg="danger" title={state.why}>does not verify</Badge>;
   return <Badge bg="success" title={`anchor in block ${state.blockNumber}`}>{state.onChain ? 'anchored on chain' : "matches the node's anchor"}</Badge>;
 }
