@@ -32,6 +32,20 @@ async function party(label) {
   return { context, page, address: account.address, errors };
 }
 
+// A party without a browser wallet: the built-in wallet only.
+async function plainParty(label) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (error) => {
+    errors.push(error.message);
+    console.error(`[${label}] page error: ${error.stack ?? error.message}`);
+  });
+  await page.goto(dev.url);
+  return { context, page, errors };
+}
+
 async function shot(page, name, options = {}) {
   await page.waitForTimeout(300); // let toasts and transitions settle
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...options });
@@ -226,6 +240,33 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await patient.page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
     await shot(patient.page, '12-patient-records-phone');
     await patient.page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  test('a newcomer creates a built-in wallet, registers, exports the keystore; an ended session says so', async () => {
+    const newcomer = await plainParty('newcomer');
+    const page = newcomer.page;
+    await page.getByText('No browser wallet found').waitFor();
+    await page.getByLabel('New passphrase').fill('a long passphrase');
+    await page.getByRole('button', { name: 'Create key' }).click();
+    await page.getByLabel('Passphrase', { exact: true }).fill('wrong passphrase');
+    await page.getByRole('button', { name: 'Unlock and sign in' }).click();
+    await page.getByText('Wrong passphrase.').waitFor();
+    await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
+    await shot(page, '13-built-in-wallet');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export keystore' }).click()]);
+    const keystore = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
+    assert.equal(keystore.version, 3);
+    await page.getByRole('button', { name: 'Unlock and sign in' }).click();
+    await page.getByRole('button', { name: 'Register', exact: true }).click();
+    await page.getByText('No records yet').waitFor();
+    const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('medchain.session')));
+    assert.equal(session.address.slice(2).toLowerCase(), keystore.address.toLowerCase());
+    // The session ends elsewhere (here: logged out behind the app's back); the next call says so.
+    await page.evaluate((token) => fetch('/v1/auth/logout', { method: 'POST', headers: { Authorization: `Bearer ${token}` } }), session.token);
+    await page.getByRole('link', { name: 'Access' }).click();
+    await page.getByText('Your session has expired. Sign in again.').waitFor();
+    assert.deepEqual(newcomer.errors, []);
+    await newcomer.context.close();
   });
 
   test("an audit entry verifies against the node's anchor read from the chain", async () => {

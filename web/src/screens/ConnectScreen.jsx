@@ -47,10 +47,14 @@ function BuiltinWalletCard() {
   const [newPassphrase, setNewPassphrase] = useState('');
   const [importKey, setImportKey] = useState('');
   const [keystoreFile, setKeystoreFile] = useState(null);
+  const [tab, setTab] = useState(wallets.length ? 'unlock' : 'create');
   const onProgress = (p) => setProgress(Math.round(p * 100));
+  // After a key is created or imported, it is selected and ready to unlock.
   const refresh = (address) => {
-    setWallets(storedWallets());
-    if (address) setSelected(address);
+    const list = storedWallets();
+    setWallets(list);
+    setSelected(address || list[0]?.address || '');
+    setTab(list.length ? 'unlock' : 'create');
     setProgress(null);
   };
 
@@ -61,7 +65,7 @@ function BuiltinWalletCard() {
         <Card.Text>A key kept in this browser, encrypted with your passphrase. Export it to keep a backup.</Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {progress !== null && <ProgressBar now={progress} label={`${progress}%`} className="mb-2" aria-label="Key encryption progress" />}
-        <Tabs defaultActiveKey={wallets.length ? 'unlock' : 'create'} className="mb-3" mountOnEnter>
+        <Tabs activeKey={tab} onSelect={setTab} className="mb-3" mountOnEnter>
           <Tab eventKey="unlock" title="Unlock" disabled={!wallets.length}>
             <ListGroup className="mb-2">
               {wallets.map((w) => (
@@ -81,7 +85,7 @@ function BuiltinWalletCard() {
               <Button variant="outline-secondary" disabled={!selected} onClick={() => download(`medchain-${selected}.json`, exportKeystore(selected))}>
                 Export keystore
               </Button>
-              <Button variant="outline-danger" disabled={!selected} onClick={() => { if (confirm(`Forget ${selected} in this browser? Without an export the key is lost.`)) { forgetKey(selected); refresh(storedWallets()[0]?.address ?? ''); } }}>
+              <Button variant="outline-danger" disabled={!selected} onClick={() => { if (confirm(`Forget ${selected} in this browser? Without an export the key is lost.`)) { forgetKey(selected); refresh(''); } }}>
                 Forget
               </Button>
             </div>
