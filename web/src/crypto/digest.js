@@ -18,3 +18,12 @@ export function newDigest() {
 export function digestHex(bytes) {
   return toHex(sha256(bytes));
 }
+
+// Refuses a blob whose SHA-256 is not the digest the chain holds for the version.
+export function checkDigest(ciphertext, expected) {
+  const actual = digestHex(ciphertext);
+  if (actual !== expected.toLowerCase()) {
+    throw new Error(`The node sent a blob that does not match the chain's digest (${actual.slice(0, 10)}… ≠ ${expected.slice(0, 10)}…).`);
+  }
+  return actual;
+}

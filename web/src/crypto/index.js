@@ -4,5 +4,5 @@ export { encryptionKeyTypedData, deriveEncryptionKey, ENCRYPTION_KEY_PURPOSE } f
 export { newContentKey, encryptEnvelope, decryptEnvelope, Encryptor, Decryptor, ciphertextSize } from './envelope.js';
 export { makeManifest, encodeDocument, decodeDocument } from './document.js';
 export { sealContentKey, openContentKey } from './sealedKey.js';
-export { digestHex, newDigest } from './digest.js';
+export { digestHex, newDigest, checkDigest } from './digest.js';
 export { toHex, fromHex } from './bytes.js';

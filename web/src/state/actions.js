@@ -6,7 +6,7 @@ import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
-  sealContentKey, openContentKey, digestHex, fromHex, toHex,
+  sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
 } from '../crypto/index.js';
 
 const DEADLINE_SECONDS = 900;
@@ -105,10 +105,7 @@ export async function openRecord(ctx, { recordId, version, onProgress }) {
   }
   const contentKey = await openContentKey(fromHex(key.sealedKey), encryptionKey);
   const ciphertext = await api.downloadBlob(version.digest, onProgress);
-  const digest = digestHex(ciphertext);
-  if (digest !== version.digest) {
-    throw new Error(`The node sent a blob that does not match the chain's digest (${digest.slice(0, 10)}… ≠ ${version.digest.slice(0, 10)}…).`);
-  }
+  const digest = checkDigest(ciphertext, version.digest);
   return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest };
 }
 
