@@ -1,0 +1,257 @@
+#include "client_context.hpp"
+
+#include <fcntl.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <fstream>
+#include <iostream>
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/eth/keystore.hpp>
+#include <sstream>
+
+namespace medchain::cli {
+namespace {
+
+namespace fs = std::filesystem;
+
+ContextOptions& mutable_options() {
+  static ContextOptions options;
+  return options;
+}
+
+fs::path default_home() {
+  const char* home = std::getenv("HOME");
+  return fs::path(home && *home ? home : ".") / ".medchain";
+}
+
+std::int64_t unix_now() {
+  return std::chrono::duration_cast<std::chrono::seconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+// Directories of secrets are the owner's alone.
+Status ensure_private_dir(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec) return Error{Errc::kIo, "cannot create " + dir.string() + ": " + ec.message()};
+  fs::permissions(dir, fs::perms::owner_all, ec);
+  return {};
+}
+
+// Writes `text` to a file created with mode 0600, replacing any previous one atomically.
+Status write_private_file(const fs::path& file, const std::string& text) {
+  const fs::path temporary = file.string() + ".tmp";
+  const int fd = ::open(temporary.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+  if (fd < 0) return Error{Errc::kIo, "cannot write " + temporary.string()};
+  const bool written = ::write(fd, text.data(), text.size()) == static_cast<ssize_t>(text.size());
+  const bool closed = ::fsync(fd) == 0 && ::close(fd) == 0;
+  if (!written || !closed) return Error{Errc::kIo, "cannot write " + temporary.string()};
+  std::error_code ec;
+  fs::rename(temporary, file, ec);
+  if (ec) return Error{Errc::kIo, "cannot write " + file.string() + ": " + ec.message()};
+  return {};
+}
+
+Result<std::string> read_file(const fs::path& file) {
+  std::ifstream in(file, std::ios::binary);
+  if (!in) return Error{Errc::kIo, "cannot read " + file.string()};
+  std::ostringstream text;
+  text << in.rdbuf();
+  return text.str();
+}
+
+}  // namespace
+
+void add_context_options(CLI::App& app) {
+  ContextOptions& options = mutable_options();
+  options.node = "http://127.0.0.1:8080";
+  options.artifact =
+      (fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json").string();
+  app.fallthrough();  // subcommands created from here on pass these options up
+  app.add_option("--home", options.home, "Where keys and sessions are kept (default ~/.medchain)")
+      ->envname("MEDCHAIN_HOME");
+  app.add_option("--from", options.from, "The account to act as (default: the only stored key)")
+      ->envname("MEDCHAIN_ACCOUNT");
+  app.add_option("--node", options.node, "The medchain node")
+      ->envname("MEDCHAIN_NODE")
+      ->capture_default_str();
+  app.add_option("--artifact", options.artifact, "The contract's forge artifact (for its ABI)")
+      ->envname("MEDCHAIN_ARTIFACT");
+  app.add_flag("--json", options.json, "Print JSON instead of text");
+}
+
+const ContextOptions& context_options() {
+  return mutable_options();
+}
+
+Result<Address> parse_address_arg(const std::string& text, const std::string& what) {
+  auto address = eth::parse_address(text);
+  if (!address.ok()) {
+    return Error{Errc::kInvalidArgument,
+                 what + " is not an address: '" + text + "' (" + address.error().message + ")"};
+  }
+  return *address;
+}
+
+ClientContext::ClientContext(ContextOptions options) : options_(std::move(options)) {
+  home_ = options_.home.empty() ? default_home() : fs::path(options_.home);
+}
+
+fs::path ClientContext::key_file(const Address& account) const {
+  return keys_dir() / (eth::to_checksum(account) + ".json");
+}
+
+Result<std::vector<Address>> ClientContext::stored_accounts() const {
+  std::vector<Address> accounts;
+  std::error_code ec;
+  if (!fs::is_directory(keys_dir(), ec)) return accounts;
+  for (const auto& entry : fs::directory_iterator(keys_dir(), ec)) {
+    if (entry.path().extension() != ".json") continue;
+    if (auto address = from_hex_fixed<Address>(entry.path().stem().string())) {
+      accounts.push_back(*address);
+    }
+  }
+  if (ec) return Error{Errc::kIo, "cannot list " + keys_dir().string() + ": " + ec.message()};
+  std::sort(accounts.begin(), accounts.end());
+  return accounts;
+}
+
+Status ClientContext::store_key(const Address& account, const std::string& keystore_json) const {
+  MEDCHAIN_TRY_STATUS(ensure_private_dir(keys_dir()));
+  const fs::path file = key_file(account);
+  if (fs::exists(file)) {
+    return Error{Errc::kConflict, "a key for " + eth::to_checksum(account) + " is already stored"};
+  }
+  return write_private_file(file, keystore_json);
+}
+
+Result<Address> ClientContext::account() {
+  if (account_) return *account_;
+  MEDCHAIN_TRY(std::vector<Address> stored, stored_accounts());
+  if (!options_.from.empty()) {
+    MEDCHAIN_TRY(Address from, parse_address_arg(options_.from, "--from"));
+    if (std::find(stored.begin(), stored.end(), from) == stored.end()) {
+      return Error{Errc::kInvalidArgument, "no key for " + eth::to_checksum(from) + " in " +
+                                               keys_dir().string() + " (see `medchain keys list`)"};
+    }
+    account_ = from;
+  } else if (stored.size() == 1) {
+    account_ = stored.front();
+  } else if (stored.empty()) {
+    return Error{Errc::kInvalidArgument, "no key in " + keys_dir().string() +
+                                             ": run `medchain keys new` or `medchain keys import`"};
+  } else {
+    return Error{Errc::kInvalidArgument,
+                 std::to_string(stored.size()) +
+                     " keys are stored: choose one with --from or $MEDCHAIN_ACCOUNT"};
+  }
+  return *account_;
+}
+
+Result<crypto::PrivateKey> ClientContext::key() {
+  if (key_) return *key_;
+  MEDCHAIN_TRY(Address account, this->account());
+  MEDCHAIN_TRY(std::string keystore, read_file(key_file(account)));
+  MEDCHAIN_TRY(
+      std::string password,
+      read_password("Password for " + eth::to_checksum(account) + ": ", "MEDCHAIN_PASSWORD"));
+  auto key = eth::decrypt_keystore(keystore, password);
+  if (!key.ok()) {
+    if (key.error().code == Errc::kCheckFailed) {
+      return Error{Errc::kInvalidArgument, "wrong password for " + eth::to_checksum(account)};
+    }
+    return Error{key.error().code, key_file(account).string() + ": " + key.error().message};
+  }
+  key_ = *key;
+  return *key_;
+}
+
+Result<medchain::records::EncryptionKeyPair> ClientContext::encryption_key() {
+  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
+  return medchain::records::derive_encryption_key(key);
+}
+
+Result<client::NodeClient*> ClientContext::node() {
+  if (node_) return &*node_;
+  client::ClientOptions client_options;
+  auto abi = chain::ContractAbi::from_artifact(options_.artifact);
+  // Only relaying needs the ABI: a command that does not relay still works without it.
+  if (abi.ok()) client_options.abi = std::make_shared<const chain::ContractAbi>(std::move(*abi));
+  MEDCHAIN_TRY(client::NodeClient node, client::NodeClient::connect(options_.node, client_options));
+  node_.emplace(std::move(node));
+  return &*node_;
+}
+
+Result<client::NodeClient*> ClientContext::signed_in_node() {
+  MEDCHAIN_TRY(Address account, this->account());
+  MEDCHAIN_TRY(std::optional<SavedSession> saved, saved_session(account));
+  if (!saved) {
+    return Error{Errc::kUnauthenticated, "not signed in to " + options_.node + " as " +
+                                             eth::to_checksum(account) + ": run `medchain login`"};
+  }
+  if (saved->expires_at <= unix_now()) {
+    return Error{Errc::kUnauthenticated, "session expired: run `medchain login`"};
+  }
+  MEDCHAIN_TRY(client::NodeClient * node, this->node());
+  node->set_token(saved->token);
+  auto me = node->get("/v1/me");
+  if (!me.ok()) {
+    if (me.error().code == Errc::kUnauthenticated) {
+      return Error{Errc::kUnauthenticated, "session expired: run `medchain login`"};
+    }
+    return std::move(me).error();
+  }
+  me_ = std::move(*me);
+  return node;
+}
+
+Result<std::optional<SavedSession>> ClientContext::saved_session(const Address& account) const {
+  const fs::path file = sessions_dir() / (eth::to_checksum(account) + ".json");
+  if (!fs::exists(file)) return std::optional<SavedSession>();
+  MEDCHAIN_TRY(std::string text, read_file(file));
+  const auto parsed = client::json::parse(text, nullptr, false);
+  SavedSession session;
+  session.address = account;
+  if (!parsed.is_object() || !parsed["token"].is_string() || !parsed["node"].is_string()) {
+    return Error{Errc::kUnauthenticated,
+                 "the saved session " + file.string() + " is unreadable: run `medchain login`"};
+  }
+  session.node = parsed["node"].get<std::string>();
+  session.token = parsed["token"].get<std::string>();
+  session.expires_at = parsed.value("expiresAt", std::int64_t{0});
+  // A session is for one node: signed in elsewhere means not signed in here.
+  if (session.node != options_.node) return std::optional<SavedSession>();
+  return std::optional<SavedSession>(std::move(session));
+}
+
+Status ClientContext::save_session(const SavedSession& session) const {
+  MEDCHAIN_TRY_STATUS(ensure_private_dir(sessions_dir()));
+  const client::json saved{{"node", session.node},
+                           {"address", eth::to_checksum(session.address)},
+                           {"token", session.token},
+                           {"expiresAt", session.expires_at}};
+  return write_private_file(sessions_dir() / (eth::to_checksum(session.address) + ".json"),
+                            saved.dump(2) + "\n");
+}
+
+Status ClientContext::forget_session(const Address& account) const {
+  std::error_code ec;
+  fs::remove(sessions_dir() / (eth::to_checksum(account) + ".json"), ec);
+  if (ec) return Error{Errc::kIo, "cannot remove the saved session: " + ec.message()};
+  return {};
+}
+
+void ClientContext::print(const client::json& value, const std::string& text) const {
+  if (options_.json) {
+    std::cout << value.dump() << "\n";
+  } else if (!text.empty()) {
+    std::cout << text << (text.back() == '\n' ? "" : "\n");
+  }
+}
+
+}  // namespace medchain::cli

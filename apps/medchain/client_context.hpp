@@ -1,0 +1,113 @@
+// What every `medchain` command that talks to a node shares (docs/cli.md, "Accounts and
+// sessions"): the home directory, the account and its key, the node and the saved session.
+//
+// How a command group uses it: the options --home, --from, --node, --artifact and --json are
+// defined once on the root command (add_context_options, called by main.cpp) and accepted
+// after any subcommand, because subcommands fall through to the root for options they do not
+// define. A command's action opens a ClientContext and asks for what it needs, e.g.
+//
+//   on_run(list_cmd, [] () -> Status {
+//     ClientContext context;
+//     MEDCHAIN_TRY(client::NodeClient* node, context.signed_in_node());  // session, checked
+//     MEDCHAIN_TRY(Address me, context.account());
+//     MEDCHAIN_TRY(client::json grants, node->get("/v1/patients/" + to_hex(me) + "/grants"));
+//     context.print(grants, "...human text...");
+//     return {};
+//   });
+//
+// key() asks for the password ($MEDCHAIN_PASSWORD, else a no-echo prompt) only when a command
+// signs something; node() connects without a session; signed_in_node() also loads the
+// account's saved session (`medchain login`) and checks it with the node, so a missing,
+// expired or logged-out session is one kUnauthenticated line (exit 3) before anything else.
+#pragma once
+
+#include <filesystem>
+#include <medchain/client/node_client.hpp>
+#include <medchain/records/encryption_key.hpp>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "cli.hpp"
+
+namespace medchain::cli {
+
+// The shared options, as parsed (or taken from the environment).
+struct ContextOptions {
+  std::string home;      // --home, $MEDCHAIN_HOME; default ~/.medchain
+  std::string from;      // --from, $MEDCHAIN_ACCOUNT; default the only stored key
+  std::string node;      // --node, $MEDCHAIN_NODE; default http://127.0.0.1:8080
+  std::string artifact;  // --artifact, $MEDCHAIN_ARTIFACT; default this source tree's
+  bool json = false;     // --json: print JSON instead of text
+};
+
+// Adds the shared options to the root command (and makes subcommands accept them).
+void add_context_options(CLI::App& app);
+// The options the command line set.
+const ContextOptions& context_options();
+
+// A session saved by `medchain login` in <home>/sessions/<address>.json (mode 0600).
+struct SavedSession {
+  std::string node;  // the node URL it is for
+  Address address;
+  std::string token;
+  std::int64_t expires_at = 0;
+};
+
+class ClientContext {
+ public:
+  ClientContext() : ClientContext(context_options()) {}
+  explicit ClientContext(ContextOptions options);
+
+  bool json() const noexcept { return options_.json; }
+  const std::filesystem::path& home() const noexcept { return home_; }
+  std::filesystem::path keys_dir() const { return home_ / "keys"; }
+  std::filesystem::path sessions_dir() const { return home_ / "sessions"; }
+  const std::string& node_url() const noexcept { return options_.node; }
+
+  // The stored accounts (keys/<address>.json), in address order.
+  Result<std::vector<Address>> stored_accounts() const;
+  // The keystore file of `account` (whether or not it exists).
+  std::filesystem::path key_file(const Address& account) const;
+  // Stores a keystore JSON document for `account` (mode 0600). kConflict if one exists.
+  Status store_key(const Address& account, const std::string& keystore_json) const;
+
+  // The account: --from / $MEDCHAIN_ACCOUNT (an address with a stored key), else the only
+  // stored key. kInvalidArgument when there is none, several, or no key for --from.
+  Result<Address> account();
+  // The account's private key, decrypted with $MEDCHAIN_PASSWORD or a prompt (asked once).
+  // kInvalidArgument for a wrong password.
+  Result<crypto::PrivateKey> key();
+  // The account's X25519 encryption key, derived from key() (records/encryption_key.hpp).
+  Result<medchain::records::EncryptionKeyPair> encryption_key();
+
+  // A client of --node, connected (GET /v1/node) but without a session. It can relay intents
+  // (the contract's ABI is loaded from --artifact).
+  Result<client::NodeClient*> node();
+  // node() with the account's saved session, checked with GET /v1/me: kUnauthenticated
+  // ("not signed in ...: run `medchain login`" / "session expired: run `medchain login`").
+  Result<client::NodeClient*> signed_in_node();
+  // The answer of GET /v1/me from signed_in_node() (address, patient, doctor, registrar, ...).
+  const client::json& me() const noexcept { return me_; }
+
+  // The saved session of `account` for this node, if any; saving and forgetting one.
+  Result<std::optional<SavedSession>> saved_session(const Address& account) const;
+  Status save_session(const SavedSession& session) const;
+  Status forget_session(const Address& account) const;
+
+  // Prints `value` as one line of JSON with --json, else `text` (if not empty) to stdout.
+  void print(const client::json& value, const std::string& text) const;
+
+ private:
+  ContextOptions options_;
+  std::filesystem::path home_;
+  std::optional<Address> account_;
+  std::optional<crypto::PrivateKey> key_;
+  std::optional<client::NodeClient> node_;
+  client::json me_;
+};
+
+// Parses an address given on the command line: kInvalidArgument naming `what` if it is not one.
+Result<Address> parse_address_arg(const std::string& text, const std::string& what);
+
+}  // namespace medchain::cli
