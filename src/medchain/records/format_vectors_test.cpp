@@ -1,0 +1,150 @@
+// The committed vectors (tests/data/format_vectors.json) that every client (the web app too)
+// must pass, checked against this implementation.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <map>
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/records/document.hpp>
+#include <medchain/records/envelope.hpp>
+#include <medchain/records/fhir.hpp>
+#include <nlohmann/json.hpp>
+#include <sstream>
+
+namespace medchain::records {
+namespace {
+
+using nlohmann::json;
+
+const json& vectors() {
+  static const json kVectors = [] {
+    std::ifstream file(std::string(MEDCHAIN_TESTDATA_DIR) + "/format_vectors.json");
+    std::stringstream text;
+    text << file.rdbuf();
+    return json::parse(text.str());
+  }();
+  return kVectors;
+}
+
+Bytes hex(const json& value) {
+  return from_hex(value.get<std::string>()).value();
+}
+ContentKey key_of(const json& value) {
+  return from_hex_fixed<ContentKey>(value.get<std::string>()).value();
+}
+
+Bytes pattern(std::size_t size) {
+  Bytes out(size);
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(i % 251);
+  return out;
+}
+
+const json& named(const char* list, const std::string& name) {
+  for (const json& vector : vectors()[list]) {
+    if (vector["name"] == name) return vector;
+  }
+  throw std::runtime_error("no vector " + name);
+}
+
+TEST(FormatVectors, CoverTheChunkBoundaries) {
+  std::vector<std::size_t> sizes;
+  for (const json& vector : vectors()["envelopes"]) sizes.push_back(vector["plaintextSize"]);
+  EXPECT_EQ(sizes, (std::vector<std::size_t>{0, 1, 65535, 65536, 65537, 200000}));
+}
+
+TEST(FormatVectors, EnvelopesDecrypt) {
+  for (const json& vector : vectors()["envelopes"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const Bytes ciphertext = hex(vector["ciphertext"]);
+    const std::size_t size = vector["plaintextSize"];
+    EXPECT_EQ(ciphertext.size(), ciphertext_size(size));
+    EXPECT_EQ(to_hex(crypto::sha256(ciphertext)), vector["digest"]);
+    const Bytes plaintext = decrypt(key_of(vector["key"]), ciphertext).value();
+    EXPECT_EQ(plaintext, pattern(size));
+    EXPECT_EQ(to_hex(crypto::sha256(plaintext)), vector["plaintextSha256"]);
+    if (vector.contains("plaintext")) {
+      EXPECT_EQ(to_hex(plaintext), vector["plaintext"]);
+    }
+  }
+}
+
+TEST(FormatVectors, DocumentsDecryptToManifestAndAttachment) {
+  for (const json& vector : vectors()["documents"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const Bytes ciphertext = hex(vector["ciphertext"]);
+    EXPECT_EQ(to_hex(crypto::sha256(ciphertext)), vector["digest"]);
+    const Bytes document = decrypt(key_of(vector["key"]), ciphertext).value();
+    EXPECT_EQ(to_hex(crypto::sha256(document)), vector["documentSha256"]);
+    const DecodedDocument decoded = decode_document(document).value();
+    EXPECT_EQ(manifest_to_json(decoded.manifest), vector["manifest"]);
+    EXPECT_EQ(decoded.attachment, pattern(vector["attachmentSize"]));
+    EXPECT_TRUE(fhir::validate_manifest(decoded.manifest).ok());
+  }
+}
+
+TEST(FormatVectors, SealedKeysOpen) {
+  for (const json& vector : vectors()["sealedKeys"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    EncryptionKeyPair recipient;
+    recipient.secret =
+        from_hex_fixed<X25519SecretKey>(vector["recipientSecret"].get<std::string>()).value();
+    recipient.public_key =
+        from_hex_fixed<X25519PublicKey>(vector["recipientPublic"].get<std::string>()).value();
+    X25519PublicKey derived;
+    ASSERT_EQ(crypto_scalarmult_base(derived.data(), recipient.secret.data()), 0);
+    EXPECT_EQ(derived, recipient.public_key);
+    EXPECT_EQ(open_content_key(hex(vector["sealed"]), recipient).value(),
+              key_of(vector["contentKey"]));
+  }
+  // The first recipient is the account of the encryption-key vector in docs/format.md.
+  EXPECT_EQ(named("sealedKeys", "sealed-account-0xf39F")["recipientPublic"],
+            "0x8337d0b65ee06bdf968a44291178ae5ff5563e5ce12fda371091ca0bbf13a563");
+}
+
+Bytes mutate(Bytes bytes, const json& mutation) {
+  if (mutation.contains("flipByte")) bytes.at(mutation["flipByte"].get<std::size_t>()) ^= 0x01;
+  if (mutation.contains("truncateTo")) bytes.resize(mutation["truncateTo"].get<std::size_t>());
+  if (mutation.contains("append")) {
+    const Bytes extra = hex(mutation["append"]);
+    bytes.insert(bytes.end(), extra.begin(), extra.end());
+  }
+  return bytes;
+}
+
+TEST(FormatVectors, TamperedCasesFail) {
+  for (const json& vector : vectors()["tampered"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const json& mutation = vector["mutation"];
+    const std::string kind = vector["kind"];
+    Errc failure = Errc::kInvalidArgument;
+    if (kind == "envelope") {
+      const json& base = named("envelopes", vector["base"]);
+      const ContentKey key = key_of(mutation.contains("key") ? mutation["key"] : base["key"]);
+      const auto result = decrypt(key, mutate(hex(base["ciphertext"]), mutation));
+      ASSERT_FALSE(result.ok());
+      failure = result.error().code;
+    } else if (kind == "sealedKey") {
+      const json& base = named("sealedKeys", vector["base"]);
+      EncryptionKeyPair recipient;
+      recipient.secret =
+          from_hex_fixed<X25519SecretKey>(base["recipientSecret"].get<std::string>()).value();
+      recipient.public_key =
+          from_hex_fixed<X25519PublicKey>(base["recipientPublic"].get<std::string>()).value();
+      const auto result = open_content_key(mutate(hex(base["sealed"]), mutation), recipient);
+      ASSERT_FALSE(result.ok());
+      failure = result.error().code;
+    } else {
+      ASSERT_EQ(kind, "digest");
+      // A client checks the downloaded blob against the digest the chain holds.
+      const json& base = named("envelopes", vector["base"]);
+      const Hash32 actual = crypto::sha256(hex(base["ciphertext"]));
+      ASSERT_NE(to_hex(actual), mutation["digest"]);
+      failure = Errc::kCheckFailed;
+    }
+    EXPECT_EQ(errc_name(failure), vector["error"].get<std::string>());
+  }
+}
+
+}  // namespace
+}  // namespace medchain::records

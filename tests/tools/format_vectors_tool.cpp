@@ -1,0 +1,155 @@
+// Writes tests/data/format_vectors.json, the record-format vectors every client must pass
+// (docs/format.md, "Test vectors"):
+//   build/release/tests/format_vectors_tool > tests/data/format_vectors.json
+// Keys are fixed (SHA-256 of a label) so a reader can see where they come from; the
+// secretstream headers and the ephemeral keys of crypto_box_seal are random, so each run writes
+// different ciphertexts, all equally valid. The file is committed; clients only decrypt it.
+#include <iostream>
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/records/document.hpp>
+#include <medchain/records/envelope.hpp>
+#include <medchain/records/fhir.hpp>
+#include <nlohmann/json.hpp>
+
+namespace {
+
+using namespace medchain;
+using namespace medchain::records;
+using nlohmann::json;
+
+constexpr std::size_t kInlinePlaintext = 1024;  // larger plaintexts are given by the pattern
+
+Bytes pattern(std::size_t size) {
+  Bytes out(size);
+  for (std::size_t i = 0; i < size; ++i) out[i] = static_cast<std::uint8_t>(i % 251);
+  return out;
+}
+
+ContentKey key_for(const std::string& label) {
+  return ContentKey::from_view(crypto::sha256(as_bytes("medchain format vector " + label))).value();
+}
+
+json envelope_vector(std::size_t size) {
+  const std::string name = "plaintext-" + std::to_string(size);
+  const ContentKey key = key_for(name);
+  const Bytes plaintext = pattern(size);
+  const Bytes ciphertext = encrypt(key, plaintext);
+  json vector = {{"name", name},
+                 {"key", to_hex(key)},
+                 {"plaintextSize", size},
+                 {"plaintextSha256", to_hex(crypto::sha256(plaintext))},
+                 {"ciphertext", to_hex(ciphertext)},
+                 {"digest", to_hex(crypto::sha256(ciphertext))}};
+  if (size <= kInlinePlaintext) vector["plaintext"] = to_hex(plaintext);
+  return vector;
+}
+
+json document_vector(const std::string& name, const Manifest& manifest) {
+  const ContentKey key = key_for(name);
+  const std::uint64_t size = manifest.attachment ? manifest.attachment->size : 0;
+  const Bytes document = encode_document(manifest, pattern(size)).value();
+  const Bytes ciphertext = encrypt(key, document);
+  return {{"name", name},
+          {"key", to_hex(key)},
+          {"manifest", manifest_to_json(manifest)},
+          {"attachmentSize", size},
+          {"documentSha256", to_hex(crypto::sha256(document))},
+          {"ciphertext", to_hex(ciphertext)},
+          {"digest", to_hex(crypto::sha256(ciphertext))}};
+}
+
+json sealed_vector(const std::string& name, const EncryptionKeyPair& recipient) {
+  const ContentKey key = key_for(name);
+  return {{"name", name},
+          {"recipientSecret", to_hex(recipient.secret)},
+          {"recipientPublic", to_hex(recipient.public_key)},
+          {"contentKey", to_hex(key)},
+          {"sealed", to_hex(seal_content_key(key, recipient.public_key))}};
+}
+
+EncryptionKeyPair pair_from_seed(const std::string& label) {
+  EncryptionKeyPair pair;
+  const Hash32 seed = crypto::sha256(as_bytes("medchain format vector " + label));
+  std::copy(seed.bytes.begin(), seed.bytes.end(), pair.secret.bytes.begin());
+  crypto_scalarmult_base(pair.public_key.data(), pair.secret.data());
+  return pair;
+}
+
+json tamper(const std::string& name, const std::string& kind, const std::string& base,
+            json mutation) {
+  return {{"name", name},
+          {"kind", kind},
+          {"base", base},
+          {"mutation", std::move(mutation)},
+          {"error", kind == "digest" ? "check_failed" : "decrypt_failed"}};
+}
+
+json tamper_vectors() {
+  const std::string big = "plaintext-200000";
+  const std::size_t size = ciphertext_size(200000);
+  const std::size_t chunk1 = kEnvelopeHeaderSize + kChunkCiphertext;
+  return json::array({
+      tamper("magic", "envelope", big, {{"flipByte", 0}}),
+      tamper("header", "envelope", big, {{"flipByte", 10}}),
+      tamper("first-chunk-body", "envelope", big, {{"flipByte", kEnvelopeHeaderSize + 5}}),
+      tamper("first-chunk-mac", "envelope", big, {{"flipByte", chunk1 - 1}}),
+      tamper("third-chunk", "envelope", big, {{"flipByte", chunk1 + kChunkCiphertext + 100}}),
+      tamper("final-chunk-tag", "envelope", big, {{"flipByte", size - 1}}),
+      tamper("truncated-at-chunk-boundary", "envelope", big, {{"truncateTo", chunk1}}),
+      tamper("truncated-after-header", "envelope", big, {{"truncateTo", kEnvelopeHeaderSize}}),
+      tamper("truncated-one-byte", "envelope", big, {{"truncateTo", size - 1}}),
+      tamper("appended-byte", "envelope", big, {{"append", "0x00"}}),
+      tamper("wrong-key", "envelope", big, {{"key", to_hex(key_for("wrong key"))}}),
+      tamper("empty-truncated", "envelope", "plaintext-0", {{"truncateTo", 27}}),
+      tamper("sealed-ephemeral-key", "sealedKey", "sealed-random-recipient", {{"flipByte", 3}}),
+      tamper("sealed-body", "sealedKey", "sealed-random-recipient", {{"flipByte", 40}}),
+      tamper("sealed-mac", "sealedKey", "sealed-random-recipient", {{"flipByte", 79}}),
+      tamper("digest-of-another-blob", "digest", big,
+             {{"digest", to_hex(crypto::sha256(as_bytes("another blob")))}}),
+  });
+}
+
+}  // namespace
+
+int main() {
+  json envelopes = json::array();
+  for (std::size_t size : {0, 1, 65535, 65536, 65537, 200000}) {
+    envelopes.push_back(envelope_vector(size));
+  }
+  const json observation = {
+      {"resourceType", "Observation"},
+      {"status", "final"},
+      {"category",
+       {{{"coding",
+          {{{"system", "http://terminology.hl7.org/CodeSystem/observation-category"},
+            {"code", "laboratory"}}}}}}},
+      {"code", {{"coding", {{{"system", "http://loinc.org"}, {"code", "2345-7"}}}}}},
+      {"valueQuantity", {{"value", 95}, {"unit", "mg/dL"}}}};
+  const Attachment xray{"image/png", 70000, "xray.png"};
+  const json documents = json::array({
+      document_vector("observation", {observation, std::nullopt}),
+      document_vector("xray-png", {fhir::document_reference_for(xray), xray}),
+  });
+  // The first recipient is the docs' encryption-key vector (account 0xf39F…2266).
+  const auto account = crypto::parse_private_key(
+      from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").value());
+  const json sealed = json::array({
+      sealed_vector("sealed-account-0xf39F", derive_encryption_key(account.value())),
+      sealed_vector("sealed-random-recipient", pair_from_seed("recipient")),
+  });
+  const json out = {
+      {"description",
+       "medchain record format v1 (docs/format.md). Every envelope and document must decrypt "
+       "to the plaintext given, every sealed key must open to contentKey, every tampered case "
+       "must fail. Hex is 0x-prefixed."},
+      {"plaintextPattern", "byte i of a plaintext or attachment given by size is i mod 251"},
+      {"chunkPlaintext", kChunkPlaintext},
+      {"envelopes", envelopes},
+      {"documents", documents},
+      {"sealedKeys", sealed},
+      {"tampered", tamper_vectors()},
+  };
+  std::cout << out.dump(2) << '\n';
+  return 0;
+}
