@@ -76,12 +76,15 @@ export function isOwnAction(message, me) {
 }
 
 // The toast text of a feed message.
-export function describeFeedMessage(message, short) {
+export function describeFeedMessage(message, short, me) {
   if (message.type === 'audit') {
     const e = message.entry;
     return `${short(e.actor)} ${ACTION_TEXT[e.action] ?? e.action}${e.allowed ? '' : ' (refused)'}`;
   }
   const text = EVENT_TEXT[message.event] ?? message.event;
-  const who = message.args?.doctor ? ` — doctor ${short(message.args.doctor)}` : '';
+  const { doctor, patient } = message.args ?? {};
+  let who = '';
+  if (doctor && !same(doctor, me)) who = ` — doctor ${short(doctor)}`;
+  else if (patient && !same(patient, me)) who = ` — patient ${short(patient)}`;
   return `${text}${who}`;
 }

@@ -10,7 +10,7 @@ export function Address({ value, label }) {
   return (
     <OverlayTrigger overlay={<Tooltip>{value}</Tooltip>}>
       <code
-        className="text-body"
+        className="text-body text-nowrap"
         title={value}
         role="button"
         tabIndex={0}

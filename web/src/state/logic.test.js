@@ -166,6 +166,7 @@ describe('display', () => {
     expect(formatDuration(0)).toBe('expired');
     expect(describeFeedMessage({ type: 'chain', event: 'AccessRequested', args: { doctor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266' } }, shortAddress)).toBe('A doctor asked for access — doctor 0xf39F…2266');
     const me = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+    expect(describeFeedMessage({ type: 'chain', event: 'AccessGranted', args: { doctor: me.toLowerCase(), patient: '0x' + 'ab'.repeat(20) } }, shortAddress, me)).toBe('Access was granted — patient 0xABaB…ABaB');
     const other = '0x' + '1'.repeat(40);
     expect(isOwnAction({ type: 'chain', event: 'RecordAdded', args: { patient: me, author: me.toLowerCase() } }, me)).toBe(true);
     expect(isOwnAction({ type: 'chain', event: 'RecordAdded', args: { patient: me, author: other } }, me)).toBe(false);

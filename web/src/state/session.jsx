@@ -152,7 +152,7 @@ export function SessionProvider({ children }) {
       onStatus: setFeedStatus,
       onMessage: (message) => {
         if (!isOwnAction(message, session.address)) {
-          toast(describeFeedMessage(message, shortAddress), message.type === 'audit' ? 'secondary' : 'primary');
+          toast(describeFeedMessage(message, shortAddress, session.address), message.type === 'audit' ? 'secondary' : 'primary');
         }
         setTick((t) => t + 1);
         if (message.type === 'chain' && /Patient|Doctor|Guardian/.test(message.event)) refreshMe().catch(() => {});
