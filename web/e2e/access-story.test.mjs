@@ -150,6 +150,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByText("You have no access to this patient's records.").waitFor();
     await page.getByLabel('Imaging').check();
+    await page.getByLabel('Add records').check();
     await page.getByLabel('Duration').selectOption({ label: '1 day' });
     await shot(page, '04-doctor-request-access');
     await page.getByRole('button', { name: 'Send request' }).click();
@@ -182,6 +183,20 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: /Open Lab results record/ }).click();
     await page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  test('the doctor, granted append, adds a clinical note that the patient reads', async () => {
+    const page = doctor.page;
+    await page.getByLabel('Kind of record').selectOption('note');
+    await page.getByLabel('Title').fill('Follow-up visit');
+    await page.getByLabel('Note', { exact: true }).fill('Blood sugar well controlled. Continue metformin.');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    await page.getByText('Record added and shared with 2 key holders.').waitFor();
+    const own = patient.page;
+    await own.getByRole('link', { name: 'Records' }).click();
+    await own.getByRole('button', { name: /Open Clinical notes record/ }).click();
+    await own.getByRole('dialog').getByText('Blood sugar well controlled. Continue metformin.').waitFor();
+    await own.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
   });
 
   test('the patient sees the grant with its countdown and the audit trail', async () => {
@@ -219,7 +234,19 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await doctor.page.getByRole('button', { name: 'Emergency access…' }).click();
     await doctor.page.getByRole('dialog').getByText('Use only in a real emergency.').waitFor();
     await shot(doctor.page, '10-doctor-emergency', { fullPage: false });
-    await doctor.page.getByRole('dialog').getByRole('button', { name: 'Cancel' }).click();
+    const dialog = doctor.page.getByRole('dialog');
+    await dialog.getByLabel('Reason').selectOption({ label: 'Life-threatening condition' });
+    await dialog.getByLabel('I understand').check();
+    await dialog.getByRole('button', { name: 'Open emergency access' }).click();
+    // Every category is readable while the window is open, the clinical note included.
+    await doctor.page.getByRole('button', { name: /Open Clinical notes record/ }).click();
+    await doctor.page.getByRole('dialog').getByText('Blood sugar well controlled.', { exact: false }).waitFor();
+    await doctor.page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    // The patient sees the open window in real time and ends it.
+    await page.getByText('Life-threatening condition').waitFor();
+    await page.getByRole('button', { name: 'End now' }).click();
+    await page.getByText('None.').waitFor();
+    await doctor.page.getByText('No records you may read.').waitFor();
   });
 
   test('the registrar suspends a doctor', async () => {
