@@ -17,10 +17,10 @@ let patient; // { context, page, address }
 let doctor;
 let chainId;
 
-async function party(label) {
+async function party(label, walletOptions = {}) {
   const account = dev.account(label);
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
-  await injectWallet(context, { privateKey: account.privateKey, chainUrl: dev.chainUrl, chainId });
+  await injectWallet(context, { privateKey: account.privateKey, chainUrl: dev.chainUrl, chainId, ...walletOptions });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
   const errors = [];
@@ -91,6 +91,18 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await signIn(patient);
     await patient.page.getByRole('heading', { name: 'Patient' }).waitFor();
     await patient.page.getByText('No records yet').waitFor();
+  });
+
+  test('a wallet on an unknown chain, and a rejected signature, are explained', async () => {
+    const lost = await party('patient 2', { walletChainId: 1, unknownChain: true });
+    await lost.page.getByRole('button', { name: 'Connect and sign in' }).click();
+    await lost.page.getByText('Your wallet does not know this chain; add it to the wallet first.').waitFor();
+    await lost.context.close();
+    const unwilling = await party('patient 2', { walletChainId: 1, refuse: ['personal_sign'] });
+    await unwilling.page.getByRole('button', { name: 'Connect and sign in' }).click();
+    await unwilling.page.getByText('You rejected the request in your wallet.').waitFor();
+    assert.deepEqual(unwilling.errors, []);
+    await unwilling.context.close();
   });
 
   test('the patient adds a lab result and an image, encrypted in the browser', async () => {
@@ -205,6 +217,12 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const row = page.getByRole('row', { name: /left/ });
     await row.waitFor();
     await shot(page, '07-patient-access');
+    // Extend the grant: a grant is set exactly, here to 30 days of the same scope.
+    await row.getByRole('button', { name: 'Change' }).click();
+    await page.getByLabel('From now, for').first().selectOption({ label: '30 days' });
+    await page.getByRole('button', { name: 'Save changes' }).click();
+    await page.getByText(/Access changed; 2 record keys shared/).waitFor();
+    await page.getByRole('row', { name: /29d 23h left/ }).waitFor();
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('table', { name: 'Audit trail' }).waitFor();
     // The patient's own download and the doctor's two, each with who did it.
