@@ -267,6 +267,23 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await doctor.page.getByText('No records you may read.').waitFor();
   });
 
+  test('a guardian appointed by the patient manages the file from their own portal', async () => {
+    const guardianAddress = dev.account('patient 2').address;
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Emergency & guardians' }).click();
+    await page.getByLabel("Guardian's address").fill(guardianAddress);
+    await page.getByRole('button', { name: 'Add guardian' }).click();
+    await page.getByText('Guardian added').waitFor();
+    const guardian = await party('patient 2');
+    await signIn(guardian);
+    await guardian.page.getByLabel('Managing the file of').selectOption(patient.address);
+    await guardian.page.getByRole('button', { name: /Open Clinical notes record/ }).waitFor();
+    await guardian.page.getByRole('link', { name: 'Access' }).click();
+    await guardian.page.getByText('Nobody has access to your records.').waitFor();
+    assert.deepEqual(guardian.errors, []);
+    await guardian.context.close();
+  });
+
   test('the registrar suspends a doctor', async () => {
     const registrar = await party('registrar');
     await signIn(registrar);
