@@ -1,0 +1,246 @@
+#include <sodium.h>
+
+#include <fstream>
+#include <iostream>
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/records/category.hpp>
+#include <medchain/records/fhir.hpp>
+#include <records/record_actions.hpp>
+#include <records/record_content.hpp>
+#include <records/record_io.hpp>
+#include <records/record_keys.hpp>
+
+namespace medchain::cli::records {
+namespace {
+
+namespace format = medchain::records;
+using nlohmann::json;
+
+Result<Address> patient_or_caller(const Caller& caller, const std::string& text) {
+  if (text.empty()) return caller.account;
+  return eth::parse_address(text);
+}
+
+Result<Hash32> parse_record_id(const std::string& text) {
+  auto id = from_hex_fixed<Hash32>(text);
+  if (!id) return Error{Errc::kInvalidArgument, "a record id is 32 bytes of 0x hex"};
+  return *id;
+}
+
+Result<Hash32> digest_field(const json& version) {
+  if (!version.contains("digest") || !version["digest"].is_string()) {
+    return Error{Errc::kProtocol, "the node lists a version without a digest"};
+  }
+  return from_hex_fixed<Hash32>(version["digest"].get<std::string>());
+}
+
+// GET /v1/records/{id}, whose versions and digests come from the node's index of the chain.
+Result<json> record_versions(Caller& caller, const Hash32& record_id) {
+  MEDCHAIN_TRY(json record, caller.node.get("/v1/records/" + to_hex(record_id)));
+  if (!record.contains("versions") || !record["versions"].is_array() ||
+      record["versions"].empty()) {
+    return Error{Errc::kNotFound, "the record has no version you may read"};
+  }
+  return record;
+}
+
+Result<json> pick_version(const json& record, std::uint64_t number) {
+  const json& versions = record["versions"];
+  if (number == 0) return versions.back();
+  for (const json& version : versions) {
+    if (version.value("version", std::uint64_t{0}) == number) return version;
+  }
+  return Error{Errc::kNotFound,
+               "the record has no version " + std::to_string(number) + " that you may read"};
+}
+
+// The caller's sealed key of a version, opened.
+Result<format::ContentKey> own_key(Caller& caller, const Hash32& record_id, std::uint64_t version) {
+  MEDCHAIN_TRY(json answer, caller.node.get("/v1/records/" + to_hex(record_id) + "/versions/" +
+                                            std::to_string(version) + "/key"));
+  MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
+  MEDCHAIN_TRY(format::EncryptionKeyPair mine, caller.encryption());
+  return format::open_content_key(sealed, mine);
+}
+
+Hash32 random_record_id() {
+  Hash32 id;
+  randombytes_buf(id.data(), id.size());
+  return id;
+}
+
+std::string checksum(const json& value) {
+  auto address = eth::parse_address(value.get<std::string>());
+  return address ? eth::to_checksum(*address) : value.get<std::string>();
+}
+
+// Encrypts and uploads the content, relays the intent `function` with `message` (which gets the
+// digest, nodeId and contentId), then seals the key to the recipients.
+Result<json> write_version(Caller& caller, const Address& patient, NewContent& content,
+                           std::string_view function, json message,
+                           const std::function<Result<std::uint64_t>()>& version_number) {
+  const format::ContentKey key = format::new_content_key();
+  MEDCHAIN_TRY(Uploaded uploaded, encrypt_and_upload(caller.node, patient, content.category,
+                                                     content.record, key, caller.progress));
+  message["digest"] = to_hex(uploaded.digest);
+  message["nodeId"] = to_hex(caller.node.info().node_id);
+  message["contentId"] = to_hex(uploaded.digest);
+  MEDCHAIN_TRY(crypto::PrivateKey signer, caller.key());
+  MEDCHAIN_TRY(json relayed, caller.node.relay(signer, function, message));
+  const Hash32 record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>()).value();
+  MEDCHAIN_TRY(std::uint64_t version, version_number());
+  MEDCHAIN_TRY(std::vector<Recipient> recipients,
+               key_recipients(caller.node, patient, content.category, caller.account));
+  MEDCHAIN_TRY_STATUS(share_content_key(caller.node, record_id, version, key, recipients));
+  json readers = json::array();
+  for (const Recipient& recipient : recipients)
+    readers.push_back(eth::to_checksum(recipient.account));
+  return json{{"recordId", to_hex(record_id)},
+              {"version", version},
+              {"patient", eth::to_checksum(patient)},
+              {"category", format::category_name(content.category)},
+              {"digest", to_hex(uploaded.digest)},
+              {"size", uploaded.size},
+              {"transactionHash", relayed.value("transactionHash", "")},
+              {"keysSealedTo", readers}};
+}
+
+void print_written(const Caller& caller, const json& written) {
+  if (caller.json) {
+    std::cout << written.dump() << "\n";
+  } else {
+    std::cout << written["recordId"].get<std::string>() << "\n";
+  }
+}
+
+void print_version_line(const json& version) {
+  std::cout << "  v" << version.value("version", 0) << "  "
+            << (version["category"].is_string() ? version["category"].get<std::string>() : "?")
+            << "  "
+            << (version["size"].is_number() ? std::to_string(version["size"].get<std::uint64_t>())
+                                            : "?")
+            << " bytes  author " << checksum(version["author"]) << "  digest "
+            << version.value("digest", "") << "\n";
+}
+
+}  // namespace
+
+Status add_record(Caller& caller, const AddOptions& options) {
+  MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
+  MEDCHAIN_TRY(NewContent content, prepare_content(options.content));
+  const json message{{"patient", eth::to_checksum(patient)},
+                     {"recordId", to_hex(random_record_id())}};
+  MEDCHAIN_TRY(json written,
+               write_version(caller, patient, content, "addRecordBySig", message,
+                             []() -> Result<std::uint64_t> { return std::uint64_t{1}; }));
+  print_written(caller, written);
+  return {};
+}
+
+Status update_record(Caller& caller, const UpdateOptions& options) {
+  MEDCHAIN_TRY(Hash32 record_id, parse_record_id(options.record_id));
+  MEDCHAIN_TRY(json record, record_versions(caller, record_id));
+  const json newest = record["versions"].back();
+  MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
+  ContentOptions content_options = options.content;
+  if (content_options.category.empty() && newest["category"].is_string()) {
+    content_options.category = newest["category"].get<std::string>();  // a version keeps it
+  }
+  MEDCHAIN_TRY(NewContent content, prepare_content(content_options));
+  const std::uint64_t next = newest.value("version", std::uint64_t{0}) + 1;
+  const json message{{"recordId", to_hex(record_id)}, {"currentHead", newest.value("head", "")}};
+  MEDCHAIN_TRY(json written, write_version(caller, patient, content, "updateRecordBySig", message,
+                                           [next]() -> Result<std::uint64_t> { return next; }));
+  print_written(caller, written);
+  return {};
+}
+
+Status list_records(Caller& caller, const std::string& patient_text) {
+  MEDCHAIN_TRY(Address patient, patient_or_caller(caller, patient_text));
+  MEDCHAIN_TRY(json listing,
+               caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  if (caller.json) {
+    std::cout << listing.dump() << "\n";
+    return {};
+  }
+  const json records = listing.value("records", json::array());
+  if (records.empty()) std::cout << "no records you may read\n";
+  for (const json& record : records) {
+    std::cout << record.value("recordId", "") << "  " << record["versions"].size()
+              << " version(s)\n";
+    print_version_line(record["versions"].back());
+  }
+  return {};
+}
+
+Status show_record(Caller& caller, const std::string& record_text) {
+  MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record_text));
+  MEDCHAIN_TRY(json record, record_versions(caller, record_id));
+  if (caller.json) {
+    std::cout << record.dump() << "\n";
+    return {};
+  }
+  std::cout << "record  " << to_hex(record_id) << "\npatient " << checksum(record["patient"])
+            << "\n";
+  for (const json& version : record["versions"]) print_version_line(version);
+  return {};
+}
+
+Status get_record(Caller& caller, const GetOptions& options) {
+  MEDCHAIN_TRY(Hash32 record_id, parse_record_id(options.record_id));
+  MEDCHAIN_TRY(json record, record_versions(caller, record_id));
+  MEDCHAIN_TRY(json version, pick_version(record, options.version));
+  const std::uint64_t number = version.value("version", std::uint64_t{0});
+  MEDCHAIN_TRY(Hash32 digest, digest_field(version));
+  MEDCHAIN_TRY(format::ContentKey key, own_key(caller, record_id, number));
+  MEDCHAIN_TRY(format::Manifest manifest,
+               download_and_decrypt(caller.node, digest, key, options.out, caller.progress));
+  if (options.out != "-") {
+    const json summary{{"recordId", to_hex(record_id)},
+                       {"version", number},
+                       {"digest", to_hex(digest)},
+                       {"resourceType", manifest.resource.value("resourceType", "")},
+                       {"attachment", format::manifest_to_json(manifest)["attachment"]},
+                       {"out", options.out}};
+    if (caller.json) {
+      std::cout << summary.dump() << "\n";
+    } else {
+      std::cerr << "wrote " << options.out << " (record " << to_hex(record_id) << " v" << number
+                << ", digest checked against the chain)\n";
+    }
+  }
+  return {};
+}
+
+Status export_records(Caller& caller, const ExportOptions& options) {
+  MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
+  MEDCHAIN_TRY(json listing,
+               caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  std::vector<json> resources;
+  std::vector<std::string> ids;
+  for (const json& record : listing.value("records", json::array())) {
+    const json& newest = record["versions"].back();
+    MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record.value("recordId", "")));
+    const std::uint64_t number = newest.value("version", std::uint64_t{0});
+    auto key = own_key(caller, record_id, number);
+    if (!key.ok() && key.error().code == Errc::kNotFound) continue;  // no key shared with us
+    if (!key.ok()) return std::move(key).error();
+    MEDCHAIN_TRY(Hash32 digest, digest_field(newest));
+    MEDCHAIN_TRY(format::Manifest manifest, fetch_manifest(caller.node, digest, *key));
+    resources.push_back(std::move(manifest.resource));
+    ids.push_back(to_hex(record_id) + "/" + std::to_string(number));
+  }
+  const std::string text = format::fhir::make_bundle(resources, ids).dump(2) + "\n";
+  if (options.out == "-") {
+    std::cout << text;
+  } else {
+    std::ofstream out(options.out, std::ios::binary | std::ios::trunc);
+    out << text;
+    if (!out) return Error{Errc::kIo, "cannot write " + options.out};
+    std::cerr << "wrote " << resources.size() << " record(s) to " << options.out << "\n";
+  }
+  return {};
+}
+
+}  // namespace medchain::cli::records

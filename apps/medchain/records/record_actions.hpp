@@ -1,0 +1,66 @@
+// What `medchain records add|list|show|get|update|export` do, given a signed-in node client
+// and the caller's key (records_command.cpp parses the command line into these).
+#pragma once
+
+#include <cstdint>
+#include <medchain/client/node_client.hpp>
+#include <medchain/records/encryption_key.hpp>
+#include <optional>
+#include <string>
+
+#include "client_context.hpp"
+
+namespace medchain::cli::records {
+
+// The caller as the records commands need them. The key (and so the password) is asked for
+// only by commands that sign or decrypt.
+struct Caller {
+  ClientContext& context;
+  client::NodeClient& node;  // signed in
+  Address account;
+  bool json = false;      // --json: one line of JSON on stdout
+  bool progress = false;  // a progress bar on stderr for transfers over 1 MiB
+
+  Result<crypto::PrivateKey> key() { return context.key(); }
+  Result<medchain::records::EncryptionKeyPair> encryption() { return context.encryption_key(); }
+};
+
+// The content of a new record version: a FHIR resource, a file, or both (then the resource is
+// the file's DocumentReference).
+struct ContentOptions {
+  std::string resource_file;  // JSON, "-" for stdin
+  std::string file;           // the attachment, "-" for stdin
+  std::string content_type;   // default from the file's extension
+  std::string title;          // default the file's name
+  std::string category;       // default suggested by the resource
+};
+
+struct AddOptions {
+  std::string patient;  // default the caller
+  ContentOptions content;
+};
+
+struct UpdateOptions {
+  std::string record_id;
+  ContentOptions content;
+};
+
+struct GetOptions {
+  std::string record_id;
+  std::uint64_t version = 0;  // 0: the newest
+  std::string out = "-";
+};
+
+struct ExportOptions {
+  std::string patient;  // default the caller
+  std::string out = "-";
+};
+
+Status add_record(Caller& caller, const AddOptions& options);
+Status update_record(Caller& caller, const UpdateOptions& options);
+Status list_records(Caller& caller, const std::string& patient);
+Status show_record(Caller& caller, const std::string& record_id);
+Status get_record(Caller& caller, const GetOptions& options);
+Status export_records(Caller& caller, const ExportOptions& options);
+
+}  // namespace medchain::cli::records

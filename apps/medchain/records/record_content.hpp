@@ -1,0 +1,39 @@
+// The plaintext of a new record version from `records add|update` options: the FHIR resource
+// read and validated, a file's DocumentReference made for it, the category chosen.
+#pragma once
+
+#include <filesystem>
+#include <records/record_actions.hpp>
+#include <records/record_io.hpp>
+
+namespace medchain::cli::records {
+
+// A file copied from stdin, removed when this goes away.
+class TempFile {
+ public:
+  TempFile() = default;
+  explicit TempFile(std::filesystem::path path) : path_(std::move(path)) {}
+  TempFile(TempFile&& other) noexcept : path_(std::exchange(other.path_, {})) {}
+  TempFile& operator=(TempFile&& other) noexcept;
+  ~TempFile();
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
+struct NewContent {
+  PlainRecord record;
+  std::uint8_t category = 0;
+  TempFile stdin_copy;  // holds the attachment when it came from stdin
+};
+
+// kInvalidArgument for no resource and no file, an unreadable file or an unknown category;
+// kInvalidJson / kInvalidResource for a resource that is not valid FHIR R4.
+Result<NewContent> prepare_content(const ContentOptions& options);
+
+// The content type of a file name's extension (.png → image/png, .dcm → application/dicom…),
+// application/octet-stream when unknown.
+std::string content_type_for(const std::filesystem::path& file);
+
+}  // namespace medchain::cli::records

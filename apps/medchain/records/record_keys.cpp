@@ -1,0 +1,124 @@
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/records/category.hpp>
+#include <records/record_keys.hpp>
+
+namespace medchain::cli::records {
+namespace {
+
+using client::json;
+namespace format = medchain::records;
+
+Error unexpected(std::string what) {
+  return Error{Errc::kProtocol, "the node answered " + what};
+}
+
+Result<format::X25519PublicKey> key_field(const json& row) {
+  if (!row.contains("encryptionKey") || !row["encryptionKey"].is_string()) {
+    return unexpected("an account without an encryptionKey");
+  }
+  return from_hex_fixed<format::X25519PublicKey>(row["encryptionKey"].get<std::string>());
+}
+
+Result<Address> address_field(const json& row, const char* name) {
+  if (!row.contains(name) || !row[name].is_string()) return unexpected(std::string("no ") + name);
+  return from_hex_fixed<Address>(row[name].get<std::string>());
+}
+
+// Verified doctors and their registered keys.
+Result<std::vector<Recipient>> verified_doctors(client::NodeClient& node) {
+  MEDCHAIN_TRY(json answer, node.get("/v1/doctors?status=verified"));
+  std::vector<Recipient> doctors;
+  for (const json& row : answer.value("doctors", json::array())) {
+    MEDCHAIN_TRY(Address account, address_field(row, "address"));
+    MEDCHAIN_TRY(format::X25519PublicKey key, key_field(row));
+    doctors.push_back({account, key});
+  }
+  return doctors;
+}
+
+const Recipient* find(const std::vector<Recipient>& list, const Address& account) {
+  for (const Recipient& r : list) {
+    if (r.account == account) return &r;
+  }
+  return nullptr;
+}
+
+bool reads(const json& grant, std::uint8_t category) {
+  if (!grant.value("active", false)) return false;
+  const std::uint64_t scope = grant.value("scopeMask", std::uint64_t{0});
+  if (((scope >> category) & 1u) == 0) return false;
+  const json permissions = grant.value("permissions", json::array());
+  return std::find(permissions.begin(), permissions.end(), "read") != permissions.end();
+}
+
+std::string version_path(const Hash32& record_id, std::uint64_t version) {
+  return "/v1/records/" + to_hex(record_id) + "/versions/" + std::to_string(version);
+}
+
+}  // namespace
+
+Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Address& patient,
+                                              std::uint8_t category, const Address& author) {
+  const std::string patient_path = "/v1/patients/" + eth::to_checksum(patient);
+  MEDCHAIN_TRY(json patient_row, node.get(patient_path));
+  MEDCHAIN_TRY(format::X25519PublicKey patient_key, key_field(patient_row));
+  std::vector<Recipient> recipients{{patient, patient_key}};
+  MEDCHAIN_TRY(std::vector<Recipient> doctors, verified_doctors(node));
+  if (const Recipient* self = find(doctors, author); self != nullptr && author != patient) {
+    recipients.push_back(*self);
+  }
+  if (author != patient) return recipients;  // a doctor author does not see the grants
+  MEDCHAIN_TRY(json grants, node.get(patient_path + "/grants"));
+  for (const json& grant : grants.value("grants", json::array())) {
+    if (!reads(grant, category)) continue;
+    MEDCHAIN_TRY(Address doctor, address_field(grant, "doctor"));
+    const Recipient* verified = find(doctors, doctor);
+    if (verified != nullptr && find(recipients, doctor) == nullptr) recipients.push_back(*verified);
+  }
+  return recipients;
+}
+
+Status share_content_key(client::NodeClient& node, const Hash32& record_id, std::uint64_t version,
+                         const format::ContentKey& key, const std::vector<Recipient>& recipients) {
+  json keys = json::array();
+  for (const Recipient& recipient : recipients) {
+    keys.push_back(
+        {{"recipient", eth::to_checksum(recipient.account)},
+         {"sealedKey", to_hex(format::seal_content_key(key, recipient.encryption_key))}});
+  }
+  MEDCHAIN_TRY_STATUS(node.put(version_path(record_id, version) + "/keys", {{"keys", keys}}));
+  return {};
+}
+
+Result<std::size_t> share_record_keys(client::NodeClient& node,
+                                      const format::EncryptionKeyPair& patient_keys,
+                                      const Address& patient, const Address& doctor,
+                                      std::uint16_t scope) {
+  MEDCHAIN_TRY(std::vector<Recipient> doctors, verified_doctors(node));
+  const Recipient* recipient = find(doctors, doctor);
+  if (recipient == nullptr) {
+    return Error{Errc::kNotFound, eth::to_checksum(doctor) + " is not a verified doctor"};
+  }
+  MEDCHAIN_TRY(json listing, node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  std::size_t shared = 0;
+  for (const json& record : listing.value("records", json::array())) {
+    MEDCHAIN_TRY(Hash32 record_id, from_hex_fixed<Hash32>(record.value("recordId", "")));
+    for (const json& version : record.value("versions", json::array())) {
+      if (!version["category"].is_string()) continue;  // a blob this node does not hold
+      const auto category = format::parse_category(version["category"].get<std::string>());
+      if (!category || ((scope >> *category) & 1u) == 0) continue;
+      const std::uint64_t number = version.value("version", std::uint64_t{0});
+      auto own = node.get(version_path(record_id, number) + "/key");
+      if (!own.ok() && own.error().code == Errc::kNotFound) continue;
+      if (!own.ok()) return std::move(own).error();
+      MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
+      MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, patient_keys));
+      MEDCHAIN_TRY_STATUS(share_content_key(node, record_id, number, key, {*recipient}));
+      ++shared;
+    }
+  }
+  return shared;
+}
+
+}  // namespace medchain::cli::records
