@@ -161,6 +161,17 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByLabel('Find a patient by address').fill(patient.address);
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByText("You have no access to this patient's records.").waitFor();
+    // The same by QR code: the patient shows it, the doctor scans a photo of it.
+    await patient.page.getByRole('button', { name: 'Show my QR code' }).click();
+    const qr = await patient.page.getByAltText(`QR code of ${patient.address}`).screenshot();
+    await patient.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await page.getByRole('link', { name: 'My patients' }).click();
+    const scan = page.getByLabel("Or scan the patient's QR code");
+    await scan.setInputFiles({ name: 'not-a-qr.png', mimeType: 'image/png', buffer: await page.screenshot({ clip: { x: 0, y: 0, width: 200, height: 100 } }) });
+    await page.getByText('No QR code found in that picture').waitFor();
+    await scan.setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: qr });
+    await page.getByText("You have no access to this patient's records.").waitFor();
+    assert.equal(await page.getByLabel('Find a patient by address').inputValue(), patient.address);
     await page.getByLabel('Imaging').check();
     await page.getByLabel('Add records').check();
     await page.getByLabel('Duration').selectOption({ label: '1 day' });

@@ -10,6 +10,7 @@ import { createApi, ApiError } from '../api/client.js';
 import { describeFeedMessage, isOwnAction } from '../api/feed.js';
 import { storeKey, unlockKey, exportKeystore, importKeystore, storedWallets, forgetKey } from '../wallet/builtin.js';
 import { shortAddress, formatDuration } from '../util/format.js';
+import { addressFromQrText } from '../components/qr.jsx';
 
 // The type strings docs/contracts.md lists, as wallets show them: the ABI-derived types must
 // encode to exactly these.
@@ -157,6 +158,15 @@ describe('built-in wallet', () => {
     expect(storedWallets(storage)).toEqual([]);
     expect(await importKeystore({ json: JSON.stringify(keystore), passphrase: 'correct horse' }, storage)).toBe(address);
   }, 60000);
+});
+
+describe('QR codes', () => {
+  it('reads an address from a plain or EIP-681 QR text and refuses anything else', () => {
+    const a = '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266';
+    expect(addressFromQrText(a.toLowerCase())).toBe(a);
+    expect(addressFromQrText(`ethereum:${a}@31337`)).toBe(a);
+    expect(() => addressFromQrText('https://example.com')).toThrow(/does not hold an address/);
+  });
 });
 
 describe('display', () => {

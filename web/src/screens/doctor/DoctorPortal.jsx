@@ -11,6 +11,7 @@ import { ActionButton, Address, CategoryBadges, Countdown, ErrorAlert, Loading }
 import { navigate } from '../../util/route.js';
 import { formatDuration } from '../../util/format.js';
 import PatientView from './PatientView.jsx';
+import { ScanAddressQr } from '../../components/qr.jsx';
 
 function EncryptionKeyCard() {
   const { unlockEncryptionKey, encryptionKey } = useSession();
@@ -90,6 +91,7 @@ function MyRequests({ me }) {
 
 function FindPatient() {
   const [address, setAddress] = useState('');
+  const [error, setError] = useState(null);
   const valid = isAddress(address.trim());
   return (
     <Form onSubmit={(e) => { e.preventDefault(); if (valid) navigate(`doctor/patient/${getAddress(address.trim())}`); }} className="mb-3" style={{ maxWidth: 560 }}>
@@ -99,6 +101,8 @@ function FindPatient() {
         <Button type="submit" disabled={!valid}>Find</Button>
         <Form.Control.Feedback type="invalid">Not an address (0x and 40 hex digits).</Form.Control.Feedback>
       </InputGroup>
+      <ScanAddressQr onAddress={(found) => { setError(null); setAddress(found); navigate(`doctor/patient/${found}`); }} onError={setError} />
+      <ErrorAlert error={error} onClose={() => setError(null)} />
     </Form>
   );
 }

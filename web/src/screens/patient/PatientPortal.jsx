@@ -13,6 +13,7 @@ import RequestsTab from './RequestsTab.jsx';
 import GrantsTab from './GrantsTab.jsx';
 import EmergencyTab from './EmergencyTab.jsx';
 import AuditTab from './AuditTab.jsx';
+import { ShowAddressQr } from '../../components/qr.jsx';
 
 const TABS = [
   { id: 'records', label: 'Records' },
@@ -72,7 +73,9 @@ export default function PatientPortal({ sub }) {
       )}
       {patient && (
         <>
-          <p className="text-secondary small">Patient <Address value={patient} label="patient" /></p>
+          <p className="text-secondary small d-flex align-items-center gap-2">
+            Patient <Address value={patient} label="patient" /> <ShowAddressQr address={patient} />
+          </p>
           <Nav variant="tabs" className="mb-3 flex-nowrap overflow-auto" aria-label="Patient sections">
             {TABS.map((t) => (
               <Nav.Item key={t.id}>
