@@ -15,6 +15,10 @@ namespace {
 
 namespace fs = std::filesystem;
 
+// Written bytes are handed to the disk in steps of this size while a blob streams in, so the
+// fsync at commit finds little left to write instead of the whole blob (for 1 GiB, about 2 s).
+constexpr std::uint64_t kWritebackStep = 8 << 20;
+
 Error io_error(const std::string& what) {
   return Error{Errc::kIo, what + ": " + std::strerror(errno)};
 }
@@ -56,6 +60,7 @@ struct BlobWriter::State {
   int fd = -1;
   std::uint64_t max_size = 0;
   std::uint64_t written = 0;
+  std::uint64_t handed_to_disk = 0;  // bytes whose writeback has been started
   crypto::Sha256 hasher;
   bool finished = false;
 
@@ -87,6 +92,13 @@ Status BlobWriter::write(ByteView chunk) {
   s.hasher.update(chunk);
   MEDCHAIN_TRY_STATUS(write_all(s.fd, chunk));
   s.written += chunk.size();
+  if (s.written - s.handed_to_disk >= kWritebackStep) {
+    // Starts writeback without waiting for it; durability still comes from the fsync at
+    // commit, so a failure here changes nothing and is left to that fsync to report.
+    ::sync_file_range(s.fd, static_cast<off_t>(s.handed_to_disk),
+                      static_cast<off_t>(s.written - s.handed_to_disk), SYNC_FILE_RANGE_WRITE);
+    s.handed_to_disk = s.written;
+  }
   return {};
 }
 
