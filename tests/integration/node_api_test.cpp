@@ -125,7 +125,7 @@ TEST_F(NodeApiTest, BadRequestsGetProblemsNotCrashes) {
             401);
   const Reply too_big = send("POST", "/v1/auth/verify", std::string(2 << 20, 'x'));
   EXPECT_TRUE(too_big.status == 413 || too_big.status == 0) << too_big.body.dump();
-  EXPECT_EQ(get("/healthz").status, 200);  // still serving
+  EXPECT_EQ(get("/healthz").status, 200);           // still serving
   EXPECT_EQ(get("/v1/no/such/route").status, 404);  // outside /v1/ the web app may answer
   EXPECT_EQ(send("DELETE", "/v1/me").status, 405);
 }
