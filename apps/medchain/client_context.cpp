@@ -12,6 +12,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/keystore.hpp>
 #include <sstream>
+#include <thread>
 
 namespace medchain::cli {
 namespace {
@@ -82,6 +83,8 @@ void add_context_options(CLI::App& app) {
       ->capture_default_str();
   app.add_option("--artifact", options.artifact, "The contract's forge artifact (for its ABI)")
       ->envname("MEDCHAIN_ARTIFACT");
+  app.add_option("--rpc-url", options.rpc_url, "A chain node, for registrar calls and audit checks")
+      ->envname("MEDCHAIN_RPC_URL");
   app.add_flag("--json", options.json, "Print JSON instead of text");
 }
 
@@ -244,6 +247,62 @@ Status ClientContext::forget_session(const Address& account) const {
   fs::remove(sessions_dir() / (eth::to_checksum(account) + ".json"), ec);
   if (ec) return Error{Errc::kIo, "cannot remove the saved session: " + ec.message()};
   return {};
+}
+
+Result<const chain::Contract*> ClientContext::contract() {
+  if (contract_) return contract_.get();
+  if (options_.rpc_url.empty()) {
+    return Error{Errc::kInvalidArgument,
+                 "this command talks to the chain: give --rpc-url or $MEDCHAIN_RPC_URL"};
+  }
+  MEDCHAIN_TRY(client::NodeClient * node, this->node());
+  MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse(options_.rpc_url));
+  chain_ = std::make_unique<chain::EthClient>(endpoint);
+  MEDCHAIN_TRY(std::uint64_t chain_id, chain_->chain_id());
+  if (chain_id != node->info().chain_id) {
+    return Error{Errc::kWrongChain, options_.rpc_url + " serves chain " + std::to_string(chain_id) +
+                                        ", the node chain " +
+                                        std::to_string(node->info().chain_id)};
+  }
+  MEDCHAIN_TRY(chain::ContractAbi abi, chain::ContractAbi::from_artifact(options_.artifact));
+  contract_ = std::make_unique<chain::Contract>(
+      std::make_shared<const chain::ContractAbi>(std::move(abi)), node->info().contract, *chain_);
+  return contract_.get();
+}
+
+Result<chain::TransactionSender*> ClientContext::sender() {
+  if (sender_) return sender_.get();
+  MEDCHAIN_TRY(const chain::Contract* medchain, contract());
+  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
+  MEDCHAIN_TRY(sender_,
+               chain::TransactionSender::connect(medchain->client(), key, node_->info().chain_id));
+  return sender_.get();
+}
+
+Status ClientContext::wait_until_indexed(std::uint64_t block) {
+  MEDCHAIN_TRY(client::NodeClient * node, this->node());
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
+  for (;;) {
+    auto ready = node->get("/readyz");
+    if (ready.ok() && ready->value("indexedBlock", std::uint64_t{0}) >= block) return {};
+    if (std::chrono::steady_clock::now() > deadline) {
+      return Error{Errc::kTimeout,
+                   "the node has not indexed block " + std::to_string(block) + " after 15 s"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+}
+
+Result<client::json> ClientContext::relay(std::string_view function_name, client::json message) {
+  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
+  MEDCHAIN_TRY(client::NodeClient * node, this->node());
+  return node->relay(key, function_name, std::move(message));
+}
+
+void ClientContext::print_relayed(const client::json& answer, const std::string& done) const {
+  print(answer, done + " (transaction " + answer.value("transactionHash", std::string()) +
+                    " in block " + std::to_string(answer.value("blockNumber", std::uint64_t{0})) +
+                    ")");
 }
 
 void ClientContext::print(const client::json& value, const std::string& text) const {

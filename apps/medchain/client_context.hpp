@@ -22,6 +22,7 @@
 #pragma once
 
 #include <filesystem>
+#include <medchain/chain/tx_sender.hpp>
 #include <medchain/client/node_client.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <optional>
@@ -38,6 +39,7 @@ struct ContextOptions {
   std::string from;      // --from, $MEDCHAIN_ACCOUNT; default the only stored key
   std::string node;      // --node, $MEDCHAIN_NODE; default http://127.0.0.1:8080
   std::string artifact;  // --artifact, $MEDCHAIN_ARTIFACT; default this source tree's
+  std::string rpc_url;   // --rpc-url, $MEDCHAIN_RPC_URL: a chain node, for the few direct calls
   bool json = false;     // --json: print JSON instead of text
 };
 
@@ -95,6 +97,21 @@ class ClientContext {
   Status save_session(const SavedSession& session) const;
   Status forget_session(const Address& account) const;
 
+  // The contract on --rpc-url (address and chain id from the node), for what the node does not
+  // relay (registrar calls) or must not be trusted for (audit anchors). Checks the chain id.
+  Result<const chain::Contract*> contract();
+  // Sends transactions to contract() from key(); the account pays the gas.
+  Result<chain::TransactionSender*> sender();
+  // Waits (up to 15 s) until the node's index holds `block`.
+  Status wait_until_indexed(std::uint64_t block);
+
+  // Signs `function_name` (a *BySig function) with key() and relays it through node(); the
+  // node's answer ({"transactionHash", "blockNumber", "signer", "indexed"}).
+  Result<client::json> relay(std::string_view function_name, client::json message);
+
+  // Prints a relay's answer: with --json as it is, else "<done> (transaction 0x… in block n)".
+  void print_relayed(const client::json& answer, const std::string& done) const;
+
   // Prints `value` as one line of JSON with --json, else `text` (if not empty) to stdout.
   void print(const client::json& value, const std::string& text) const;
 
@@ -104,6 +121,9 @@ class ClientContext {
   std::optional<Address> account_;
   std::optional<crypto::PrivateKey> key_;
   std::optional<client::NodeClient> node_;
+  std::unique_ptr<chain::EthClient> chain_;
+  std::unique_ptr<chain::Contract> contract_;
+  std::unique_ptr<chain::TransactionSender> sender_;
   client::json me_;
 };
 

@@ -1,0 +1,148 @@
+// `medchain register patient | doctor` and `medchain registrar verify | suspend | reinstate`
+// (docs/cli.md, "Registration"). A patient registers with a relayed signed intent. A doctor
+// cannot register themself: the contract lets only a registrar verify a doctor, so
+// `register doctor` prints what the registrar needs, and the registrar's commands are direct
+// calls (verifyDoctor, suspendDoctor, reinstateDoctor have no *BySig variants) sent from the
+// registrar's own account over --rpc-url.
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/keccak.hpp>
+#include <medchain/eth/address.hpp>
+
+#include "cli.hpp"
+#include "client_context.hpp"
+
+namespace medchain::cli {
+namespace {
+
+struct LicenseOptions {
+  std::string license;       // the license as text; its keccak256 goes on chain
+  std::string license_hash;  // or the hash itself
+};
+
+Result<Hash32> license_hash(const LicenseOptions& options) {
+  if (options.license.empty() == options.license_hash.empty()) {
+    return Error{Errc::kInvalidArgument, "give one of --license or --license-hash"};
+  }
+  if (!options.license.empty()) {
+    return crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(options.license.data()),
+                                      options.license.size()));
+  }
+  auto hash = from_hex_fixed<Hash32>(options.license_hash);
+  if (!hash) return Error{Errc::kInvalidArgument, "--license-hash is not 32 bytes of hex"};
+  return *hash;
+}
+
+std::string mined_text(const client::json& answer) {
+  return "transaction " + answer.value("transactionHash", std::string()) + " in block " +
+         std::to_string(answer.value("blockNumber", std::uint64_t{0}));
+}
+
+Status register_patient() {
+  ClientContext context;
+  MEDCHAIN_TRY(Address account, context.account());
+  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  MEDCHAIN_TRY(client::json answer,
+               context.relay("registerPatientBySig", {{"patient", eth::to_checksum(account)},
+                                                      {"encryptionKey", to_hex(keys.public_key)}}));
+  answer["patient"] = eth::to_checksum(account);
+  answer["encryptionKey"] = to_hex(keys.public_key);
+  context.print(
+      answer, "registered patient " + eth::to_checksum(account) + " (" + mined_text(answer) + ")");
+  return {};
+}
+
+Status register_doctor(const LicenseOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address account, context.account());
+  MEDCHAIN_TRY(Hash32 license, license_hash(options));
+  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  const client::json request{{"address", eth::to_checksum(account)},
+                             {"licenseHash", to_hex(license)},
+                             {"encryptionKey", to_hex(keys.public_key)}};
+  context.print(request,
+                "Send this to a registrar, who verifies you with\n  medchain registrar verify " +
+                    eth::to_checksum(account) + " --license-hash " + to_hex(license) +
+                    " --encryption-key " + to_hex(keys.public_key) + "\n" + request.dump());
+  return {};
+}
+
+// Calls `function_name` on the contract from the account (a registrar) and waits until the
+// node has indexed it, so the next command sees the doctor's new status.
+Status registrar_call(ClientContext& context, std::string_view function_name,
+                      const std::vector<eth::abi::Value>& args, const std::string& done) {
+  MEDCHAIN_TRY(const chain::Contract* medchain, context.contract());
+  MEDCHAIN_TRY(chain::TransactionSender * sender, context.sender());
+  MEDCHAIN_TRY(Bytes data, medchain->calldata(function_name, args));
+  MEDCHAIN_TRY(
+      chain::Receipt receipt,
+      sender->send({medchain->address(), std::move(data), 0, std::nullopt}, &medchain->abi()));
+  MEDCHAIN_TRY_STATUS(context.wait_until_indexed(receipt.block_number));
+  const client::json answer{{"transactionHash", to_hex(receipt.transaction_hash)},
+                            {"blockNumber", receipt.block_number}};
+  context.print(answer, done + " (" + mined_text(answer) + ")");
+  return {};
+}
+
+eth::abi::Value word(const Hash32& hash) {
+  return eth::abi::Value(Bytes(hash.bytes.begin(), hash.bytes.end()));
+}
+
+void add_register_commands(CLI::App& app) {
+  auto* reg = app.add_subcommand("register", "Register the account as a patient or a doctor");
+  reg->require_subcommand(1);
+  on_run(reg->add_subcommand("patient", "Register as a patient, with your derived encryption key"),
+         register_patient);
+  auto doctor_license = std::make_shared<LicenseOptions>();
+  auto* doctor_cmd = reg->add_subcommand(
+      "doctor", "Print what a registrar needs to verify you as a doctor (as JSON)");
+  doctor_cmd->add_option("--license", doctor_license->license,
+                         "Your license, as text (its keccak256 goes on chain)");
+  doctor_cmd->add_option("--license-hash", doctor_license->license_hash, "Or its 32-byte hash");
+  on_run(doctor_cmd, [doctor_license] { return register_doctor(*doctor_license); });
+
+  auto* registrar =
+      app.add_subcommand("registrar", "A registrar's direct calls (need --rpc-url and gas)");
+  registrar->require_subcommand(1);
+
+  struct VerifyOptions {
+    std::string doctor;
+    LicenseOptions license;
+    std::string encryption_key;
+  };
+  auto verify = std::make_shared<VerifyOptions>();
+  auto* verify_cmd = registrar->add_subcommand("verify", "Verify a doctor (verifyDoctor)");
+  verify_cmd->add_option("doctor", verify->doctor, "The doctor's address")->required();
+  verify_cmd->add_option("--license", verify->license.license, "The doctor's license, as text");
+  verify_cmd->add_option("--license-hash", verify->license.license_hash, "Or its 32-byte hash");
+  verify_cmd
+      ->add_option("--encryption-key", verify->encryption_key,
+                   "The doctor's X25519 key (from `medchain register doctor`)")
+      ->required();
+  on_run(verify_cmd, [verify]() -> Status {
+    ClientContext context;
+    MEDCHAIN_TRY(Address doctor, parse_address_arg(verify->doctor, "the doctor"));
+    MEDCHAIN_TRY(Hash32 license, license_hash(verify->license));
+    auto key = from_hex_fixed<Hash32>(verify->encryption_key);
+    if (!key) return Error{Errc::kInvalidArgument, "--encryption-key is not 32 bytes of hex"};
+    return registrar_call(context, "verifyDoctor", {doctor, word(license), word(*key)},
+                          "verified doctor " + eth::to_checksum(doctor));
+  });
+
+  for (const auto& [name, function, done] :
+       {std::tuple{"suspend", "suspendDoctor", "suspended doctor "},
+        std::tuple{"reinstate", "reinstateDoctor", "reinstated doctor "}}) {
+    auto target = std::make_shared<std::string>();
+    auto* cmd = registrar->add_subcommand(name, std::string("A doctor: ") + function);
+    cmd->add_option("doctor", *target, "The doctor's address")->required();
+    on_run(cmd, [target, function = std::string(function), done = std::string(done)]() -> Status {
+      ClientContext context;
+      MEDCHAIN_TRY(Address doctor, parse_address_arg(*target, "the doctor"));
+      return registrar_call(context, function, {doctor}, done + eth::to_checksum(doctor));
+    });
+  }
+}
+
+const bool kRegistered = register_top_level_group(&add_register_commands);
+
+}  // namespace
+}  // namespace medchain::cli

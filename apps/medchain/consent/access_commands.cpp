@@ -1,0 +1,272 @@
+// `medchain access request | approve | deny | cancel | grant | revoke | list` (docs/cli.md,
+// "Access"): consent as signed intents relayed by the node. A doctor requests; the patient
+// approves (possibly narrower), denies, grants directly or revokes. Approving or granting read
+// access also shares the keys of the patient's existing records in the scope with the doctor.
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/keccak.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/eth/siwe.hpp>
+#include <records/record_keys.hpp>
+
+#include "client_context.hpp"
+#include "consent/consent_args.hpp"
+
+namespace medchain::cli {
+namespace {
+
+using client::json;
+
+std::string checksum(const Address& a) {
+  return eth::to_checksum(a);
+}
+
+Hash32 reason_hash(const std::string& reason) {
+  if (reason.empty()) return Hash32{};
+  return crypto::keccak256(
+      ByteView(reinterpret_cast<const std::uint8_t*>(reason.data()), reason.size()));
+}
+
+// After a patient's grant with read permission: the keys of existing records, for the doctor.
+Result<std::size_t> share_existing_keys(ClientContext& context, const Address& doctor,
+                                        std::uint16_t scope, std::uint8_t permissions) {
+  if ((permissions & 1) == 0 || scope == 0) return std::size_t{0};
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  return records::share_record_keys(*node, keys, patient, doctor, scope);
+}
+
+struct RequestOptions {
+  std::string patient;
+  Terms terms;
+  std::string reason;
+};
+
+Status request_access(const RequestOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address patient, parse_address_arg(options.patient, "the patient"));
+  MEDCHAIN_TRY(std::uint16_t scope, terms_scope(options.terms));
+  MEDCHAIN_TRY(std::uint64_t duration, client::parse_duration(options.terms.duration));
+  MEDCHAIN_TRY(Address doctor, context.account());
+  MEDCHAIN_TRY(json answer, context.relay("requestAccessBySig",
+                                          {{"patient", checksum(patient)},
+                                           {"scope", scope},
+                                           {"permissions", options.terms.permissions()},
+                                           {"duration", duration},
+                                           {"reasonHash", to_hex(reason_hash(options.reason))}}));
+  // The request's id is the contract's return value, which a relay does not see: the newest
+  // pending request of this doctor to this patient, from the index the relay waited for.
+  auto node = context.signed_in_node();
+  if (node.ok()) {
+    auto requests = (*node)->get("/v1/doctors/" + checksum(doctor) + "/requests");
+    if (requests.ok()) {
+      for (const json& request : requests->value("requests", json::array())) {
+        if (request.value("patient", "") == checksum(patient) &&
+            request.value("status", "") == "pending") {
+          answer["requestId"] = request.value("requestId", "");
+        }
+      }
+    }
+  }
+  context.print_relayed(answer,
+                        "requested access to " + checksum(patient) +
+                            (answer.contains("requestId")
+                                 ? " (request " + answer["requestId"].get<std::string>() + ")"
+                                 : ""));
+  return {};
+}
+
+// The pending request `id` of the signed-in patient.
+Result<json> pending_request(ClientContext& context, const std::string& id) {
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(json requests, node->get("/v1/patients/" + checksum(patient) + "/requests"));
+  for (const json& request : requests.value("requests", json::array())) {
+    if (request.value("requestId", "") == id) return request;
+  }
+  return Error{Errc::kNotFound, "no access request " + id + " to " + checksum(patient)};
+}
+
+struct ApproveOptions {
+  std::string request_id;
+  Terms terms;
+};
+
+Status approve_request(const ApproveOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(json request, pending_request(context, options.request_id));
+  if (request.value("status", "") != "pending") {
+    return Error{Errc::kConflict,
+                 "request " + options.request_id + " is " + request.value("status", "")};
+  }
+  // The patient may narrow what was asked for; unset terms are the request's.
+  std::uint16_t scope = request.value("scopeMask", std::uint16_t{0});
+  std::uint8_t permissions = 0;
+  for (const json& p : request.value("permissions", json::array())) {
+    permissions |= p == "read" ? 1 : p == "append" ? 2 : 0;
+  }
+  std::uint64_t duration = request.value("duration", std::uint64_t{0});
+  if (!options.terms.scope.empty()) {
+    MEDCHAIN_TRY(scope, client::parse_scope(options.terms.scope));
+  }
+  if (options.terms.read || options.terms.append) permissions = options.terms.permissions();
+  if (!options.terms.duration.empty()) {
+    MEDCHAIN_TRY(duration, client::parse_duration(options.terms.duration));
+  }
+  MEDCHAIN_TRY(Address doctor,
+               parse_address_arg(request.value("doctor", ""), "the request's doctor"));
+  MEDCHAIN_TRY(json answer, context.relay("approveRequestBySig", {{"requestId", options.request_id},
+                                                                  {"scope", scope},
+                                                                  {"permissions", permissions},
+                                                                  {"duration", duration}}));
+  MEDCHAIN_TRY(std::size_t shared, share_existing_keys(context, doctor, scope, permissions));
+  answer["doctor"] = checksum(doctor);
+  answer["scope"] = client::scope_names(scope);
+  answer["sharedKeys"] = shared;
+  context.print_relayed(answer, "approved request " + options.request_id + " of " +
+                                    checksum(doctor) + ", shared " + std::to_string(shared) +
+                                    " record keys");
+  return {};
+}
+
+Status answer_request(const std::string& function, const std::string& id, const std::string& done) {
+  ClientContext context;
+  MEDCHAIN_TRY(json answer, context.relay(function, {{"requestId", id}}));
+  context.print_relayed(answer, done + " request " + id);
+  return {};
+}
+
+struct GrantOptions {
+  std::string doctor;
+  Terms terms;
+};
+
+Status grant_access(const GrantOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address doctor, parse_address_arg(options.doctor, "the doctor"));
+  MEDCHAIN_TRY(std::uint16_t scope, terms_scope(options.terms));
+  MEDCHAIN_TRY(std::uint64_t duration, client::parse_duration(options.terms.duration));
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(json answer, context.relay("grantAccessBySig",
+                                          {{"patient", checksum(patient)},
+                                           {"doctor", checksum(doctor)},
+                                           {"scope", scope},
+                                           {"permissions", options.terms.permissions()},
+                                           {"expiry", std::to_string(unix_now() + duration)}}));
+  MEDCHAIN_TRY(std::size_t shared,
+               share_existing_keys(context, doctor, scope, options.terms.permissions()));
+  answer["sharedKeys"] = shared;
+  context.print_relayed(answer, "granted " + checksum(doctor) + " access, shared " +
+                                    std::to_string(shared) + " record keys");
+  return {};
+}
+
+Status revoke_access(const std::string& doctor_text) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address doctor, parse_address_arg(doctor_text, "the doctor"));
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(json answer, context.relay("revokeAccessBySig", {{"patient", checksum(patient)},
+                                                                {"doctor", checksum(doctor)}}));
+  context.print_relayed(answer, "revoked the access of " + checksum(doctor) +
+                                    " (new record versions are no longer sealed to them)");
+  return {};
+}
+
+std::string grant_line(const json& grant, const std::string& other) {
+  std::string scope;
+  for (const json& name : grant.value("scope", json::array()))
+    scope += (scope.empty() ? "" : ",") + name.get<std::string>();
+  std::string permissions;
+  for (const json& p : grant.value("permissions", json::array()))
+    permissions += (permissions.empty() ? "" : "+") + p.get<std::string>();
+  return "grant  " + grant.value(other, "") + "  " + (scope.empty() ? "-" : scope) + "  " +
+         permissions + "  until " + eth::format_rfc3339(grant.value("expiry", std::int64_t{0})) +
+         (grant.value("active", false) ? "" : " (expired)");
+}
+
+Status list_access(const std::string& patient_text) {
+  ClientContext context;
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  const json& me = context.me();
+  std::string base;
+  std::string other;
+  if (!patient_text.empty()) {
+    MEDCHAIN_TRY(Address patient, parse_address_arg(patient_text, "--patient"));
+    base = "/v1/patients/" + checksum(patient);
+    other = "doctor";
+  } else if (me.value("patient", false)) {
+    base = "/v1/patients/" + me.value("address", "");
+    other = "doctor";
+  } else {
+    base = "/v1/doctors/" + me.value("address", "");
+    other = "patient";
+  }
+  MEDCHAIN_TRY(json grants, node->get(base + "/grants"));
+  MEDCHAIN_TRY(json requests, node->get(base + "/requests"));
+  const json out{{"grants", grants.value("grants", json::array())},
+                 {"requests", requests.value("requests", json::array())}};
+  std::string text;
+  for (const json& grant : out["grants"]) text += grant_line(grant, other) + "\n";
+  for (const json& request : out["requests"]) {
+    text += "request " + request.value("requestId", "") + "  " + request.value(other, "") + "  " +
+            request.value("status", "") + "\n";
+  }
+  context.print(out, text.empty() ? "no grants or requests" : text);
+  return {};
+}
+
+void add_access_commands(CLI::App& app) {
+  auto* access = app.add_subcommand("access", "Consent: requests, grants and revocations");
+  access->require_subcommand(1);
+
+  auto request = std::make_shared<RequestOptions>();
+  auto* request_cmd = access->add_subcommand("request", "As a doctor, ask a patient for access");
+  request_cmd->add_option("patient", request->patient, "The patient's address")->required();
+  add_terms_options(request_cmd, request->terms, /*required=*/false);
+  request_cmd->get_option("--for")->required();
+  request_cmd->add_option("--reason", request->reason, "Why (only its keccak256 goes on chain)");
+  on_run(request_cmd, [request] { return request_access(*request); });
+
+  auto approve = std::make_shared<ApproveOptions>();
+  auto* approve_cmd = access->add_subcommand(
+      "approve", "As the patient, approve a request (optionally narrower) and share record keys");
+  approve_cmd->add_option("request", approve->request_id, "The request id")->required();
+  add_terms_options(approve_cmd, approve->terms, /*required=*/false);
+  on_run(approve_cmd, [approve] { return approve_request(*approve); });
+
+  for (const auto& [name, function, done, help] :
+       {std::tuple{"deny", "denyRequestBySig", "denied", "As the patient, deny a request"},
+        std::tuple{"cancel", "cancelRequestBySig", "cancelled",
+                   "As the doctor, withdraw your request"}}) {
+    auto id = std::make_shared<std::string>();
+    auto* cmd = access->add_subcommand(name, help);
+    cmd->add_option("request", *id, "The request id")->required();
+    on_run(cmd, [id, function = std::string(function), done = std::string(done)] {
+      return answer_request(function, *id, done);
+    });
+  }
+
+  auto grant = std::make_shared<GrantOptions>();
+  auto* grant_cmd = access->add_subcommand(
+      "grant", "As the patient, grant a doctor access and share record keys");
+  grant_cmd->add_option("doctor", grant->doctor, "The doctor's address")->required();
+  add_terms_options(grant_cmd, grant->terms, /*required=*/false);
+  grant_cmd->get_option("--for")->required();
+  on_run(grant_cmd, [grant] { return grant_access(*grant); });
+
+  auto revoked = std::make_shared<std::string>();
+  auto* revoke_cmd = access->add_subcommand("revoke", "As the patient, end a doctor's grant");
+  revoke_cmd->add_option("doctor", *revoked, "The doctor's address")->required();
+  on_run(revoke_cmd, [revoked] { return revoke_access(*revoked); });
+
+  auto listed = std::make_shared<std::string>();
+  auto* list_cmd =
+      access->add_subcommand("list", "Your grants and requests (as patient or doctor)");
+  list_cmd->add_option("--patient", *listed, "A patient you are the guardian of");
+  on_run(list_cmd, [listed] { return list_access(*listed); });
+}
+
+const bool kRegistered = register_top_level_group(&add_access_commands);
+
+}  // namespace
+}  // namespace medchain::cli

@@ -1,0 +1,199 @@
+// `medchain emergency open | close | policy | list` and `medchain guardians add | remove | list`
+// (docs/cli.md, "Emergency access and guardians"), as signed intents relayed by the node.
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/eth/siwe.hpp>
+
+#include "client_context.hpp"
+#include "consent/consent_args.hpp"
+
+namespace medchain::cli {
+namespace {
+
+using client::json;
+
+std::string checksum(const Address& a) {
+  return eth::to_checksum(a);
+}
+
+struct OpenOptions {
+  std::string patient;
+  std::string duration;
+  std::uint16_t reason_code = 0;
+};
+
+Status open_emergency(const OpenOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address patient, parse_address_arg(options.patient, "the patient"));
+  MEDCHAIN_TRY(std::uint64_t duration, client::parse_duration(options.duration));
+  MEDCHAIN_TRY(json answer,
+               context.relay("openEmergencyAccessBySig", {{"patient", checksum(patient)},
+                                                          {"duration", duration},
+                                                          {"reasonCode", options.reason_code}}));
+  context.print_relayed(answer, "opened emergency access to " + checksum(patient) + " for " +
+                                    options.duration + " (the patient and guardians are told)");
+  return {};
+}
+
+struct CloseOptions {
+  std::string patient;  // default: you (the patient closing a doctor's window)
+  std::string doctor;   // default: you (the doctor closing their own window)
+};
+
+Status close_emergency(const CloseOptions& options) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address me, context.account());
+  Address patient = me;
+  Address doctor = me;
+  if (!options.patient.empty()) {
+    MEDCHAIN_TRY(patient, parse_address_arg(options.patient, "--patient"));
+  }
+  if (!options.doctor.empty()) {
+    MEDCHAIN_TRY(doctor, parse_address_arg(options.doctor, "--doctor"));
+  }
+  if (patient == doctor) {
+    return Error{Errc::kInvalidArgument,
+                 "give --patient (as the doctor) or --doctor (as the patient)"};
+  }
+  MEDCHAIN_TRY(json answer,
+               context.relay("endEmergencyAccessBySig",
+                             {{"patient", checksum(patient)}, {"doctor", checksum(doctor)}}));
+  context.print_relayed(
+      answer, "closed the emergency access of " + checksum(doctor) + " to " + checksum(patient));
+  return {};
+}
+
+struct PolicyOptions {
+  bool allow = false;
+  bool forbid = false;
+  std::string max_window = "24h";
+};
+
+Status set_policy(const PolicyOptions& options) {
+  if (options.allow == options.forbid) {
+    return Error{Errc::kInvalidArgument, "give one of --allow or --forbid"};
+  }
+  ClientContext context;
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(std::uint64_t window, client::parse_duration(options.max_window));
+  if (window > 0xffffffffu) return Error{Errc::kOverflow, "--max-window is at most 136 years"};
+  MEDCHAIN_TRY(json answer, context.relay("setEmergencyPolicyBySig",
+                                          {{"patient", checksum(patient)},
+                                           {"allowed", options.allow},
+                                           {"maxWindow", options.allow ? window : 0}}));
+  context.print_relayed(answer, options.allow
+                                    ? "emergency access allowed for at most " + options.max_window
+                                    : "emergency access forbidden");
+  return {};
+}
+
+// The patient named, or the signed-in account.
+Result<Address> patient_or_me(ClientContext& context, const std::string& text) {
+  if (!text.empty()) return parse_address_arg(text, "--patient");
+  return context.account();
+}
+
+Status list_emergency(const std::string& patient_text) {
+  ClientContext context;
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(Address patient, patient_or_me(context, patient_text));
+  MEDCHAIN_TRY(json windows, node->get("/v1/patients/" + checksum(patient) + "/emergency"));
+  MEDCHAIN_TRY(json record, node->get("/v1/patients/" + checksum(patient)));
+  const json out{{"policy", record.value("emergencyPolicy", json::object())},
+                 {"windows", windows.value("windows", json::array())}};
+  std::string text =
+      out["policy"].value("allowed", false)
+          ? "allowed, at most " + std::to_string(out["policy"].value("maxWindow", 0)) + " s\n"
+          : "forbidden\n";
+  for (const json& window : out["windows"]) {
+    text += window.value("doctor", "") + " until " +
+            eth::format_rfc3339(window.value("until", std::int64_t{0})) +
+            (window.value("open", false) ? " (open)" : " (closed)") + "\n";
+  }
+  context.print(out, text);
+  return {};
+}
+
+Status change_guardian(const std::string& function, const std::string& guardian_text,
+                       const std::string& done) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address guardian, parse_address_arg(guardian_text, "the guardian"));
+  MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY(json answer, context.relay(function, {{"patient", checksum(patient)},
+                                                     {"guardian", checksum(guardian)}}));
+  context.print_relayed(answer, done + " guardian " + checksum(guardian));
+  return {};
+}
+
+Status list_guardians(const std::string& patient_text) {
+  ClientContext context;
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(Address patient, patient_or_me(context, patient_text));
+  MEDCHAIN_TRY(json record, node->get("/v1/patients/" + checksum(patient)));
+  const json guardians = record.value("guardians", json::array());
+  std::string text;
+  for (const json& guardian : guardians) text += guardian.get<std::string>() + "\n";
+  context.print({{"patient", checksum(patient)}, {"guardians", guardians}},
+                text.empty() ? "no guardians" : text);
+  return {};
+}
+
+void add_emergency_commands(CLI::App& app) {
+  auto* emergency = app.add_subcommand("emergency", "Break-glass access to a patient's records");
+  emergency->require_subcommand(1);
+
+  auto opened = std::make_shared<OpenOptions>();
+  auto* open_cmd =
+      emergency->add_subcommand("open", "As a verified doctor, open an emergency window");
+  open_cmd->add_option("patient", opened->patient, "The patient's address")->required();
+  open_cmd->add_option("--for", opened->duration, "How long, within the patient's policy (e.g. 2h)")
+      ->required();
+  open_cmd->add_option("--reason-code", opened->reason_code, "Why, as a code (docs/contracts.md)")
+      ->capture_default_str();
+  on_run(open_cmd, [opened] { return open_emergency(*opened); });
+
+  auto closed = std::make_shared<CloseOptions>();
+  auto* close_cmd =
+      emergency->add_subcommand("close", "End an emergency window (the doctor's or the patient's)");
+  close_cmd->add_option("--patient", closed->patient, "As the doctor: whose window to end");
+  close_cmd->add_option("--doctor", closed->doctor, "As the patient: whose window to end");
+  on_run(close_cmd, [closed] { return close_emergency(*closed); });
+
+  auto policy = std::make_shared<PolicyOptions>();
+  auto* policy_cmd =
+      emergency->add_subcommand("policy", "As the patient, allow or forbid emergency access");
+  policy_cmd->add_flag("--allow", policy->allow, "Allow emergency windows");
+  policy_cmd->add_flag("--forbid", policy->forbid, "Forbid them");
+  policy_cmd->add_option("--max-window", policy->max_window, "The longest window allowed")
+      ->capture_default_str();
+  on_run(policy_cmd, [policy] { return set_policy(*policy); });
+
+  auto listed = std::make_shared<std::string>();
+  auto* list_cmd =
+      emergency->add_subcommand("list", "The policy and emergency windows of a patient");
+  list_cmd->add_option("--patient", *listed, "The patient (default: you)");
+  on_run(list_cmd, [listed] { return list_emergency(*listed); });
+
+  auto* guardians = app.add_subcommand("guardians", "Who may manage a patient's consent with them");
+  guardians->require_subcommand(1);
+  for (const auto& [name, function, done] :
+       {std::tuple{"add", "addGuardianBySig", "added"},
+        std::tuple{"remove", "removeGuardianBySig", "removed"}}) {
+    auto guardian = std::make_shared<std::string>();
+    auto* cmd =
+        guardians->add_subcommand(name, std::string("As the patient, ") + name + " a guardian");
+    cmd->add_option("guardian", *guardian, "The guardian's address")->required();
+    on_run(cmd, [guardian, function = std::string(function), done = std::string(done)] {
+      return change_guardian(function, *guardian, done);
+    });
+  }
+  auto whose = std::make_shared<std::string>();
+  auto* guardians_list = guardians->add_subcommand("list", "A patient's guardians");
+  guardians_list->add_option("--patient", *whose, "The patient (default: you)");
+  on_run(guardians_list, [whose] { return list_guardians(*whose); });
+}
+
+const bool kRegistered = register_top_level_group(&add_emergency_commands);
+
+}  // namespace
+}  // namespace medchain::cli
