@@ -7,6 +7,7 @@ import { mkdirSync, copyFileSync, readdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { launchChromium, startDev, repo } from './system.mjs';
 import { injectWallet } from './provider.mjs';
+import { makeDicom } from './dicom.mjs';
 
 const shots = resolve(repo, 'web/test-results/screenshots');
 const TIMEOUT = 30000;
@@ -313,6 +314,21 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await patient.page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
     await shot(patient.page, '12-patient-records-phone');
     await patient.page.setViewportSize({ width: 1280, height: 860 });
+  });
+
+  test('a DICOM file is shown in the DICOM viewer', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Add record' }).click();
+    await page.getByLabel('Kind of record').selectOption('file');
+    await page.getByTestId('file-input').setInputFiles({ name: 'ct-slice.dcm', mimeType: '', buffer: makeDicom() });
+    await page.getByLabel('Description').fill('CT slice');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    await page.getByRole('button', { name: /Open Imaging record/ }).first().click();
+    const viewer = page.getByRole('img', { name: 'DICOM image ct-slice.dcm' });
+    await page.locator('[data-state="loaded"]').waitFor();
+    assert.ok((await viewer.locator('canvas').count()) >= 1, 'dwv drew the image on a canvas');
+    await shot(page, '14-dicom-viewer', { fullPage: false });
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
   });
 
   test('a newcomer creates a built-in wallet, registers, exports the keystore; an ended session says so', async () => {

@@ -104,7 +104,9 @@ export default function AddRecordForm({ patient, onAdded }) {
       if (kind === 'file') {
         if (!file) throw new Error('Choose a file first.');
         const bytes = new Uint8Array(await file.arrayBuffer());
-        const attachment = { contentType: file.type || 'application/octet-stream', size: bytes.length, title: file.name };
+        // Browsers know no type for .dcm files; DICOM's registered type is application/dicom.
+        const contentType = file.type || (/\.dcm$/i.test(file.name) ? 'application/dicom' : 'application/octet-stream');
+        const attachment = { contentType, size: bytes.length, title: file.name };
         fileArg = { bytes, contentType: attachment.contentType, title: attachment.title };
         res = fileReference({ patient, attachment, description: f.description.trim() });
       } else {

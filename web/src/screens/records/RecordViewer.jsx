@@ -8,6 +8,7 @@ import { describeResource } from '../../crypto/fhir.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { categoryLabel } from '../../chain/scopes.js';
 import { formatBytes } from '../../util/format.js';
+import DicomViewer, { isDicom } from './DicomViewer.jsx';
 
 function ResourceTable({ resource }) {
   const rows = [];
@@ -96,6 +97,7 @@ export default function RecordViewer({ record, onClose }) {
               <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
             </p>
             {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
+            {isDicom(attachment) && <DicomViewer bytes={opened.attachment} title={attachment.title} />}
             {attachment?.contentType.startsWith('image/') && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
             {attachment?.contentType === 'application/pdf' && <iframe src={url} title={attachment.title} className="w-100 mb-3" style={{ height: 400 }} />}
             {attachment && <p className="small">Attachment: {attachment.title} ({attachment.contentType}, {formatBytes(attachment.size)})</p>}
