@@ -187,7 +187,7 @@ export function useLoad(load, deps) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // `load` is a new closure every render; what it reads is in `deps`.
   }, [...deps, tick, again]);
   return { ...state, reload: () => setAgain((n) => n + 1) };
 }

@@ -60,7 +60,7 @@ export default function RecordViewer({ record, onClose }) {
     return () => {
       live = false;
     };
-    // eslint-disable-next-line react-hooks/exhaustive-deps
+    // Once per version: a re-render must not download and decrypt again.
   }, [record.recordId, version.version]);
 
   useEffect(() => () => state.url && URL.revokeObjectURL(state.url), [state.url]);
