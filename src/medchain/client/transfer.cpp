@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <limits>
 #include <medchain/client/transfer.hpp>
 #include <vector>
 
@@ -167,7 +168,9 @@ Result<chain::HttpResponse> receive_streamed(const chain::HttpEndpoint& endpoint
   if (ec) return c.failure("sending to", ec);
 
   http::response_parser<http::buffer_body> parser;
-  parser.body_limit(boost::none);  // the node's maxBlobBytes bounds it, not memory
+  // The node's maxBlobBytes bounds a blob, not memory. (Not boost::none: Beast 1.74 compares
+  // the length against a disengaged optional and refuses every body.)
+  parser.body_limit(std::numeric_limits<std::uint64_t>::max());
   ec = c.step([&](auto done) { http::async_read_header(c.stream(), c.buffer(), parser, done); });
   if (ec) return c.failure("no answer from", ec);
   const int status = static_cast<int>(parser.get().result_int());

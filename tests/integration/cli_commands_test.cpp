@@ -1,0 +1,267 @@
+// The real `medchain` binary against anvil + medchaind: keys, sessions, registration, consent,
+// emergency access, guardians and the audit log, each command as a user types it, and the
+// failures a user meets (wrong password, missing key, unreachable node, a session the node no
+// longer accepts) as one line on stderr with the exit code docs/cli.md documents.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <medchain/core/hex.hpp>
+#include <medchain/core/process.hpp>
+#include <medchain/eth/address.hpp>
+#include <thread>
+
+#include "support/node.hpp"
+#include "support/process.hpp"
+
+namespace medchain::test {
+namespace {
+
+namespace fs = std::filesystem;
+using namespace std::chrono_literals;
+using nlohmann::json;
+
+constexpr const char* kPassword = "correct horse";
+
+class CliCommandsTest : public ::testing::Test {
+ protected:
+  CliCommandsTest() {
+    registrar_ = ledger_.registrar();
+    patient_ = ledger_.party(/*funded=*/false);
+    home_ = fs::temp_directory_path() / ("medchain-cli-" + to_hex(random_hash()));
+    fs::create_directories(home_);
+  }
+  ~CliCommandsTest() override {
+    std::error_code ignored;
+    fs::remove_all(home_, ignored);
+  }
+
+  // Runs `medchain ARGS... --home H --node N`, with the password in the environment.
+  ProcessResult medchain(std::vector<std::string> args, const std::string& password = kPassword,
+                         const std::string& node_url = "") {
+    std::vector<std::string> argv{"/usr/bin/env", "MEDCHAIN_PASSWORD=" + password,
+                                  "MEDCHAIN_IMPORT_PASSWORD=", MEDCHAIN_CLI_PATH};
+    argv.insert(argv.end(), args.begin(), args.end());
+    for (const std::string& option :
+         {std::string("--home"), home_.string(), std::string("--node"),
+          node_url.empty() ? "http://" + node_.authority() : node_url}) {
+      argv.push_back(option);
+    }
+    return run_process(argv, 120s);
+  }
+
+  // Runs a command that must succeed with --json; its output parsed.
+  json must(std::vector<std::string> args) {
+    args.push_back("--json");
+    const ProcessResult result = medchain(args);
+    EXPECT_EQ(result.exit_code, 0)
+        << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << result.err;
+    const json parsed = json::parse(result.out, nullptr, false);
+    EXPECT_FALSE(parsed.is_discarded()) << "not JSON: " << result.out;
+    return parsed.is_discarded() ? json() : parsed;
+  }
+
+  // A failure: exactly one line on stderr, starting "medchain: ", and the exit code.
+  void expect_failure(const ProcessResult& result, int exit_code, const std::string& says) {
+    EXPECT_EQ(result.exit_code, exit_code) << result.out << result.err;
+    EXPECT_EQ(result.err.rfind("medchain: ", 0), 0u) << result.err;
+    EXPECT_EQ(std::count(result.err.begin(), result.err.end(), '\n'), 1) << result.err;
+    EXPECT_NE(result.err.find(says), std::string::npos) << result.err;
+  }
+
+  std::string import(const Party& party) {
+    const json stored =
+        must({"keys", "import", "--private-key", to_hex(party.key), "--scrypt-n", "1024"});
+    return stored.value("address", "");
+  }
+
+  Ledger ledger_{chain::DevChainKind::kAnvil};
+  Party registrar_, patient_;
+  Node node_{ledger_, {"--anchor-interval", "0.3"}};
+  fs::path home_;
+};
+
+TEST_F(CliCommandsTest, KeysAreStoredEncryptedAndExportedOnlyWhenAsked) {
+  const std::string patient = import(patient_);
+  EXPECT_EQ(patient, eth::to_checksum(patient_.address));
+  const json created = must({"keys", "new", "--scrypt-n", "1024"});
+  const std::string fresh = created.value("address", "");
+  ASSERT_TRUE(eth::parse_address(fresh).ok()) << created.dump();
+  EXPECT_EQ(fs::status(created.value("file", "")).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+
+  const json listed = must({"keys", "list"});
+  std::vector<std::string> accounts = listed["accounts"];
+  std::sort(accounts.begin(), accounts.end());
+  std::vector<std::string> expected{patient, fresh};
+  std::sort(expected.begin(), expected.end());
+  EXPECT_EQ(accounts, expected);
+
+  const ProcessResult keystore = medchain({"keys", "export", "--from", patient});
+  ASSERT_EQ(keystore.exit_code, 0) << keystore.err;
+  const json document = json::parse(keystore.out);
+  EXPECT_EQ(document["version"], 3);
+  EXPECT_EQ(document["crypto"]["kdf"], "scrypt");
+  EXPECT_EQ(keystore.out.find(to_hex(patient_.key, false)), std::string::npos);
+  EXPECT_EQ(must({"keys", "export", "--from", patient, "--private-key"})["privateKey"],
+            to_hex(patient_.key));
+
+  // The same key twice is refused; a private key that is not one is bad input.
+  expect_failure(
+      medchain({"keys", "import", "--private-key", to_hex(patient_.key), "--scrypt-n", "1024"}), 1,
+      "already stored");
+  expect_failure(medchain({"keys", "import", "--private-key", "0x1234", "--scrypt-n", "1024"}), 2,
+                 "");
+  // Two keys and no --from: which one is ambiguous.
+  expect_failure(medchain({"keys", "export"}), 2, "--from");
+}
+
+TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
+  const std::string patient = import(patient_);
+  const std::string registrar = import(registrar_);
+  const std::string doctor = must({"keys", "new", "--scrypt-n", "1024"}).value("address", "");
+  const std::string rpc = ledger_.dev_chain().url();
+
+  // The patient registers with a relayed intent (no ether), then signs in.
+  const json registered = must({"register", "patient", "--from", patient});
+  EXPECT_EQ(registered["indexed"], true);
+  EXPECT_EQ(must({"login", "--from", patient})["address"], patient);
+  const json me = must({"whoami", "--from", patient});
+  EXPECT_EQ(me["patient"], true);
+
+  // The doctor asks a registrar, who verifies them with a direct call.
+  const json ask = must({"register", "doctor", "--from", doctor, "--license", "MD-4711"});
+  EXPECT_EQ(ask["address"], doctor);
+  must({"registrar", "verify", doctor, "--license-hash", ask["licenseHash"], "--encryption-key",
+        ask["encryptionKey"], "--from", registrar, "--rpc-url", rpc});
+  must({"login", "--from", doctor});
+  EXPECT_EQ(must({"whoami", "--from", doctor})["doctor"], "verified");
+
+  // Request, approve (narrower than asked), grant more, revoke.
+  const json requested = must({"access", "request", patient, "--scope", "lab,imaging", "--for",
+                               "7d", "--reason", "follow-up", "--from", doctor});
+  const std::string request_id = requested.value("requestId", "");
+  ASSERT_FALSE(request_id.empty()) << requested.dump();
+  const json pending = must({"access", "list", "--from", patient});
+  ASSERT_EQ(pending["requests"].size(), 1u) << pending.dump();
+  EXPECT_EQ(pending["requests"][0]["status"], "pending");
+  const json approved =
+      must({"access", "approve", request_id, "--scope", "lab", "--from", patient});
+  EXPECT_EQ(approved["scope"], json::array({"lab"}));
+  json doctors_view = must({"access", "list", "--from", doctor});
+  ASSERT_EQ(doctors_view["grants"].size(), 1u) << doctors_view.dump();
+  EXPECT_EQ(doctors_view["grants"][0]["scope"], json::array({"lab"}));
+  must({"access", "grant", doctor, "--scope", "lab,imaging", "--read", "--append", "--for", "24h",
+        "--from", patient});
+  doctors_view = must({"access", "list", "--from", doctor});
+  EXPECT_EQ(doctors_view["grants"][0]["scope"], json::array({"lab", "imaging"}));
+  EXPECT_EQ(doctors_view["grants"][0]["permissions"], json::array({"read", "append"}));
+  must({"access", "revoke", doctor, "--from", patient});
+  EXPECT_EQ(must({"access", "list", "--from", patient})["grants"].size(), 0u);
+
+  // A second request, denied.
+  const json second =
+      must({"access", "request", patient, "--scope", "imaging", "--for", "1d", "--from", doctor});
+  must({"access", "deny", second.value("requestId", ""), "--from", patient});
+
+  // Emergency: the patient allows it, the doctor opens a window and closes it.
+  must({"emergency", "policy", "--allow", "--max-window", "1d", "--from", patient});
+  must({"emergency", "open", patient, "--for", "2h", "--reason-code", "1", "--from", doctor});
+  const json windows = must({"emergency", "list", "--from", patient});
+  EXPECT_EQ(windows["policy"]["allowed"], true);
+  ASSERT_EQ(windows["windows"].size(), 1u) << windows.dump();
+  EXPECT_EQ(windows["windows"][0]["doctor"], doctor);
+  must({"emergency", "close", "--patient", patient, "--from", doctor});
+  // A window longer than the policy allows is the contract's refusal: exit 1.
+  expect_failure(medchain({"emergency", "open", patient, "--for", "3d", "--from", doctor}), 1, "");
+
+  // Guardians.
+  const std::string guardian = eth::to_checksum(ledger_.party(false).address);
+  must({"guardians", "add", guardian, "--from", patient});
+  EXPECT_EQ(must({"guardians", "list", "--from", patient})["guardians"], json::array({guardian}));
+  must({"guardians", "remove", guardian, "--from", patient});
+  EXPECT_EQ(must({"guardians", "list", "--from", patient})["guardians"], json::array());
+
+  // The audit log: the patient's upload is an entry, verified against the root on chain once
+  // the node has anchored it.
+  const std::string token = node_.token_for(patient_);
+  ASSERT_EQ(node_.upload(token, patient_.address, "lab", "a lab result").status, 201);
+  const json log = must({"audit", "list", "--from", patient});
+  ASSERT_GE(log["entries"].size(), 1u) << log.dump();
+  EXPECT_EQ(log["entries"][0]["action"], "blob.write");
+  ProcessResult verified;
+  for (int i = 0; i < 100; ++i) {
+    verified = medchain({"audit", "verify", "--from", patient, "--rpc-url", rpc, "--json"});
+    if (verified.exit_code == 0) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(verified.exit_code, 0) << verified.out << verified.err;
+  const json checked = json::parse(verified.out);
+  EXPECT_EQ(checked["verified"], true);
+  EXPECT_EQ(checked["entries"][0]["chainChecked"], true);
+
+  // A registrar action from an account that is not one: the contract refuses (exit 1).
+  expect_failure(medchain({"registrar", "suspend", doctor, "--from", patient, "--rpc-url", rpc}), 1,
+                 "");
+  must({"registrar", "suspend", doctor, "--from", registrar, "--rpc-url", rpc});
+  EXPECT_EQ(must({"whoami", "--from", doctor})["doctor"], "suspended");
+}
+
+TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
+  const std::string patient = import(patient_);
+
+  // A wrong password: bad input.
+  expect_failure(medchain({"login", "--from", patient}, "wrong"), 2, "wrong password");
+  // A missing key.
+  expect_failure(medchain({"login", "--from", "0x0000000000000000000000000000000000000001"}), 2,
+                 "no key");
+  expect_failure(medchain({"login", "--from", "not-an-address"}), 2, "--from");
+  // An unreachable node.
+  const auto port = pick_free_loopback_port();
+  ASSERT_TRUE(port.ok());
+  expect_failure(medchain({"login", "--from", patient}, kPassword,
+                          "http://127.0.0.1:" + std::to_string(*port)),
+                 1, "cannot be reached");
+  // Never signed in.
+  expect_failure(medchain({"whoami", "--from", patient}), 3, "medchain login");
+
+  // Signed in, then logged out: the node no longer knows the session.
+  must({"login", "--from", patient});
+  EXPECT_EQ(must({"whoami", "--from", patient})["address"], patient);
+  const fs::path session_file = home_ / "sessions" / (patient + ".json");
+  EXPECT_EQ(fs::status(session_file).permissions() & fs::perms::all,
+            fs::perms::owner_read | fs::perms::owner_write);
+  const std::string saved = [&] {
+    std::ifstream in(session_file);
+    return std::string(std::istreambuf_iterator<char>(in), {});
+  }();
+  must({"logout", "--from", patient});
+  expect_failure(medchain({"whoami", "--from", patient}), 3, "medchain login");
+  // The old token put back (a revoked session), and a garbage one.
+  std::ofstream(session_file) << saved;
+  expect_failure(medchain({"whoami", "--from", patient}), 3,
+                 "session expired: run `medchain login`");
+  json garbage = json::parse(saved);
+  garbage["token"] = "0123456789abcdef";
+  std::ofstream(session_file) << garbage.dump();
+  expect_failure(medchain({"access", "list", "--from", patient}), 3, "session expired");
+  // A session whose time is up never reaches the node.
+  garbage["expiresAt"] = 1;
+  std::ofstream(session_file) << garbage.dump();
+  expect_failure(medchain({"audit", "list", "--from", patient}), 3, "session expired");
+
+  // Bad input to the consent commands.
+  must({"login", "--from", patient});
+  expect_failure(medchain({"access", "grant", eth::to_checksum(registrar_.address), "--scope",
+                           "x-ray", "--for", "1d", "--from", patient}),
+                 2, "unknown category 'x-ray'");
+  expect_failure(medchain({"access", "grant", eth::to_checksum(registrar_.address), "--scope",
+                           "lab", "--for", "7w", "--from", patient}),
+                 2, "duration");
+  // The patient is not registered: the chain refuses the grant (exit 1), naming why.
+  expect_failure(medchain({"access", "grant", eth::to_checksum(registrar_.address), "--scope",
+                           "lab", "--for", "1d", "--from", patient}),
+                 1, "422");
+}
+
+}  // namespace
+}  // namespace medchain::test
