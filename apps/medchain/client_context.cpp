@@ -184,7 +184,13 @@ Result<client::NodeClient*> ClientContext::node() {
   client::ClientOptions client_options;
   auto abi = chain::ContractAbi::from_artifact(options_.artifact);
   // Only relaying needs the ABI: a command that does not relay still works without it.
-  if (abi.ok()) client_options.abi = std::make_shared<const chain::ContractAbi>(std::move(*abi));
+  if (abi.ok()) {
+    client_options.abi = std::make_shared<const chain::ContractAbi>(std::move(*abi));
+  } else {
+    abi_error_ =
+        Error{abi.error().code, "cannot read the contract's ABI from " + options_.artifact +
+                                    " (--artifact): " + abi.error().message};
+  }
   MEDCHAIN_TRY(client::NodeClient node, client::NodeClient::connect(options_.node, client_options));
   node_.emplace(std::move(node));
   return &*node_;
@@ -294,8 +300,9 @@ Status ClientContext::wait_until_indexed(std::uint64_t block) {
 }
 
 Result<client::json> ClientContext::relay(std::string_view function_name, client::json message) {
-  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
   MEDCHAIN_TRY(client::NodeClient * node, this->node());
+  if (abi_error_) return *abi_error_;
+  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
   return node->relay(key, function_name, std::move(message));
 }
 

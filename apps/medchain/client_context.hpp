@@ -121,6 +121,7 @@ class ClientContext {
   std::optional<Address> account_;
   std::optional<crypto::PrivateKey> key_;
   std::optional<client::NodeClient> node_;
+  std::optional<Error> abi_error_;  // why the ABI could not be loaded, for relay()
   std::unique_ptr<chain::EthClient> chain_;
   std::unique_ptr<chain::Contract> contract_;
   std::unique_ptr<chain::TransactionSender> sender_;

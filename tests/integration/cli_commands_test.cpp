@@ -206,6 +206,43 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   EXPECT_EQ(must({"whoami", "--from", doctor})["doctor"], "suspended");
 }
 
+TEST_F(CliCommandsTest, AGrantSharesTheKeysOfExistingRecordsAndARevokeEndsTheReads) {
+  const std::string patient = import(patient_);
+  const std::string registrar = import(registrar_);
+  const std::string doctor = must({"keys", "new", "--scrypt-n", "1024"}).value("address", "");
+  must({"register", "patient", "--from", patient});
+  must({"login", "--from", patient});
+  const json ask = must({"register", "doctor", "--from", doctor, "--license", "MD-1"});
+  must({"registrar", "verify", doctor, "--license-hash", ask["licenseHash"], "--encryption-key",
+        ask["encryptionKey"], "--from", registrar, "--rpc-url", ledger_.dev_chain().url()});
+  must({"login", "--from", doctor});
+
+  // A record written before the doctor had any grant: its key is sealed to the patient only.
+  const fs::path file = home_ / "x-ray.png";
+  std::ofstream(file, std::ios::binary) << std::string(3000, 'x') << "the end";
+  const json added =
+      must({"records", "add", "--file", file.string(), "--category", "imaging", "--from", patient});
+  const std::string record_id = added.value("recordId", "");
+  ASSERT_FALSE(record_id.empty()) << added.dump();
+  const fs::path out = home_ / "read.png";
+  expect_failure(medchain({"records", "get", record_id, "-o", out.string(), "--from", doctor}), 4,
+                 "");
+
+  // The grant shares it; the doctor reads the file byte for byte.
+  const json granted =
+      must({"access", "grant", doctor, "--scope", "imaging", "--for", "1d", "--from", patient});
+  EXPECT_EQ(granted["sharedKeys"], 1) << granted.dump();
+  must({"records", "get", record_id, "-o", out.string(), "--from", doctor});
+  std::ifstream written(out, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}),
+            std::string(3000, 'x') + "the end");
+
+  // After the revoke the node refuses the doctor: exit 4, one line.
+  must({"access", "revoke", doctor, "--from", patient});
+  expect_failure(medchain({"records", "get", record_id, "-o", out.string(), "--from", doctor}), 4,
+                 "");
+}
+
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
   const std::string patient = import(patient_);
 
