@@ -53,10 +53,27 @@ function uniqueRecipients(list) {
   return [...seen.values()];
 }
 
-// Encrypts a record in the browser, uploads the ciphertext, records its digest on chain and
-// shares its content key. `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
-export async function addRecord(ctx, { patient, category, resource, file, onProgress }) {
-  const { api, wallet, node } = ctx;
+// Who gets the new version's content key (docs/format.md): the patient; when the patient or a
+// guardian writes, every doctor whose read grant covers the category now; when a doctor writes,
+// that doctor as the author.
+async function versionRecipients({ api, wallet }, patient, category) {
+  const patientInfo = await api.get(`/v1/patients/${patient}`);
+  const recipients = [{ address: patient, encryptionKey: patientInfo.encryptionKey }];
+  if (getAddress(wallet.address) === getAddress(patient) || patientInfo.guardians.includes(getAddress(wallet.address))) {
+    const [{ grants }, { doctors }] = await Promise.all([api.get(`/v1/patients/${patient}/grants`), api.get('/v1/doctors')]);
+    recipients.push(...keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) }));
+  } else {
+    const { doctors } = await api.get('/v1/doctors');
+    const me = doctors.find((d) => d.address === getAddress(wallet.address));
+    if (me) recipients.push({ address: me.address, encryptionKey: me.encryptionKey });
+  }
+  return uniqueRecipients(recipients);
+}
+
+// Encrypts one version under a fresh content key, uploads the ciphertext, has `intent(digest)`
+// (the fields of addRecordBySig or updateRecordBySig) relayed, then seals the key as above.
+async function writeVersion(ctx, { patient, category, resource, file, onProgress }, fn, fields, recordId, version) {
+  const { api, node } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
   step('Encrypting');
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
@@ -69,27 +86,31 @@ export async function addRecord(ctx, { patient, category, resource, file, onProg
   await api.uploadBlob(ciphertext, { patient, category, digest }, (d, t) => step('Uploading', d, t));
 
   step('Recording on chain');
-  const recordId = hexlify(randomBytes(32));
-  const tx = await relay(ctx, 'addRecordBySig', { patient, recordId, digest, nodeId: node.nodeId, contentId: digest });
+  const tx = await relay(ctx, fn, { ...fields, recordId, digest, nodeId: node.nodeId, contentId: digest });
 
   step('Sharing the key');
-  const patientInfo = await api.get(`/v1/patients/${patient}`);
-  const recipients = [{ address: patient, encryptionKey: patientInfo.encryptionKey }];
-  if (getAddress(wallet.address) === getAddress(patient) || patientInfo.guardians.includes(getAddress(wallet.address))) {
-    const [{ grants }, { doctors }] = await Promise.all([api.get(`/v1/patients/${patient}/grants`), api.get('/v1/doctors')]);
-    recipients.push(...keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) }));
-  } else {
-    const { doctors } = await api.get('/v1/doctors');
-    const me = doctors.find((d) => d.address === getAddress(wallet.address));
-    if (me) recipients.push({ address: me.address, encryptionKey: me.encryptionKey });
-  }
   const keys = [];
-  for (const r of uniqueRecipients(recipients)) {
+  for (const r of await versionRecipients(ctx, patient, category)) {
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, fromHex(r.encryptionKey))) });
   }
-  await api.put(`/v1/records/${recordId}/versions/1/keys`, { keys });
+  await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
   step('Done', 1, 1);
-  return { recordId, digest, transactionHash: tx.transactionHash, recipients: keys.length };
+  return { recordId, version, digest, transactionHash: tx.transactionHash, recipients: keys.length };
+}
+
+// A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
+export function addRecord(ctx, content) {
+  const recordId = hexlify(randomBytes(32));
+  return writeVersion(ctx, content, 'addRecordBySig', { patient: content.patient }, recordId, 1);
+}
+
+// Version n+1 of `record` (as GET /v1/records/{id} lists it), under a new content key. The
+// intent names the newest version's head, so the contract refuses it if another version came
+// first; the category stays the record's.
+export function updateRecord(ctx, { record, ...content }) {
+  const newest = record.versions[record.versions.length - 1];
+  const category = content.category ?? newest.category;
+  return writeVersion(ctx, { ...content, patient: record.patient, category }, 'updateRecordBySig', { currentHead: newest.head }, record.recordId, newest.version + 1);
 }
 
 // Downloads, checks and decrypts one version: the blob must hash to the digest the chain has.

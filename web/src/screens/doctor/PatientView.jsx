@@ -122,7 +122,7 @@ export default function PatientView({ patient }) {
       <Row className="g-3">
         <Col lg={grant ? 8 : 6}>
           <h2 className="fs-5">Records you may read</h2>
-          <RecordTimeline patient={patient} emptyText="No records you may read." />
+          <RecordTimeline patient={patient} canUpdate={!!grant?.permissions.includes('append')} emptyText="No records you may read." />
           {grant?.permissions.includes('append') && (
             <Card className="mt-3">
               <Card.Body>

@@ -1,9 +1,10 @@
 // Add a record: a form per common FHIR type, or a file by drag and drop with a preview. It is
 // encrypted here, uploaded as ciphertext, recorded on chain and its key sealed to who may read.
+// Given an existing `record`, the same form adds its next version (same category).
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Col, Form, ProgressBar, Row } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
-import { addRecord } from '../../state/actions.js';
+import { addRecord, updateRecord } from '../../state/actions.js';
 import { CATEGORIES } from '../../chain/scopes.js';
 import { observation, medicationStatement, allergyIntolerance, clinicalNote, fileReference } from '../../crypto/fhir.js';
 import { ErrorAlert } from '../../components/common.jsx';
@@ -59,20 +60,23 @@ function DropZone({ file, onFile }) {
   );
 }
 
-export default function AddRecordForm({ patient, onAdded }) {
+export default function AddRecordForm({ patient, record, onAdded }) {
   const { ctx, wallet, toast } = useSession();
+  const fixedCategory = record?.versions[record.versions.length - 1].category;
   const [kind, setKind] = useState('lab');
-  const [category, setCategory] = useState('lab');
+  const [category, setCategory] = useState(fixedCategory ?? 'lab');
   const [f, setF] = useState({ code: '', value: '', unit: '', date: today(), medication: '', dosage: '', substance: '', reaction: '', criticality: 'low', title: '', note: '', description: '' });
   const [file, setFile] = useState(null);
   const [progress, setProgress] = useState(null);
   const [error, setError] = useState(null);
   const [done, setDone] = useState(null);
   const set = (key) => (e) => setF({ ...f, [key]: e.target.value });
+  // The version form sits in a dialog over a page that may show the new-record form too.
+  const id = (name) => (record ? `version-${name}` : name);
 
   const chooseKind = (id) => {
     setKind(id);
-    setCategory(KINDS.find((k) => k.id === id).category);
+    if (!fixedCategory) setCategory(KINDS.find((k) => k.id === id).category);
   };
 
   function resource() {
@@ -113,9 +117,11 @@ export default function AddRecordForm({ patient, onAdded }) {
         res = resource();
       }
       setProgress({ step: 'Preparing', done: 0, total: 1 });
-      const result = await addRecord(ctx, { patient, category, resource: res, file: fileArg, onProgress: setProgress });
-      setDone(`Record added and shared with ${result.recipients} key holder${result.recipients === 1 ? '' : 's'}.`);
-      toast('Record added', 'success');
+      const content = { patient, category, resource: res, file: fileArg, onProgress: setProgress };
+      const result = record ? await updateRecord(ctx, { ...content, record }) : await addRecord(ctx, content);
+      const holders = `${result.recipients} key holder${result.recipients === 1 ? '' : 's'}`;
+      setDone(record ? `Version ${result.version} added and shared with ${holders}.` : `Record added and shared with ${holders}.`);
+      toast(record ? `Version ${result.version} added` : 'Record added', 'success');
       setFile(null);
       onAdded?.(result);
     } catch (e) {
@@ -127,10 +133,10 @@ export default function AddRecordForm({ patient, onAdded }) {
 
   const percent = progress ? Math.round((100 * progress.done) / (progress.total || 1)) : 0;
   return (
-    <Form onSubmit={submit} aria-label="Add a record">
+    <Form onSubmit={submit} aria-label={record ? 'Add a version' : 'Add a record'}>
       <Row>
         <Col md={6}>
-          <Form.Group className="mb-3" controlId="record-kind">
+          <Form.Group className="mb-3" controlId={id('record-kind')}>
             <Form.Label>Kind of record</Form.Label>
             <Form.Select value={kind} onChange={(e) => chooseKind(e.target.value)}>
               {KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
@@ -138,9 +144,9 @@ export default function AddRecordForm({ patient, onAdded }) {
           </Form.Group>
         </Col>
         <Col md={6}>
-          <Form.Group className="mb-3" controlId="record-category">
+          <Form.Group className="mb-3" controlId={id('record-category')}>
             <Form.Label>Category (who may see it depends on this)</Form.Label>
-            <Form.Select value={category} onChange={(e) => setCategory(e.target.value)}>
+            <Form.Select value={category} disabled={!!fixedCategory} onChange={(e) => setCategory(e.target.value)}>
               {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
             </Form.Select>
           </Form.Group>
@@ -148,25 +154,25 @@ export default function AddRecordForm({ patient, onAdded }) {
       </Row>
       {kind === 'lab' && (
         <Row>
-          <Col md={5}><Field id="obs-code" label="Test or observation" value={f.code} onChange={set('code')} placeholder="HbA1c" /></Col>
-          <Col md={3}><Field id="obs-value" label="Value" value={f.value} onChange={set('value')} placeholder="6.1" /></Col>
-          <Col md={2}><Field id="obs-unit" label="Unit" value={f.unit} onChange={set('unit')} placeholder="%" /></Col>
-          <Col md={2}><Field id="obs-date" label="Date" type="date" value={f.date} onChange={set('date')} /></Col>
+          <Col md={5}><Field id={id('obs-code')} label="Test or observation" value={f.code} onChange={set('code')} placeholder="HbA1c" /></Col>
+          <Col md={3}><Field id={id('obs-value')} label="Value" value={f.value} onChange={set('value')} placeholder="6.1" /></Col>
+          <Col md={2}><Field id={id('obs-unit')} label="Unit" value={f.unit} onChange={set('unit')} placeholder="%" /></Col>
+          <Col md={2}><Field id={id('obs-date')} label="Date" type="date" value={f.date} onChange={set('date')} /></Col>
         </Row>
       )}
       {kind === 'medication' && (
         <Row>
-          <Col md={5}><Field id="med-name" label="Medication" value={f.medication} onChange={set('medication')} placeholder="Metformin 500 mg" /></Col>
-          <Col md={5}><Field id="med-dosage" label="Dosage" value={f.dosage} onChange={set('dosage')} placeholder="twice a day" /></Col>
-          <Col md={2}><Field id="med-date" label="Since" type="date" value={f.date} onChange={set('date')} /></Col>
+          <Col md={5}><Field id={id('med-name')} label="Medication" value={f.medication} onChange={set('medication')} placeholder="Metformin 500 mg" /></Col>
+          <Col md={5}><Field id={id('med-dosage')} label="Dosage" value={f.dosage} onChange={set('dosage')} placeholder="twice a day" /></Col>
+          <Col md={2}><Field id={id('med-date')} label="Since" type="date" value={f.date} onChange={set('date')} /></Col>
         </Row>
       )}
       {kind === 'allergy' && (
         <Row>
-          <Col md={5}><Field id="allergy-substance" label="Substance" value={f.substance} onChange={set('substance')} placeholder="Penicillin" /></Col>
-          <Col md={4}><Field id="allergy-reaction" label="Reaction" value={f.reaction} onChange={set('reaction')} placeholder="Hives" /></Col>
+          <Col md={5}><Field id={id('allergy-substance')} label="Substance" value={f.substance} onChange={set('substance')} placeholder="Penicillin" /></Col>
+          <Col md={4}><Field id={id('allergy-reaction')} label="Reaction" value={f.reaction} onChange={set('reaction')} placeholder="Hives" /></Col>
           <Col md={3}>
-            <Form.Group className="mb-3" controlId="allergy-criticality">
+            <Form.Group className="mb-3" controlId={id('allergy-criticality')}>
               <Form.Label>Criticality</Form.Label>
               <Form.Select value={f.criticality} onChange={set('criticality')}>
                 <option value="low">Low</option><option value="high">High</option><option value="unable-to-assess">Unable to assess</option>
@@ -177,20 +183,20 @@ export default function AddRecordForm({ patient, onAdded }) {
       )}
       {kind === 'note' && (
         <>
-          <Field id="note-title" label="Title" value={f.title} onChange={set('title')} placeholder="Follow-up visit" />
-          <Field id="note-text" label="Note" as="textarea" rows={5} value={f.note} onChange={set('note')} />
+          <Field id={id('note-title')} label="Title" value={f.title} onChange={set('title')} placeholder="Follow-up visit" />
+          <Field id={id('note-text')} label="Note" as="textarea" rows={5} value={f.note} onChange={set('note')} />
         </>
       )}
       {kind === 'file' && (
         <>
           <DropZone file={file} onFile={setFile} />
-          <Field id="file-description" label="Description" value={f.description} onChange={set('description')} placeholder="Chest X-ray" />
+          <Field id={id('file-description')} label="Description" value={f.description} onChange={set('description')} placeholder="Chest X-ray" />
         </>
       )}
       <ErrorAlert error={error} onClose={() => setError(null)} />
       {done && <Alert variant="success">{done}</Alert>}
       {progress && <ProgressBar className="mb-3" now={percent} label={`${progress.step} ${percent}%`} aria-label={progress.step} animated />}
-      <Button type="submit" disabled={!!progress}>{progress ? `${progress.step}…` : 'Encrypt and add record'}</Button>
+      <Button type="submit" disabled={!!progress}>{progress ? `${progress.step}…` : record ? 'Encrypt and add version' : 'Encrypt and add record'}</Button>
     </Form>
   );
 }

@@ -7,7 +7,7 @@ import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatBytes, shortHash } from '../../util/format.js';
 import RecordViewer from './RecordViewer.jsx';
 
-export default function RecordTimeline({ patient, emptyText = 'No records yet.' }) {
+export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false }) {
   const { api } = useSession();
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState(null);
@@ -45,7 +45,7 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.' 
           </Card>
         ))}
       </div>
-      {open && <RecordViewer record={open} onClose={() => setOpen(null)} />}
+      {open && <RecordViewer record={open} canUpdate={canUpdate} onClose={() => setOpen(null)} />}
     </>
   );
 }

@@ -1,5 +1,5 @@
 // A record decrypted in the browser: the FHIR resource, the attachment with an image preview,
-// and a download of the plaintext.
+// a download of the plaintext, and the version history (any version opens here).
 import { useEffect, useState } from 'react';
 import { Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
@@ -9,6 +9,7 @@ import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { categoryLabel } from '../../chain/scopes.js';
 import { formatBytes } from '../../util/format.js';
 import DicomViewer, { isDicom } from './DicomViewer.jsx';
+import VersionHistory from './VersionHistory.jsx';
 
 function ResourceTable({ resource }) {
   const rows = [];
@@ -42,9 +43,11 @@ function noteText(resource) {
   }
 }
 
-export default function RecordViewer({ record, onClose }) {
-  const { ctx, unlockEncryptionKey } = useSession();
-  const version = record.versions[record.versions.length - 1];
+export default function RecordViewer({ record: initial, onClose, canUpdate }) {
+  const { ctx, api, unlockEncryptionKey } = useSession();
+  const [record, setRecord] = useState(initial);
+  const [selected, setSelected] = useState(initial.versions.length);
+  const version = record.versions.find((v) => v.version === selected) ?? record.versions[record.versions.length - 1];
   const [state, setState] = useState({ loading: true });
   const [progress, setProgress] = useState(0);
 
@@ -57,6 +60,8 @@ export default function RecordViewer({ record, onClose }) {
       const url = attachment ? URL.createObjectURL(new Blob([opened.attachment], { type: attachment.contentType })) : null;
       if (live) setState({ opened, url });
     })().catch((error) => live && setState({ error: error.message }));
+    setState({ loading: true });
+    setProgress(0);
     return () => {
       live = false;
     };
@@ -104,6 +109,16 @@ export default function RecordViewer({ record, onClose }) {
             <ResourceTable resource={resource} />
           </>
         )}
+        <VersionHistory
+          record={record}
+          selected={version.version}
+          onSelect={setSelected}
+          canUpdate={canUpdate}
+          onUpdated={async (result) => {
+            setRecord(await api.get(`/v1/records/${record.recordId}`));
+            setSelected(result.version);
+          }}
+        />
       </Modal.Body>
       <Modal.Footer>
         <Button variant="outline-primary" disabled={!opened} onClick={download}>Download</Button>

@@ -1,0 +1,55 @@
+// The versions of a record, oldest first, each openable in the viewer; and, for whoever may write
+// to the record, the form that adds the next version under a new content key.
+import { useState } from 'react';
+import { Button, Card, ListGroup } from 'react-bootstrap';
+import { categoryLabel } from '../../chain/scopes.js';
+import { Address } from '../../components/common.jsx';
+import { formatBytes, shortHash } from '../../util/format.js';
+import AddRecordForm from './AddRecordForm.jsx';
+
+export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated }) {
+  const [adding, setAdding] = useState(false);
+  return (
+    <section aria-labelledby="version-history" className="mt-3">
+      <h3 id="version-history" className="fs-6">Version history</h3>
+      <ListGroup aria-label="Versions" className="mb-2">
+        {record.versions.map((v) => (
+          <ListGroup.Item
+            key={v.version}
+            action
+            active={v.version === selected}
+            aria-current={v.version === selected ? 'true' : undefined}
+            aria-label={`Open version ${v.version}`}
+            onClick={() => onSelect(v.version)}
+            className="small d-flex flex-wrap gap-2"
+          >
+            <strong>v{v.version}</strong>
+            <span>block {v.blockNumber}</span>
+            <span>{categoryLabel(v.category)}</span>
+            <span>by <Address value={v.author} label="author" /></span>
+            <span>{formatBytes(v.size)}</span>
+            <span className="d-none d-md-inline">digest {shortHash(v.digest)}</span>
+          </ListGroup.Item>
+        ))}
+      </ListGroup>
+      {canUpdate && !adding && (
+        <Button size="sm" variant="outline-primary" onClick={() => setAdding(true)}>Add a new version…</Button>
+      )}
+      {canUpdate && adding && (
+        <Card>
+          <Card.Body>
+            <Card.Title as="h3" className="fs-6">Version {record.versions.length + 1}</Card.Title>
+            <AddRecordForm
+              patient={record.patient}
+              record={record}
+              onAdded={(result) => {
+                setAdding(false);
+                onUpdated(result);
+              }}
+            />
+          </Card.Body>
+        </Card>
+      )}
+    </section>
+  );
+}
