@@ -3,7 +3,8 @@
 // 1 KiB, 5 MiB and 200 MiB that come back byte-identical; the doctor asks, the patient approves
 // lab only, the doctor reads the lab record and is refused the image; the patient widens the
 // grant, the doctor reads the image; after a revoke the doctor is refused again and the next
-// version's key is not sealed to them; the patient's audit log verifies against the chain.
+// version's key is not sealed to them; the patient's audit log verifies against the chain; a
+// blob altered on the node's disk is refused.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -145,15 +146,18 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   write_file(dir_ / "lab.pdf", 1024, 1);
   write_file(dir_ / "xray.png", 5 << 20, 2);
   write_file(dir_ / "scan.dcm", 200 << 20, 3);
+  std::string last_digest;
   const auto add = [&](const char* file, const char* category) {
     const json added = ok_json({"records", "add", "--from", patient, "--file",
                                 (dir_ / file).string(), "--category", category},
                                600s);
     EXPECT_EQ(added["keysSealedTo"], json::array({patient}));
+    last_digest = added.value("digest", "");
     return added.value("recordId", "");
   };
   const std::string lab = add("lab.pdf", "lab");
   const std::string image = add("xray.png", "imaging");
+  const std::string xray_digest = last_digest;
   const std::string scan = add("scan.dcm", "imaging");
   for (const auto& [id, file] :
        {std::pair{lab, "lab.pdf"}, std::pair{image, "xray.png"}, std::pair{scan, "scan.dcm"}}) {
@@ -215,6 +219,24 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
     std::this_thread::sleep_for(5s);
   } while (std::chrono::steady_clock::now() < give_up);
   EXPECT_EQ(audit.exit_code, 0) << audit.out << audit.err;
+
+  // A blob altered where the node keeps it no longer matches the chain's digest: the read
+  // fails and leaves no file behind.
+  const std::string digest = xray_digest.substr(2);
+  const fs::path blob =
+      dir_ / "dev" / "blobs" / "blobs" / digest.substr(0, 2) / digest.substr(2, 2) / digest;
+  ASSERT_TRUE(fs::exists(blob)) << blob;
+  {
+    std::fstream file(blob, std::ios::in | std::ios::out | std::ios::binary);
+    file.seekp(3'000'000);
+    file.put('\x5a');
+  }
+  const fs::path tampered = dir_ / "tampered.png";
+  const ProcessResult altered =
+      medchain({"records", "get", image, "--from", patient, "-o", tampered.string()});
+  EXPECT_EQ(altered.exit_code, 1) << altered.err;
+  EXPECT_NE(altered.err.find("does not match the digest"), std::string::npos) << altered.err;
+  EXPECT_FALSE(fs::exists(tampered));
 }
 
 }  // namespace

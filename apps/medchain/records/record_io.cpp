@@ -156,9 +156,17 @@ Result<format::Manifest> receive(client::NodeClient& node, const Hash32& digest,
   format::DocumentReader reader(attachment);
   const format::PlaintextSink to_reader = [&](ByteView plain) { return reader.update(plain); };
   std::optional<ProgressBar> bar;
+  // A chunk that fails to decrypt stops the plaintext, not the hashing: a blob altered on the
+  // node is reported as not the chain's, which says where the fault lies.
+  std::optional<Error> failed;
   const client::WriteFn write = [&](ByteView piece) -> Status {
     hasher.update(piece);
-    return decryptor.update(piece, to_reader);
+    if (failed) return {};
+    Status status = decryptor.update(piece, to_reader);
+    if (status.ok()) return {};
+    if (status.error().code != Errc::kDecryptFailed) return status;  // e.g. the disk is full
+    failed = std::move(status).error();
+    return {};
   };
   const client::ProgressFn progress = [&](std::uint64_t done, std::uint64_t total) {
     if (!bar) bar.emplace("download", total, show_progress);
@@ -170,6 +178,7 @@ Result<format::Manifest> receive(client::NodeClient& node, const Hash32& digest,
     return Error{Errc::kCheckFailed,
                  "the node's blob does not match the digest the chain holds for this version"};
   }
+  if (failed) return std::move(*failed);
   MEDCHAIN_TRY_STATUS(decryptor.finish(to_reader));
   return reader.finish();
 }
