@@ -111,7 +111,22 @@ TEST_F(CliCommandsTest, KeysAreStoredEncryptedAndExportedOnlyWhenAsked) {
       "already stored");
   expect_failure(medchain({"keys", "import", "--private-key", "0x1234", "--scrypt-n", "1024"}), 2,
                  "");
-  // Two keys and no --from: which one is ambiguous.
+  // A `medchain dev` account, by its label as people type it.
+  const Party dev_patient = ledger_.party(false);
+  const fs::path dev_dir = home_ / "dev";
+  fs::create_directories(dev_dir);
+  std::ofstream(dev_dir / "dev-accounts.json")
+      << json{{"accounts", json::array({{{"label", "patient 1"},
+                                         {"address", eth::to_checksum(dev_patient.address)},
+                                         {"privateKey", to_hex(dev_patient.key)}}})}}
+             .dump();
+  EXPECT_EQ(must({"keys", "import", "--dev-account", "patient-1", "--dev-dir", dev_dir.string(),
+                  "--scrypt-n", "1024"})["address"],
+            eth::to_checksum(dev_patient.address));
+  expect_failure(medchain({"keys", "import", "--dev-account", "doctor 9", "--dev-dir",
+                           dev_dir.string(), "--scrypt-n", "1024"}),
+                 2, "patient 1");
+  // Several keys and no --from: which one is ambiguous.
   expect_failure(medchain({"keys", "export"}), 2, "--from");
 }
 
