@@ -209,6 +209,30 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
   });
 
+  test('the patient adds version 2 of the image; its new key is sealed to the doctor too', async () => {
+    const own = patient.page;
+    await own.getByRole('link', { name: 'Records' }).click();
+    await own.getByRole('button', { name: /Open Imaging record/ }).click();
+    const dialog = own.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Add a new version…' }).click();
+    await dialog.getByLabel('Kind of record').selectOption('file');
+    const png = await own.screenshot({ clip: { x: 0, y: 0, width: 120, height: 80 } });
+    await dialog.getByTestId('file-input').setInputFiles({ name: 'chest-xray-2.png', mimeType: 'image/png', buffer: png });
+    await dialog.getByLabel('Description').fill('Chest X-ray, follow-up');
+    await dialog.getByRole('button', { name: 'Encrypt and add version' }).click();
+    await dialog.getByAltText('chest-xray-2.png').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    // The doctor's read grant covers imaging, so the doctor opens both versions.
+    const page = doctor.page;
+    await page.reload();
+    await page.getByRole('button', { name: /Open Imaging record/ }).click();
+    const viewer = page.getByRole('dialog');
+    await viewer.getByAltText('chest-xray-2.png').waitFor();
+    await viewer.getByRole('button', { name: 'Open version 1' }).click();
+    await viewer.getByAltText('chest-xray.png').waitFor();
+    await viewer.getByRole('button', { name: 'Close' }).first().click();
+  });
+
   test('the doctor, granted append, adds a clinical note that the patient reads', async () => {
     const page = doctor.page;
     await page.getByLabel('Kind of record').selectOption('note');
@@ -233,14 +257,14 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await row.getByRole('button', { name: 'Change' }).click();
     await page.getByLabel('From now, for').first().selectOption({ label: '30 days' });
     await page.getByRole('button', { name: 'Save changes' }).click();
-    await page.getByText(/Access changed; 2 record keys shared/).waitFor();
+    await page.getByText(/Access changed; 3 record keys shared/).waitFor();
     await page.getByRole('row', { name: /29d 23h left/ }).waitFor();
     await page.getByRole('link', { name: 'Audit trail' }).click();
     await page.getByRole('table', { name: 'Audit trail' }).waitFor();
-    // The patient's own download and the doctor's two, each with who did it.
+    // The patient's own downloads and the doctor's four (two records, then both image versions).
     const downloads = page.getByRole('row').filter({ hasText: 'downloaded' });
     await downloads.nth(2).waitFor();
-    assert.equal(await downloads.filter({ hasText: doctor.address.slice(0, 6) }).count(), 2);
+    assert.equal(await downloads.filter({ hasText: doctor.address.slice(0, 6) }).count(), 4);
     await shot(page, '08-patient-audit');
   });
 

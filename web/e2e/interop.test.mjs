@@ -140,11 +140,16 @@ describe('the browser and the CLI read each other\'s records', { concurrency: fa
     assert.equal(observation.code.text, 'Serum potassium');
     assert.deepEqual(observation.valueQuantity, { value: 4.2, unit: 'mmol/L' });
     assert.equal(observation.subject.reference.toLowerCase().includes(patient.address.slice(2).toLowerCase()), true);
+    // Field for field the resource the browser itself shows and downloads.
+    const dialog = await openRecord(/Open Lab results record/);
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+    assert.deepEqual(JSON.parse(Buffer.concat(await (await download.createReadStream()).toArray()).toString('utf8')), observation);
+    await closeDialog();
   });
 
   test('a file and a FHIR resource added by the CLI open in the browser with the same content', async () => {
     // Over one 64 KiB chunk, so the envelope has several.
-    const rows = Array.from({ length: 4000 }, (_, i) => `${i * 4},${Math.round(1000 * Math.sin(i / 9))}`);
+    const rows = Array.from({ length: 12000 }, (_, i) => `${i * 4},${Math.round(1000 * Math.sin(i / 9))}`);
     const bytes = Buffer.from(`t_ms,uV\n${rows.join('\n')}\n`);
     const file = join(home, 'ecg.csv');
     writeFileSync(file, bytes);
