@@ -228,6 +228,8 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: /Open Imaging record/ }).click();
     const viewer = page.getByRole('dialog');
     await viewer.getByAltText('chest-xray-2.png').waitFor();
+    // Append lets a doctor add records, and versions only of those the doctor wrote.
+    assert.equal(await viewer.getByRole('button', { name: 'Add a new version…' }).count(), 0);
     await viewer.getByRole('button', { name: 'Open version 1' }).click();
     await viewer.getByAltText('chest-xray.png').waitFor();
     await viewer.getByRole('button', { name: 'Close' }).first().click();

@@ -104,13 +104,19 @@ export function addRecord(ctx, content) {
   return writeVersion(ctx, content, 'addRecordBySig', { patient: content.patient }, recordId, 1);
 }
 
-// Version n+1 of `record` (as GET /v1/records/{id} lists it), under a new content key. The
-// intent names the newest version's head, so the contract refuses it if another version came
-// first; the category stays the record's.
-export function updateRecord(ctx, { record, ...content }) {
+// What version n+1 of `record` (as GET /v1/records/{id} lists it) is written as: the intent
+// names the newest version's head, so the contract refuses it if another version came first;
+// the category stays the record's.
+export function nextVersion(record) {
+  if (!record.versions.length) throw new Error('The record has no version to follow.');
   const newest = record.versions[record.versions.length - 1];
-  const category = content.category ?? newest.category;
-  return writeVersion(ctx, { ...content, patient: record.patient, category }, 'updateRecordBySig', { currentHead: newest.head }, record.recordId, newest.version + 1);
+  return { version: newest.version + 1, currentHead: newest.head, category: newest.category };
+}
+
+// Version n+1 of `record`, under a new content key.
+export function updateRecord(ctx, { record, ...content }) {
+  const { version, currentHead, category } = nextVersion(record);
+  return writeVersion(ctx, { ...content, patient: record.patient, category: content.category ?? category }, 'updateRecordBySig', { currentHead }, record.recordId, version);
 }
 
 // Downloads, checks and decrypts one version: the blob must hash to the digest the chain has.

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Wallet, TypedDataEncoder, verifyMessage, verifyTypedData } from 'ethers';
 import { INTENTS, intentTypedData } from '../chain/intents.js';
 import { scopeMask, scopeNames, scopeCovers, permissionsMask, ALL_CATEGORIES } from '../chain/scopes.js';
-import { keyRecipients, reasonHash } from './actions.js';
+import { keyRecipients, nextVersion, reasonHash } from './actions.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { createApi, ApiError } from '../api/client.js';
 import { describeFeedMessage, isOwnAction } from '../api/feed.js';
@@ -68,6 +68,20 @@ describe('scopes and key recipients', () => {
       grant(3, 0b10, ['read'], 100), // expired at now: no
     ];
     expect(keyRecipients({ grants, doctors, category: 'lab', now: 100 })).toEqual([{ address: doctors[0].address, encryptionKey: '0xaa' }]);
+  });
+
+  it('writes the next version of a record against its newest head, in the same category', () => {
+    const v = (version, head, category) => ({ version, head, category });
+    const record = { recordId: '0x' + 'ab'.repeat(32), versions: [v(1, '0x' + '01'.repeat(32), 'imaging'), v(2, '0x' + '02'.repeat(32), 'imaging')] };
+    expect(nextVersion(record)).toEqual({ version: 3, currentHead: '0x' + '02'.repeat(32), category: 'imaging' });
+    // The EIP-712 message the wallet signs has exactly the contract's UpdateRecord fields.
+    const typed = intentTypedData('updateRecordBySig', { chainId: 31337, contract: '0x' + '5'.repeat(40) }, {
+      recordId: record.recordId, currentHead: nextVersion(record).currentHead, digest: '0x' + '03'.repeat(32),
+      nodeId: '0x' + '04'.repeat(32), contentId: '0x' + '03'.repeat(32), nonce: '0', deadline: '1',
+    });
+    expect(typed.primaryType).toBe('UpdateRecord');
+    expect(Object.keys(typed.message)).toEqual(['recordId', 'currentHead', 'digest', 'nodeId', 'contentId', 'nonce', 'deadline']);
+    expect(() => nextVersion({ versions: [] })).toThrow('no version');
   });
 
   it('hashes request reasons with keccak256', () => {

@@ -1,6 +1,7 @@
 // A record decrypted in the browser: the FHIR resource, the attachment with an image preview,
 // a download of the plaintext, and the version history (any version opens here).
 import { useEffect, useState } from 'react';
+import { getAddress } from 'ethers';
 import { Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { openRecord } from '../../state/actions.js';
@@ -44,9 +45,13 @@ function noteText(resource) {
 }
 
 export default function RecordViewer({ record: initial, onClose, canUpdate }) {
-  const { ctx, api, unlockEncryptionKey } = useSession();
+  const { ctx, api, wallet, unlockEncryptionKey } = useSession();
   const [record, setRecord] = useState(initial);
   const [selected, setSelected] = useState(initial.versions.length);
+  // The contract lets the patient update any record, and a guardian or a doctor with append only
+  // a record whose first version they wrote (updateRecordBySig: the author is version 1's).
+  const me = wallet && getAddress(wallet.address);
+  const mayUpdate = canUpdate && (me === getAddress(record.patient) || me === getAddress(record.versions[0].author));
   const version = record.versions.find((v) => v.version === selected) ?? record.versions[record.versions.length - 1];
   const [state, setState] = useState({ loading: true });
   const [progress, setProgress] = useState(0);
@@ -113,7 +118,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate }) {
           record={record}
           selected={version.version}
           onSelect={setSelected}
-          canUpdate={canUpdate}
+          canUpdate={mayUpdate}
           onUpdated={async (result) => {
             setRecord(await api.get(`/v1/records/${record.recordId}`));
             setSelected(result.version);
