@@ -68,11 +68,12 @@ Status request_access(const RequestOptions& options) {
       }
     }
   }
-  context.print_relayed(answer,
-                        "requested access to " + checksum(patient) +
-                            (answer.contains("requestId")
-                                 ? " (request " + answer["requestId"].get<std::string>() + ")"
-                                 : ""));
+  // The id alone, as `records add` prints the record's, so a script can keep it.
+  if (answer.contains("requestId")) {
+    context.print(answer, answer["requestId"].get<std::string>());
+  } else {
+    context.print_relayed(answer, "requested access to " + checksum(patient));
+  }
   return {};
 }
 
