@@ -77,6 +77,12 @@ Status request_access(const RequestOptions& options) {
   return {};
 }
 
+// "shared the keys of 2 record versions" for the text output of approve and grant.
+std::string shared_keys_text(std::size_t shared) {
+  return "shared the keys of " + std::to_string(shared) + " record version" +
+         (shared == 1 ? "" : "s");
+}
+
 // The pending request `id` of the signed-in patient.
 Result<json> pending_request(ClientContext& context, const std::string& id) {
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
@@ -125,8 +131,7 @@ Status approve_request(const ApproveOptions& options) {
   answer["scope"] = client::scope_names(scope);
   answer["sharedKeys"] = shared;
   context.print_relayed(answer, "approved request " + options.request_id + " of " +
-                                    checksum(doctor) + ", shared " + std::to_string(shared) +
-                                    " record keys");
+                                    checksum(doctor) + ", " + shared_keys_text(shared));
   return {};
 }
 
@@ -157,8 +162,8 @@ Status grant_access(const GrantOptions& options) {
   MEDCHAIN_TRY(std::size_t shared,
                share_existing_keys(context, doctor, scope, options.terms.permissions()));
   answer["sharedKeys"] = shared;
-  context.print_relayed(answer, "granted " + checksum(doctor) + " access, shared " +
-                                    std::to_string(shared) + " record keys");
+  context.print_relayed(answer,
+                        "granted " + checksum(doctor) + " access, " + shared_keys_text(shared));
   return {};
 }
 
