@@ -30,5 +30,6 @@ function(medchain_library name)
     target_compile_definitions(medchain_${name}_test PRIVATE
                                MEDCHAIN_TESTDATA_DIR="${PROJECT_SOURCE_DIR}/tests/data")
     gtest_discover_tests(medchain_${name}_test DISCOVERY_TIMEOUT 60 PROPERTIES LABELS unit)
+    add_dependencies(medchain_unit_tests medchain_${name}_test)
   endif()
 endfunction()
