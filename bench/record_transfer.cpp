@@ -33,6 +33,7 @@
 #include <sstream>
 
 #include "support/bench_main.hpp"
+#include "support/files.hpp"
 #include "support/node.hpp"
 
 namespace medchain::test {
@@ -58,46 +59,6 @@ double percentile(std::vector<double> values, double p) {
   std::sort(values.begin(), values.end());
   const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
   return values[std::min(index, values.size() - 1)];
-}
-
-std::string read_all(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// A file of `size` pseudo-random bytes (splitmix64, a fixed seed), written in 1 MiB pieces.
-void write_random_file(const fs::path& path, std::uint64_t size, std::uint64_t seed) {
-  std::ofstream out(path, std::ios::binary);
-  std::vector<std::uint64_t> words((1 << 20) / 8);
-  for (std::uint64_t done = 0; done < size;) {
-    for (std::uint64_t& word : words) {
-      std::uint64_t z = (seed += 0x9e3779b97f4a7c15);
-      z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9;
-      z = (z ^ (z >> 27)) * 0x94d049bb133111eb;
-      word = z ^ (z >> 31);
-    }
-    const std::uint64_t n = std::min<std::uint64_t>(size - done, words.size() * 8);
-    out.write(reinterpret_cast<const char*>(words.data()), static_cast<std::streamsize>(n));
-    done += n;
-  }
-  if (!out.flush()) throw std::runtime_error("cannot write " + path.string());
-}
-
-bool same_file(const fs::path& a, const fs::path& b) {
-  if (fs::file_size(a) != fs::file_size(b)) return false;
-  std::ifstream x(a, std::ios::binary);
-  std::ifstream y(b, std::ios::binary);
-  std::vector<char> p(1 << 20), q(1 << 20);
-  while (x && y) {
-    x.read(p.data(), static_cast<std::streamsize>(p.size()));
-    y.read(q.data(), static_cast<std::streamsize>(q.size()));
-    if (x.gcount() != y.gcount() || !std::equal(p.begin(), p.begin() + x.gcount(), q.begin())) {
-      return false;
-    }
-  }
-  return true;
 }
 
 struct Run {
@@ -152,8 +113,8 @@ class Cli {
     result.max_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024;  // KiB on Linux
     result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
                          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    result.out = read_all(out);
-    result.err = read_all(err);
+    result.out = read_file(out);
+    result.err = read_file(err);
     return result;
   }
 
@@ -219,7 +180,7 @@ void small_record(const Settings& settings, const Cli& cli, client::NodeClient& 
   const fs::path file = dir / "record-1mib.bin";
   write_random_file(file, size, 0x7265636f7264);
   const std::string record_id = add_file_record(cli, file);
-  const std::string expected = read_all(file);
+  const std::string expected = read_file(file);
   read_record(node, key, record_id);  // a warm-up: connections, page cache
   std::vector<double> times;
   for (int i = 0; i < settings.reads; ++i) {

@@ -15,6 +15,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/files.hpp"
 #include "support/ledger.hpp"
 #include "support/process.hpp"
 
@@ -24,44 +25,6 @@ namespace {
 using namespace std::chrono_literals;
 namespace fs = std::filesystem;
 using nlohmann::json;
-
-std::string read_all(const fs::path& path) {
-  std::ifstream file(path, std::ios::binary);
-  std::stringstream text;
-  text << file.rdbuf();
-  return text.str();
-}
-
-// A file of `size` pseudo-random bytes (a fixed seed, so a failure is reproducible).
-void write_file(const fs::path& path, std::size_t size, std::uint32_t seed) {
-  std::ofstream out(path, std::ios::binary);
-  std::vector<char> piece(1 << 20);
-  std::uint32_t state = seed;
-  for (std::size_t done = 0; done < size;) {
-    for (char& c : piece) {
-      state = state * 1664525u + 1013904223u;
-      c = static_cast<char>(state >> 24);
-    }
-    const std::size_t n = std::min(piece.size(), size - done);
-    out.write(piece.data(), static_cast<std::streamsize>(n));
-    done += n;
-  }
-}
-
-bool same_file(const fs::path& a, const fs::path& b) {
-  if (fs::file_size(a) != fs::file_size(b)) return false;
-  std::ifstream x(a, std::ios::binary);
-  std::ifstream y(b, std::ios::binary);
-  std::vector<char> p(1 << 20), q(1 << 20);
-  while (x && y) {
-    x.read(p.data(), static_cast<std::streamsize>(p.size()));
-    y.read(q.data(), static_cast<std::streamsize>(q.size()));
-    if (x.gcount() != y.gcount() || !std::equal(p.begin(), p.begin() + x.gcount(), q.begin())) {
-      return false;
-    }
-  }
-  return true;
-}
 
 class CliStoryTest : public ::testing::Test {
  protected:
@@ -79,8 +42,8 @@ class CliStoryTest : public ::testing::Test {
             log)
             .value());
     const auto give_up = std::chrono::steady_clock::now() + 120s;
-    while (read_all(log).find("Press Ctrl-C") == std::string::npos) {
-      if (!dev_->running()) throw std::runtime_error("medchain dev exited: " + read_all(log));
+    while (read_file(log).find("Press Ctrl-C") == std::string::npos) {
+      if (!dev_->running()) throw std::runtime_error("medchain dev exited: " + read_file(log));
       if (std::chrono::steady_clock::now() > give_up) throw std::runtime_error("dev not ready");
       std::this_thread::sleep_for(100ms);
     }
@@ -143,9 +106,9 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   ok({"login", "--from", doctor});
 
   // The patient's records: 1 KiB lab, 5 MiB image, 200 MiB image; each round-trips.
-  write_file(dir_ / "lab.pdf", 1024, 1);
-  write_file(dir_ / "xray.png", 5 << 20, 2);
-  write_file(dir_ / "scan.dcm", 200 << 20, 3);
+  write_random_file(dir_ / "lab.pdf", 1024, 1);
+  write_random_file(dir_ / "xray.png", 5 << 20, 2);
+  write_random_file(dir_ / "scan.dcm", 200 << 20, 3);
   std::string last_digest;
   const auto add = [&](const char* file, const char* category) {
     const json added = ok_json({"records", "add", "--from", patient, "--file",
@@ -190,7 +153,7 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   EXPECT_TRUE(same_file(dir_ / "xray.png", doctor_image));
 
   // A new lab version while the grant holds is sealed to the doctor too.
-  write_file(dir_ / "lab2.pdf", 2048, 4);
+  write_random_file(dir_ / "lab2.pdf", 2048, 4);
   const json v2 = ok_json(
       {"records", "update", lab, "--from", patient, "--file", (dir_ / "lab2.pdf").string()});
   EXPECT_EQ(v2["version"], 2);
@@ -208,7 +171,7 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   // anchors every 60 s).
   const fs::path bundle = dir_ / "bundle.json";
   ok({"records", "export", "--from", patient, "-o", bundle.string()}, 600s);
-  const json exported = json::parse(read_all(bundle));
+  const json exported = json::parse(read_file(bundle));
   EXPECT_EQ(exported["resourceType"], "Bundle");
   EXPECT_EQ(exported["entry"].size(), 3u);
   ProcessResult audit;
