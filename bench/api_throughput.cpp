@@ -24,10 +24,15 @@
 
 #include "support/bench_main.hpp"
 #include "support/ledger.hpp"
+#include "support/measure.hpp"
 #include "support/process.hpp"
 
 namespace medchain::test {
 namespace {
+
+using bench::cpu_seconds;
+using bench::median;
+using bench::status_mib;
 
 namespace fs = std::filesystem;
 using namespace std::chrono_literals;
@@ -57,18 +62,6 @@ std::string find_program(const std::string& name) {
   throw std::runtime_error(name + " is not installed: run scripts/setup");
 }
 
-// utime + stime of a process (fields 14 and 15 of /proc/<pid>/stat), in seconds.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // from field 3, after "(comm) "
-  std::string skip;
-  double utime = 0, stime = 0;
-  for (int i = 3; i < 14; ++i) fields >> skip;
-  fields >> utime >> stime;
-  return (utime + stime) / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 double children_cpu_seconds() {  // of the children reaped so far: wrk
   rusage usage{};
   ::getrusage(RUSAGE_CHILDREN, &usage);
@@ -83,15 +76,6 @@ double busy_seconds() {  // of all CPUs, from /proc/stat
   in >> cpu >> user >> nice >> system >> idle >> iowait >> irq >> softirq >> steal;
   return (user + nice + system + irq + softirq + steal) /
          static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
-// A line of /proc/<pid>/status ("VmRSS", "VmHWM"), in MiB.
-double status_mib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024;
-  }
-  throw std::runtime_error("no " + key + " for process " + std::to_string(pid));
 }
 
 // The number after `label` in wrk's output, or `fallback` when the label is absent.
@@ -189,11 +173,6 @@ std::string sign_in(std::uint16_t port, const Ledger& ledger, const Party& party
 std::string express_version() {
   std::ifstream in(std::string(MEDCHAIN_SOURCE_DIR) + "/node_modules/express/package.json");
   return json::parse(in, nullptr, false).value("version", "(not installed: run scripts/setup)");
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 const char* verdict(bool met) {

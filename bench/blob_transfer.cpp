@@ -23,10 +23,15 @@
 #include <sstream>
 
 #include "support/bench_main.hpp"
+#include "support/measure.hpp"
 #include "support/node.hpp"
 
 namespace medchain::test {
 namespace {
+
+using bench::cpu_seconds;
+using bench::median;
+using bench::status_mib;
 
 namespace asio = boost::asio;
 namespace http = boost::beast::http;
@@ -72,38 +77,12 @@ Hash32 body_digest(std::uint64_t seed, std::uint64_t size) {
   return hasher.finish();
 }
 
-// The node's process: CPU seconds used, and a line of its /proc status ("VmRSS"), in MiB.
-double cpu_seconds(pid_t pid) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
-  std::string stat((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-  std::istringstream fields(stat.substr(stat.rfind(')') + 2));  // after "pid (comm) "
-  std::string field;
-  double ticks = 0;
-  for (int i = 3; i <= 15 && fields >> field; ++i) {
-    if (i >= 14) ticks += std::stod(field);  // utime, stime
-  }
-  return ticks / static_cast<double>(::sysconf(_SC_CLK_TCK));
-}
-
 // CPU seconds of this process, the client: is it the bottleneck?
 double own_cpu_seconds() {
   rusage usage{};
   ::getrusage(RUSAGE_SELF, &usage);
   return static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
          static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-}
-
-double status_mib(pid_t pid, const std::string& key) {
-  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
-  for (std::string line; std::getline(in, line);) {
-    if (line.rfind(key + ":", 0) == 0) return std::stod(line.substr(key.size() + 1)) / 1024;
-  }
-  throw std::runtime_error("no " + key + " for process " + std::to_string(pid));
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 struct Client {

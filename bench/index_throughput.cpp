@@ -19,10 +19,13 @@
 
 #include "support/bench_main.hpp"
 #include "support/ledger.hpp"
+#include "support/measure.hpp"
 #include "support/postgres.hpp"
 
 namespace medchain::test {
 namespace {
+
+using bench::median;
 
 namespace fs = std::filesystem;
 using Clock = std::chrono::steady_clock;
@@ -80,11 +83,6 @@ void generate(Ledger& ledger, int events) {
   }
   for (auto& thread : threads) thread.join();
   if (failures > 0) throw std::runtime_error("generating events failed");
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 double percentile(std::vector<double> values, double p) {

@@ -16,10 +16,13 @@
 
 #include "support/bench_main.hpp"
 #include "support/ledger.hpp"
+#include "support/measure.hpp"
 #include "support/process.hpp"
 
 namespace medchain::test {
 namespace {
+
+using bench::median;
 
 using Clock = std::chrono::steady_clock;
 using nlohmann::json;
@@ -118,11 +121,6 @@ RunResult run_cast(int sends) {
   }
   const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
   return {sends / seconds, failures};
-}
-
-double median(std::vector<double> values) {
-  std::sort(values.begin(), values.end());
-  return values[values.size() / 2];
 }
 
 // Every run starts a fresh anvil, so no scenario inherits a longer chain from another.
