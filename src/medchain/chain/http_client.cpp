@@ -123,6 +123,10 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::mill
     c.run();
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
+    // Beast reads a body through the buffer in steps of its spare capacity (at least 512
+    // bytes), which stays small while the parser moves each read into the string: room for
+    // 64 KiB makes a large answer (eth_getLogs while catching up) 64 KiB a system call.
+    c.buffer.reserve(64 * 1024);
     if (!ec) {
       http::async_read(c.stream, c.buffer, parser,
                        [&](beast::error_code e, std::size_t) { ec = e; });
