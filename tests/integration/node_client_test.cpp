@@ -150,6 +150,40 @@ TEST_F(NodeClientTest, RefusalsBecomeTheErrcACallerSwitchesOn) {
   EXPECT_NE(mismatch.error().message.find("digest_mismatch"), std::string::npos)
       << mismatch.error().message;
 
+  // The digest may follow the body (a trailer), for a caller that learns it only by producing
+  // the bytes; it is checked the same way.
+  const Bytes later = pattern(300 * 1024 + 5);
+  const auto from_later = [&later](std::size_t& at) {
+    return [&later, &at](std::span<std::uint8_t> out) -> Result<std::size_t> {
+      const std::size_t n = std::min(out.size(), later.size() - at);
+      std::copy_n(later.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
+      at += n;
+      return n;
+    };
+  };
+  offset = 0;
+  auto late_mismatch = node.upload_blob_digest_after(patient_.address, "imaging", later.size(),
+                                                     from_later(offset), [] { return random_hash(); });
+  ASSERT_FALSE(late_mismatch.ok());
+  EXPECT_NE(late_mismatch.error().message.find("digest_mismatch"), std::string::npos)
+      << late_mismatch.error().message;
+  offset = 0;
+  bool asked_after_the_body = false;
+  auto late = node.upload_blob_digest_after(patient_.address, "imaging", later.size(),
+                                            from_later(offset), [&] {
+                                              asked_after_the_body = offset == later.size();
+                                              return crypto::sha256(later);
+                                            });
+  ASSERT_TRUE(late.ok()) << late.error().message;
+  EXPECT_TRUE(asked_after_the_body);
+  EXPECT_EQ((*late)["digest"], to_hex(crypto::sha256(later)));
+  Bytes fetched_later;
+  ASSERT_TRUE(node.download_blob(crypto::sha256(later), [&](ByteView piece) -> Status {
+                    fetched_later.insert(fetched_later.end(), piece.begin(), piece.end());
+                    return {};
+                  }).ok());
+  EXPECT_TRUE(fetched_later == later);
+
   // Another patient may not read this patient's blob: 403.
   client::NodeClient other = connect();
   Party stranger = ledger_.registered_patient(/*funded=*/false);

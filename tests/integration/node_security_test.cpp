@@ -11,6 +11,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
+#include <sstream>
 #include <thread>
 
 #include "support/node.hpp"
@@ -215,6 +216,9 @@ class NodeSecurityTest : public ::testing::Test {
             {"Medchain-Category", "lab"},
             {"Medchain-Digest", to_hex(random_hash())}},
            422);
+    upload("upload announcing a digest trailer without a chunked body",
+           {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Trailer", "Medchain-Digest"}},
+           400);
     upload(
         "upload over the limit",
         {{"Medchain-Patient", alice()}, {"Medchain-Category", "lab"}, {"Medchain-Digest", digest}},
@@ -311,6 +315,67 @@ TEST_F(NodeSecurityTest, SlowTruncatedAndGarbledConnectionsAreCutOffCleanly) {
   }
   EXPECT_EQ(node_->get("/healthz").status, 200);  // still serving
   EXPECT_TRUE(node_->process().running());
+}
+
+// A chunked upload whose digest follows the body as a trailer (Trailer: Medchain-Digest): what
+// a client that encrypts as it sends does. Returns the whole answer (the node closes after it).
+std::string chunked_upload(const std::string& authority, const std::string& token,
+                           const std::string& patient, const std::string& content,
+                           const std::string& trailer, const std::string& extra_headers = "") {
+  RawClient client(authority);
+  const std::string first = content.substr(0, content.size() / 2);
+  const std::string second = content.substr(content.size() / 2);
+  const auto chunk = [](const std::string& bytes) {
+    std::ostringstream size;
+    size << std::hex << bytes.size();
+    return size.str() + "\r\n" + bytes + "\r\n";
+  };
+  client.write("POST /v1/blobs HTTP/1.1\r\nHost: x\r\nConnection: close\r\nAuthorization: Bearer " +
+               token + "\r\nMedchain-Patient: " + patient +
+               "\r\nMedchain-Category: imaging\r\nContent-Type: application/octet-stream\r\n" +
+               extra_headers + "Trailer: Medchain-Digest\r\nTransfer-Encoding: chunked\r\n\r\n" +
+               chunk(first) + chunk(second) + "0\r\n" + trailer + "\r\n");
+  return client.read_all();
+}
+
+TEST_F(NodeSecurityTest, ADigestInTheTrailerIsCheckedLikeOneInTheHead) {
+  const std::string content = "an image, encrypted, whose digest came last";
+  const std::string digest = to_hex(sha256_of(content));
+  const std::string path = "/v1/blobs/" + digest;
+
+  // Wrong, missing, malformed or doubly declared: refused, and nothing is stored.
+  const std::string wrong = chunked_upload(node_->authority(), alice_token_, alice(), content,
+                                           "Medchain-Digest: " + to_hex(random_hash()) + "\r\n");
+  EXPECT_NE(wrong.find("HTTP/1.1 422"), std::string::npos) << wrong;
+  EXPECT_NE(wrong.find("digest_mismatch"), std::string::npos) << wrong;
+  const std::string missing = chunked_upload(node_->authority(), alice_token_, alice(), content, "");
+  EXPECT_NE(missing.find("HTTP/1.1 400"), std::string::npos) << missing;
+  const std::string malformed = chunked_upload(node_->authority(), alice_token_, alice(), content,
+                                               "Medchain-Digest: 0x1234\r\n");
+  EXPECT_NE(malformed.find("HTTP/1.1 400"), std::string::npos) << malformed;
+  const std::string twice =
+      chunked_upload(node_->authority(), alice_token_, alice(), content,
+                     "Medchain-Digest: " + digest + "\r\n", "Medchain-Digest: " + digest + "\r\n");
+  EXPECT_NE(twice.find("HTTP/1.1 400"), std::string::npos) << twice;
+  EXPECT_EQ(node_->get(path, alice_token_).status, 404);
+
+  // A doctor without an append grant is refused before the body, and the denial is audited.
+  const std::string refused = chunked_upload(node_->authority(), doctor_token_, alice(), content,
+                                             "Medchain-Digest: " + digest + "\r\n");
+  EXPECT_NE(refused.find("HTTP/1.1 403"), std::string::npos) << refused;
+
+  // Right: stored, and served byte for byte.
+  const std::string stored = chunked_upload(node_->authority(), alice_token_, alice(), content,
+                                            "Medchain-Digest: " + digest + "\r\n");
+  EXPECT_NE(stored.find("HTTP/1.1 201"), std::string::npos) << stored;
+  EXPECT_NE(stored.find(digest), std::string::npos) << stored;
+  EXPECT_EQ(node_->get(path, alice_token_).raw, content);
+
+  // The same bytes for another patient: the first upload decided whose they are.
+  const std::string conflict = chunked_upload(node_->authority(), bob_token_, checksum(bob_.address),
+                                              content, "Medchain-Digest: " + digest + "\r\n");
+  EXPECT_NE(conflict.find("HTTP/1.1 409"), std::string::npos) << conflict;
+  EXPECT_EQ(node_->get(path, bob_token_).status, 403);
 }
 
 }  // namespace

@@ -2,6 +2,12 @@
 // is, its category and its SHA-256; the node stores it only if the uploader may append to the
 // patient's file now, the size is within the limit, and the bytes hash to the declared digest.
 // A refused, truncated or mismatched upload leaves nothing behind.
+//
+// The digest comes as a header, or as a trailer after a chunked body (`Trailer:
+// Medchain-Digest`): a client that encrypts as it sends knows the digest only at the end, and
+// would otherwise have to encrypt the file twice.
+#include <boost/beast/core/string.hpp>
+#include <boost/beast/http/rfc7230.hpp>
 #include <medchain/api/detail/routes.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/records/category.hpp>
@@ -13,10 +19,24 @@ Upload refuse(Response response) {
   return Upload{nullptr, 0, std::move(response)};
 }
 
+Response conflict() {
+  return problem(409, "conflict", "Conflict",
+                 "this node holds a blob with that digest for another patient");
+}
+
+// The first upload of a digest decides its patient: another patient's upload of the same bytes
+// is refused.
+Result<bool> held_for_another_patient(NodeContext& node, const store::BlobInfo& info) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> existing, node.node_store().blob(info.digest));
+  return existing && existing->patient != info.patient;
+}
+
 class BlobUploadSink final : public BodySink {
  public:
-  BlobUploadSink(NodeContext& node, store::BlobWriter writer, store::BlobInfo info)
-      : node_(node), writer_(std::move(writer)), info_(info) {}
+  // `info.digest` is the declared digest, unless `digest_in_trailer`.
+  BlobUploadSink(NodeContext& node, store::BlobWriter writer, store::BlobInfo info,
+                 bool digest_in_trailer)
+      : node_(node), writer_(std::move(writer)), info_(info), digest_in_trailer_(digest_in_trailer) {}
   ~BlobUploadSink() override { --node_.uploads_in_flight; }
 
   Status write(ByteView piece) override {
@@ -26,7 +46,22 @@ class BlobUploadSink final : public BodySink {
     return written;
   }
 
-  Response finish() override {
+  Response finish(const std::map<std::string, std::string>& trailer) override {
+    const auto trailing = trailer.find("medchain-digest");
+    if (!digest_in_trailer_ && trailing != trailer.end()) {
+      return bad_request("Medchain-Digest is declared twice, as a header and as a trailer");
+    }
+    if (digest_in_trailer_) {
+      auto digest =
+          from_hex_fixed<Hash32>(trailing == trailer.end() ? std::string() : trailing->second);
+      if (!digest) {
+        return bad_request("the trailer must carry Medchain-Digest, the ciphertext's SHA-256 as 0x hex");
+      }
+      info_.digest = *digest;
+      if (auto taken = held_for_another_patient(node_, info_); !taken.ok() || *taken) {
+        return taken.ok() ? conflict() : problem_for(taken.error());
+      }
+    }
     info_.size = writer_.bytes_written();
     auto committed = writer_.commit(info_.digest);
     if (!committed.ok()) {
@@ -42,10 +77,7 @@ class BlobUploadSink final : public BodySink {
     // bytes changes nothing (and one for another patient is refused).
     auto kept = node_.node_store().blob(info_.digest);
     if (!kept.ok()) return problem_for(kept.error());
-    if (!*kept || (*kept)->patient != info_.patient) {
-      return problem(409, "conflict", "Conflict",
-                     "this node holds a blob with that digest for another patient");
-    }
+    if (!*kept || (*kept)->patient != info_.patient) return conflict();
     auto audited =
         node_.audit(info_.uploaded_by, "blob.write", to_hex(info_.digest), info_.patient, true);
     if (!audited.ok()) return problem_for(audited.error());
@@ -60,13 +92,23 @@ class BlobUploadSink final : public BodySink {
   NodeContext& node_;
   store::BlobWriter writer_;
   store::BlobInfo info_;
+  bool digest_in_trailer_;
 };
 
 struct Declared {
   Address patient;
   std::uint8_t category = 0;
-  Hash32 digest;
+  std::optional<Hash32> digest;  // none: it follows the body, as a trailer
 };
+
+// Whether a comma-separated field value (RFC 9110 section 5.6.1) lists `token`, in any case.
+bool lists(const std::string& value, std::string_view token) {
+  for (const auto item : boost::beast::http::token_list(value)) {
+    if (boost::beast::iequals(item, boost::beast::string_view(token.data(), token.size())))
+      return true;
+  }
+  return false;
+}
 
 Result<Declared> declared(const Request& head) {
   Declared out;
@@ -79,14 +121,23 @@ Result<Declared> declared(const Request& head) {
                  "Medchain-Category must name a category (general, lab, imaging, ...)"};
   }
   out.category = *category;
+  if (head.header("medchain-digest").empty() && lists(head.header("trailer"), "medchain-digest")) {
+    if (!lists(head.header("transfer-encoding"), "chunked")) {
+      return Error{Errc::kInvalidArgument,
+                   "a Medchain-Digest trailer needs a chunked body (Transfer-Encoding: chunked)"};
+    }
+    return out;
+  }
   auto digest = from_hex_fixed<Hash32>(head.header("medchain-digest"));
   if (!digest) {
     return Error{Errc::kInvalidArgument,
-                 "Medchain-Digest must be the ciphertext's SHA-256 as 0x hex"};
+                 "Medchain-Digest must be the ciphertext's SHA-256 as 0x hex (a header, or a "
+                 "trailer announced with Trailer: Medchain-Digest)"};
   }
   out.digest = *digest;
   return out;
 }
+
 
 }  // namespace
 
@@ -103,17 +154,23 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
     if (!allowed.ok()) return refuse(problem_for(allowed.error()));
     if (!*allowed) {
       // An allowed upload is audited once it is stored (BlobUploadSink::finish).
-      auto audited =
-          node.audit(call.caller(), "blob.write", to_hex(what->digest), what->patient, false);
+      // A digest still to come in the trailer is not known: the denial names no blob.
+      auto audited = node.audit(call.caller(), "blob.write",
+                                what->digest ? to_hex(*what->digest) : std::string(),
+                                what->patient, false);
       if (!audited.ok()) return refuse(problem_for(audited.error()));
       return refuse(forbidden("you may not add records for this patient now"));
     }
-    auto existing = node.node_store().blob(what->digest);
-    if (!existing.ok()) return refuse(problem_for(existing.error()));
-    if (*existing && (*existing)->patient != what->patient) {
-      return refuse(problem(409, "conflict", "Conflict",
-                            "this node holds a blob with that digest for another patient"));
-    }
+  }
+  store::BlobInfo info;
+  if (what->digest) info.digest = *what->digest;
+  info.category = what->category;
+  info.patient = what->patient;
+  info.uploaded_by = call.caller();
+  if (what->digest) {
+    auto taken = held_for_another_patient(node, info);
+    if (!taken.ok()) return refuse(problem_for(taken.error()));
+    if (*taken) return refuse(conflict());
   }
   if (++node.uploads_in_flight > node.config.max_concurrent_uploads) {
     --node.uploads_in_flight;
@@ -126,12 +183,8 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
     --node.uploads_in_flight;
     return refuse(problem_for(writer.error()));
   }
-  store::BlobInfo info;
-  info.digest = what->digest;
-  info.category = what->category;
-  info.patient = what->patient;
-  info.uploaded_by = call.caller();
-  return Upload{std::make_unique<BlobUploadSink>(node, std::move(*writer), info),
+  return Upload{std::make_unique<BlobUploadSink>(node, std::move(*writer), info,
+                                                 !what->digest.has_value()),
                 node.config.max_blob_bytes, Response{}};
 }
 

@@ -57,9 +57,11 @@ class BodySink {
   virtual ~BodySink() = default;
   // The next piece of the body. An error ends the request with the problem for it.
   virtual Status write(ByteView piece) = 0;
-  // The whole body arrived: the answer to the request. A sink destroyed without finish() saw a
-  // truncated or refused body and must leave nothing behind.
-  virtual Response finish() = 0;
+  // The whole body arrived: the answer to the request. `trailer` holds the fields a chunked
+  // body sent after its last chunk (RFC 9110 section 6.5), names in lower case, empty for any
+  // other body. A sink destroyed without finish() saw a truncated or refused body and must
+  // leave nothing behind.
+  virtual Response finish(const std::map<std::string, std::string>& trailer) = 0;
 };
 
 // How a handler takes a request whose body it wants to stream.

@@ -188,6 +188,26 @@ Result<json> NodeClient::upload_blob(const Address& patient, std::string_view ca
   return json_from_answer(answer.body, "POST /v1/blobs");
 }
 
+Result<json> NodeClient::upload_blob_digest_after(const Address& patient,
+                                                  std::string_view category, std::uint64_t size,
+                                                  const ReadFn& read,
+                                                  const std::function<Hash32()>& digest_after,
+                                                  const ProgressFn& progress) {
+  chain::HttpRequest out = request("POST", "/v1/blobs");
+  out.content_type = "application/octet-stream";
+  out.headers.emplace_back("Medchain-Patient", to_hex(patient));
+  out.headers.emplace_back("Medchain-Category", std::string(category));
+  out.headers.emplace_back("Trailer", "Medchain-Digest");
+  const TrailerFn trailer = [&digest_after] {
+    return std::vector<std::pair<std::string, std::string>>{
+        {"Medchain-Digest", to_hex(digest_after())}};
+  };
+  MEDCHAIN_TRY(chain::HttpResponse answer, send_streamed(endpoint_, out, size, read, progress,
+                                                         options_.transfer, trailer));
+  if (answer.status >= 400) return error_from_answer(answer.status, answer.body, "POST /v1/blobs");
+  return json_from_answer(answer.body, "POST /v1/blobs");
+}
+
 Status NodeClient::download_blob(const Hash32& digest, const WriteFn& write,
                                  const ProgressFn& progress) {
   const std::string path = "/v1/blobs/" + to_hex(digest);

@@ -100,6 +100,13 @@ class NodeClient {
   // mismatch). Returns the node's answer ({"digest", "size", "patient", "category"}).
   Result<json> upload_blob(const Address& patient, std::string_view category, const Hash32& digest,
                            std::uint64_t size, const ReadFn& read, const ProgressFn& progress = {});
+  // The same for a caller that learns the digest only by producing the bytes (encrypting as it
+  // sends): `digest_after` is asked once `read` has ended, and the digest follows the body as
+  // a trailer (Trailer: Medchain-Digest), so the bytes are produced once, not twice.
+  Result<json> upload_blob_digest_after(const Address& patient, std::string_view category,
+                                        std::uint64_t size, const ReadFn& read,
+                                        const std::function<Hash32()>& digest_after,
+                                        const ProgressFn& progress = {});
 
   // Downloads the blob `digest` (GET /v1/blobs/{digest}) into `write`, streamed in constant
   // memory. The caller checks the digest (it knows which one the chain recorded).

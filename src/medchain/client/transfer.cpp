@@ -7,6 +7,7 @@
 #include <boost/asio/write.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <array>
 #include <limits>
 #include <medchain/client/transfer.hpp>
 #include <vector>
@@ -107,9 +108,29 @@ Result<chain::HttpResponse> read_answer(Connection& c) {
   return to_response(parser.release());
 }
 
-// Writes the body; an Error from `read` or a short body, or the network error code.
+// A chunk's size line (RFC 9112 section 7.1): hex digits and CRLF.
+std::string chunk_size_line(std::size_t size) {
+  static constexpr char kDigits[] = "0123456789abcdef";
+  std::string hex;
+  do {
+    hex.insert(hex.begin(), kDigits[size % 16]);
+    size /= 16;
+  } while (size != 0);
+  return hex + "\r\n";
+}
+
+// The last chunk and the trailer's fields after it.
+std::string last_chunk(const std::vector<std::pair<std::string, std::string>>& trailer) {
+  std::string out = "0\r\n";
+  for (const auto& [name, value] : trailer) out += name + ": " + value + "\r\n";
+  return out + "\r\n";
+}
+
+// Writes the body, as chunks when `chunked`; an Error from `read` or a short body, or the
+// network error code.
 Result<beast::error_code> write_body(Connection& c, std::uint64_t size, const ReadFn& read,
-                                     const ProgressFn& progress, std::size_t piece_size) {
+                                     const ProgressFn& progress, std::size_t piece_size,
+                                     bool chunked) {
   std::vector<std::uint8_t> piece(piece_size);
   std::uint64_t sent = 0;
   while (sent < size) {
@@ -120,8 +141,11 @@ Result<beast::error_code> write_body(Connection& c, std::uint64_t size, const Re
                                                std::to_string(size) + " bytes"};
     }
     if (got > want) return Error{Errc::kInvalidArgument, "the body reader overran its buffer"};
-    const auto ec = c.step(
-        [&](auto done) { asio::async_write(c.stream(), asio::buffer(piece.data(), got), done); });
+    const std::string size_line = chunked ? chunk_size_line(got) : std::string();
+    const std::array<asio::const_buffer, 3> chunk{asio::buffer(size_line),
+                                                  asio::buffer(piece.data(), got),
+                                                  asio::buffer(chunked ? "\r\n" : "", chunked ? 2 : 0)};
+    const auto ec = c.step([&](auto done) { asio::async_write(c.stream(), chunk, done); });
     if (ec) return ec;
     sent += got;
     if (progress) progress(sent, size);
@@ -138,16 +162,26 @@ Result<beast::error_code> write_body(Connection& c, std::uint64_t size, const Re
 Result<chain::HttpResponse> send_streamed(const chain::HttpEndpoint& endpoint,
                                           const chain::HttpRequest& request, std::uint64_t size,
                                           const ReadFn& read, const ProgressFn& progress,
-                                          const TransferOptions& options) {
+                                          const TransferOptions& options,
+                                          const TrailerFn& trailer) {
   Connection c(endpoint, options);
   MEDCHAIN_TRY_STATUS(c.open());
   http::request<http::empty_body> head;
   set_head(head, endpoint, request);
-  head.content_length(size);
+  const bool chunked = static_cast<bool>(trailer);
+  if (chunked) {
+    head.set(http::field::transfer_encoding, "chunked");
+  } else {
+    head.content_length(size);
+  }
   http::request_serializer<http::empty_body> serializer(head);
   auto ec = c.step([&](auto done) { http::async_write_header(c.stream(), serializer, done); });
   if (!ec) {
-    MEDCHAIN_TRY(ec, write_body(c, size, read, progress, options.piece_size));
+    MEDCHAIN_TRY(ec, write_body(c, size, read, progress, options.piece_size, chunked));
+  }
+  if (!ec && chunked) {
+    const std::string end = last_chunk(trailer());
+    ec = c.step([&](auto done) { asio::async_write(c.stream(), asio::buffer(end), done); });
   }
   // A node that refuses the head answers at once and then stops reading: the write fails, but
   // its answer is waiting to be read.

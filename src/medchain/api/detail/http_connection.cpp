@@ -6,6 +6,7 @@
 #include <boost/beast/ssl.hpp>
 #include <boost/beast/websocket/rfc6455.hpp>
 #include <limits>
+#include <map>
 #include <medchain/api/detail/http_connection.hpp>
 #include <medchain/api/detail/websocket_session.hpp>
 #include <medchain/api/problem.hpp>
@@ -183,6 +184,10 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void start_upload(Upload upload) {
     continue_if_expected();
     upload_ = std::move(upload);
+    // Beast adds a chunked body's trailer to the message's fields, each after the last field of
+    // its name: the trailer is what the head did not have.
+    head_field_counts_.clear();
+    for (const auto& field : head_parser_->get()) ++head_field_counts_[field_name(field)];
     upload_parser_.emplace(std::move(*head_parser_));
     upload_parser_->body_limit(upload_->max_bytes);
     piece_.resize(kPieceBytes);
@@ -229,11 +234,30 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
       }
     }
     if (!upload_parser_->is_done()) return read_piece();
-    Response response = call_handler([&] { return upload_->sink->finish(); });
+    const auto trailer = trailer_fields();
+    Response response = call_handler([&] { return upload_->sink->finish(trailer); });
     upload_.reset();
     upload_parser_.reset();
     buffer_.shrink_to_fit();  // a kept-alive connection does not hold on to the upload's room
     respond(std::move(response));
+  }
+
+  template <class Field>
+  static std::string field_name(const Field& field) {
+    return lower(std::string_view(field.name_string().data(), field.name_string().size()));
+  }
+
+  std::map<std::string, std::string> trailer_fields() const {
+    std::map<std::string, std::string> trailer;
+    std::map<std::string, std::size_t> seen;
+    for (const auto& field : upload_parser_->get()) {
+      std::string name = field_name(field);
+      const auto in_head = head_field_counts_.find(name);
+      if (++seen[name] > (in_head == head_field_counts_.end() ? 0 : in_head->second)) {
+        trailer[std::move(name)] = std::string(field.value());
+      }
+    }
+    return trailer;
   }
 
   // ---- writing -------------------------------------------------------------------------
@@ -370,6 +394,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   std::optional<http::request_parser<http::string_body>> body_parser_;
   std::optional<http::request_parser<http::buffer_body>> upload_parser_;
   std::optional<Upload> upload_;
+  std::map<std::string, std::size_t> head_field_counts_;  // of the upload's head
   std::vector<std::uint8_t> piece_;
 
   std::unique_ptr<BodySource> source_;
