@@ -5,6 +5,7 @@
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/records/category.hpp>
 #include <memory>
+#include <optional>
 #include <records/progress.hpp>
 #include <records/record_io.hpp>
 
@@ -64,25 +65,6 @@ class DocumentSource {
   File file_;
   std::size_t offset_ = 0;
 };
-
-// Pass one: the envelope's SHA-256, without keeping the envelope.
-Result<Hash32> envelope_digest(format::Encryptor encryptor, DocumentSource source) {
-  crypto::Sha256 hasher;
-  Bytes piece(kPiece);
-  Bytes out;
-  out.reserve(kPiece + format::kChunkCiphertext);
-  for (;;) {
-    MEDCHAIN_TRY(std::size_t got, source.read(piece));
-    out.clear();
-    if (got == 0) {
-      encryptor.finish(out);
-      hasher.update(out);
-      return hasher.finish();
-    }
-    encryptor.update(ByteView(piece.data(), got), out);
-    hasher.update(out);
-  }
-}
 
 // Where a download is written until every check passed.
 class PendingOutput {
@@ -188,21 +170,30 @@ Result<format::Manifest> receive(client::NodeClient& node, const Hash32& digest,
 Result<Uploaded> encrypt_and_upload(client::NodeClient& node, const Address& patient,
                                     std::uint8_t category, const PlainRecord& record,
                                     const format::ContentKey& key, bool show_progress) {
-  const format::Encryptor encryptor(key);
-  MEDCHAIN_TRY(DocumentSource first, DocumentSource::open(record));
-  const std::uint64_t size = format::ciphertext_size(first.size(record));
-  MEDCHAIN_TRY(Hash32 digest, envelope_digest(encryptor, std::move(first)));
-  MEDCHAIN_TRY(DocumentSource second, DocumentSource::open(record));
-  auto source = std::make_shared<DocumentSource>(std::move(second));
+  // One pass: the envelope is hashed as it is sent, and its digest follows it as a trailer.
+  MEDCHAIN_TRY(DocumentSource opened, DocumentSource::open(record));
+  const std::uint64_t size = format::ciphertext_size(opened.size(record));
+  auto source = std::make_shared<DocumentSource>(std::move(opened));
   format::EncryptingReader reader(
-      encryptor, [source](std::span<std::uint8_t> out) { return source->read(out); });
+      format::Encryptor(key), [source](std::span<std::uint8_t> out) { return source->read(out); });
+  crypto::Sha256 hasher;
+  std::optional<Hash32> digest;
   ProgressBar bar("upload", size, show_progress);
   MEDCHAIN_TRY(client::json answer,
-               node.upload_blob(
-                   patient, format::category_name(category), digest, size,
-                   [&](std::span<std::uint8_t> out) { return reader.read(out); },
+               node.upload_blob_digest_after(
+                   patient, format::category_name(category), size,
+                   [&](std::span<std::uint8_t> out) -> Result<std::size_t> {
+                     MEDCHAIN_TRY(const std::size_t got, reader.read(out));
+                     hasher.update(ByteView(out.data(), got));
+                     return got;
+                   },
+                   [&] { return *(digest = hasher.finish()); },
                    [&](std::uint64_t done, std::uint64_t) { bar.update(done); }));
-  return Uploaded{digest, size};
+  // The node checked the bytes against the digest; its answer names it.
+  if (!digest || answer.value("digest", std::string()) != to_hex(*digest)) {
+    return Error{Errc::kProtocol, "the node stored the upload under another digest"};
+  }
+  return Uploaded{*digest, size};
 }
 
 Result<format::Manifest> download_and_decrypt(client::NodeClient& node, const Hash32& digest,
