@@ -13,7 +13,7 @@ namespace medchain::cli {
 namespace {
 
 struct NewOptions {
-  std::uint64_t scrypt_n = eth::ScryptParams{}.n;
+  std::uint64_t scrypt_n = 0;  // 0: the default cost (eth::ScryptParams)
 };
 
 struct ImportOptions {
@@ -21,7 +21,7 @@ struct ImportOptions {
   std::string keystore;     // a keystore v3 file
   std::string dev_account;  // a `medchain dev` account label
   std::string dev_dir = ".medchain-dev";
-  std::uint64_t scrypt_n = eth::ScryptParams{}.n;
+  std::uint64_t scrypt_n = 0;  // 0: the default cost (eth::ScryptParams)
 };
 
 struct ExportOptions {
@@ -29,12 +29,12 @@ struct ExportOptions {
 };
 
 Result<eth::ScryptParams> scrypt_params(std::uint64_t n) {
+  if (n == 0) return eth::ScryptParams{};
   if (n < 2 || (n & (n - 1)) != 0 || n > (1u << 20)) {
     return Error{Errc::kInvalidArgument, "--scrypt-n must be a power of two from 2 to 1048576"};
   }
-  eth::ScryptParams params;
-  params.n = n;
-  return params;
+  // An explicit N is geth's shape (r = 8, p = 1): N = 262144 makes a keystore geth's cost.
+  return eth::ScryptParams{n, 8, 1};
 }
 
 // A new password, typed twice at a terminal (or $MEDCHAIN_PASSWORD once).
@@ -150,8 +150,8 @@ void add_keys_commands(CLI::App& app) {
 
   auto fresh = std::make_shared<NewOptions>();
   auto* new_cmd = keys->add_subcommand("new", "Create a new account key");
-  new_cmd->add_option("--scrypt-n", fresh->scrypt_n, "scrypt cost (a power of two)")
-      ->capture_default_str();
+  new_cmd->add_option("--scrypt-n", fresh->scrypt_n,
+                      "scrypt's N with r = 8, p = 1 (default: N = 32768, r = 8, p = 8)");
   on_run(new_cmd, [fresh]() -> Status {
     ClientContext context;
     return store(context, crypto::generate_private_key(), fresh->scrypt_n);
@@ -167,8 +167,8 @@ void add_keys_commands(CLI::App& app) {
                          "A `medchain dev` account: registrar, doctor 1, patient 2, ...");
   import_cmd->add_option("--dev-dir", imported->dev_dir, "medchain dev's data directory")
       ->capture_default_str();
-  import_cmd->add_option("--scrypt-n", imported->scrypt_n, "scrypt cost (a power of two)")
-      ->capture_default_str();
+  import_cmd->add_option("--scrypt-n", imported->scrypt_n,
+                         "scrypt's N with r = 8, p = 1 (default: N = 32768, r = 8, p = 8)");
   on_run(import_cmd, [imported]() -> Status {
     ClientContext context;
     MEDCHAIN_TRY(crypto::PrivateKey key, imported_key(*imported));
