@@ -5,6 +5,11 @@
 // is verified in an extra untimed one (--verify 1: while timing instead). Goals (issue 6):
 // >= 300 MB/s each way for 1 GiB, node RSS growth (peak during the runs) <= 64 MiB.
 //
+// An upload ends with the blob durable (fsync) before the 201, so it can go no faster than the
+// disk. Each round therefore also writes the same body through the blob store in this process,
+// on the node's disk (hash, write, fsync, rename: the node's work without HTTP), side by side
+// with the upload, and reports the upload as a share of it.
+//
 //   build/release/bench/medchain_transfer_bench [--rounds R] [--size BYTES] [--verify 0|1]
 #include <sys/resource.h>
 #include <unistd.h>
@@ -20,6 +25,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/store/blob_store.hpp>
 #include <sstream>
 
 #include "support/bench_main.hpp"
@@ -75,6 +81,26 @@ Hash32 body_digest(std::uint64_t seed, std::uint64_t size) {
   Body body(seed, size);
   for (ByteView piece = body.next(); !piece.empty(); piece = body.next()) hasher.update(piece);
   return hasher.finish();
+}
+
+// Seconds to write the body through a blob store of its own under `root` (then removed): what
+// the disk allows an upload, which the node makes durable before it answers.
+double blob_store_alone(const std::filesystem::path& root, std::uint64_t seed, std::uint64_t size) {
+  auto store = store::BlobStore::open(root);
+  if (!store.ok()) throw std::runtime_error(store.error().message);
+  const auto start = Clock::now();
+  auto writer = store->begin_write(size);
+  if (!writer.ok()) throw std::runtime_error(writer.error().message);
+  Body body(seed, size);
+  for (ByteView piece = body.next(); !piece.empty(); piece = body.next()) {
+    if (auto written = writer->write(piece); !written.ok())
+      throw std::runtime_error(written.error().message);
+  }
+  if (auto committed = writer->commit(); !committed.ok())
+    throw std::runtime_error(committed.error().message);
+  const double seconds = std::chrono::duration<double>(Clock::now() - start).count();
+  std::filesystem::remove_all(root);
+  return seconds;
 }
 
 // CPU seconds of this process, the client: is it the bottleneck?
@@ -177,10 +203,11 @@ int main_with(const Settings& settings) {
   const pid_t pid = node.process().pid();
   const double rss_before = status_mib(pid, "VmRSS");
 
-  std::vector<double> up_rates, down_rates;
+  std::vector<double> up_rates, down_rates, store_rates, up_shares;
   for (int round = 0; round < settings.rounds; ++round) {
     const std::uint64_t seed = 0x6d656463680000 + static_cast<std::uint64_t>(round);
     const Hash32 digest = body_digest(seed, size);  // untimed
+    const double alone = blob_store_alone(node.dir() / "bench-blob-store", seed + 1000, size);
     double cpu = cpu_seconds(pid);
     const double own = own_cpu_seconds();
     double sent = 0;
@@ -195,19 +222,25 @@ int main_with(const Settings& settings) {
     if (verified != digest) throw std::runtime_error("the download does not hash to the upload");
     up_rates.push_back(static_cast<double>(size) / up / 1e6);
     down_rates.push_back(static_cast<double>(size) / down / 1e6);
+    store_rates.push_back(static_cast<double>(size) / alone / 1e6);
+    up_shares.push_back(100 * alone / up);
     std::printf(
-        "round %d: upload %.0f MB/s (%.2f s, last byte sent at %.2f s, node CPU %.0f%%, "
-        "client CPU %.0f%%), "
+        "round %d: blob store alone %.0f MB/s (%.2f s); upload %.0f MB/s (%.2f s, %.0f%% of the "
+        "store alone, last byte sent at %.2f s, node CPU %.0f%%, client CPU %.0f%%), "
         "download %.0f MB/s (%.2f s, node CPU %.0f%%), RSS %.1f MiB\n",
-        round + 1, up_rates.back(), up, sent, up_cpu, up_client, down_rates.back(), down, down_cpu,
-        status_mib(pid, "VmRSS"));
+        round + 1, store_rates.back(), alone, up_rates.back(), up, up_shares.back(), sent, up_cpu,
+        up_client, down_rates.back(), down, down_cpu, status_mib(pid, "VmRSS"));
     std::fflush(stdout);
   }
   const double peak = status_mib(pid, "VmHWM");
   std::printf("\n| %.0f MiB blob, %d rounds | median | goal |\n|---|---|---|\n",
               static_cast<double>(size) / (1 << 20), settings.rounds);
+  std::printf("| the blob store alone, in process on the node's disk (hash, write, fsync) | %.0f MB/s | |\n",
+              median(store_rates));
   std::printf("| upload (POST /v1/blobs, to the 201) | %.0f MB/s | >= 300 MB/s |\n",
               median(up_rates));
+  std::printf("| upload as a share of the blob store alone (per round) | %.0f%% | |\n",
+              median(up_shares));
   std::printf("| download (GET /v1/blobs/{digest}, to the last byte) | %.0f MB/s | >= 300 MB/s |\n",
               median(down_rates));
   std::printf("| node RSS: %.1f MiB before, peak %.1f MiB | +%.1f MiB | <= 64 MiB |\n", rss_before,
