@@ -126,4 +126,5 @@ interface IMedchain {
     error IntentExpired(uint256 deadline);
     error InvalidSigner(address signer);
     error NotRelayable(bytes4 selector);
+    error MalformedGrantBatch(uint256 length);
 }

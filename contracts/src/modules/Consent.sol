@@ -174,14 +174,26 @@ abstract contract Consent is Registry {
     function _grantAccess(address actor, address patient, address doctor, uint16 scope, uint8 permissions, uint64 expiry)
         internal
     {
-        _requirePatientOrGuardian(actor, patient);
-        if (!Scopes.isValid(scope, permissions)) revert InvalidScope(scope, permissions);
-        if (expiry <= block.timestamp) revert InvalidExpiry(expiry);
-        if (doctor == address(0) || doctor == patient) revert DoctorNotFound(doctor);
+        bytes memory refusal = _grantRefusal(actor, patient, doctor, scope, permissions, expiry);
+        if (refusal.length != 0) _revertWith(refusal);
         _writeGrant(patient, doctor, scope, permissions, expiry);
     }
 
-    function _writeGrant(address patient, address doctor, uint16 scope, uint8 permissions, uint64 expiry) private {
+    /// @dev Why `actor` may not set this grant, as the revert data of grantAccess; empty if it may.
+    ///      Reads state only, so a batch can check an entry before any of its effects.
+    function _grantRefusal(address actor, address patient, address doctor, uint16 scope, uint8 permissions, uint64 expiry)
+        internal
+        view
+        returns (bytes memory refusal)
+    {
+        refusal = _patientOrGuardianRefusal(actor, patient);
+        if (refusal.length != 0) return refusal;
+        if (!Scopes.isValid(scope, permissions)) return abi.encodeWithSelector(InvalidScope.selector, scope, permissions);
+        if (expiry <= block.timestamp) return abi.encodeWithSelector(InvalidExpiry.selector, expiry);
+        if (doctor == address(0) || doctor == patient) return abi.encodeWithSelector(DoctorNotFound.selector, doctor);
+    }
+
+    function _writeGrant(address patient, address doctor, uint16 scope, uint8 permissions, uint64 expiry) internal {
         grants[patient][doctor] = Grant(scope, permissions, expiry);
         emit AccessGranted(patient, doctor, scope, permissions, expiry);
     }

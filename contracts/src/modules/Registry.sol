@@ -172,8 +172,24 @@ abstract contract Registry is IMedchain {
 
     /// @dev The patient (registered) or one of their guardians.
     function _requirePatientOrGuardian(address actor, address patient) internal view {
-        if (!patients[patient].registered) revert PatientNotRegistered(patient);
-        if (actor != patient && !isGuardian[patient][actor]) revert NotPatientOrGuardian(actor, patient);
+        bytes memory refusal = _patientOrGuardianRefusal(actor, patient);
+        if (refusal.length != 0) _revertWith(refusal);
+    }
+
+    /// @dev Why `actor` may not act for `patient`, as the revert data of _requirePatientOrGuardian;
+    ///      empty if it may.
+    function _patientOrGuardianRefusal(address actor, address patient) internal view returns (bytes memory refusal) {
+        if (!patients[patient].registered) return abi.encodeWithSelector(PatientNotRegistered.selector, patient);
+        if (actor != patient && !isGuardian[patient][actor]) {
+            return abi.encodeWithSelector(NotPatientOrGuardian.selector, actor, patient);
+        }
+    }
+
+    /// @dev Reverts with `revertData` as it is (a custom error's selector and arguments).
+    function _revertWith(bytes memory revertData) internal pure {
+        assembly ("memory-safe") {
+            revert(add(revertData, 32), mload(revertData))
+        }
     }
 
     function _isVerifiedDoctor(address account) internal view returns (bool) {

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Medchain} from "../../src/Medchain.sol";
 import {IMedchain} from "../../src/interfaces/IMedchain.sol";
 import {IntentTypes as T} from "../../src/libraries/IntentTypes.sol";
+import {GrantEntries} from "../utils/GrantEntries.sol";
 import {Vm} from "../utils/Vm.sol";
 
 /// @notice Drives random sequences of every action by two patients, a guardian, two doctors, a
@@ -35,6 +36,7 @@ contract Handler {
     mapping(address => bool) public ghostSuspended;
     uint256[] internal requestIds;
     bytes[] internal usedSignedCalls;
+    bytes[] internal usedGrantEntries; // relayGrantBatch entries that took effect, each a batch of one
     bytes32[] public recordIds;
     mapping(bytes32 => IMedchain.RecordVersion[]) internal recordVersions;
 
@@ -116,6 +118,47 @@ contract Handler {
             ghostGrants[patient][doctor] = GhostGrant(scope, permissions, expiry);
             usedSignedCalls.push(abi.encodeCall(medchain.grantAccessBySig, (m, signature)));
         } catch {}
+    }
+
+    /// @dev One to three signed grants through relayGrantBatch by random signers; each signed for
+    ///      the nonce its signer will have if the signer's earlier entries in the batch succeed.
+    function grantBatch(uint256 seed, uint8 size) external {
+        ++calls;
+        uint256 count = 1 + size % 3;
+        T.GrantAccess[] memory grants = new T.GrantAccess[](count);
+        address[] memory signers = new address[](count);
+        bytes[] memory singles = new bytes[](count);
+        bytes memory entries;
+        for (uint256 i = 0; i < count; ++i) {
+            uint256 entrySeed = uint256(keccak256(abi.encode(seed, i)));
+            signers[i] = _actor(entrySeed >> 16, patientAt(entrySeed), doctorAt(entrySeed >> 8));
+            uint256 nonce = medchain.nonces(signers[i]);
+            for (uint256 j = 0; j < i; ++j) {
+                if (signers[j] == signers[i]) ++nonce;
+            }
+            grants[i] = _batchGrant(entrySeed, nonce);
+            singles[i] = _signedGrantEntry(_keyOf(signers[i]), grants[i]);
+            bool samePatient = i > 0 && grants[i - 1].patient == grants[i].patient; // sent as zero: "the previous entry's"
+            entries = bytes.concat(entries, samePatient ? GrantEntries.withoutPatient(singles[i]) : singles[i]);
+        }
+        vm.recordLogs();
+        medchain.relayGrantBatch(entries);
+        bool[] memory failed = _failedEntries(count);
+        for (uint256 i = 0; i < count; ++i) {
+            if (failed[i]) continue;
+            usedGrantEntries.push(singles[i]);
+            if (!_mayManage(signers[i], grants[i].patient)) ++unauthorizedGrantChanges;
+            ghostGrants[grants[i].patient][grants[i].doctor] =
+                GhostGrant(grants[i].scope, grants[i].permissions, grants[i].expiry);
+        }
+    }
+
+    function _batchGrant(uint256 entrySeed, uint256 nonce) internal view returns (T.GrantAccess memory) {
+        (uint16 scope, uint8 permissions) = _terms(uint16(entrySeed >> 24), uint8(entrySeed >> 40));
+        return T.GrantAccess(
+            patientAt(entrySeed), doctorAt(entrySeed >> 8), scope, permissions, uint64(block.timestamp) + 1 days, nonce,
+            block.timestamp + 1 hours
+        );
     }
 
     function revoke(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed) external {
@@ -232,16 +275,23 @@ contract Handler {
         if (ok) ++badSignaturesAccepted;
     }
 
+    function replayGrantEntry(uint256 index) external {
+        ++calls;
+        if (usedGrantEntries.length == 0) return;
+        if (medchain.relayGrantBatch(usedGrantEntries[index % usedGrantEntries.length]) != 0) ++badSignaturesAccepted;
+    }
+
     function expiredSignature(uint256 patientSeed, uint32 age) external {
         ++calls;
         address patient = patientAt(patientSeed);
         T.GrantAccess memory m = T.GrantAccess(
             patient, doctorAt(0), 2, READ, uint64(block.timestamp + 1 days), medchain.nonces(patient), block.timestamp - 1 - age % 1 days
         );
-        bytes memory signature = _sign(_keyOf(patient), medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m))));
-        try medchain.grantAccessBySig(m, signature) {
+        bytes32 digest = medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m)));
+        try medchain.grantAccessBySig(m, _sign(_keyOf(patient), digest)) {
             ++badSignaturesAccepted;
         } catch {}
+        if (medchain.relayGrantBatch(_grantEntry(_keyOf(patient), m, digest)) != 0) ++badSignaturesAccepted;
     }
 
     function foreignDomainSignature(uint256 patientSeed, bool otherChain) external {
@@ -263,6 +313,7 @@ contract Handler {
         try medchain.grantAccessBySig(m, _sign(_keyOf(patient), digest)) {
             ++badSignaturesAccepted;
         } catch {}
+        if (medchain.relayGrantBatch(_grantEntry(_keyOf(patient), m, digest)) != 0) ++badSignaturesAccepted;
     }
 
     // --- records ------------------------------------------------------------------------------
@@ -306,6 +357,25 @@ contract Handler {
         permissions = 1 + permissions % 3;
         scope = permissions & READ != 0 ? 1 + scope % 0x0FFF : 0;
         return (scope, permissions);
+    }
+
+    /// @dev `m` as a relayGrantBatch entry (GrantBatch.sol's wire layout) signed over `digest`.
+    function _grantEntry(uint256 key, T.GrantAccess memory m, bytes32 digest) internal pure returns (bytes memory) {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return GrantEntries.pack(m, r, GrantEntries.compact(v, s));
+    }
+
+    function _signedGrantEntry(uint256 key, T.GrantAccess memory m) internal view returns (bytes memory) {
+        return _grantEntry(key, m, medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m))));
+    }
+
+    /// @dev Which of the last call's `count` entries BatchEntryFailed reported.
+    function _failedEntries(uint256 count) internal returns (bool[] memory failed) {
+        failed = new bool[](count);
+        Vm.Log[] memory logs = vm.getRecordedLogs();
+        for (uint256 i = 0; i < logs.length; ++i) {
+            if (logs[i].topics[0] == IMedchain.BatchEntryFailed.selector) failed[uint256(logs[i].topics[1])] = true;
+        }
     }
 
     function _sign(uint256 key, bytes32 digest) internal pure returns (bytes memory) {

@@ -4,6 +4,7 @@ pragma solidity 0.8.28;
 import {Medchain} from "../../src/Medchain.sol";
 import {IMedchain} from "../../src/interfaces/IMedchain.sol";
 import {IntentTypes as T} from "../../src/libraries/IntentTypes.sol";
+import {GrantEntries} from "./GrantEntries.sol";
 import {Test} from "./Test.sol";
 
 /// @notice A deployed Medchain with a registrar, two verified doctors, two registered patients,
@@ -62,6 +63,31 @@ abstract contract Fixture is Test {
     function sign(uint256 key, bytes32 structHash) internal view returns (bytes memory) {
         (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, medchain.intentDigest(structHash));
         return abi.encodePacked(r, s, v);
+    }
+
+    /// @dev `m` as one entry of relayGrantBatch (the wire layout in GrantBatch.sol), signed with `key`.
+    function grantEntry(uint256 key, T.GrantAccess memory m) internal view returns (bytes memory) {
+        return grantEntrySignedOver(key, m, medchain.intentDigest(keccak256(abi.encode(T.GRANT_ACCESS, m))));
+    }
+
+    /// @dev `m` as one entry of relayGrantBatch carrying a signature over `digest`, whatever it is.
+    function grantEntrySignedOver(uint256 key, T.GrantAccess memory m, bytes32 digest)
+        internal
+        pure
+        returns (bytes memory)
+    {
+        (uint8 v, bytes32 r, bytes32 s) = vm.sign(key, digest);
+        return GrantEntries.pack(m, r, GrantEntries.compact(v, s));
+    }
+
+    /// @dev The wire bytes of one relayGrantBatch entry: the fields packed, then (r, vs) (EIP-2098).
+    function packGrant(T.GrantAccess memory m, bytes32 r, bytes32 vs) internal pure returns (bytes memory) {
+        return GrantEntries.pack(m, r, vs);
+    }
+
+    /// @dev A copy of `entry` with its patient zeroed: "the previous entry's patient" on the wire.
+    function samePatient(bytes memory entry) internal pure returns (bytes memory) {
+        return GrantEntries.withoutPatient(entry);
     }
 
     function nonceOf(uint256 key) internal view returns (uint256) {

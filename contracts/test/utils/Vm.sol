@@ -15,7 +15,10 @@ interface Vm {
     function expectRevert() external;
     function expectEmit(bool checkTopic1, bool checkTopic2, bool checkTopic3, bool checkData) external;
     function assume(bool condition) external pure;
+    function snapshotState() external returns (uint256 snapshotId);
+    function revertToState(uint256 snapshotId) external returns (bool success);
     function recordLogs() external;
+    function toString(uint256 value) external pure returns (string memory);
     function getRecordedLogs() external returns (Log[] memory);
 
     struct Log {
