@@ -1,5 +1,6 @@
 // The relayer: submits signed intents to the medchain contract from the relayer's account,
-// singly or many in one relayBatch transaction, and never submits the same intent twice.
+// singly or many in one relayBatch transaction (relayGrantBatch's compact one when all are
+// grants), and never submits the same intent twice.
 #pragma once
 
 #include <medchain/chain/intents.hpp>
