@@ -25,6 +25,16 @@ Bytes pattern(std::size_t size) {
   return out;
 }
 
+// An upload's body read from `body`, `offset` its progress (which a test may rewind or check).
+client::ReadFn reader_of(const Bytes& body, std::size_t& offset) {
+  return [&body, &offset](std::span<std::uint8_t> out) -> Result<std::size_t> {
+    const std::size_t n = std::min(out.size(), body.size() - offset);
+    std::copy_n(body.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
+    offset += n;
+    return n;
+  };
+}
+
 class NodeClientTest : public ::testing::Test {
  protected:
   NodeClientTest() {
@@ -83,13 +93,7 @@ TEST_F(NodeClientTest, SignsInRelaysAndStreamsAMebibyteAndAHalfBothWays) {
   std::size_t offset = 0;
   std::uint64_t uploaded = 0;
   auto stored = node.upload_blob(
-      patient_.address, "lab", digest, body.size(),
-      [&](std::span<std::uint8_t> out) -> Result<std::size_t> {
-        const std::size_t n = std::min(out.size(), body.size() - offset);
-        std::copy_n(body.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
-        offset += n;
-        return n;
-      },
+      patient_.address, "lab", digest, body.size(), reader_of(body, offset),
       [&](std::uint64_t done, std::uint64_t total) {
         EXPECT_EQ(total, body.size());
         EXPECT_GT(done, uploaded);
@@ -129,22 +133,14 @@ TEST_F(NodeClientTest, RefusalsBecomeTheErrcACallerSwitchesOn) {
   ASSERT_TRUE(node.sign_in(patient_.key).ok());
   const Bytes body = pattern(4096);
   const Hash32 digest = crypto::sha256(body);
-  const auto whole = [&body](std::size_t& offset) {
-    return [&body, &offset](std::span<std::uint8_t> out) -> Result<std::size_t> {
-      const std::size_t n = std::min(out.size(), body.size() - offset);
-      std::copy_n(body.begin() + static_cast<std::ptrdiff_t>(offset), n, out.begin());
-      offset += n;
-      return n;
-    };
-  };
   std::size_t offset = 0;
   ASSERT_TRUE(
-      node.upload_blob(patient_.address, "imaging", digest, body.size(), whole(offset)).ok());
+      node.upload_blob(patient_.address, "imaging", digest, body.size(), reader_of(body, offset)).ok());
 
   // Bytes that do not hash to the declared digest: 422, the node's code in the message.
   offset = 0;
   auto mismatch =
-      node.upload_blob(patient_.address, "imaging", random_hash(), body.size(), whole(offset));
+      node.upload_blob(patient_.address, "imaging", random_hash(), body.size(), reader_of(body, offset));
   ASSERT_FALSE(mismatch.ok());
   EXPECT_EQ(mismatch.error().code, Errc::kReverted);
   EXPECT_NE(mismatch.error().message.find("digest_mismatch"), std::string::npos)
@@ -153,24 +149,16 @@ TEST_F(NodeClientTest, RefusalsBecomeTheErrcACallerSwitchesOn) {
   // The digest may follow the body (a trailer), for a caller that learns it only by producing
   // the bytes; it is checked the same way.
   const Bytes later = pattern(300 * 1024 + 5);
-  const auto from_later = [&later](std::size_t& at) {
-    return [&later, &at](std::span<std::uint8_t> out) -> Result<std::size_t> {
-      const std::size_t n = std::min(out.size(), later.size() - at);
-      std::copy_n(later.begin() + static_cast<std::ptrdiff_t>(at), n, out.begin());
-      at += n;
-      return n;
-    };
-  };
   offset = 0;
   auto late_mismatch = node.upload_blob_digest_after(patient_.address, "imaging", later.size(),
-                                                     from_later(offset), [] { return random_hash(); });
+                                                     reader_of(later, offset), [] { return random_hash(); });
   ASSERT_FALSE(late_mismatch.ok());
   EXPECT_NE(late_mismatch.error().message.find("digest_mismatch"), std::string::npos)
       << late_mismatch.error().message;
   offset = 0;
   bool asked_after_the_body = false;
   auto late = node.upload_blob_digest_after(patient_.address, "imaging", later.size(),
-                                            from_later(offset), [&] {
+                                            reader_of(later, offset), [&] {
                                               asked_after_the_body = offset == later.size();
                                               return crypto::sha256(later);
                                             });
@@ -199,14 +187,8 @@ TEST_F(NodeClientTest, RefusalsBecomeTheErrcACallerSwitchesOn) {
   ASSERT_TRUE(doctor.sign_in(doctor_.key).ok());
   const Bytes big = pattern(2 * 1024 * 1024);
   std::size_t big_offset = 0;
-  auto not_allowed = doctor.upload_blob(
-      patient_.address, "lab", crypto::sha256(big), big.size(),
-      [&](std::span<std::uint8_t> out) -> Result<std::size_t> {
-        const std::size_t n = std::min(out.size(), big.size() - big_offset);
-        std::copy_n(big.begin() + static_cast<std::ptrdiff_t>(big_offset), n, out.begin());
-        big_offset += n;
-        return n;
-      });
+  auto not_allowed = doctor.upload_blob(patient_.address, "lab", crypto::sha256(big), big.size(),
+                                        reader_of(big, big_offset));
   ASSERT_FALSE(not_allowed.ok());
   EXPECT_EQ(not_allowed.error().code, Errc::kPermissionDenied) << not_allowed.error().message;
 

@@ -138,7 +138,6 @@ Result<Declared> declared(const Request& head) {
   return out;
 }
 
-
 }  // namespace
 
 std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {

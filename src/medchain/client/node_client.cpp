@@ -177,15 +177,9 @@ Result<json> NodeClient::relay(const crypto::PrivateKey& signer, std::string_vie
 Result<json> NodeClient::upload_blob(const Address& patient, std::string_view category,
                                      const Hash32& digest, std::uint64_t size, const ReadFn& read,
                                      const ProgressFn& progress) {
-  chain::HttpRequest out = request("POST", "/v1/blobs");
-  out.content_type = "application/octet-stream";
-  out.headers.emplace_back("Medchain-Patient", to_hex(patient));
-  out.headers.emplace_back("Medchain-Category", std::string(category));
+  chain::HttpRequest out = blob_upload_head(patient, category);
   out.headers.emplace_back("Medchain-Digest", to_hex(digest));
-  MEDCHAIN_TRY(chain::HttpResponse answer,
-               send_streamed(endpoint_, out, size, read, progress, options_.transfer));
-  if (answer.status >= 400) return error_from_answer(answer.status, answer.body, "POST /v1/blobs");
-  return json_from_answer(answer.body, "POST /v1/blobs");
+  return post_blob(out, size, read, progress, {});
 }
 
 Result<json> NodeClient::upload_blob_digest_after(const Address& patient,
@@ -193,17 +187,29 @@ Result<json> NodeClient::upload_blob_digest_after(const Address& patient,
                                                   const ReadFn& read,
                                                   const std::function<Hash32()>& digest_after,
                                                   const ProgressFn& progress) {
-  chain::HttpRequest out = request("POST", "/v1/blobs");
-  out.content_type = "application/octet-stream";
-  out.headers.emplace_back("Medchain-Patient", to_hex(patient));
-  out.headers.emplace_back("Medchain-Category", std::string(category));
+  chain::HttpRequest out = blob_upload_head(patient, category);
   out.headers.emplace_back("Trailer", "Medchain-Digest");
   const TrailerFn trailer = [&digest_after] {
     return std::vector<std::pair<std::string, std::string>>{
         {"Medchain-Digest", to_hex(digest_after())}};
   };
-  MEDCHAIN_TRY(chain::HttpResponse answer, send_streamed(endpoint_, out, size, read, progress,
-                                                         options_.transfer, trailer));
+  return post_blob(out, size, read, progress, trailer);
+}
+
+chain::HttpRequest NodeClient::blob_upload_head(const Address& patient,
+                                                std::string_view category) const {
+  chain::HttpRequest out = request("POST", "/v1/blobs");
+  out.content_type = "application/octet-stream";
+  out.headers.emplace_back("Medchain-Patient", to_hex(patient));
+  out.headers.emplace_back("Medchain-Category", std::string(category));
+  return out;
+}
+
+Result<json> NodeClient::post_blob(const chain::HttpRequest& head, std::uint64_t size,
+                                   const ReadFn& read, const ProgressFn& progress,
+                                   const TrailerFn& trailer) {
+  MEDCHAIN_TRY(chain::HttpResponse answer,
+               send_streamed(endpoint_, head, size, read, progress, options_.transfer, trailer));
   if (answer.status >= 400) return error_from_answer(answer.status, answer.body, "POST /v1/blobs");
   return json_from_answer(answer.body, "POST /v1/blobs");
 }

@@ -115,6 +115,10 @@ class NodeClient {
  private:
   NodeClient(std::string url, chain::HttpEndpoint endpoint, ClientOptions options);
   chain::HttpRequest request(std::string_view method, std::string_view path) const;
+  // POST /v1/blobs's head without its digest, and the streamed POST of a head and body.
+  chain::HttpRequest blob_upload_head(const Address& patient, std::string_view category) const;
+  Result<json> post_blob(const chain::HttpRequest& head, std::uint64_t size, const ReadFn& read,
+                         const ProgressFn& progress, const TrailerFn& trailer);
 
   std::string url_;
   chain::HttpEndpoint endpoint_;

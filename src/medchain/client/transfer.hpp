@@ -32,8 +32,8 @@ struct TransferOptions {
 
 // Sends `request` (its body ignored) with a body of exactly `size` bytes from `read`, on a
 // connection of its own. With a `trailer`, the body goes chunked (RFC 9112 section 7.1) and
-// the trailer's fields follow it, announced in a Trailer header; without, it has a
-// Content-Length. Returns the node's answer, whose body is read into memory (answers to
+// the trailer's fields follow it (`request` should name them in a Trailer header); without,
+// it has a Content-Length. Returns the node's answer, whose body is read into memory (answers to
 // uploads are small). If the node refuses early and closes while the body is still being
 // sent, its refusal is still returned. kInvalidArgument if `read` ends before `size` bytes
 // or would go past them; kUnavailable / kTimeout for the network.
