@@ -134,6 +134,58 @@ TEST_P(IndexStoreTest, AFailedBatchLeavesNoTrace) {
   EXPECT_EQ(store_->dump().value(), before);
 }
 
+TEST_P(IndexStoreTest, RolesNameEveryPartAnAddressPlays) {
+  const std::string registrar = "0x00000000000000000000000000000000000000cc";
+  const std::string ward_a = "0x00000000000000000000000000000000000000a1";
+  const std::string ward_b = "0x00000000000000000000000000000000000000a2";
+  const auto address = [](const std::string& hex) { return from_hex_fixed<Address>(hex).value(); };
+
+  const Roles nobody = store_->roles(kDoctorAddress).value();
+  EXPECT_FALSE(nobody.patient);
+  EXPECT_EQ(nobody.doctor, "");
+  EXPECT_FALSE(nobody.registrar);
+  EXPECT_TRUE(nobody.guardian_of.empty());
+
+  // The doctor is also a patient and the guardian of two patients, added out of order.
+  ASSERT_TRUE(
+      store_
+          ->apply({block(
+              5,
+              {
+                  event("RegistrarSet", {{"registrar", registrar}, {"enabled", 1}}),
+                  event("DoctorVerified", {{"doctor", kDoctor},
+                                           {"licenseHash", "0x01"},
+                                           {"encryptionKey", "0x02"},
+                                           {"registrar", registrar}}),
+                  event("PatientRegistered", {{"patient", kDoctor}, {"encryptionKey", "0x03"}}),
+                  event("GuardianAdded", {{"patient", ward_b}, {"guardian", kDoctor}}),
+                  event("GuardianAdded", {{"patient", ward_a}, {"guardian", kDoctor}}),
+                  event("GuardianAdded", {{"patient", ward_a}, {"guardian", registrar}}),
+              })})
+          .ok());
+  const Roles doctor = store_->roles(kDoctorAddress).value();
+  EXPECT_TRUE(doctor.patient);
+  EXPECT_EQ(doctor.doctor, "verified");
+  EXPECT_FALSE(doctor.registrar);
+  EXPECT_EQ(doctor.guardian_of, (std::vector<Address>{address(ward_a), address(ward_b)}));
+  const Roles registrar_roles = store_->roles(address(registrar)).value();
+  EXPECT_TRUE(registrar_roles.registrar);
+  EXPECT_FALSE(registrar_roles.patient);
+  EXPECT_EQ(registrar_roles.guardian_of, std::vector<Address>{address(ward_a)});
+
+  ASSERT_TRUE(
+      store_
+          ->apply({block(6,
+                         {
+                             event("DoctorSuspended", {{"doctor", kDoctor}}),
+                             event("GuardianRemoved", {{"patient", ward_b}, {"guardian", kDoctor}}),
+                         })})
+          .ok());
+  const Roles suspended = store_->roles(kDoctorAddress).value();
+  EXPECT_EQ(suspended.doctor, "suspended");
+  EXPECT_EQ(suspended.guardian_of, std::vector<Address>{address(ward_a)});
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, IndexStoreTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const auto& param_info) { return test::store_name(param_info.param); });

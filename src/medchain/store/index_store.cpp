@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <medchain/core/hex.hpp>
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/schema.hpp>
@@ -289,23 +290,33 @@ Result<std::optional<GrantRow>> IndexStore::grant(const Address& patient, const 
 
 Result<Roles> IndexStore::roles(const Address& address) {
   const std::string who = to_hex(address);
+  // One statement, as this runs on every GET /v1/me: a row with the three single-row lookups
+  // (kind 0) and a row per ward (kind 1), in no particular order (sorted here, not by a sorter
+  // in the database).
+  MEDCHAIN_TRY(auto rows,
+               db_->query("SELECT 0, "
+                          "(SELECT COUNT(*) FROM patients WHERE address = ?), "
+                          "(SELECT status FROM doctors WHERE address = ?), "
+                          "(SELECT COUNT(*) FROM registrars WHERE address = ?) "
+                          "UNION ALL "
+                          "SELECT 1, NULL, patient, NULL FROM guardians WHERE guardian = ?",
+                          {who, who, who, who}));
   Roles roles;
-  // One statement for the three single-row lookups: this runs on every GET /v1/me.
-  MEDCHAIN_TRY(auto found, db_->query("SELECT (SELECT COUNT(*) FROM patients WHERE address = ?), "
-                                      "(SELECT status FROM doctors WHERE address = ?), "
-                                      "(SELECT COUNT(*) FROM registrars WHERE address = ?)",
-                                      {who, who, who}));
-  roles.patient = as_int(found[0][0]) != 0;
-  roles.doctor = as_text(found[0][1]);
-  roles.registrar = as_int(found[0][2]) != 0;
-  MEDCHAIN_TRY(auto wards, db_->query("SELECT patient FROM guardians WHERE guardian = ? "
-                                      "ORDER BY patient",
-                                      {who}));
-  for (const SqlRow& row : wards) {
-    auto ward = from_hex_fixed<Address>(as_text(row[0]));
+  bool answered = false;
+  for (const SqlRow& row : rows) {
+    if (as_int(row[0]) == 0) {
+      answered = true;
+      roles.patient = as_int(row[1]) != 0;
+      roles.doctor = as_text(row[2]);
+      roles.registrar = as_int(row[3]) != 0;
+      continue;
+    }
+    auto ward = from_hex_fixed<Address>(as_text(row[2]));
     if (!ward) return Error{Errc::kIo, "the index holds a malformed guardian row"};
     roles.guardian_of.push_back(*ward);
   }
+  if (!answered) return Error{Errc::kIo, "the roles query answered without its first row"};
+  std::sort(roles.guardian_of.begin(), roles.guardian_of.end());
   return roles;
 }
 

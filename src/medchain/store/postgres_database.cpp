@@ -1,7 +1,7 @@
 #include <libpq-fe.h>
 
 #include <medchain/store/database.hpp>
-#include <unordered_map>
+#include <medchain/store/statement_map.hpp>
 
 namespace medchain::store {
 namespace {
@@ -56,7 +56,7 @@ class PostgresDatabase final : public Database {
 
   // The name of the prepared statement for `sql`, preparing it on first use.
   Result<std::string> prepared(std::string_view sql, int parameter_count) {
-    const auto found = statements_.find(std::string(sql));
+    const auto found = statements_.find(sql);
     if (found != statements_.end()) return found->second;
     std::string name = "s" + std::to_string(statements_.size());
     PGresult* result = PQprepare(connection_, name.c_str(), number_placeholders(sql).c_str(),
@@ -125,7 +125,7 @@ class PostgresDatabase final : public Database {
   }
 
   PGconn* connection_;
-  std::unordered_map<std::string, std::string> statements_;
+  StatementMap<std::string> statements_;
 };
 
 }  // namespace

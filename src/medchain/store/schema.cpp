@@ -69,6 +69,10 @@ CREATE TABLE siwe_nonces (nonce TEXT PRIMARY KEY, issued_at BIGINT NOT NULL);
     R"sql(
 ALTER TABLE blobs ADD COLUMN patient TEXT NOT NULL DEFAULT '';
 )sql",
+    // GET /v1/me looks up the patients an address is guardian of.
+    R"sql(
+CREATE INDEX guardians_by_guardian ON guardians (guardian);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -1,7 +1,7 @@
 #include <sqlite3.h>
 
 #include <medchain/store/database.hpp>
-#include <unordered_map>
+#include <medchain/store/statement_map.hpp>
 
 namespace medchain::store {
 namespace {
@@ -69,7 +69,7 @@ class SqliteDatabase final : public Database {
   }
 
   Result<sqlite3_stmt*> prepare(std::string_view sql, const std::vector<SqlValue>& params) {
-    auto found = statements_.find(std::string(sql));
+    auto found = statements_.find(sql);
     sqlite3_stmt* statement = nullptr;
     if (found != statements_.end()) {
       statement = found->second;
@@ -100,12 +100,17 @@ class SqliteDatabase final : public Database {
   }
 
   sqlite3* db_;
-  std::unordered_map<std::string, sqlite3_stmt*> statements_;
+  StatementMap<sqlite3_stmt*> statements_;
 };
 
 }  // namespace
 
 Result<std::unique_ptr<Database>> open_sqlite(const std::filesystem::path& file) {
+  // SQLite counts every allocation under one process-wide mutex unless told otherwise before
+  // its first use; nothing reads the counts, and the node's serving threads would contend for
+  // it. (Too late if SQLite was already in use: then the call fails and changes nothing.)
+  static const int memory_statistics_off = sqlite3_config(SQLITE_CONFIG_MEMSTATUS, 0);
+  static_cast<void>(memory_statistics_off);
   sqlite3* db = nullptr;
   const int rc = sqlite3_open_v2(
       file.c_str(), &db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, nullptr);
