@@ -15,13 +15,24 @@ void check(int rc) {
   if (rc != 1) throw std::bad_alloc();
 }
 
+// SHA-256 fetched from OpenSSL's default provider once: EVP_sha256() is looked up again on each
+// use (OpenSSL 3's implicit fetch, under a lock), which showed in the node's per-request profile.
+const EVP_MD* sha256_md() {
+  static EVP_MD* const md = [] {
+    EVP_MD* fetched = EVP_MD_fetch(nullptr, "SHA256", nullptr);
+    if (fetched == nullptr) throw std::bad_alloc();
+    return fetched;
+  }();
+  return md;
+}
+
 }  // namespace
 
 struct Sha256::State {
   std::unique_ptr<EVP_MD_CTX, MdCtxDeleter> ctx{EVP_MD_CTX_new()};
   State() {
     if (!ctx) throw std::bad_alloc();
-    check(EVP_DigestInit_ex(ctx.get(), EVP_sha256(), nullptr));
+    check(EVP_DigestInit_ex(ctx.get(), sha256_md(), nullptr));
   }
 };
 
@@ -39,13 +50,13 @@ Hash32 Sha256::finish() {
   Hash32 out;
   unsigned int len = 0;
   check(EVP_DigestFinal_ex(state_->ctx.get(), out.data(), &len));
-  check(EVP_DigestInit_ex(state_->ctx.get(), EVP_sha256(), nullptr));
+  check(EVP_DigestInit_ex(state_->ctx.get(), sha256_md(), nullptr));
   return out;
 }
 
 Hash32 sha256(ByteView data) {
   Hash32 out;
-  check(EVP_Digest(data.data(), data.size(), out.data(), nullptr, EVP_sha256(), nullptr));
+  check(EVP_Digest(data.data(), data.size(), out.data(), nullptr, sha256_md(), nullptr));
   return out;
 }
 
@@ -54,7 +65,7 @@ Hash32 hmac_sha256(ByteView key, ByteView data) {
   unsigned int len = 0;
   // HMAC() with an empty key needs a non-null pointer.
   static const std::uint8_t kEmpty = 0;
-  if (HMAC(EVP_sha256(), key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()),
+  if (HMAC(sha256_md(), key.empty() ? &kEmpty : key.data(), static_cast<int>(key.size()),
            data.data(), data.size(), out.data(), &len) == nullptr) {
     throw std::bad_alloc();
   }
