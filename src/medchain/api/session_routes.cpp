@@ -102,6 +102,7 @@ Response sign_out(NodeContext& node, const Call& call) {
   if (auto revoked = node.node_store().revoke_session(call.session->token_hash); !revoked.ok()) {
     return problem_for(revoked.error());
   }
+  node.sessions.erase(call.session->token_hash);
   return no_content();
 }
 

@@ -7,10 +7,6 @@
 namespace medchain::api::detail {
 
 namespace {
-constexpr std::uint64_t kTouchEvery = 15;  // seconds between writes of a session's last use
-}  // namespace
-
-namespace {
 
 // Each thread's open stores, by the context they belong to (an id, not an address, so a
 // context created where an old one was never inherits its connections).
@@ -78,17 +74,26 @@ Result<store::Session> NodeContext::authenticate(const Request& request) {
   auto token = from_hex(std::string_view(header).substr(kBearer.size()));
   if (!token || token->size() != 32) return Error{Errc::kCheckFailed, "malformed session token"};
   const Hash32 token_hash = crypto::sha256(*token);
-  MEDCHAIN_TRY(std::optional<store::Session> session, node_store().session(token_hash));
   const std::uint64_t at = clock();
+  auto [session, epoch] = sessions.find(token_hash, at);
+  const bool cached = session.has_value();
+  if (!cached) {
+    MEDCHAIN_TRY(session, node_store().session(token_hash));
+  }
   if (!session || session->revoked) return Error{Errc::kCheckFailed, "no such session"};
   if (at >= session->expires_at) return Error{Errc::kCheckFailed, "the session has expired"};
-  if (at - session->last_seen > static_cast<std::uint64_t>(config.session_idle.count())) {
+  if (at > session->last_seen &&
+      at - session->last_seen > static_cast<std::uint64_t>(config.session_idle.count())) {
     return Error{Errc::kCheckFailed, "the session was idle too long"};
   }
+  if (cached) return *session;
   // The idle timer is kept to the second it matters at: a write per request would make every
   // read a durable write.
-  if (at - session->last_seen >= kTouchEvery)
+  if (at >= session->last_seen + SessionCache::kFreshFor) {
     MEDCHAIN_TRY_STATUS(node_store().touch_session(token_hash, at));
+    session->last_seen = at;
+  }
+  sessions.put(*session, epoch);
   return *session;
 }
 

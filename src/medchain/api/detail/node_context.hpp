@@ -4,6 +4,7 @@
 
 #include <atomic>
 #include <map>
+#include <medchain/api/detail/session_cache.hpp>
 #include <medchain/api/event_feed.hpp>
 #include <medchain/api/metrics.hpp>
 #include <medchain/api/node_api.hpp>
@@ -27,6 +28,7 @@ struct NodeContext {
   store::BlobStore* blobs = nullptr;
   std::function<std::uint64_t()> clock;
   std::atomic<unsigned> uploads_in_flight{0};
+  SessionCache sessions;  // checked before the database by authenticate()
   EventFeed feed;
   Metrics metrics;
   std::unique_ptr<RateLimiter> per_ip;
@@ -52,8 +54,8 @@ struct NodeContext {
   // Appends one entry to the audit log and tells the patient's feed.
   Status audit(const Address& actor, std::string action, std::string subject,
                const Address& patient, bool allowed);
-  // The session of the request's bearer token (refreshing its idle
-  // timer); kCheckFailed with the reason when there is none.
+  // The session of the request's bearer token (refreshing its idle timer), from `sessions`
+  // while fresh there, else from the database; kCheckFailed with the reason when there is none.
   Result<store::Session> authenticate(const Request& request);
   // Whether `caller` is `patient` or one of their guardians.
   Result<bool> manages(const Address& patient, const Address& caller);
