@@ -16,3 +16,7 @@ if(MEDCHAIN_BENCH)
 endif()
 pkg_check_modules(sqlite3 REQUIRED IMPORTED_TARGET sqlite3)
 pkg_check_modules(libpq REQUIRED IMPORTED_TARGET libpq)
+# medchaind's allocator (apps/medchaind/CMakeLists.txt); sanitizer builds keep their own.
+if(NOT MEDCHAIN_SANITIZE AND NOT MEDCHAIN_FUZZ)
+  pkg_check_modules(jemalloc REQUIRED IMPORTED_TARGET jemalloc)
+endif()

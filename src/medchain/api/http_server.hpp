@@ -99,6 +99,9 @@ struct Handlers {
   // Optional. Asked with the head of every WebSocket upgrade request; without it, such a
   // request goes to `respond` like any other.
   std::function<WebSocketAccept(const Request& head)> websocket;
+  // Optional. Whether answering `head` may wait long (on the chain, say): such a request is
+  // answered on a worker thread instead of its connection's event loop.
+  std::function<bool(const Request& head)> waits;
 };
 
 // A certificate chain and its private key, PEM files, for serving HTTPS (and WSS).
@@ -111,7 +114,7 @@ struct ServerOptions {
   std::string address = "127.0.0.1";
   std::optional<TlsFiles> tls;  // plain HTTP when absent
   std::uint16_t port = 8080;    // 0: any free port (see HttpServer::port)
-  unsigned threads = 2;
+  unsigned threads = 2;         // event loops, a thread each; connections are spread over them
   std::size_t max_body_bytes = 1 << 20;  // for buffered bodies
   // For a whole buffered request, and for each piece of a streamed upload or download: a
   // client slower than this is cut off.

@@ -17,30 +17,47 @@ using detail::NodeContext;
 constexpr auto kPublic = NodeApi::Access::kPublic;
 constexpr auto kSignedIn = NodeApi::Access::kSignedIn;
 
-std::vector<std::string_view> segments(std::string_view path) {
-  std::vector<std::string_view> out;
-  while (!path.empty()) {
-    if (path.front() == '/') path.remove_prefix(1);
-    const auto slash = path.find('/');
-    out.push_back(path.substr(0, slash));
-    if (slash == std::string_view::npos) break;
-    path.remove_prefix(slash);
+// The segments of a path, one at a time: "/v1/me" gives "v1" then "me"; "/" gives one empty
+// segment and "" none. Matching runs against every route on every request, so it allocates
+// nothing but the parameters of the route that fits.
+class Segments {
+ public:
+  explicit Segments(std::string_view path) : rest_(path), more_(!path.empty()) {}
+
+  bool next(std::string_view& segment) {
+    if (!more_) return false;
+    if (rest_.front() == '/') rest_.remove_prefix(1);
+    const auto slash = rest_.find('/');
+    segment = rest_.substr(0, slash);
+    if (slash == std::string_view::npos) {
+      more_ = false;
+    } else {
+      rest_.remove_prefix(slash);
+    }
+    return true;
   }
-  return out;
-}
+
+ private:
+  std::string_view rest_;
+  bool more_;
+};
 
 // Whether `path` fits `pattern`, filling the {name} parameters.
 bool match(std::string_view pattern, std::string_view path,
            std::map<std::string, std::string>& params) {
-  const auto want = segments(pattern);
-  const auto have = segments(path);
-  if (want.size() != have.size()) return false;
+  Segments want(pattern);
+  Segments have(path);
   std::map<std::string, std::string> found;
-  for (std::size_t i = 0; i < want.size(); ++i) {
-    if (want[i].size() > 2 && want[i].front() == '{' && want[i].back() == '}') {
-      if (have[i].empty()) return false;
-      found.emplace(std::string(want[i].substr(1, want[i].size() - 2)), std::string(have[i]));
-    } else if (want[i] != have[i]) {
+  for (;;) {
+    std::string_view wanted;
+    std::string_view had;
+    const bool more_wanted = want.next(wanted);
+    if (more_wanted != have.next(had)) return false;
+    if (!more_wanted) break;
+    if (wanted.size() > 2 && wanted.front() == '{' && wanted.back() == '}') {
+      if (had.empty()) return false;
+      found.emplace(std::string(wanted.substr(1, wanted.size() - 2)), std::string(had));
+    } else if (wanted != had) {
       return false;
     }
   }
@@ -70,6 +87,18 @@ Matched find_route(const Request& request) {
     }
   }
   return matched;
+}
+
+// Whether `request` goes to a route that `pick` picks. Asked of every request before it is
+// matched for its handler, so it tries only the few routes picked.
+template <class Pick>
+bool fits_route(const Request& request, Pick pick) {
+  std::map<std::string, std::string> params;
+  for (const NodeApi::Route& route : NodeApi::routes()) {
+    if (pick(route) && route.method == request.method && match(route.path, request.path, params))
+      return true;
+  }
+  return false;
 }
 
 Response unmatched(const Request& request, const Matched& matched) {
@@ -110,9 +139,20 @@ Response problem_of_call(const Error& error) {
                                           : problem_for(error);
 }
 
-std::string route_label(const Matched& matched) {
-  if (!matched.route) return matched.path_known ? "method not allowed" : "other";
-  return std::string(matched.route->method) + " " + matched.route->path;
+// The route's name in metrics and the access log ("GET /v1/me"), made once per route rather than
+// once per request.
+const std::string& route_label(const Matched& matched) {
+  static const std::string kMethodNotAllowed = "method not allowed";
+  static const std::string kOther = "other";
+  static const std::vector<std::string> kLabels = [] {
+    std::vector<std::string> labels;
+    for (const NodeApi::Route& route : NodeApi::routes()) {
+      labels.push_back(std::string(route.method) + " " + route.path);
+    }
+    return labels;
+  }();
+  if (!matched.route) return matched.path_known ? kMethodNotAllowed : kOther;
+  return kLabels[static_cast<std::size_t>(matched.route - NodeApi::routes().data())];
 }
 
 }  // namespace
@@ -152,8 +192,9 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
-      {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce},
-      {"POST", "/v1/relay", kPublic, relay},
+      {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce, nullptr,
+       /*waits_on_chain=*/true},
+      {"POST", "/v1/relay", kPublic, relay, nullptr, /*waits_on_chain=*/true},
       {"GET", "/v1/events", kSignedIn,
        [](NodeContext&, const Call&) {
          return problem(426, "upgrade_required", "Upgrade required",
@@ -224,7 +265,9 @@ void NodeApi::set_clock(std::function<std::uint64_t()> clock) {
   context_->clock = std::move(clock);
 }
 
-void NodeApi::set_contract(const chain::Contract& medchain) { context_->medchain = &medchain; }
+void NodeApi::set_contract(const chain::Contract& medchain) {
+  context_->medchain = &medchain;
+}
 
 void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                            chain::IntentDomain domain) {
@@ -236,7 +279,7 @@ void NodeApi::enable_relay(chain::Relayer& relayer, const chain::ContractAbi& ab
 Response NodeApi::handle(const Request& request) {
   const auto started = std::chrono::steady_clock::now();
   Matched matched = find_route(request);
-  const std::string label = route_label(matched);
+  const std::string& label = route_label(matched);
   Response response = [&] {
     // The API's own namespace never falls back to the app: an unknown /v1 path is a 404.
     if (!matched.route && !context_->config.web_root.empty() &&
@@ -265,6 +308,9 @@ Response NodeApi::handle(const Request& request) {
 }
 
 std::optional<Upload> NodeApi::upload(const Request& head) {
+  if (!fits_route(head, [](const Route& route) { return route.stream != nullptr; })) {
+    return std::nullopt;
+  }
   Matched matched = find_route(head);
   if (!matched.route || !matched.route->stream) return std::nullopt;
   auto call = prepare_call(*context_, head, matched);
@@ -286,9 +332,7 @@ WebSocketAccept NodeApi::websocket(const Request& head) {
     accept.refusal = detail::too_many_requests();
     return accept;
   }
-  Result<store::Session> session = [&] {
-    return context_->authenticate(head);
-  }();
+  Result<store::Session> session = [&] { return context_->authenticate(head); }();
   if (!session.ok()) {
     accept.refusal = problem_of_call(session.error());
     return accept;
@@ -308,10 +352,15 @@ EventFeed& NodeApi::feed() {
   return context_->feed;
 }
 
+bool NodeApi::waits(const Request& head) const {
+  return fits_route(head, [](const Route& route) { return route.waits_on_chain; });
+}
+
 Handlers NodeApi::handlers() {
   return Handlers{[this](const Request& request) { return handle(request); },
                   [this](const Request& head) { return upload(head); },
-                  [this](const Request& head) { return websocket(head); }};
+                  [this](const Request& head) { return websocket(head); },
+                  [this](const Request& head) { return waits(head); }};
 }
 
 }  // namespace medchain::api

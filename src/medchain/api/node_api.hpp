@@ -62,6 +62,7 @@ class NodeApi {
   Response handle(const Request& request);
   std::optional<Upload> upload(const Request& head);
   WebSocketAccept websocket(const Request& head);
+  bool waits(const Request& head) const;
   Handlers handlers();
 
   // The real-time feed: the indexer publishes each block it applies here.
@@ -95,6 +96,8 @@ class NodeApi {
     Response (*serve)(detail::NodeContext& node, const detail::Call& call);
     // For a route whose request body streams (a blob upload) instead of `serve`.
     std::optional<Upload> (*stream)(detail::NodeContext& node, const detail::Call& call) = nullptr;
+    // Whether the handler may wait on the chain for seconds (answered off the event loops).
+    bool waits_on_chain = false;
   };
   static const std::vector<Route>& routes();
 

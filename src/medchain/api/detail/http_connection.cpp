@@ -1,6 +1,7 @@
 // The life of a connection: read a request's head; then either buffer its body and hand the
 // request to Handlers::respond, or stream the body to the BodySink of Handlers::upload; write
 // the response, streaming it from its BodySource when it has one; repeat while keep-alive.
+#include <boost/asio/post.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
@@ -138,6 +139,9 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     }
     if (declared_length && *declared_length > state_.options.max_body_bytes)
       return respond(too_large(state_.options.max_body_bytes), false);
+    // Most requests have no body (a GET): answered now, not after another trip through the
+    // I/O loop to read nothing.
+    if (head_parser_->is_done()) return answer(std::move(head));
     continue_if_expected();
     body_parser_.emplace(std::move(*head_parser_));
     body_parser_->body_limit(state_.options.max_body_bytes);
@@ -155,7 +159,21 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     if (ec) return respond(malformed(ec), false);
     request.body = std::move(body_parser_->get().body());
     body_parser_.reset();
-    respond(call_handler([&] { return state_.handlers.respond(request); }));
+    answer(std::move(request));
+  }
+
+  // Answers `request` on this loop, or, when its handler may wait long (Handlers::waits), on a
+  // worker thread, so that the other connections of this loop are not held up meanwhile.
+  void answer(Request request) {
+    if (!state_.handlers.waits || !state_.handlers.waits(request)) {
+      return respond(call_handler([&] { return state_.handlers.respond(request); }));
+    }
+    asio::post(*state_.workers, [self = this->shared_from_this(), request = std::move(request)] {
+      auto response = std::make_shared<Response>(
+          call_handler([&] { return self->state_.handlers.respond(request); }));
+      asio::post(self->stream_.get_executor(),
+                 [self, response] { self->respond(std::move(*response)); });
+    });
   }
 
   void upgrade(const Request& head) {
