@@ -3,10 +3,13 @@
 // anvil gets the contract and a registered patient, medchaind indexes it, the patient signs in
 // with SIWE, and wrk (-t2 -c64) loads medchaind's --path with the bearer token, then Express
 // (the same requests, header included), alternating, --rounds times after a 2 s warm-up of each.
+// --compare-node BINARY loads another medchaind (an earlier build, its own data directory, the
+// same chain) in the same rounds, for a side-by-side comparison of two versions.
 // Goals (issue 6): >= 20,000 requests/s with p99 <= 10 ms at 64 connections, >= 2x Express's rate;
 // idle RSS <= 40 MiB.
 //
 //   build/release/bench/medchain_api_bench [--rounds R] [--seconds S] [--path /v1/me]
+//                                          [--compare-node path/to/medchaind]
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -42,6 +45,7 @@ struct Settings {
   int rounds = 3;
   int seconds = 10;
   std::string path = "/v1/me";
+  std::string compare_node;  // another medchaind binary (an earlier build) loaded alongside
 };
 
 struct Run {
@@ -127,10 +131,9 @@ Run run_wrk(const Settings& settings, const std::string& url, const std::string&
 }
 
 // Polls GET `path` until it answers 200 (and returns the body), for up to 15 s.
-std::string wait_for(ChildProcess& process, std::uint16_t port, const std::string& path,
+std::string wait_for(ChildProcess& process, const std::string& base_url, const std::string& path,
                      const std::string& token = "") {
-  chain::HttpClient http(
-      chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(port)).value());
+  chain::HttpClient http(chain::HttpEndpoint::parse(base_url).value());
   chain::HttpRequest request{"GET", path, {}, "", ""};
   if (!token.empty()) request.headers.emplace_back("Authorization", "Bearer " + token);
   for (int i = 0; i < 300; ++i) {
@@ -139,7 +142,7 @@ std::string wait_for(ChildProcess& process, std::uint16_t port, const std::strin
     if (!process.running()) throw std::runtime_error("a server exited while starting");
     std::this_thread::sleep_for(50ms);
   }
-  throw std::runtime_error("no 200 from " + path + " on port " + std::to_string(port));
+  throw std::runtime_error("no 200 from " + base_url + path);
 }
 
 // SIWE as a client does it: a nonce, an EIP-4361 message signed with EIP-191, a session token.
@@ -179,95 +182,136 @@ const char* verdict(bool met) {
   return met ? "met" : "**not met**";
 }
 
+// A server under load: medchaind (this build's or --compare-node's) or Express.
+struct Server {
+  std::string label;
+  ChildProcess process;
+  std::string url;
+  std::vector<Run> runs;
+};
+
+// medchaind from `binary` on a free loopback port with its own data directory under `dir`,
+// ready and with `patient` signed in; the session token goes to `token`.
+Server start_node(const std::string& binary, const std::string& label, Ledger& ledger,
+                  const Party& patient, const fs::path& dir, std::string& token) {
+  fs::create_directories(dir);
+  if (!chain::write_deployment(dir, ledger.deployment()).ok()) {
+    throw std::runtime_error("writing deployment.json failed");
+  }
+  const std::uint16_t port = pick_free_loopback_port().value();
+  const std::string listen = "127.0.0.1:" + std::to_string(port);
+  std::vector<std::string> argv{
+      binary,       "--listen",  listen, "--rpc-url", ledger.dev_chain().url(),
+      "--data-dir", dir.string()};
+  // One client from one address: a node with per-client rate limits would answer 429 to most.
+  const std::string help = run_process({binary, "--help"}).out;
+  if (help.find("--rate-limit-ip") != std::string::npos) {
+    argv.insert(argv.end(), {"--rate-limit-ip", "0", "--rate-limit-address", "0"});
+  }
+  Server server{label,
+                ChildProcess::spawn(argv, dir / "node.log").value(),
+                "http://127.0.0.1:" + std::to_string(port),
+                {}};
+  wait_for(server.process, server.url, "/readyz");
+  token = sign_in(port, ledger, patient);
+  return server;
+}
+
+Run summarize(const std::vector<Run>& runs) {
+  Run row;
+  for (double Run::*field :
+       {&Run::rate, &Run::p99_ms, &Run::server_cpu, &Run::wrk_cpu, &Run::busy_cpu}) {
+    std::vector<double> values;
+    for (const Run& run : runs) values.push_back(run.*field);
+    row.*field = median(values);
+  }
+  for (const Run& run : runs) row.failures += run.failures;
+  return row;
+}
+
 int main_with(const Settings& settings) {
   Ledger ledger(chain::DevChainKind::kAnvil);
   const Party patient = ledger.registered_patient(/*funded=*/false);
   const fs::path dir = fs::temp_directory_path() / ("medchain-api-bench-" + to_hex(random_hash()));
-  fs::create_directories(dir);
   struct Cleanup {
     fs::path dir;
     ~Cleanup() { fs::remove_all(dir); }
   } cleanup{dir};
-  if (!chain::write_deployment(dir, ledger.deployment()).ok()) {
-    throw std::runtime_error("writing deployment.json failed");
-  }
 
-  const std::uint16_t node_port = pick_free_loopback_port().value();
-  const std::string listen = "127.0.0.1:" + std::to_string(node_port);
-  std::vector<std::string> argv{MEDCHAIN_NODE_PATH,       "--listen",   listen,      "--rpc-url",
-                                ledger.dev_chain().url(), "--data-dir", dir.string()};
-  // One client from one address: a node with per-client rate limits would answer 429 to most.
-  const std::string help = run_process({MEDCHAIN_NODE_PATH, "--help"}).out;
-  if (help.find("--rate-limit-ip") != std::string::npos) {
-    argv.insert(argv.end(), {"--rate-limit-ip", "0", "--rate-limit-address", "0"});
+  // Each server is loaded with its own token; Express ignores it but receives the same header.
+  std::vector<Server> servers;
+  std::vector<std::string> tokens(1);
+  servers.push_back(start_node(MEDCHAIN_NODE_PATH, "medchaind (session check + index lookup)",
+                               ledger, patient, dir / "node", tokens[0]));
+  if (!settings.compare_node.empty()) {
+    tokens.emplace_back();
+    servers.push_back(start_node(settings.compare_node, "medchaind, " + settings.compare_node,
+                                 ledger, patient, dir / "compare", tokens.back()));
   }
-  ChildProcess node = ChildProcess::spawn(argv, dir / "node.log").value();
-  wait_for(node, node_port, "/readyz");
-  const std::string token = sign_in(node_port, ledger, patient);
-  const std::string answer = wait_for(node, node_port, settings.path, token);
+  const std::string answer = wait_for(servers[0].process, servers[0].url, settings.path, tokens[0]);
   std::fprintf(stderr, "medchaind GET %s answers %zu bytes: %s\n", settings.path.c_str(),
                answer.size(), answer.c_str());
 
   const std::uint16_t express_port = pick_free_loopback_port().value();
-  ChildProcess baseline =
+  servers.push_back(Server{
+      "Express " + express_version() + ", constant JSON, 1 process",
       ChildProcess::spawn(
           {find_program("node"), std::string(MEDCHAIN_SOURCE_DIR) + "/bench/express_baseline.js",
            std::to_string(express_port), settings.path, answer},
           dir / "express.log")
-          .value();
-  wait_for(baseline, express_port, settings.path);
+          .value(),
+      "http://127.0.0.1:" + std::to_string(express_port),
+      {}});
+  tokens.push_back(tokens[0]);
+  wait_for(servers.back().process, servers.back().url, settings.path);
 
-  const double idle_rss = status_mib(node.pid(), "VmRSS");
-  const std::string node_url = "http://127.0.0.1:" + std::to_string(node_port) + settings.path;
-  const std::string express_url =
-      "http://127.0.0.1:" + std::to_string(express_port) + settings.path;
+  const double idle_rss = status_mib(servers[0].process.pid(), "VmRSS");
   Settings warm_up = settings;  // JIT, caches, connection pools: 2 s of each, not counted
   warm_up.seconds = 2;
-  run_wrk(warm_up, node_url, token, node.pid());
-  run_wrk(warm_up, express_url, token, baseline.pid());
-  std::vector<Run> node_runs, express_runs;
-  for (int r = 0; r < settings.rounds; ++r) {
-    node_runs.push_back(run_wrk(settings, node_url, token, node.pid()));
-    express_runs.push_back(run_wrk(settings, express_url, token, baseline.pid()));
-    const Run &a = node_runs.back(), &b = express_runs.back();
-    std::fprintf(stderr,
-                 "round %d: medchaind %.0f/s p99 %.2f ms (all CPUs %.0f%%), express %.0f/s "
-                 "p99 %.2f ms (all CPUs %.0f%%)\n",
-                 r + 1, a.rate, a.p99_ms, a.busy_cpu, b.rate, b.p99_ms, b.busy_cpu);
+  for (std::size_t i = 0; i < servers.size(); ++i) {
+    run_wrk(warm_up, servers[i].url + settings.path, tokens[i], servers[i].process.pid());
   }
-  const double loaded_rss = status_mib(node.pid(), "VmRSS");
-  const double peak_rss = status_mib(node.pid(), "VmHWM");
-
-  const auto summarize = [](const std::vector<Run>& runs) {
-    Run row;
-    for (double Run::*field :
-         {&Run::rate, &Run::p99_ms, &Run::server_cpu, &Run::wrk_cpu, &Run::busy_cpu}) {
-      std::vector<double> values;
-      for (const Run& run : runs) values.push_back(run.*field);
-      row.*field = median(values);
+  for (int r = 0; r < settings.rounds; ++r) {
+    std::string line = "round " + std::to_string(r + 1) + ":";
+    for (std::size_t i = 0; i < servers.size(); ++i) {
+      Server& server = servers[i];
+      server.runs.push_back(
+          run_wrk(settings, server.url + settings.path, tokens[i], server.process.pid()));
+      const Run& run = server.runs.back();
+      char text[160];
+      std::snprintf(text, sizeof text, " %s %.0f/s p99 %.2f ms (all CPUs %.0f%%);",
+                    server.label.substr(0, server.label.find(' ')).c_str(), run.rate, run.p99_ms,
+                    run.busy_cpu);
+      line += text;
     }
-    for (const Run& run : runs) row.failures += run.failures;
-    return row;
-  };
-  const Run n = summarize(node_runs);
-  const Run e = summarize(express_runs);
+    std::fprintf(stderr, "%s\n", line.c_str());
+  }
+  const double loaded_rss = status_mib(servers[0].process.pid(), "VmRSS");
+  const double peak_rss = status_mib(servers[0].process.pid(), "VmHWM");
+
   std::printf(
       "| GET %s, wrk -t2 -c64, %d × %d s | requests/s | p99 | server CPU | wrk CPU | all CPUs | "
       "failed |\n|---|---|---|---|---|---|---|\n",
       settings.path.c_str(), settings.rounds, settings.seconds);
-  const char* row = "| %s | %.0f | %.2f ms | %.0f%% | %.0f%% | %.0f%% | %ld |\n";
-  std::printf(row, "medchaind (session check + index lookup)", n.rate, n.p99_ms, n.server_cpu,
-              n.wrk_cpu, n.busy_cpu, n.failures);
-  const std::string express = "Express " + express_version() + ", constant JSON, 1 process";
-  std::printf(row, express.c_str(), e.rate, e.p99_ms, e.server_cpu, e.wrk_cpu, e.busy_cpu,
-              e.failures);
+  long failures = 0;
+  for (const Server& server : servers) {
+    const Run row = summarize(server.runs);
+    std::printf("| %s | %.0f | %.2f ms | %.0f%% | %.0f%% | %.0f%% | %ld |\n", server.label.c_str(),
+                row.rate, row.p99_ms, row.server_cpu, row.wrk_cpu, row.busy_cpu, row.failures);
+    failures += row.failures;
+  }
+  const Run n = summarize(servers.front().runs);
+  const Run e = summarize(servers.back().runs);
   const double ratio = n.rate / e.rate;
   std::printf("\nmedchaind ÷ Express: %.2f×\n", ratio);
+  if (servers.size() == 3) {
+    std::printf("medchaind ÷ %s: %.2f×\n", settings.compare_node.c_str(),
+                n.rate / summarize(servers[1].runs).rate);
+  }
   std::printf("medchaind RSS: idle %.1f MiB, after load %.1f MiB, peak %.1f MiB\n\n", idle_rss,
               loaded_rss, peak_rss);
-  if (n.failures + e.failures > 0) {  // the rates are not those of answered requests
-    std::printf("goals not judged: %ld requests failed (non-2xx or socket errors)\n",
-                n.failures + e.failures);
+  if (failures > 0) {  // the rates are not those of answered requests
+    std::printf("goals not judged: %ld requests failed (non-2xx or socket errors)\n", failures);
     return 1;
   }
   std::printf(
@@ -283,10 +327,12 @@ int main_with(const Settings& settings) {
 
 int main(int argc, char** argv) {
   medchain::test::Settings settings;
-  std::vector<char*> rest{argv[0]};  // --path is the one string option; the rest are integers
+  std::vector<char*> rest{argv[0]};  // --path and --compare-node take strings; the rest integers
   for (int i = 1; i < argc; ++i) {
     if (std::strcmp(argv[i], "--path") == 0 && i + 1 < argc) {
       settings.path = argv[++i];
+    } else if (std::strcmp(argv[i], "--compare-node") == 0 && i + 1 < argc) {
+      settings.compare_node = argv[++i];
     } else {
       rest.push_back(argv[i]);
     }
@@ -295,8 +341,10 @@ int main(int argc, char** argv) {
       "medchain_api_bench", static_cast<int>(rest.size()), rest.data(),
       {{"--rounds", &settings.rounds}, {"--seconds", &settings.seconds}},
       [&] {
-        return settings.rounds >= 1 && settings.seconds >= 1 && settings.path.starts_with('/');
+        return settings.rounds >= 1 && settings.seconds >= 1 && settings.path.starts_with('/') &&
+               (settings.compare_node.empty() ||
+                ::access(settings.compare_node.c_str(), X_OK) == 0);
       },
-      "--rounds >= 1, --seconds >= 1, --path /absolute/path",
+      "--rounds >= 1, --seconds >= 1, --path /absolute/path, --compare-node an executable",
       [&] { return medchain::test::main_with(settings); });
 }
