@@ -22,18 +22,18 @@ constexpr std::size_t kWorkers = 8;
 
 void accept(HttpServer::State& state) {
   auto& loop = *state.loops[state.next_loop++ % state.loops.size()];
-  state.acceptor->async_accept(loop,
-                               [&state, &loop](boost::beast::error_code ec, tcp::socket socket) {
-                                 if (ec == asio::error::operation_aborted) return;
-                                 if (!ec) {
-                                   // The connection starts on its own loop's thread, where all of
-                                   // its life runs.
-                                   asio::post(loop, [&state, socket = std::move(socket)]() mutable {
-                                     detail::serve_connection(std::move(socket), state);
-                                   });
-                                 }
-                                 accept(state);
-                               });
+  state.acceptor->async_accept(
+      loop, [&state, &loop](boost::beast::error_code ec, detail::LoopSocket socket) {
+        if (ec == asio::error::operation_aborted) return;
+        if (!ec) {
+          // The connection starts on its own loop's thread, where all of
+          // its life runs.
+          asio::post(loop, [&state, socket = std::move(socket)]() mutable {
+            detail::serve_connection(std::move(socket), state);
+          });
+        }
+        accept(state);
+      });
 }
 
 }  // namespace

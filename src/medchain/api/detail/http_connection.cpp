@@ -64,11 +64,11 @@ Response call_handler(const std::function<Response()>& call) {
   }
 }
 
-// A connection over `Stream`: beast::tcp_stream, or beast::ssl_stream of one for TLS.
+// A connection over `Stream`: LoopStream, or beast::ssl_stream of one for TLS.
 template <class Stream>
 class Connection : public std::enable_shared_from_this<Connection<Stream>> {
  public:
-  Connection(tcp::socket socket, HttpServer::State& state)
+  Connection(LoopSocket socket, HttpServer::State& state)
       : stream_(make_stream(std::move(socket), state)), state_(state) {
     beast::error_code ec;
     const auto remote = socket_().remote_endpoint(ec);
@@ -390,17 +390,17 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
     });
   }
 
-  static constexpr bool kTls = !std::is_same_v<Stream, beast::tcp_stream>;
+  static constexpr bool kTls = !std::is_same_v<Stream, LoopStream>;
 
-  static Stream make_stream(tcp::socket socket, HttpServer::State& state) {
+  static Stream make_stream(LoopSocket socket, HttpServer::State& state) {
     if constexpr (kTls) {
-      return Stream(beast::tcp_stream(std::move(socket)), *state.tls);
+      return Stream(LoopStream(std::move(socket)), *state.tls);
     } else {
       return Stream(std::move(socket));
     }
   }
-  beast::tcp_stream& lowest_() { return beast::get_lowest_layer(stream_); }
-  tcp::socket& socket_() { return lowest_().socket(); }
+  LoopStream& lowest_() { return beast::get_lowest_layer(stream_); }
+  LoopSocket& socket_() { return lowest_().socket(); }
 
   Stream stream_;
   beast::flat_buffer buffer_;
@@ -423,12 +423,11 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
 
 }  // namespace
 
-void serve_connection(tcp::socket socket, HttpServer::State& state) {
+void serve_connection(LoopSocket socket, HttpServer::State& state) {
   if (state.tls) {
-    std::make_shared<Connection<beast::ssl_stream<beast::tcp_stream>>>(std::move(socket), state)
-        ->start();
+    std::make_shared<Connection<beast::ssl_stream<LoopStream>>>(std::move(socket), state)->start();
   } else {
-    std::make_shared<Connection<beast::tcp_stream>>(std::move(socket), state)->start();
+    std::make_shared<Connection<LoopStream>>(std::move(socket), state)->start();
   }
 }
 

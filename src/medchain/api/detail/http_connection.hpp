@@ -5,6 +5,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/ssl/context.hpp>
 #include <boost/asio/thread_pool.hpp>
+#include <medchain/api/detail/loop_stream.hpp>
 #include <medchain/api/http_server.hpp>
 #include <thread>
 
@@ -29,7 +30,7 @@ struct HttpServer::State {
 namespace detail {
 
 // Reads requests from `socket` and answers them until the client goes away or keep-alive ends.
-void serve_connection(boost::asio::ip::tcp::socket socket, HttpServer::State& state);
+void serve_connection(LoopSocket socket, HttpServer::State& state);
 
 }  // namespace detail
 }  // namespace medchain::api

@@ -97,16 +97,16 @@ class WebSocketSession : public WebSocketPeer,
 
 }  // namespace
 
-void run_websocket(beast::tcp_stream stream, http::request<http::empty_body> upgrade,
+void run_websocket(LoopStream stream, http::request<http::empty_body> upgrade,
                    WebSocketAccept accept) {
-  std::make_shared<WebSocketSession<beast::tcp_stream>>(std::move(stream), std::move(accept))
+  std::make_shared<WebSocketSession<LoopStream>>(std::move(stream), std::move(accept))
       ->start(std::move(upgrade));
 }
 
-void run_websocket(beast::ssl_stream<beast::tcp_stream> stream,
-                   http::request<http::empty_body> upgrade, WebSocketAccept accept) {
-  std::make_shared<WebSocketSession<beast::ssl_stream<beast::tcp_stream>>>(std::move(stream),
-                                                                           std::move(accept))
+void run_websocket(beast::ssl_stream<LoopStream> stream, http::request<http::empty_body> upgrade,
+                   WebSocketAccept accept) {
+  std::make_shared<WebSocketSession<beast::ssl_stream<LoopStream>>>(std::move(stream),
+                                                                    std::move(accept))
       ->start(std::move(upgrade));
 }
 
