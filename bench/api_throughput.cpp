@@ -184,7 +184,8 @@ const char* verdict(bool met) {
 
 // A server under load: medchaind (this build's or --compare-node's) or Express.
 struct Server {
-  std::string label;
+  std::string label;  // in the table
+  std::string name;   // in the per-round lines
   ChildProcess process;
   std::string url;
   std::vector<Run> runs;
@@ -192,8 +193,8 @@ struct Server {
 
 // medchaind from `binary` on a free loopback port with its own data directory under `dir`,
 // ready and with `patient` signed in; the session token goes to `token`.
-Server start_node(const std::string& binary, const std::string& label, Ledger& ledger,
-                  const Party& patient, const fs::path& dir, std::string& token) {
+Server start_node(const std::string& binary, const std::string& label, const std::string& name,
+                  Ledger& ledger, const Party& patient, const fs::path& dir, std::string& token) {
   fs::create_directories(dir);
   if (!chain::write_deployment(dir, ledger.deployment()).ok()) {
     throw std::runtime_error("writing deployment.json failed");
@@ -209,6 +210,7 @@ Server start_node(const std::string& binary, const std::string& label, Ledger& l
     argv.insert(argv.end(), {"--rate-limit-ip", "0", "--rate-limit-address", "0"});
   }
   Server server{label,
+                name,
                 ChildProcess::spawn(argv, dir / "node.log").value(),
                 "http://127.0.0.1:" + std::to_string(port),
                 {}};
@@ -242,11 +244,11 @@ int main_with(const Settings& settings) {
   std::vector<Server> servers;
   std::vector<std::string> tokens(1);
   servers.push_back(start_node(MEDCHAIN_NODE_PATH, "medchaind (session check + index lookup)",
-                               ledger, patient, dir / "node", tokens[0]));
+                               "medchaind", ledger, patient, dir / "node", tokens[0]));
   if (!settings.compare_node.empty()) {
     tokens.emplace_back();
     servers.push_back(start_node(settings.compare_node, "medchaind, " + settings.compare_node,
-                                 ledger, patient, dir / "compare", tokens.back()));
+                                 "compared", ledger, patient, dir / "compare", tokens.back()));
   }
   const std::string answer = wait_for(servers[0].process, servers[0].url, settings.path, tokens[0]);
   std::fprintf(stderr, "medchaind GET %s answers %zu bytes: %s\n", settings.path.c_str(),
@@ -255,6 +257,7 @@ int main_with(const Settings& settings) {
   const std::uint16_t express_port = pick_free_loopback_port().value();
   servers.push_back(Server{
       "Express " + express_version() + ", constant JSON, 1 process",
+      "Express",
       ChildProcess::spawn(
           {find_program("node"), std::string(MEDCHAIN_SOURCE_DIR) + "/bench/express_baseline.js",
            std::to_string(express_port), settings.path, answer},
@@ -280,8 +283,7 @@ int main_with(const Settings& settings) {
       const Run& run = server.runs.back();
       char text[160];
       std::snprintf(text, sizeof text, " %s %.0f/s p99 %.2f ms (all CPUs %.0f%%);",
-                    server.label.substr(0, server.label.find(' ')).c_str(), run.rate, run.p99_ms,
-                    run.busy_cpu);
+                    server.name.c_str(), run.rate, run.p99_ms, run.busy_cpu);
       line += text;
     }
     std::fprintf(stderr, "%s\n", line.c_str());
