@@ -26,8 +26,7 @@ void accept(HttpServer::State& state) {
       loop, [&state, &loop](boost::beast::error_code ec, detail::LoopSocket socket) {
         if (ec == asio::error::operation_aborted) return;
         if (!ec) {
-          // The connection starts on its own loop's thread, where all of
-          // its life runs.
+          // The connection starts on its loop's thread, where all of its life runs.
           asio::post(loop, [&state, socket = std::move(socket)]() mutable {
             detail::serve_connection(std::move(socket), state);
           });
