@@ -188,13 +188,14 @@ struct Server {
   std::string name;   // in the per-round lines
   ChildProcess process;
   std::string url;
+  std::string token;  // sent as the bearer token (Express ignores it but gets the same header)
   std::vector<Run> runs;
 };
 
 // medchaind from `binary` on a free loopback port with its own data directory under `dir`,
-// ready and with `patient` signed in; the session token goes to `token`.
+// ready and with `patient` signed in.
 Server start_node(const std::string& binary, const std::string& label, const std::string& name,
-                  Ledger& ledger, const Party& patient, const fs::path& dir, std::string& token) {
+                  Ledger& ledger, const Party& patient, const fs::path& dir) {
   fs::create_directories(dir);
   if (!chain::write_deployment(dir, ledger.deployment()).ok()) {
     throw std::runtime_error("writing deployment.json failed");
@@ -213,9 +214,10 @@ Server start_node(const std::string& binary, const std::string& label, const std
                 name,
                 ChildProcess::spawn(argv, dir / "node.log").value(),
                 "http://127.0.0.1:" + std::to_string(port),
+                "",
                 {}};
   wait_for(server.process, server.url, "/readyz");
-  token = sign_in(port, ledger, patient);
+  server.token = sign_in(port, ledger, patient);
   return server;
 }
 
@@ -240,17 +242,15 @@ int main_with(const Settings& settings) {
     ~Cleanup() { fs::remove_all(dir); }
   } cleanup{dir};
 
-  // Each server is loaded with its own token; Express ignores it but receives the same header.
   std::vector<Server> servers;
-  std::vector<std::string> tokens(1);
   servers.push_back(start_node(MEDCHAIN_NODE_PATH, "medchaind (session check + index lookup)",
-                               "medchaind", ledger, patient, dir / "node", tokens[0]));
+                               "medchaind", ledger, patient, dir / "node"));
   if (!settings.compare_node.empty()) {
-    tokens.emplace_back();
     servers.push_back(start_node(settings.compare_node, "medchaind, " + settings.compare_node,
-                                 "compared", ledger, patient, dir / "compare", tokens.back()));
+                                 "compared", ledger, patient, dir / "compare"));
   }
-  const std::string answer = wait_for(servers[0].process, servers[0].url, settings.path, tokens[0]);
+  const std::string answer =
+      wait_for(servers[0].process, servers[0].url, settings.path, servers[0].token);
   std::fprintf(stderr, "medchaind GET %s answers %zu bytes: %s\n", settings.path.c_str(),
                answer.size(), answer.c_str());
 
@@ -264,22 +264,21 @@ int main_with(const Settings& settings) {
           dir / "express.log")
           .value(),
       "http://127.0.0.1:" + std::to_string(express_port),
+      servers[0].token,
       {}});
-  tokens.push_back(tokens[0]);
   wait_for(servers.back().process, servers.back().url, settings.path);
 
   const double idle_rss = status_mib(servers[0].process.pid(), "VmRSS");
   Settings warm_up = settings;  // JIT, caches, connection pools: 2 s of each, not counted
   warm_up.seconds = 2;
-  for (std::size_t i = 0; i < servers.size(); ++i) {
-    run_wrk(warm_up, servers[i].url + settings.path, tokens[i], servers[i].process.pid());
+  for (const Server& server : servers) {
+    run_wrk(warm_up, server.url + settings.path, server.token, server.process.pid());
   }
   for (int r = 0; r < settings.rounds; ++r) {
     std::string line = "round " + std::to_string(r + 1) + ":";
-    for (std::size_t i = 0; i < servers.size(); ++i) {
-      Server& server = servers[i];
+    for (Server& server : servers) {
       server.runs.push_back(
-          run_wrk(settings, server.url + settings.path, tokens[i], server.process.pid()));
+          run_wrk(settings, server.url + settings.path, server.token, server.process.pid()));
       const Run& run = server.runs.back();
       char text[160];
       std::snprintf(text, sizeof text, " %s %.0f/s p99 %.2f ms (all CPUs %.0f%%);",
