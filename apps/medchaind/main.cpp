@@ -9,6 +9,7 @@
 #include <medchain/api/audit_anchorer.hpp>
 #include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
+#include <medchain/api/security_headers.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
 #include <medchain/chain/relayer.hpp>
@@ -42,6 +43,7 @@ struct NodeOptions {
   bool access_log = false;
   std::string tls_certificate;  // PEM chain; with tls_key, the node serves HTTPS
   std::string tls_key;
+  std::vector<std::string> connect_sources;  // more origins the web app may fetch from
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -85,6 +87,13 @@ Status run(const NodeOptions& options) {
   if (!options.tls_certificate.empty()) {
     server.tls = api::TlsFiles{options.tls_certificate, options.tls_key};
   }
+  for (const std::string& source : options.connect_sources) {
+    if (source.empty() || source.find_first_of(";, \t'\"") != std::string::npos) {
+      return Error{Errc::kInvalidArgument, "--connect-src takes one origin, e.g. "
+                                           "http://127.0.0.1:8545, not \"" + source + "\""};
+    }
+  }
+  server.headers = api::security_headers({options.connect_sources});
   MEDCHAIN_TRY(chain::Deployment deployment, chain::read_deployment(options.data_dir));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse(options.rpc_url));
   chain::EthClient client(endpoint);
@@ -259,6 +268,9 @@ int main(int argc, char** argv) {
       ->envname("MEDCHAIND_ACCESS_LOG");
   option("--web-root", options.web_root, "The web app's build, served at / when it exists")
       ->capture_default_str();
+  option("--connect-src", options.connect_sources,
+         "An origin the web app may also fetch from (its Content-Security-Policy's "
+         "connect-src), e.g. the chain's JSON-RPC URL; repeatable");
   option("--anchor-interval", options.anchor_interval,
          "Seconds between anchors of the audit log on chain (0: never)")
       ->capture_default_str()

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "support/node.hpp"
+#include "support/process.hpp"
 
 namespace medchain::test {
 namespace {
@@ -220,6 +221,53 @@ TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
   EXPECT_EQ(node.get("/healthz").body["status"], "ok");  // the API is untouched
   fs::remove_all(root);
   fs::remove(root.parent_path() / "outside.txt");
+}
+
+// Every kind of answer carries the security headers: the app (a file), a script, the app's own
+// routes, a JSON answer, a refusal for want of a session, a bad request, a 404 under /v1 and a
+// traversal attempt. The policy allows no inline script and no framing.
+TEST(NodeOperations, EveryAnswerCarriesTheSecurityHeaders) {
+  namespace fs = std::filesystem;
+  const fs::path root = fs::temp_directory_path() / ("medchain-web-" + to_hex(random_hash()));
+  fs::create_directories(root / "assets");
+  std::ofstream(root / "index.html") << "<!doctype html><title>medchain</title>";
+  std::ofstream(root / "assets/app-1234.js") << "console.log('medchain')";
+  Ledger ledger(chain::DevChainKind::kAnvil);
+  Node node(ledger, {"--web-root", root.string(), "--connect-src", "http://127.0.0.1:8545"});
+
+  int checked = 0;
+  for (const auto& [method, path] : std::vector<std::pair<std::string, std::string>>{
+           {"GET", "/"},
+           {"GET", "/assets/app-1234.js"},
+           {"GET", "/patients/0xabc"},
+           {"GET", "/healthz"},
+           {"GET", "/v1/me"},
+           {"POST", "/v1/auth/verify"},
+           {"GET", "/v1/unknown"},
+           {"GET", "/../etc/passwd"}}) {
+    const Reply reply = node.send(method, path);
+    ASSERT_NE(reply.status, 0) << path;
+    const std::string policy = reply.response.header("Content-Security-Policy");
+    EXPECT_NE(policy.find("script-src 'self' 'wasm-unsafe-eval';"), std::string::npos) << path;
+    EXPECT_EQ(policy.find("unsafe-inline"), std::string::npos) << path;
+    EXPECT_NE(policy.find("frame-ancestors 'none'"), std::string::npos) << path;
+    EXPECT_NE(policy.find("object-src 'none'"), std::string::npos) << path;
+    EXPECT_NE(policy.find("connect-src 'self' http://127.0.0.1:8545;"), std::string::npos) << path;
+    EXPECT_EQ(reply.response.header("X-Content-Type-Options"), "nosniff") << path;
+    EXPECT_EQ(reply.response.header("X-Frame-Options"), "DENY") << path;
+    EXPECT_EQ(reply.response.header("Referrer-Policy"), "no-referrer") << path;
+    ++checked;
+  }
+  EXPECT_EQ(checked, 8);
+  fs::remove_all(root);
+}
+
+// An origin that would smuggle another directive into the policy is refused at start-up.
+TEST(NodeOperations, AConnectSourceCannotAddADirective) {
+  const ProcessResult result =
+      run_process({MEDCHAIN_NODE_PATH, "--connect-src", "http://x; script-src *"});
+  EXPECT_EQ(result.exit_code, 2) << result.err;
+  EXPECT_NE(result.err.find("--connect-src takes one origin"), std::string::npos) << result.err;
 }
 
 }  // namespace

@@ -18,17 +18,30 @@ let patient; // { context, page, address }
 let doctor;
 let chainId;
 
+// Page errors, and anything the node's Content-Security-Policy refused (chromium reports each
+// refusal on the console): every test ends by asserting that there were none.
+function watchErrors(page, label) {
+  const errors = [];
+  page.on('pageerror', (error) => {
+    errors.push(error.message);
+    console.error(`[${label}] page error: ${error.stack ?? error.message}`);
+  });
+  page.on('console', (message) => {
+    if (message.type() === 'error' && message.text().includes('Content Security Policy')) {
+      errors.push(message.text());
+      console.error(`[${label}] ${message.text()}`);
+    }
+  });
+  return errors;
+}
+
 async function party(label, walletOptions = {}) {
   const account = dev.account(label);
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
   await injectWallet(context, { privateKey: account.privateKey, chainUrl: dev.chainUrl, chainId, ...walletOptions });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  const errors = [];
-  page.on('pageerror', (error) => {
-    errors.push(error.message);
-    console.error(`[${label}] page error: ${error.stack ?? error.message}`);
-  });
+  const errors = watchErrors(page, label);
   await page.goto(dev.url);
   return { context, page, address: account.address, errors };
 }
@@ -38,11 +51,7 @@ async function plainParty(label) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 860 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(TIMEOUT);
-  const errors = [];
-  page.on('pageerror', (error) => {
-    errors.push(error.message);
-    console.error(`[${label}] page error: ${error.stack ?? error.message}`);
-  });
+  const errors = watchErrors(page, label);
   await page.goto(dev.url);
   return { context, page, errors };
 }

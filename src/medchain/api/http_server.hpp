@@ -119,6 +119,9 @@ struct ServerOptions {
   // For a whole buffered request, and for each piece of a streamed upload or download: a
   // client slower than this is cut off.
   std::chrono::milliseconds read_timeout{15'000};
+  // Sent with every answer, whatever produced it (a route, a static file, a refusal, a 404):
+  // the place for security headers. A response's own header of the same name wins.
+  std::vector<std::pair<std::string, std::string>> headers;
 };
 
 class HttpServer {

@@ -284,6 +284,7 @@ class Connection : public std::enable_shared_from_this<Connection<Stream>> {
   void set_common_fields(Message& reply, const Response& response, bool keep_alive) {
     reply.set(http::field::server, "medchaind");
     reply.set(http::field::content_type, response.content_type);
+    for (const auto& [name, value] : state_.options.headers) reply.set(name, value);
     for (const auto& [name, value] : response.headers) reply.set(name, value);
     reply.keep_alive(keep_alive);
   }
