@@ -147,12 +147,13 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
   const json record = node.get("/v1/records/" + record_id).value();
   const json& version = record.at("versions").back();
   const Hash32 digest = from_hex_fixed<Hash32>(version.at("digest").get<std::string>()).value();
-  const json answer = node.get("/v1/records/" + record_id + "/versions/" +
-                               std::to_string(version.at("version").get<std::uint64_t>()) + "/key")
-                          .value();
+  const auto number = version.at("version").get<std::uint32_t>();
+  const json answer =
+      node.get("/v1/records/" + record_id + "/versions/" + std::to_string(number) + "/key").value();
   const Bytes sealed = from_hex(answer.at("sealedKey").get<std::string>()).value();
+  const records::KeyBinding binding{from_hex_fixed<Hash32>(record_id).value(), number, digest};
   const records::ContentKey content_key =
-      records::open_content_key(sealed, records::derive_encryption_key(key)).value();
+      records::open_content_key(sealed, binding, records::derive_encryption_key(key)).value();
 
   Bytes attachment;
   crypto::Sha256 hasher;

@@ -59,13 +59,21 @@ json document_vector(const std::string& name, const Manifest& manifest) {
           {"digest", to_hex(crypto::sha256(ciphertext))}};
 }
 
-json sealed_vector(const std::string& name, const EncryptionKeyPair& recipient) {
+// A format 2 sealed key, bound to version `version` of a record whose id and digest derive from
+// the name.
+json sealed_vector(const std::string& name, const EncryptionKeyPair& recipient,
+                   std::uint32_t version) {
   const ContentKey key = key_for(name);
+  const KeyBinding binding{crypto::sha256(as_bytes("record id of " + name)), version,
+                           crypto::sha256(as_bytes("ciphertext of " + name))};
   return {{"name", name},
           {"recipientSecret", to_hex(recipient.secret)},
           {"recipientPublic", to_hex(recipient.public_key)},
           {"contentKey", to_hex(key)},
-          {"sealed", to_hex(seal_content_key(key, recipient.public_key))}};
+          {"recordId", to_hex(binding.record_id)},
+          {"version", binding.version},
+          {"digest", to_hex(binding.digest)},
+          {"sealed", to_hex(seal_content_key(key, binding, recipient.public_key))}};
 }
 
 EncryptionKeyPair pair_from_seed(const std::string& label) {
@@ -76,13 +84,34 @@ EncryptionKeyPair pair_from_seed(const std::string& label) {
   return pair;
 }
 
+// A mutation that makes the reader expect another record, version or digest (a sealed key's
+// binding, or a blob's digest): a check fails rather than a decryption.
+bool mutation_binds(const json& mutation) {
+  return mutation.contains("recordId") || mutation.contains("version") ||
+         mutation.contains("digest");
+}
+
+// A format 1 sealed key (the content key alone, 80 bytes), which readers still open for data
+// written before format 2. Sealed here directly: the library writes only format 2.
+json legacy_sealed_vector(const std::string& name, const EncryptionKeyPair& recipient) {
+  const ContentKey key = key_for(name);
+  Bytes sealed(kLegacySealedKeySize);
+  crypto_box_seal(sealed.data(), key.data(), key.size(), recipient.public_key.data());
+  return {{"name", name},
+          {"recipientSecret", to_hex(recipient.secret)},
+          {"recipientPublic", to_hex(recipient.public_key)},
+          {"contentKey", to_hex(key)},
+          {"sealed", to_hex(sealed)}};
+}
+
 json tamper(const std::string& name, const std::string& kind, const std::string& base,
             json mutation) {
+  const char* error = mutation_binds(mutation) ? "check_failed" : "decrypt_failed";
   return {{"name", name},
           {"kind", kind},
           {"base", base},
           {"mutation", std::move(mutation)},
-          {"error", kind == "digest" ? "check_failed" : "decrypt_failed"}};
+          {"error", error}};
 }
 
 json tamper_vectors() {
@@ -104,7 +133,13 @@ json tamper_vectors() {
       tamper("empty-truncated", "envelope", "plaintext-0", {{"truncateTo", 27}}),
       tamper("sealed-ephemeral-key", "sealedKey", "sealed-random-recipient", {{"flipByte", 3}}),
       tamper("sealed-body", "sealedKey", "sealed-random-recipient", {{"flipByte", 40}}),
-      tamper("sealed-mac", "sealedKey", "sealed-random-recipient", {{"flipByte", 79}}),
+      tamper("sealed-mac", "sealedKey", "sealed-random-recipient", {{"flipByte", kSealedKeySize - 1}}),
+      tamper("sealed-for-another-record", "sealedKey", "sealed-random-recipient",
+             {{"recordId", to_hex(crypto::sha256(as_bytes("another record")))}}),
+      tamper("sealed-for-another-version", "sealedKey", "sealed-random-recipient",
+             {{"version", 3}}),
+      tamper("sealed-for-another-ciphertext", "sealedKey", "sealed-random-recipient",
+             {{"digest", to_hex(crypto::sha256(as_bytes("another ciphertext")))}}),
       tamper("digest-of-another-blob", "digest", big,
              {{"digest", to_hex(crypto::sha256(as_bytes("another blob")))}}),
   });
@@ -135,12 +170,12 @@ int main() {
   const auto account = crypto::parse_private_key(
       from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").value());
   const json sealed = json::array({
-      sealed_vector("sealed-account-0xf39F", derive_encryption_key(account.value())),
-      sealed_vector("sealed-random-recipient", pair_from_seed("recipient")),
+      sealed_vector("sealed-account-0xf39F", derive_encryption_key(account.value()), 1),
+      sealed_vector("sealed-random-recipient", pair_from_seed("recipient"), 2),
   });
   const json out = {
       {"description",
-       "medchain record format v1 (docs/format.md). Every envelope and document must decrypt "
+       "medchain record format (docs/format.md): envelopes v1, sealed keys v2 (legacySealedKeys: v1). Every envelope and document must decrypt "
        "to the plaintext given, every sealed key must open to contentKey, every tampered case "
        "must fail. Hex is 0x-prefixed."},
       {"plaintextPattern", "byte i of a plaintext or attachment given by size is i mod 251"},
@@ -148,6 +183,8 @@ int main() {
       {"envelopes", envelopes},
       {"documents", documents},
       {"sealedKeys", sealed},
+      {"legacySealedKeys",
+       json::array({legacy_sealed_vector("legacy-random-recipient", pair_from_seed("recipient"))})},
       {"tampered", tamper_vectors()},
   };
   std::cout << out.dump(2) << '\n';

@@ -28,13 +28,6 @@ Result<Hash32> parse_record_id(const std::string& text) {
   return *id;
 }
 
-Result<Hash32> digest_field(const json& version) {
-  if (!version.contains("digest") || !version["digest"].is_string()) {
-    return Error{Errc::kProtocol, "the node lists a version without a digest"};
-  }
-  return from_hex_fixed<Hash32>(version["digest"].get<std::string>());
-}
-
 // GET /v1/records/{id}, whose versions and digests come from the node's index of the chain.
 Result<json> record_versions(Caller& caller, const Hash32& record_id) {
   MEDCHAIN_TRY(json record, caller.node.get("/v1/records/" + to_hex(record_id)));
@@ -55,13 +48,14 @@ Result<json> pick_version(const json& record, std::uint64_t number) {
                "the record has no version " + std::to_string(number) + " that you may read"};
 }
 
-// The caller's sealed key of a version, opened.
-Result<format::ContentKey> own_key(Caller& caller, const Hash32& record_id, std::uint64_t version) {
-  MEDCHAIN_TRY(json answer, caller.node.get("/v1/records/" + to_hex(record_id) + "/versions/" +
-                                            std::to_string(version) + "/key"));
+// The caller's sealed key of a version, opened and checked to be bound to that version.
+Result<format::ContentKey> own_key(Caller& caller, const format::KeyBinding& version) {
+  MEDCHAIN_TRY(json answer, caller.node.get("/v1/records/" + to_hex(version.record_id) +
+                                            "/versions/" + std::to_string(version.version) +
+                                            "/key"));
   MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
   MEDCHAIN_TRY(format::EncryptionKeyPair mine, caller.encryption());
-  return format::open_content_key(sealed, mine);
+  return format::open_content_key(sealed, version, mine);
 }
 
 Hash32 random_record_id() {
@@ -90,9 +84,14 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   MEDCHAIN_TRY(json relayed, caller.node.relay(signer, function, message));
   const Hash32 record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>()).value();
   MEDCHAIN_TRY(std::uint64_t version, version_number());
+  if (version == 0 || version > UINT32_MAX) {
+    return Error{Errc::kProtocol, "the node names version " + std::to_string(version)};
+  }
   MEDCHAIN_TRY(std::vector<Recipient> recipients,
                key_recipients(caller.node, patient, content.category, caller.account));
-  MEDCHAIN_TRY_STATUS(share_content_key(caller.node, record_id, version, key, recipients));
+  const format::KeyBinding binding{record_id, static_cast<std::uint32_t>(version),
+                                   uploaded.digest};
+  MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
   json readers = json::array();
   for (const Recipient& recipient : recipients)
     readers.push_back(eth::to_checksum(recipient.account));
@@ -191,9 +190,10 @@ Status get_record(Caller& caller, const GetOptions& options) {
   MEDCHAIN_TRY(Hash32 record_id, parse_record_id(options.record_id));
   MEDCHAIN_TRY(json record, record_versions(caller, record_id));
   MEDCHAIN_TRY(json version, pick_version(record, options.version));
-  const std::uint64_t number = version.value("version", std::uint64_t{0});
-  MEDCHAIN_TRY(Hash32 digest, digest_field(version));
-  MEDCHAIN_TRY(format::ContentKey key, own_key(caller, record_id, number));
+  MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+  const std::uint64_t number = binding.version;
+  const Hash32& digest = binding.digest;
+  MEDCHAIN_TRY(format::ContentKey key, own_key(caller, binding));
   MEDCHAIN_TRY(format::Manifest manifest,
                download_and_decrypt(caller.node, digest, key, options.out, caller.progress));
   if (options.out != "-") {
@@ -222,12 +222,12 @@ Status export_records(Caller& caller, const ExportOptions& options) {
   for (const json& record : listing.value("records", json::array())) {
     const json& newest = record["versions"].back();
     MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record.value("recordId", "")));
-    const std::uint64_t number = newest.value("version", std::uint64_t{0});
-    auto key = own_key(caller, record_id, number);
+    MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, newest));
+    const std::uint64_t number = binding.version;
+    auto key = own_key(caller, binding);
     if (!key.ok() && key.error().code == Errc::kNotFound) continue;  // no key shared with us
     if (!key.ok()) return std::move(key).error();
-    MEDCHAIN_TRY(Hash32 digest, digest_field(newest));
-    MEDCHAIN_TRY(format::Manifest manifest, fetch_manifest(caller.node, digest, *key));
+    MEDCHAIN_TRY(format::Manifest manifest, fetch_manifest(caller.node, binding.digest, *key));
     resources.push_back(std::move(manifest.resource));
     ids.push_back(to_hex(record_id) + "/" + std::to_string(number));
   }

@@ -79,16 +79,27 @@ Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Ad
   return recipients;
 }
 
-Status share_content_key(client::NodeClient& node, const Hash32& record_id, std::uint64_t version,
+Status share_content_key(client::NodeClient& node, const format::KeyBinding& version,
                          const format::ContentKey& key, const std::vector<Recipient>& recipients) {
   json keys = json::array();
   for (const Recipient& recipient : recipients) {
     keys.push_back(
         {{"recipient", eth::to_checksum(recipient.account)},
-         {"sealedKey", to_hex(format::seal_content_key(key, recipient.encryption_key))}});
+         {"sealedKey", to_hex(format::seal_content_key(key, version, recipient.encryption_key))}});
   }
-  MEDCHAIN_TRY_STATUS(node.put(version_path(record_id, version) + "/keys", {{"keys", keys}}));
+  MEDCHAIN_TRY_STATUS(
+      node.put(version_path(version.record_id, version.version) + "/keys", {{"keys", keys}}));
   return {};
+}
+
+Result<format::KeyBinding> version_binding(const Hash32& record_id, const json& version) {
+  const std::uint64_t number = version.value("version", std::uint64_t{0});
+  if (number == 0 || number > UINT32_MAX) return unexpected("a version number out of range");
+  if (!version.contains("digest") || !version["digest"].is_string()) {
+    return unexpected("a version without a digest");
+  }
+  MEDCHAIN_TRY(Hash32 digest, from_hex_fixed<Hash32>(version["digest"].get<std::string>()));
+  return format::KeyBinding{record_id, static_cast<std::uint32_t>(number), digest};
 }
 
 Result<std::size_t> share_record_keys(client::NodeClient& node,
@@ -108,13 +119,14 @@ Result<std::size_t> share_record_keys(client::NodeClient& node,
       if (!version["category"].is_string()) continue;  // a blob this node does not hold
       const auto category = format::parse_category(version["category"].get<std::string>());
       if (!category || ((scope >> *category) & 1u) == 0) continue;
-      const std::uint64_t number = version.value("version", std::uint64_t{0});
-      auto own = node.get(version_path(record_id, number) + "/key");
+      MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+      auto own = node.get(version_path(record_id, binding.version) + "/key");
       if (!own.ok() && own.error().code == Errc::kNotFound) continue;
       if (!own.ok()) return std::move(own).error();
       MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
-      MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, patient_keys));
-      MEDCHAIN_TRY_STATUS(share_content_key(node, record_id, number, key, {*recipient}));
+      MEDCHAIN_TRY(format::ContentKey key,
+                   format::open_content_key(sealed, binding, patient_keys));
+      MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {*recipient}));
       ++shared;
     }
   }

@@ -22,10 +22,15 @@ struct Recipient {
 Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Address& patient,
                                               std::uint8_t category, const Address& author);
 
-// Seals `key` to each recipient and stores the sealed keys (PUT .../versions/{n}/keys).
-Status share_content_key(client::NodeClient& node, const Hash32& record_id, std::uint64_t version,
+// Seals `key`, bound to the version it unlocks, to each recipient and stores the sealed keys
+// (PUT .../versions/{n}/keys).
+Status share_content_key(client::NodeClient& node, const medchain::records::KeyBinding& version,
                          const medchain::records::ContentKey& key,
                          const std::vector<Recipient>& recipients);
+
+// The binding of a version as the node lists it ({"version", "digest"}) of record `record_id`.
+Result<medchain::records::KeyBinding> version_binding(const Hash32& record_id,
+                                                      const client::json& version);
 
 // For `medchain access approve|grant`: opens the patient's own sealed key of every version of
 // every record of the patient whose category is in `scope` and seals it to `doctor` (a

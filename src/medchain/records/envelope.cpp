@@ -32,26 +32,58 @@ std::uint64_t ciphertext_size(std::uint64_t plaintext_size) {
          kChunkOverhead * (plaintext_size / kChunkPlaintext + 1);
 }
 
-Bytes seal_content_key(const ContentKey& key, const X25519PublicKey& recipient) {
+Bytes seal_content_key(const ContentKey& key, const KeyBinding& binding,
+                       const X25519PublicKey& recipient) {
   ensure_sodium();
-  Bytes sealed(kSealedKeySize);
-  if (crypto_box_seal(sealed.data(), key.data(), key.size(), recipient.data()) != 0) {
-    throw std::runtime_error("crypto_box_seal failed");
+  Bytes plain;
+  plain.reserve(kBoundKeyPlaintextSize);
+  plain.insert(plain.end(), kSealedKeyMagic.begin(), kSealedKeyMagic.end());
+  plain.insert(plain.end(), binding.record_id.bytes.begin(), binding.record_id.bytes.end());
+  for (int shift = 24; shift >= 0; shift -= 8) {
+    plain.push_back(static_cast<std::uint8_t>(binding.version >> shift));
   }
+  plain.insert(plain.end(), binding.digest.bytes.begin(), binding.digest.bytes.end());
+  plain.insert(plain.end(), key.bytes.begin(), key.bytes.end());
+  Bytes sealed(kSealedKeySize);
+  const int sealed_ok = crypto_box_seal(sealed.data(), plain.data(), plain.size(), recipient.data());
+  sodium_memzero(plain.data(), plain.size());
+  if (sealed_ok != 0) throw std::runtime_error("crypto_box_seal failed");
   return sealed;
 }
 
-Result<ContentKey> open_content_key(ByteView sealed, const EncryptionKeyPair& mine) {
+Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
+                                    const EncryptionKeyPair& mine) {
   ensure_sodium();
-  if (sealed.size() != kSealedKeySize) {
+  if (sealed.size() != kSealedKeySize && sealed.size() != kLegacySealedKeySize) {
     return Error{Errc::kInvalidLength, "a sealed key has " + std::to_string(kSealedKeySize) +
-                                           " bytes, got " + std::to_string(sealed.size())};
+                                           " bytes (or " + std::to_string(kLegacySealedKeySize) +
+                                           " in format 1), got " + std::to_string(sealed.size())};
   }
-  ContentKey key;
-  if (crypto_box_seal_open(key.data(), sealed.data(), sealed.size(), mine.public_key.data(),
+  Bytes plain(sealed.size() - crypto_box_SEALBYTES);
+  if (crypto_box_seal_open(plain.data(), sealed.data(), sealed.size(), mine.public_key.data(),
                            mine.secret.data()) != 0) {
     return decrypt_failed("the sealed key does not open with this account's encryption key");
   }
+  ContentKey key;
+  std::copy(plain.end() - key.size(), plain.end(), key.bytes.begin());
+  if (sealed.size() == kSealedKeySize) {
+    KeyBinding found;
+    std::copy_n(plain.begin() + 4, 32, found.record_id.bytes.begin());
+    for (std::size_t i = 36; i < 40; ++i) found.version = (found.version << 8) | plain[i];
+    std::copy_n(plain.begin() + 40, 32, found.digest.bytes.begin());
+    const bool magic_ok = std::equal(kSealedKeyMagic.begin(), kSealedKeyMagic.end(), plain.begin());
+    sodium_memzero(plain.data(), plain.size());
+    if (!magic_ok) return Error{Errc::kCheckFailed, "the sealed key is not in a known format"};
+    if (found.record_id != expected.record_id || found.version != expected.version) {
+      return Error{Errc::kCheckFailed,
+                   "the node served a key sealed for another record or version"};
+    }
+    if (found.digest != expected.digest) {
+      return Error{Errc::kCheckFailed,
+                   "the node served a key sealed for another ciphertext than the chain names"};
+    }
+  }
+  sodium_memzero(plain.data(), plain.size());
   return key;
 }
 

@@ -20,7 +20,11 @@ inline constexpr std::size_t kChunkOverhead = crypto_secretstream_xchacha20poly1
 inline constexpr std::size_t kChunkCiphertext = kChunkPlaintext + kChunkOverhead;
 inline constexpr std::size_t kEnvelopeHeaderSize =
     kEnvelopeMagic.size() + crypto_secretstream_xchacha20poly1305_HEADERBYTES;  // 28
-inline constexpr std::size_t kSealedKeySize = 32 + crypto_box_SEALBYTES;        // 80
+inline constexpr std::size_t kLegacySealedKeySize = 32 + crypto_box_SEALBYTES;  // 80, format 1
+inline constexpr std::array<std::uint8_t, 4> kSealedKeyMagic = {'M', 'C', 'K', '2'};
+// "MCK2" ‖ record id ‖ version (u32 big-endian) ‖ digest ‖ content key, sealed: 152 bytes.
+inline constexpr std::size_t kBoundKeyPlaintextSize = 4 + 32 + 4 + 32 + 32;
+inline constexpr std::size_t kSealedKeySize = kBoundKeyPlaintextSize + crypto_box_SEALBYTES;
 
 // One record version's key. Never reused across versions.
 using ContentKey = FixedBytes<32, struct ContentKeyTag>;
@@ -30,11 +34,28 @@ ContentKey new_content_key();
 // 28 + plaintext + 17 per chunk; an empty plaintext still has one (final) chunk.
 std::uint64_t ciphertext_size(std::uint64_t plaintext_size);
 
-// crypto_box_seal of the key to the recipient: 80 bytes only the recipient's secret opens.
-Bytes seal_content_key(const ContentKey& key, const X25519PublicKey& recipient);
+// What a sealed key unlocks: one version of one record, whose ciphertext has `digest` (the
+// SHA-256 the chain records). Sealed with the key, so that a node cannot hand a reader a genuine
+// key of another record or version in place of the one asked for (docs/format.md).
+struct KeyBinding {
+  Hash32 record_id;
+  std::uint32_t version = 0;
+  Hash32 digest;
+};
 
-// kDecryptFailed if `sealed` is not a key sealed to `mine` (another recipient, or altered).
-Result<ContentKey> open_content_key(ByteView sealed, const EncryptionKeyPair& mine);
+// crypto_box_seal of the binding and the key to the recipient (format 2, kSealedKeySize bytes):
+// only the recipient's secret opens it.
+Bytes seal_content_key(const ContentKey& key, const KeyBinding& binding,
+                       const X25519PublicKey& recipient);
+
+// Opens a key sealed to `mine`. `expected` is what the reader asked for, taken from the chain
+// (never from the node's answer that carried the sealed key). Errors: kDecryptFailed when it is
+// not sealed to `mine` or was altered; kCheckFailed when it is sealed for another record,
+// version or ciphertext; kInvalidLength for a size that is neither format. A format 1 key (80
+// bytes, no binding, written before format 2) still opens: its ciphertext's digest is checked
+// against the chain all the same, and a key of another record fails to decrypt it.
+Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
+                                    const EncryptionKeyPair& mine);
 
 // Encrypts a plaintext of any length pushed in pieces of any size. Copyable: a copy taken
 // before the first update() produces the same ciphertext again from the same plaintext, which

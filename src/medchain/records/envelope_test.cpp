@@ -164,22 +164,59 @@ TEST(Envelope, SinkErrorsStopDecryption) {
   EXPECT_EQ(status.error().code, Errc::kIo);
 }
 
+KeyBinding some_version() {
+  return {crypto::sha256(as_bytes("record")), 2, crypto::sha256(as_bytes("ciphertext"))};
+}
+
 TEST(SealedKey, OpensOnlyForTheRecipient) {
   const EncryptionKeyPair patient = derive_encryption_key(crypto::generate_private_key());
   const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
   const ContentKey key = new_content_key();
-  const Bytes sealed = seal_content_key(key, patient.public_key);
+  const KeyBinding version = some_version();
+  const Bytes sealed = seal_content_key(key, version, patient.public_key);
   ASSERT_EQ(sealed.size(), kSealedKeySize);
-  EXPECT_EQ(open_content_key(sealed, patient).value(), key);
-  EXPECT_EQ(open_content_key(sealed, doctor).error().code, Errc::kDecryptFailed);
-  EXPECT_NE(seal_content_key(key, patient.public_key), sealed);  // ephemeral key each time
+  EXPECT_EQ(open_content_key(sealed, version, patient).value(), key);
+  EXPECT_EQ(open_content_key(sealed, version, doctor).error().code, Errc::kDecryptFailed);
+  EXPECT_NE(seal_content_key(key, version, patient.public_key), sealed);  // a fresh ephemeral key
   for (std::size_t at = 0; at < sealed.size(); ++at) {
     Bytes altered = sealed;
     altered[at] ^= 0x10;
-    EXPECT_EQ(open_content_key(altered, patient).error().code, Errc::kDecryptFailed) << at;
+    EXPECT_EQ(open_content_key(altered, version, patient).error().code, Errc::kDecryptFailed)
+        << at;
   }
-  EXPECT_EQ(open_content_key(ByteView(sealed).first(79), patient).error().code,
+  EXPECT_EQ(open_content_key(ByteView(sealed).first(79), version, patient).error().code,
             Errc::kInvalidLength);
+}
+
+// A node that answers a request for one version with a genuine key of another record, another
+// version of the same record, or another ciphertext is caught before the key is used.
+TEST(SealedKey, AKeySealedForAnotherVersionIsRefused) {
+  const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
+  const ContentKey key = new_content_key();
+  const KeyBinding version = some_version();
+  const Bytes sealed = seal_content_key(key, version, doctor.public_key);
+
+  KeyBinding other_record = version;
+  other_record.record_id = crypto::sha256(as_bytes("another record"));
+  KeyBinding other_version = version;
+  other_version.version = 1;
+  KeyBinding other_ciphertext = version;
+  other_ciphertext.digest = crypto::sha256(as_bytes("another ciphertext"));
+  for (const KeyBinding& expected : {other_record, other_version, other_ciphertext}) {
+    const auto opened = open_content_key(sealed, expected, doctor);
+    ASSERT_FALSE(opened.ok());
+    EXPECT_EQ(opened.error().code, Errc::kCheckFailed) << opened.error().message;
+  }
+  EXPECT_TRUE(open_content_key(sealed, version, doctor).ok());
+}
+
+// A well-sealed box whose plaintext is not "MCK2" ‖ …: not a key of this format.
+TEST(SealedKey, ABoxOfTheRightSizeWithoutTheMagicIsRefused) {
+  const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
+  Bytes plain(kBoundKeyPlaintextSize, 0x42);
+  Bytes sealed(kSealedKeySize);
+  ASSERT_EQ(crypto_box_seal(sealed.data(), plain.data(), plain.size(), doctor.public_key.data()), 0);
+  EXPECT_EQ(open_content_key(sealed, some_version(), doctor).error().code, Errc::kCheckFailed);
 }
 
 }  // namespace

@@ -83,23 +83,52 @@ TEST(FormatVectors, DocumentsDecryptToManifestAndAttachment) {
   }
 }
 
+EncryptionKeyPair recipient_of(const json& vector) {
+  EncryptionKeyPair recipient;
+  recipient.secret =
+      from_hex_fixed<X25519SecretKey>(vector["recipientSecret"].get<std::string>()).value();
+  recipient.public_key =
+      from_hex_fixed<X25519PublicKey>(vector["recipientPublic"].get<std::string>()).value();
+  return recipient;
+}
+
+// The binding a sealed-key vector was made for, with a tampered case's replacements.
+KeyBinding binding_of(const json& vector, const json& mutation = json::object()) {
+  const auto field = [&](const char* name) -> const json& {
+    return mutation.contains(name) ? mutation[name] : vector[name];
+  };
+  return {from_hex_fixed<Hash32>(field("recordId").get<std::string>()).value(),
+          field("version").get<std::uint32_t>(),
+          from_hex_fixed<Hash32>(field("digest").get<std::string>()).value()};
+}
+
 TEST(FormatVectors, SealedKeysOpen) {
   for (const json& vector : vectors()["sealedKeys"]) {
     SCOPED_TRACE(vector["name"].get<std::string>());
-    EncryptionKeyPair recipient;
-    recipient.secret =
-        from_hex_fixed<X25519SecretKey>(vector["recipientSecret"].get<std::string>()).value();
-    recipient.public_key =
-        from_hex_fixed<X25519PublicKey>(vector["recipientPublic"].get<std::string>()).value();
+    const EncryptionKeyPair recipient = recipient_of(vector);
     X25519PublicKey derived;
     ASSERT_EQ(crypto_scalarmult_base(derived.data(), recipient.secret.data()), 0);
     EXPECT_EQ(derived, recipient.public_key);
-    EXPECT_EQ(open_content_key(hex(vector["sealed"]), recipient).value(),
+    const Bytes sealed = hex(vector["sealed"]);
+    EXPECT_EQ(sealed.size(), kSealedKeySize);
+    EXPECT_EQ(open_content_key(sealed, binding_of(vector), recipient).value(),
               key_of(vector["contentKey"]));
   }
   // The first recipient is the account of the encryption-key vector in docs/format.md.
   EXPECT_EQ(named("sealedKeys", "sealed-account-0xf39F")["recipientPublic"],
             "0x8337d0b65ee06bdf968a44291178ae5ff5563e5ce12fda371091ca0bbf13a563");
+}
+
+// Format 1 keys carry no binding; they open whatever the reader expects (the ciphertext's
+// digest is still checked against the chain).
+TEST(FormatVectors, LegacySealedKeysStillOpen) {
+  for (const json& vector : vectors()["legacySealedKeys"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const Bytes sealed = hex(vector["sealed"]);
+    EXPECT_EQ(sealed.size(), kLegacySealedKeySize);
+    EXPECT_EQ(open_content_key(sealed, KeyBinding{}, recipient_of(vector)).value(),
+              key_of(vector["contentKey"]));
+  }
 }
 
 Bytes mutate(Bytes bytes, const json& mutation) {
@@ -126,12 +155,8 @@ TEST(FormatVectors, TamperedCasesFail) {
       failure = result.error().code;
     } else if (kind == "sealedKey") {
       const json& base = named("sealedKeys", vector["base"]);
-      EncryptionKeyPair recipient;
-      recipient.secret =
-          from_hex_fixed<X25519SecretKey>(base["recipientSecret"].get<std::string>()).value();
-      recipient.public_key =
-          from_hex_fixed<X25519PublicKey>(base["recipientPublic"].get<std::string>()).value();
-      const auto result = open_content_key(mutate(hex(base["sealed"]), mutation), recipient);
+      const auto result = open_content_key(mutate(hex(base["sealed"]), mutation),
+                                           binding_of(base, mutation), recipient_of(base));
       ASSERT_FALSE(result.ok());
       failure = result.error().code;
     } else {

@@ -124,16 +124,28 @@ describe('record document', () => {
 });
 
 describe('sealed keys and digest', () => {
-  it('seals a content key to a derived key pair, 80 bytes, and opens it only with that pair', async () => {
+  const version = { recordId: `0x${'11'.repeat(32)}`, version: 2, digest: `0x${'22'.repeat(32)}` };
+
+  it('seals a content key with its version to a derived key pair, 152 bytes, and opens it only with that pair', async () => {
     const wallet = Wallet.createRandom();
     const pair = await deriveEncryptionKey(wallet.address, await signEncryptionKey(wallet));
     const key = await newContentKey();
-    const sealed = await sealContentKey(key, pair.publicKey);
-    expect(sealed).toHaveLength(80);
-    expect(await openContentKey(sealed, pair)).toEqual(key);
+    const sealed = await sealContentKey(key, version, pair.publicKey);
+    expect(sealed).toHaveLength(152);
+    expect(await openContentKey(sealed, version, pair)).toEqual(key);
     const s = await sodium();
     const stranger = s.crypto_box_keypair();
-    await expect(openContentKey(sealed, { publicKey: stranger.publicKey, secretKey: stranger.privateKey })).rejects.toThrow(/cannot open/);
+    await expect(openContentKey(sealed, version, { publicKey: stranger.publicKey, secretKey: stranger.privateKey })).rejects.toThrow(/cannot open/);
+  });
+
+  it('refuses a key sealed for another record, version or ciphertext', async () => {
+    const s = await sodium();
+    const raw = s.crypto_box_keypair();
+    const pair = { publicKey: raw.publicKey, secretKey: raw.privateKey };
+    const sealed = await sealContentKey(await newContentKey(), version, pair.publicKey);
+    await expect(openContentKey(sealed, { ...version, recordId: `0x${'33'.repeat(32)}` }, pair)).rejects.toThrow(/another record or version/);
+    await expect(openContentKey(sealed, { ...version, version: 1 }, pair)).rejects.toThrow(/another record or version/);
+    await expect(openContentKey(sealed, { ...version, digest: `0x${'44'.repeat(32)}` }, pair)).rejects.toThrow(/another ciphertext/);
   });
 
   it('hashes with SHA-256, incrementally too', () => {

@@ -74,7 +74,15 @@ describe('format_vectors.json: sealed keys', () => {
       const s = await sodium();
       const pair = { publicKey: fromHex(v.recipientPublic), secretKey: fromHex(v.recipientSecret) };
       expect(toHex(s.crypto_scalarmult_base(pair.secretKey))).toBe(v.recipientPublic);
-      expect(toHex(await openContentKey(fromHex(v.sealed), pair))).toBe(v.contentKey);
+      expect(fromHex(v.sealed)).toHaveLength(152);
+      expect(toHex(await openContentKey(fromHex(v.sealed), v, pair))).toBe(v.contentKey);
+    });
+  }
+  for (const v of vectors.legacySealedKeys) {
+    it(`${v.name} (format 1, no binding) still opens`, async () => {
+      const pair = { publicKey: fromHex(v.recipientPublic), secretKey: fromHex(v.recipientSecret) };
+      expect(fromHex(v.sealed)).toHaveLength(80);
+      expect(toHex(await openContentKey(fromHex(v.sealed), null, pair))).toBe(v.contentKey);
     });
   }
 });
@@ -86,7 +94,7 @@ it("the first sealed key's recipient is the docs/format.md encryption key, deriv
   );
   const first = vectors.sealedKeys[0];
   expect(toHex(pair.secretKey)).toBe(first.recipientSecret);
-  expect(toHex(await openContentKey(fromHex(first.sealed), pair))).toBe(first.contentKey);
+  expect(toHex(await openContentKey(fromHex(first.sealed), first, pair))).toBe(first.contentKey);
 });
 
 describe('format_vectors.json: tampered cases fail', () => {
@@ -99,7 +107,9 @@ describe('format_vectors.json: tampered cases fail', () => {
       } else if (t.kind === 'sealedKey') {
         const base = byName(vectors.sealedKeys, t.base);
         const pair = { publicKey: fromHex(base.recipientPublic), secretKey: fromHex(base.recipientSecret) };
-        await expect(openContentKey(mutate(fromHex(base.sealed), t.mutation), pair)).rejects.toThrow(/cannot open/);
+        const expected = { recordId: base.recordId, version: base.version, digest: base.digest, ...t.mutation };
+        const opening = openContentKey(mutate(fromHex(base.sealed), t.mutation), expected, pair);
+        await expect(opening).rejects.toThrow(t.error === 'check_failed' ? /sealed for another/ : /cannot open/);
       } else if (t.kind === 'digest') {
         const base = byName(vectors.envelopes, t.base);
         expect(() => checkDigest(fromHex(base.ciphertext), t.mutation.digest)).toThrow(/does not match the chain's digest/);

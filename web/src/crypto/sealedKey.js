@@ -1,20 +1,54 @@
-// Content keys wrapped for one recipient: crypto_box_seal to their X25519 public key (80 bytes).
+// Content keys wrapped for one recipient (docs/format.md, "Content keys"). Format 2 seals the
+// key together with what it unlocks, so a node cannot answer a request for one version with a
+// genuine key of another:
+//   crypto_box_seal("MCK2" ‖ recordId (32) ‖ version (u32 big-endian) ‖ digest (32) ‖ key (32))
+// = 152 bytes. Format 1 (the key alone, 80 bytes) still opens, for data written before.
+import { concatBytes, equalBytes, fromHex } from './bytes.js';
 import { sodium } from './sodium.js';
 
-export async function sealContentKey(contentKey, recipientPublicKey) {
-  const s = await sodium();
-  return s.crypto_box_seal(contentKey, recipientPublicKey);
+const MAGIC = new TextEncoder().encode('MCK2');
+const BOUND_SIZE = 4 + 32 + 4 + 32 + 32;
+export const SEALED_KEY_SIZE = BOUND_SIZE + 48;
+export const LEGACY_SEALED_KEY_SIZE = 32 + 48;
+
+// `binding` is {recordId, version, digest} (ids and digest as 0x hex, version a number).
+function bindingBytes({ recordId, version, digest }) {
+  if (!Number.isInteger(version) || version < 1 || version > 0xffffffff) throw new Error(`not a version number: ${version}`);
+  const number = new Uint8Array(4);
+  new DataView(number.buffer).setUint32(0, version);
+  const id = fromHex(recordId);
+  const hash = fromHex(digest);
+  if (id.length !== 32 || hash.length !== 32) throw new Error('a record id and a digest are 32 bytes');
+  return concatBytes([MAGIC, id, number, hash]);
 }
 
-// Throws "cannot open the sealed key" when it was not sealed to this key pair or was altered.
-export async function openContentKey(sealed, keyPair) {
+export async function sealContentKey(contentKey, binding, recipientPublicKey) {
   const s = await sodium();
-  let key;
+  return s.crypto_box_seal(concatBytes([bindingBytes(binding), contentKey]), recipientPublicKey);
+}
+
+// Opens a key sealed to `keyPair`; `expected` ({recordId, version, digest}) is what the reader
+// asked for, as the chain lists it. Throws "cannot open the sealed key" when it was not sealed
+// to this key pair or was altered, and "sealed for another …" when it unlocks something else.
+export async function openContentKey(sealed, expected, keyPair) {
+  if (sealed.length !== SEALED_KEY_SIZE && sealed.length !== LEGACY_SEALED_KEY_SIZE) {
+    throw new Error(`a sealed key has ${SEALED_KEY_SIZE} bytes (${LEGACY_SEALED_KEY_SIZE} in format 1), got ${sealed.length}`);
+  }
+  const s = await sodium();
+  let plain;
   try {
-    key = s.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.secretKey);
+    plain = s.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.secretKey);
   } catch {
     throw new Error('cannot open the sealed key: it was not sealed to this account or was altered');
   }
-  if (key.length !== 32) throw new Error(`a content key is 32 bytes, the sealed key holds ${key.length}`);
-  return key;
+  if (sealed.length === LEGACY_SEALED_KEY_SIZE) return plain;
+  const want = bindingBytes(expected);
+  if (!equalBytes(plain.subarray(0, 4), MAGIC)) throw new Error('the sealed key is not in a known format');
+  if (!equalBytes(plain.subarray(0, 40), want.subarray(0, 40))) {
+    throw new Error('the node served a key sealed for another record or version');
+  }
+  if (!equalBytes(plain.subarray(40, 72), want.subarray(40, 72))) {
+    throw new Error("the node served a key sealed for another ciphertext than the chain's");
+  }
+  return plain.slice(BOUND_SIZE - 32);
 }

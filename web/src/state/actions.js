@@ -91,7 +91,7 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
   step('Sharing the key');
   const keys = [];
   for (const r of await versionRecipients(ctx, patient, category)) {
-    keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, fromHex(r.encryptionKey))) });
+    keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
   step('Done', 1, 1);
@@ -130,7 +130,8 @@ export async function openRecord(ctx, { recordId, version, onProgress }) {
     if (error.status === 404) throw new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access.");
     throw error;
   }
-  const contentKey = await openContentKey(fromHex(key.sealedKey), encryptionKey);
+  const binding = { recordId, version: version.version, digest: version.digest };
+  const contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
   const ciphertext = await api.downloadBlob(version.digest, onProgress);
   const digest = checkDigest(ciphertext, version.digest);
   return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest };
@@ -149,8 +150,9 @@ export async function shareExistingKeys(ctx, { patient, doctor, scopeMask }) {
     for (const version of record.versions) {
       if (!version.category || !scopeCovers(scopeMask, version.category)) continue;
       const mine = await api.get(`/v1/records/${record.recordId}/versions/${version.version}/key`);
-      const contentKey = await openContentKey(fromHex(mine.sealedKey), encryptionKey);
-      const sealed = toHex(await sealContentKey(contentKey, fromHex(target.encryptionKey)));
+      const binding = { recordId: record.recordId, version: version.version, digest: version.digest };
+      const contentKey = await openContentKey(fromHex(mine.sealedKey), binding, encryptionKey);
+      const sealed = toHex(await sealContentKey(contentKey, binding, fromHex(target.encryptionKey)));
       await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: target.address, sealedKey: sealed }] });
       shared++;
     }
