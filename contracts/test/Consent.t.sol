@@ -191,6 +191,38 @@ contract ConsentTest is Fixture {
         assertFalse(medchain.canRead(patient, doctor, 0), "ended by the doctor");
     }
 
+    function test_EndingAWindowThatIsNotOpenReverts() public {
+        vm.prank(patient);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NoEmergencyWindow.selector, patient, doctor));
+        medchain.endEmergencyAccess(patient, doctor);
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.warp(START + 1 hours); // expired: nothing left to end
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NoEmergencyWindow.selector, patient, doctor));
+        medchain.endEmergencyAccess(patient, doctor);
+    }
+
+    function test_ReasonCodesAreFromTheList() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        for (uint16 code = 0; code < 8; code += 6) {
+            vm.prank(doctor);
+            vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidReasonCode.selector, code));
+            medchain.openEmergencyAccess(patient, 1 hours, code);
+        }
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidReasonCode.selector, type(uint16).max));
+        medchain.openEmergencyAccess(patient, 1 hours, type(uint16).max);
+        assertFalse(medchain.canRead(patient, doctor, 0), "no window opened");
+        uint16 lastCode = medchain.MAX_REASON_CODE();
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, lastCode);
+        assertTrue(medchain.canRead(patient, doctor, 0), "the last code opens");
+    }
+
     function testFuzz_CanReadMatchesTheGrant(uint16 scope, uint8 category, uint32 lifetime, uint32 elapsed) public {
         scope = scope & 0x0FFF;
         vm.assume(scope != 0 && lifetime != 0);

@@ -81,7 +81,7 @@ contract IntentsTest is Fixture {
     function test_EmergencyAndRecordsBySignature() public {
         vm.prank(patient);
         medchain.setEmergencyPolicy(patient, true, 1 hours);
-        T.OpenEmergencyAccess memory open = T.OpenEmergencyAccess(patient, 1 hours, 7, 0, deadline);
+        T.OpenEmergencyAccess memory open = T.OpenEmergencyAccess(patient, 1 hours, 4, 0, deadline);
         medchain.openEmergencyAccessBySig(open, sign(DOCTOR_KEY, keccak256(abi.encode(T.OPEN_EMERGENCY_ACCESS, open))));
         assertTrue(medchain.canRead(patient, doctor, 10), "emergency by signature");
         T.EndEmergencyAccess memory end = T.EndEmergencyAccess(patient, doctor, 0, deadline);

@@ -98,21 +98,60 @@ contract RegistryTest is Fixture {
         assertEq(medchain.patientKeys(stranger), KEY, "key stored");
     }
 
-    function test_PatientOrGuardianRotatesTheKey() public {
+    function test_OnlyThePatientRotatesTheKey() public {
         vm.prank(patient);
         medchain.rotatePatientKey(patient, bytes32(uint256(2)));
+        assertEq(medchain.patientKeys(patient), bytes32(uint256(2)), "rotated");
+        // A guardian may manage consent, but a key the guardian chose would let them read every
+        // record sealed afterwards.
         vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
         medchain.rotatePatientKey(patient, bytes32(uint256(3)));
-        assertEq(medchain.patientKeys(patient), bytes32(uint256(3)), "rotated");
         vm.prank(doctor);
-        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatientOrGuardian.selector, doctor, patient));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, doctor, patient));
         medchain.rotatePatientKey(patient, bytes32(uint256(4)));
+        assertEq(medchain.patientKeys(patient), bytes32(uint256(2)), "unchanged by others");
         vm.prank(patient);
         vm.expectRevert(IMedchain.InvalidKey.selector);
         medchain.rotatePatientKey(patient, bytes32(0));
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
         medchain.rotatePatientKey(stranger, KEY);
+    }
+
+    function test_ARegistrarCannotVerifyItself() public {
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.SelfVerification.selector, registrar));
+        medchain.verifyDoctor(registrar, keccak256("license"), KEY);
+        (uint8 status,,) = medchain.doctors(registrar);
+        assertEq(status, 0, "not a doctor");
+    }
+
+    function test_ARegistrarCannotChangeAVerifiedDoctorsKey() public {
+        (, bytes32 licenseBefore, bytes32 keyBefore) = medchain.doctors(doctor);
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorKeyChangeNeedsDoctor.selector, doctor));
+        medchain.verifyDoctor(doctor, licenseBefore, bytes32(uint256(0xbad)));
+        (,, bytes32 keyAfter) = medchain.doctors(doctor);
+        assertEq(keyAfter, keyBefore, "key unchanged");
+        // The license may still be updated, with the same key.
+        vm.prank(registrar);
+        medchain.verifyDoctor(doctor, keccak256("renewed license"), keyBefore);
+        (, bytes32 licenseAfter,) = medchain.doctors(doctor);
+        assertEq(licenseAfter, keccak256("renewed license"), "license renewed");
+    }
+
+    function test_ARegistrarCannotRepointARegisteredStorageNode() public {
+        (address operatorBefore,) = medchain.storageNodes(NODE);
+        assertTrue(operatorBefore != address(0), "the fixture's node is registered");
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.StorageNodeExists.selector, NODE));
+        medchain.registerStorageNode(NODE, stranger, "http://evil");
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.StorageNodeExists.selector, NODE));
+        medchain.registerStorageNode(NODE, operatorBefore, "http://elsewhere");
+        (address operatorAfter,) = medchain.storageNodes(NODE);
+        assertEq(operatorAfter, operatorBefore, "still its operator's");
     }
 
     function test_EmergencyPolicyIsBoundedBy72Hours() public {

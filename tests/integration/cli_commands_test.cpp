@@ -187,7 +187,15 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   EXPECT_EQ(windows["windows"][0]["doctor"], doctor);
   must({"emergency", "close", "--patient", patient, "--from", doctor});
   // A window longer than the policy allows is the contract's refusal: exit 1.
-  expect_failure(medchain({"emergency", "open", patient, "--for", "3d", "--from", doctor}), 1, "");
+  expect_failure(medchain({"emergency", "open", patient, "--for", "3d", "--reason-code", "1",
+                           "--from", doctor}),
+                 1, "");
+  // A reason outside the contract's list never reaches the chain.
+  expect_failure(medchain({"emergency", "open", patient, "--for", "1h", "--reason-code", "9",
+                           "--from", doctor}),
+                 2, "--reason-code");
+  expect_failure(medchain({"emergency", "open", patient, "--for", "1h", "--from", doctor}), 2,
+                 "--reason-code is required");
 
   // Guardians.
   const std::string guardian = eth::to_checksum(ledger_.party(false).address);

@@ -148,8 +148,12 @@ void add_emergency_commands(CLI::App& app) {
   open_cmd->add_option("patient", opened->patient, "The patient's address")->required();
   open_cmd->add_option("--for", opened->duration, "How long, within the patient's policy (e.g. 2h)")
       ->required();
-  open_cmd->add_option("--reason-code", opened->reason_code, "Why, as a code (docs/contracts.md)")
-      ->capture_default_str();
+  open_cmd
+      ->add_option("--reason-code", opened->reason_code,
+                   "Why: 1 unconscious patient, 2 life-threatening condition, 3 patient cannot "
+                   "communicate, 4 imminent risk to others, 5 other (docs/contracts.md)")
+      ->required()
+      ->check(CLI::Range(1, 5));
   on_run(open_cmd, [opened] { return open_emergency(*opened); });
 
   auto closed = std::make_shared<CloseOptions>();

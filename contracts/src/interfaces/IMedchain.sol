@@ -127,4 +127,9 @@ interface IMedchain {
     error InvalidSigner(address signer);
     error NotRelayable(bytes4 selector);
     error MalformedGrantBatch(uint256 length);
+    error NoEmergencyWindow(address patient, address doctor);
+    error InvalidReasonCode(uint16 reasonCode);
+    error SelfVerification(address registrar);
+    error DoctorKeyChangeNeedsDoctor(address doctor);
+    error StorageNodeExists(bytes32 nodeId);
 }

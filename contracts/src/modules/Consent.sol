@@ -21,6 +21,8 @@ abstract contract Consent is Registry {
     uint8 internal constant REQUEST_CANCELLED = 4;
     /// @notice The longest grant a request may ask for.
     uint32 public constant MAX_REQUEST_DURATION = 365 days;
+    /// @notice Emergency reason codes are 1..MAX_REASON_CODE (docs/contracts.md lists them).
+    uint16 public constant MAX_REASON_CODE = 5;
 
     struct Grant {
         uint16 scope;
@@ -108,7 +110,7 @@ abstract contract Consent is Registry {
         _openEmergencyAccess(msg.sender, patient, duration, reasonCode);
     }
 
-    /// @notice The patient, a guardian or the doctor ends an emergency window early.
+    /// @notice The patient, a guardian or the doctor ends an open emergency window early.
     function endEmergencyAccess(address patient, address doctor) external {
         _endEmergencyAccess(msg.sender, patient, doctor);
     }
@@ -211,6 +213,7 @@ abstract contract Consent is Registry {
         if (!p.registered) revert PatientNotRegistered(patient);
         if (!p.emergencyAllowed) revert EmergencyNotAllowed(patient);
         if (duration == 0 || duration > p.maxEmergencyWindow) revert InvalidDuration(duration);
+        if (reasonCode == 0 || reasonCode > MAX_REASON_CODE) revert InvalidReasonCode(reasonCode);
         uint64 until = uint64(block.timestamp) + duration;
         emergencyUntil[patient][doctor] = until;
         emit EmergencyAccessOpened(patient, doctor, until, reasonCode);
@@ -218,6 +221,8 @@ abstract contract Consent is Registry {
 
     function _endEmergencyAccess(address actor, address patient, address doctor) internal {
         if (actor != doctor) _requirePatientOrGuardian(actor, patient);
+        // An ended event for a window that is not open would tell the patient's feed a lie.
+        if (block.timestamp >= emergencyUntil[patient][doctor]) revert NoEmergencyWindow(patient, doctor);
         delete emergencyUntil[patient][doctor];
         emit EmergencyAccessEnded(patient, doctor, actor);
     }

@@ -65,13 +65,17 @@ abstract contract Registry is IMedchain {
         emit RegistrarSet(registrar, enabled);
     }
 
-    /// @notice Verifies a doctor (or updates a verified doctor's license hash and key).
+    /// @notice Verifies a doctor (or updates a verified doctor's license hash). A registrar
+    ///         cannot verify itself, and cannot change a verified doctor's encryption key: the
+    ///         key is what patients' records are sealed to, so only the doctor may change it.
     /// @param licenseHash A salted hash of the license record the registrar checked.
     /// @param encryptionKey The doctor's X25519 public key.
     function verifyDoctor(address doctor, bytes32 licenseHash, bytes32 encryptionKey) external onlyRegistrar {
         if (encryptionKey == bytes32(0) || doctor == address(0)) revert InvalidKey();
+        if (doctor == msg.sender) revert SelfVerification(msg.sender);
         Doctor storage d = doctors[doctor];
         if (d.status == DOCTOR_SUSPENDED) revert NotVerifiedDoctor(doctor);
+        if (d.status == DOCTOR_VERIFIED && d.encryptionKey != encryptionKey) revert DoctorKeyChangeNeedsDoctor(doctor);
         doctors[doctor] = Doctor(DOCTOR_VERIFIED, licenseHash, encryptionKey);
         emit DoctorVerified(doctor, msg.sender, licenseHash, encryptionKey);
     }
@@ -92,9 +96,11 @@ abstract contract Registry is IMedchain {
         emit DoctorReinstated(doctor, msg.sender);
     }
 
-    /// @notice Registers or updates a storage node.
+    /// @notice Registers a new storage node. A registered node is its operator's: no registrar
+    ///         can repoint it to another operator or address (records name it by id).
     function registerStorageNode(bytes32 nodeId, address operator, string calldata url) external onlyRegistrar {
         if (nodeId == bytes32(0) || operator == address(0)) revert UnknownStorageNode(nodeId);
+        if (storageNodes[nodeId].operator != address(0)) revert StorageNodeExists(nodeId);
         storageNodes[nodeId].operator = operator;
         emit StorageNodeRegistered(nodeId, operator, url);
     }
@@ -116,7 +122,8 @@ abstract contract Registry is IMedchain {
         _registerPatient(msg.sender, encryptionKey);
     }
 
-    /// @notice Replaces a patient's encryption key. Patient or guardian.
+    /// @notice Replaces a patient's encryption key. The patient only: a guardian who could set
+    ///         it could read every record sealed afterwards.
     function rotatePatientKey(address patient, bytes32 encryptionKey) external {
         _rotatePatientKey(msg.sender, patient, encryptionKey);
     }
@@ -146,7 +153,8 @@ abstract contract Registry is IMedchain {
     }
 
     function _rotatePatientKey(address actor, address patient, bytes32 encryptionKey) internal {
-        _requirePatientOrGuardian(actor, patient);
+        if (actor != patient) revert NotPatient(actor, patient);
+        if (!patients[patient].registered) revert PatientNotRegistered(patient);
         if (encryptionKey == bytes32(0)) revert InvalidKey();
         patientKeys[patient] = encryptionKey;
         emit PatientKeyRotated(patient, encryptionKey);
