@@ -380,3 +380,57 @@ TEST_F(NodeSecurityTest, ADigestInTheTrailerIsCheckedLikeOneInTheHead) {
 
 }  // namespace
 }  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+// A guardian (or a version's author) may share a key with a new reader, but not replace a key
+// already shared: the patient's own copy, swapped, would open nothing, or a key of the sharer's
+// choosing. The patient may replace any; every sharing, allowed or refused, is in the audit log.
+TEST_F(NodeSecurityTest, OnlyThePatientReplacesAKeyAlreadyShared) {
+  const Reply appointed =
+      node_->relay(alice_, "addGuardianBySig", {{"patient", alice()}, {"guardian", checksum(bob_.address)}});
+  ASSERT_EQ(appointed.status, 200) << appointed.body.dump();
+  const std::string keys_path = record_path() + "/versions/1/keys";
+  const auto share = [&](const std::string& token, const Address& recipient,
+                         const std::string& sealed) {
+    const json body{{"keys", {{{"recipient", checksum(recipient)}, {"sealedKey", sealed}}}}};
+    return node_->send("PUT", keys_path, body.dump(), token);
+  };
+  // The index sees the guardian a moment after the relay's receipt.
+  Reply added = share(bob_token_, doctor_.address, "0x02");
+  for (int i = 0; i < 50 && added.status == 403; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    added = share(bob_token_, doctor_.address, "0x02");
+  }
+  EXPECT_EQ(added.status, 200) << added.body.dump();  // a new reader: sharing
+
+  int refused = 0;
+  for (const auto& [recipient, sealed] :
+       {std::pair{alice_.address, "0x66"}, std::pair{doctor_.address, "0x67"}}) {
+    const Reply replaced = share(bob_token_, recipient, sealed);
+    EXPECT_EQ(replaced.status, 409) << replaced.body.dump();
+    EXPECT_EQ(replaced.body["code"], "key_exists");
+    ++refused;
+  }
+  EXPECT_EQ(share(bob_token_, alice_.address, "0x01").status, 200);  // the same bytes again
+  const Reply own = node_->get(record_path() + "/versions/1/key", alice_token_);
+  EXPECT_EQ(own.body["sealedKey"], "0x01") << "the patient's copy is untouched";
+
+  EXPECT_EQ(share(alice_token_, doctor_.address, "0x03").status, 200);  // the patient may
+
+  const Reply audit = node_->get("/v1/audit?patient=" + alice() + "&limit=1000", alice_token_);
+  ASSERT_EQ(audit.status, 200);
+  int shares_allowed = 0;
+  int shares_refused = 0;
+  for (const json& entry : audit.body["entries"]) {
+    if (entry["action"] != "key.share") continue;
+    (entry["allowed"].get<bool>() ? shares_allowed : shares_refused)++;
+  }
+  EXPECT_EQ(shares_refused, refused);
+  // Alice's own first share (the fixture), Bob's new reader and same bytes, Alice's replacement.
+  EXPECT_EQ(shares_allowed, 4);
+}
+
+}  // namespace
+}  // namespace medchain::test

@@ -249,11 +249,31 @@ Response put_keys(NodeContext& node, const Call& call) {
   }
   auto version = indexed_version(node, call);
   if (!version.ok()) return problem_for(version.error());
+  const std::string subject = to_hex(version->record_id) + "/" + std::to_string(version->version);
   auto manages = node.manages(version->patient, call.caller());
   if (!manages.ok()) return problem_for(manages.error());
   if (!*manages && version->author != call.caller()) {
+    auto audited = node.audit(call.caller(), "key.share", subject, version->patient, false);
+    if (!audited.ok()) return problem_for(audited.error());
     return forbidden("only the patient, a guardian or the version's author shares its key");
   }
+  // Adding a recipient's key is sharing; replacing one is the patient's alone (or the
+  // recipient's own copy): otherwise a guardian or the author could swap the patient's key for
+  // one that opens nothing, or one of their own choosing. Checked for every entry before any
+  // is stored, so a refused request changes nothing.
+  for (const auto& [recipient, sealed] : parsed) {
+    if (call.caller() == version->patient || call.caller() == recipient) continue;
+    auto existing = node.node_store().wrapped_key(version->record_id, version->version, recipient);
+    if (!existing.ok()) return problem_for(existing.error());
+    if (*existing && (*existing)->sealed_key != sealed) {
+      auto audited = node.audit(call.caller(), "key.share", subject, version->patient, false);
+      if (!audited.ok()) return problem_for(audited.error());
+      return problem(409, "key_exists", "Key already shared",
+                     "only the patient replaces a key already shared with " + to_hex(recipient));
+    }
+  }
+  auto audited = node.audit(call.caller(), "key.share", subject, version->patient, true);
+  if (!audited.ok()) return problem_for(audited.error());
   auto now = node.clock();
   for (auto& [recipient, sealed] : parsed) {
     const store::WrappedKey key{version->record_id, version->version, recipient,
