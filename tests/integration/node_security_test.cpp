@@ -14,6 +14,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/feed_client.hpp"
 #include "support/node.hpp"
 
 namespace medchain::test {
@@ -430,6 +431,28 @@ TEST_F(NodeSecurityTest, OnlyThePatientReplacesAKeyAlreadyShared) {
   EXPECT_EQ(shares_refused, refused);
   // Alice's own first share (the fixture), Bob's new reader and same bytes, Alice's replacement.
   EXPECT_EQ(shares_allowed, 4);
+}
+
+}  // namespace
+}  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+// A logout ends the session's real-time feed within a second, not only its later requests; the
+// other sessions' feeds stay open.
+TEST_F(NodeSecurityTest, ALogoutClosesTheSessionsFeedWithinASecond) {
+  const std::string leaving = node_->token_for(alice_);
+  FeedClient ending(node_->authority(), leaving);
+  FeedClient staying(node_->authority(), alice_token_);
+  EXPECT_FALSE(ending.wait_closed(std::chrono::milliseconds(300)));  // open while signed in
+  ASSERT_EQ(node_->send("POST", "/v1/auth/logout", "", leaving).status, 204);
+  const auto started = std::chrono::steady_clock::now();
+  EXPECT_TRUE(ending.wait_closed(std::chrono::seconds(1)));
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(1));
+  EXPECT_FALSE(staying.wait_closed(std::chrono::milliseconds(300)));
+  // And the token cannot open a new one.
+  EXPECT_THROW(FeedClient(node_->authority(), leaving), std::exception);
 }
 
 }  // namespace

@@ -29,7 +29,11 @@ FeedClient::FeedClient(const std::string& authority, const std::string& token)
       beast::flat_buffer buffer;
       beast::error_code ec;
       connection_->ws.read(buffer, ec);
-      if (ec) return;
+      if (ec) {
+        std::lock_guard lock(mutex_);
+        closed_ = true;
+        return;
+      }
       json message = json::parse(beast::buffers_to_string(buffer.data()), nullptr, false);
       std::lock_guard lock(mutex_);
       messages_.push_back(std::move(message));
@@ -47,6 +51,18 @@ FeedClient::~FeedClient() {
 std::vector<json> FeedClient::messages() const {
   std::lock_guard lock(mutex_);
   return messages_;
+}
+
+bool FeedClient::wait_closed(std::chrono::milliseconds timeout) const {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  do {
+    {
+      std::lock_guard lock(mutex_);
+      if (closed_) return true;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  } while (std::chrono::steady_clock::now() < deadline);
+  return false;
 }
 
 bool FeedClient::wait_for(const std::function<bool(const json&)>& match,

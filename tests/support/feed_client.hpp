@@ -20,6 +20,8 @@ class FeedClient {
   ~FeedClient();
 
   std::vector<nlohmann::json> messages() const;
+  // Waits until the node closes the socket; whether it did within `timeout`.
+  bool wait_closed(std::chrono::milliseconds timeout) const;
   // Waits until a message satisfies `match`; whether one did within `timeout`.
   bool wait_for(const std::function<bool(const nlohmann::json&)>& match,
                 std::chrono::milliseconds timeout = std::chrono::seconds(10)) const;
@@ -29,6 +31,7 @@ class FeedClient {
   std::unique_ptr<Connection> connection_;
   mutable std::mutex mutex_;
   std::vector<nlohmann::json> messages_;
+  bool closed_ = false;
   std::thread reader_;
 };
 

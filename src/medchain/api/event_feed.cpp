@@ -29,11 +29,33 @@ void add_unique(std::vector<Address>& to, const std::vector<Address>& more) {
 
 }  // namespace
 
-std::uint64_t EventFeed::attach(const Address& who, std::shared_ptr<WebSocketPeer> peer) {
+std::uint64_t EventFeed::attach(const store::Session& session,
+                                std::shared_ptr<WebSocketPeer> peer) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = next_id_++;
-  sessions_.emplace(id, Session{who, std::move(peer)});
+  sessions_.emplace(id,
+                    Session{session.address, session.token_hash, session.expires_at, std::move(peer)});
   return id;
+}
+
+void EventFeed::close_where(const std::function<bool(const Session&)>& ended) {
+  std::vector<std::shared_ptr<WebSocketPeer>> closing;
+  {
+    std::lock_guard lock(mutex_);
+    for (const auto& [id, session] : sessions_) {
+      if (ended(session)) closing.push_back(session.peer);
+    }
+  }
+  // A closed socket detaches itself (on_close), which takes the lock again.
+  for (const auto& peer : closing) peer->close();
+}
+
+void EventFeed::end_session(const Hash32& token_hash) {
+  close_where([&](const Session& session) { return session.token_hash == token_hash; });
+}
+
+void EventFeed::end_expired(std::uint64_t now) {
+  close_where([&](const Session& session) { return session.expires_at <= now; });
 }
 
 void EventFeed::detach(std::uint64_t id) {

@@ -19,10 +19,17 @@ class EventFeed {
  public:
   using GuardiansOf = std::function<Result<std::vector<Address>>(const Address& patient)>;
 
-  // Registers a session of `who`; returns its id for detach.
-  std::uint64_t attach(const Address& who, std::shared_ptr<WebSocketPeer> peer);
+  // Registers a WebSocket of `session` (its caller, its token's hash, its absolute expiry);
+  // returns its id for detach.
+  std::uint64_t attach(const store::Session& session, std::shared_ptr<WebSocketPeer> peer);
   void detach(std::uint64_t id);
   std::size_t sessions() const;
+
+  // Closes every WebSocket opened with the session whose token hashes to `token_hash`: a
+  // logout ends the feed too, not only later requests.
+  void end_session(const Hash32& token_hash);
+  // Closes the WebSockets whose session expired by `now` (Unix seconds).
+  void end_expired(std::uint64_t now);
 
   // Sends each event of `block` to the sessions it concerns.
   void publish(const chain::IndexedBlock& block, const GuardiansOf& guardians_of);
@@ -36,8 +43,12 @@ class EventFeed {
 
   struct Session {
     Address who;
+    Hash32 token_hash;
+    std::uint64_t expires_at = 0;
     std::shared_ptr<WebSocketPeer> peer;
   };
+  // Closes (outside the lock) the sockets of the sessions `ended` picks.
+  void close_where(const std::function<bool(const Session&)>& ended);
   mutable std::mutex mutex_;
   std::uint64_t next_id_ = 1;
   std::map<std::uint64_t, Session> sessions_;

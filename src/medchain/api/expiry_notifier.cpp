@@ -10,6 +10,7 @@ Status ExpiryNotifier::notify(std::uint64_t now) {
   }
   if (now <= *last_) return {};
   if (feed_->sessions() > 0) {
+    feed_->end_expired(now);  // a session's feed ends with the session
     MEDCHAIN_TRY(std::vector<store::ExpiryRow> ended, index_->expiring(*last_, now));
     for (const store::ExpiryRow& expiry : ended) {
       MEDCHAIN_TRY(std::optional<store::PatientRow> patient, index_->patient(expiry.patient));

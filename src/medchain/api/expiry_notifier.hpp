@@ -16,7 +16,8 @@ class ExpiryNotifier {
   // `index` is the notifier's own (its connection is used by nobody else).
   ExpiryNotifier(store::IndexStore& index, EventFeed& feed) : index_(&index), feed_(&feed) {}
 
-  // Publishes what ended in (last call's now, now]; the first call starts the clock.
+  // Publishes what ended in (last call's now, now], and closes the feed of sessions that
+  // expired by `now`; the first call starts the clock.
   Status notify(std::uint64_t now);
 
   // Calls notify with the wall clock every `interval` until `stop`, reporting failures to `log`.

@@ -341,8 +341,8 @@ WebSocketAccept NodeApi::websocket(const Request& head) {
   auto id = std::make_shared<std::uint64_t>(0);
   NodeContext* context = context_.get();
   accept.accepted = true;
-  accept.on_open = [context, id, who = session->address](std::shared_ptr<WebSocketPeer> peer) {
-    *id = context->feed.attach(who, std::move(peer));
+  accept.on_open = [context, id, opened = *session](std::shared_ptr<WebSocketPeer> peer) {
+    *id = context->feed.attach(opened, std::move(peer));
   };
   accept.on_close = [context, id] { context->feed.detach(*id); };
   return accept;

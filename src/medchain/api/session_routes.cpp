@@ -103,6 +103,7 @@ Response sign_out(NodeContext& node, const Call& call) {
     return problem_for(revoked.error());
   }
   node.sessions.erase(call.session->token_hash);
+  node.feed.end_session(call.session->token_hash);
   return no_content();
 }
 
