@@ -161,6 +161,12 @@ Status run(const NodeOptions& options) {
   MEDCHAIN_TRY(auto expiry_database, store::open_database(location));
   MEDCHAIN_TRY(auto expiry_index, store::IndexStore::open(*expiry_database));
   api::ExpiryNotifier expiry_notifier(*expiry_index, api.feed());
+  MEDCHAIN_TRY(auto expiry_node_store, store::NodeStore::open(*expiry_database));
+  expiry_notifier.purge_sign_ins(
+      *expiry_node_store,
+      {static_cast<std::uint64_t>(config.nonce_lifetime.count()),
+       static_cast<std::uint64_t>(config.session_idle.count())},
+      /*every=*/60);
   const bool anchoring =
       relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
   std::optional<api::AuditAnchorer> anchorer;

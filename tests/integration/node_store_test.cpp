@@ -72,6 +72,31 @@ TEST_P(NodeStoreTest, SessionsAreTouchedAndRevoked) {
   EXPECT_FALSE(store_->session(random_hash()).value().has_value());
 }
 
+TEST_P(NodeStoreTest, UnusedNoncesAndDeadSessionsArePurged) {
+  ASSERT_TRUE(store_->issue_nonce("old-nonce", 100).ok());
+  ASSERT_TRUE(store_->issue_nonce("fresh-nonce", 500).ok());
+  const Session live{random_hash(), address(5), 400, 590, 10'000, false};
+  const Session idle{random_hash(), address(5), 100, 200, 10'000, false};
+  const Session expired{random_hash(), address(6), 100, 599, 600, false};
+  const Session revoked{random_hash(), address(7), 500, 590, 10'000, true};
+  for (const Session& session : {live, idle, expired, revoked}) {
+    ASSERT_TRUE(store_->create_session(session).ok());
+  }
+  ASSERT_TRUE(store_->revoke_session(revoked.token_hash).ok());
+
+  // At 600: nonces live 300 s, sessions idle out after 300 s.
+  const NodeStore::Purged purged = store_->purge_sign_ins(300, 300, 600).value();
+  EXPECT_EQ(purged.nonces, 1u);
+  EXPECT_EQ(purged.sessions, 3u);
+  EXPECT_TRUE(store_->session(live.token_hash).value().has_value());
+  for (const Session& dead : {idle, expired, revoked}) {
+    EXPECT_FALSE(store_->session(dead.token_hash).value().has_value());
+  }
+  EXPECT_FALSE(store_->consume_nonce("old-nonce", 0).value());
+  EXPECT_TRUE(store_->consume_nonce("fresh-nonce", 0).value());
+  EXPECT_EQ(store_->purge_sign_ins(300, 300, 600).value().sessions, 0u);  // nothing twice
+}
+
 TEST_P(NodeStoreTest, TheAuditLogIsAHashChain) {
   Hash32 previous;
   for (std::uint64_t i = 0; i < 30; ++i) {

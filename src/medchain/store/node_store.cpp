@@ -147,6 +147,21 @@ Status NodeStore::revoke_session(const Hash32& token_hash) {
   return db_->execute("UPDATE sessions SET revoked = 1 WHERE token_hash = ?", {to_hex(token_hash)});
 }
 
+Result<NodeStore::Purged> NodeStore::purge_sign_ins(std::uint64_t nonces_before,
+                                                    std::uint64_t seen_before, std::uint64_t now) {
+  Purged purged;
+  MEDCHAIN_TRY(std::vector<SqlRow> nonces,
+               db_->query("DELETE FROM siwe_nonces WHERE issued_at < ? RETURNING nonce",
+                          {sql_int(nonces_before)}));
+  purged.nonces = nonces.size();
+  MEDCHAIN_TRY(std::vector<SqlRow> sessions,
+               db_->query("DELETE FROM sessions WHERE revoked = 1 OR expires_at <= ? OR "
+                          "last_seen < ? RETURNING token_hash",
+                          {sql_int(now), sql_int(seen_before)}));
+  purged.sessions = sessions.size();
+  return purged;
+}
+
 Hash32 NodeStore::audit_hash(const Hash32& previous, const AuditEntry& entry) {
   Bytes encoded(previous.bytes.begin(), previous.bytes.end());
   append_u64(encoded, entry.seq);

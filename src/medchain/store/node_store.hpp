@@ -84,6 +84,16 @@ class NodeStore {
   Status touch_session(const Hash32& token_hash, std::uint64_t now);
   Status revoke_session(const Hash32& token_hash);
 
+  // Deletes what can no longer sign anyone in: nonces issued before `nonces_before`, and
+  // sessions revoked, past their absolute expiry by `now`, or last seen before `seen_before`.
+  // Returns how many nonces and sessions went.
+  struct Purged {
+    std::size_t nonces = 0;
+    std::size_t sessions = 0;
+  };
+  Result<Purged> purge_sign_ins(std::uint64_t nonces_before, std::uint64_t seen_before,
+                                std::uint64_t now);
+
   // Appends `entry` (its seq and hash are assigned) in one transaction; returns it as stored.
   Result<AuditEntry> append_audit(AuditEntry entry);
   // Entries with seq >= from_seq, in order, at most `limit`; only those about `filter.patient`
