@@ -39,6 +39,7 @@ struct NodeOptions {
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
   double rate_limit_ip = 1'000;
   double rate_limit_address = 200;
+  double relay_rate_signer = 5;
   fs::path web_root = fs::path(MEDCHAIN_SOURCE_DIR) / "web/dist";  // served when it exists
   bool access_log = false;
   std::string tls_certificate;  // PEM chain; with tls_key, the node serves HTTPS
@@ -127,6 +128,7 @@ Status run(const NodeOptions& options) {
   config.max_blob_bytes = options.max_blob_bytes;
   config.rate_limit_per_ip = options.rate_limit_ip;
   config.rate_limit_per_address = options.rate_limit_address;
+  config.relay_rate_per_signer = options.relay_rate_signer;
   if (fs::is_directory(options.web_root)) config.web_root = options.web_root;
   server.read_timeout = std::chrono::milliseconds(static_cast<long>(options.read_timeout * 1000));
   if (!options.node_id.empty()) {
@@ -264,6 +266,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   option("--rate-limit-address", options.rate_limit_address,
          "Requests per second per signed-in address (0: no limit)")
+      ->capture_default_str()
+      ->check(CLI::NonNegativeNumber);
+  option("--relay-rate-signer", options.relay_rate_signer,
+         "Intents relayed per second per signer, bursts of ten times that (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
   option("--tls-certificate", options.tls_certificate,

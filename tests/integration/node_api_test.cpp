@@ -137,6 +137,27 @@ TEST_F(NodeApiTest, BadRequestsGetProblemsNotCrashes) {
 namespace medchain::test {
 namespace {
 
+// The relayer pays for every intent, whoever posts it: one signer's intents are limited, with or
+// without a session, and another signer is not held up by them.
+TEST(NodeOperations, RelayedIntentsAreLimitedPerSigner) {
+  Ledger ledger(chain::DevChainKind::kAnvil);
+  const Party busy = ledger.registered_patient(/*funded=*/false);
+  const Party other = ledger.registered_patient(/*funded=*/false);
+  Node node(ledger, {"--relay-rate-signer", "0.01"});  // a burst of one, then one per 100 s
+  const auto policy = [](const Party& patient) {
+    return nlohmann::json{{"patient", eth::to_checksum(patient.address)},
+                          {"allowed", true},
+                          {"maxWindow", 3600}};
+  };
+  const Reply first = node.relay(busy, "setEmergencyPolicyBySig", policy(busy));
+  EXPECT_EQ(first.status, 200) << first.body.dump();
+  const Reply second = node.relay(busy, "setEmergencyPolicyBySig", policy(busy));
+  EXPECT_EQ(second.status, 429) << second.body.dump();
+  EXPECT_EQ(second.body["code"], "rate_limited");
+  const Reply another = node.relay(other, "setEmergencyPolicyBySig", policy(other));
+  EXPECT_EQ(another.status, 200) << another.body.dump();
+}
+
 TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
   Ledger ledger(chain::DevChainKind::kAnvil);
   const Party patient = ledger.registered_patient(/*funded=*/false);

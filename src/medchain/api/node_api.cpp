@@ -1,5 +1,6 @@
 // NodeApi's route table and dispatch: match the path template, sign the caller in where the
 // route needs it, and hand the call to its handler (detail/routes.hpp).
+#include <algorithm>
 #include <cmath>
 #include <ctime>
 #include <medchain/api/detail/routes.hpp>
@@ -214,6 +215,9 @@ NodeApi::NodeApi(NodeApiConfig config, std::function<Result<NodeStores>()> open_
                                                    2 * context_->config.rate_limit_per_ip);
   context_->per_address = std::make_unique<RateLimiter>(
       context_->config.rate_limit_per_address, 2 * context_->config.rate_limit_per_address);
+  const double relay_rate = context_->config.relay_rate_per_signer;
+  context_->relays_per_signer =
+      std::make_unique<RateLimiter>(relay_rate, std::max(1.0, 10 * relay_rate));
   set_clock({});
   add_gauges();
 }

@@ -34,6 +34,9 @@ struct NodeApiConfig {
   // turns a limit off. Over it: 429 with Retry-After.
   double rate_limit_per_ip = 1'000;
   double rate_limit_per_address = 200;
+  // Signed intents relayed per second per signer (bursts of ten times that, at least one),
+  // whoever sends them: the relayer pays their gas. 0 turns the limit off.
+  double relay_rate_per_signer = 5;
   std::filesystem::path web_root;  // the web app's build, served at /; empty: none
 };
 

@@ -82,6 +82,8 @@ Response relay(NodeContext& node, const Call& call) {
     if (intent.error().code == Errc::kNotFound) return bad_request(intent.error().message);
     return problem_for(intent.error());
   }
+  // Per signer, not per caller: intents need no session, and anyone may post someone's.
+  if (!node.relays_per_signer->allow(to_hex(intent->signer))) return too_many_requests();
   ++node.relays_in_flight;
   auto receipt = node.relayer->relay(*intent);
   --node.relays_in_flight;

@@ -33,6 +33,7 @@ struct NodeContext {
   Metrics metrics;
   std::unique_ptr<RateLimiter> per_ip;
   std::unique_ptr<RateLimiter> per_address;
+  std::unique_ptr<RateLimiter> relays_per_signer;
   std::atomic<unsigned> relays_in_flight{0};
   std::function<Result<std::uint64_t>()> chain_head;  // for the index lag gauge
   std::function<void(const std::string&)> access_log;
