@@ -213,12 +213,19 @@ TEST(NodeOperations, RateLimitsAnswer429AndMetricsCountEveryRoute) {
 namespace medchain::test {
 namespace {
 
-TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
+// A web app build of two files in a fresh temporary directory: index.html and a hashed script.
+std::filesystem::path make_web_root() {
   namespace fs = std::filesystem;
   const fs::path root = fs::temp_directory_path() / ("medchain-web-" + to_hex(random_hash()));
   fs::create_directories(root / "assets");
   std::ofstream(root / "index.html") << "<!doctype html><title>medchain</title>";
   std::ofstream(root / "assets/app-1234.js") << "console.log('medchain')";
+  return root;
+}
+
+TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
+  namespace fs = std::filesystem;
+  const fs::path root = make_web_root();
   std::ofstream(root / ".env") << "SECRET=1";
   std::ofstream(root.parent_path() / "outside.txt") << "not yours";
   Ledger ledger(chain::DevChainKind::kAnvil);
@@ -248,11 +255,7 @@ TEST(NodeOperations, ServesTheWebAppBesideTheApiAndNothingElse) {
 // routes, a JSON answer, a refusal for want of a session, a bad request, a 404 under /v1 and a
 // traversal attempt. The policy allows no inline script and no framing.
 TEST(NodeOperations, EveryAnswerCarriesTheSecurityHeaders) {
-  namespace fs = std::filesystem;
-  const fs::path root = fs::temp_directory_path() / ("medchain-web-" + to_hex(random_hash()));
-  fs::create_directories(root / "assets");
-  std::ofstream(root / "index.html") << "<!doctype html><title>medchain</title>";
-  std::ofstream(root / "assets/app-1234.js") << "console.log('medchain')";
+  const std::filesystem::path root = make_web_root();
   Ledger ledger(chain::DevChainKind::kAnvil);
   Node node(ledger, {"--web-root", root.string(), "--connect-src", "http://127.0.0.1:8545"});
 
@@ -280,7 +283,7 @@ TEST(NodeOperations, EveryAnswerCarriesTheSecurityHeaders) {
     ++checked;
   }
   EXPECT_EQ(checked, 8);
-  fs::remove_all(root);
+  std::filesystem::remove_all(root);
 }
 
 // An origin that would smuggle another directive into the policy is refused at start-up.
