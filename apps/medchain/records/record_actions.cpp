@@ -83,14 +83,11 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   MEDCHAIN_TRY(crypto::PrivateKey signer, caller.key());
   MEDCHAIN_TRY(json relayed, caller.node.relay(signer, function, message));
   const Hash32 record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>()).value();
-  MEDCHAIN_TRY(std::uint64_t version, version_number());
-  if (version == 0 || version > UINT32_MAX) {
-    return Error{Errc::kProtocol, "the node names version " + std::to_string(version)};
-  }
+  MEDCHAIN_TRY(std::uint64_t named, version_number());
+  MEDCHAIN_TRY(std::uint32_t version, checked_version(named));
   MEDCHAIN_TRY(std::vector<Recipient> recipients,
                key_recipients(caller.node, patient, content.category, caller.account));
-  const format::KeyBinding binding{record_id, static_cast<std::uint32_t>(version),
-                                   uploaded.digest};
+  const format::KeyBinding binding{record_id, version, uploaded.digest};
   MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
   json readers = json::array();
   for (const Recipient& recipient : recipients)

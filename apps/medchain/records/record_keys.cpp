@@ -92,14 +92,21 @@ Status share_content_key(client::NodeClient& node, const format::KeyBinding& ver
   return {};
 }
 
+Result<std::uint32_t> checked_version(std::uint64_t number) {
+  if (number == 0 || number > UINT32_MAX) {
+    return unexpected("version " + std::to_string(number) + ", out of range");
+  }
+  return static_cast<std::uint32_t>(number);
+}
+
 Result<format::KeyBinding> version_binding(const Hash32& record_id, const json& version) {
-  const std::uint64_t number = version.value("version", std::uint64_t{0});
-  if (number == 0 || number > UINT32_MAX) return unexpected("a version number out of range");
+  MEDCHAIN_TRY(std::uint32_t number,
+               checked_version(version.value("version", std::uint64_t{0})));
   if (!version.contains("digest") || !version["digest"].is_string()) {
     return unexpected("a version without a digest");
   }
   MEDCHAIN_TRY(Hash32 digest, from_hex_fixed<Hash32>(version["digest"].get<std::string>()));
-  return format::KeyBinding{record_id, static_cast<std::uint32_t>(number), digest};
+  return format::KeyBinding{record_id, number, digest};
 }
 
 Result<std::size_t> share_record_keys(client::NodeClient& node,

@@ -28,6 +28,9 @@ Status share_content_key(client::NodeClient& node, const medchain::records::KeyB
                          const medchain::records::ContentKey& key,
                          const std::vector<Recipient>& recipients);
 
+// A version number as a sealed key binds it (1 .. 2^32 - 1); kProtocol otherwise.
+Result<std::uint32_t> checked_version(std::uint64_t number);
+
 // The binding of a version as the node lists it ({"version", "digest"}) of record `record_id`.
 Result<medchain::records::KeyBinding> version_binding(const Hash32& record_id,
                                                       const client::json& version);

@@ -66,24 +66,24 @@ Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
   }
   ContentKey key;
   std::copy(plain.end() - key.size(), plain.end(), key.bytes.begin());
-  if (sealed.size() == kSealedKeySize) {
-    KeyBinding found;
-    std::copy_n(plain.begin() + 4, 32, found.record_id.bytes.begin());
-    for (std::size_t i = 36; i < 40; ++i) found.version = (found.version << 8) | plain[i];
-    std::copy_n(plain.begin() + 40, 32, found.digest.bytes.begin());
-    const bool magic_ok = std::equal(kSealedKeyMagic.begin(), kSealedKeyMagic.end(), plain.begin());
+  if (sealed.size() == kLegacySealedKeySize) {
     sodium_memzero(plain.data(), plain.size());
-    if (!magic_ok) return Error{Errc::kCheckFailed, "the sealed key is not in a known format"};
-    if (found.record_id != expected.record_id || found.version != expected.version) {
-      return Error{Errc::kCheckFailed,
-                   "the node served a key sealed for another record or version"};
-    }
-    if (found.digest != expected.digest) {
-      return Error{Errc::kCheckFailed,
-                   "the node served a key sealed for another ciphertext than the chain names"};
-    }
+    return key;
   }
+  KeyBinding found;
+  std::copy_n(plain.begin() + 4, 32, found.record_id.bytes.begin());
+  for (std::size_t i = 36; i < 40; ++i) found.version = (found.version << 8) | plain[i];
+  std::copy_n(plain.begin() + 40, 32, found.digest.bytes.begin());
+  const bool magic_ok = std::equal(kSealedKeyMagic.begin(), kSealedKeyMagic.end(), plain.begin());
   sodium_memzero(plain.data(), plain.size());
+  if (!magic_ok) return Error{Errc::kCheckFailed, "the sealed key is not in a known format"};
+  if (found.record_id != expected.record_id || found.version != expected.version) {
+    return Error{Errc::kCheckFailed, "the node served a key sealed for another record or version"};
+  }
+  if (found.digest != expected.digest) {
+    return Error{Errc::kCheckFailed,
+                 "the node served a key sealed for another ciphertext than the chain names"};
+  }
   return key;
 }
 
