@@ -85,6 +85,10 @@ void add_context_options(CLI::App& app) {
       ->envname("MEDCHAIN_ARTIFACT");
   app.add_option("--rpc-url", options.rpc_url, "A chain node, for registrar calls and audit checks")
       ->envname("MEDCHAIN_RPC_URL");
+  app.add_option("--contract", options.contract,
+                 "The medchain contract to trust on --rpc-url's chain (default: pinned on first "
+                 "use)")
+      ->envname("MEDCHAIN_CONTRACT");
   app.add_flag("--json", options.json, "Print JSON instead of text");
 }
 
@@ -270,10 +274,46 @@ Result<const chain::Contract*> ClientContext::contract() {
                                         ", the node chain " +
                                         std::to_string(node->info().chain_id)};
   }
+  MEDCHAIN_TRY(Address address, trusted_contract(chain_id, node->info().contract));
   MEDCHAIN_TRY(chain::ContractAbi abi, chain::ContractAbi::from_artifact(options_.artifact));
   contract_ = std::make_unique<chain::Contract>(
-      std::make_shared<const chain::ContractAbi>(std::move(abi)), node->info().contract, *chain_);
+      std::make_shared<const chain::ContractAbi>(std::move(abi)), address, *chain_);
   return contract_.get();
+}
+
+// Trust on first use, as ssh does with host keys: a node cannot point this home at a contract
+// of its own making (one that would vouch for its keys and digests) once the home knows the
+// deployment.
+Result<Address> ClientContext::trusted_contract(std::uint64_t chain_id, const Address& named) {
+  const std::string chain = std::to_string(chain_id);
+  const std::string node_says =
+      "the node names contract " + eth::to_checksum(named) + " on chain " + chain;
+  const fs::path file = home_ / "deployments.json";
+  client::json pins = client::json::object();
+  if (fs::exists(file)) {
+    MEDCHAIN_TRY(std::string text, read_file(file));
+    pins = client::json::parse(text, nullptr, false);
+    if (!pins.is_object()) return Error{Errc::kIo, file.string() + " is not a JSON object"};
+  }
+  if (!options_.contract.empty()) {  // the user's word, which also replaces the pin
+    MEDCHAIN_TRY(Address given, parse_address_arg(options_.contract, "--contract"));
+    if (given != named) {
+      return Error{Errc::kCheckFailed, node_says + ", but --contract is " +
+                                           eth::to_checksum(given) + ": refusing the node"};
+    }
+  } else if (pins.contains(chain) && pins[chain].is_string()) {
+    MEDCHAIN_TRY(Address pinned, parse_address_arg(pins[chain].get<std::string>(), file.string()));
+    if (pinned != named) {
+      return Error{Errc::kCheckFailed, node_says + ", but this home trusts " +
+                                           eth::to_checksum(pinned) + " (" + file.string() +
+                                           "); give --contract if the deployment really moved"};
+    }
+    return pinned;
+  }
+  pins[chain] = eth::to_checksum(named);
+  MEDCHAIN_TRY_STATUS(ensure_private_dir(home_));
+  MEDCHAIN_TRY_STATUS(write_private_file(file, pins.dump(2) + "\n"));
+  return named;
 }
 
 Result<chain::TransactionSender*> ClientContext::sender() {

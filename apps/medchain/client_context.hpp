@@ -40,6 +40,7 @@ struct ContextOptions {
   std::string node;      // --node, $MEDCHAIN_NODE; default http://127.0.0.1:8080
   std::string artifact;  // --artifact, $MEDCHAIN_ARTIFACT; default this source tree's
   std::string rpc_url;   // --rpc-url, $MEDCHAIN_RPC_URL: a chain node, for the few direct calls
+  std::string contract;  // --contract, $MEDCHAIN_CONTRACT: the deployment to trust on that chain
   bool json = false;     // --json: print JSON instead of text
 };
 
@@ -97,8 +98,10 @@ class ClientContext {
   Status save_session(const SavedSession& session) const;
   Status forget_session(const Address& account) const;
 
-  // The contract on --rpc-url (address and chain id from the node), for what the node does not
-  // relay (registrar calls) or must not be trusted for (audit anchors). Checks the chain id.
+  // The contract on --rpc-url, for what the node does not relay (registrar calls) or must not
+  // be trusted for (keys, digests, audit anchors). The chain id must be the node's, and the
+  // address the one this home trusts for that chain: --contract, else the one pinned in
+  // <home>/deployments.json on first use; a node naming another is refused (kCheckFailed).
   Result<const chain::Contract*> contract();
   // Sends transactions to contract() from key(); the account pays the gas.
   Result<chain::TransactionSender*> sender();
@@ -126,6 +129,8 @@ class ClientContext {
   std::unique_ptr<chain::Contract> contract_;
   std::unique_ptr<chain::TransactionSender> sender_;
   client::json me_;
+
+  Result<Address> trusted_contract(std::uint64_t chain_id, const Address& named);
 };
 
 // Parses an address given on the command line: kInvalidArgument naming `what` if it is not one.

@@ -53,7 +53,7 @@ TEST(EthClient, ReadsChainStateFromAnvil) {
   EXPECT_FALSE(client.receipt(Hash32{}).value().has_value());
   auto fees = client.fee_history(1, {50.0}).value();
   EXPECT_EQ(fees.base_fee_per_gas.size(), 2u);
-  EXPECT_TRUE(client.get_logs(LogFilter{0, 0, {}, {}}).value().empty());
+  EXPECT_TRUE(client.get_logs(LogFilter{0, 0, {}, {}, std::nullopt}).value().empty());
 }
 
 TEST(EthClient, BatchesRepliesInCallOrder) {

@@ -6,6 +6,7 @@
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
+#include <records/chain_checks.hpp>
 #include <records/record_keys.hpp>
 
 #include "client_context.hpp"
@@ -26,14 +27,37 @@ Hash32 reason_hash(const std::string& reason) {
       ByteView(reinterpret_cast<const std::uint8_t*>(reason.data()), reason.size()));
 }
 
+bool shares_keys(std::uint16_t scope, std::uint8_t permissions) {
+  return (permissions & 1) != 0 && scope != 0;
+}
+
+// The contract, when --rpc-url is given: then the doctor's key and access are checked on chain.
+Result<const chain::Contract*> chain_if_given(ClientContext& context) {
+  if (context_options().rpc_url.empty()) return static_cast<const chain::Contract*>(nullptr);
+  return context.contract();
+}
+
+// Before a grant that will share keys is signed: the doctor's key as the node lists it must be
+// the chain's, so a lying node is refused with nothing granted.
+Status check_doctor_before_grant(ClientContext& context, const Address& doctor, std::uint16_t scope,
+                                 std::uint8_t permissions) {
+  if (!shares_keys(scope, permissions)) return {};
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(context));
+  if (medchain == nullptr) return {};
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(records::Recipient listed, records::verified_doctor(*node, doctor));
+  return records::check_doctor_key_on_chain(*medchain, listed);
+}
+
 // After a patient's grant with read permission: the keys of existing records, for the doctor.
 Result<std::size_t> share_existing_keys(ClientContext& context, const Address& doctor,
                                         std::uint16_t scope, std::uint8_t permissions) {
-  if ((permissions & 1) == 0 || scope == 0) return std::size_t{0};
+  if (!shares_keys(scope, permissions)) return std::size_t{0};
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(Address patient, context.account());
   MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
-  return records::share_record_keys(*node, keys, patient, doctor, scope);
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(context));
+  return records::share_record_keys(*node, keys, patient, doctor, scope, medchain);
 }
 
 struct RequestOptions {
@@ -122,6 +146,7 @@ Status approve_request(const ApproveOptions& options) {
   }
   MEDCHAIN_TRY(Address doctor,
                parse_address_arg(request.value("doctor", ""), "the request's doctor"));
+  MEDCHAIN_TRY_STATUS(check_doctor_before_grant(context, doctor, scope, permissions));
   MEDCHAIN_TRY(json answer, context.relay("approveRequestBySig", {{"requestId", options.request_id},
                                                                   {"scope", scope},
                                                                   {"permissions", permissions},
@@ -153,6 +178,8 @@ Status grant_access(const GrantOptions& options) {
   MEDCHAIN_TRY(std::uint16_t scope, terms_scope(options.terms));
   MEDCHAIN_TRY(std::uint64_t duration, client::parse_duration(options.terms.duration));
   MEDCHAIN_TRY(Address patient, context.account());
+  MEDCHAIN_TRY_STATUS(
+      check_doctor_before_grant(context, doctor, scope, options.terms.permissions()));
   MEDCHAIN_TRY(json answer, context.relay("grantAccessBySig",
                                           {{"patient", checksum(patient)},
                                            {"doctor", checksum(doctor)},

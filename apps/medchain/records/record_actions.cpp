@@ -6,6 +6,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/fhir.hpp>
+#include <records/chain_checks.hpp>
 #include <records/record_actions.hpp>
 #include <records/record_content.hpp>
 #include <records/record_io.hpp>
@@ -50,9 +51,9 @@ Result<json> pick_version(const json& record, std::uint64_t number) {
 
 // The caller's sealed key of a version, opened and checked to be bound to that version.
 Result<format::ContentKey> own_key(Caller& caller, const format::KeyBinding& version) {
-  MEDCHAIN_TRY(json answer, caller.node.get("/v1/records/" + to_hex(version.record_id) +
-                                            "/versions/" + std::to_string(version.version) +
-                                            "/key"));
+  MEDCHAIN_TRY(json answer,
+               caller.node.get("/v1/records/" + to_hex(version.record_id) + "/versions/" +
+                               std::to_string(version.version) + "/key"));
   MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
   MEDCHAIN_TRY(format::EncryptionKeyPair mine, caller.encryption());
   return format::open_content_key(sealed, version, mine);
@@ -69,11 +70,28 @@ std::string checksum(const json& value) {
   return address ? eth::to_checksum(*address) : value.get<std::string>();
 }
 
+// The contract through --rpc-url when the command line gives one (then keys and digests are
+// checked against the chain itself); null otherwise, and the command's output says so
+// ("chainChecked": false), since the node's word is then all there is.
+Result<const chain::Contract*> chain_if_given(Caller& caller) {
+  if (context_options().rpc_url.empty()) return static_cast<const chain::Contract*>(nullptr);
+  return caller.context.contract();
+}
+
 // Encrypts and uploads the content, relays the intent `function` with `message` (which gets the
 // digest, nodeId and contentId), then seals the key to the recipients.
 Result<json> write_version(Caller& caller, const Address& patient, NewContent& content,
                            std::string_view function, json message,
                            const std::function<Result<std::uint64_t>()>& version_number) {
+  // Who the key is sealed to is settled, and checked against the chain, before anything is
+  // uploaded or recorded: a lying directory leaves nothing behind.
+  MEDCHAIN_TRY(std::vector<Recipient> recipients,
+               key_recipients(caller.node, patient, content.category, caller.account));
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  if (medchain != nullptr) {
+    MEDCHAIN_TRY_STATUS(check_recipients_on_chain(*medchain, patient, content.category,
+                                                  caller.account, recipients));
+  }
   const format::ContentKey key = format::new_content_key();
   MEDCHAIN_TRY(Uploaded uploaded, encrypt_and_upload(caller.node, patient, content.category,
                                                      content.record, key, caller.progress));
@@ -85,8 +103,6 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   const Hash32 record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>()).value();
   MEDCHAIN_TRY(std::uint64_t named, version_number());
   MEDCHAIN_TRY(std::uint32_t version, checked_version(named));
-  MEDCHAIN_TRY(std::vector<Recipient> recipients,
-               key_recipients(caller.node, patient, content.category, caller.account));
   const format::KeyBinding binding{record_id, version, uploaded.digest};
   MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
   json readers = json::array();
@@ -99,14 +115,19 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
               {"digest", to_hex(uploaded.digest)},
               {"size", uploaded.size},
               {"transactionHash", relayed.value("transactionHash", "")},
-              {"keysSealedTo", readers}};
+              {"keysSealedTo", readers},
+              {"chainChecked", medchain != nullptr}};
 }
 
 void print_written(const Caller& caller, const json& written) {
   if (caller.json) {
     std::cout << written.dump() << "\n";
-  } else {
-    std::cout << written["recordId"].get<std::string>() << "\n";
+    return;
+  }
+  std::cout << written["recordId"].get<std::string>() << "\n";
+  if (!written.value("chainChecked", false)) {
+    std::cerr << "note: the readers' keys were the node's word, unchecked: give --rpc-url to "
+                 "check them against the chain\n";
   }
 }
 
@@ -188,6 +209,10 @@ Status get_record(Caller& caller, const GetOptions& options) {
   MEDCHAIN_TRY(json record, record_versions(caller, record_id));
   MEDCHAIN_TRY(json version, pick_version(record, options.version));
   MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  if (medchain != nullptr) {
+    MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, version));
+  }
   const std::uint64_t number = binding.version;
   const Hash32& digest = binding.digest;
   MEDCHAIN_TRY(format::ContentKey key, own_key(caller, binding));
@@ -199,12 +224,14 @@ Status get_record(Caller& caller, const GetOptions& options) {
                        {"digest", to_hex(digest)},
                        {"resourceType", manifest.resource.value("resourceType", "")},
                        {"attachment", format::manifest_to_json(manifest)["attachment"]},
-                       {"out", options.out}};
+                       {"out", options.out},
+                       {"chainChecked", medchain != nullptr}};
     if (caller.json) {
       std::cout << summary.dump() << "\n";
     } else {
       std::cerr << "wrote " << options.out << " (record " << to_hex(record_id) << " v" << number
-                << ", digest checked against the chain)\n";
+                << (medchain != nullptr ? ", digest and author checked against the chain)\n"
+                                        : ", digest checked against the node's word only)\n");
     }
   }
   return {};
@@ -214,12 +241,15 @@ Status export_records(Caller& caller, const ExportOptions& options) {
   MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
   MEDCHAIN_TRY(json listing,
                caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
   std::vector<json> resources;
   std::vector<std::string> ids;
   for (const json& record : listing.value("records", json::array())) {
     const json& newest = record["versions"].back();
     MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record.value("recordId", "")));
     MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, newest));
+    if (medchain != nullptr)
+      MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, newest));
     const std::uint64_t number = binding.version;
     auto key = own_key(caller, binding);
     if (!key.ok() && key.error().code == Errc::kNotFound) continue;  // no key shared with us

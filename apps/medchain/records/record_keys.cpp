@@ -1,6 +1,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/category.hpp>
+#include <records/chain_checks.hpp>
 #include <records/record_keys.hpp>
 
 namespace medchain::cli::records {
@@ -100,8 +101,7 @@ Result<std::uint32_t> checked_version(std::uint64_t number) {
 }
 
 Result<format::KeyBinding> version_binding(const Hash32& record_id, const json& version) {
-  MEDCHAIN_TRY(std::uint32_t number,
-               checked_version(version.value("version", std::uint64_t{0})));
+  MEDCHAIN_TRY(std::uint32_t number, checked_version(version.value("version", std::uint64_t{0})));
   if (!version.contains("digest") || !version["digest"].is_string()) {
     return unexpected("a version without a digest");
   }
@@ -109,15 +109,21 @@ Result<format::KeyBinding> version_binding(const Hash32& record_id, const json& 
   return format::KeyBinding{record_id, number, digest};
 }
 
-Result<std::size_t> share_record_keys(client::NodeClient& node,
-                                      const format::EncryptionKeyPair& patient_keys,
-                                      const Address& patient, const Address& doctor,
-                                      std::uint16_t scope) {
+Result<Recipient> verified_doctor(client::NodeClient& node, const Address& doctor) {
   MEDCHAIN_TRY(std::vector<Recipient> doctors, verified_doctors(node));
   const Recipient* recipient = find(doctors, doctor);
   if (recipient == nullptr) {
     return Error{Errc::kNotFound, eth::to_checksum(doctor) + " is not a verified doctor"};
   }
+  return *recipient;
+}
+
+Result<std::size_t> share_record_keys(client::NodeClient& node,
+                                      const format::EncryptionKeyPair& patient_keys,
+                                      const Address& patient, const Address& doctor,
+                                      std::uint16_t scope, const chain::Contract* medchain) {
+  MEDCHAIN_TRY(const Recipient recipient, verified_doctor(node, doctor));
+  std::uint16_t checked = 0;  // categories whose access the chain confirmed
   MEDCHAIN_TRY(json listing, node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
   std::size_t shared = 0;
   for (const json& record : listing.value("records", json::array())) {
@@ -126,14 +132,18 @@ Result<std::size_t> share_record_keys(client::NodeClient& node,
       if (!version["category"].is_string()) continue;  // a blob this node does not hold
       const auto category = format::parse_category(version["category"].get<std::string>());
       if (!category || ((scope >> *category) & 1u) == 0) continue;
+      if (medchain != nullptr && ((checked >> *category) & 1u) == 0) {
+        MEDCHAIN_TRY_STATUS(
+            check_recipients_on_chain(*medchain, patient, *category, patient, {recipient}));
+        checked |= static_cast<std::uint16_t>(1u << *category);
+      }
       MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
       auto own = node.get(version_path(record_id, binding.version) + "/key");
       if (!own.ok() && own.error().code == Errc::kNotFound) continue;
       if (!own.ok()) return std::move(own).error();
       MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
-      MEDCHAIN_TRY(format::ContentKey key,
-                   format::open_content_key(sealed, binding, patient_keys));
-      MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {*recipient}));
+      MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, binding, patient_keys));
+      MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {recipient}));
       ++shared;
     }
   }

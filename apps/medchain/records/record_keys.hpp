@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <medchain/chain/contract.hpp>
 #include <medchain/client/node_client.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
@@ -35,14 +36,19 @@ Result<std::uint32_t> checked_version(std::uint64_t number);
 Result<medchain::records::KeyBinding> version_binding(const Hash32& record_id,
                                                       const client::json& version);
 
+// A verified doctor and their key, as the node lists them; kNotFound if it lists no such doctor.
+Result<Recipient> verified_doctor(client::NodeClient& node, const Address& doctor);
+
 // For `medchain access approve|grant`: opens the patient's own sealed key of every version of
 // every record of the patient whose category is in `scope` and seals it to `doctor` (a
 // verified doctor's registered key), so a new grant reads history too. The node must be
 // signed in as the patient. Returns how many version keys were shared; a version without a
 // key for the patient (not written by this client) is skipped.
+// With `medchain` (not null), the chain must confirm the doctor's key and read access to each
+// category before a key of it is shared.
 Result<std::size_t> share_record_keys(client::NodeClient& node,
                                       const medchain::records::EncryptionKeyPair& patient_keys,
                                       const Address& patient, const Address& doctor,
-                                      std::uint16_t scope);
+                                      std::uint16_t scope, const chain::Contract* medchain);
 
 }  // namespace medchain::cli::records

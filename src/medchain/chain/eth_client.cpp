@@ -158,10 +158,11 @@ Result<std::vector<Log>> EthClient::get_logs_range(const LogFilter& filter, std:
     for (const Address& address : filter.addresses) addresses.push_back(to_hex(address));
     params["address"] = addresses;
   }
-  if (!filter.topic0.empty()) {
+  if (!filter.topic0.empty() || filter.topic1) {
     json topic0 = json::array();
     for (const Hash32& topic : filter.topic0) topic0.push_back(to_hex(topic));
-    params["topics"] = json::array({topic0});
+    params["topics"] = json::array({filter.topic0.empty() ? json(nullptr) : topic0});
+    if (filter.topic1) params["topics"].push_back(to_hex(*filter.topic1));
   }
   MEDCHAIN_TRY(RpcReply reply, rpc_.call_raw("eth_getLogs", json::array({params})));
   if (reply.error) {

@@ -34,6 +34,8 @@ struct LogFilter {
   std::uint64_t to_block = 0;
   std::vector<Address> addresses;
   std::vector<Hash32> topic0;  // any of these; empty means any event
+  std::optional<Hash32> topic1 =
+      std::nullopt;  // the first indexed argument, e.g. a record id; empty: any
 };
 
 struct Receipt {

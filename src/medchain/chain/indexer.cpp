@@ -65,7 +65,7 @@ Result<std::uint64_t> Indexer::find_fork_point(const BlockRef& checkpoint) {
 }
 
 Result<std::vector<IndexedBlock>> Indexer::read_range(std::uint64_t from, std::uint64_t to) {
-  LogFilter filter{from, to, {medchain_->address()}, {}};
+  LogFilter filter{from, to, {medchain_->address()}, {}, std::nullopt};
   MEDCHAIN_TRY(std::vector<Log> logs, client_->get_logs(filter));
   std::map<std::uint64_t, IndexedBlock> blocks;
   for (const Log& log : logs) {

@@ -1,0 +1,155 @@
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <records/chain_checks.hpp>
+
+namespace medchain::cli::records {
+namespace {
+
+namespace abi = eth::abi;
+constexpr std::uint64_t kVerifiedDoctor = 1;  // Registry.DOCTOR_VERIFIED
+
+Hash32 word_of(const abi::Value& value) {
+  Hash32 word;
+  const Bytes& bytes = value.bytes();
+  std::copy_n(bytes.begin(), std::min<std::size_t>(bytes.size(), 32), word.bytes.begin());
+  return word;
+}
+
+Error refused(const Address& account, const std::string& why) {
+  return Error{Errc::kCheckFailed, "the node names " + eth::to_checksum(account) +
+                                       " as a reader, but " + why + ": nothing sealed"};
+}
+
+// The encryption key the chain holds for a doctor, who must be verified.
+Result<Hash32> doctor_key(const chain::Contract& medchain, const Address& doctor) {
+  MEDCHAIN_TRY(auto row, medchain.call("doctors", {abi::Value(doctor)}));
+  if (row.at(0).word() != kVerifiedDoctor) {
+    return refused(doctor, "the chain has no verified doctor of that address");
+  }
+  return word_of(row.at(2));
+}
+
+Result<bool> can_read(const chain::Contract& medchain, const Address& patient,
+                      const Address& doctor, std::uint8_t category) {
+  MEDCHAIN_TRY(auto answer, medchain.call("canRead", {abi::Value(patient), abi::Value(doctor),
+                                                      abi::Value(U256(category))}));
+  return answer.at(0).flag();
+}
+
+// The key `recipient` must have on chain to be sealed to.
+Result<Hash32> expected_key(const chain::Contract& medchain, const Address& patient,
+                            std::uint8_t category, const Address& author,
+                            const Address& recipient) {
+  if (recipient == patient) {
+    MEDCHAIN_TRY(auto key, medchain.call("patientKeys", {abi::Value(patient)}));
+    return word_of(key.at(0));
+  }
+  MEDCHAIN_TRY(Hash32 key, doctor_key(medchain, recipient));
+  if (recipient != author) {
+    MEDCHAIN_TRY(bool reads, can_read(medchain, patient, recipient, category));
+    if (!reads) return refused(recipient, "the chain gives them no read access to this category");
+  }
+  return key;
+}
+
+Status same_key(const Hash32& on_chain, const Recipient& listed) {
+  if (std::equal(on_chain.bytes.begin(), on_chain.bytes.end(),
+                 listed.encryption_key.bytes.begin())) {
+    return {};
+  }
+  return Error{Errc::kCheckFailed, "the node gives " + eth::to_checksum(listed.account) +
+                                       " another encryption key than the chain: nothing sealed"};
+}
+
+const abi::Value* field(const chain::DecodedLog& event, std::string_view name) {
+  for (std::size_t i = 0; i < event.names.size(); ++i) {
+    if (event.names[i] == name) return &event.values[i];
+  }
+  return nullptr;
+}
+
+Result<Address> address_in(const client::json& listed, const char* name) {
+  if (!listed.contains(name) || !listed[name].is_string()) {
+    return Error{Errc::kProtocol, std::string("the node lists a version without ") + name};
+  }
+  auto address = eth::parse_address(listed[name].get<std::string>());
+  if (!address) return Error{Errc::kProtocol, std::string("the node lists a malformed ") + name};
+  return *address;
+}
+
+}  // namespace
+
+Status check_doctor_key_on_chain(const chain::Contract& medchain, const Recipient& doctor) {
+  MEDCHAIN_TRY(Hash32 on_chain, doctor_key(medchain, doctor.account));
+  return same_key(on_chain, doctor);
+}
+
+Status check_recipients_on_chain(const chain::Contract& medchain, const Address& patient,
+                                 std::uint8_t category, const Address& author,
+                                 const std::vector<Recipient>& recipients) {
+  for (const Recipient& recipient : recipients) {
+    MEDCHAIN_TRY(Hash32 on_chain,
+                 expected_key(medchain, patient, category, author, recipient.account));
+    MEDCHAIN_TRY_STATUS(same_key(on_chain, recipient));
+  }
+  return {};
+}
+
+Result<ChainVersion> version_on_chain(const chain::Contract& medchain, const Hash32& record_id,
+                                      std::uint32_t version) {
+  const abi::Signature* added = medchain.abi().event("RecordAdded");
+  const abi::Signature* updated = medchain.abi().event("RecordUpdated");
+  if (added == nullptr || updated == nullptr) {
+    return Error{Errc::kProtocol, "the contract's ABI has no record events"};
+  }
+  MEDCHAIN_TRY(std::uint64_t latest, medchain.client().block_number());
+  chain::LogFilter filter;
+  filter.to_block = latest;
+  filter.addresses = {medchain.address()};
+  filter.topic0 = {abi::event_topic(*added), abi::event_topic(*updated)};
+  filter.topic1 = record_id;
+  MEDCHAIN_TRY(std::vector<chain::Log> logs, medchain.client().get_logs(filter));
+  for (const chain::Log& log : logs) {
+    MEDCHAIN_TRY(chain::DecodedLog event, medchain.abi().decode_log(log));
+    const abi::Value* id = field(event, "recordId");
+    if (id == nullptr || word_of(*id) != record_id) continue;
+    // RecordAdded is version 1 and names no number; RecordUpdated names its own.
+    const abi::Value* number = field(event, "version");
+    if ((number == nullptr ? 1 : number->word().convert_to<std::uint64_t>()) != version) continue;
+    const abi::Value* author = field(event, event.event == "RecordAdded" ? "author" : "editor");
+    const abi::Value* patient = field(event, "patient");
+    const abi::Value* digest = field(event, "digest");
+    if (author == nullptr || patient == nullptr || digest == nullptr) {
+      return Error{Errc::kProtocol, "the contract's record events lack a field"};
+    }
+    return ChainVersion{patient->address(), author->address(), word_of(*digest)};
+  }
+  return Error{Errc::kNotFound, "the chain has no version " + std::to_string(version) +
+                                    " of record " + to_hex(record_id)};
+}
+
+Status check_version_on_chain(const chain::Contract& medchain,
+                              const medchain::records::KeyBinding& binding,
+                              const client::json& listed) {
+  auto on_chain = version_on_chain(medchain, binding.record_id, binding.version);
+  if (!on_chain.ok() && on_chain.error().code == Errc::kNotFound) {
+    return Error{Errc::kCheckFailed, "the node lists a version the chain does not have (" +
+                                         on_chain.error().message + "): nothing written"};
+  }
+  if (!on_chain.ok()) return std::move(on_chain).error();
+  const std::string what = "version " + std::to_string(binding.version);
+  if (on_chain->digest != binding.digest) {
+    return Error{Errc::kCheckFailed, "the node lists " + what +
+                                         " with another digest than the chain records: nothing "
+                                         "written"};
+  }
+  MEDCHAIN_TRY(Address author, address_in(listed, "author"));
+  if (author != on_chain->author) {
+    return Error{Errc::kCheckFailed, "the node names " + eth::to_checksum(author) +
+                                         " as the author of " + what + ", the chain " +
+                                         eth::to_checksum(on_chain->author) + ": nothing written"};
+  }
+  return {};
+}
+
+}  // namespace medchain::cli::records

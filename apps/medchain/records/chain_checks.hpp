@@ -1,0 +1,43 @@
+// What the records commands take from the chain itself (a contract read through --rpc-url),
+// never on the node's word: the encryption keys content keys are sealed to, whether each
+// recipient may read, and the digest and author of the version a reader asks for. A node that
+// lies about any of them is refused (kCheckFailed) before anything is uploaded, sealed, shared
+// or written to disk.
+#pragma once
+
+#include <medchain/chain/contract.hpp>
+#include <vector>
+
+#include "records/record_keys.hpp"
+
+namespace medchain::cli::records {
+
+// kCheckFailed unless each of `recipients` is someone the chain lets hold the content key of
+// `patient`'s record in `category`, with the key the chain holds for them: the patient (their
+// registered key), `author` when a verified doctor writes, or a verified doctor whose grant or
+// emergency window lets them read `category` now.
+Status check_recipients_on_chain(const chain::Contract& medchain, const Address& patient,
+                                 std::uint8_t category, const Address& author,
+                                 const std::vector<Recipient>& recipients);
+
+// kCheckFailed unless `doctor` is a verified doctor on chain with the key the node lists.
+Status check_doctor_key_on_chain(const chain::Contract& medchain, const Recipient& doctor);
+
+// Version `version` of record `record_id` as the chain's own events (RecordAdded,
+// RecordUpdated) record it. kNotFound if the chain has no such version.
+struct ChainVersion {
+  Address patient;
+  Address author;
+  Hash32 digest;
+};
+Result<ChainVersion> version_on_chain(const chain::Contract& medchain, const Hash32& record_id,
+                                      std::uint32_t version);
+
+// kCheckFailed unless the node's listing of a version ({"digest", "author", ...}) of record
+// `binding.record_id` agrees with the chain's: the digest a reader decrypts against, and the
+// author shown.
+Status check_version_on_chain(const chain::Contract& medchain,
+                              const medchain::records::KeyBinding& binding,
+                              const client::json& listed);
+
+}  // namespace medchain::cli::records
