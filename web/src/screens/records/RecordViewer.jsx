@@ -103,7 +103,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate }) {
         {opened && (
           <>
             <p>
-              <Badge bg="success">Digest matches the chain</Badge>{' '}
+              {opened.checkedAgainstChain && <><Badge bg="success">Digest matches the chain</Badge>{' '}</>}
               <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
             </p>
             {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
