@@ -4,7 +4,9 @@
 // swapped sealed key). The chain is never touched: the app reads it through the injected wallet.
 // Each attack must be refused with a visible error, and nothing may be written: no blob upload,
 // no relayed intent, no sealed key, on the node (its lists unchanged) or on chain (the patient's
-// intent nonce unchanged). Then an SVG attachment carrying script must not run in the origin.
+// intent nonce unchanged). Then the built-in wallet, which has no provider, must refuse to open a
+// record until it has a chain RPC URL, and an SVG attachment carrying script must not run in the
+// app's origin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface, JsonRpcProvider } from 'ethers';
@@ -221,6 +223,30 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     await page.getByRole('button', { name: /Open Lab results record/ }).click();
     await page.getByRole('dialog').getByText('Digest matches the chain').waitFor();
     await closeViewer();
+  });
+
+  test('the built-in wallet opens records only with a chain RPC URL to check the node against', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const own = await context.newPage();
+    own.setDefaultTimeout(TIMEOUT);
+    await own.goto(dev.url);
+    await own.getByLabel('New passphrase').fill('a long passphrase');
+    await own.getByLabel('Private key to import').fill(dev.account('patient 1').privateKey);
+    await own.getByRole('button', { name: 'Import key', exact: true }).click();
+    const signInWith = async (rpcUrl) => {
+      await own.getByLabel('Chain RPC URL').fill(rpcUrl);
+      await own.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
+      await own.getByRole('button', { name: 'Unlock and sign in' }).click();
+      await own.getByRole('button', { name: /Open Lab results record/ }).click();
+    };
+    await signInWith('');
+    await own.getByRole('dialog').getByText('This app cannot check the node against the chain').waitFor();
+    await own.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    await own.getByRole('button', { name: 'Sign out' }).click();
+    await signInWith(dev.chainUrl); // medchain dev's CSP allows it (--connect-src)
+    await own.getByRole('dialog').getByText('Digest matches the chain').waitFor();
+    await own.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
+    await context.close();
   });
 
   test('an SVG attachment carrying script is never rendered in the node origin', async () => {
