@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Interface, Wallet, hexlify, randomBytes, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
 import { chainReader, pinContract } from './reader.js';
-import { checkedDoctorKey, checkedPatientKey, checkedReader, checkedVersion, requireChain } from './verify.js';
+import { checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
 
 const contract = new Interface(abi);
 const CONTRACT = Wallet.createRandom().address;
@@ -33,7 +33,7 @@ function fakeChain({ chainId = 31337, patientKeys = {}, doctors = {}, logs = [] 
         return contract.encodeFunctionResult('doctors', [d.status, `0x${'0'.repeat(64)}`, d.key]);
       }
       case 'canRead':
-        return contract.encodeFunctionResult('canRead', [Boolean(doctors[call.args[1]]?.reads)]);
+        return contract.encodeFunctionResult('canRead', [Boolean(doctors[call.args[1]]?.reads?.includes(Number(call.args[2])))]);
       default:
         throw new Error(`unexpected call ${call.name}`);
     }
@@ -71,7 +71,7 @@ describe('the chain reader', () => {
       recordLog('RecordUpdated', [recordId, patient, doctor, 2, d1, d2, bytes32(), d2, bytes32()]),
       recordLog('RecordAdded', [bytes32(), patient, patient, bytes32(), bytes32(), bytes32(), bytes32()]),
     ];
-    const { rpc } = fakeChain({ patientKeys: { [patient]: patientKey }, doctors: { [doctor]: { status: 1, key: doctorKey, reads: true } }, logs });
+    const { rpc } = fakeChain({ patientKeys: { [patient]: patientKey }, doctors: { [doctor]: { status: 1, key: doctorKey, reads: [1] } }, logs });
     const chain = chainReader(rpc, node, memoryStorage());
     expect(await chain.patientKey(patient)).toBe(patientKey);
     expect(await chain.patientKey(doctor)).toBe(null);
@@ -90,7 +90,7 @@ describe("the node's answers checked against the chain", () => {
   const chain = chainReader(
     fakeChain({
       patientKeys: { [patient]: patientKey },
-      doctors: { [doctor]: { status: 1, key: doctorKey, reads: false } },
+      doctors: { [doctor]: { status: 1, key: doctorKey, reads: [2] } },
       logs: [recordLog('RecordAdded', [recordId, patient, patient, digest, bytes32(), digest, bytes32()])],
     }).rpc,
     node,
@@ -104,7 +104,8 @@ describe("the node's answers checked against the chain", () => {
     expect(await checkedDoctorKey(chain, doctor, doctorKey)).toBe(doctorKey);
     await expect(checkedDoctorKey(chain, doctor, patientKey)).rejects.toThrow(/another encryption key for doctor/);
     await expect(checkedDoctorKey(chain, patient, patientKey)).rejects.toThrow(/not verified on chain/);
-    await expect(checkedReader(chain, patient, doctor, 'lab')).rejects.toThrow(/the chain grants no such access/);
+    expect(await readsOnChain(chain, patient, doctor, 'lab')).toBe(false);
+    expect(await readsOnChain(chain, patient, doctor, 'imaging')).toBe(true);
   });
 
   it("accepts a version whose digest and author are the chain's, and refuses any other", async () => {

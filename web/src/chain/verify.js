@@ -38,13 +38,10 @@ export async function checkedDoctorKey(chain, doctor, nodeKey) {
   return encryptionKey;
 }
 
-// A doctor the node says may read `category` of the patient's file: the chain must agree, or a
-// node could add a reader of its choosing to a new version's recipients.
-export async function checkedReader(chain, patient, doctor, category) {
-  if (!(await chain.canRead(patient, doctor, categoryIndex(category)))) {
-    throw new Error(`The node lists doctor ${shortAddress(doctor)} as a reader of this category, but the chain grants no such access; ${NOTHING_SENT}.`);
-  }
-}
+// Whether the chain lets `doctor` read `category` of the patient's file now (grant or emergency
+// window). The node's grant list only proposes readers: one the chain does not confirm (a lying
+// node's addition, or a revocation the node has not indexed yet) gets no key.
+export const readsOnChain = (chain, patient, doctor, category) => chain.canRead(patient, doctor, categoryIndex(category));
 
 // Whether `guardian` is a guardian of `patient`, as the chain says (the node's list only hints).
 export const isGuardianOnChain = (chain, patient, guardian) => chain.isGuardian(patient, guardian);

@@ -4,7 +4,7 @@
 import { keccak256, toUtf8Bytes, hexlify, randomBytes, getAddress } from 'ethers';
 import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
-import { checkedDoctorKey, checkedPatientKey, checkedReader, checkedVersion, isGuardianOnChain, requireChain } from '../chain/verify.js';
+import { checkedDoctorKey, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain } from '../chain/verify.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
   sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
@@ -56,8 +56,9 @@ function uniqueRecipients(list) {
 
 // Who gets the new version's content key (docs/format.md): the patient; when the patient or a
 // guardian writes, every doctor whose read grant covers the category now; when a doctor writes,
-// that doctor as the author. The node proposes the list; every key, every doctor's right to read
-// and the writer's guardianship are then taken from the chain, which refuses any difference.
+// that doctor as the author. The node proposes the list; the chain decides it: each doctor's
+// right to read (one the chain does not confirm is left out), the writer's guardianship, and
+// every key, where any difference from the node's refuses the write.
 async function versionRecipients(ctx, patient, category) {
   const { api, wallet } = ctx;
   const chain = requireChain(ctx);
@@ -68,7 +69,7 @@ async function versionRecipients(ctx, patient, category) {
   if (me === getAddress(patient) || (await isGuardianOnChain(chain, patient, me))) {
     const { grants } = await api.get(`/v1/patients/${patient}/grants`);
     for (const r of keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) })) {
-      await checkedReader(chain, patient, r.address, category);
+      if (!(await readsOnChain(chain, patient, r.address, category))) continue;
       recipients.push({ address: r.address, encryptionKey: await checkedDoctorKey(chain, r.address, r.encryptionKey) });
     }
   } else {

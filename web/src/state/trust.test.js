@@ -34,6 +34,30 @@ const chain = {
 };
 const resource = { resourceType: 'Observation', status: 'final', code: { text: 'HbA1c' }, valueQuantity: { value: 6.1, unit: '%' } };
 
+describe('the chain decides who gets a key', () => {
+  it('leaves out a doctor the node lists as a reader but the chain does not let read', async () => {
+    const outsider = Wallet.createRandom().address;
+    const grant = (address) => ({ doctor: address, scopeMask: 0b10, permissions: ['read'], expiry: 4102444800 });
+    const api = fakeNode({
+      [`/v1/patients/${patient}`]: { encryptionKey: patientKey, guardians: [] },
+      '/v1/doctors': { doctors: [doctor, outsider].map((address) => ({ address, status: 'verified', encryptionKey: doctorKey })) },
+      [`/v1/patients/${patient}/grants`]: { grants: [grant(doctor), grant(outsider)] },
+      [`/v1/accounts/${patient}/nonce`]: { nonce: '0' },
+    });
+    let sealedTo;
+    api.put = async (_path, { keys }) => (sealedTo = keys.map((k) => k.recipient));
+    api.post = async () => ({ transactionHash: bytes32() });
+    const ctx = {
+      api,
+      chain: { ...chain, canRead: async (_patient, reader) => reader === doctor },
+      wallet: { address: patient, signTypedData: async () => '0x' },
+      node: { chainId: 31337, contract: Wallet.createRandom().address, nodeId: bytes32() },
+    };
+    await addRecord(ctx, { patient, category: 'lab', resource });
+    expect(sealedTo).toEqual([patient, doctor]);
+  });
+});
+
 describe('a lying node is refused before anything is sent', () => {
   it("adds no record when the node's patient key is not the chain's", async () => {
     const api = fakeNode({ [`/v1/patients/${patient}`]: { encryptionKey: bytes32(), guardians: [] }, '/v1/doctors': { doctors: [] } });
