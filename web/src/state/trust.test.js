@@ -3,7 +3,7 @@
 // runs the same attacks against a real node and chain.
 import { describe, expect, it } from 'vitest';
 import { Wallet, hexlify, randomBytes } from 'ethers';
-import { addRecord, grantAccess, openRecord } from './actions.js';
+import { addRecord, approveRequest, grantAccess, openRecord } from './actions.js';
 
 const bytes32 = () => hexlify(randomBytes(32));
 
@@ -70,6 +70,14 @@ describe('a lying node is refused before anything is sent', () => {
     const api = fakeNode({ '/v1/doctors': { doctors: [{ address: doctor, status: 'verified', encryptionKey: patientKey }] } });
     const ctx = { api, chain, wallet: { address: patient }, node: { chainId: 31337 } };
     await expect(grantAccess(ctx, { patient, doctor, scope: 2, permissions: 1, expiry: '9999999999' }, async () => null)).rejects.toThrow(/another encryption key for doctor/);
+    expect(api.sent).toEqual([]);
+  });
+
+  it("approves no request when the node's key for the requesting doctor is not the chain's", async () => {
+    const api = fakeNode({ '/v1/doctors': { doctors: [{ address: doctor, status: 'verified', encryptionKey: bytes32() }] } });
+    const ctx = { api, chain, wallet: { address: patient }, node: { chainId: 31337 } };
+    const request = { requestId: '1', doctor };
+    await expect(approveRequest(ctx, { patient, request, scope: 2, permissions: 1, duration: 3600 }, async () => null)).rejects.toThrow(/another encryption key for doctor/);
     expect(api.sent).toEqual([]);
   });
 
