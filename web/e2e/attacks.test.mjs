@@ -255,6 +255,7 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     await page.getByLabel('Kind of record').selectOption('file');
     await page.getByTestId('file-input').setInputFiles({ name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
     await page.getByLabel('Description').fill('A drawing');
+    assert.equal(await page.getByAltText('Preview of drawing.svg').count(), 0, 'the add form does not render it either');
     await page.getByRole('button', { name: 'Encrypt and add record' }).click();
     await page.getByRole('button', { name: /Open Imaging record/ }).click();
     const dialog = page.getByRole('dialog');
