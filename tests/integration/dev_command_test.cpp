@@ -99,6 +99,10 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
     const nlohmann::json node_info = nlohmann::json::parse(info->body);
     EXPECT_EQ(node_info["relays"], true);
     EXPECT_NE(node_info["nodeId"], to_hex(Hash32{}));
+    // The web app may reach the chain's JSON-RPC: the built-in wallet checks the node there.
+    EXPECT_NE(info->header("Content-Security-Policy")
+                  .find("connect-src 'self' http://127.0.0.1:" + std::to_string(port)),
+              std::string::npos);
   }
   EXPECT_FALSE(fresh.resumed);
   ASSERT_FALSE(fresh.contract.empty());

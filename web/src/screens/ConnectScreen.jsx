@@ -4,7 +4,7 @@ import { useState } from 'react';
 import { Alert, Button, Card, Col, Form, ListGroup, ProgressBar, Row, Tab, Tabs } from 'react-bootstrap';
 import { useSession } from '../state/session.jsx';
 import { connectInjected, injectedProvider } from '../wallet/injected.js';
-import { exportKeystore, forgetKey, importKeystore, storeKey, storedWallets, unlockKey } from '../wallet/builtin.js';
+import { configuredRpcUrl, exportKeystore, forgetKey, importKeystore, setRpcUrl, storeKey, storedWallets, unlockKey } from '../wallet/builtin.js';
 import { ActionButton, Address, ErrorAlert } from '../components/common.jsx';
 import { shortAddress } from '../util/format.js';
 
@@ -48,6 +48,7 @@ function BuiltinWalletCard() {
   const [importKey, setImportKey] = useState('');
   const [keystoreFile, setKeystoreFile] = useState(null);
   const [tab, setTab] = useState(wallets.length ? 'unlock' : 'create');
+  const [rpcUrl, setRpcUrlField] = useState(configuredRpcUrl());
   const onProgress = (p) => setProgress(Math.round(p * 100));
   // After a key is created or imported, it is selected and ready to unlock.
   const refresh = (address) => {
@@ -78,8 +79,13 @@ function BuiltinWalletCard() {
               <Form.Label>Passphrase</Form.Label>
               <Form.Control type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="current-password" />
             </Form.Group>
+            <Form.Group className="mb-2" controlId="rpc-url">
+              <Form.Label>Chain RPC URL</Form.Label>
+              <Form.Control type="url" value={rpcUrl} onChange={(e) => setRpcUrlField(e.target.value)} placeholder="https://…" autoComplete="off" />
+              <Form.Text>The app checks every key and digest the node gives against the chain; without a URL it cannot, and records stay closed.</Form.Text>
+            </Form.Group>
             <div className="d-flex gap-2 flex-wrap">
-              <ActionButton action={async () => { const w = await unlockKey(selected, passphrase, localStorage, onProgress); setProgress(null); return signIn(w); }} onError={(e) => { setProgress(null); setError(e); }} disabled={!selected}>
+              <ActionButton action={async () => { setRpcUrl(rpcUrl); const w = await unlockKey(selected, passphrase, localStorage, onProgress); setProgress(null); return signIn(w); }} onError={(e) => { setProgress(null); setError(e); }} disabled={!selected}>
                 Unlock and sign in
               </ActionButton>
               <Button variant="outline-secondary" disabled={!selected} onClick={() => download(`medchain-${selected}.json`, exportKeystore(selected))}>

@@ -4,6 +4,7 @@
 import { keccak256, toUtf8Bytes, hexlify, randomBytes, getAddress } from 'ethers';
 import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
+import { checkedDoctorKey, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain } from '../chain/verify.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
   sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
@@ -55,26 +56,39 @@ function uniqueRecipients(list) {
 
 // Who gets the new version's content key (docs/format.md): the patient; when the patient or a
 // guardian writes, every doctor whose read grant covers the category now; when a doctor writes,
-// that doctor as the author.
-async function versionRecipients({ api, wallet }, patient, category) {
+// that doctor as the author. The node proposes the list; the chain decides it: each doctor's
+// right to read (one the chain does not confirm is left out), the writer's guardianship, and
+// every key, where any difference from the node's refuses the write.
+async function versionRecipients(ctx, patient, category) {
+  const { api, wallet } = ctx;
+  const chain = requireChain(ctx);
+  const me = getAddress(wallet.address);
   const patientInfo = await api.get(`/v1/patients/${patient}`);
-  const recipients = [{ address: patient, encryptionKey: patientInfo.encryptionKey }];
-  if (getAddress(wallet.address) === getAddress(patient) || patientInfo.guardians.includes(getAddress(wallet.address))) {
-    const [{ grants }, { doctors }] = await Promise.all([api.get(`/v1/patients/${patient}/grants`), api.get('/v1/doctors')]);
-    recipients.push(...keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) }));
+  const recipients = [{ address: patient, encryptionKey: await checkedPatientKey(chain, patient, patientInfo.encryptionKey) }];
+  const { doctors } = await api.get('/v1/doctors');
+  if (me === getAddress(patient) || (await isGuardianOnChain(chain, patient, me))) {
+    const { grants } = await api.get(`/v1/patients/${patient}/grants`);
+    for (const r of keyRecipients({ grants, doctors, category, now: Math.floor(Date.now() / 1000) })) {
+      if (!(await readsOnChain(chain, patient, r.address, category))) continue;
+      recipients.push({ address: r.address, encryptionKey: await checkedDoctorKey(chain, r.address, r.encryptionKey) });
+    }
   } else {
-    const { doctors } = await api.get('/v1/doctors');
-    const me = doctors.find((d) => d.address === getAddress(wallet.address));
-    if (me) recipients.push({ address: me.address, encryptionKey: me.encryptionKey });
+    const author = doctors.find((d) => d.address === me);
+    if (author) recipients.push({ address: me, encryptionKey: await checkedDoctorKey(chain, me, author.encryptionKey) });
   }
   return uniqueRecipients(recipients);
 }
 
 // Encrypts one version under a fresh content key, uploads the ciphertext, has `intent(digest)`
-// (the fields of addRecordBySig or updateRecordBySig) relayed, then seals the key as above.
+// (the fields of addRecordBySig or updateRecordBySig) relayed, then seals the key as above. The
+// recipients are checked against the chain first, so a lying node is refused before anything
+// is uploaded or relayed.
 async function writeVersion(ctx, { patient, category, resource, file, onProgress }, fn, fields, recordId, version) {
   const { api, node } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
+  step('Checking keys on chain');
+  const recipients = await versionRecipients(ctx, patient, category);
+
   step('Encrypting');
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
   const document = encodeDocument(makeManifest(resource, attachment), file?.bytes);
@@ -90,7 +104,7 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
 
   step('Sharing the key');
   const keys = [];
-  for (const r of await versionRecipients(ctx, patient, category)) {
+  for (const r of recipients) {
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
@@ -119,10 +133,13 @@ export function updateRecord(ctx, { record, ...content }) {
   return writeVersion(ctx, { ...content, patient: record.patient, category: content.category ?? category }, 'updateRecordBySig', { currentHead }, record.recordId, version);
 }
 
-// Downloads, checks and decrypts one version: the blob must hash to the digest the chain has.
+// Downloads, checks and decrypts one version. The version's digest and author must be the
+// chain's, the sealed key must be bound to that record, version and digest, and the blob must
+// hash to that digest; `checkedAgainstChain` says all of it ran.
 export async function openRecord(ctx, { recordId, version, onProgress }) {
   const { api, encryptionKey } = ctx;
   if (!encryptionKey) throw new Error('Unlock your encryption key first.');
+  const { digest: chainDigest } = await checkedVersion(requireChain(ctx), recordId, version);
   let key;
   try {
     key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
@@ -130,20 +147,32 @@ export async function openRecord(ctx, { recordId, version, onProgress }) {
     if (error.status === 404) throw new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access.");
     throw error;
   }
-  const binding = { recordId, version: version.version, digest: version.digest };
-  const contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
-  const ciphertext = await api.downloadBlob(version.digest, onProgress);
-  const digest = checkDigest(ciphertext, version.digest);
-  return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest };
+  const binding = { recordId, version: version.version, digest: chainDigest };
+  let contentKey;
+  try {
+    contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
+  } catch (error) {
+    throw new Error(`Refused to open version ${version.version}: ${error.message}.`);
+  }
+  const ciphertext = await api.downloadBlob(chainDigest, onProgress);
+  const digest = checkDigest(ciphertext, chainDigest);
+  return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest, checkedAgainstChain: true };
+}
+
+// The doctor's encryption key, from the chain and matching the node's directory: taken before a
+// grant or an approval is relayed, so a lying node is refused before anything changes on chain.
+export async function doctorKeyForSharing(ctx, doctor) {
+  const { doctors } = await ctx.api.get('/v1/doctors');
+  const listed = doctors.find((d) => d.address === getAddress(doctor));
+  if (!listed) throw new Error('That doctor is not in the directory.');
+  return checkedDoctorKey(requireChain(ctx), listed.address, listed.encryptionKey);
 }
 
 // After a grant or an approval: seal the content key of every existing version the doctor may
-// now read to that doctor (the patient opens their own sealed key of each first).
-export async function shareExistingKeys(ctx, { patient, doctor, scopeMask }) {
+// now read to that doctor (the patient opens their own sealed key of each first, whose binding
+// proves it unlocks that version). `doctorKey` is doctorKeyForSharing's answer.
+export async function shareExistingKeys(ctx, { patient, doctor, doctorKey, scopeMask }) {
   const { api, encryptionKey } = ctx;
-  const { doctors } = await api.get('/v1/doctors');
-  const target = doctors.find((d) => d.address === getAddress(doctor));
-  if (!target) throw new Error('That doctor is not in the directory.');
   const { records } = await api.get(`/v1/patients/${patient}/records`);
   let shared = 0;
   for (const record of records) {
@@ -152,10 +181,25 @@ export async function shareExistingKeys(ctx, { patient, doctor, scopeMask }) {
       const mine = await api.get(`/v1/records/${record.recordId}/versions/${version.version}/key`);
       const binding = { recordId: record.recordId, version: version.version, digest: version.digest };
       const contentKey = await openContentKey(fromHex(mine.sealedKey), binding, encryptionKey);
-      const sealed = toHex(await sealContentKey(contentKey, binding, fromHex(target.encryptionKey)));
-      await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: target.address, sealedKey: sealed }] });
+      const sealed = toHex(await sealContentKey(contentKey, binding, fromHex(doctorKey)));
+      await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: getAddress(doctor), sealedKey: sealed }] });
       shared++;
     }
   }
   return shared;
+}
+
+// Grants `doctor` access and shares the existing keys in scope: the doctor's key is checked
+// against the chain before the grant is relayed. Returns how many keys were shared.
+export async function grantAccess(ctx, { patient, doctor, scope, permissions, expiry }, unlockEncryptionKey) {
+  const doctorKey = await doctorKeyForSharing(ctx, doctor);
+  await relay(ctx, 'grantAccessBySig', { patient, doctor, scope, permissions, expiry });
+  return shareExistingKeys({ ...ctx, encryptionKey: await unlockEncryptionKey() }, { patient, doctor, doctorKey, scopeMask: scope });
+}
+
+// Approves a request and shares the existing keys in the approved scope, checked as above.
+export async function approveRequest(ctx, { patient, request, scope, permissions, duration }, unlockEncryptionKey) {
+  const doctorKey = await doctorKeyForSharing(ctx, request.doctor);
+  await relay(ctx, 'approveRequestBySig', { requestId: request.requestId, scope, permissions, duration });
+  return shareExistingKeys({ ...ctx, encryptionKey: await unlockEncryptionKey() }, { patient, doctor: request.doctor, doctorKey, scopeMask: scope });
 }

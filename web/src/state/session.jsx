@@ -8,6 +8,8 @@ import { siweMessage } from '../wallet/siwe.js';
 import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
 import { deriveEncryptionKey, encryptionKeyTypedData } from '../crypto/index.js';
 import { shortAddress } from '../util/format.js';
+import { chainReader, rpcOverHttp } from '../chain/reader.js';
+import { configuredRpcUrl } from '../wallet/builtin.js';
 
 const SESSION_KEY = 'medchain.session';
 const SessionContext = createContext(null);
@@ -137,6 +139,14 @@ export function SessionProvider({ children }) {
     return () => clearTimeout(timer);
   }, [session, endSession]);
 
+  // The chain, read through the wallet's provider or the configured RPC URL; null when neither
+  // exists (then records can be neither written nor opened: nothing could be checked).
+  const chain = useMemo(() => {
+    if (!wallet || !node) return null;
+    const rpc = wallet.rpc ?? (configuredRpcUrl() ? rpcOverHttp(configuredRpcUrl()) : null);
+    return rpc ? chainReader(rpc, node) : null;
+  }, [wallet, node]);
+
   const unlockEncryptionKey = useCallback(async () => {
     if (encryptionKey) return encryptionKey;
     const signature = await wallet.signTypedData(encryptionKeyTypedData(wallet.address));
@@ -163,7 +173,7 @@ export function SessionProvider({ children }) {
   const value = {
     node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
     encryptionKey, unlockEncryptionKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
-    ctx: { api, wallet, node, encryptionKey },
+    ctx: { api, wallet, node, encryptionKey, chain },
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
 }

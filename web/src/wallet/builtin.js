@@ -4,6 +4,21 @@
 import { Wallet, getAddress } from 'ethers';
 
 const STORAGE_KEY = 'medchain.wallets';
+const RPC_URL_KEY = 'medchain.rpcUrl';
+
+// The chain JSON-RPC URL the built-in wallet reads the chain through (it has no provider of its
+// own): set in this browser, else the build's VITE_MEDCHAIN_RPC_URL, else none. The node's
+// Content-Security-Policy must allow it (medchaind --connect-src).
+export function configuredRpcUrl(storage = globalThis.localStorage) {
+  return storage?.getItem(RPC_URL_KEY) || import.meta.env?.VITE_MEDCHAIN_RPC_URL || '';
+}
+
+export function setRpcUrl(url, storage = localStorage) {
+  const trimmed = url.trim();
+  if (trimmed && !/^https?:\/\/[^\s]+$/.test(trimmed)) throw new Error('A chain RPC URL starts with http:// or https://.');
+  if (trimmed) storage.setItem(RPC_URL_KEY, trimmed);
+  else storage.removeItem(RPC_URL_KEY);
+}
 
 export function storedWallets(storage = localStorage) {
   try {

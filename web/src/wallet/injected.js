@@ -46,6 +46,7 @@ export function injectedWallet(provider, address, chainId) {
     signTypedData: (typed) => call(provider, 'eth_signTypedData_v4', [address, JSON.stringify(typed)]),
     sendTransaction: (tx) => call(provider, 'eth_sendTransaction', [{ from: address, ...tx }]),
     call: (tx) => call(provider, 'eth_call', [tx, 'latest']),
+    rpc: (method, params) => call(provider, method, params), // chain reads (src/chain/reader.js)
     waitForReceipt: async (hash) => {
       for (let i = 0; i < 120; i++) {
         const receipt = await call(provider, 'eth_getTransactionReceipt', [hash]);

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Card, Col, Form, Row, Table } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { relay, shareExistingKeys } from '../../state/actions.js';
+import { grantAccess, relay } from '../../state/actions.js';
 import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { nowSeconds, shortAddress } from '../../util/format.js';
@@ -36,9 +36,8 @@ function GrantForm({ patient, initial, doctors, onDone }) {
         onError={setError}
         action={async () => {
           const mask = scopeMask(scope);
-          await relay(ctx, 'grantAccessBySig', { patient, doctor, scope: mask, permissions: permissionsMask(permissions), expiry: String(nowSeconds() + duration) });
-          const key = await unlockEncryptionKey();
-          const shared = await shareExistingKeys({ ...ctx, encryptionKey: key }, { patient, doctor, scopeMask: mask });
+          const grant = { patient, doctor, scope: mask, permissions: permissionsMask(permissions), expiry: String(nowSeconds() + duration) };
+          const shared = await grantAccess(ctx, grant, unlockEncryptionKey);
           toast(`Access ${initial ? 'changed' : 'granted'}; ${shared} record key${shared === 1 ? '' : 's'} shared`, 'success');
           onDone();
         }}

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Col, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { relay, reasonHash, shareExistingKeys } from '../../state/actions.js';
+import { approveRequest, relay, reasonHash } from '../../state/actions.js';
 import { REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
@@ -29,10 +29,8 @@ function Decide({ request, patient, onDone }) {
           onError={setError}
           disabled={!permissions.includes('read') || scope.length === 0}
           action={async () => {
-            const mask = scopeMask(scope);
-            await relay(ctx, 'approveRequestBySig', { requestId: request.requestId, scope: mask, permissions: permissionsMask(permissions), duration });
-            const key = await unlockEncryptionKey();
-            const shared = await shareExistingKeys({ ...ctx, encryptionKey: key }, { patient, doctor: request.doctor, scopeMask: mask });
+            const approval = { patient, request, scope: scopeMask(scope), permissions: permissionsMask(permissions), duration };
+            const shared = await approveRequest(ctx, approval, unlockEncryptionKey);
             toast(`Approved; ${shared} record key${shared === 1 ? '' : 's'} shared`, 'success');
             onDone();
           }}

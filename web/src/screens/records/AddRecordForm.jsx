@@ -9,6 +9,7 @@ import { CATEGORIES } from '../../chain/scopes.js';
 import { observation, medicationStatement, allergyIntolerance, clinicalNote, fileReference } from '../../crypto/fhir.js';
 import { ErrorAlert } from '../../components/common.jsx';
 import { formatBytes } from '../../util/format.js';
+import { isPassiveImage } from '../../util/attachments.js';
 
 const KINDS = [
   { id: 'lab', label: 'Lab result / observation', category: 'lab' },
@@ -34,7 +35,8 @@ function DropZone({ file, onFile }) {
   const [preview, setPreview] = useState(null);
   const input = useRef(null);
   useEffect(() => {
-    if (!file?.type.startsWith('image/')) return setPreview(null);
+    // The same allow-list as the viewer's: an SVG or HTML file is not rendered here either.
+    if (!file || !isPassiveImage(file.type)) return setPreview(null);
     const url = URL.createObjectURL(file);
     setPreview(url);
     return () => URL.revokeObjectURL(url);

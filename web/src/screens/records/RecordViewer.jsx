@@ -1,14 +1,16 @@
-// A record decrypted in the browser: the FHIR resource, the attachment with an image preview,
+// A record decrypted in the browser: the FHIR resource, the attachment (passive images shown,
+// anything that can carry script download-only: util/attachments.js),
 // a download of the plaintext, and the version history (any version opens here).
 import { useEffect, useState } from 'react';
 import { getAddress } from 'ethers';
-import { Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
+import { Alert, Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { openRecord } from '../../state/actions.js';
 import { describeResource } from '../../crypto/fhir.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { categoryLabel } from '../../chain/scopes.js';
 import { formatBytes } from '../../util/format.js';
+import { isPassiveImage, objectUrlType } from '../../util/attachments.js';
 import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
 
@@ -62,7 +64,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate }) {
       const encryptionKey = ctx.encryptionKey ?? (await unlockEncryptionKey());
       const opened = await openRecord({ ...ctx, encryptionKey }, { recordId: record.recordId, version, onProgress: (d, t) => setProgress(t ? Math.round((100 * d) / t) : 0) });
       const attachment = opened.manifest.attachment;
-      const url = attachment ? URL.createObjectURL(new Blob([opened.attachment], { type: attachment.contentType })) : null;
+      const url = attachment ? URL.createObjectURL(new Blob([opened.attachment], { type: objectUrlType(attachment.contentType) })) : null;
       if (live) setState({ opened, url });
     })().catch((error) => live && setState({ error: error.message }));
     setState({ loading: true });
@@ -103,13 +105,15 @@ export default function RecordViewer({ record: initial, onClose, canUpdate }) {
         {opened && (
           <>
             <p>
-              <Badge bg="success">Digest matches the chain</Badge>{' '}
+              {opened.checkedAgainstChain && <><Badge bg="success">Digest matches the chain</Badge>{' '}</>}
               <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
             </p>
             {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
             {isDicom(attachment) && <DicomViewer bytes={opened.attachment} title={attachment.title} />}
-            {attachment?.contentType.startsWith('image/') && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
-            {attachment?.contentType === 'application/pdf' && <iframe src={url} title={attachment.title} className="w-100 mb-3" style={{ height: 400 }} />}
+            {attachment && isPassiveImage(attachment.contentType) && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
+            {attachment && !isPassiveImage(attachment.contentType) && !isDicom(attachment) && (
+              <Alert variant="secondary" className="small">Not shown here: a {attachment.contentType || 'file of unknown type'} can carry scripts, so it only downloads.</Alert>
+            )}
             {attachment && <p className="small">Attachment: {attachment.title} ({attachment.contentType}, {formatBytes(attachment.size)})</p>}
             <ResourceTable resource={resource} />
           </>

@@ -1,0 +1,271 @@
+// "Trust no node" (issue #15) in the browser. The page talks to a real `medchain dev` (node and
+// anvil) through page.route, which plays a lying node: it forwards each request to the real node
+// and rewrites its JSON answer (a swapped doctor key, a swapped patient key, a swapped digest, a
+// swapped sealed key). The chain is never touched: the app reads it through the injected wallet.
+// Each attack must be refused with a visible error, and nothing may be written: no blob upload,
+// no relayed intent, no sealed key, on the node (its lists unchanged) or on chain (the patient's
+// intent nonce unchanged). Then the built-in wallet, which has no provider, must refuse to open a
+// record until it has a chain RPC URL, and an SVG attachment carrying script must not run in the
+// app's origin.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { Interface, JsonRpcProvider } from 'ethers';
+import { launchChromium, startDev } from './system.mjs';
+import { injectWallet } from './provider.mjs';
+
+const TIMEOUT = 30000;
+const ATTACKS = 6;
+
+let dev;
+let browser;
+let page;
+let patient; // address
+let chainId;
+let refused = 0;
+const writes = []; // every request that writes something: 'POST /v1/blobs', 'PUT …/keys', …
+
+// Reads the real node (not through the lying page) with the patient's session.
+async function nodeGet(path) {
+  const token = await page.evaluate(() => JSON.parse(sessionStorage.getItem('medchain.session')).token);
+  const response = await fetch(dev.url + path, { headers: { Authorization: `Bearer ${token}` } });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
+}
+
+// The patient's intent nonce as the contract holds it: every relayed intent spends one.
+async function chainNonce() {
+  const { contract } = await (await fetch(`${dev.url}/v1/node`)).json();
+  const abi = new Interface(['function nonces(address) view returns (uint256)']);
+  const rpc = new JsonRpcProvider(dev.chainUrl, chainId, { staticNetwork: true });
+  const [nonce] = abi.decodeFunctionResult('nonces', await rpc.call({ to: contract, data: abi.encodeFunctionData('nonces', [patient]) }));
+  return nonce;
+}
+
+// What the node and the chain hold of the patient, to compare before and after an attack.
+async function snapshot() {
+  const [{ records }, { grants }, nonce] = await Promise.all([nodeGet(`/v1/patients/${patient}/records`), nodeGet(`/v1/patients/${patient}/grants`), chainNonce()]);
+  return { records: JSON.stringify(records), grants: JSON.stringify(grants), nonce };
+}
+
+// Makes the node lie: answers of GET requests whose path matches `path` are rewritten by
+// `rewrite(json)`. Returns the function that stops the lie.
+async function lie(path, rewrite) {
+  const matches = (url) => path.test(new URL(url).pathname);
+  const handler = async (route) => {
+    if (route.request().method() !== 'GET') return route.fallback();
+    const response = await route.fetch();
+    await route.fulfill({ response, json: rewrite(await response.json()) });
+  };
+  await page.route(matches, handler);
+  return () => page.unroute(matches, handler);
+}
+
+// Runs one attack: `attempt` must end with `error` visible, nothing written meanwhile, and the
+// node's and chain's state as before.
+async function refusedAttack({ lies, attempt, error }) {
+  const before = await snapshot();
+  const stops = await Promise.all(lies.map(([path, rewrite]) => lie(path, rewrite)));
+  const from = writes.length;
+  try {
+    await attempt();
+    await page.getByRole('alert').filter({ hasText: error }).waitFor();
+  } finally {
+    for (const stop of stops) await stop();
+  }
+  assert.deepEqual(writes.slice(from), [], 'nothing was uploaded, relayed or sealed');
+  assert.deepEqual(await snapshot(), before, "the node's records and grants and the chain's nonce are unchanged");
+  refused++;
+}
+
+async function addLabResult(value) {
+  await page.getByRole('link', { name: 'Add record' }).click();
+  await page.getByLabel('Test or observation').fill('HbA1c');
+  await page.getByLabel('Value').fill(value);
+  await page.getByLabel('Unit').fill('%');
+  await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+}
+
+async function closeViewer() {
+  await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+}
+
+// Swaps one JSON field wherever it appears in an answer (the node's lists nest records in
+// versions in records).
+function swapping(field, from, to) {
+  const swap = (value) => {
+    if (Array.isArray(value)) return value.map(swap);
+    if (!value || typeof value !== 'object') return value;
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, k === field && typeof v === 'string' && v.toLowerCase() === from.toLowerCase() ? to : swap(v)]));
+  };
+  return swap;
+}
+
+before(async () => {
+  dev = await startDev();
+  chainId = (await (await fetch(`${dev.url}/v1/node`)).json()).chainId;
+  browser = await launchChromium();
+  const account = dev.account('patient 1');
+  patient = account.address;
+  const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+  await injectWallet(context, { privateKey: account.privateKey, chainUrl: dev.chainUrl, chainId });
+  page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  page.on('pageerror', (error) => console.error(`[patient] page error: ${error.stack ?? error.message}`));
+  page.on('request', (request) => {
+    const { pathname } = new URL(request.url());
+    if (request.method() !== 'GET' && (pathname.startsWith('/v1/blobs') || pathname === '/v1/relay' || pathname.endsWith('/keys'))) writes.push(`${request.method()} ${pathname}`);
+  });
+  await page.goto(dev.url);
+  await page.getByRole('button', { name: 'Connect and sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  await page.getByText('No records yet').waitFor();
+});
+
+after(async () => {
+  console.log(`web attacks refused: ${refused}/${ATTACKS}`);
+  await browser?.close();
+  await dev?.stop();
+});
+
+describe('a lying node is refused by the web app', { concurrency: false }, () => {
+  let lab; // the record ids of a lab result and a clinical note, written honestly first
+  let note;
+
+  test('the patient writes two records through the honest node', async () => {
+    await addLabResult('6.1');
+    await page.getByRole('button', { name: /Open Lab results record/ }).waitFor();
+    await page.getByRole('link', { name: 'Add record' }).click();
+    await page.getByLabel('Kind of record').selectOption('note');
+    await page.getByLabel('Title').fill('Visit');
+    await page.getByLabel('Note', { exact: true }).fill('Feeling well.');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    await page.getByRole('button', { name: /Open Clinical notes record/ }).waitFor();
+    const { records } = await nodeGet(`/v1/patients/${patient}/records`);
+    lab = records.find((r) => r.versions[0].category === 'lab');
+    note = records.find((r) => r.versions[0].category === 'clinical-note');
+    assert.ok(lab && note);
+  });
+
+  test("a swapped patient key: the new record is refused before its upload", async () => {
+    const other = (await nodeGet('/v1/doctors')).doctors[0].encryptionKey;
+    await refusedAttack({
+      lies: [[new RegExp(`^/v1/patients/${patient}$`, 'i'), (info) => ({ ...info, encryptionKey: other })]],
+      attempt: () => addLabResult('5.0'),
+      error: /The node gave another encryption key for patient .* refused, nothing was sent/,
+    });
+  });
+
+  test("a swapped doctor key: the grant is refused before it is relayed", async () => {
+    const doctor = dev.account('doctor 1').address;
+    const { doctors } = await nodeGet('/v1/doctors');
+    const genuine = doctors.find((d) => d.address === doctor).encryptionKey;
+    const forged = doctors.find((d) => d.address !== doctor && d.encryptionKey).encryptionKey;
+    await page.getByRole('link', { name: 'Access' }).click();
+    await page.getByText('Nobody has access to your records.').waitFor();
+    await refusedAttack({
+      lies: [[/^\/v1\/doctors$/, swapping('encryptionKey', genuine, forged)]],
+      attempt: async () => {
+        await page.reload(); // the grant form lists the doctors as the lying node gives them
+        await page.getByLabel('Doctor', { exact: true }).selectOption(doctor);
+        await page.getByLabel('Lab results').check();
+        await page.getByRole('button', { name: 'Grant access' }).click();
+      },
+      error: /The node gave another encryption key for doctor .* refused, nothing was sent/,
+    });
+  });
+
+  test("a swapped doctor key: a new version is not sealed to it, nor uploaded", async () => {
+    // An honest grant first, so that the doctor is one of the next lab record's key holders.
+    const doctor = dev.account('doctor 1').address;
+    await page.reload();
+    await page.getByLabel('Doctor', { exact: true }).selectOption(doctor);
+    await page.getByLabel('Lab results').check();
+    await page.getByRole('button', { name: 'Grant access' }).click();
+    await page.getByText(/Access granted; 1 record key shared/).waitFor();
+    const { doctors } = await nodeGet('/v1/doctors');
+    const genuine = doctors.find((d) => d.address === doctor).encryptionKey;
+    const forged = (await nodeGet(`/v1/patients/${patient}`)).encryptionKey;
+    await refusedAttack({
+      lies: [[/^\/v1\/doctors$/, swapping('encryptionKey', genuine, forged)]],
+      attempt: () => addLabResult('5.5'),
+      error: /The node gave another encryption key for doctor .* refused, nothing was sent/,
+    });
+  });
+
+  test("a swapped digest: the version is not opened", async () => {
+    await page.getByRole('link', { name: 'Records' }).click();
+    await refusedAttack({
+      lies: [[/^\/v1\/(patients\/[^/]+\/records|records\/[^/]+)$/, swapping('digest', lab.versions[0].digest, note.versions[0].digest)]],
+      attempt: async () => {
+        await page.reload(); // the timeline as the lying node lists it
+        await page.getByRole('button', { name: /Open Lab results record/ }).click();
+      },
+      error: /The node's digest for version 1 of this record is not the chain's; refused to open it/,
+    });
+    assert.equal(await page.getByText('Digest matches the chain').count(), 0);
+    assert.equal(await page.getByText('HbA1c: 6.1 %').count(), 0);
+    await closeViewer();
+  });
+
+  test("a swapped sealed key: the version is not opened", async () => {
+    const { sealedKey } = await nodeGet(`/v1/records/${note.recordId}/versions/1/key`);
+    await refusedAttack({
+      lies: [[new RegExp(`^/v1/records/${lab.recordId}/versions/1/key$`, 'i'), (key) => ({ ...key, sealedKey })]],
+      attempt: async () => {
+        await page.reload();
+        await page.getByRole('button', { name: /Open Lab results record/ }).click();
+      },
+      error: /Refused to open version 1: the node served a key sealed for another record or version/,
+    });
+    assert.equal(await page.getByText('Digest matches the chain').count(), 0);
+    await closeViewer();
+    // The honest node's answer opens it: the refusals above were the lies, not the record.
+    await page.getByRole('button', { name: /Open Lab results record/ }).click();
+    await page.getByRole('dialog').getByText('Digest matches the chain').waitFor();
+    await closeViewer();
+  });
+
+  test('the built-in wallet opens records only with a chain RPC URL to check the node against', async () => {
+    const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
+    const own = await context.newPage();
+    own.setDefaultTimeout(TIMEOUT);
+    await own.goto(dev.url);
+    await own.getByLabel('New passphrase').fill('a long passphrase');
+    await own.getByLabel('Private key to import').fill(dev.account('patient 1').privateKey);
+    await own.getByRole('button', { name: 'Import key', exact: true }).click();
+    const signInWith = async (rpcUrl) => {
+      await own.getByLabel('Chain RPC URL').fill(rpcUrl);
+      await own.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
+      await own.getByRole('button', { name: 'Unlock and sign in' }).click();
+      await own.getByRole('button', { name: /Open Lab results record/ }).click();
+    };
+    await signInWith('');
+    await own.getByRole('dialog').getByText('This app cannot check the node against the chain').waitFor();
+    await own.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    await own.getByRole('button', { name: 'Sign out' }).click();
+    await signInWith(dev.chainUrl); // medchain dev's CSP allows it (--connect-src)
+    await own.getByRole('dialog').getByText('Digest matches the chain').waitFor();
+    await own.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
+    await context.close();
+  });
+
+  test('an SVG attachment carrying script is never rendered in the node origin', async () => {
+    const svg = '<svg xmlns="http://www.w3.org/2000/svg" onload="window.top.__svgRan = 1"><script>window.top.__svgRan = 2</script><circle r="9"/></svg>';
+    await page.getByRole('link', { name: 'Add record' }).click();
+    await page.getByLabel('Kind of record').selectOption('file');
+    await page.getByTestId('file-input').setInputFiles({ name: 'drawing.svg', mimeType: 'image/svg+xml', buffer: Buffer.from(svg) });
+    await page.getByLabel('Description').fill('A drawing');
+    assert.equal(await page.getByAltText('Preview of drawing.svg').count(), 0, 'the add form does not render it either');
+    await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+    await page.getByRole('button', { name: /Open Imaging record/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Digest matches the chain').waitFor();
+    await dialog.getByText('Not shown here: a image/svg+xml can carry scripts, so it only downloads.').waitFor();
+    assert.equal(await dialog.locator('img, iframe, object, embed').count(), 0, 'no element renders the attachment');
+    const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
+    assert.equal(Buffer.concat(await (await download.createReadStream()).toArray()).toString(), svg);
+    assert.equal(await page.evaluate(() => window.__svgRan), undefined, "the SVG's script never ran in the app's origin");
+    await closeViewer();
+    refused++;
+  });
+});

@@ -1,0 +1,131 @@
+// Reads of the Medchain contract straight from the chain (issue #15, "Trust no node"): every
+// recipient's encryption key and every version's digest and author that the app relies on come
+// from here, never from the node's JSON. The chain is reached through the wallet's EIP-1193
+// provider or, for the built-in wallet, a configured JSON-RPC URL (which the node's
+// Content-Security-Policy must allow: medchaind --connect-src).
+//
+// What is pinned, and why:
+// - The chain id. The provider must be on the chain the node declares (GET /v1/node): the SIWE
+//   session and every intent are signed for that chain, and reading any other chain would
+//   "confirm" the node against unrelated state. A provider on another chain is refused.
+// - The contract address. The node names it, but a lying node could name a look-alike contract
+//   of its own on the same chain, where every check would pass. So the first address seen for a
+//   chain id is pinned in this browser (trust on first use, like an SSH host key) and a different
+//   one later is refused; a deployment can pin it outright at build time (VITE_MEDCHAIN_CONTRACT).
+//   The address must also hold code, and the contract's own EIP-712 domain must name it.
+import { Interface, getAddress, zeroPadValue } from 'ethers';
+import abi from '../generated/medchain-abi.json';
+
+const contract = new Interface(abi);
+const PIN_KEY = 'medchain.pinnedContracts';
+const DOCTOR_VERIFIED = 1; // Registry.sol DOCTOR_VERIFIED
+const ZERO_KEY = `0x${'0'.repeat(64)}`;
+
+// A JSON-RPC transport, `(method, params) => result`, over an EIP-1193 provider.
+export const rpcOverProvider = (provider) => (method, params) => provider.request({ method, params });
+
+// A JSON-RPC transport over HTTP, for a configured RPC URL.
+export function rpcOverHttp(url) {
+  let id = 0;
+  return async (method, params) => {
+    let response;
+    try {
+      response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }) });
+    } catch (error) {
+      throw new Error(`The chain's RPC URL ${url} is unreachable: ${error.message}`);
+    }
+    const body = await response.json();
+    if (body.error) throw new Error(`The chain's RPC answered: ${body.error.message}`);
+    return body.result;
+  };
+}
+
+function pinnedContracts(storage) {
+  try {
+    return JSON.parse(storage?.getItem(PIN_KEY) ?? '{}') ?? {};
+  } catch {
+    return {};
+  }
+}
+
+// The contract this browser trusts on chain `chainId`: the build-time pin, else the first one a
+// node named, which is pinned now if there was none.
+export function pinContract(chainId, named, storage, buildPin = import.meta.env?.VITE_MEDCHAIN_CONTRACT) {
+  const address = getAddress(named);
+  const pins = pinnedContracts(storage);
+  const pinned = buildPin ? getAddress(buildPin) : pins[chainId];
+  if (pinned && pinned !== address) {
+    throw new Error(`The node names contract ${address} on chain ${chainId}, but this browser trusts ${pinned} there; refused. If the operator really moved the contract, clear this site's data.`);
+  }
+  if (!pinned && storage) storage.setItem(PIN_KEY, JSON.stringify({ ...pins, [chainId]: address }));
+  return address;
+}
+
+// A reader of the contract the node names, checked (chain id, pin, code, domain) once, before
+// its first read. `rpc` is a transport as above; `node` is GET /v1/node's answer.
+export function chainReader(rpc, node, storage = globalThis.localStorage) {
+  let ready;
+  const checked = () => (ready ??= checkContract(rpc, node, storage).catch((error) => {
+    ready = undefined; // a wallet switched to the right chain may try again
+    throw error;
+  }));
+
+  async function read(fn, args) {
+    const address = await checked();
+    const data = contract.encodeFunctionData(fn, args);
+    return contract.decodeFunctionResult(fn, await rpc('eth_call', [{ to: address, data }, 'latest']));
+  }
+
+  async function logs(event, recordId) {
+    const address = await checked();
+    const topics = [contract.getEvent(event).topicHash, zeroPadValue(recordId, 32)];
+    // From the genesis: a record's events are few, and a node cannot hide one from the chain.
+    const found = await rpc('eth_getLogs', [{ address, fromBlock: '0x0', toBlock: 'latest', topics }]);
+    return found.map((log) => contract.parseLog(log));
+  }
+
+  return {
+    // The patient's registered X25519 key (0x hex), or null when not registered.
+    async patientKey(patient) {
+      const [key] = await read('patientKeys', [patient]);
+      return key === ZERO_KEY ? null : key.toLowerCase();
+    },
+    // {verified, encryptionKey} of a doctor as the registry holds them.
+    async doctor(address) {
+      const [status, , encryptionKey] = await read('doctors', [address]);
+      return { verified: Number(status) === DOCTOR_VERIFIED, encryptionKey: encryptionKey.toLowerCase() };
+    },
+    async isGuardian(patient, guardian) {
+      return (await read('isGuardian', [patient, guardian]))[0];
+    },
+    // Whether `doctor` may read `category` (its index) of `patient`'s file now: grant or emergency.
+    async canRead(patient, doctor, category) {
+      return (await read('canRead', [patient, doctor, category]))[0];
+    },
+    // {digest, author} of version `version` of a record as its RecordAdded (version 1) or
+    // RecordUpdated event says, or null when the chain has no such version.
+    async recordVersion(recordId, version) {
+      const events = version === 1 ? await logs('RecordAdded', recordId) : (await logs('RecordUpdated', recordId)).filter((e) => Number(e.args.version) === version);
+      if (!events.length) return null;
+      const { args } = events[0];
+      return { digest: args.digest.toLowerCase(), author: getAddress(version === 1 ? args.author : args.editor) };
+    },
+  };
+}
+
+async function checkContract(rpc, node, storage) {
+  const chainId = Number(await rpc('eth_chainId', []));
+  if (chainId !== node.chainId) {
+    throw new Error(`The chain this app reads is chain ${chainId}, but the node serves chain ${node.chainId}; switch your wallet to chain ${node.chainId}.`);
+  }
+  const address = pinContract(chainId, node.contract, storage);
+  if ((await rpc('eth_getCode', [address, 'latest'])) === '0x') {
+    throw new Error(`There is no contract at ${address} on chain ${chainId}; the node names a contract that does not exist.`);
+  }
+  const data = contract.encodeFunctionData('eip712Domain', []);
+  const domain = contract.decodeFunctionResult('eip712Domain', await rpc('eth_call', [{ to: address, data }, 'latest']));
+  if (domain.name !== 'medchain' || Number(domain.chainId) !== chainId || getAddress(domain.verifyingContract) !== address) {
+    throw new Error(`The contract at ${address} is not a medchain contract of chain ${chainId}.`);
+  }
+  return address;
+}

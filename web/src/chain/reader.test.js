@@ -1,0 +1,121 @@
+import { describe, expect, it } from 'vitest';
+import { Interface, Wallet, hexlify, randomBytes, zeroPadValue } from 'ethers';
+import abi from '../generated/medchain-abi.json';
+import { chainReader, pinContract } from './reader.js';
+import { checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
+
+const contract = new Interface(abi);
+const CONTRACT = Wallet.createRandom().address;
+const node = { chainId: 31337, contract: CONTRACT };
+const bytes32 = () => hexlify(randomBytes(32));
+
+function memoryStorage() {
+  const map = new Map();
+  return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => map.set(k, v), removeItem: (k) => map.delete(k) };
+}
+
+// A JSON-RPC endpoint over a tiny in-memory contract state, answering as a node of `chainId`.
+function fakeChain({ chainId = 31337, patientKeys = {}, doctors = {}, logs = [] } = {}) {
+  const seen = [];
+  const rpc = async (method, params) => {
+    seen.push(method);
+    if (method === 'eth_chainId') return `0x${chainId.toString(16)}`;
+    if (method === 'eth_getCode') return '0x6080';
+    if (method === 'eth_getLogs') return logs.filter((l) => params[0].topics.every((t, i) => l.topics[i] === t));
+    const call = contract.parseTransaction({ data: params[0].data });
+    switch (call.name) {
+      case 'eip712Domain':
+        return contract.encodeFunctionResult('eip712Domain', ['0x0f', 'medchain', '1', chainId, CONTRACT, `0x${'0'.repeat(64)}`, []]);
+      case 'patientKeys':
+        return contract.encodeFunctionResult('patientKeys', [patientKeys[call.args[0]] ?? `0x${'0'.repeat(64)}`]);
+      case 'doctors': {
+        const d = doctors[call.args[0]] ?? { status: 0, key: `0x${'0'.repeat(64)}` };
+        return contract.encodeFunctionResult('doctors', [d.status, `0x${'0'.repeat(64)}`, d.key]);
+      }
+      case 'canRead':
+        return contract.encodeFunctionResult('canRead', [Boolean(doctors[call.args[1]]?.reads?.includes(Number(call.args[2])))]);
+      default:
+        throw new Error(`unexpected call ${call.name}`);
+    }
+  };
+  return { rpc, seen };
+}
+
+function recordLog(name, values) {
+  const { data, topics } = contract.encodeEventLog(name, values);
+  return { address: CONTRACT, data, topics, blockNumber: '0x1', transactionHash: bytes32(), logIndex: '0x0', blockHash: bytes32(), transactionIndex: '0x0', removed: false };
+}
+
+describe('the chain reader', () => {
+  it('refuses a provider on another chain than the node declares', async () => {
+    const { rpc } = fakeChain({ chainId: 1 });
+    await expect(chainReader(rpc, node, memoryStorage()).patientKey(CONTRACT)).rejects.toThrow(/chain 1, but the node serves chain 31337/);
+  });
+
+  it('pins the first contract named for a chain and refuses another one later', () => {
+    const storage = memoryStorage();
+    expect(pinContract(31337, CONTRACT, storage, '')).toBe(CONTRACT);
+    expect(pinContract(31337, CONTRACT.toLowerCase(), storage, '')).toBe(CONTRACT);
+    const other = Wallet.createRandom().address;
+    expect(() => pinContract(31337, other, storage, '')).toThrow(/this browser trusts/);
+    expect(pinContract(1, other, storage, '')).toBe(other); // another chain, another pin
+    expect(() => pinContract(5, other, memoryStorage(), CONTRACT)).toThrow(/this browser trusts/); // the build's pin wins
+  });
+
+  it("reads keys from the contract and versions from the record's events", async () => {
+    const patient = Wallet.createRandom().address;
+    const doctor = Wallet.createRandom().address;
+    const [patientKey, doctorKey, recordId, d1, d2] = [bytes32(), bytes32(), bytes32(), bytes32(), bytes32()];
+    const logs = [
+      recordLog('RecordAdded', [recordId, patient, patient, d1, bytes32(), d1, bytes32()]),
+      recordLog('RecordUpdated', [recordId, patient, doctor, 2, d1, d2, bytes32(), d2, bytes32()]),
+      recordLog('RecordAdded', [bytes32(), patient, patient, bytes32(), bytes32(), bytes32(), bytes32()]),
+    ];
+    const { rpc } = fakeChain({ patientKeys: { [patient]: patientKey }, doctors: { [doctor]: { status: 1, key: doctorKey, reads: [1] } }, logs });
+    const chain = chainReader(rpc, node, memoryStorage());
+    expect(await chain.patientKey(patient)).toBe(patientKey);
+    expect(await chain.patientKey(doctor)).toBe(null);
+    expect(await chain.doctor(doctor)).toEqual({ verified: true, encryptionKey: doctorKey });
+    expect(await chain.recordVersion(recordId, 1)).toEqual({ digest: d1, author: patient });
+    expect(await chain.recordVersion(recordId, 2)).toEqual({ digest: d2, author: doctor });
+    expect(await chain.recordVersion(recordId, 3)).toBe(null);
+    expect(zeroPadValue(recordId, 32)).toBe(recordId);
+  });
+});
+
+describe("the node's answers checked against the chain", () => {
+  const patient = Wallet.createRandom().address;
+  const doctor = Wallet.createRandom().address;
+  const [patientKey, doctorKey, recordId, digest] = [bytes32(), bytes32(), bytes32(), bytes32()];
+  const chain = chainReader(
+    fakeChain({
+      patientKeys: { [patient]: patientKey },
+      doctors: { [doctor]: { status: 1, key: doctorKey, reads: [2] } },
+      logs: [recordLog('RecordAdded', [recordId, patient, patient, digest, bytes32(), digest, bytes32()])],
+    }).rpc,
+    node,
+    memoryStorage(),
+  );
+
+  it('accepts the keys the chain holds and refuses swapped ones', async () => {
+    expect(await checkedPatientKey(chain, patient, patientKey.toUpperCase().replace('0X', '0x'))).toBe(patientKey);
+    await expect(checkedPatientKey(chain, patient, bytes32())).rejects.toThrow(/another encryption key for patient .* refused, nothing was sent/);
+    await expect(checkedPatientKey(chain, doctor, bytes32())).rejects.toThrow(/not registered on chain/);
+    expect(await checkedDoctorKey(chain, doctor, doctorKey)).toBe(doctorKey);
+    await expect(checkedDoctorKey(chain, doctor, patientKey)).rejects.toThrow(/another encryption key for doctor/);
+    await expect(checkedDoctorKey(chain, patient, patientKey)).rejects.toThrow(/not verified on chain/);
+    expect(await readsOnChain(chain, patient, doctor, 'lab')).toBe(false);
+    expect(await readsOnChain(chain, patient, doctor, 'imaging')).toBe(true);
+  });
+
+  it("accepts a version whose digest and author are the chain's, and refuses any other", async () => {
+    expect(await checkedVersion(chain, recordId, { version: 1, digest, author: patient })).toEqual({ digest, author: patient });
+    await expect(checkedVersion(chain, recordId, { version: 1, digest: bytes32(), author: patient })).rejects.toThrow(/digest for version 1 .* not the chain's/);
+    await expect(checkedVersion(chain, recordId, { version: 1, digest, author: doctor })).rejects.toThrow(/another author/);
+    await expect(checkedVersion(chain, recordId, { version: 2, digest, author: patient })).rejects.toThrow(/not on the chain/);
+  });
+
+  it('refuses to go on without a way to read the chain', () => {
+    expect(() => requireChain({ chain: null })).toThrow(/cannot check the node against the chain/);
+  });
+});

@@ -1,0 +1,61 @@
+// What the app takes from the node, checked against the chain (src/chain/reader.js) before
+// anything is sealed, uploaded, relayed or shown. Each check returns the chain's value and throws
+// an error a person can read when the node's differs, so a lying node is refused before it can
+// make the app seal a key to the wrong party or accept a ciphertext the chain never recorded.
+import { getAddress } from 'ethers';
+import { shortAddress } from '../util/format.js';
+import { categoryIndex } from './scopes.js';
+
+const NOTHING_SENT = 'refused, nothing was sent';
+
+// The chain reader of the session, or a clear refusal when this browser cannot read the chain.
+export function requireChain({ chain }) {
+  if (!chain) {
+    throw new Error('This app cannot check the node against the chain: sign in with a browser wallet, or give the built-in wallet a chain RPC URL.');
+  }
+  return chain;
+}
+
+const sameKey = (a, b) => typeof a === 'string' && typeof b === 'string' && a.toLowerCase() === b.toLowerCase();
+
+// The patient's encryption key on chain, which must be the one the node gave (`nodeKey`).
+export async function checkedPatientKey(chain, patient, nodeKey) {
+  const key = await chain.patientKey(patient);
+  if (!key) throw new Error(`Patient ${shortAddress(patient)} is not registered on chain; ${NOTHING_SENT}.`);
+  if (!sameKey(key, nodeKey)) {
+    throw new Error(`The node gave another encryption key for patient ${shortAddress(patient)} than the chain holds; ${NOTHING_SENT}.`);
+  }
+  return key;
+}
+
+// A verified doctor's encryption key on chain, which must be the one the node gave.
+export async function checkedDoctorKey(chain, doctor, nodeKey) {
+  const { verified, encryptionKey } = await chain.doctor(doctor);
+  if (!verified) throw new Error(`Doctor ${shortAddress(doctor)} is not verified on chain; ${NOTHING_SENT}.`);
+  if (!sameKey(encryptionKey, nodeKey)) {
+    throw new Error(`The node gave another encryption key for doctor ${shortAddress(doctor)} than the chain holds; ${NOTHING_SENT}.`);
+  }
+  return encryptionKey;
+}
+
+// Whether the chain lets `doctor` read `category` of the patient's file now (grant or emergency
+// window). The node's grant list only proposes readers: one the chain does not confirm (a lying
+// node's addition, or a revocation the node has not indexed yet) gets no key.
+export const readsOnChain = (chain, patient, doctor, category) => chain.canRead(patient, doctor, categoryIndex(category));
+
+// Whether `guardian` is a guardian of `patient`, as the chain says (the node's list only hints).
+export const isGuardianOnChain = (chain, patient, guardian) => chain.isGuardian(patient, guardian);
+
+// Version `version` of a record ({version, digest, author} as the node lists it) as the chain
+// recorded it: the digest and author of its RecordAdded or RecordUpdated event.
+export async function checkedVersion(chain, recordId, version) {
+  const onChain = await chain.recordVersion(recordId, version.version);
+  if (!onChain) throw new Error(`Version ${version.version} of this record is not on the chain; refused to open it.`);
+  if (!sameKey(onChain.digest, version.digest)) {
+    throw new Error(`The node's digest for version ${version.version} of this record is not the chain's; refused to open it.`);
+  }
+  if (getAddress(onChain.author) !== getAddress(version.author)) {
+    throw new Error(`The node names another author for version ${version.version} of this record than the chain; refused to open it.`);
+  }
+  return onChain;
+}
