@@ -7,6 +7,7 @@
 #include <fstream>
 #include <iostream>
 #include <medchain/api/audit_anchorer.hpp>
+#include <medchain/api/blob_collector.hpp>
 #include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
 #include <medchain/api/security_headers.hpp>
@@ -37,6 +38,8 @@ struct NodeOptions {
   double anchor_interval = 60;  // seconds between audit anchors; 0: never
   double read_timeout = 15;     // seconds a client has for a request, or a piece of a blob
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
+  std::uint64_t quota_bytes = 0;        // per patient; 0: none
+  std::uint64_t orphan_grace = 86'400;  // seconds before an unnamed blob goes; 0: never
   double rate_limit_ip = 1'000;
   double rate_limit_address = 200;
   double relay_rate_signer = 5;
@@ -90,8 +93,10 @@ Status run(const NodeOptions& options) {
   }
   for (const std::string& source : options.connect_sources) {
     if (source.empty() || source.find_first_of(";, \t'\"") != std::string::npos) {
-      return Error{Errc::kInvalidArgument, "--connect-src takes one origin, e.g. "
-                                           "http://127.0.0.1:8545, not \"" + source + "\""};
+      return Error{Errc::kInvalidArgument,
+                   "--connect-src takes one origin, e.g. "
+                   "http://127.0.0.1:8545, not \"" +
+                       source + "\""};
     }
   }
   server.headers = api::security_headers({options.connect_sources});
@@ -126,6 +131,7 @@ Status run(const NodeOptions& options) {
   config.chain_id = deployment.chain_id;
   config.contract = deployment.address;
   config.max_blob_bytes = options.max_blob_bytes;
+  config.quota_bytes_per_patient = options.quota_bytes;
   config.rate_limit_per_ip = options.rate_limit_ip;
   config.rate_limit_per_address = options.rate_limit_address;
   config.relay_rate_per_signer = options.relay_rate_signer;
@@ -164,11 +170,34 @@ Status run(const NodeOptions& options) {
   MEDCHAIN_TRY(auto expiry_index, store::IndexStore::open(*expiry_database));
   api::ExpiryNotifier expiry_notifier(*expiry_index, api.feed());
   MEDCHAIN_TRY(auto expiry_node_store, store::NodeStore::open(*expiry_database));
-  expiry_notifier.purge_sign_ins(
-      *expiry_node_store,
-      {static_cast<std::uint64_t>(config.nonce_lifetime.count()),
-       static_cast<std::uint64_t>(config.session_idle.count())},
+  expiry_notifier.add_chore(
+      "purging sign-ins",
+      [&config, store = expiry_node_store.get()](std::uint64_t now) -> Status {
+        const auto nonce_lifetime = static_cast<std::uint64_t>(config.nonce_lifetime.count());
+        const auto idle = static_cast<std::uint64_t>(config.session_idle.count());
+        MEDCHAIN_TRY_STATUS(store->purge_sign_ins(now - nonce_lifetime, now - idle, now));
+        return {};
+      },
       /*every=*/60);
+  std::optional<api::BlobCollector> collector;
+  if (options.orphan_grace > 0) {
+    // Collecting needs an index that has read the chain up to (nearly) its head.
+    collector.emplace(
+        *expiry_node_store, blobs, options.orphan_grace,
+        [&client, index = expiry_index.get(), slack = options.confirmations + 2]() -> Result<bool> {
+          MEDCHAIN_TRY(std::optional<chain::BlockRef> checkpoint, index->checkpoint());
+          if (!checkpoint) return false;
+          MEDCHAIN_TRY(std::uint64_t head, client.block_number());
+          return checkpoint->number + slack >= head;
+        });
+    expiry_notifier.add_chore(
+        "collecting unnamed blobs",
+        [&collector](std::uint64_t now) -> Status {
+          MEDCHAIN_TRY_STATUS(collector->collect(now));
+          return {};
+        },
+        static_cast<unsigned>(std::clamp<std::uint64_t>(options.orphan_grace / 2, 1, 60)));
+  }
   const bool anchoring =
       relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
   std::optional<api::AuditAnchorer> anchorer;
@@ -260,6 +289,13 @@ int main(int argc, char** argv) {
   option("--max-blob-bytes", options.max_blob_bytes, "The largest blob accepted")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
+  option("--quota-bytes", options.quota_bytes,
+         "The bytes of blobs kept for one patient; more uploads get 413 (0: no quota)")
+      ->capture_default_str();
+  option("--orphan-grace", options.orphan_grace,
+         "Seconds after which a blob that no on-chain record version names is removed (0: "
+         "never)")
+      ->capture_default_str();
   option("--rate-limit-ip", options.rate_limit_ip,
          "Requests per second per client IP, bursts of twice that (0: no limit)")
       ->capture_default_str()

@@ -61,6 +61,23 @@ TEST_P(NodeStoreTest, KeepsTheFirstRecordOfABlob) {
   EXPECT_FALSE(store_->blob(random_hash()).value().has_value());
 }
 
+TEST_P(NodeStoreTest, CountsAPatientsBytesAndFindsOldBlobsNoVersionNames) {
+  const BlobInfo old_blob{random_hash(), 700, 2, address(5), address(5), 10};
+  const BlobInfo new_blob{random_hash(), 300, 2, address(5), address(5), 500};
+  const BlobInfo others{random_hash(), 50, 2, address(6), address(6), 20};
+  for (const BlobInfo& blob : {old_blob, new_blob, others})
+    ASSERT_TRUE(store_->put_blob(blob).ok());
+  EXPECT_EQ(store_->patient_blob_bytes(address(5)).value(), 1000u);
+  EXPECT_EQ(store_->patient_blob_bytes(address(7)).value(), 0u);
+  // No version names any of them here (the node's tests name some on chain): the old ones,
+  // oldest first, up to the limit.
+  EXPECT_EQ(store_->unnamed_blobs(100, 10).value(), (std::vector<BlobInfo>{old_blob, others}));
+  EXPECT_EQ(store_->unnamed_blobs(100, 1).value(), std::vector<BlobInfo>{old_blob});
+  ASSERT_TRUE(store_->remove_blob(old_blob.digest).ok());
+  EXPECT_FALSE(store_->blob(old_blob.digest).value().has_value());
+  EXPECT_EQ(store_->patient_blob_bytes(address(5)).value(), 300u);
+}
+
 TEST_P(NodeStoreTest, SessionsAreTouchedAndRevoked) {
   const Session session{random_hash(), address(5), 100, 100, 100 + 86'400, false};
   ASSERT_TRUE(store_->create_session(session).ok());

@@ -36,7 +36,10 @@ class BlobUploadSink final : public BodySink {
   // `info.digest` is the declared digest, unless `digest_in_trailer`.
   BlobUploadSink(NodeContext& node, store::BlobWriter writer, store::BlobInfo info,
                  bool digest_in_trailer)
-      : node_(node), writer_(std::move(writer)), info_(info), digest_in_trailer_(digest_in_trailer) {}
+      : node_(node),
+        writer_(std::move(writer)),
+        info_(info),
+        digest_in_trailer_(digest_in_trailer) {}
   ~BlobUploadSink() override { --node_.uploads_in_flight; }
 
   Status write(ByteView piece) override {
@@ -55,7 +58,8 @@ class BlobUploadSink final : public BodySink {
       auto digest =
           from_hex_fixed<Hash32>(trailing == trailer.end() ? std::string() : trailing->second);
       if (!digest) {
-        return bad_request("the trailer must carry Medchain-Digest, the ciphertext's SHA-256 as 0x hex");
+        return bad_request(
+            "the trailer must carry Medchain-Digest, the ciphertext's SHA-256 as 0x hex");
       }
       info_.digest = *digest;
       if (auto taken = held_for_another_patient(node_, info_); !taken.ok() || *taken) {
@@ -72,7 +76,8 @@ class BlobUploadSink final : public BodySink {
       return problem_for(committed.error());
     }
     info_.created_at = node_.clock();
-    if (auto stored = node_.node_store().put_blob(info_); !stored.ok()) return problem_for(stored.error());
+    if (auto stored = node_.node_store().put_blob(info_); !stored.ok())
+      return problem_for(stored.error());
     // The first upload of a digest decides its patient and category; a later one of the same
     // bytes changes nothing (and one for another patient is refused).
     auto kept = node_.node_store().blob(info_.digest);
@@ -138,6 +143,27 @@ Result<Declared> declared(const Request& head) {
   return out;
 }
 
+// The most this upload may bring: the blob size limit, or what is left of the patient's quota.
+// Concurrent uploads of one patient may together pass the quota by at most
+// max_concurrent_uploads blobs; the next upload is then refused.
+Result<std::uint64_t> upload_limit(NodeContext& node, const Address& patient) {
+  const std::uint64_t quota = node.config.quota_bytes_per_patient;
+  if (quota == 0) return node.config.max_blob_bytes;
+  MEDCHAIN_TRY(std::uint64_t used, node.node_store().patient_blob_bytes(patient));
+  return std::min(node.config.max_blob_bytes, quota > used ? quota - used : 0);
+}
+
+std::uint64_t declared_length(const Request& head) {
+  const std::string length = head.header("content-length");
+  return length.empty() ? 0 : std::strtoull(length.c_str(), nullptr, 10);
+}
+
+Response over_quota(NodeContext& node) {
+  return problem(413, "quota_exceeded", "Quota exceeded",
+                 "this node keeps at most " + std::to_string(node.config.quota_bytes_per_patient) +
+                     " bytes of records for one patient, and this upload would pass it");
+}
+
 }  // namespace
 
 std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
@@ -154,9 +180,9 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
     if (!*allowed) {
       // An allowed upload is audited once it is stored (BlobUploadSink::finish).
       // A digest still to come in the trailer is not known: the denial names no blob.
-      auto audited = node.audit(call.caller(), "blob.write",
-                                what->digest ? to_hex(*what->digest) : std::string(),
-                                what->patient, false);
+      auto audited =
+          node.audit(call.caller(), "blob.write",
+                     what->digest ? to_hex(*what->digest) : std::string(), what->patient, false);
       if (!audited.ok()) return refuse(problem_for(audited.error()));
       return refuse(forbidden("you may not add records for this patient now"));
     }
@@ -171,20 +197,23 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
     if (!taken.ok()) return refuse(problem_for(taken.error()));
     if (*taken) return refuse(conflict());
   }
+  auto limit = upload_limit(node, info.patient);
+  if (!limit.ok()) return refuse(problem_for(limit.error()));
+  if (*limit == 0 || declared_length(call.request) > *limit) return refuse(over_quota(node));
   if (++node.uploads_in_flight > node.config.max_concurrent_uploads) {
     --node.uploads_in_flight;
     Response busy = problem(503, "busy", "Too many uploads", "retry in a moment");
     busy.headers.emplace_back("Retry-After", "1");
     return refuse(std::move(busy));
   }
-  auto writer = node.blobs->begin_write(node.config.max_blob_bytes);
+  auto writer = node.blobs->begin_write(*limit);
   if (!writer.ok()) {
     --node.uploads_in_flight;
     return refuse(problem_for(writer.error()));
   }
-  return Upload{std::make_unique<BlobUploadSink>(node, std::move(*writer), info,
-                                                 !what->digest.has_value()),
-                node.config.max_blob_bytes, Response{}};
+  return Upload{
+      std::make_unique<BlobUploadSink>(node, std::move(*writer), info, !what->digest.has_value()),
+      *limit, Response{}};
 }
 
 }  // namespace medchain::api::detail

@@ -31,13 +31,13 @@ void ExpiryNotifier::run(const std::atomic<bool>& stop, std::chrono::millisecond
     if (auto notified = notify(now); !notified.ok()) {
       log << "medchaind: expiry notifications failed: " << notified.error().message << std::endl;
     }
-    if (node_store_ != nullptr && rounds_++ % purge_every_ == 0) {
-      const auto purged = node_store_->purge_sign_ins(now - lifetimes_.nonce_seconds,
-                                                      now - lifetimes_.idle_seconds, now);
-      if (!purged.ok()) {
-        log << "medchaind: purging sign-ins failed: " << purged.error().message << std::endl;
+    for (const ScheduledChore& chore : chores_) {
+      if (rounds_ % chore.every != 0) continue;
+      if (const Status done = chore.run(now); !done.ok()) {
+        log << "medchaind: " << chore.name << " failed: " << done.error().message << std::endl;
       }
     }
+    ++rounds_;
     for (auto slept = std::chrono::milliseconds(0); slept < interval && !stop;
          slept += std::chrono::milliseconds(50)) {
       std::this_thread::sleep_for(std::chrono::milliseconds(50));

@@ -5,10 +5,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <functional>
 #include <medchain/api/event_feed.hpp>
 #include <medchain/store/index_store.hpp>
-#include <medchain/store/node_store.hpp>
 #include <ostream>
+#include <string>
+#include <vector>
 
 namespace medchain::api {
 
@@ -17,16 +19,12 @@ class ExpiryNotifier {
   // `index` is the notifier's own (its connection is used by nobody else).
   ExpiryNotifier(store::IndexStore& index, EventFeed& feed) : index_(&index), feed_(&feed) {}
 
-  // Also purges, every `every` rounds of run(), the sign-in nonces and sessions that can no
-  // longer be used (NodeStore::purge_sign_ins), through `node_store`, the notifier's own.
-  struct SignInLifetimes {
-    std::uint64_t nonce_seconds = 300;
-    std::uint64_t idle_seconds = 1'800;
-  };
-  void purge_sign_ins(store::NodeStore& node_store, SignInLifetimes lifetimes, unsigned every) {
-    node_store_ = &node_store;
-    lifetimes_ = lifetimes;
-    purge_every_ = every == 0 ? 1 : every;
+  // Housekeeping that runs on the notifier's thread, every `every` rounds of run() (the first
+  // round included): purging sign-ins, collecting unnamed blobs. Each uses connections of its
+  // own or the notifier's; a failure is logged under `name` and retried at its next turn.
+  using Chore = std::function<Status(std::uint64_t now)>;
+  void add_chore(std::string name, Chore chore, unsigned every) {
+    chores_.push_back({std::move(name), std::move(chore), every == 0 ? 1 : every});
   }
 
   // Publishes what ended in (last call's now, now], and closes the feed of sessions that
@@ -40,9 +38,12 @@ class ExpiryNotifier {
   store::IndexStore* index_;
   EventFeed* feed_;
   std::optional<std::uint64_t> last_;
-  store::NodeStore* node_store_ = nullptr;
-  SignInLifetimes lifetimes_;
-  unsigned purge_every_ = 1;
+  struct ScheduledChore {
+    std::string name;
+    Chore run;
+    unsigned every;
+  };
+  std::vector<ScheduledChore> chores_;
   unsigned rounds_ = 0;
 };
 

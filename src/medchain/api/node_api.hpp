@@ -30,6 +30,8 @@ struct NodeApiConfig {
   std::chrono::seconds session_lifetime{43'200};  // and after this long in any case
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;
   unsigned max_concurrent_uploads = 8;  // more get 503 with Retry-After
+  // The bytes this node keeps for one patient (0: no quota). Over it: 413 quota_exceeded.
+  std::uint64_t quota_bytes_per_patient = 0;
   // Requests per second (bursts of twice that), per client IP and per signed-in address; 0
   // turns a limit off. Over it: 429 with Retry-After.
   double rate_limit_per_ip = 1'000;

@@ -202,6 +202,14 @@ Result<BlobReader> BlobStore::open_read(const Hash32& digest) const {
   return BlobReader(fd, static_cast<std::uint64_t>(info.st_size));
 }
 
+Status BlobStore::remove(const Hash32& digest) {
+  const fs::path path = path_of(digest);
+  if (::unlink(path.c_str()) != 0) {
+    return errno == ENOENT ? Status{} : io_error("remove " + path.string());
+  }
+  return sync_directory(path.parent_path());
+}
+
 Result<Hash32> BlobStore::put(ByteView content) {
   MEDCHAIN_TRY(BlobWriter writer, begin_write());
   MEDCHAIN_TRY_STATUS(writer.write(content));

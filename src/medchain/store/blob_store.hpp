@@ -76,6 +76,9 @@ class BlobStore {
   // kNotFound when the digest is not stored.
   Result<BlobReader> open_read(const Hash32& digest) const;
 
+  // Deletes a stored blob; a digest not stored is no error (a removal may be retried).
+  Status remove(const Hash32& digest);
+
   // Convenience for small blobs.
   Result<Hash32> put(ByteView content);
 

@@ -92,17 +92,55 @@ Status NodeStore::put_blob(const BlobInfo& blob) {
        to_hex(blob.uploaded_by), sql_int(blob.created_at)});
 }
 
+namespace {
+
+// A row of (size, category, patient, uploaded_by, created_at) as the blob `digest`.
+Result<BlobInfo> blob_of(const Hash32& digest, const SqlRow& row) {
+  MEDCHAIN_TRY(Address patient, fixed<Address>(row[2], "patient"));
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(row[3], "uploader"));
+  return BlobInfo{digest,  row_uint(row[0]), static_cast<std::uint8_t>(as_int(row[1])),
+                  patient, uploader,         row_uint(row[4])};
+}
+
+}  // namespace
+
 Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
                db_->query("SELECT size, category, patient, uploaded_by, created_at FROM blobs "
                           "WHERE digest = ?",
                           {to_hex(digest)}));
   if (rows.empty()) return std::optional<BlobInfo>();
-  MEDCHAIN_TRY(Address patient, fixed<Address>(rows[0][2], "patient"));
-  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][3], "uploader"));
-  return std::optional<BlobInfo>(BlobInfo{digest, row_uint(rows[0][0]),
-                                          static_cast<std::uint8_t>(as_int(rows[0][1])), patient,
-                                          uploader, row_uint(rows[0][4])});
+  MEDCHAIN_TRY(BlobInfo info, blob_of(digest, rows[0]));
+  return std::optional<BlobInfo>(info);
+}
+
+Result<std::uint64_t> NodeStore::patient_blob_bytes(const Address& patient) {
+  MEDCHAIN_TRY(
+      std::vector<SqlRow> rows,
+      db_->query("SELECT CAST(COALESCE(SUM(size), 0) AS BIGINT) FROM blobs WHERE patient = ?",
+                 {to_hex(patient)}));
+  return row_uint(rows.at(0).at(0));
+}
+
+Result<std::vector<BlobInfo>> NodeStore::unnamed_blobs(std::uint64_t created_before,
+                                                       std::size_t limit) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT size, category, patient, uploaded_by, created_at, digest "
+                          "FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM "
+                          "record_versions v WHERE v.digest = blobs.digest) "
+                          "ORDER BY created_at LIMIT ?",
+                          {sql_int(created_before), sql_int(limit)}));
+  std::vector<BlobInfo> blobs;
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(Hash32 digest, fixed<Hash32>(row[5], "digest"));
+    MEDCHAIN_TRY(BlobInfo info, blob_of(digest, row));
+    blobs.push_back(info);
+  }
+  return blobs;
+}
+
+Status NodeStore::remove_blob(const Hash32& digest) {
+  return db_->execute("DELETE FROM blobs WHERE digest = ?", {to_hex(digest)});
 }
 
 Status NodeStore::issue_nonce(const std::string& nonce, std::uint64_t now) {

@@ -72,6 +72,13 @@ class NodeStore {
   // Records a blob the first time it is stored; storing it again keeps the first record.
   Status put_blob(const BlobInfo& blob);
   Result<std::optional<BlobInfo>> blob(const Hash32& digest);
+  // The bytes this node holds for `patient`, for the upload quota.
+  Result<std::uint64_t> patient_blob_bytes(const Address& patient);
+  // Blobs stored before `created_before` that no record version in the index names, oldest
+  // first, at most `limit`: uploads whose record never reached the chain.
+  Result<std::vector<BlobInfo>> unnamed_blobs(std::uint64_t created_before, std::size_t limit);
+  // Forgets a blob (its bytes are the blob store's to remove).
+  Status remove_blob(const Hash32& digest);
 
   // A Sign-In with Ethereum nonce, usable once.
   Status issue_nonce(const std::string& nonce, std::uint64_t now);

@@ -73,6 +73,11 @@ ALTER TABLE blobs ADD COLUMN patient TEXT NOT NULL DEFAULT '';
     R"sql(
 CREATE INDEX guardians_by_guardian ON guardians (guardian);
 )sql",
+    // Uploads count against their patient's quota; a blob no version names is collected.
+    R"sql(
+CREATE INDEX blobs_by_patient ON blobs (patient);
+CREATE INDEX record_versions_by_digest ON record_versions (digest);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
