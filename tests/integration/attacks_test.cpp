@@ -2,7 +2,8 @@
 // in front of a real medchaind rewrites its answers — a swapped patient or doctor key, a reader
 // the chain never entitled, a swapped digest, author, sealed key or blob, a version the chain
 // never recorded, another contract — and every `medchain` command refuses: exit 1, one line
-// naming the lie, nothing uploaded, relayed or sealed, and no file written.
+// naming the lie, nothing uploaded, relayed or sealed, and no file written. A relabelled
+// category gets no key shared under a grant that does not cover the real one.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -233,6 +234,35 @@ TEST_F(AttacksTest, EveryClientRefusesANodeThatLies) {
               [&](json& body) { body["contract"] = eth::to_checksum(patient_.address); }),
       read_lab, "this home trusts", out);
   ASSERT_EQ(lab_record["versions"].size(), 1u);
+
+  // A relabelled category: the node lists the x-ray as lab, so a lab grant would share its key.
+  // The grant itself is the patient's to make; the x-ray's key is not shared with it.
+  {
+    SCOPED_TRACE("a relabelled category, as access is granted");
+    ++attacks_;
+    proxy_.take_writes();
+    proxy_.lie(rewrite(patient_path + "/records", [&](json& body) {
+      for (json& record : body["records"]) {
+        if (record["recordId"] == image) record["versions"][0]["category"] = "lab";
+      }
+    }));
+    const ProcessResult granted = medchain(
+        {"access", "grant", other_doctor, "--scope", "lab", "--for", "1d", "--from", patient});
+    proxy_.tell_truth();
+    const json answer = json::parse(granted.out, nullptr, false);
+    bool image_key_shared = false;
+    for (const std::string& write : proxy_.take_writes()) {
+      image_key_shared = image_key_shared || write.find(image) != std::string::npos;
+    }
+    EXPECT_EQ(granted.exit_code, 0) << granted.err;
+    EXPECT_EQ(answer.value("sharedKeys", -1), 1) << granted.out;  // the lab record only
+    EXPECT_EQ(answer.value("unconfirmedCategories", -1), 1) << granted.out;
+    EXPECT_FALSE(image_key_shared);
+    if (granted.exit_code == 0 && answer.value("unconfirmedCategories", -1) == 1 &&
+        !image_key_shared) {
+      ++refused_;
+    }
+  }
 
   // The truth still reads: the refusals came from the lies.
   must(read_lab);

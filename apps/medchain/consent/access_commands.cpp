@@ -50,9 +50,9 @@ Status check_doctor_before_grant(ClientContext& context, const Address& doctor, 
 }
 
 // After a patient's grant with read permission: the keys of existing records, for the doctor.
-Result<std::size_t> share_existing_keys(ClientContext& context, const Address& doctor,
-                                        std::uint16_t scope, std::uint8_t permissions) {
-  if (!shares_keys(scope, permissions)) return std::size_t{0};
+Result<records::SharedKeys> share_existing_keys(ClientContext& context, const Address& doctor,
+                                                std::uint16_t scope, std::uint8_t permissions) {
+  if (!shares_keys(scope, permissions)) return records::SharedKeys{};
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(Address patient, context.account());
   MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
@@ -101,10 +101,23 @@ Status request_access(const RequestOptions& options) {
   return {};
 }
 
-// "shared the keys of 2 record versions" for the text output of approve and grant.
-std::string shared_keys_text(std::size_t shared) {
-  return "shared the keys of " + std::to_string(shared) + " record version" +
-         (shared == 1 ? "" : "s");
+// "shared the keys of 2 record versions" for the text output of approve and grant, and how
+// many were not shared because the chain's parties never stated their category.
+std::string shared_keys_text(const records::SharedKeys& keys) {
+  const auto versions = [](std::size_t n) {
+    return std::to_string(n) + " record version" + (n == 1 ? "" : "s");
+  };
+  std::string text = "shared the keys of " + versions(keys.shared);
+  if (keys.unconfirmed > 0) {
+    text += "; not " + versions(keys.unconfirmed) +
+            " whose category neither its author nor you signed (the node's word alone)";
+  }
+  return text;
+}
+
+void add_shared_keys(json& answer, const records::SharedKeys& keys) {
+  answer["sharedKeys"] = keys.shared;
+  answer["unconfirmedCategories"] = keys.unconfirmed;
 }
 
 // The pending request `id` of the signed-in patient.
@@ -151,10 +164,11 @@ Status approve_request(const ApproveOptions& options) {
                                                                   {"scope", scope},
                                                                   {"permissions", permissions},
                                                                   {"duration", duration}}));
-  MEDCHAIN_TRY(std::size_t shared, share_existing_keys(context, doctor, scope, permissions));
+  MEDCHAIN_TRY(records::SharedKeys shared,
+               share_existing_keys(context, doctor, scope, permissions));
   answer["doctor"] = checksum(doctor);
   answer["scope"] = client::scope_names(scope);
-  answer["sharedKeys"] = shared;
+  add_shared_keys(answer, shared);
   context.print_relayed(answer, "approved request " + options.request_id + " of " +
                                     checksum(doctor) + ", " + shared_keys_text(shared));
   return {};
@@ -186,9 +200,9 @@ Status grant_access(const GrantOptions& options) {
                                            {"scope", scope},
                                            {"permissions", options.terms.permissions()},
                                            {"expiry", std::to_string(unix_now() + duration)}}));
-  MEDCHAIN_TRY(std::size_t shared,
+  MEDCHAIN_TRY(records::SharedKeys shared,
                share_existing_keys(context, doctor, scope, options.terms.permissions()));
-  answer["sharedKeys"] = shared;
+  add_shared_keys(answer, shared);
   context.print_relayed(answer,
                         "granted " + checksum(doctor) + " access, " + shared_keys_text(shared));
   return {};

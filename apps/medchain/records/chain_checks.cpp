@@ -1,5 +1,6 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/category_statement.hpp>
 #include <records/chain_checks.hpp>
 
 namespace medchain::cli::records {
@@ -150,6 +151,27 @@ Status check_version_on_chain(const chain::Contract& medchain,
                                          eth::to_checksum(on_chain->author) + ": nothing written"};
   }
   return {};
+}
+
+Result<bool> category_confirmed(const chain::Contract& medchain, std::uint64_t chain_id,
+                                const Address& patient,
+                                const medchain::records::KeyBinding& binding, std::uint8_t category,
+                                const client::json& listed) {
+  if (!listed.contains("categorySignature") || !listed["categorySignature"].is_string()) {
+    return false;
+  }
+  auto signature = from_hex(listed["categorySignature"].get<std::string>());
+  if (!signature) return false;
+  auto signer = medchain::records::category_signer({patient, binding.digest, category},
+                                                   {chain_id, medchain.address()}, *signature);
+  if (!signer.ok()) return false;
+  if (*signer == patient) return true;
+  MEDCHAIN_TRY(auto guardian,
+               medchain.call("isGuardian", {abi::Value(patient), abi::Value(*signer)}));
+  if (guardian.at(0).flag()) return true;
+  MEDCHAIN_TRY(ChainVersion version,
+               version_on_chain(medchain, binding.record_id, binding.version));
+  return version.author == *signer;
 }
 
 }  // namespace medchain::cli::records

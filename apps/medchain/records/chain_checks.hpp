@@ -40,4 +40,13 @@ Status check_version_on_chain(const chain::Contract& medchain,
                               const medchain::records::KeyBinding& binding,
                               const client::json& listed);
 
+// Whether the category the node lists for a version ({"category", "categorySignature", ...} of
+// record `binding.record_id`) is stated by someone the chain lets state it: the version's author
+// on chain, the patient, or a guardian of the patient (docs/format.md, "Category statements").
+// False for a missing or foreign statement; errors only when the chain cannot be read.
+Result<bool> category_confirmed(const chain::Contract& medchain, std::uint64_t chain_id,
+                                const Address& patient,
+                                const medchain::records::KeyBinding& binding, std::uint8_t category,
+                                const client::json& listed);
+
 }  // namespace medchain::cli::records

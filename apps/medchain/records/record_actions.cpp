@@ -93,12 +93,12 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
                                                   caller.account, recipients));
   }
   const format::ContentKey key = format::new_content_key();
+  MEDCHAIN_TRY(crypto::PrivateKey signer, caller.key());
   MEDCHAIN_TRY(Uploaded uploaded, encrypt_and_upload(caller.node, patient, content.category,
-                                                     content.record, key, caller.progress));
+                                                     content.record, key, signer, caller.progress));
   message["digest"] = to_hex(uploaded.digest);
   message["nodeId"] = to_hex(caller.node.info().node_id);
   message["contentId"] = to_hex(uploaded.digest);
-  MEDCHAIN_TRY(crypto::PrivateKey signer, caller.key());
   MEDCHAIN_TRY(json relayed, caller.node.relay(signer, function, message));
   const Hash32 record_id = from_hex_fixed<Hash32>(message["recordId"].get<std::string>()).value();
   MEDCHAIN_TRY(std::uint64_t named, version_number());

@@ -4,6 +4,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/records/category.hpp>
+#include <medchain/records/category_statement.hpp>
 #include <memory>
 #include <optional>
 #include <records/progress.hpp>
@@ -169,7 +170,13 @@ Result<format::Manifest> receive(client::NodeClient& node, const Hash32& digest,
 
 Result<Uploaded> encrypt_and_upload(client::NodeClient& node, const Address& patient,
                                     std::uint8_t category, const PlainRecord& record,
-                                    const format::ContentKey& key, bool show_progress) {
+                                    const format::ContentKey& key, const crypto::PrivateKey& author,
+                                    bool show_progress) {
+  // The category statement, signed once the digest is known (docs/format.md).
+  const format::StatementDomain domain{node.info().chain_id, node.info().contract};
+  const auto sign_category = [&](const Hash32& digest) {
+    return format::sign_category({patient, digest, category}, domain, author).value();
+  };
   // One pass: the envelope is hashed as it is sent, and its digest follows it as a trailer.
   MEDCHAIN_TRY(DocumentSource opened, DocumentSource::open(record));
   const std::uint64_t size = format::ciphertext_size(opened.size(record));
@@ -188,7 +195,7 @@ Result<Uploaded> encrypt_and_upload(client::NodeClient& node, const Address& pat
                      return got;
                    },
                    [&] { return *(digest = hasher.finish()); },
-                   [&](std::uint64_t done, std::uint64_t) { bar.update(done); }));
+                   [&](std::uint64_t done, std::uint64_t) { bar.update(done); }, sign_category));
   // The node checked the bytes against the digest; its answer names it.
   if (!digest || answer.value("digest", std::string()) != to_hex(*digest)) {
     return Error{Errc::kProtocol, "the node stored the upload under another digest"};

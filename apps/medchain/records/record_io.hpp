@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <medchain/client/node_client.hpp>
+#include <medchain/crypto/secp256k1.hpp>
 #include <medchain/records/document.hpp>
 #include <medchain/records/envelope.hpp>
 #include <optional>
@@ -30,7 +31,8 @@ struct Uploaded {
 // upload, so it is never stored. `show_progress` draws a bar on stderr.
 Result<Uploaded> encrypt_and_upload(client::NodeClient& node, const Address& patient,
                                     std::uint8_t category, const PlainRecord& record,
-                                    const medchain::records::ContentKey& key, bool show_progress);
+                                    const medchain::records::ContentKey& key,
+                                    const crypto::PrivateKey& author, bool show_progress);
 
 // Downloads the blob `digest` (the digest the chain holds for the version), decrypts it with
 // `key` and writes the attachment, or the resource's JSON when there is none, to `out` ("-"

@@ -118,14 +118,14 @@ Result<Recipient> verified_doctor(client::NodeClient& node, const Address& docto
   return *recipient;
 }
 
-Result<std::size_t> share_record_keys(client::NodeClient& node,
-                                      const format::EncryptionKeyPair& patient_keys,
-                                      const Address& patient, const Address& doctor,
-                                      std::uint16_t scope, const chain::Contract* medchain) {
+Result<SharedKeys> share_record_keys(client::NodeClient& node,
+                                     const format::EncryptionKeyPair& patient_keys,
+                                     const Address& patient, const Address& doctor,
+                                     std::uint16_t scope, const chain::Contract* medchain) {
   MEDCHAIN_TRY(const Recipient recipient, verified_doctor(node, doctor));
   std::uint16_t checked = 0;  // categories whose access the chain confirmed
   MEDCHAIN_TRY(json listing, node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
-  std::size_t shared = 0;
+  SharedKeys result;
   for (const json& record : listing.value("records", json::array())) {
     MEDCHAIN_TRY(Hash32 record_id, from_hex_fixed<Hash32>(record.value("recordId", "")));
     for (const json& version : record.value("versions", json::array())) {
@@ -138,16 +138,24 @@ Result<std::size_t> share_record_keys(client::NodeClient& node,
         checked |= static_cast<std::uint16_t>(1u << *category);
       }
       MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+      if (medchain != nullptr) {
+        MEDCHAIN_TRY(bool confirmed, category_confirmed(*medchain, node.info().chain_id, patient,
+                                                        binding, *category, version));
+        if (!confirmed) {
+          ++result.unconfirmed;
+          continue;
+        }
+      }
       auto own = node.get(version_path(record_id, binding.version) + "/key");
       if (!own.ok() && own.error().code == Errc::kNotFound) continue;
       if (!own.ok()) return std::move(own).error();
       MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
       MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, binding, patient_keys));
       MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {recipient}));
-      ++shared;
+      ++result.shared;
     }
   }
-  return shared;
+  return result;
 }
 
 }  // namespace medchain::cli::records

@@ -45,10 +45,16 @@ Result<Recipient> verified_doctor(client::NodeClient& node, const Address& docto
 // signed in as the patient. Returns how many version keys were shared; a version without a
 // key for the patient (not written by this client) is skipped.
 // With `medchain` (not null), the chain must confirm the doctor's key and read access to each
-// category before a key of it is shared.
-Result<std::size_t> share_record_keys(client::NodeClient& node,
-                                      const medchain::records::EncryptionKeyPair& patient_keys,
-                                      const Address& patient, const Address& doctor,
-                                      std::uint16_t scope, const chain::Contract* medchain);
+// category, and each version's category must be stated by its author, the patient or a
+// guardian (category_confirmed), before a key of it is shared; other versions are skipped and
+// counted, since the node alone says which category they are.
+struct SharedKeys {
+  std::size_t shared = 0;
+  std::size_t unconfirmed = 0;  // skipped: their category statement is missing or foreign
+};
+Result<SharedKeys> share_record_keys(client::NodeClient& node,
+                                     const medchain::records::EncryptionKeyPair& patient_keys,
+                                     const Address& patient, const Address& doctor,
+                                     std::uint16_t scope, const chain::Contract* medchain);
 
 }  // namespace medchain::cli::records

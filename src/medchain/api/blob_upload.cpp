@@ -5,7 +5,8 @@
 //
 // The digest comes as a header, or as a trailer after a chunked body (`Trailer:
 // Medchain-Digest`): a client that encrypts as it sends knows the digest only at the end, and
-// would otherwise have to encrypt the file twice.
+// would otherwise have to encrypt the file twice. So does the category statement that signs it
+// (Medchain-Category-Signature), a header or a trailer likewise.
 #include <boost/beast/core/string.hpp>
 #include <boost/beast/http/rfc7230.hpp>
 #include <medchain/api/detail/routes.hpp>
@@ -30,6 +31,15 @@ Response conflict() {
 Result<bool> held_for_another_patient(NodeContext& node, const store::BlobInfo& info) {
   MEDCHAIN_TRY(std::optional<store::BlobInfo> existing, node.node_store().blob(info.digest));
   return existing && existing->patient != info.patient;
+}
+
+Result<Bytes> category_signature(const std::string& text) {
+  auto bytes = from_hex(text);
+  if (!bytes || bytes->size() != 65) {
+    return Error{Errc::kInvalidArgument,
+                 "Medchain-Category-Signature must be a 65-byte signature as 0x hex"};
+  }
+  return std::move(*bytes);
 }
 
 // The uploader's category statement, when it sent one, must be theirs, for these bytes and this
@@ -81,9 +91,19 @@ class BlobUploadSink final : public BodySink {
       if (auto taken = held_for_another_patient(node_, info_); !taken.ok() || *taken) {
         return taken.ok() ? conflict() : problem_for(taken.error());
       }
-      if (auto stated = check_category_statement(node_, info_); !stated.ok()) {
-        return problem_for(stated.error());
+    }
+    // A client that learns the digest only at the end signs its category statement then too.
+    if (const auto stated = trailer.find("medchain-category-signature"); stated != trailer.end()) {
+      if (!info_.category_signature.empty()) {
+        return bad_request("Medchain-Category-Signature is declared twice");
       }
+      auto signature = category_signature(stated->second);
+      if (!signature.ok()) return problem_for(signature.error());
+      info_.category_signature = std::move(*signature);
+      info_.category_signer = info_.uploaded_by;
+    }
+    if (auto stated = check_category_statement(node_, info_); !stated.ok()) {
+      return problem_for(stated.error());
     }
     info_.size = writer_.bytes_written();
     auto committed = writer_.commit(info_.digest);
@@ -148,12 +168,7 @@ Result<Declared> declared(const Request& head) {
   out.category = *category;
   if (const std::string signature = head.header("medchain-category-signature");
       !signature.empty()) {
-    auto bytes = from_hex(signature);
-    if (!bytes || bytes->size() != 65) {
-      return Error{Errc::kInvalidArgument,
-                   "Medchain-Category-Signature must be a 65-byte signature as 0x hex"};
-    }
-    out.category_signature = std::move(*bytes);
+    MEDCHAIN_TRY(out.category_signature, category_signature(signature));
   }
   if (head.header("medchain-digest").empty() && lists(head.header("trailer"), "medchain-digest")) {
     if (!lists(head.header("transfer-encoding"), "chunked")) {

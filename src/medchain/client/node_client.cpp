@@ -182,16 +182,20 @@ Result<json> NodeClient::upload_blob(const Address& patient, std::string_view ca
   return post_blob(out, size, read, progress, {});
 }
 
-Result<json> NodeClient::upload_blob_digest_after(const Address& patient,
-                                                  std::string_view category, std::uint64_t size,
-                                                  const ReadFn& read,
+Result<json> NodeClient::upload_blob_digest_after(const Address& patient, std::string_view category,
+                                                  std::uint64_t size, const ReadFn& read,
                                                   const std::function<Hash32()>& digest_after,
-                                                  const ProgressFn& progress) {
+                                                  const ProgressFn& progress,
+                                                  const SignCategoryFn& sign_category) {
   chain::HttpRequest out = blob_upload_head(patient, category);
-  out.headers.emplace_back("Trailer", "Medchain-Digest");
-  const TrailerFn trailer = [&digest_after] {
-    return std::vector<std::pair<std::string, std::string>>{
-        {"Medchain-Digest", to_hex(digest_after())}};
+  out.headers.emplace_back("Trailer", sign_category ? "Medchain-Digest, Medchain-Category-Signature"
+                                                    : "Medchain-Digest");
+  const TrailerFn trailer = [&digest_after, &sign_category] {
+    const Hash32 digest = digest_after();
+    std::vector<std::pair<std::string, std::string>> fields{{"Medchain-Digest", to_hex(digest)}};
+    if (sign_category)
+      fields.emplace_back("Medchain-Category-Signature", to_hex(sign_category(digest)));
+    return fields;
   };
   return post_blob(out, size, read, progress, trailer);
 }

@@ -102,11 +102,15 @@ class NodeClient {
                            std::uint64_t size, const ReadFn& read, const ProgressFn& progress = {});
   // The same for a caller that learns the digest only by producing the bytes (encrypting as it
   // sends): `digest_after` is asked once `read` has ended, and the digest follows the body as
-  // a trailer (Trailer: Medchain-Digest), so the bytes are produced once, not twice.
+  // a trailer (Trailer: Medchain-Digest), so the bytes are produced once, not twice. With
+  // `sign_category`, the category statement it makes for that digest follows it
+  // (Medchain-Category-Signature; docs/format.md, "Category statements").
+  using SignCategoryFn = std::function<Bytes(const Hash32& digest)>;
   Result<json> upload_blob_digest_after(const Address& patient, std::string_view category,
                                         std::uint64_t size, const ReadFn& read,
                                         const std::function<Hash32()>& digest_after,
-                                        const ProgressFn& progress = {});
+                                        const ProgressFn& progress = {},
+                                        const SignCategoryFn& sign_category = {});
 
   // Downloads the blob `digest` (GET /v1/blobs/{digest}) into `write`, streamed in constant
   // memory. The caller checks the digest (it knows which one the chain recorded).
