@@ -22,16 +22,16 @@ contract IntentsTest is Fixture {
         address fresh = vm.addr(key);
         T.RegisterPatient memory reg = T.RegisterPatient(fresh, KEY, 0, deadline);
         medchain.registerPatientBySig(reg, sign(key, keccak256(abi.encode(T.REGISTER_PATIENT, reg))));
-        (bool registered,,) = medchain.patients(fresh);
+        (bool registered,,,,,) = medchain.patients(fresh);
         assertTrue(registered, "registered by signature");
 
         T.RotatePatientKey memory rot = T.RotatePatientKey(fresh, bytes32(uint256(9)), 1, deadline);
         medchain.rotatePatientKeyBySig(rot, sign(key, keccak256(abi.encode(T.ROTATE_PATIENT_KEY, rot))));
         assertEq(medchain.patientKeys(fresh), bytes32(uint256(9)), "rotated by signature");
 
-        T.SetEmergencyPolicy memory pol = T.SetEmergencyPolicy(fresh, true, 2 hours, 2, deadline);
+        T.SetEmergencyPolicy memory pol = T.SetEmergencyPolicy(fresh, true, 2 hours, 0, 2, deadline);
         medchain.setEmergencyPolicyBySig(pol, sign(key, keccak256(abi.encode(T.SET_EMERGENCY_POLICY, pol))));
-        (, bool allowed,) = medchain.patients(fresh);
+        (, bool allowed,,,,) = medchain.patients(fresh);
         assertTrue(allowed, "policy by signature");
 
         T.AddGuardian memory add = T.AddGuardian(fresh, guardian, 3, deadline);
@@ -80,7 +80,7 @@ contract IntentsTest is Fixture {
 
     function test_EmergencyAndRecordsBySignature() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 1 hours, 0);
         T.OpenEmergencyAccess memory open = T.OpenEmergencyAccess(patient, 1 hours, 4, 0, deadline);
         medchain.openEmergencyAccessBySig(open, sign(DOCTOR_KEY, keccak256(abi.encode(T.OPEN_EMERGENCY_ACCESS, open))));
         assertTrue(medchain.canRead(patient, doctor, 10), "emergency by signature");

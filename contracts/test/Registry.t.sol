@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IMedchain} from "../src/interfaces/IMedchain.sol";
+import {IntentTypes as T} from "../src/libraries/IntentTypes.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract RegistryTest is Fixture {
@@ -93,7 +94,7 @@ contract RegistryTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IMedchain.AlreadyRegistered.selector, stranger));
         medchain.registerPatient(KEY);
         vm.stopPrank();
-        (bool registered,,) = medchain.patients(stranger);
+        (bool registered,,,,,) = medchain.patients(stranger);
         assertTrue(registered, "registered");
         assertEq(medchain.patientKeys(stranger), KEY, "key stored");
     }
@@ -117,6 +118,20 @@ contract RegistryTest is Fixture {
         vm.prank(stranger);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
         medchain.rotatePatientKey(stranger, KEY);
+    }
+
+    function test_AGuardianCannotRotateThePatientsKey() public {
+        // A guardian manages consent, but a key the guardian chose would open every record sealed
+        // to the patient afterwards: neither directly nor by signature.
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
+        medchain.rotatePatientKey(patient, bytes32(uint256(0x6a)));
+        T.RotatePatientKey memory m =
+            T.RotatePatientKey(patient, bytes32(uint256(0x6a)), medchain.nonces(guardian), block.timestamp + 1 hours);
+        bytes memory signature = sign(GUARDIAN_KEY, keccak256(abi.encode(T.ROTATE_PATIENT_KEY, m)));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
+        medchain.rotatePatientKeyBySig(m, signature);
+        assertEq(medchain.patientKeys(patient), KEY, "the patient's key is unchanged");
     }
 
     function test_ARegistrarCannotVerifyItself() public {
@@ -156,19 +171,19 @@ contract RegistryTest is Fixture {
 
     function test_EmergencyPolicyIsBoundedBy72Hours() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 72 hours);
-        (, bool allowed, uint32 maxWindow) = medchain.patients(patient);
+        medchain.setEmergencyPolicy(patient, true, 72 hours, 0);
+        (, bool allowed, uint32 maxWindow,,,) = medchain.patients(patient);
         assertTrue(allowed, "allowed");
         assertEq(maxWindow, 72 hours, "window");
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(72 hours + 1)));
-        medchain.setEmergencyPolicy(patient, true, 72 hours + 1);
+        medchain.setEmergencyPolicy(patient, true, 72 hours + 1, 0);
         vm.prank(guardian);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(0)));
-        medchain.setEmergencyPolicy(patient, true, 0);
+        medchain.setEmergencyPolicy(patient, true, 0, 0);
         vm.prank(guardian);
-        medchain.setEmergencyPolicy(patient, false, 0);
-        (, allowed,) = medchain.patients(patient);
+        medchain.setEmergencyPolicy(patient, false, 0, 0);
+        (, allowed,,,,) = medchain.patients(patient);
         assertFalse(allowed, "disallowed by guardian");
     }
 

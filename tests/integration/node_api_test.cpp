@@ -147,7 +147,8 @@ TEST(NodeOperations, RelayedIntentsAreLimitedPerSigner) {
   const auto policy = [](const Party& patient) {
     return nlohmann::json{{"patient", eth::to_checksum(patient.address)},
                           {"allowed", true},
-                          {"maxWindow", 3600}};
+                          {"maxWindow", 3600},
+                          {"cooldown", 0}};
   };
   const Reply first = node.relay(busy, "setEmergencyPolicyBySig", policy(busy));
   EXPECT_EQ(first.status, 200) << first.body.dump();

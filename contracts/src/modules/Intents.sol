@@ -54,7 +54,7 @@ abstract contract Intents is Records, EIP712, Nonces {
     /// @notice SetEmergencyPolicy, signed by the patient or a guardian.
     function setEmergencyPolicyBySig(T.SetEmergencyPolicy calldata m, bytes calldata signature) external {
         address signer = _verify(keccak256(abi.encode(T.SET_EMERGENCY_POLICY, m)), m.nonce, m.deadline, signature);
-        _setEmergencyPolicy(signer, m.patient, m.allowed, m.maxWindow);
+        _setEmergencyPolicy(signer, m.patient, m.allowed, m.maxWindow, m.cooldown);
     }
 
     /// @notice AddGuardian, signed by the patient.

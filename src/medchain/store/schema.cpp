@@ -73,6 +73,10 @@ ALTER TABLE blobs ADD COLUMN patient TEXT NOT NULL DEFAULT '';
     R"sql(
 CREATE INDEX guardians_by_guardian ON guardians (guardian);
 )sql",
+    // The emergency policy's cooldown (EmergencyPolicySet.cooldown), shown with the policy.
+    R"sql(
+ALTER TABLE patients ADD COLUMN emergency_cooldown BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
