@@ -43,6 +43,18 @@ contract IntentsTest is Fixture {
         assertEq(medchain.nonces(fresh), 5, "five nonces used");
     }
 
+    function test_SetDoctorKeyBySigNeedsTheDoctorsOwnSignature() public {
+        bytes32 fresh = bytes32(uint256(0xd1d1));
+        T.SetDoctorKey memory m = T.SetDoctorKey(doctor, fresh, medchain.nonces(stranger), deadline);
+        bytes memory byAnother = sign(STRANGER_KEY, keccak256(abi.encode(T.SET_DOCTOR_KEY, m)));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidSigner.selector, stranger));
+        medchain.setDoctorKeyBySig(m, byAnother);
+        m.nonce = medchain.nonces(doctor);
+        medchain.setDoctorKeyBySig(m, sign(DOCTOR_KEY, keccak256(abi.encode(T.SET_DOCTOR_KEY, m))));
+        (,, bytes32 key) = medchain.doctors(doctor);
+        assertEq(key, fresh, "set by the doctor's signature");
+    }
+
     function test_RegisterBySigNeedsThePatientsOwnSignature() public {
         T.RegisterPatient memory reg = T.RegisterPatient(stranger, KEY, 0, deadline);
         bytes memory signature = sign(PATIENT2_KEY, keccak256(abi.encode(T.REGISTER_PATIENT, reg)));

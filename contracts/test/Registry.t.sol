@@ -156,6 +156,37 @@ contract RegistryTest is Fixture {
         assertEq(licenseAfter, keccak256("renewed license"), "license renewed");
     }
 
+    function test_ADoctorRotatesTheirOwnKey() public {
+        bytes32 fresh = bytes32(uint256(0xd1d1));
+        vm.expectEmit(true, false, false, true);
+        emit IMedchain.DoctorKeyRotated(doctor, fresh);
+        vm.prank(doctor);
+        medchain.setDoctorKey(fresh);
+        (uint8 status, bytes32 license, bytes32 key) = medchain.doctors(doctor);
+        assertEq(key, fresh, "the doctor's new key");
+        assertEq(status, 1, "still verified");
+        assertEq(license, keccak256("license-1"), "license unchanged");
+        // The registrar still cannot change it, neither back nor to a key of its own choosing.
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorKeyChangeNeedsDoctor.selector, doctor));
+        medchain.verifyDoctor(doctor, license, bytes32(uint256(0xd1)));
+        vm.prank(registrar);
+        medchain.verifyDoctor(doctor, keccak256("renewed"), fresh); // a license renewal keeps the key
+        // Only a doctor has a key to change, and never to zero; a suspended doctor may change it.
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorNotFound.selector, stranger));
+        medchain.setDoctorKey(fresh);
+        vm.prank(doctor);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.setDoctorKey(bytes32(0));
+        vm.prank(registrar);
+        medchain.suspendDoctor(doctor2);
+        vm.prank(doctor2);
+        medchain.setDoctorKey(fresh);
+        (,, key) = medchain.doctors(doctor2);
+        assertEq(key, fresh, "a suspended doctor replaces an exposed key");
+    }
+
     function test_ARegistrarCannotRepointARegisteredStorageNode() public {
         (address operatorBefore,) = medchain.storageNodes(NODE);
         assertTrue(operatorBefore != address(0), "the fixture's node is registered");

@@ -26,6 +26,8 @@ interface IMedchain {
     event DoctorSuspended(address indexed doctor, address indexed registrar);
     /// @notice A registrar reinstated a suspended doctor.
     event DoctorReinstated(address indexed doctor, address indexed registrar);
+    /// @notice A doctor replaced their own encryption key: records are sealed to it from now on.
+    event DoctorKeyRotated(address indexed doctor, bytes32 encryptionKey);
     /// @notice A registrar registered or updated a storage node.
     event StorageNodeRegistered(bytes32 indexed nodeId, address indexed operator, string url);
 

@@ -34,6 +34,7 @@ library IntentTypes {
     struct CancelRequest { uint256 requestId; uint256 nonce; uint256 deadline; }
     struct OpenEmergencyAccess { address patient; uint32 duration; uint16 reasonCode; uint256 nonce; uint256 deadline; }
     struct EndEmergencyAccess { address patient; address doctor; uint256 nonce; uint256 deadline; }
+    struct SetDoctorKey { address doctor; bytes32 encryptionKey; uint256 nonce; uint256 deadline; }
 
     bytes32 internal constant REGISTER_PATIENT =
         keccak256("RegisterPatient(address patient,bytes32 encryptionKey,uint256 nonce,uint256 deadline)");
@@ -70,4 +71,6 @@ library IntentTypes {
     );
     bytes32 internal constant END_EMERGENCY_ACCESS =
         keccak256("EndEmergencyAccess(address patient,address doctor,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant SET_DOCTOR_KEY =
+        keccak256("SetDoctorKey(address doctor,bytes32 encryptionKey,uint256 nonce,uint256 deadline)");
 }

@@ -104,6 +104,13 @@ abstract contract Registry is IMedchain {
         emit DoctorReinstated(doctor, msg.sender);
     }
 
+    /// @notice A doctor (verified or suspended) replaces their own encryption key, e.g. one lost
+    ///         or exposed. Only the doctor may: the key is what patients' records are sealed to.
+    ///         Records sealed to the old key stay sealed to it; new ones use this one.
+    function setDoctorKey(bytes32 encryptionKey) external {
+        _setDoctorKey(msg.sender, encryptionKey);
+    }
+
     /// @notice Registers a new storage node. A registered node is its operator's: no registrar
     ///         can repoint it to another operator or address (records name it by id).
     function registerStorageNode(bytes32 nodeId, address operator, string calldata url) external onlyRegistrar {
@@ -154,6 +161,14 @@ abstract contract Registry is IMedchain {
     /// @notice Removes a guardian. Patient only.
     function removeGuardian(address patient, address guardian) external {
         _setGuardian(msg.sender, patient, guardian, false);
+    }
+
+    function _setDoctorKey(address doctor, bytes32 encryptionKey) internal {
+        if (encryptionKey == bytes32(0)) revert InvalidKey();
+        Doctor storage d = doctors[doctor];
+        if (d.status == DOCTOR_NONE) revert DoctorNotFound(doctor);
+        d.encryptionKey = encryptionKey;
+        emit DoctorKeyRotated(doctor, encryptionKey);
     }
 
     function _registerPatient(address patient, bytes32 encryptionKey) internal {

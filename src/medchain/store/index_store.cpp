@@ -175,6 +175,10 @@ Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t b
           {text(a, "doctor"), text(a, "licenseHash"), text(a, "encryptionKey"),
            text(a, "registrar")});
     }
+    if (name == "DoctorKeyRotated") {
+      return db_->execute("UPDATE doctors SET encryption_key = ? WHERE address = ?",
+                          {text(a, "encryptionKey"), text(a, "doctor")});
+    }
     if (name == "DoctorSuspended" || name == "DoctorReinstated") {
       return db_->execute(
           "UPDATE doctors SET status = ? WHERE address = ?",
