@@ -38,6 +38,7 @@ export default function EmergencyTab({ patient, isSelf }) {
             {info.loading && !info.data && <Loading />}
             <ErrorAlert error={info.error ?? error} onClose={() => setError(null)} />
             <Form.Check type="switch" id="emergency-allowed" className="mb-2" label="Let a verified doctor open emergency access to all my records" checked={allowed} onChange={(e) => setAllowed(e.target.checked)} />
+            {!allowed && open.length > 0 && <Form.Text as="p" className="text-danger">Saving ends the {open.length} open emergency window{open.length > 1 ? 's' : ''} at once.</Form.Text>}
             <Form.Group className="mb-3" controlId="emergency-window">
               <Form.Label>For at most</Form.Label>
               <Form.Select value={maxWindow} disabled={!allowed} onChange={(e) => setMaxWindow(Number(e.target.value))}>
