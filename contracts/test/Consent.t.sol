@@ -276,38 +276,36 @@ contract ConsentTest is Fixture {
         vm.prank(patient);
         medchain.setEmergencyPolicy(patient, true, 4 hours, 1 hours);
         // Ended by its own doctor.
-        vm.prank(doctor);
-        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        _doctorOpensAt(START, 1 hours);
         vm.prank(doctor);
         medchain.endEmergencyAccess(patient, doctor);
         _expectCooldownUntil(START + 1 hours);
         // Ended by time: the cooldown runs from the window's end.
-        vm.warp(START + 1 hours);
-        vm.prank(doctor);
-        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        _doctorOpensAt(START + 1 hours, 1 hours);
         vm.warp(START + 2 hours);
         _expectCooldownUntil(START + 3 hours);
         // Ended by revoke.
-        vm.warp(START + 3 hours);
-        vm.prank(doctor);
-        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        _doctorOpensAt(START + 3 hours, 4 hours);
         vm.warp(START + 4 hours);
         vm.prank(guardian);
         medchain.revokeAccess(patient, doctor);
         _expectCooldownUntil(START + 5 hours);
         // Ended by the policy going off: the cooldown runs from then, even if the policy returns.
-        vm.warp(START + 5 hours);
-        vm.prank(doctor);
-        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        _doctorOpensAt(START + 5 hours, 4 hours);
         vm.warp(START + 6 hours);
         vm.startPrank(patient);
         medchain.setEmergencyPolicy(patient, false, 0, 1 hours);
         medchain.setEmergencyPolicy(patient, true, 4 hours, 1 hours);
         vm.stopPrank();
         _expectCooldownUntil(START + 7 hours);
-        vm.warp(START + 7 hours);
+        _doctorOpensAt(START + 7 hours, 1 hours);
+    }
+
+    function _doctorOpensAt(uint256 time, uint32 duration) internal {
+        vm.warp(time);
         vm.prank(doctor);
-        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        medchain.openEmergencyAccess(patient, duration, 1);
+        assertTrue(medchain.canRead(patient, doctor, 0), "the window opened");
     }
 
     function test_ACooldownOfZeroLetsADoctorReopenAtOnce() public {

@@ -169,12 +169,14 @@ TEST_P(IndexerTest, AuthorizationAgreesWithTheContract) {
               store::ReadAccess::kGuardian);
     EXPECT_TRUE(index.store->may_append(patient.address, guardian.address, now).value());
   };
+  const auto emergency_doctor_reads = [&] {
+    return index.store
+        ->read_access(patient.address, doctors[2].address, 8,
+                      ledger.client().latest_block().value()->timestamp)
+        .value();
+  };
   compare();
-  EXPECT_EQ(index.store
-                ->read_access(patient.address, doctors[2].address, 8,
-                              ledger.client().latest_block().value()->timestamp)
-                .value(),
-            store::ReadAccess::kEmergency);
+  EXPECT_EQ(emergency_doctor_reads(), store::ReadAccess::kEmergency);
   // Two minutes on: doctor 1's grant has expired, on chain and in the index alike.
   ASSERT_TRUE(ledger.client().rpc().call("evm_increaseTime", json::array({120})).ok());
   ASSERT_TRUE(ledger.client().rpc().call("evm_mine", json::array()).ok());
@@ -183,11 +185,7 @@ TEST_P(IndexerTest, AuthorizationAgreesWithTheContract) {
   // Turning the policy off ends doctor 2's window, still open, on chain and in the index alike.
   ledger.must_call(patient, "setEmergencyPolicy", {patient.address, false, word(0), word(0)});
   compare();
-  EXPECT_EQ(index.store
-                ->read_access(patient.address, doctors[2].address, 8,
-                              ledger.client().latest_block().value()->timestamp)
-                .value(),
-            store::ReadAccess::kDenied);
+  EXPECT_EQ(emergency_doctor_reads(), store::ReadAccess::kDenied);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IndexerTest,
