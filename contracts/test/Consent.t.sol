@@ -106,7 +106,7 @@ contract ConsentTest is Fixture {
         medchain.grantAccess(patient, doctor, LAB, READ, uint64(START + 2 days));
         assertFalse(medchain.canRead(patient, doctor, 2), "narrowed");
         assertFalse(medchain.canAppend(patient, doctor), "append narrowed away");
-        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 1 hours, 0);
         vm.stopPrank();
         vm.prank(doctor);
         medchain.openEmergencyAccess(patient, 1 hours, 3);
@@ -153,7 +153,7 @@ contract ConsentTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyNotAllowed.selector, patient));
         medchain.openEmergencyAccess(patient, 1 hours, 1);
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 4 hours);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
         vm.prank(doctor);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(5 hours)));
         medchain.openEmergencyAccess(patient, 5 hours, 1);
@@ -175,7 +175,7 @@ contract ConsentTest is Fixture {
 
     function test_EmergencyWindowEndsEarly() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 4 hours);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
         vm.prank(doctor);
         medchain.openEmergencyAccess(patient, 4 hours, 1);
         vm.prank(stranger);
@@ -191,12 +191,148 @@ contract ConsentTest is Fixture {
         assertFalse(medchain.canRead(patient, doctor, 0), "ended by the doctor");
     }
 
+    function test_RevokeEndsAnOpenEmergencyWindow() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        assertTrue(medchain.canRead(patient, doctor, 8), "window open, no grant needed");
+        vm.warp(START + 1 hours);
+        vm.prank(patient);
+        medchain.revokeAccess(patient, doctor); // the doctor holds no grant: only the window is left
+        for (uint8 category = 0; category < 12; ++category) {
+            assertFalse(medchain.canRead(patient, doctor, category), "revoke ended the window");
+        }
+        (uint64 until,) = medchain.emergencyWindows(patient, doctor);
+        assertEq(until, START + 1 hours, "the window ended at the revoke");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NoEmergencyWindow.selector, patient, doctor));
+        medchain.endEmergencyAccess(patient, doctor);
+    }
+
+    function test_TurningThePolicyOffEndsEveryOpenWindowAtOnce() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        vm.prank(doctor2);
+        medchain.openEmergencyAccess(patient, 2 hours, 2);
+        vm.prank(patient2);
+        medchain.setEmergencyPolicy(patient2, true, 4 hours, 0);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient2, 4 hours, 1);
+
+        vm.expectEmit(true, false, false, true);
+        emit IMedchain.EmergencyPolicySet(patient, false, 0, 0);
+        vm.prank(guardian);
+        medchain.setEmergencyPolicy(patient, false, 0, 0);
+        assertFalse(medchain.canRead(patient, doctor, 0), "the first doctor's window ended");
+        assertFalse(medchain.canRead(patient, doctor2, 0), "the second doctor's window ended");
+        assertTrue(medchain.canRead(patient2, doctor, 0), "another patient's window stays open");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NoEmergencyWindow.selector, patient, doctor));
+        medchain.endEmergencyAccess(patient, doctor);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyNotAllowed.selector, patient));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+
+        // Allowing emergencies again does not bring the ended windows back; a doctor opens anew.
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
+        assertFalse(medchain.canRead(patient, doctor, 0), "an ended window stays ended");
+        assertFalse(medchain.canRead(patient, doctor2, 0), "an ended window stays ended");
+        vm.prank(doctor2);
+        medchain.openEmergencyAccess(patient, 1 hours, 3);
+        assertTrue(medchain.canRead(patient, doctor2, 0), "a new window opens");
+    }
+
+    function test_ADoctorWhoseWindowEndedWaitsTheCooldown() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 1 hours);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 4 hours, 1);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 2 hours, 1); // still open: reopening sets its end anew
+        vm.warp(START + 30 minutes);
+        vm.prank(patient);
+        medchain.endEmergencyAccess(patient, doctor);
+
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyCooldown.selector, patient, doctor, START + 90 minutes));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.warp(START + 90 minutes - 1);
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyCooldown.selector, patient, doctor, START + 90 minutes));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.prank(doctor2);
+        medchain.openEmergencyAccess(patient, 1 hours, 1); // the cooldown is per doctor
+        vm.warp(START + 90 minutes);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        assertTrue(medchain.canRead(patient, doctor, 0), "reopened after the cooldown");
+    }
+
+    function test_TheCooldownFollowsEveryWayAWindowEnds() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 1 hours);
+        // Ended by its own doctor.
+        _doctorOpensAt(START, 1 hours);
+        vm.prank(doctor);
+        medchain.endEmergencyAccess(patient, doctor);
+        _expectCooldownUntil(START + 1 hours);
+        // Ended by time: the cooldown runs from the window's end.
+        _doctorOpensAt(START + 1 hours, 1 hours);
+        vm.warp(START + 2 hours);
+        _expectCooldownUntil(START + 3 hours);
+        // Ended by revoke.
+        _doctorOpensAt(START + 3 hours, 4 hours);
+        vm.warp(START + 4 hours);
+        vm.prank(guardian);
+        medchain.revokeAccess(patient, doctor);
+        _expectCooldownUntil(START + 5 hours);
+        // Ended by the policy going off: the cooldown runs from then, even if the policy returns.
+        _doctorOpensAt(START + 5 hours, 4 hours);
+        vm.warp(START + 6 hours);
+        vm.startPrank(patient);
+        medchain.setEmergencyPolicy(patient, false, 0, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 1 hours);
+        vm.stopPrank();
+        _expectCooldownUntil(START + 7 hours);
+        _doctorOpensAt(START + 7 hours, 1 hours);
+    }
+
+    function _doctorOpensAt(uint256 time, uint32 duration) internal {
+        vm.warp(time);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, duration, 1);
+        assertTrue(medchain.canRead(patient, doctor, 0), "the window opened");
+    }
+
+    function test_ACooldownOfZeroLetsADoctorReopenAtOnce() public {
+        vm.prank(patient);
+        medchain.setEmergencyPolicy(patient, true, 4 hours, 0);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        vm.prank(patient);
+        medchain.endEmergencyAccess(patient, doctor);
+        vm.prank(doctor);
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+        assertTrue(medchain.canRead(patient, doctor, 0), "reopened at once");
+    }
+
+    function _expectCooldownUntil(uint256 reopensAt) internal {
+        assertFalse(medchain.canRead(patient, doctor, 0), "the window is over");
+        vm.prank(doctor);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.EmergencyCooldown.selector, patient, doctor, uint64(reopensAt)));
+        medchain.openEmergencyAccess(patient, 1 hours, 1);
+    }
+
     function test_EndingAWindowThatIsNotOpenReverts() public {
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.NoEmergencyWindow.selector, patient, doctor));
         medchain.endEmergencyAccess(patient, doctor);
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 1 hours, 0);
         vm.prank(doctor);
         medchain.openEmergencyAccess(patient, 1 hours, 1);
         vm.warp(START + 1 hours); // expired: nothing left to end
@@ -207,7 +343,7 @@ contract ConsentTest is Fixture {
 
     function test_ReasonCodesAreFromTheList() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 1 hours, 0);
         for (uint16 code = 0; code < 8; code += 6) {
             vm.prank(doctor);
             vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidReasonCode.selector, code));

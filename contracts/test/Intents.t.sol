@@ -22,16 +22,16 @@ contract IntentsTest is Fixture {
         address fresh = vm.addr(key);
         T.RegisterPatient memory reg = T.RegisterPatient(fresh, KEY, 0, deadline);
         medchain.registerPatientBySig(reg, sign(key, keccak256(abi.encode(T.REGISTER_PATIENT, reg))));
-        (bool registered,,) = medchain.patients(fresh);
+        (bool registered,,,,,) = medchain.patients(fresh);
         assertTrue(registered, "registered by signature");
 
         T.RotatePatientKey memory rot = T.RotatePatientKey(fresh, bytes32(uint256(9)), 1, deadline);
         medchain.rotatePatientKeyBySig(rot, sign(key, keccak256(abi.encode(T.ROTATE_PATIENT_KEY, rot))));
         assertEq(medchain.patientKeys(fresh), bytes32(uint256(9)), "rotated by signature");
 
-        T.SetEmergencyPolicy memory pol = T.SetEmergencyPolicy(fresh, true, 2 hours, 2, deadline);
+        T.SetEmergencyPolicy memory pol = T.SetEmergencyPolicy(fresh, true, 2 hours, 0, 2, deadline);
         medchain.setEmergencyPolicyBySig(pol, sign(key, keccak256(abi.encode(T.SET_EMERGENCY_POLICY, pol))));
-        (, bool allowed,) = medchain.patients(fresh);
+        (, bool allowed,,,,) = medchain.patients(fresh);
         assertTrue(allowed, "policy by signature");
 
         T.AddGuardian memory add = T.AddGuardian(fresh, guardian, 3, deadline);
@@ -41,6 +41,18 @@ contract IntentsTest is Fixture {
         medchain.removeGuardianBySig(remove, sign(key, keccak256(abi.encode(T.REMOVE_GUARDIAN, remove))));
         assertFalse(medchain.isGuardian(fresh, guardian), "guardian removed by signature");
         assertEq(medchain.nonces(fresh), 5, "five nonces used");
+    }
+
+    function test_SetDoctorKeyBySigNeedsTheDoctorsOwnSignature() public {
+        bytes32 fresh = bytes32(uint256(0xd1d1));
+        T.SetDoctorKey memory m = T.SetDoctorKey(doctor, fresh, medchain.nonces(stranger), deadline);
+        bytes memory byAnother = sign(STRANGER_KEY, keccak256(abi.encode(T.SET_DOCTOR_KEY, m)));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidSigner.selector, stranger));
+        medchain.setDoctorKeyBySig(m, byAnother);
+        m.nonce = medchain.nonces(doctor);
+        medchain.setDoctorKeyBySig(m, sign(DOCTOR_KEY, keccak256(abi.encode(T.SET_DOCTOR_KEY, m))));
+        (,, bytes32 key) = medchain.doctors(doctor);
+        assertEq(key, fresh, "set by the doctor's signature");
     }
 
     function test_RegisterBySigNeedsThePatientsOwnSignature() public {
@@ -80,7 +92,7 @@ contract IntentsTest is Fixture {
 
     function test_EmergencyAndRecordsBySignature() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 1 hours);
+        medchain.setEmergencyPolicy(patient, true, 1 hours, 0);
         T.OpenEmergencyAccess memory open = T.OpenEmergencyAccess(patient, 1 hours, 4, 0, deadline);
         medchain.openEmergencyAccessBySig(open, sign(DOCTOR_KEY, keccak256(abi.encode(T.OPEN_EMERGENCY_ACCESS, open))));
         assertTrue(medchain.canRead(patient, doctor, 10), "emergency by signature");

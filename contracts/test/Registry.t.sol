@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IMedchain} from "../src/interfaces/IMedchain.sol";
+import {IntentTypes as T} from "../src/libraries/IntentTypes.sol";
 import {Fixture} from "./utils/Fixture.sol";
 
 contract RegistryTest is Fixture {
@@ -93,7 +94,7 @@ contract RegistryTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IMedchain.AlreadyRegistered.selector, stranger));
         medchain.registerPatient(KEY);
         vm.stopPrank();
-        (bool registered,,) = medchain.patients(stranger);
+        (bool registered,,,,,) = medchain.patients(stranger);
         assertTrue(registered, "registered");
         assertEq(medchain.patientKeys(stranger), KEY, "key stored");
     }
@@ -119,6 +120,20 @@ contract RegistryTest is Fixture {
         medchain.rotatePatientKey(stranger, KEY);
     }
 
+    function test_AGuardianCannotRotateThePatientsKey() public {
+        // A guardian manages consent, but a key the guardian chose would open every record sealed
+        // to the patient afterwards: neither directly nor by signature.
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
+        medchain.rotatePatientKey(patient, bytes32(uint256(0x6a)));
+        T.RotatePatientKey memory m =
+            T.RotatePatientKey(patient, bytes32(uint256(0x6a)), medchain.nonces(guardian), block.timestamp + 1 hours);
+        bytes memory signature = sign(GUARDIAN_KEY, keccak256(abi.encode(T.ROTATE_PATIENT_KEY, m)));
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.NotPatient.selector, guardian, patient));
+        medchain.rotatePatientKeyBySig(m, signature);
+        assertEq(medchain.patientKeys(patient), KEY, "the patient's key is unchanged");
+    }
+
     function test_ARegistrarCannotVerifyItself() public {
         vm.prank(registrar);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.SelfVerification.selector, registrar));
@@ -141,6 +156,37 @@ contract RegistryTest is Fixture {
         assertEq(licenseAfter, keccak256("renewed license"), "license renewed");
     }
 
+    function test_ADoctorRotatesTheirOwnKey() public {
+        bytes32 fresh = bytes32(uint256(0xd1d1));
+        vm.expectEmit(true, false, false, true);
+        emit IMedchain.DoctorKeyRotated(doctor, fresh);
+        vm.prank(doctor);
+        medchain.setDoctorKey(fresh);
+        (uint8 status, bytes32 license, bytes32 key) = medchain.doctors(doctor);
+        assertEq(key, fresh, "the doctor's new key");
+        assertEq(status, 1, "still verified");
+        assertEq(license, keccak256("license-1"), "license unchanged");
+        // The registrar still cannot change it, neither back nor to a key of its own choosing.
+        vm.prank(registrar);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorKeyChangeNeedsDoctor.selector, doctor));
+        medchain.verifyDoctor(doctor, license, bytes32(uint256(0xd1)));
+        vm.prank(registrar);
+        medchain.verifyDoctor(doctor, keccak256("renewed"), fresh); // a license renewal keeps the key
+        // Only a doctor has a key to change, and never to zero; a suspended doctor may change it.
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.DoctorNotFound.selector, stranger));
+        medchain.setDoctorKey(fresh);
+        vm.prank(doctor);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.setDoctorKey(bytes32(0));
+        vm.prank(registrar);
+        medchain.suspendDoctor(doctor2);
+        vm.prank(doctor2);
+        medchain.setDoctorKey(fresh);
+        (,, key) = medchain.doctors(doctor2);
+        assertEq(key, fresh, "a suspended doctor replaces an exposed key");
+    }
+
     function test_ARegistrarCannotRepointARegisteredStorageNode() public {
         (address operatorBefore,) = medchain.storageNodes(NODE);
         assertTrue(operatorBefore != address(0), "the fixture's node is registered");
@@ -156,19 +202,19 @@ contract RegistryTest is Fixture {
 
     function test_EmergencyPolicyIsBoundedBy72Hours() public {
         vm.prank(patient);
-        medchain.setEmergencyPolicy(patient, true, 72 hours);
-        (, bool allowed, uint32 maxWindow) = medchain.patients(patient);
+        medchain.setEmergencyPolicy(patient, true, 72 hours, 0);
+        (, bool allowed, uint32 maxWindow,,,) = medchain.patients(patient);
         assertTrue(allowed, "allowed");
         assertEq(maxWindow, 72 hours, "window");
         vm.prank(patient);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(72 hours + 1)));
-        medchain.setEmergencyPolicy(patient, true, 72 hours + 1);
+        medchain.setEmergencyPolicy(patient, true, 72 hours + 1, 0);
         vm.prank(guardian);
         vm.expectRevert(abi.encodeWithSelector(IMedchain.InvalidDuration.selector, uint32(0)));
-        medchain.setEmergencyPolicy(patient, true, 0);
+        medchain.setEmergencyPolicy(patient, true, 0, 0);
         vm.prank(guardian);
-        medchain.setEmergencyPolicy(patient, false, 0);
-        (, allowed,) = medchain.patients(patient);
+        medchain.setEmergencyPolicy(patient, false, 0, 0);
+        (, allowed,,,,) = medchain.patients(patient);
         assertFalse(allowed, "disallowed by guardian");
     }
 

@@ -179,13 +179,19 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   must({"access", "deny", second.value("requestId", ""), "--from", patient});
 
   // Emergency: the patient allows it, the doctor opens a window and closes it.
-  must({"emergency", "policy", "--allow", "--max-window", "1d", "--from", patient});
+  must({"emergency", "policy", "--allow", "--max-window", "1d", "--cooldown", "1h", "--from",
+        patient});
   must({"emergency", "open", patient, "--for", "2h", "--reason-code", "1", "--from", doctor});
   const json windows = must({"emergency", "list", "--from", patient});
   EXPECT_EQ(windows["policy"]["allowed"], true);
+  EXPECT_EQ(windows["policy"]["cooldown"], 3600);
   ASSERT_EQ(windows["windows"].size(), 1u) << windows.dump();
   EXPECT_EQ(windows["windows"][0]["doctor"], doctor);
   must({"emergency", "close", "--patient", patient, "--from", doctor});
+  // Closed: the doctor waits out the patient's cooldown before opening another.
+  expect_failure(medchain({"emergency", "open", patient, "--for", "1h", "--reason-code", "1",
+                           "--from", doctor}),
+                 1, "EmergencyCooldown");
   // A window longer than the policy allows is the contract's refusal: exit 1.
   expect_failure(medchain({"emergency", "open", patient, "--for", "3d", "--reason-code", "1",
                            "--from", doctor}),

@@ -139,7 +139,7 @@ TEST_P(IndexerTest, AuthorizationAgreesWithTheContract) {
   grant_to(doctors[3], 0xFFF, 3, start + 86'400);  // then suspended
   grant_to(doctors[4], 0, 2, start + 86'400);      // append only
   ledger.must_call(patient, "addGuardian", {patient.address, guardian.address});
-  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, true, word(3'600)});
+  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, true, word(3'600), word(0)});
   ledger.must_call(doctors[2], "openEmergencyAccess", {patient.address, word(600), word(1)});
   ledger.must_call(registrar, "suspendDoctor", {doctors[3].address});
 
@@ -169,17 +169,23 @@ TEST_P(IndexerTest, AuthorizationAgreesWithTheContract) {
               store::ReadAccess::kGuardian);
     EXPECT_TRUE(index.store->may_append(patient.address, guardian.address, now).value());
   };
+  const auto emergency_doctor_reads = [&] {
+    return index.store
+        ->read_access(patient.address, doctors[2].address, 8,
+                      ledger.client().latest_block().value()->timestamp)
+        .value();
+  };
   compare();
-  EXPECT_EQ(index.store
-                ->read_access(patient.address, doctors[2].address, 8,
-                              ledger.client().latest_block().value()->timestamp)
-                .value(),
-            store::ReadAccess::kEmergency);
+  EXPECT_EQ(emergency_doctor_reads(), store::ReadAccess::kEmergency);
   // Two minutes on: doctor 1's grant has expired, on chain and in the index alike.
   ASSERT_TRUE(ledger.client().rpc().call("evm_increaseTime", json::array({120})).ok());
   ASSERT_TRUE(ledger.client().rpc().call("evm_mine", json::array()).ok());
   compare();
   EXPECT_FALSE(ledger.view("canAppend", {patient.address, doctors[1].address})[0].flag());
+  // Turning the policy off ends doctor 2's window, still open, on chain and in the index alike.
+  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, false, word(0), word(0)});
+  compare();
+  EXPECT_EQ(emergency_doctor_reads(), store::ReadAccess::kDenied);
 }
 
 INSTANTIATE_TEST_SUITE_P(Stores, IndexerTest,

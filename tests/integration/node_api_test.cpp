@@ -67,6 +67,27 @@ TEST_F(NodeApiTest, SignedInCallersSeeTheirRolesFromTheIndex) {
   EXPECT_EQ(get("/v1/me", token_for(registrar_)).body["registrar"], true);
 }
 
+TEST_F(NodeApiTest, ADoctorsOwnNewKeyIsWhatTheNodeServes) {
+  const std::string token = token_for(patient_);
+  const std::string doctor = eth::to_checksum(doctor_.address);
+  const auto served_key = [&] {
+    const Reply doctors = get("/v1/doctors", token);
+    EXPECT_EQ(doctors.status, 200) << doctors.body.dump();
+    for (const json& row : doctors.body["doctors"]) {
+      if (row["address"] == doctor) return row["encryptionKey"].get<std::string>();
+    }
+    return std::string("none");
+  };
+  const std::string fresh = to_hex(random_hash());
+  EXPECT_NE(served_key(), fresh);
+  const Reply rotated =
+      node_->relay(doctor_, "setDoctorKeyBySig", {{"doctor", doctor}, {"encryptionKey", fresh}});
+  ASSERT_EQ(rotated.status, 200) << rotated.body.dump();
+  ASSERT_EQ(rotated.body["indexed"], true);
+  EXPECT_EQ(served_key(), fresh) << "records would be sealed to the old key";
+  EXPECT_EQ(get("/v1/me", token_for(doctor_)).body["doctor"], "verified");
+}
+
 TEST_F(NodeApiTest, EveryBadSignInIsRefusedWith401) {
   const std::string good_nonce = nonce();
   struct Case {
@@ -147,7 +168,8 @@ TEST(NodeOperations, RelayedIntentsAreLimitedPerSigner) {
   const auto policy = [](const Party& patient) {
     return nlohmann::json{{"patient", eth::to_checksum(patient.address)},
                           {"allowed", true},
-                          {"maxWindow", 3600}};
+                          {"maxWindow", 3600},
+                          {"cooldown", 0}};
   };
   const Reply first = node.relay(busy, "setEmergencyPolicyBySig", policy(busy));
   EXPECT_EQ(first.status, 200) << first.body.dump();

@@ -189,7 +189,10 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
 
   // An emergency window opens (the patient allows them) and is closed early by the patient.
   relay(patient_, "setEmergencyPolicyBySig",
-        {{"patient", address_text(patient_.address)}, {"allowed", true}, {"maxWindow", 3600}});
+        {{"patient", address_text(patient_.address)},
+         {"allowed", true},
+         {"maxWindow", 3600},
+         {"cooldown", 0}});
   relay(doctor_, "openEmergencyAccessBySig",
         {{"patient", address_text(patient_.address)}, {"duration", 600}, {"reasonCode", 1}});
   EXPECT_TRUE(doctor_reads(image, image_record));
@@ -315,6 +318,43 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   EXPECT_FALSE(store::verify_audit_inclusion(store::NodeStore::audit_hash(previous, entry),
                                              entry.seq - from_seq, to_seq - from_seq + 1, path,
                                              root));
+}
+
+TEST_F(NodeStoryTest, TurningTheEmergencyPolicyOffShutsEveryOpenWindow) {
+  relay(patient_, "registerPatientBySig",
+        {{"patient", address_text(patient_.address)}, {"encryptionKey", to_hex(random_hash())}});
+  patient_token_ = node_.token_for(patient_);
+  doctor_token_ = node_.token_for(doctor_);
+  const std::string bystander_token = node_.token_for(bystander_);
+  const std::string image = random_content(4096, 4);
+  const Hash32 image_record = add_record("imaging", image);
+  const auto set_policy = [&](bool allowed) {
+    relay(patient_, "setEmergencyPolicyBySig",
+          {{"patient", address_text(patient_.address)},
+           {"allowed", allowed},
+           {"maxWindow", allowed ? 3600 : 0},
+           {"cooldown", 0}});
+  };
+  set_policy(true);
+  for (const Party* doctor : {&doctor_, &bystander_}) {
+    relay(*doctor, "openEmergencyAccessBySig",
+          {{"patient", address_text(patient_.address)}, {"duration", 600}, {"reasonCode", 1}});
+  }
+  EXPECT_TRUE(doctor_reads(image, image_record));
+  EXPECT_EQ(node_.get(blob_path(image), bystander_token).status, 200);
+
+  // One policy change, no EmergencyAccessEnded: both windows end, on chain and in the node.
+  set_policy(false);
+  EXPECT_FALSE(doctor_reads(image, image_record));
+  EXPECT_EQ(node_.get(blob_path(image), bystander_token).status, 403);
+  const Reply windows =
+      node_.get("/v1/patients/" + address_text(patient_.address) + "/emergency", patient_token_);
+  EXPECT_EQ(windows.body["windows"].size(), 0u) << windows.body.dump();
+  EXPECT_FALSE(ledger_.view("canRead", {patient_.address, doctor_.address, word(2)})[0].flag());
+
+  // Allowing emergencies again does not reopen them.
+  set_policy(true);
+  EXPECT_FALSE(doctor_reads(image, image_record));
 }
 
 }  // namespace

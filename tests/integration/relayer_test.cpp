@@ -133,7 +133,7 @@ TEST_P(RelayerTest, AccessStoryThroughDirectCallsAndRelayedIntents) {
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::kReverted);
   EXPECT_NE(refused.error().message.find("EmergencyNotAllowed"), std::string::npos);
-  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, true, word(3600)});
+  ledger.must_call(patient, "setEmergencyPolicy", {patient.address, true, word(3600), word(0)});
   chain::Receipt opened =
       ledger.must_call(doctor, "openEmergencyAccess", {patient.address, word(600), word(1)});
   EXPECT_EQ(ledger.events(opened, "EmergencyAccessOpened").size(), 1u);
@@ -158,6 +158,35 @@ TEST_P(RelayerTest, RevertsComeBackAsNamedCustomErrors) {
   EXPECT_NE(not_admin.error().message.find("NotAdmin"), std::string::npos);
 }
 
+TEST_P(RelayerTest, TheSameMessageSignedByTwoAccountsIsTwoIntents) {
+  Party registrar = ledger.registrar();
+  Party first = ledger.verified_doctor(registrar);
+  Party second = ledger.verified_doctor(registrar);
+  Party patient = ledger.registered_patient();
+  // A RequestAccess does not name its doctor (the signer is the doctor): two doctors asking for
+  // the same terms at their first nonce, with the same deadline, sign the very same message.
+  const json message{{"patient", address_text(patient)},
+                     {"scope", kLab},
+                     {"permissions", kRead},
+                     {"duration", 3600},
+                     {"reasonHash", to_hex(random_hash())},
+                     {"nonce", "0"},
+                     {"deadline", std::to_string(now() + 3600)}};
+  const auto signed_by = [&](const Party& doctor) {
+    return chain::sign_intent(ledger.medchain().abi(), ledger.domain(), "requestAccessBySig",
+                              message, doctor.key)
+        .value();
+  };
+  const chain::SignedIntent by_first = signed_by(first);
+  const chain::SignedIntent by_second = signed_by(second);
+  ASSERT_EQ(by_first.digest, by_second.digest);
+  ASSERT_TRUE(ledger.relayer().relay(by_first).ok());
+  auto relayed = ledger.relayer().relay(by_second);
+  ASSERT_TRUE(relayed.ok()) << relayed.error().message;
+  EXPECT_EQ(ledger.events(*relayed, "AccessRequested").size(), 1u);
+  EXPECT_EQ(ledger.relayer().relay(by_second).error().code, Errc::kConflict);  // each one once
+}
+
 TEST_P(RelayerTest, AnIntentIsSubmittedOnceAndOnlyWhileValid) {
   Party patient = ledger.party(/*funded=*/false);
   const json message{{"patient", address_text(patient)}, {"encryptionKey", to_hex(random_hash())}};
@@ -176,7 +205,8 @@ TEST_P(RelayerTest, AnIntentIsSubmittedOnceAndOnlyWhileValid) {
       << replayed.error().message;
 
   // Past its deadline, and signed for another chain: refused, named.
-  json policy{{"patient", address_text(patient)}, {"allowed", true}, {"maxWindow", 3600}};
+  json policy{
+      {"patient", address_text(patient)}, {"allowed", true}, {"maxWindow", 3600}, {"cooldown", 0}};
   chain::SignedIntent late = ledger.intent(patient, "setEmergencyPolicyBySig", policy);
   policy["nonce"] = "1";
   policy["deadline"] = std::to_string(now() - 1);

@@ -67,6 +67,7 @@ struct PolicyOptions {
   bool allow = false;
   bool forbid = false;
   std::string max_window = "24h";
+  std::string cooldown = "0";
 };
 
 Status set_policy(const PolicyOptions& options) {
@@ -77,10 +78,15 @@ Status set_policy(const PolicyOptions& options) {
   MEDCHAIN_TRY(Address patient, context.account());
   MEDCHAIN_TRY(std::uint64_t window, client::parse_duration(options.max_window));
   if (window > 0xffffffffu) return Error{Errc::kOverflow, "--max-window is at most 136 years"};
-  MEDCHAIN_TRY(json answer, context.relay("setEmergencyPolicyBySig",
-                                          {{"patient", checksum(patient)},
-                                           {"allowed", options.allow},
-                                           {"maxWindow", options.allow ? window : 0}}));
+  std::uint64_t cooldown = 0;  // "0": none (parse_duration refuses zero)
+  if (options.cooldown != "0") {
+    MEDCHAIN_TRY(cooldown, client::parse_duration(options.cooldown));
+  }
+  MEDCHAIN_TRY(json answer,
+               context.relay("setEmergencyPolicyBySig", {{"patient", checksum(patient)},
+                                                         {"allowed", options.allow},
+                                                         {"maxWindow", options.allow ? window : 0},
+                                                         {"cooldown", cooldown}}));
   context.print_relayed(answer, options.allow
                                     ? "emergency access allowed for at most " + options.max_window
                                     : "emergency access forbidden");
@@ -103,7 +109,8 @@ Status list_emergency(const std::string& patient_text) {
                  {"windows", windows.value("windows", json::array())}};
   std::string text =
       out["policy"].value("allowed", false)
-          ? "allowed, at most " + std::to_string(out["policy"].value("maxWindow", 0)) + " s\n"
+          ? "allowed, at most " + std::to_string(out["policy"].value("maxWindow", 0)) +
+                " s, cooldown " + std::to_string(out["policy"].value("cooldown", 0)) + " s\n"
           : "forbidden\n";
   for (const json& window : out["windows"]) {
     text += window.value("doctor", "") + " until " +
@@ -169,6 +176,10 @@ void add_emergency_commands(CLI::App& app) {
   policy_cmd->add_flag("--allow", policy->allow, "Allow emergency windows");
   policy_cmd->add_flag("--forbid", policy->forbid, "Forbid them");
   policy_cmd->add_option("--max-window", policy->max_window, "The longest window allowed")
+      ->capture_default_str();
+  policy_cmd
+      ->add_option("--cooldown", policy->cooldown,
+                   "How long a doctor whose window ended waits before opening another")
       ->capture_default_str();
   on_run(policy_cmd, [policy] { return set_policy(*policy); });
 

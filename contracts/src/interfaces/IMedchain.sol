@@ -26,6 +26,8 @@ interface IMedchain {
     event DoctorSuspended(address indexed doctor, address indexed registrar);
     /// @notice A registrar reinstated a suspended doctor.
     event DoctorReinstated(address indexed doctor, address indexed registrar);
+    /// @notice A doctor replaced their own encryption key: records are sealed to it from now on.
+    event DoctorKeyRotated(address indexed doctor, bytes32 encryptionKey);
     /// @notice A registrar registered or updated a storage node.
     event StorageNodeRegistered(bytes32 indexed nodeId, address indexed operator, string url);
 
@@ -34,8 +36,10 @@ interface IMedchain {
     event PatientRegistered(address indexed patient, bytes32 encryptionKey);
     /// @notice A patient's encryption key changed.
     event PatientKeyRotated(address indexed patient, bytes32 encryptionKey);
-    /// @notice A patient's emergency policy changed.
-    event EmergencyPolicySet(address indexed patient, bool allowed, uint32 maxWindow);
+    /// @notice A patient's emergency policy changed. When `allowed` is false, every emergency
+    ///         window of the patient that was open has ended with it (no EmergencyAccessEnded
+    ///         each). A doctor whose window ended waits `cooldown` seconds before opening another.
+    event EmergencyPolicySet(address indexed patient, bool allowed, uint32 maxWindow, uint32 cooldown);
     /// @notice A patient appointed a guardian.
     event GuardianAdded(address indexed patient, address indexed guardian);
     /// @notice A patient removed a guardian.
@@ -132,4 +136,5 @@ interface IMedchain {
     error SelfVerification(address registrar);
     error DoctorKeyChangeNeedsDoctor(address doctor);
     error StorageNodeExists(bytes32 nodeId);
+    error EmergencyCooldown(address patient, address doctor, uint64 reopensAt);
 }

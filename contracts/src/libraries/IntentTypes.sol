@@ -11,7 +11,9 @@ pragma solidity 0.8.28;
 library IntentTypes {
     struct RegisterPatient { address patient; bytes32 encryptionKey; uint256 nonce; uint256 deadline; }
     struct RotatePatientKey { address patient; bytes32 encryptionKey; uint256 nonce; uint256 deadline; }
-    struct SetEmergencyPolicy { address patient; bool allowed; uint32 maxWindow; uint256 nonce; uint256 deadline; }
+    struct SetEmergencyPolicy {
+        address patient; bool allowed; uint32 maxWindow; uint32 cooldown; uint256 nonce; uint256 deadline;
+    }
     struct AddGuardian { address patient; address guardian; uint256 nonce; uint256 deadline; }
     struct RemoveGuardian { address patient; address guardian; uint256 nonce; uint256 deadline; }
     struct AddRecord {
@@ -32,13 +34,15 @@ library IntentTypes {
     struct CancelRequest { uint256 requestId; uint256 nonce; uint256 deadline; }
     struct OpenEmergencyAccess { address patient; uint32 duration; uint16 reasonCode; uint256 nonce; uint256 deadline; }
     struct EndEmergencyAccess { address patient; address doctor; uint256 nonce; uint256 deadline; }
+    struct SetDoctorKey { address doctor; bytes32 encryptionKey; uint256 nonce; uint256 deadline; }
 
     bytes32 internal constant REGISTER_PATIENT =
         keccak256("RegisterPatient(address patient,bytes32 encryptionKey,uint256 nonce,uint256 deadline)");
     bytes32 internal constant ROTATE_PATIENT_KEY =
         keccak256("RotatePatientKey(address patient,bytes32 encryptionKey,uint256 nonce,uint256 deadline)");
-    bytes32 internal constant SET_EMERGENCY_POLICY =
-        keccak256("SetEmergencyPolicy(address patient,bool allowed,uint32 maxWindow,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant SET_EMERGENCY_POLICY = keccak256(
+        "SetEmergencyPolicy(address patient,bool allowed,uint32 maxWindow,uint32 cooldown,uint256 nonce,uint256 deadline)"
+    );
     bytes32 internal constant ADD_GUARDIAN =
         keccak256("AddGuardian(address patient,address guardian,uint256 nonce,uint256 deadline)");
     bytes32 internal constant REMOVE_GUARDIAN =
@@ -67,4 +71,6 @@ library IntentTypes {
     );
     bytes32 internal constant END_EMERGENCY_ACCESS =
         keccak256("EndEmergencyAccess(address patient,address doctor,uint256 nonce,uint256 deadline)");
+    bytes32 internal constant SET_DOCTOR_KEY =
+        keccak256("SetDoctorKey(address doctor,bytes32 encryptionKey,uint256 nonce,uint256 deadline)");
 }

@@ -9,7 +9,7 @@ import {Registry} from "./Registry.sol";
 ///         storage node asks before serving a blob or a key.
 /// @dev Storage, one slot each:
 ///        grants[p][d]     scope (uint16) | permissions (uint8) | expiry (uint64)
-///        emergency[p][d]  until (uint64)
+///        emergencyWindows[p][d]  until (uint64) | epoch (uint32)
 ///        requests[id]     patient (address) | scope (uint16) | permissions (uint8) | duration (uint32) | status (uint8)
 ///      A request id is (sequence << 160) | doctor, so the requesting doctor needs no slot of its own.
 ///      Time windows are half-open: a grant is valid while block.timestamp < expiry.
@@ -30,6 +30,13 @@ abstract contract Consent is Registry {
         uint64 expiry;
     }
 
+    /// @dev Open while block.timestamp < until and `epoch` is the patient's current emergency
+    ///      epoch. Ending a window sets `until` to the moment it ended, which starts the cooldown.
+    struct EmergencyWindow {
+        uint64 until;
+        uint32 epoch;
+    }
+
     struct Request {
         address patient;
         uint16 scope;
@@ -39,7 +46,7 @@ abstract contract Consent is Registry {
     }
 
     mapping(address => mapping(address => Grant)) public grants;
-    mapping(address => mapping(address => uint64)) public emergencyUntil;
+    mapping(address => mapping(address => EmergencyWindow)) public emergencyWindows;
     mapping(uint256 => Request) public requests;
     uint96 public requestCount;
 
@@ -48,7 +55,7 @@ abstract contract Consent is Registry {
     ///         with an open emergency window.
     function canRead(address patient, address doctor, uint8 category) public view returns (bool) {
         if (category >= Scopes.CATEGORY_COUNT || !_isVerifiedDoctor(doctor)) return false;
-        if (block.timestamp < emergencyUntil[patient][doctor]) return true;
+        if (_isEmergencyWindowOpen(patient, doctor)) return true;
         Grant memory g = grants[patient][doctor];
         return block.timestamp < g.expiry && g.permissions & Scopes.READ != 0 && g.scope & (uint16(1) << category) != 0;
     }
@@ -203,7 +210,7 @@ abstract contract Consent is Registry {
     function _revokeAccess(address actor, address patient, address doctor) internal {
         _requirePatientOrGuardian(actor, patient);
         delete grants[patient][doctor];
-        delete emergencyUntil[patient][doctor];
+        if (_isEmergencyWindowOpen(patient, doctor)) _closeEmergencyWindow(patient, doctor);
         emit AccessRevoked(patient, doctor);
     }
 
@@ -214,16 +221,41 @@ abstract contract Consent is Registry {
         if (!p.emergencyAllowed) revert EmergencyNotAllowed(patient);
         if (duration == 0 || duration > p.maxEmergencyWindow) revert InvalidDuration(duration);
         if (reasonCode == 0 || reasonCode > MAX_REASON_CODE) revert InvalidReasonCode(reasonCode);
+        uint256 reopensAt = _emergencyReopensAt(p, emergencyWindows[patient][doctor]);
+        if (block.timestamp < reopensAt) revert EmergencyCooldown(patient, doctor, uint64(reopensAt));
         uint64 until = uint64(block.timestamp) + duration;
-        emergencyUntil[patient][doctor] = until;
+        emergencyWindows[patient][doctor] = EmergencyWindow(until, p.emergencyEpoch);
         emit EmergencyAccessOpened(patient, doctor, until, reasonCode);
     }
 
     function _endEmergencyAccess(address actor, address patient, address doctor) internal {
         if (actor != doctor) _requirePatientOrGuardian(actor, patient);
         // An ended event for a window that is not open would tell the patient's feed a lie.
-        if (block.timestamp >= emergencyUntil[patient][doctor]) revert NoEmergencyWindow(patient, doctor);
-        delete emergencyUntil[patient][doctor];
+        if (!_isEmergencyWindowOpen(patient, doctor)) revert NoEmergencyWindow(patient, doctor);
+        _closeEmergencyWindow(patient, doctor);
         emit EmergencyAccessEnded(patient, doctor, actor);
+    }
+
+    /// @dev Open: before its end, and opened since the patient's policy was last turned off.
+    function _isEmergencyWindowOpen(address patient, address doctor) internal view returns (bool) {
+        EmergencyWindow memory w = emergencyWindows[patient][doctor];
+        return block.timestamp < w.until && w.epoch == patients[patient].emergencyEpoch;
+    }
+
+    /// @dev Ends an open window now; its `until` then records when it ended, for the cooldown.
+    function _closeEmergencyWindow(address patient, address doctor) internal {
+        emergencyWindows[patient][doctor].until = uint64(block.timestamp);
+    }
+
+    /// @dev When the doctor of window `w` may open one again under policy `p`: at any time while
+    ///      `w` is open (reopening sets its end anew, within the maximum), else `cooldown` after
+    ///      `w` ended. A window of an older epoch ended when the policy went off, or at its own
+    ///      end if that came first; after several policy changes the last turn-off is used, which
+    ///      can only make the wait longer, never shorter.
+    function _emergencyReopensAt(Patient memory p, EmergencyWindow memory w) internal view returns (uint256) {
+        bool currentEpoch = w.epoch == p.emergencyEpoch;
+        if (currentEpoch && block.timestamp < w.until) return 0;
+        uint256 endedAt = currentEpoch || w.until < p.emergencyOffAt ? w.until : p.emergencyOffAt;
+        return endedAt + p.emergencyCooldown;
     }
 }

@@ -54,7 +54,7 @@ abstract contract Intents is Records, EIP712, Nonces {
     /// @notice SetEmergencyPolicy, signed by the patient or a guardian.
     function setEmergencyPolicyBySig(T.SetEmergencyPolicy calldata m, bytes calldata signature) external {
         address signer = _verify(keccak256(abi.encode(T.SET_EMERGENCY_POLICY, m)), m.nonce, m.deadline, signature);
-        _setEmergencyPolicy(signer, m.patient, m.allowed, m.maxWindow);
+        _setEmergencyPolicy(signer, m.patient, m.allowed, m.maxWindow, m.cooldown);
     }
 
     /// @notice AddGuardian, signed by the patient.
@@ -133,6 +133,13 @@ abstract contract Intents is Records, EIP712, Nonces {
         _endEmergencyAccess(signer, m.patient, m.doctor);
     }
 
+    /// @notice SetDoctorKey, signed by the doctor.
+    function setDoctorKeyBySig(T.SetDoctorKey calldata m, bytes calldata signature) external {
+        address signer = _verify(keccak256(abi.encode(T.SET_DOCTOR_KEY, m)), m.nonce, m.deadline, signature);
+        if (signer != m.doctor) revert InvalidSigner(signer);
+        _setDoctorKey(signer, m.encryptionKey);
+    }
+
     /// @dev Checks the deadline, recovers the signer (ECDSA rejects malformed and high-s
     ///      signatures) and consumes `nonce`, which must be the signer's current one.
     function _verify(bytes32 structHash, uint256 nonce, uint256 deadline, bytes calldata signature)
@@ -152,6 +159,6 @@ abstract contract Intents is Records, EIP712, Nonces {
             || selector == this.openEmergencyAccessBySig.selector || selector == this.endEmergencyAccessBySig.selector
             || selector == this.registerPatientBySig.selector || selector == this.rotatePatientKeyBySig.selector
             || selector == this.setEmergencyPolicyBySig.selector || selector == this.addGuardianBySig.selector
-            || selector == this.removeGuardianBySig.selector;
+            || selector == this.removeGuardianBySig.selector || selector == this.setDoctorKeyBySig.selector;
     }
 }

@@ -11,6 +11,7 @@ import {IMedchain} from "../interfaces/IMedchain.sol";
 ///      Storage layout, one slot per line:
 ///        doctors[d]        status (uint8) | licenseHash and encryptionKey in the next slots
 ///        patients[p]       registered (bool) | emergencyAllowed (bool) | maxEmergencyWindow (uint32)
+///                          | emergencyCooldown (uint32) | emergencyEpoch (uint32) | emergencyOffAt (uint64)
 ///        patientKeys[p]    X25519 public key
 ///        guardians[p][g]   bool
 ///        nodes[n]          operator (address) | nextAuditSeq (uint64)
@@ -31,6 +32,13 @@ abstract contract Registry is IMedchain {
         bool registered;
         bool emergencyAllowed;
         uint32 maxEmergencyWindow;
+        /// Seconds a doctor whose emergency window ended waits before opening another (0: none).
+        uint32 emergencyCooldown;
+        /// Bumped each time the policy is turned off. A window belongs to the epoch it was opened
+        /// in and is open only while that epoch is current, so one write ends every window.
+        uint32 emergencyEpoch;
+        /// When the policy was last turned off: when the windows of older epochs ended at the latest.
+        uint64 emergencyOffAt;
     }
 
     struct StorageNode {
@@ -96,6 +104,13 @@ abstract contract Registry is IMedchain {
         emit DoctorReinstated(doctor, msg.sender);
     }
 
+    /// @notice A doctor (verified or suspended) replaces their own encryption key, e.g. one lost
+    ///         or exposed. Only the doctor may: the key is what patients' records are sealed to.
+    ///         Records sealed to the old key stay sealed to it; new ones use this one.
+    function setDoctorKey(bytes32 encryptionKey) external {
+        _setDoctorKey(msg.sender, encryptionKey);
+    }
+
     /// @notice Registers a new storage node. A registered node is its operator's: no registrar
     ///         can repoint it to another operator or address (records name it by id).
     function registerStorageNode(bytes32 nodeId, address operator, string calldata url) external onlyRegistrar {
@@ -128,9 +143,14 @@ abstract contract Registry is IMedchain {
         _rotatePatientKey(msg.sender, patient, encryptionKey);
     }
 
-    /// @notice Sets whether verified doctors may open emergency windows, and for how long at most.
-    function setEmergencyPolicy(address patient, bool allowed, uint32 maxWindow) external {
-        _setEmergencyPolicy(msg.sender, patient, allowed, maxWindow);
+    /// @notice Sets whether verified doctors may open emergency windows, for how long at most, and
+    ///         how long a doctor whose window ended (by anyone, by revoke or by time) must wait
+    ///         before opening another. Turning it off ends every open window of the patient at
+    ///         once: a patient who withdraws break-glass access should not have to find each
+    ///         doctor who holds it.
+    /// @param cooldown Seconds; 0 lets a doctor reopen at once.
+    function setEmergencyPolicy(address patient, bool allowed, uint32 maxWindow, uint32 cooldown) external {
+        _setEmergencyPolicy(msg.sender, patient, allowed, maxWindow, cooldown);
     }
 
     /// @notice Appoints a guardian, who may then manage consent for the patient. Patient only.
@@ -141,6 +161,14 @@ abstract contract Registry is IMedchain {
     /// @notice Removes a guardian. Patient only.
     function removeGuardian(address patient, address guardian) external {
         _setGuardian(msg.sender, patient, guardian, false);
+    }
+
+    function _setDoctorKey(address doctor, bytes32 encryptionKey) internal {
+        if (encryptionKey == bytes32(0)) revert InvalidKey();
+        Doctor storage d = doctors[doctor];
+        if (d.status == DOCTOR_NONE) revert DoctorNotFound(doctor);
+        d.encryptionKey = encryptionKey;
+        emit DoctorKeyRotated(doctor, encryptionKey);
     }
 
     function _registerPatient(address patient, bytes32 encryptionKey) internal {
@@ -160,13 +188,21 @@ abstract contract Registry is IMedchain {
         emit PatientKeyRotated(patient, encryptionKey);
     }
 
-    function _setEmergencyPolicy(address actor, address patient, bool allowed, uint32 maxWindow) internal {
+    function _setEmergencyPolicy(address actor, address patient, bool allowed, uint32 maxWindow, uint32 cooldown)
+        internal
+    {
         _requirePatientOrGuardian(actor, patient);
         if (maxWindow > MAX_EMERGENCY_WINDOW || (allowed && maxWindow == 0)) revert InvalidDuration(maxWindow);
-        Patient storage p = patients[patient];
+        Patient memory p = patients[patient];
         p.emergencyAllowed = allowed;
         p.maxEmergencyWindow = maxWindow;
-        emit EmergencyPolicySet(patient, allowed, maxWindow);
+        p.emergencyCooldown = cooldown;
+        if (!allowed) {
+            ++p.emergencyEpoch;
+            p.emergencyOffAt = uint64(block.timestamp);
+        }
+        patients[patient] = p;
+        emit EmergencyPolicySet(patient, allowed, maxWindow, cooldown);
     }
 
     function _setGuardian(address actor, address patient, address guardian, bool enabled) internal {

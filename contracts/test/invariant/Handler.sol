@@ -32,7 +32,10 @@ contract Handler {
     uint256 internal constant STRANGER_KEY = 0x57A;
 
     mapping(address => mapping(address => GhostGrant)) public ghostGrants;
+    /// @dev The end of each emergency window: when it ends or ended (by time, by anyone, by revoke
+    ///      or by the policy going off); the cooldown runs from it.
     mapping(address => mapping(address => uint64)) public ghostEmergency;
+    mapping(address => uint32) internal ghostCooldown;
     mapping(address => bool) public ghostSuspended;
     uint256[] internal requestIds;
     bytes[] internal usedSignedCalls;
@@ -44,6 +47,7 @@ contract Handler {
     uint256 public unauthorizedGrantChanges;
     uint256 public badSignaturesAccepted;
     uint256 public historyViolations;
+    uint256 public cooldownViolations;
     uint256 public calls;
 
     constructor(Medchain medchain_, address registrar_, bytes32 node_, uint256[5] memory keys_) {
@@ -170,7 +174,7 @@ contract Handler {
         try medchain.revokeAccess(patient, doctor) {
             if (!_mayManage(actor, patient)) ++unauthorizedGrantChanges;
             delete ghostGrants[patient][doctor];
-            delete ghostEmergency[patient][doctor];
+            _endGhostEmergency(patient, doctor);
         } catch {}
     }
 
@@ -220,11 +224,17 @@ contract Handler {
         }
     }
 
-    function setPolicy(uint256 patientSeed, bool allowed, uint32 window) external {
+    function setPolicy(uint256 patientSeed, bool allowed, uint32 window, uint32 cooldown) external {
         ++calls;
         address patient = patientAt(patientSeed);
+        cooldown %= 6 hours;
         vm.prank(patient);
-        try medchain.setEmergencyPolicy(patient, allowed, allowed ? 1 + window % 72 hours : 0) {} catch {}
+        try medchain.setEmergencyPolicy(patient, allowed, allowed ? 1 + window % 72 hours : 0, cooldown) {
+            ghostCooldown[patient] = cooldown;
+            if (allowed) return;
+            _endGhostEmergency(patient, doctorAt(0));
+            _endGhostEmergency(patient, doctorAt(1));
+        } catch {}
     }
 
     function openEmergency(uint256 patientSeed, uint256 doctorSeed, uint32 duration) external {
@@ -232,10 +242,18 @@ contract Handler {
         address patient = patientAt(patientSeed);
         address doctor = doctorAt(doctorSeed);
         uint32 window = 1 + duration % 72 hours;
+        uint64 end = ghostEmergency[patient][doctor];
+        bool coolingDown = block.timestamp >= end && block.timestamp < uint256(end) + ghostCooldown[patient];
         vm.prank(doctor);
         try medchain.openEmergencyAccess(patient, window, 1) {
+            if (coolingDown) ++cooldownViolations;
             ghostEmergency[patient][doctor] = uint64(block.timestamp) + window;
         } catch {}
+    }
+
+    /// @dev An open window ends now; one already over keeps the moment it ended.
+    function _endGhostEmergency(address patient, address doctor) internal {
+        if (block.timestamp < ghostEmergency[patient][doctor]) ghostEmergency[patient][doctor] = uint64(block.timestamp);
     }
 
     function endEmergency(uint256 patientSeed, uint256 doctorSeed, uint256 actorSeed) external {
@@ -245,7 +263,7 @@ contract Handler {
         address actor = _actor(actorSeed, patient, doctor);
         vm.prank(actor);
         try medchain.endEmergencyAccess(patient, doctor) {
-            delete ghostEmergency[patient][doctor];
+            _endGhostEmergency(patient, doctor);
         } catch {}
     }
 

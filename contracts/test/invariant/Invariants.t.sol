@@ -78,6 +78,13 @@ contract InvariantsTest is Test {
         }
     }
 
+    /// No doctor reopens an emergency window within the patient's cooldown after their last one
+    /// ended, however it ended (by time, by the patient, a guardian or the doctor, by revoke, or by
+    /// the policy going off).
+    function invariant_NoEmergencyWindowReopensWithinTheCooldown() public view {
+        assertEq(handler.cooldownViolations(), 0, "an emergency window reopened within the cooldown");
+    }
+
     /// No signature is accepted twice, after its deadline, or under another chain id or contract.
     function invariant_SignaturesAreSingleUseAndBound() public view {
         assertEq(handler.badSignaturesAccepted(), 0, "a bad signature was accepted");

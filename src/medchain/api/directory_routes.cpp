@@ -13,12 +13,13 @@ Response patient(NodeContext& node, const Call& call) {
     return problem(404, "not_found", "Not found", "no patient is registered at that address");
   json guardians = json::array();
   for (const Address& guardian : (*row)->guardians) guardians.push_back(to_json(guardian));
-  return ok(
-      {{"address", to_json((*row)->address)},
-       {"encryptionKey", to_json((*row)->encryption_key)},
-       {"emergencyPolicy",
-        {{"allowed", (*row)->emergency_allowed}, {"maxWindow", (*row)->max_emergency_window}}},
-       {"guardians", guardians}});
+  return ok({{"address", to_json((*row)->address)},
+             {"encryptionKey", to_json((*row)->encryption_key)},
+             {"emergencyPolicy",
+              {{"allowed", (*row)->emergency_allowed},
+               {"maxWindow", (*row)->max_emergency_window},
+               {"cooldown", (*row)->emergency_cooldown}}},
+             {"guardians", guardians}});
 }
 
 Response doctors(NodeContext& node, const Call& call) {

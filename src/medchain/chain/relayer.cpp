@@ -89,9 +89,10 @@ Result<Bytes> batch_calldata(const Contract& medchain, const std::vector<SignedI
 
 Status Relayer::reserve(const std::vector<const SignedIntent*>& intents) {
   std::lock_guard lock(mutex_);
-  std::set<Hash32> batch;
+  std::set<std::pair<Address, Hash32>> batch;
   for (const SignedIntent* intent : intents) {
-    if (submitted_.count(intent->digest) != 0 || !batch.insert(intent->digest).second) {
+    const std::pair key{intent->signer, intent->digest};
+    if (submitted_.count(key) != 0 || !batch.insert(key).second) {
       return Error{Errc::kConflict, "intent " + to_hex(intent->digest) + " was already submitted"};
     }
   }
@@ -101,7 +102,7 @@ Status Relayer::reserve(const std::vector<const SignedIntent*>& intents) {
 
 void Relayer::release(const std::vector<const SignedIntent*>& intents) {
   std::lock_guard lock(mutex_);
-  for (const SignedIntent* intent : intents) submitted_.erase(intent->digest);
+  for (const SignedIntent* intent : intents) submitted_.erase({intent->signer, intent->digest});
 }
 
 Result<Receipt> Relayer::relay(const SignedIntent& intent) {

@@ -34,14 +34,17 @@ class Relayer {
   static constexpr std::size_t kMaxBatch = 100;
 
  private:
-  // Reserves the digests; kConflict (reserving none) if any was reserved before.
+  // Reserves each (signer, digest); kConflict (reserving none) if any was reserved before.
   Status reserve(const std::vector<const SignedIntent*>& intents);
   void release(const std::vector<const SignedIntent*>& intents);
 
   TransactionSender* sender_;
   const Contract* medchain_;
   std::mutex mutex_;
-  std::set<Hash32> submitted_;  // digests of intents this relayer has sent or is sending
+  // The intents this relayer has sent or is sending, by signer and digest: messages that do not
+  // name their signer (OpenEmergencyAccess, RequestAccess, ...) can be signed word for word by
+  // two accounts, and each is its own intent.
+  std::set<std::pair<Address, Hash32>> submitted_;
 };
 
 }  // namespace medchain::chain

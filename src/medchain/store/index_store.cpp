@@ -175,6 +175,10 @@ Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t b
           {text(a, "doctor"), text(a, "licenseHash"), text(a, "encryptionKey"),
            text(a, "registrar")});
     }
+    if (name == "DoctorKeyRotated") {
+      return db_->execute("UPDATE doctors SET encryption_key = ? WHERE address = ?",
+                          {text(a, "encryptionKey"), text(a, "doctor")});
+    }
     if (name == "DoctorSuspended" || name == "DoctorReinstated") {
       return db_->execute(
           "UPDATE doctors SET status = ? WHERE address = ?",
@@ -197,9 +201,15 @@ Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t b
                           {text(a, "encryptionKey"), text(a, "patient")});
     }
     if (name == "EmergencyPolicySet") {
-      return db_->execute(
-          "UPDATE patients SET emergency_allowed = ?, max_emergency_window = ? WHERE address = ?",
-          {integer(a, "allowed"), integer(a, "maxWindow"), text(a, "patient")});
+      MEDCHAIN_TRY_STATUS(
+          db_->execute("UPDATE patients SET emergency_allowed = ?, max_emergency_window = ?, "
+                       "emergency_cooldown = ? WHERE address = ?",
+                       {integer(a, "allowed"), integer(a, "maxWindow"), integer(a, "cooldown"),
+                        text(a, "patient")}));
+      if (integer(a, "allowed") != 0) return {};
+      // Turning the policy off ends every open window of the patient at once (the contract's
+      // emergency epoch), without an EmergencyAccessEnded for each.
+      return db_->execute("DELETE FROM emergency_windows WHERE patient = ?", {text(a, "patient")});
     }
     if (name == "GuardianAdded") {
       return db_->execute(

@@ -93,7 +93,8 @@ constexpr const char* kRequestColumns =
 Result<std::optional<PatientRow>> IndexStore::patient(const Address& address) {
   const std::string who = to_hex(address);
   MEDCHAIN_TRY(auto rows, db_->query("SELECT encryption_key, emergency_allowed, "
-                                     "max_emergency_window FROM patients WHERE address = ?",
+                                     "max_emergency_window, emergency_cooldown FROM patients "
+                                     "WHERE address = ?",
                                      {who}));
   if (rows.empty()) return std::optional<PatientRow>();
   PatientRow patient;
@@ -101,6 +102,7 @@ Result<std::optional<PatientRow>> IndexStore::patient(const Address& address) {
   MEDCHAIN_TRY(patient.encryption_key, fixed<Hash32>(rows[0][0]));
   patient.emergency_allowed = as_int(rows[0][1]) != 0;
   patient.max_emergency_window = unsigned_of(rows[0][2]);
+  patient.emergency_cooldown = unsigned_of(rows[0][3]);
   MEDCHAIN_TRY(auto guardians, db_->query("SELECT guardian FROM guardians WHERE patient = ? "
                                           "ORDER BY guardian",
                                           {who}));

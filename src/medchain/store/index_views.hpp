@@ -30,6 +30,7 @@ struct PatientRow {
   Hash32 encryption_key;  // X25519 public key
   bool emergency_allowed = false;
   std::uint64_t max_emergency_window = 0;  // seconds
+  std::uint64_t emergency_cooldown = 0;    // seconds before a doctor reopens an ended window
   std::vector<Address> guardians;
 };
 

@@ -83,6 +83,10 @@ CREATE INDEX record_versions_by_digest ON record_versions (digest);
 ALTER TABLE blobs ADD COLUMN category_signature TEXT NOT NULL DEFAULT '';
 ALTER TABLE blobs ADD COLUMN category_signer TEXT NOT NULL DEFAULT '';
 )sql",
+    // The emergency policy's cooldown (EmergencyPolicySet.cooldown), shown with the policy.
+    R"sql(
+ALTER TABLE patients ADD COLUMN emergency_cooldown BIGINT NOT NULL DEFAULT 0;
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -55,6 +55,7 @@ const EVENT_TEXT = {
   DoctorVerified: 'A doctor was verified',
   DoctorSuspended: 'A doctor was suspended',
   DoctorReinstated: 'A doctor was reinstated',
+  DoctorKeyRotated: "A doctor's encryption key changed",
   GrantExpired: 'A grant ran out',
   EmergencyAccessExpired: 'An emergency window ran out',
 };
@@ -64,7 +65,7 @@ const ACTION_TEXT = { 'blob.read': 'downloaded a record', 'key.read': 'fetched a
 // Whether a feed message only echoes what the user just did in this app (their own upload,
 // their own grant), which the screen already confirmed: lists still refresh, but no toast.
 const PATIENT_ACTS = new Set(['AccessGranted', 'AccessRevoked', 'RequestApproved', 'RequestDenied', 'EmergencyPolicySet', 'GuardianAdded', 'GuardianRemoved', 'PatientRegistered']);
-const DOCTOR_ACTS = new Set(['AccessRequested', 'RequestCancelled', 'EmergencyAccessOpened']);
+const DOCTOR_ACTS = new Set(['AccessRequested', 'RequestCancelled', 'EmergencyAccessOpened', 'DoctorKeyRotated']);
 const same = (a, b) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 
 export function isOwnAction(message, me) {

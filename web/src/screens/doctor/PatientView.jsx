@@ -6,6 +6,7 @@ import { useSession, useLoad } from '../../state/session.jsx';
 import { relay, reasonHash } from '../../state/actions.js';
 import { REASON_CODES, REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
+import { formatDuration } from '../../util/format.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
 import AddRecordForm from '../records/AddRecordForm.jsx';
 
@@ -87,6 +88,7 @@ function EmergencyAccess({ patient, policy }) {
             <Form.Label>For (hours, at most {maxHours})</Form.Label>
             <Form.Control type="number" min={1} max={maxHours} value={hours} onChange={(e) => setHours(Number(e.target.value))} />
           </Form.Group>
+          {policy.cooldown > 0 && <p className="small">Once your window has ended, this patient makes you wait {formatDuration(policy.cooldown)} before you can open another.</p>}
           <Form.Check id="emergency-understood" label="I understand that this is recorded and the patient is notified" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
           <ErrorAlert error={error} onClose={() => setError(null)} />
         </Modal.Body>

@@ -1,5 +1,6 @@
-// The emergency policy (may a verified doctor open a time-boxed window, and for how long at
-// most), the open windows (end one early), and the guardians who manage the file too.
+// The emergency policy (may a verified doctor open a time-boxed window, for how long at most,
+// and how long a doctor whose window ended waits before opening another), the open windows (end
+// one early; turning the policy off ends them all), and the guardians who manage the file too.
 import { useEffect, useState } from 'react';
 import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
 import { isAddress, getAddress } from 'ethers';
@@ -9,6 +10,7 @@ import { REASON_CODES } from '../../chain/scopes.js';
 import { ActionButton, Address, Countdown, ErrorAlert, Loading } from '../../components/common.jsx';
 
 const WINDOWS = [3600, 6 * 3600, 24 * 3600, 72 * 3600];
+const COOLDOWNS = [0, 3600, 6 * 3600, 24 * 3600];
 
 export default function EmergencyTab({ patient, isSelf }) {
   const { api, ctx, toast } = useSession();
@@ -16,12 +18,14 @@ export default function EmergencyTab({ patient, isSelf }) {
   const windows = useLoad(() => api.get(`/v1/patients/${patient}/emergency`), [patient]);
   const [allowed, setAllowed] = useState(false);
   const [maxWindow, setMaxWindow] = useState(24 * 3600);
+  const [cooldown, setCooldown] = useState(0);
   const [guardian, setGuardian] = useState('');
   const [error, setError] = useState(null);
   useEffect(() => {
     if (!info.data) return;
     setAllowed(info.data.emergencyPolicy.allowed);
     if (info.data.emergencyPolicy.maxWindow) setMaxWindow(info.data.emergencyPolicy.maxWindow);
+    setCooldown(info.data.emergencyPolicy.cooldown ?? 0);
   }, [info.data]);
   const open = (windows.data?.windows ?? []).filter((w) => w.open);
 
@@ -34,13 +38,20 @@ export default function EmergencyTab({ patient, isSelf }) {
             {info.loading && !info.data && <Loading />}
             <ErrorAlert error={info.error ?? error} onClose={() => setError(null)} />
             <Form.Check type="switch" id="emergency-allowed" className="mb-2" label="Let a verified doctor open emergency access to all my records" checked={allowed} onChange={(e) => setAllowed(e.target.checked)} />
+            {!allowed && open.length > 0 && <Form.Text as="p" className="text-danger">Saving ends the {open.length} open emergency window{open.length > 1 ? 's' : ''} at once.</Form.Text>}
             <Form.Group className="mb-3" controlId="emergency-window">
               <Form.Label>For at most</Form.Label>
               <Form.Select value={maxWindow} disabled={!allowed} onChange={(e) => setMaxWindow(Number(e.target.value))}>
                 {WINDOWS.map((s) => <option key={s} value={s}>{s / 3600} hours</option>)}
               </Form.Select>
             </Form.Group>
-            <ActionButton onError={setError} action={async () => { await relay(ctx, 'setEmergencyPolicyBySig', { patient, allowed, maxWindow: allowed ? maxWindow : 0 }); toast('Emergency policy saved', 'success'); info.reload(); }}>
+            <Form.Group className="mb-3" controlId="emergency-cooldown">
+              <Form.Label>After a window ends, the same doctor waits</Form.Label>
+              <Form.Select value={cooldown} disabled={!allowed} onChange={(e) => setCooldown(Number(e.target.value))}>
+                {COOLDOWNS.map((s) => <option key={s} value={s}>{s === 0 ? 'not at all' : `${s / 3600} hours`}</option>)}
+              </Form.Select>
+            </Form.Group>
+            <ActionButton onError={setError} action={async () => { await relay(ctx, 'setEmergencyPolicyBySig', { patient, allowed, maxWindow: allowed ? maxWindow : 0, cooldown }); toast('Emergency policy saved', 'success'); info.reload(); windows.reload(); }}>
               Save policy
             </ActionButton>
             <h3 className="fs-6 mt-4">Open emergency windows</h3>
