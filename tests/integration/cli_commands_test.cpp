@@ -266,6 +266,16 @@ TEST_F(CliCommandsTest, AGrantSharesTheKeysOfExistingRecordsAndARevokeEndsTheRea
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(written), {}),
             std::string(3000, 'x') + "the end");
 
+  // A category is the patient's to correct, not the doctor's (exit 4, the node's reason).
+  expect_failure(medchain({"records", "set-category", record_id, "lab", "--from", doctor}), 4,
+                 "only the patient or a guardian");
+  const json corrected =
+      must({"records", "set-category", record_id, "clinical-note", "--from", patient});
+  EXPECT_EQ(corrected["category"], "clinical-note") << corrected.dump();
+  EXPECT_EQ(corrected["categorySigner"], patient);
+  expect_failure(medchain({"records", "set-category", record_id, "x-rays", "--from", patient}), 2,
+                 "not a category");
+
   // After the revoke the node refuses the doctor: exit 4, one line.
   must({"access", "revoke", doctor, "--from", patient});
   expect_failure(medchain({"records", "get", record_id, "-o", out.string(), "--from", doctor}), 4,

@@ -5,6 +5,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/category.hpp>
+#include <medchain/records/category_statement.hpp>
 #include <medchain/records/fhir.hpp>
 #include <records/chain_checks.hpp>
 #include <records/record_actions.hpp>
@@ -233,6 +234,41 @@ Status get_record(Caller& caller, const GetOptions& options) {
                 << (medchain != nullptr ? ", digest and author checked against the chain)\n"
                                         : ", digest checked against the node's word only)\n");
     }
+  }
+  return {};
+}
+
+Status set_category(Caller& caller, const CategoryOptions& options) {
+  const auto category = format::parse_category(options.category);
+  if (!category) {
+    return Error{Errc::kInvalidArgument, "'" + options.category +
+                                             "' is not a category (general, lab, imaging, "
+                                             "medication, ...)"};
+  }
+  MEDCHAIN_TRY(Hash32 record_id, parse_record_id(options.record_id));
+  MEDCHAIN_TRY(json record, record_versions(caller, record_id));
+  MEDCHAIN_TRY(json version, pick_version(record, options.version));
+  MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+  MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
+  // The statement is about the digest it names: sign only the chain's.
+  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  if (medchain != nullptr) MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, version));
+  MEDCHAIN_TRY(crypto::PrivateKey key, caller.key());
+  MEDCHAIN_TRY(
+      Bytes signature,
+      format::sign_category({patient, binding.digest, *category},
+                            {caller.node.info().chain_id, caller.node.info().contract}, key));
+  const json body{{"category", std::string(format::category_name(*category))},
+                  {"signature", to_hex(signature)}};
+  MEDCHAIN_TRY(json corrected, caller.node.send("PATCH",
+                                                "/v1/records/" + to_hex(record_id) + "/versions/" +
+                                                    std::to_string(binding.version),
+                                                &body));
+  if (caller.json) {
+    std::cout << corrected.dump() << "\n";
+  } else {
+    std::cout << "record " << to_hex(record_id) << " v" << binding.version << " is now "
+              << corrected.value("category", "?") << "\n";
   }
   return {};
 }

@@ -56,7 +56,16 @@ struct ExportOptions {
   std::string out = "-";
 };
 
+struct CategoryOptions {
+  std::string record_id;
+  std::uint64_t version = 0;  // 0: the newest
+  std::string category;
+};
+
 Status add_record(Caller& caller, const AddOptions& options);
+// Corrects a version's category: the caller (the patient or a guardian) signs a category
+// statement of it for the version's digest, and the node stores it (PATCH .../versions/{n}).
+Status set_category(Caller& caller, const CategoryOptions& options);
 Status update_record(Caller& caller, const UpdateOptions& options);
 Status list_records(Caller& caller, const std::string& patient);
 Status show_record(Caller& caller, const std::string& record_id);

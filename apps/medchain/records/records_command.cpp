@@ -1,4 +1,5 @@
-// `medchain records add | list | show | get | update | export` (docs/cli.md, "Records").
+// `medchain records add | list | show | get | update | set-category | export` (docs/cli.md,
+// "Records").
 #include <memory>
 #include <records/progress.hpp>
 #include <records/record_actions.hpp>
@@ -74,6 +75,16 @@ void add_records_commands(CLI::App& app) {
   get_cmd->add_option("-o,--out", get->out, "Where to write it (- for stdout)")
       ->capture_default_str();
   on_run(get_cmd, with_caller(flags, [get](Caller& c) { return get_record(c, *get); }));
+
+  auto corrected = std::make_shared<CategoryOptions>();
+  auto* category_cmd = records->add_subcommand(
+      "set-category", "Correct a version's category (the patient or a guardian signs it)");
+  category_cmd->add_option("id", corrected->record_id, "The record id")->required();
+  category_cmd->add_option("category", corrected->category, "lab, imaging, medication, ...")
+      ->required();
+  category_cmd->add_option("--version", corrected->version, "The version (default: the newest)");
+  on_run(category_cmd,
+         with_caller(flags, [corrected](Caller& c) { return set_category(c, *corrected); }));
 
   auto exported = std::make_shared<ExportOptions>();
   auto* export_cmd =
