@@ -5,6 +5,7 @@
 import { getAddress } from 'ethers';
 import { shortAddress } from '../util/format.js';
 import { categoryIndex } from './scopes.js';
+import { categorySigner } from './categoryStatement.js';
 
 const NOTHING_SENT = 'refused, nothing was sent';
 
@@ -58,4 +59,21 @@ export async function checkedVersion(chain, recordId, version) {
     throw new Error(`The node names another author for version ${version.version} of this record than the chain; refused to open it.`);
   }
   return onChain;
+}
+
+// A version whose category, as the node lists it ({version, category, categorySignature} of GET
+// /v1/patients/{p}/records), is stated by someone who may state it (docs/format.md): the
+// statement, over the chain's digest of that version, must recover to the version's author as
+// the chain records it, to the patient, or to a guardian of the patient on chain. Returns the
+// chain's {digest, author} of the version, or null for a version the chain does not have, a
+// missing or malformed statement, one over another category or digest (a relabelling node's), or
+// one signed by anyone else.
+export async function statedVersion(chain, patient, recordId, version) {
+  const onChain = await chain.recordVersion(recordId, version.version);
+  if (!onChain) return null;
+  const statement = { patient, digest: onChain.digest, category: version.category };
+  const signer = categorySigner(await chain.deployment(), statement, version.categorySignature);
+  if (!signer) return null;
+  const allowed = signer === getAddress(onChain.author) || signer === getAddress(patient) || (await chain.isGuardian(patient, signer));
+  return allowed ? onChain : null;
 }
