@@ -15,6 +15,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/core/uint256.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/category_statement.hpp>
 #include <regex>
 #include <set>
 #include <sstream>
@@ -222,6 +223,16 @@ TEST_F(NewmanTest, CollectionPassesAgainstARealNode) {
                                   keys.dump(), patient_token);
   ASSERT_EQ(shared.status, 200) << shared.body.dump();
 
+  // The patient's statement of the blob's category, for the collection to restate it.
+  const records::CategoryStatement lab_statement{patient_.address,
+                                                 from_hex_fixed<Hash32>(blob_digest).value(), 1};
+  const json category_correction{
+      {"category", "lab"},
+      {"signature",
+       to_hex(records::sign_category(
+                  lab_statement, {ledger_.chain_id(), ledger_.deployment().address}, patient_.key)
+                  .value())}};
+
   // The doctor may read lab records (read only: no uploads).
   ASSERT_NO_FATAL_FAILURE(relay(patient_, "grantAccessBySig",
                                 {{"patient", address_text(patient_.address)},
@@ -269,6 +280,7 @@ TEST_F(NewmanTest, CollectionPassesAgainstARealNode) {
       {"blobSize", std::to_string(blob_text.size())},
       {"relayBody", relay_good.dump()},
       {"badRelayBody", relay_bad.dump()},
+      {"categoryCorrection", category_correction.dump()},
   };
   std::vector<std::string> argv{kNewman.string(),
                                 "run",

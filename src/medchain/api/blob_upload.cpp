@@ -11,6 +11,7 @@
 #include <medchain/api/detail/routes.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/records/category.hpp>
+#include <medchain/records/category_statement.hpp>
 
 namespace medchain::api::detail {
 namespace {
@@ -29,6 +30,21 @@ Response conflict() {
 Result<bool> held_for_another_patient(NodeContext& node, const store::BlobInfo& info) {
   MEDCHAIN_TRY(std::optional<store::BlobInfo> existing, node.node_store().blob(info.digest));
   return existing && existing->patient != info.patient;
+}
+
+// The uploader's category statement, when it sent one, must be theirs, for these bytes and this
+// category (docs/format.md, "Category statements"); a client checks it again from the listing.
+Status check_category_statement(NodeContext& node, const store::BlobInfo& info) {
+  if (info.category_signature.empty()) return {};
+  const records::CategoryStatement statement{info.patient, info.digest, info.category};
+  auto signer = records::category_signer(statement, {node.config.chain_id, node.config.contract},
+                                         info.category_signature);
+  if (!signer.ok() || *signer != info.uploaded_by) {
+    return Error{Errc::kInvalidSignature,
+                 "Medchain-Category-Signature is not the uploader's statement of this category "
+                 "for these bytes"};
+  }
+  return {};
 }
 
 class BlobUploadSink final : public BodySink {
@@ -64,6 +80,9 @@ class BlobUploadSink final : public BodySink {
       info_.digest = *digest;
       if (auto taken = held_for_another_patient(node_, info_); !taken.ok() || *taken) {
         return taken.ok() ? conflict() : problem_for(taken.error());
+      }
+      if (auto stated = check_category_statement(node_, info_); !stated.ok()) {
+        return problem_for(stated.error());
       }
     }
     info_.size = writer_.bytes_written();
@@ -104,6 +123,7 @@ struct Declared {
   Address patient;
   std::uint8_t category = 0;
   std::optional<Hash32> digest;  // none: it follows the body, as a trailer
+  Bytes category_signature;      // empty: none sent
 };
 
 // Whether a comma-separated field value (RFC 9110 section 5.6.1) lists `token`, in any case.
@@ -126,6 +146,15 @@ Result<Declared> declared(const Request& head) {
                  "Medchain-Category must name a category (general, lab, imaging, ...)"};
   }
   out.category = *category;
+  if (const std::string signature = head.header("medchain-category-signature");
+      !signature.empty()) {
+    auto bytes = from_hex(signature);
+    if (!bytes || bytes->size() != 65) {
+      return Error{Errc::kInvalidArgument,
+                   "Medchain-Category-Signature must be a 65-byte signature as 0x hex"};
+    }
+    out.category_signature = std::move(*bytes);
+  }
   if (head.header("medchain-digest").empty() && lists(head.header("trailer"), "medchain-digest")) {
     if (!lists(head.header("transfer-encoding"), "chunked")) {
       return Error{Errc::kInvalidArgument,
@@ -192,10 +221,15 @@ std::optional<Upload> upload_blob(NodeContext& node, const Call& call) {
   info.category = what->category;
   info.patient = what->patient;
   info.uploaded_by = call.caller();
+  info.category_signature = what->category_signature;
+  if (!info.category_signature.empty()) info.category_signer = call.caller();
   if (what->digest) {
     auto taken = held_for_another_patient(node, info);
     if (!taken.ok()) return refuse(problem_for(taken.error()));
     if (*taken) return refuse(conflict());
+    if (auto stated = check_category_statement(node, info); !stated.ok()) {
+      return refuse(problem_for(stated.error()));
+    }
   }
   auto limit = upload_limit(node, info.patient);
   if (!limit.ok()) return refuse(problem_for(limit.error()));

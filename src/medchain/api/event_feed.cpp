@@ -33,8 +33,8 @@ std::uint64_t EventFeed::attach(const store::Session& session,
                                 std::shared_ptr<WebSocketPeer> peer) {
   std::lock_guard lock(mutex_);
   const std::uint64_t id = next_id_++;
-  sessions_.emplace(id,
-                    Session{session.address, session.token_hash, session.expires_at, std::move(peer)});
+  sessions_.emplace(
+      id, Session{session.address, session.token_hash, session.expires_at, std::move(peer)});
   return id;
 }
 

@@ -185,6 +185,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"POST", "/v1/blobs", kSignedIn, nullptr, upload_blob},
       {"GET", "/v1/blobs/{digest}", kSignedIn, download_blob},
       {"PUT", "/v1/records/{recordId}/versions/{version}/keys", kSignedIn, put_keys},
+      {"PATCH", "/v1/records/{recordId}/versions/{version}", kSignedIn, set_category},
       {"GET", "/v1/records/{recordId}/versions/{version}/key", kSignedIn, own_key},
       {"GET", "/v1/patients/{address}/grants", kSignedIn, patient_grants},
       {"GET", "/v1/patients/{address}/requests", kSignedIn, patient_requests},

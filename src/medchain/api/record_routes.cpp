@@ -6,6 +6,7 @@
 #include <medchain/api/detail/routes.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/records/category.hpp>
+#include <medchain/records/category_statement.hpp>
 
 namespace medchain::api::detail {
 namespace {
@@ -35,18 +36,24 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
 
 json version_json(const store::RecordVersionRow& version,
                   const std::optional<store::BlobInfo>& blob) {
-  return {{"version", version.version},
-          {"author", to_json(version.author)},
-          {"digest", to_json(version.digest)},
-          {"previousDigest",
-           version.previous_digest ? to_json(*version.previous_digest) : json(nullptr)},
-          {"nodeId", to_json(version.node_id)},
-          {"contentId", to_json(version.content_id)},
-          {"head", to_json(version.head)},
-          {"category", blob ? json(records::category_name(blob->category)) : json(nullptr)},
-          {"size", blob ? json(blob->size) : json(nullptr)},
-          {"blockNumber", version.block_number},
-          {"transactionHash", to_json(version.transaction_hash)}};
+  return {
+      {"version", version.version},
+      {"author", to_json(version.author)},
+      {"digest", to_json(version.digest)},
+      {"previousDigest",
+       version.previous_digest ? to_json(*version.previous_digest) : json(nullptr)},
+      {"nodeId", to_json(version.node_id)},
+      {"contentId", to_json(version.content_id)},
+      {"head", to_json(version.head)},
+      {"category", blob ? json(records::category_name(blob->category)) : json(nullptr)},
+      {"categorySignature", blob && !blob->category_signature.empty()
+                                ? json(to_hex(blob->category_signature))
+                                : json(nullptr)},
+      {"categorySigner",
+       blob && !blob->category_signature.empty() ? to_json(blob->category_signer) : json(nullptr)},
+      {"size", blob ? json(blob->size) : json(nullptr)},
+      {"blockNumber", version.block_number},
+      {"transactionHash", to_json(version.transaction_hash)}};
 }
 
 // The versions of `rows` the caller may read, grouped by record in first-seen order.
@@ -282,6 +289,60 @@ Response put_keys(NodeContext& node, const Call& call) {
       return problem_for(stored.error());
   }
   return ok({{"stored", parsed.size()}});
+}
+
+// The body of a category correction: {"category", "signature"}.
+struct CategoryCorrection {
+  std::uint8_t category = 0;
+  Bytes signature;
+};
+
+Result<CategoryCorrection> category_correction(const Request& request) {
+  MEDCHAIN_TRY(json body, json_body(request));
+  const Error expected{Errc::kInvalidArgument,
+                       "expected {\"category\": <a category name>, \"signature\": <0x hex of "
+                       "the caller's category statement>}"};
+  if (!body["category"].is_string() || !body["signature"].is_string()) return expected;
+  const auto category = records::parse_category(body["category"].get<std::string>());
+  auto signature = from_hex(body["signature"].get<std::string>());
+  if (!category || !signature.ok()) return expected;
+  return CategoryCorrection{*category, std::move(*signature)};
+}
+
+Response set_category(NodeContext& node, const Call& call) {
+  auto correction = category_correction(call.request);
+  if (!correction.ok()) return problem_for(correction.error());
+  auto version = indexed_version(node, call);
+  if (!version.ok()) return problem_for(version.error());
+  const std::string subject = to_hex(version->record_id) + "/" + std::to_string(version->version);
+  auto manages = node.manages(version->patient, call.caller());
+  if (!manages.ok()) return problem_for(manages.error());
+  if (!*manages) {
+    auto audited = node.audit(call.caller(), "record.category", subject, version->patient, false);
+    if (!audited.ok()) return problem_for(audited.error());
+    return forbidden("only the patient or a guardian corrects a category");
+  }
+  auto blob = blob_of(node, *version);
+  if (!blob.ok()) return problem_for(blob.error());
+  if (!*blob) return problem(404, "not_found", "Not found", "this node does not hold that version");
+  const records::CategoryStatement statement{version->patient, version->digest,
+                                             correction->category};
+  auto signer = records::category_signer(statement, {node.config.chain_id, node.config.contract},
+                                         correction->signature);
+  if (!signer.ok() || *signer != call.caller()) {
+    return problem(400, "invalid_signature", "Bad request",
+                   "signature is not your statement of this category for this version");
+  }
+  auto audited = node.audit(call.caller(), "record.category", subject, version->patient, true);
+  if (!audited.ok()) return problem_for(audited.error());
+  if (auto set = node.node_store().set_category(version->digest, correction->category,
+                                                correction->signature, *signer);
+      !set.ok()) {
+    return problem_for(set.error());
+  }
+  auto corrected = blob_of(node, *version);
+  if (!corrected.ok()) return problem_for(corrected.error());
+  return ok(version_json(*version, *corrected));
 }
 
 Response own_key(NodeContext& node, const Call& call) {

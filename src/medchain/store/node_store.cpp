@@ -13,6 +13,11 @@ std::uint64_t row_uint(const SqlValue& value) {
   return static_cast<std::uint64_t>(as_int(value));
 }
 
+// A category signature as stored: hex, or "" for none.
+std::string signature_text(const Bytes& signature) {
+  return signature.empty() ? std::string() : to_hex(signature);
+}
+
 Error damaged(const char* what) {
   return Error{Errc::kIo, std::string("the node store holds a malformed ") + what};
 }
@@ -86,28 +91,39 @@ Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id
 
 Status NodeStore::put_blob(const BlobInfo& blob) {
   return db_->execute(
-      "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at) "
-      "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
+      "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at, "
+      "category_signature, category_signer) "
+      "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (digest) DO NOTHING",
       {to_hex(blob.digest), sql_int(blob.size), std::int64_t{blob.category}, to_hex(blob.patient),
-       to_hex(blob.uploaded_by), sql_int(blob.created_at)});
+       to_hex(blob.uploaded_by), sql_int(blob.created_at), signature_text(blob.category_signature),
+       to_hex(blob.category_signer)});
 }
 
 namespace {
 
-// A row of (size, category, patient, uploaded_by, created_at) as the blob `digest`.
+constexpr const char* kBlobColumns =
+    "size, category, patient, uploaded_by, created_at, category_signature, category_signer";
+
+// A row of kBlobColumns as the blob `digest`.
 Result<BlobInfo> blob_of(const Hash32& digest, const SqlRow& row) {
   MEDCHAIN_TRY(Address patient, fixed<Address>(row[2], "patient"));
   MEDCHAIN_TRY(Address uploader, fixed<Address>(row[3], "uploader"));
-  return BlobInfo{digest,  row_uint(row[0]), static_cast<std::uint8_t>(as_int(row[1])),
-                  patient, uploader,         row_uint(row[4])};
+  BlobInfo blob{digest,  row_uint(row[0]), static_cast<std::uint8_t>(as_int(row[1])),
+                patient, uploader,         row_uint(row[4])};
+  if (!as_text(row[5]).empty()) {
+    auto signature = from_hex(as_text(row[5]));
+    if (!signature) return damaged("category signature");
+    blob.category_signature = std::move(*signature);
+    MEDCHAIN_TRY(blob.category_signer, fixed<Address>(row[6], "category signer"));
+  }
+  return blob;
 }
 
 }  // namespace
 
 Result<std::optional<BlobInfo>> NodeStore::blob(const Hash32& digest) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query("SELECT size, category, patient, uploaded_by, created_at FROM blobs "
-                          "WHERE digest = ?",
+               db_->query(std::string("SELECT ") + kBlobColumns + " FROM blobs WHERE digest = ?",
                           {to_hex(digest)}));
   if (rows.empty()) return std::optional<BlobInfo>();
   MEDCHAIN_TRY(BlobInfo info, blob_of(digest, rows[0]));
@@ -125,18 +141,29 @@ Result<std::uint64_t> NodeStore::patient_blob_bytes(const Address& patient) {
 Result<std::vector<BlobInfo>> NodeStore::unnamed_blobs(std::uint64_t created_before,
                                                        std::size_t limit) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query("SELECT size, category, patient, uploaded_by, created_at, digest "
-                          "FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 FROM "
-                          "record_versions v WHERE v.digest = blobs.digest) "
-                          "ORDER BY created_at LIMIT ?",
+               db_->query(std::string("SELECT ") + kBlobColumns +
+                              ", digest FROM blobs WHERE created_at < ? AND NOT EXISTS (SELECT 1 "
+                              "FROM record_versions v WHERE v.digest = blobs.digest) "
+                              "ORDER BY created_at LIMIT ?",
                           {sql_int(created_before), sql_int(limit)}));
   std::vector<BlobInfo> blobs;
   for (const SqlRow& row : rows) {
-    MEDCHAIN_TRY(Hash32 digest, fixed<Hash32>(row[5], "digest"));
+    MEDCHAIN_TRY(Hash32 digest, fixed<Hash32>(row[7], "digest"));
     MEDCHAIN_TRY(BlobInfo info, blob_of(digest, row));
     blobs.push_back(info);
   }
   return blobs;
+}
+
+Status NodeStore::set_category(const Hash32& digest, std::uint8_t category, const Bytes& signature,
+                               const Address& signer) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("UPDATE blobs SET category = ?, category_signature = ?, "
+                          "category_signer = ? WHERE digest = ? RETURNING digest",
+                          {std::int64_t{category}, signature_text(signature), to_hex(signer),
+                           to_hex(digest)}));
+  if (rows.empty()) return Error{Errc::kNotFound, "no blob " + to_hex(digest)};
+  return {};
 }
 
 Status NodeStore::remove_blob(const Hash32& digest) {

@@ -31,6 +31,10 @@ struct BlobInfo {
   Address patient;  // whose record it is, as declared by the uploader (who may append for them)
   Address uploaded_by;
   std::uint64_t created_at = 0;
+  // The category statement (docs/format.md): an EIP-712 signature of the category by
+  // `category_signer`, which clients check; empty when the uploader sent none.
+  Bytes category_signature = {};
+  Address category_signer = {};
   bool operator==(const BlobInfo&) const = default;
 };
 
@@ -77,6 +81,9 @@ class NodeStore {
   // Blobs stored before `created_before` that no record version in the index names, oldest
   // first, at most `limit`: uploads whose record never reached the chain.
   Result<std::vector<BlobInfo>> unnamed_blobs(std::uint64_t created_before, std::size_t limit);
+  // A corrected category and the statement that signs it. kNotFound if no such blob.
+  Status set_category(const Hash32& digest, std::uint8_t category, const Bytes& signature,
+                      const Address& signer);
   // Forgets a blob (its bytes are the blob store's to remove).
   Status remove_blob(const Hash32& digest);
 

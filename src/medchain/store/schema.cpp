@@ -78,6 +78,11 @@ CREATE INDEX guardians_by_guardian ON guardians (guardian);
 CREATE INDEX blobs_by_patient ON blobs (patient);
 CREATE INDEX record_versions_by_digest ON record_versions (digest);
 )sql",
+    // A category comes with its signed statement (docs/format.md, "Category statements").
+    R"sql(
+ALTER TABLE blobs ADD COLUMN category_signature TEXT NOT NULL DEFAULT '';
+ALTER TABLE blobs ADD COLUMN category_signer TEXT NOT NULL DEFAULT '';
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
