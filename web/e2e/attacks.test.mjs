@@ -306,6 +306,7 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     await dialog.getByLabel('Category of version 1').selectOption('lab');
     await dialog.getByRole('button', { name: 'Change category' }).click();
     await dialog.getByText('Lab results · version 1').waitFor();
+    await dialog.getByRole('button', { name: 'Open version 1' }).getByText('category signed by the patient').waitFor();
     await closeViewer();
     const { records } = await nodeGet(`/v1/patients/${patient}/records`);
     const corrected = records.find((r) => r.recordId === note.recordId).versions[0];

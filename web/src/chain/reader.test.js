@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Interface, Wallet, hexlify, randomBytes, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
 import { chainReader, pinContract } from './reader.js';
-import { statedVersion, checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
+import { categoryStatedBy, statedVersion, checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
 import { categoryTypedData } from './categoryStatement.js';
 
 const contract = new Interface(abi);
@@ -143,6 +143,8 @@ describe("a version's category statement checked against the chain", () => {
 
   it("accepts the category the version's author, the patient or a guardian stated", async () => {
     for (const by of [author, patient, guardian]) expect(await statedVersion(chain, patient.address, recordId, await listed(by))).toEqual({ digest, author: author.address });
+    const role = async (by) => (await categoryStatedBy(chain, patient.address, recordId, await listed(by)))?.by;
+    expect([await role(patient), await role(author), await role(guardian), await role(outsider)]).toEqual(['patient', 'author', 'guardian', undefined]);
   });
 
   it('refuses a relabelled, unsigned or foreign statement, or one over another digest', async () => {
