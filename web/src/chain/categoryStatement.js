@@ -41,13 +41,13 @@ export function signCategory(wallet, deployment, statement) {
 }
 
 // The address that signed `signature` over the statement, or null when the signature is missing
-// or malformed. Any well-formed signature recovers to some address: the caller decides whether
-// that address may state the category (statementSignerAllowed in chain/verify.js).
+// or malformed or the category is none of the vocabulary's. Any well-formed signature recovers to
+// some address: the caller decides whether that address may state the category
+// (categoryStatedBy in chain/verify.js).
 export function categorySigner(deployment, statement, signature) {
   if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return null;
-  let typed;
   try {
-    typed = categoryTypedData(deployment, statement);
+    const typed = categoryTypedData(deployment, statement);
     return getAddress(verifyTypedData(typed.domain, { RecordCategory: RECORD_CATEGORY }, typed.message, signature));
   } catch {
     return null;
