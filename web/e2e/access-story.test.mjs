@@ -324,7 +324,16 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const guardian = await party('patient 2');
     await signIn(guardian);
     await guardian.page.getByLabel('Managing the file of').selectOption(patient.address);
-    await guardian.page.getByRole('button', { name: /Open Clinical notes record/ }).waitFor();
+    // The guardian corrects the doctor's note's category with a statement of their own, which the
+    // app accepts as a guardian's (isGuardian on chain); no key to the note is needed for it.
+    await guardian.page.getByRole('button', { name: /Open Clinical notes record/ }).click();
+    const dialog = guardian.page.getByRole('dialog');
+    await dialog.getByRole('button', { name: 'Open version 1' }).getByText('category signed by its author').waitFor();
+    await dialog.getByLabel('Category of version 1').selectOption('general');
+    await dialog.getByRole('button', { name: 'Change category' }).click();
+    await dialog.getByRole('button', { name: 'Open version 1' }).getByText('category signed by a guardian').waitFor();
+    await dialog.getByRole('button', { name: 'Close' }).first().click();
+    await guardian.page.getByRole('button', { name: /Open General record/ }).waitFor();
     await guardian.page.getByRole('link', { name: 'Access' }).click();
     await guardian.page.getByText('Nobody has access to your records.').waitFor();
     assert.deepEqual(guardian.errors, []);

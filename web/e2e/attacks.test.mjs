@@ -1,12 +1,14 @@
 // "Trust no node" (issue #15) in the browser. The page talks to a real `medchain dev` (node and
 // anvil) through page.route, which plays a lying node: it forwards each request to the real node
 // and rewrites its JSON answer (a swapped doctor key, a swapped patient key, a swapped digest, a
-// swapped sealed key). The chain is never touched: the app reads it through the injected wallet.
-// Each attack must be refused with a visible error, and nothing may be written: no blob upload,
-// no relayed intent, no sealed key, on the node (its lists unchanged) or on chain (the patient's
-// intent nonce unchanged). Then the built-in wallet, which has no provider, must refuse to open a
-// record until it has a chain RPC URL, and an SVG attachment carrying script must not run in the
-// app's origin.
+// swapped sealed key, a relabelled category). The chain is never touched: the app reads it
+// through the injected wallet. Each attack must be refused with a visible error, and nothing may
+// be written: no blob upload, no relayed intent, no sealed key, on the node (its lists unchanged)
+// or on chain (the patient's intent nonce unchanged). A relabelled category is the exception: the
+// grant it rides on is honest and goes through, but the relabelled version's key must not be
+// shared, and the app must say so. Then the built-in wallet, which has no provider, must refuse
+// to open a record until it has a chain RPC URL, and an SVG attachment carrying script must not
+// run in the app's origin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { Interface, JsonRpcProvider } from 'ethers';
@@ -14,7 +16,7 @@ import { launchChromium, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
 
 const TIMEOUT = 30000;
-const ATTACKS = 6;
+const ATTACKS = 7;
 
 let dev;
 let browser;
@@ -83,6 +85,15 @@ async function addLabResult(value) {
   await page.getByLabel('Value').fill(value);
   await page.getByLabel('Unit').fill('%');
   await page.getByRole('button', { name: 'Encrypt and add record' }).click();
+}
+
+// Grants `doctor` read access to lab results from the Access tab.
+async function grantLabResults(doctor) {
+  await page.getByRole('link', { name: 'Access' }).click();
+  await page.reload(); // a fresh form, with the doctors as the node lists them now
+  await page.getByLabel('Doctor', { exact: true }).selectOption(doctor);
+  await page.getByLabel('Lab results').check();
+  await page.getByRole('button', { name: 'Grant access' }).click();
 }
 
 async function closeViewer() {
@@ -267,5 +278,43 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     assert.equal(await page.evaluate(() => window.__svgRan), undefined, "the SVG's script never ran in the app's origin");
     await closeViewer();
     refused++;
+  });
+
+  test("a relabelled category: a version whose statement names another category is not shared with the doctor granted the node's label", async () => {
+    // The node lists the clinical note as a lab result; its statement, signed by the patient on
+    // upload, says clinical-note. A doctor granted lab results must get the lab record's key only.
+    const doctor = dev.account('doctor 2').address;
+    const relabel = (listing) => ({ ...listing, records: listing.records.map((r) => (r.recordId === note.recordId ? { ...r, versions: r.versions.map((v) => ({ ...v, category: 'lab' })) } : r)) });
+    const stop = await lie(new RegExp(`^/v1/patients/${patient}/records$`, 'i'), relabel);
+    const from = writes.length;
+    try {
+      await grantLabResults(doctor);
+      await page.getByText('Access granted; 1 record key shared. 1 version not shared: its category is not signed by its author or you.').waitFor();
+    } finally {
+      await stop();
+    }
+    const sealed = writes.slice(from).filter((w) => w.endsWith('/keys'));
+    assert.deepEqual(sealed, [`PUT /v1/records/${lab.recordId}/versions/1/keys`], "only the lab record's key was sealed to the doctor");
+    refused++;
+  });
+
+  test("the patient's correction is the statement that counts: the note, relabelled honestly, is then shared", async () => {
+    await page.getByRole('link', { name: 'Records' }).click();
+    await page.getByRole('button', { name: /Open Clinical notes record/ }).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByText('Digest matches the chain').waitFor();
+    await dialog.getByLabel('Category of version 1').selectOption('lab');
+    await dialog.getByRole('button', { name: 'Change category' }).click();
+    await dialog.getByText('Lab results · version 1').waitFor();
+    await dialog.getByRole('button', { name: 'Open version 1' }).getByText('category signed by the patient').waitFor();
+    await closeViewer();
+    const { records } = await nodeGet(`/v1/patients/${patient}/records`);
+    const corrected = records.find((r) => r.recordId === note.recordId).versions[0];
+    assert.equal(corrected.category, 'lab');
+    assert.equal(corrected.categorySigner?.toLowerCase(), patient.toLowerCase(), "the node lists the patient's statement");
+    const from = writes.length;
+    await grantLabResults(dev.account('doctor 2').address);
+    await page.getByText('Access granted; 2 record keys shared').waitFor();
+    assert.ok(writes.slice(from).includes(`PUT /v1/records/${note.recordId}/versions/1/keys`), "the note's key was sealed to the doctor");
   });
 });

@@ -175,6 +175,9 @@ describe('the browser and the CLI read each other\'s records', { concurrency: fa
     const [download] = await Promise.all([page.waitForEvent('download'), dialog.getByRole('button', { name: 'Download' }).click()]);
     assert.equal(download.suggestedFilename(), 'ecg.csv');
     assert.deepEqual(Buffer.concat(await (await download.createReadStream()).toArray()), bytes);
+    // The CLI signed the category statement of its upload; the browser checks it on chain.
+    const history = dialog.getByRole('button', { name: 'Open version 1' });
+    await history.getByText('category signed by the patient').waitFor();
     await closeDialog();
 
     dialog = await openRecord(/Open Allergies record/);

@@ -63,10 +63,10 @@ export default function App() {
       </Container>
       <ToastContainer className="toast-stack" aria-live="polite">
         {toasts.map((t) => (
-          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)} className="text-white">
+          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)} className={t.variant === 'warning' ? 'text-dark' : 'text-white'}>
             <div className="d-flex">
               <Toast.Body>{t.text}</Toast.Body>
-              <button type="button" className="btn-close btn-close-white me-2 m-auto" aria-label="Dismiss" onClick={() => dismissToast(t.id)} />
+              <button type="button" className={`btn-close ${t.variant === 'warning' ? '' : 'btn-close-white'} me-2 m-auto`} aria-label="Dismiss" onClick={() => dismissToast(t.id)} />
             </div>
           </Toast>
         ))}

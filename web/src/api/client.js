@@ -56,8 +56,9 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
     return response.json();
   }
 
-  // A blob upload with progress (fetch cannot report upload progress; XMLHttpRequest can).
-  function uploadBlob(bytes, { patient, category, digest }, onProgress) {
+  // A blob upload with progress (fetch cannot report upload progress; XMLHttpRequest can), with
+  // the uploader's category statement (docs/format.md) when given.
+  function uploadBlob(bytes, { patient, category, digest, categorySignature }, onProgress) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
       xhr.open('POST', `${base}/v1/blobs`);
@@ -67,6 +68,7 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
       xhr.setRequestHeader('Medchain-Patient', patient);
       xhr.setRequestHeader('Medchain-Category', category);
       xhr.setRequestHeader('Medchain-Digest', digest);
+      if (categorySignature) xhr.setRequestHeader('Medchain-Category-Signature', categorySignature);
       xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.total || bytes.length);
       xhr.onerror = () => reject(new ApiError({ status: 0, code: 'unreachable', detail: 'the upload was interrupted' }));
       xhr.onload = () => {
@@ -112,6 +114,7 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
     get: (path) => send('GET', path),
     post: (path, body) => send('POST', path, { body }),
     put: (path, body) => send('PUT', path, { body }),
+    patch: (path, body) => send('PATCH', path, { body }),
     uploadBlob,
     downloadBlob,
   };

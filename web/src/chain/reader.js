@@ -85,6 +85,11 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
   }
 
   return {
+    // {chainId, contract} of the deployment read, checked as above: the EIP-712 domain of the
+    // contract's intents and of category statements.
+    async deployment() {
+      return { chainId: node.chainId, contract: await checked() };
+    },
     // The patient's registered X25519 key (0x hex), or null when not registered.
     async patientKey(patient) {
       const [key] = await read('patientKeys', [patient]);

@@ -2,7 +2,8 @@ import { describe, expect, it } from 'vitest';
 import { Interface, Wallet, hexlify, randomBytes, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
 import { chainReader, pinContract } from './reader.js';
-import { checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
+import { categoryStatedBy, statedVersion, checkedDoctorKey, checkedPatientKey, checkedVersion, readsOnChain, requireChain } from './verify.js';
+import { categoryTypedData } from './categoryStatement.js';
 
 const contract = new Interface(abi);
 const CONTRACT = Wallet.createRandom().address;
@@ -15,7 +16,7 @@ function memoryStorage() {
 }
 
 // A JSON-RPC endpoint over a tiny in-memory contract state, answering as a node of `chainId`.
-function fakeChain({ chainId = 31337, patientKeys = {}, doctors = {}, logs = [] } = {}) {
+function fakeChain({ chainId = 31337, patientKeys = {}, doctors = {}, guardians = [], logs = [] } = {}) {
   const seen = [];
   const rpc = async (method, params) => {
     seen.push(method);
@@ -32,6 +33,8 @@ function fakeChain({ chainId = 31337, patientKeys = {}, doctors = {}, logs = [] 
         const d = doctors[call.args[0]] ?? { status: 0, key: `0x${'0'.repeat(64)}` };
         return contract.encodeFunctionResult('doctors', [d.status, `0x${'0'.repeat(64)}`, d.key]);
       }
+      case 'isGuardian':
+        return contract.encodeFunctionResult('isGuardian', [guardians.includes(call.args[1])]);
       case 'canRead':
         return contract.encodeFunctionResult('canRead', [Boolean(doctors[call.args[1]]?.reads?.includes(Number(call.args[2])))]);
       default:
@@ -117,5 +120,38 @@ describe("the node's answers checked against the chain", () => {
 
   it('refuses to go on without a way to read the chain', () => {
     expect(() => requireChain({ chain: null })).toThrow(/cannot check the node against the chain/);
+  });
+});
+
+describe("a version's category statement checked against the chain", () => {
+  const [patient, author, guardian, outsider] = [0, 1, 2, 3].map(() => Wallet.createRandom());
+  const [recordId, digest] = [bytes32(), bytes32()];
+  const chain = chainReader(
+    fakeChain({ guardians: [guardian.address], logs: [recordLog('RecordAdded', [recordId, patient.address, author.address, digest, bytes32(), digest, bytes32()])] }).rpc,
+    node,
+    memoryStorage(),
+  );
+  const stated = (by, category, over = digest) => {
+    const { domain, types: { EIP712Domain: _d, ...types }, message } = categoryTypedData({ chainId: node.chainId, contract: CONTRACT }, { patient: patient.address, digest: over, category });
+    return by.signTypedData(domain, types, message);
+  };
+  const listed = async (by, category = 'lab', over = digest) => ({ version: 1, digest, category: 'lab', categorySignature: await stated(by, category, over) });
+
+  it('is read under the checked deployment', async () => {
+    expect(await chain.deployment()).toEqual({ chainId: 31337, contract: CONTRACT });
+  });
+
+  it("accepts the category the version's author, the patient or a guardian stated", async () => {
+    for (const by of [author, patient, guardian]) expect(await statedVersion(chain, patient.address, recordId, await listed(by))).toEqual({ digest, author: author.address });
+    const role = async (by) => (await categoryStatedBy(chain, patient.address, recordId, await listed(by)))?.by;
+    expect([await role(patient), await role(author), await role(guardian), await role(outsider)]).toEqual(['patient', 'author', 'guardian', undefined]);
+  });
+
+  it('refuses a relabelled, unsigned or foreign statement, or one over another digest', async () => {
+    expect(await statedVersion(chain, patient.address, recordId, await listed(author, 'mental-health'))).toBeNull();
+    expect(await statedVersion(chain, patient.address, recordId, await listed(outsider))).toBeNull();
+    expect(await statedVersion(chain, patient.address, recordId, await listed(author, 'lab', bytes32()))).toBeNull();
+    expect(await statedVersion(chain, patient.address, recordId, { version: 1, digest, category: 'lab', categorySignature: null })).toBeNull();
+    expect(await statedVersion(chain, patient.address, recordId, { ...(await listed(author)), version: 2 })).toBeNull();
   });
 });

@@ -5,6 +5,7 @@
 import { getAddress } from 'ethers';
 import { shortAddress } from '../util/format.js';
 import { categoryIndex } from './scopes.js';
+import { categorySigner } from './categoryStatement.js';
 
 const NOTHING_SENT = 'refused, nothing was sent';
 
@@ -58,4 +59,29 @@ export async function checkedVersion(chain, recordId, version) {
     throw new Error(`The node names another author for version ${version.version} of this record than the chain; refused to open it.`);
   }
   return onChain;
+}
+
+// Who stated the category the node lists for a version ({version, category, categorySignature}
+// of GET /v1/patients/{p}/records), if anyone who may state it did (docs/format.md): the
+// statement, over the chain's digest of that version, must recover to the patient, to the
+// version's author as the chain records it, or to a guardian of the patient on chain. Returns
+// {by: 'patient' | 'author' | 'guardian', digest, author} (the chain's digest and author), or null
+// for a version the chain does not have, a missing or malformed statement, one over another
+// category or digest (a relabelling node's), or one signed by anyone else.
+export async function categoryStatedBy(chain, patient, recordId, version) {
+  const onChain = await chain.recordVersion(recordId, version.version);
+  if (!onChain) return null;
+  const statement = { patient, digest: onChain.digest, category: version.category };
+  const signer = categorySigner(await chain.deployment(), statement, version.categorySignature);
+  if (!signer) return null;
+  if (signer === getAddress(patient)) return { by: 'patient', ...onChain };
+  if (signer === getAddress(onChain.author)) return { by: 'author', ...onChain };
+  if (await chain.isGuardian(patient, signer)) return { by: 'guardian', ...onChain };
+  return null;
+}
+
+// The chain's {digest, author} of a version whose listed category is stated as above, else null.
+export async function statedVersion(chain, patient, recordId, version) {
+  const stated = await categoryStatedBy(chain, patient, recordId, version);
+  return stated && { digest: stated.digest, author: stated.author };
 }

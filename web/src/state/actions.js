@@ -4,7 +4,8 @@
 import { keccak256, toUtf8Bytes, hexlify, randomBytes, getAddress } from 'ethers';
 import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
-import { checkedDoctorKey, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain } from '../chain/verify.js';
+import { signCategory } from '../chain/categoryStatement.js';
+import { checkedDoctorKey, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain, statedVersion } from '../chain/verify.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
   sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
@@ -79,12 +80,12 @@ async function versionRecipients(ctx, patient, category) {
   return uniqueRecipients(recipients);
 }
 
-// Encrypts one version under a fresh content key, uploads the ciphertext, has `intent(digest)`
-// (the fields of addRecordBySig or updateRecordBySig) relayed, then seals the key as above. The
-// recipients are checked against the chain first, so a lying node is refused before anything
-// is uploaded or relayed.
+// Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
+// uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
+// updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
+// chain first, so a lying node is refused before anything is uploaded or relayed.
 async function writeVersion(ctx, { patient, category, resource, file, onProgress }, fn, fields, recordId, version) {
-  const { api, node } = ctx;
+  const { api, node, wallet } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
   step('Checking keys on chain');
   const recipients = await versionRecipients(ctx, patient, category);
@@ -96,8 +97,11 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
   const ciphertext = await encryptEnvelope(contentKey, document, (d, t) => step('Encrypting', d, t));
   const digest = digestHex(ciphertext);
 
+  step('Signing the category');
+  const categorySignature = await signCategory(wallet, await requireChain(ctx).deployment(), { patient, digest, category });
+
   step('Uploading', 0, ciphertext.length);
-  await api.uploadBlob(ciphertext, { patient, category, digest }, (d, t) => step('Uploading', d, t));
+  await api.uploadBlob(ciphertext, { patient, category, digest, categorySignature }, (d, t) => step('Uploading', d, t));
 
   step('Recording on chain');
   const tx = await relay(ctx, fn, { ...fields, recordId, digest, nodeId: node.nodeId, contentId: digest });
@@ -170,27 +174,59 @@ export async function doctorKeyForSharing(ctx, doctor) {
 
 // After a grant or an approval: seal the content key of every existing version the doctor may
 // now read to that doctor (the patient opens their own sealed key of each first, whose binding
-// proves it unlocks that version). `doctorKey` is doctorKeyForSharing's answer.
+// proves it unlocks that version). A version's category is the node's word, so a version is
+// shared only when its category statement is signed by its author, the patient or a guardian
+// (statedVersion) and the grant covers that stated category; the others are counted as
+// `unstated`, never shared. `doctorKey` is doctorKeyForSharing's answer. Returns {shared, unstated}.
 export async function shareExistingKeys(ctx, { patient, doctor, doctorKey, scopeMask }) {
   const { api, encryptionKey } = ctx;
+  const chain = requireChain(ctx);
   const { records } = await api.get(`/v1/patients/${patient}/records`);
   let shared = 0;
+  let unstated = 0;
   for (const record of records) {
     for (const version of record.versions) {
       if (!version.category || !scopeCovers(scopeMask, version.category)) continue;
+      const onChain = await statedVersion(chain, patient, record.recordId, version);
+      if (!onChain) {
+        unstated++;
+        continue;
+      }
       const mine = await api.get(`/v1/records/${record.recordId}/versions/${version.version}/key`);
-      const binding = { recordId: record.recordId, version: version.version, digest: version.digest };
+      const binding = { recordId: record.recordId, version: version.version, digest: onChain.digest };
       const contentKey = await openContentKey(fromHex(mine.sealedKey), binding, encryptionKey);
       const sealed = toHex(await sealContentKey(contentKey, binding, fromHex(doctorKey)));
       await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: getAddress(doctor), sealedKey: sealed }] });
       shared++;
     }
   }
-  return shared;
+  return { shared, unstated };
+}
+
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// What a grant or an approval shared, for the person who made it: `done` ("Access granted") and
+// shareExistingKeys' answer.
+export function describeSharing(done, { shared, unstated }) {
+  const text = `${done}; ${plural(shared, 'record key', 'record keys')} shared`;
+  if (!unstated) return text;
+  return `${text}. ${plural(unstated, 'version', 'versions')} not shared: ${unstated === 1 ? 'its category is not signed by its author or you' : 'their category is not signed by their author or you'}.`;
+}
+
+// Corrects the category of version `version` of `record` (as GET /v1/records/{id} lists them):
+// the caller, the patient or a guardian, signs a statement over the chain's digest of that version
+// and the node keeps it (PATCH, audited as record.category). Returns the record as now listed.
+export async function correctCategory(ctx, { record, version, category }) {
+  const { api, wallet } = ctx;
+  const chain = requireChain(ctx);
+  const { digest } = await checkedVersion(chain, record.recordId, version);
+  const signature = await signCategory(wallet, await chain.deployment(), { patient: record.patient, digest, category });
+  await api.patch(`/v1/records/${record.recordId}/versions/${version.version}`, { category, signature });
+  return api.get(`/v1/records/${record.recordId}`);
 }
 
 // Grants `doctor` access and shares the existing keys in scope: the doctor's key is checked
-// against the chain before the grant is relayed. Returns how many keys were shared.
+// against the chain before the grant is relayed. Returns shareExistingKeys' answer.
 export async function grantAccess(ctx, { patient, doctor, scope, permissions, expiry }, unlockEncryptionKey) {
   const doctorKey = await doctorKeyForSharing(ctx, doctor);
   await relay(ctx, 'grantAccessBySig', { patient, doctor, scope, permissions, expiry });

@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Card, Col, Form, Row, Table } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { grantAccess, relay } from '../../state/actions.js';
+import { describeSharing, grantAccess, relay } from '../../state/actions.js';
 import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { nowSeconds, shortAddress } from '../../util/format.js';
@@ -37,8 +37,8 @@ function GrantForm({ patient, initial, doctors, onDone }) {
         action={async () => {
           const mask = scopeMask(scope);
           const grant = { patient, doctor, scope: mask, permissions: permissionsMask(permissions), expiry: String(nowSeconds() + duration) };
-          const shared = await grantAccess(ctx, grant, unlockEncryptionKey);
-          toast(`Access ${initial ? 'changed' : 'granted'}; ${shared} record key${shared === 1 ? '' : 's'} shared`, 'success');
+          const sharing = await grantAccess(ctx, grant, unlockEncryptionKey);
+          toast(describeSharing(initial ? 'Access changed' : 'Access granted', sharing), sharing.unstated ? 'warning' : 'success');
           onDone();
         }}
       >

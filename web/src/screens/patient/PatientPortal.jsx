@@ -83,7 +83,7 @@ export default function PatientPortal({ sub }) {
               </Nav.Item>
             ))}
           </Nav>
-          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate emptyText="No records yet. Add one, or a doctor you allow to can." />}
+          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate canCorrectCategory emptyText="No records yet. Add one, or a doctor you allow to can." />}
           {tab.id === 'add' && <AddRecordForm patient={patient} onAdded={() => navigate('patient/records')} />}
           {tab.id === 'requests' && <RequestsTab patient={patient} />}
           {tab.id === 'grants' && <GrantsTab patient={patient} />}

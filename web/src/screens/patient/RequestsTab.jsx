@@ -3,7 +3,7 @@
 import { useState } from 'react';
 import { Badge, Button, Card, Col, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { approveRequest, relay, reasonHash } from '../../state/actions.js';
+import { approveRequest, describeSharing, relay, reasonHash } from '../../state/actions.js';
 import { REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
@@ -30,8 +30,8 @@ function Decide({ request, patient, onDone }) {
           disabled={!permissions.includes('read') || scope.length === 0}
           action={async () => {
             const approval = { patient, request, scope: scopeMask(scope), permissions: permissionsMask(permissions), duration };
-            const shared = await approveRequest(ctx, approval, unlockEncryptionKey);
-            toast(`Approved; ${shared} record key${shared === 1 ? '' : 's'} shared`, 'success');
+            const sharing = await approveRequest(ctx, approval, unlockEncryptionKey);
+            toast(describeSharing('Approved', sharing), sharing.unstated ? 'warning' : 'success');
             onDone();
           }}
         >

@@ -7,11 +7,11 @@ import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatBytes, shortHash } from '../../util/format.js';
 import RecordViewer from './RecordViewer.jsx';
 
-export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false }) {
+export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false, canCorrectCategory = false }) {
   const { api } = useSession();
   const [filter, setFilter] = useState('');
   const [open, setOpen] = useState(null);
-  const { data, error, loading } = useLoad(() => api.get(`/v1/patients/${patient}/records`), [patient]);
+  const { data, error, loading, reload } = useLoad(() => api.get(`/v1/patients/${patient}/records`), [patient]);
   const records = (data?.records ?? [])
     .filter((r) => r.versions.length)
     .map((r) => ({ ...r, latest: r.versions[r.versions.length - 1] }))
@@ -45,7 +45,17 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
           </Card>
         ))}
       </div>
-      {open && <RecordViewer record={open} canUpdate={canUpdate} onClose={() => setOpen(null)} />}
+      {open && (
+        <RecordViewer
+          record={open}
+          canUpdate={canUpdate}
+          canCorrectCategory={canCorrectCategory}
+          onClose={() => {
+            setOpen(null);
+            reload(); // a version added or a category changed in the viewer
+          }}
+        />
+      )}
     </>
   );
 }

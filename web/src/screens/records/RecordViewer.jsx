@@ -13,6 +13,7 @@ import { formatBytes } from '../../util/format.js';
 import { isPassiveImage, objectUrlType } from '../../util/attachments.js';
 import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
+import CategoryCorrection from './CategoryCorrection.jsx';
 
 function ResourceTable({ resource }) {
   const rows = [];
@@ -46,7 +47,7 @@ function noteText(resource) {
   }
 }
 
-export default function RecordViewer({ record: initial, onClose, canUpdate }) {
+export default function RecordViewer({ record: initial, onClose, canUpdate, canCorrectCategory }) {
   const { ctx, api, wallet, unlockEncryptionKey } = useSession();
   const [record, setRecord] = useState(initial);
   const [selected, setSelected] = useState(initial.versions.length);
@@ -95,6 +96,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate }) {
         <p className="small text-secondary mb-2">
           {categoryLabel(version.category)} · version {version.version} · by <Address value={version.author} label="author" /> · {formatBytes(version.size)}
         </p>
+        {canCorrectCategory && <CategoryCorrection key={`${record.recordId}-${version.version}-${version.category}`} record={record} version={version} onCorrected={setRecord} />}
         <ErrorAlert error={error} />
         {!opened && !error && (
           <>

@@ -1,19 +1,30 @@
-// The versions of a record, oldest first, each openable in the viewer; and, for whoever may write
-// to the record, the form that adds the next version under a new content key.
+// The versions of a record, oldest first, each openable in the viewer, with who signed each one's
+// category as the chain lets the app check it; and, for whoever may write to the record, the form
+// that adds the next version under a new content key.
 import { useState } from 'react';
 import { Button, Card, ListGroup } from 'react-bootstrap';
 import { categoryLabel } from '../../chain/scopes.js';
 import { Address } from '../../components/common.jsx';
+import { useLoad, useSession } from '../../state/session.jsx';
+import { categoryStatedBy, requireChain } from '../../chain/verify.js';
 import { formatBytes, shortHash } from '../../util/format.js';
 import AddRecordForm from './AddRecordForm.jsx';
 
+const STATED_BY = { patient: 'category signed by the patient', author: 'category signed by its author', guardian: 'category signed by a guardian' };
+const statementText = (stated) => (stated ? STATED_BY[stated.by] : 'category not signed by its author or the patient');
+
 export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated }) {
+  const { ctx } = useSession();
   const [adding, setAdding] = useState(false);
+  const stated = useLoad(async () => {
+    const chain = requireChain(ctx); // without a chain nothing is shown: the viewer says why
+    return Promise.all(record.versions.map((v) => categoryStatedBy(chain, record.patient, record.recordId, v)));
+  }, [record]);
   return (
     <section aria-labelledby="version-history" className="mt-3">
       <h3 id="version-history" className="fs-6">Version history</h3>
       <ListGroup aria-label="Versions" className="mb-2">
-        {record.versions.map((v) => (
+        {record.versions.map((v, i) => (
           <ListGroup.Item
             key={v.version}
             action
@@ -26,6 +37,7 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
             <strong>v{v.version}</strong>
             <span>block {v.blockNumber}</span>
             <span>{categoryLabel(v.category)}</span>
+            {stated.data?.length === record.versions.length && <span className={stated.data[i] ? '' : 'fw-semibold'}>{statementText(stated.data[i])}</span>}
             <span>by <Address value={v.author} label="author" /></span>
             <span>{formatBytes(v.size)}</span>
             <span className="d-none d-md-inline">digest {shortHash(v.digest)}</span>
