@@ -7,8 +7,11 @@
 // medchain client moves one generation), and format 1 is tried for an account never rotated,
 // whose key may have been registered before format 2.
 import { getAddress } from 'ethers';
-import { FORMAT_1, describeDerivation, format2, toHex, walletEncryptionKey } from '../crypto/index.js';
+import {
+  FORMAT_1, describeDerivation, format2, fromHex, nextGeneration, openContentKey, sealContentKey, toHex, walletEncryptionKey,
+} from '../crypto/index.js';
 import { pinContract } from '../chain/reader.js';
+import { relay } from './actions.js';
 
 const ZERO_KEY = `0x${'0'.repeat(64)}`;
 
@@ -62,4 +65,57 @@ export async function accountEncryptionKey(ctx) {
   throw new Error(
     `Your derived encryption key is not the one on chain: the chain holds ${registered} for ${wallet.address}, and ${tried.map(describeDerivation).join(' and ')} for chain ${deployment.chainId} and contract ${deployment.contract} give other keys.`,
   );
+}
+
+async function opens(sealed, binding, pair) {
+  try {
+    await openContentKey(sealed, binding, pair);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+// docs/format.md, "Rotating the encryption key": seals the patient's own copy of every content
+// key to the next generation's key (a copy an interrupted rotation already sealed to it is left
+// as it is), then relays rotatePatientKeyBySig, so nothing is lost if it stops half way and a
+// rerun finishes. `current` is accountEncryptionKey's answer (the key on chain). Resolves to
+// {pair: the new key with its derivation, resealed, alreadySealed}.
+export async function rotateEncryptionKey(ctx, current) {
+  const { api, wallet } = ctx;
+  const patient = getAddress(wallet.address);
+  const derivation = format2(await keyDeployment(ctx), nextGeneration(current.derivation));
+  const next = { ...(await walletEncryptionKey(wallet, derivation)), derivation };
+  const { records } = await api.get(`/v1/patients/${patient}/records`);
+  let resealed = 0;
+  let alreadySealed = 0;
+  for (const record of records) {
+    for (const version of record.versions) {
+      const path = `/v1/records/${record.recordId}/versions/${version.version}`;
+      let mine;
+      try {
+        mine = await api.get(`${path}/key`);
+      } catch (error) {
+        if (error.status === 404) continue; // no copy of the patient's to move
+        throw error;
+      }
+      const binding = { recordId: record.recordId, version: version.version, digest: version.digest };
+      const sealed = fromHex(mine.sealedKey);
+      if (await opens(sealed, binding, next)) {
+        alreadySealed++;
+        continue;
+      }
+      let contentKey;
+      try {
+        contentKey = await openContentKey(sealed, binding, current);
+      } catch (error) {
+        throw new Error(`Your key of record ${record.recordId} version ${version.version} does not open (${error.message}); nothing rotated.`);
+      }
+      const resealedKey = toHex(await sealContentKey(contentKey, binding, next.publicKey));
+      await api.put(`${path}/keys`, { keys: [{ recipient: patient, sealedKey: resealedKey }] });
+      resealed++;
+    }
+  }
+  await relay(ctx, 'rotatePatientKeyBySig', { patient, encryptionKey: toHex(next.publicKey) });
+  return { pair: next, resealed, alreadySealed };
 }

@@ -1,9 +1,9 @@
 // Which derivation the app uses: the one whose key the chain holds (docs/format.md,
 // "Encryption key"), over a wallet that signs like the built-in one and an in-memory chain.
 import { describe, expect, it } from 'vitest';
-import { Wallet } from 'ethers';
-import { FORMAT_1, format2, toHex, walletEncryptionKey } from '../crypto/index.js';
-import { accountEncryptionKey } from './encryptionKey.js';
+import { Wallet, hexlify, randomBytes } from 'ethers';
+import { FORMAT_1, format2, fromHex, newContentKey, openContentKey, sealContentKey, toHex, walletEncryptionKey } from '../crypto/index.js';
+import { accountEncryptionKey, rotateEncryptionKey } from './encryptionKey.js';
 
 const deployment = { chainId: 31337, contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
 
@@ -61,5 +61,69 @@ describe('the account encryption key', () => {
     await expect(accountEncryptionKey({ wallet, chain: chainHolding(elsewhere) })).rejects.toThrow(
       /Your derived encryption key is not the one on chain: the chain holds 0x[0-9a-f]{64}/,
     );
+  });
+});
+
+describe('rotating the encryption key', () => {
+  const bytes32 = () => hexlify(randomBytes(32));
+  const version = (n) => ({ version: n, digest: bytes32() });
+
+  // A node holding the patient's copies: `copies` maps a version path to its sealed key.
+  function node(patient, recordId, versions, copies) {
+    const sent = [];
+    return {
+      sent,
+      get: async (path) => {
+        if (path === `/v1/patients/${patient}/records`) return { records: [{ recordId, versions }] };
+        if (path === `/v1/accounts/${patient}/nonce`) return { nonce: '0' };
+        const copy = copies[path.replace(/\/key$/, '')];
+        if (!copy) throw Object.assign(new Error('not found'), { status: 404 });
+        return { sealedKey: copy };
+      },
+      put: async (path, body) => sent.push({ put: path, keys: body.keys }),
+      post: async (path, body) => sent.push({ post: path, function: body.function, message: body.message }),
+    };
+  }
+
+  it('re-seals the copies not yet moved, leaves the moved ones, then relays the rotation', async () => {
+    const wallet = signer();
+    const current = { ...(await walletEncryptionKey(wallet, format2(deployment, 0))), derivation: format2(deployment, 0) };
+    const next = await walletEncryptionKey(wallet, format2(deployment, 1));
+    const recordId = bytes32();
+    const versions = [version(1), version(2), version(3)];
+    const contentKeys = [await newContentKey(), await newContentKey()];
+    const at = (v) => `/v1/records/${recordId}/versions/${v.version}`;
+    const binding = (v) => ({ recordId, version: v.version, digest: v.digest });
+    const copies = {
+      [at(versions[0])]: toHex(await sealContentKey(contentKeys[0], binding(versions[0]), current.publicKey)),
+      [at(versions[1])]: toHex(await sealContentKey(contentKeys[1], binding(versions[1]), next.publicKey)), // an interrupted run's
+    }; // version 3 has no copy of the patient's
+    const api = node(wallet.address, recordId, versions, copies);
+    const chain = chainHolding(toHex(current.publicKey));
+    const result = await rotateEncryptionKey({ api, wallet, chain, node: { chainId: deployment.chainId, contract: deployment.contract } }, current);
+    expect(result).toMatchObject({ resealed: 1, alreadySealed: 1 });
+    expect(result.pair.derivation).toEqual(format2(deployment, 1));
+    const [put, post] = api.sent;
+    expect(put.put).toBe(`${at(versions[0])}/keys`);
+    expect(put.keys).toHaveLength(1);
+    expect(put.keys[0].recipient).toBe(wallet.address);
+    expect(await openContentKey(fromHex(put.keys[0].sealedKey), binding(versions[0]), next)).toEqual(contentKeys[0]);
+    expect(post).toMatchObject({ post: '/v1/relay', function: 'rotatePatientKeyBySig' });
+    expect(post.message.encryptionKey).toBe(toHex(next.publicKey));
+    expect(api.sent).toHaveLength(2);
+  });
+
+  it('tells the chain nothing when a copy opens with neither key', async () => {
+    const wallet = signer();
+    const current = { ...(await walletEncryptionKey(wallet, format2(deployment, 0))), derivation: format2(deployment, 0) };
+    const recordId = bytes32();
+    const v = version(1);
+    const stranger = await walletEncryptionKey(signer(), FORMAT_1);
+    const copies = { [`/v1/records/${recordId}/versions/1`]: toHex(await sealContentKey(await newContentKey(), { recordId, ...v }, stranger.publicKey)) };
+    const api = node(wallet.address, recordId, [v], copies);
+    await expect(
+      rotateEncryptionKey({ api, wallet, chain: chainHolding(toHex(current.publicKey)), node: { chainId: deployment.chainId, contract: deployment.contract } }, current),
+    ).rejects.toThrow(/does not open .*nothing rotated/);
+    expect(api.sent).toEqual([]);
   });
 });

@@ -9,7 +9,7 @@ import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injec
 import { shortAddress } from '../util/format.js';
 import { chainReader, rpcOverHttp } from '../chain/reader.js';
 import { configuredRpcUrl } from '../wallet/builtin.js';
-import { accountEncryptionKey } from './encryptionKey.js';
+import { accountEncryptionKey, rotateEncryptionKey } from './encryptionKey.js';
 
 const SESSION_KEY = 'medchain.session';
 const SessionContext = createContext(null);
@@ -155,6 +155,13 @@ export function SessionProvider({ children }) {
     return pair;
   }, [api, wallet, node, chain, encryptionKey]);
 
+  // A patient's rotation to the next generation; the new key is the one held from then on.
+  const rotateKey = useCallback(async () => {
+    const result = await rotateEncryptionKey({ api, wallet, node, chain }, await unlockEncryptionKey());
+    setEncryptionKey(result.pair);
+    return result;
+  }, [api, wallet, node, chain, unlockEncryptionKey]);
+
   useEffect(() => {
     if (!session?.token) return undefined;
     return openFeed({
@@ -172,7 +179,7 @@ export function SessionProvider({ children }) {
 
   const value = {
     node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
-    encryptionKey, unlockEncryptionKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
+    encryptionKey, unlockEncryptionKey, rotateKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
     ctx: { api, wallet, node, encryptionKey, chain },
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;
