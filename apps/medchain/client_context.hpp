@@ -97,7 +97,7 @@ class ClientContext {
   Result<medchain::records::EncryptionKeyPair> encryption_key();
   // Every key a content key of the account may be sealed to, encryption_key() first: then
   // format 2's other generations up to the next one (a rotation interrupted after re-sealing)
-  // and format 1 (keys registered before format 2), so old data keeps opening.
+  // and format 1 (keys registered before format 2), so old data keeps opening. Derived once.
   Result<std::vector<medchain::records::EncryptionKeyPair>> decryption_keys();
 
   // A client of --node, connected (GET /v1/node) but without a session. It can relay intents
@@ -145,6 +145,7 @@ class ClientContext {
   std::unique_ptr<chain::Contract> contract_;
   std::unique_ptr<chain::TransactionSender> sender_;
   std::optional<medchain::records::KeyDerivation> derivation_;
+  std::optional<std::vector<medchain::records::EncryptionKeyPair>> decryption_keys_;
   client::json me_;
 
   Result<Address> trusted_contract(std::uint64_t chain_id, const Address& named);

@@ -98,6 +98,7 @@ Result<format::EncryptionKeyPair> ClientContext::encryption_key() {
 }
 
 Result<std::vector<format::EncryptionKeyPair>> ClientContext::decryption_keys() {
+  if (decryption_keys_) return *decryption_keys_;
   MEDCHAIN_TRY(format::KeyDerivation current, key_derivation());
   MEDCHAIN_TRY(format::Deployment deployment, this->deployment());
   MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
@@ -109,7 +110,8 @@ Result<std::vector<format::EncryptionKeyPair>> ClientContext::decryption_keys() 
   if (current.format != 1) {
     keys.push_back(format::derive_encryption_key(key, format::KeyDerivation::format1()));
   }
-  return keys;
+  decryption_keys_ = std::move(keys);
+  return *decryption_keys_;
 }
 
 }  // namespace medchain::cli
