@@ -271,9 +271,10 @@ TEST_F(CliCommandsTest, AGrantSharesTheKeysOfExistingRecordsAndARevokeEndsTheRea
 // the format 2 key of this deployment (another chain or contract would give another key); a
 // rotation re-seals the patient's copies, then moves the chain to the next generation; records
 // written before and after open with the new key, checked against the chain; an interrupted
-// rotation leaves every record readable and a rerun finishes it; a patient
-// registered with a format 1 key keeps reading and rotates to format 2; a key on chain that is
-// none of the account's derivations is named as such and nothing is rotated.
+// rotation leaves every record readable and a rerun finishes it; a patient registered with a
+// format 1 key keeps reading and rotates to format 2; a key on chain that is none of the
+// account's derivations is named as such and nothing is rotated; an account that is not a
+// patient is refused.
 TEST_F(CliCommandsTest, KeysRotateMovesTheChainToTheNextKeyAndEveryRecordStillOpens) {
   namespace format = medchain::records;
   const std::string rpc = ledger_.dev_chain().url();
@@ -368,6 +369,11 @@ TEST_F(CliCommandsTest, KeysRotateMovesTheChainToTheNextKeyAndEveryRecordStillOp
   expect_failure(medchain({"keys", "rotate", "--from", strange, "--rpc-url", rpc}), 1,
                  "your derived encryption key is not the one on chain");
   EXPECT_EQ(on_chain(stranger), before);
+  // Only a patient's key rotates (the contract has no rotation for others): bad input, exit 2.
+  const std::string registrar = import(registrar_);
+  must({"login", "--from", registrar});
+  expect_failure(medchain({"keys", "rotate", "--from", registrar}), 2,
+                 "is not a registered patient");
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
