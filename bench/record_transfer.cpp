@@ -153,7 +153,9 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
   const Bytes sealed = from_hex(answer.at("sealedKey").get<std::string>()).value();
   const records::KeyBinding binding{from_hex_fixed<Hash32>(record_id).value(), number, digest};
   const records::ContentKey content_key =
-      records::open_content_key(sealed, binding, records::derive_encryption_key(key)).value();
+      records::open_content_key(
+          sealed, binding, records::derive_encryption_key(key, records::KeyDerivation::format1()))
+          .value();
 
   Bytes attachment;
   crypto::Sha256 hasher;

@@ -178,11 +178,6 @@ Result<crypto::PrivateKey> ClientContext::key() {
   return *key_;
 }
 
-Result<medchain::records::EncryptionKeyPair> ClientContext::encryption_key() {
-  MEDCHAIN_TRY(crypto::PrivateKey key, this->key());
-  return medchain::records::derive_encryption_key(key);
-}
-
 Result<client::NodeClient*> ClientContext::node() {
   if (node_) return &*node_;
   client::ClientOptions client_options;

@@ -81,8 +81,24 @@ class ClientContext {
   // The account's private key, decrypted with $MEDCHAIN_PASSWORD or a prompt (asked once).
   // kInvalidArgument for a wrong password.
   Result<crypto::PrivateKey> key();
-  // The account's X25519 encryption key, derived from key() (records/encryption_key.hpp).
+  // Encryption keys (docs/format.md, "Encryption key"; implemented in client_keys.cpp).
+  //
+  // The deployment the node serves as this home trusts it: the node's chain id and the
+  // contract pinned for that chain (see contract()). What a new format 2 key is bound to.
+  Result<medchain::records::Deployment> deployment();
+  // The encryption key the chain holds for the account (patientKeys, else the doctor's key):
+  // read on --rpc-url when given, else the node's index of the chain. kNotFound if neither
+  // knows one (the account is not registered).
+  Result<medchain::records::X25519PublicKey> registered_key();
+  // Which derivation of key() gives the registered key (records::find_derivation), cached.
+  // kCheckFailed ("your derived encryption key is not the one on chain: ...") if none does.
+  Result<medchain::records::KeyDerivation> key_derivation();
+  // The account's X25519 encryption key: key()'s derivation that the chain holds.
   Result<medchain::records::EncryptionKeyPair> encryption_key();
+  // Every key a content key of the account may be sealed to, encryption_key() first: then
+  // format 2's other generations up to the next one (a rotation interrupted after re-sealing)
+  // and format 1 (keys registered before format 2), so old data keeps opening. Derived once.
+  Result<std::vector<medchain::records::EncryptionKeyPair>> decryption_keys();
 
   // A client of --node, connected (GET /v1/node) but without a session. It can relay intents
   // (the contract's ABI is loaded from --artifact).
@@ -128,6 +144,8 @@ class ClientContext {
   std::unique_ptr<chain::EthClient> chain_;
   std::unique_ptr<chain::Contract> contract_;
   std::unique_ptr<chain::TransactionSender> sender_;
+  std::optional<medchain::records::KeyDerivation> derivation_;
+  std::optional<std::vector<medchain::records::EncryptionKeyPair>> decryption_keys_;
   client::json me_;
 
   Result<Address> trusted_contract(std::uint64_t chain_id, const Address& named);

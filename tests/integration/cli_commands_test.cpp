@@ -8,6 +8,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/encryption_key.hpp>
 #include <thread>
 
 #include "support/node.hpp"
@@ -280,6 +281,115 @@ TEST_F(CliCommandsTest, AGrantSharesTheKeysOfExistingRecordsAndARevokeEndsTheRea
   must({"access", "revoke", doctor, "--from", patient});
   expect_failure(medchain({"records", "get", record_id, "-o", out.string(), "--from", doctor}), 4,
                  "");
+}
+
+// docs/format.md, "Encryption key" and "Rotating the encryption key": a new patient registers
+// the format 2 key of this deployment (another chain or contract would give another key); a
+// rotation re-seals the patient's copies, then moves the chain to the next generation; records
+// written before and after open with the new key, checked against the chain; an interrupted
+// rotation leaves every record readable and a rerun finishes it; a patient registered with a
+// format 1 key keeps reading and rotates to format 2; a key on chain that is none of the
+// account's derivations is named as such and nothing is rotated; an account that is not a
+// patient is refused.
+TEST_F(CliCommandsTest, KeysRotateMovesTheChainToTheNextKeyAndEveryRecordStillOpens) {
+  namespace format = medchain::records;
+  const std::string rpc = ledger_.dev_chain().url();
+  const format::Deployment here{ledger_.chain_id(), ledger_.deployment().address};
+  const auto key_of = [](const Party& party, const format::KeyDerivation& derivation) {
+    return to_hex(format::derive_encryption_key(party.key, derivation).public_key);
+  };
+  const auto on_chain = [&](const Party& party) {
+    return to_hex(ledger_.view("patientKeys", {party.address}).at(0).bytes());
+  };
+  const auto write = [&](const std::string& name, const std::string& content) {
+    std::ofstream(home_ / name, std::ios::binary) << content;
+    return (home_ / name).string();
+  };
+  const auto read = [&](const std::string& patient, const std::string& record_id) {
+    const fs::path out = home_ / "read.out";
+    must({"records", "get", record_id, "-o", out.string(), "--from", patient, "--rpc-url", rpc});
+    std::ifstream written(out, std::ios::binary);
+    return std::string(std::istreambuf_iterator<char>(written), {});
+  };
+
+  const std::string patient = import(patient_);
+  const json registered = must({"register", "patient", "--from", patient});
+  EXPECT_EQ(registered["encryptionKey"], key_of(patient_, format::KeyDerivation::format2(here, 0)));
+  EXPECT_EQ(on_chain(patient_), registered["encryptionKey"]);
+  format::Deployment other_chain = here;
+  other_chain.chain_id += 1;
+  format::Deployment other_contract = here;
+  other_contract.contract.bytes[0] ^= 1;
+  EXPECT_NE(key_of(patient_, format::KeyDerivation::format2(other_chain, 0)), on_chain(patient_));
+  EXPECT_NE(key_of(patient_, format::KeyDerivation::format2(other_contract, 0)),
+            on_chain(patient_));
+  EXPECT_NE(key_of(patient_, format::KeyDerivation::format1()), on_chain(patient_));
+  must({"login", "--from", patient});
+  const std::string scan = must({"records", "add", "--file", write("scan.png", "scan before"),
+                                 "--category", "imaging", "--from", patient})
+                               .value("recordId", "");
+  const std::string lab = must({"records", "add", "--file", write("lab.pdf", "lab before"),
+                                "--category", "lab", "--from", patient})
+                              .value("recordId", "");
+
+  // Interrupted after re-sealing (without the contract's ABI the intent cannot be built): the
+  // chain still holds generation 0, both records still open, and a rerun finishes the rotation.
+  const ProcessResult interrupted = medchain(
+      {"keys", "rotate", "--from", patient, "--artifact", (home_ / "missing.json").string()});
+  EXPECT_NE(interrupted.exit_code, 0) << interrupted.out;
+  EXPECT_EQ(on_chain(patient_), registered["encryptionKey"]);
+  EXPECT_EQ(read(patient, scan), "scan before");
+  EXPECT_EQ(read(patient, lab), "lab before");
+  const json rotated = must({"keys", "rotate", "--from", patient, "--rpc-url", rpc});
+  EXPECT_EQ(rotated["from"], "format 2, generation 0") << rotated.dump();
+  EXPECT_EQ(rotated["generation"], 1);
+  EXPECT_EQ(rotated["resealed"], 0);
+  EXPECT_EQ(rotated["alreadySealed"], 2);
+  EXPECT_EQ(rotated["encryptionKey"], key_of(patient_, format::KeyDerivation::format2(here, 1)));
+  EXPECT_EQ(on_chain(patient_), rotated["encryptionKey"]);
+  EXPECT_EQ(read(patient, scan), "scan before");
+  EXPECT_EQ(read(patient, lab), "lab before");
+  const std::string after = must({"records", "add", "--file", write("after.png", "scan after"),
+                                  "--category", "imaging", "--from", patient})
+                                .value("recordId", "");
+  EXPECT_EQ(read(patient, after), "scan after");
+  const json again = must({"keys", "rotate", "--from", patient});
+  EXPECT_EQ(again["generation"], 2);
+  EXPECT_EQ(again["resealed"], 3);
+  EXPECT_EQ(read(patient, scan), "scan before");
+
+  // Registered before format 2: the format 1 key keeps working, and rotates to generation 1.
+  Party legacy = ledger_.party(/*funded=*/false);
+  ledger_.relayer()
+      .relay(ledger_.intent(legacy, "registerPatientBySig",
+                            {{"patient", eth::to_checksum(legacy.address)},
+                             {"encryptionKey", key_of(legacy, format::KeyDerivation::format1())}}))
+      .value();
+  const std::string old_patient = import(legacy);
+  must({"login", "--from", old_patient});
+  const std::string old_record = must({"records", "add", "--file", write("old.png", "old"),
+                                       "--category", "imaging", "--from", old_patient})
+                                     .value("recordId", "");
+  EXPECT_EQ(read(old_patient, old_record), "old");
+  const json migrated = must({"keys", "rotate", "--from", old_patient, "--rpc-url", rpc});
+  EXPECT_EQ(migrated["from"], "format 1 (bound to no deployment)");
+  EXPECT_EQ(migrated["generation"], 1);
+  EXPECT_EQ(on_chain(legacy), key_of(legacy, format::KeyDerivation::format2(here, 1)));
+  EXPECT_EQ(read(old_patient, old_record), "old");
+
+  // A key on chain that no derivation of the account gives: said, and nothing rotated.
+  Party stranger = ledger_.registered_patient(/*funded=*/false);
+  const std::string strange = import(stranger);
+  must({"login", "--from", strange});
+  const std::string before = on_chain(stranger);
+  expect_failure(medchain({"keys", "rotate", "--from", strange, "--rpc-url", rpc}), 1,
+                 "your derived encryption key is not the one on chain");
+  EXPECT_EQ(on_chain(stranger), before);
+  // Only a patient's key rotates (the contract has no rotation for others): bad input, exit 2.
+  const std::string registrar = import(registrar_);
+  must({"login", "--from", registrar});
+  expect_failure(medchain({"keys", "rotate", "--from", registrar}), 2,
+                 "is not a registered patient");
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {

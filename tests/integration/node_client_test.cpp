@@ -54,7 +54,8 @@ class NodeClientTest : public ::testing::Test {
 
   // Registers patient_ through the client's relay.
   void register_patient(client::NodeClient& node) {
-    const auto keys = records::derive_encryption_key(patient_.key);
+    const auto keys =
+        records::derive_encryption_key(patient_.key, records::KeyDerivation::format1());
     auto mined = node.relay(patient_.key, "registerPatientBySig",
                             {{"patient", eth::to_checksum(patient_.address)},
                              {"encryptionKey", to_hex(keys.public_key)}});

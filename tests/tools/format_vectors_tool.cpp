@@ -7,7 +7,9 @@
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
+#include <medchain/eth/address.hpp>
 #include <medchain/records/document.hpp>
+#include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
 #include <medchain/records/fhir.hpp>
 #include <nlohmann/json.hpp>
@@ -133,7 +135,8 @@ json tamper_vectors() {
       tamper("empty-truncated", "envelope", "plaintext-0", {{"truncateTo", 27}}),
       tamper("sealed-ephemeral-key", "sealedKey", "sealed-random-recipient", {{"flipByte", 3}}),
       tamper("sealed-body", "sealedKey", "sealed-random-recipient", {{"flipByte", 40}}),
-      tamper("sealed-mac", "sealedKey", "sealed-random-recipient", {{"flipByte", kSealedKeySize - 1}}),
+      tamper("sealed-mac", "sealedKey", "sealed-random-recipient",
+             {{"flipByte", kSealedKeySize - 1}}),
       tamper("sealed-for-another-record", "sealedKey", "sealed-random-recipient",
              {{"recordId", to_hex(crypto::sha256(as_bytes("another record")))}}),
       tamper("sealed-for-another-version", "sealedKey", "sealed-random-recipient",
@@ -142,6 +145,57 @@ json tamper_vectors() {
              {{"digest", to_hex(crypto::sha256(as_bytes("another ciphertext")))}}),
       tamper("digest-of-another-blob", "digest", big,
              {{"digest", to_hex(crypto::sha256(as_bytes("another blob")))}}),
+  });
+}
+
+// The account key of the docs' encryption-key vectors (anvil's first development account).
+crypto::PrivateKey vector_account_key() {
+  return crypto::parse_private_key(
+             from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").value())
+      .value();
+}
+
+json encryption_key_vector(const std::string& name, const KeyDerivation& derivation) {
+  const crypto::PrivateKey key = vector_account_key();
+  const Address account = crypto::address_of(key);
+  const eth::eip712::TypedData typed = encryption_key_typed_data(account, derivation);
+  const Hash32 digest = eth::eip712::signing_hash(typed).value();
+  const auto signature = crypto::sign_hash(key, digest).to_rsv();
+  const EncryptionKeyPair pair =
+      encryption_key_from_signature(account, derivation, signature).value();
+  json vector = {{"name", name},
+                 {"accountKey", to_hex(key)},
+                 {"account", eth::to_checksum(account)},
+                 {"format", derivation.format}};
+  if (derivation.format == 2) {
+    vector["chainId"] = derivation.deployment.chain_id;
+    vector["contract"] = eth::to_checksum(derivation.deployment.contract);
+    vector["generation"] = derivation.generation;
+  }
+  vector["typedData"] = {{"types", typed.types},
+                         {"primaryType", typed.primary_type},
+                         {"domain", typed.domain},
+                         {"message", typed.message}};
+  vector["digest"] = to_hex(digest);
+  vector["signature"] = to_hex(signature);
+  vector["secretKey"] = to_hex(pair.secret);
+  vector["publicKey"] = to_hex(pair.public_key);
+  return vector;
+}
+
+json encryption_key_vectors() {
+  // medchain dev's chain and the first contract anvil's first account deploys there.
+  const Deployment dev{
+      31337, from_hex_fixed<Address>("0x5FbDB2315678afecb367f032d93F642f64180aa3").value()};
+  const Deployment other_chain{1, dev.contract};
+  const Deployment other_contract{
+      31337, from_hex_fixed<Address>("0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512").value()};
+  return json::array({
+      encryption_key_vector("format-1", KeyDerivation::format1()),
+      encryption_key_vector("format-2-generation-0", KeyDerivation::format2(dev, 0)),
+      encryption_key_vector("format-2-generation-1", KeyDerivation::format2(dev, 1)),
+      encryption_key_vector("format-2-another-chain", KeyDerivation::format2(other_chain, 0)),
+      encryption_key_vector("format-2-another-contract", KeyDerivation::format2(other_contract, 0)),
   });
 }
 
@@ -167,19 +221,22 @@ int main() {
       document_vector("xray-png", {fhir::document_reference_for(xray), xray}),
   });
   // The first recipient is the docs' encryption-key vector (account 0xf39F…2266).
-  const auto account = crypto::parse_private_key(
-      from_hex("0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80").value());
+  const crypto::PrivateKey account = vector_account_key();
   const json sealed = json::array({
-      sealed_vector("sealed-account-0xf39F", derive_encryption_key(account.value()), 1),
+      sealed_vector("sealed-account-0xf39F",
+                    derive_encryption_key(account, KeyDerivation::format1()), 1),
       sealed_vector("sealed-random-recipient", pair_from_seed("recipient"), 2),
   });
   const json out = {
       {"description",
-       "medchain record format (docs/format.md): envelopes v1, sealed keys v2 (legacySealedKeys: v1). Every envelope and document must decrypt "
+       "medchain record format (docs/format.md): encryption keys (formats 1 and 2), envelopes v1, "
+       "sealed keys v2 (legacySealedKeys: "
+       "v1). Every envelope and document must decrypt "
        "to the plaintext given, every sealed key must open to contentKey, every tampered case "
        "must fail. Hex is 0x-prefixed."},
       {"plaintextPattern", "byte i of a plaintext or attachment given by size is i mod 251"},
       {"chunkPlaintext", kChunkPlaintext},
+      {"encryptionKeys", encryption_key_vectors()},
       {"envelopes", envelopes},
       {"documents", documents},
       {"sealedKeys", sealed},

@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { launchChromium, startDev, repo } from './system.mjs';
 import { injectWallet } from './provider.mjs';
 import { makeDicom } from './dicom.mjs';
+import { Interface } from 'ethers';
 
 const shots = resolve(repo, 'web/test-results/screenshots');
 const TIMEOUT = 30000;
@@ -256,6 +257,37 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await own.getByRole('button', { name: /Open Clinical notes record/ }).click();
     await own.getByRole('dialog').getByText('Blood sugar well controlled. Continue metformin.').waitFor();
     await own.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+  });
+
+  test('the patient rotates the encryption key; the chain holds the new one and every record still opens', async () => {
+    const registry = new Interface(['function patientKeys(address) view returns (bytes32)']);
+    const { contract } = await (await fetch(`${dev.url}/v1/node`)).json();
+    const keyOnChain = async () => {
+      const data = registry.encodeFunctionData('patientKeys', [patient.address]);
+      const answer = await fetch(dev.chainUrl, {
+        method: 'POST',
+        headers: { 'Content-Type': 'application/json' },
+        body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_call', params: [{ to: contract, data }, 'latest'] }),
+      });
+      return registry.decodeFunctionResult('patientKeys', (await answer.json()).result)[0];
+    };
+    const before = await keyOnChain();
+    const page = patient.page;
+    await page.getByRole('link', { name: 'Encryption key' }).click();
+    await page.getByLabel('Your encryption public key').waitFor(); // unlocked when a record was opened
+    assert.equal(await page.getByLabel('Key derivation').textContent(), 'format 2, generation 0');
+    await page.getByRole('button', { name: 'Rotate my encryption key' }).click();
+    await page.getByText(/Encryption key rotated to format 2, generation 1; 4 record keys sealed to it/).waitFor();
+    assert.equal(await page.getByLabel('Key derivation').textContent(), 'format 2, generation 1');
+    const after = await keyOnChain();
+    assert.notEqual(after, before);
+    assert.equal(after, await page.getByLabel('Your encryption public key').textContent());
+    await page.getByRole('link', { name: 'Records' }).click();
+    for (const [name, text] of [[/Open Lab results record/, 'HbA1c: 6.1 %'], [/Open Clinical notes record/, 'Blood sugar well controlled. Continue metformin.']]) {
+      await page.getByRole('button', { name }).click();
+      await page.getByRole('dialog').getByText(text).first().waitFor();
+      await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    }
   });
 
   test('the patient sees the grant with its countdown and the audit trail', async () => {

@@ -1,11 +1,13 @@
-// `medchain keys new | import | list | export` (docs/cli.md, "Keys"): account keys kept as
-// keystore v3 files (scrypt) in <home>/keys/<address>.json.
+// `medchain keys new | import | list | export | rotate` (docs/cli.md, "Keys"): account keys
+// kept as keystore v3 files (scrypt) in <home>/keys/<address>.json, and the rotation of the
+// encryption key derived from one (account/key_rotation.hpp).
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/keystore.hpp>
 
+#include "account/key_rotation.hpp"
 #include "cli.hpp"
 #include "client_context.hpp"
 
@@ -188,6 +190,26 @@ void add_keys_commands(CLI::App& app) {
   on_run(export_cmd, [exported]() -> Status {
     ClientContext context;
     return export_key(context, *exported);
+  });
+
+  auto* rotate_cmd = keys->add_subcommand(
+      "rotate", "Rotate your encryption key (a patient): re-seal your record keys, then the chain");
+  on_run(rotate_cmd, []() -> Status {
+    ClientContext context;
+    MEDCHAIN_TRY(KeyRotation rotation, rotate_encryption_key(context));
+    client::json answer = rotation.relayed;
+    answer["from"] = rotation.from.describe();
+    answer["to"] = rotation.to.describe();
+    answer["generation"] = rotation.to.generation;
+    answer["encryptionKey"] = to_hex(rotation.encryption_key);
+    answer["resealed"] = rotation.resealed;
+    answer["alreadySealed"] = rotation.already_sealed;
+    context.print_relayed(answer, "rotated your encryption key from " + rotation.from.describe() +
+                                      " to " + rotation.to.describe() + " (" +
+                                      to_hex(rotation.encryption_key) + "), " +
+                                      std::to_string(rotation.resealed + rotation.already_sealed) +
+                                      " record keys sealed to it");
+    return {};
   });
 }
 

@@ -37,10 +37,19 @@ std::string mined_text(const client::json& answer) {
          std::to_string(answer.value("blockNumber", std::uint64_t{0}));
 }
 
+// The key a new registration uses: format 2, generation 0, bound to the node's deployment as
+// this home trusts it (docs/format.md, "Encryption key").
+Result<medchain::records::EncryptionKeyPair> new_encryption_key(ClientContext& context) {
+  MEDCHAIN_TRY(medchain::records::Deployment deployment, context.deployment());
+  MEDCHAIN_TRY(crypto::PrivateKey key, context.key());
+  return medchain::records::derive_encryption_key(
+      key, medchain::records::KeyDerivation::format2(deployment, 0));
+}
+
 Status register_patient() {
   ClientContext context;
   MEDCHAIN_TRY(Address account, context.account());
-  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, new_encryption_key(context));
   MEDCHAIN_TRY(client::json answer,
                context.relay("registerPatientBySig", {{"patient", eth::to_checksum(account)},
                                                       {"encryptionKey", to_hex(keys.public_key)}}));
@@ -55,7 +64,7 @@ Status register_doctor(const LicenseOptions& options) {
   ClientContext context;
   MEDCHAIN_TRY(Address account, context.account());
   MEDCHAIN_TRY(Hash32 license, license_hash(options));
-  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, new_encryption_key(context));
   const client::json request{{"address", eth::to_checksum(account)},
                              {"licenseHash", to_hex(license)},
                              {"encryptionKey", to_hex(keys.public_key)}};

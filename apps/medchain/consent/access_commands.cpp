@@ -55,7 +55,7 @@ Result<records::SharedKeys> share_existing_keys(ClientContext& context, const Ad
   if (!shares_keys(scope, permissions)) return records::SharedKeys{};
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(Address patient, context.account());
-  MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, context.encryption_key());
+  MEDCHAIN_TRY(std::vector<medchain::records::EncryptionKeyPair> keys, context.decryption_keys());
   MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(context));
   return records::share_record_keys(*node, keys, patient, doctor, scope, medchain);
 }

@@ -50,10 +50,15 @@ abi::Value bytes32(ByteView value) {
   return abi::Value(Bytes(value.begin(), value.end()));
 }
 
-DemoAccount new_account(std::string label) {
+// A fresh account whose encryption key is derived as a client registering on `deployment`
+// derives it (format 2, generation 0).
+DemoAccount new_account(std::string label, const chain::Deployment& deployment) {
   DemoAccount account{std::move(label), crypto::generate_private_key(), {}, {}};
   account.address = crypto::address_of(account.key);
-  account.encryption_key = records::derive_encryption_key(account.key).public_key;
+  const records::Deployment bound{deployment.chain_id, deployment.address};
+  account.encryption_key =
+      records::derive_encryption_key(account.key, records::KeyDerivation::format2(bound, 0))
+          .public_key;
   return account;
 }
 
@@ -88,9 +93,10 @@ Result<std::vector<DemoAccount>> read_accounts(const fs::path& path) {
     auto bytes = from_hex(entry.value("privateKey", ""));
     if (!bytes) return Error{Errc::kInvalidJson, path.string() + " is damaged"};
     MEDCHAIN_TRY(crypto::PrivateKey key, crypto::parse_private_key(*bytes));
-    DemoAccount account{entry.value("label", ""), key, crypto::address_of(key), {}};
-    account.encryption_key = records::derive_encryption_key(key).public_key;
-    accounts.push_back(std::move(account));
+    auto encryption_key =
+        from_hex_fixed<records::X25519PublicKey>(entry.value("encryptionKey", ""));
+    if (!encryption_key) return Error{Errc::kInvalidJson, path.string() + " is damaged"};
+    accounts.push_back({entry.value("label", ""), key, crypto::address_of(key), *encryption_key});
   }
   return accounts;
 }
@@ -168,7 +174,7 @@ Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t c
 
   std::vector<DemoAccount> accounts;
   for (const char* label : {"registrar", "doctor 1", "doctor 2", "patient 1", "patient 2"}) {
-    accounts.push_back(new_account(label));
+    accounts.push_back(new_account(label, deployment));
   }
   MEDCHAIN_TRY_STATUS(create_demo_parties(client, *admin, medchain, accounts, node_url));
   MEDCHAIN_TRY_STATUS(write_accounts(data_dir / kAccountsFile, accounts));

@@ -56,7 +56,7 @@ Result<format::ContentKey> own_key(Caller& caller, const format::KeyBinding& ver
                caller.node.get("/v1/records/" + to_hex(version.record_id) + "/versions/" +
                                std::to_string(version.version) + "/key"));
   MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
-  MEDCHAIN_TRY(format::EncryptionKeyPair mine, caller.encryption());
+  MEDCHAIN_TRY(std::vector<format::EncryptionKeyPair> mine, caller.encryption());
   return format::open_content_key(sealed, version, mine);
 }
 

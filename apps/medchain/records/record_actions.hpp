@@ -7,6 +7,7 @@
 #include <medchain/records/encryption_key.hpp>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "client_context.hpp"
 
@@ -22,7 +23,10 @@ struct Caller {
   bool progress = false;  // a progress bar on stderr for transfers over 1 MiB
 
   Result<crypto::PrivateKey> key() { return context.key(); }
-  Result<medchain::records::EncryptionKeyPair> encryption() { return context.encryption_key(); }
+  // The caller's encryption keys, the one on chain first (ClientContext::decryption_keys).
+  Result<std::vector<medchain::records::EncryptionKeyPair>> encryption() {
+    return context.decryption_keys();
+  }
 };
 
 // The content of a new record version: a FHIR resource, a file, or both (then the resource is

@@ -119,7 +119,7 @@ Result<Recipient> verified_doctor(client::NodeClient& node, const Address& docto
 }
 
 Result<SharedKeys> share_record_keys(client::NodeClient& node,
-                                     const format::EncryptionKeyPair& patient_keys,
+                                     std::span<const format::EncryptionKeyPair> patient_keys,
                                      const Address& patient, const Address& doctor,
                                      std::uint16_t scope, const chain::Contract* medchain) {
   MEDCHAIN_TRY(const Recipient recipient, verified_doctor(node, doctor));

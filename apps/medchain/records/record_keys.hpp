@@ -8,6 +8,7 @@
 #include <medchain/client/node_client.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
+#include <span>
 #include <vector>
 
 namespace medchain::cli::records {
@@ -41,7 +42,8 @@ Result<Recipient> verified_doctor(client::NodeClient& node, const Address& docto
 
 // For `medchain access approve|grant`: opens the patient's own sealed key of every version of
 // every record of the patient whose category is in `scope` and seals it to `doctor` (a
-// verified doctor's registered key), so a new grant reads history too. The node must be
+// verified doctor's registered key), so a new grant reads history too. `patient_keys` are the
+// patient's keys, the one on chain first (ClientContext::decryption_keys). The node must be
 // signed in as the patient. Returns how many version keys were shared; a version without a
 // key for the patient (not written by this client) is skipped.
 // With `medchain` (not null), the chain must confirm the doctor's key and read access to each
@@ -52,9 +54,9 @@ struct SharedKeys {
   std::size_t shared = 0;
   std::size_t unconfirmed = 0;  // skipped: their category statement is missing or foreign
 };
-Result<SharedKeys> share_record_keys(client::NodeClient& node,
-                                     const medchain::records::EncryptionKeyPair& patient_keys,
-                                     const Address& patient, const Address& doctor,
-                                     std::uint16_t scope, const chain::Contract* medchain);
+Result<SharedKeys> share_record_keys(
+    client::NodeClient& node, std::span<const medchain::records::EncryptionKeyPair> patient_keys,
+    const Address& patient, const Address& doctor, std::uint16_t scope,
+    const chain::Contract* medchain);
 
 }  // namespace medchain::cli::records

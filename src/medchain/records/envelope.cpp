@@ -45,7 +45,8 @@ Bytes seal_content_key(const ContentKey& key, const KeyBinding& binding,
   plain.insert(plain.end(), binding.digest.bytes.begin(), binding.digest.bytes.end());
   plain.insert(plain.end(), key.bytes.begin(), key.bytes.end());
   Bytes sealed(kSealedKeySize);
-  const int sealed_ok = crypto_box_seal(sealed.data(), plain.data(), plain.size(), recipient.data());
+  const int sealed_ok =
+      crypto_box_seal(sealed.data(), plain.data(), plain.size(), recipient.data());
   sodium_memzero(plain.data(), plain.size());
   if (sealed_ok != 0) throw std::runtime_error("crypto_box_seal failed");
   return sealed;
@@ -85,6 +86,16 @@ Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
                  "the node served a key sealed for another ciphertext than the chain names"};
   }
   return key;
+}
+
+Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
+                                    std::span<const EncryptionKeyPair> mine) {
+  Result<ContentKey> opened = decrypt_failed("no encryption key to open the sealed key with");
+  for (const EncryptionKeyPair& pair : mine) {
+    opened = open_content_key(sealed, expected, pair);
+    if (opened.ok() || opened.error().code != Errc::kDecryptFailed) return opened;
+  }
+  return opened;
 }
 
 // --- Encryptor ---

@@ -57,6 +57,12 @@ Bytes seal_content_key(const ContentKey& key, const KeyBinding& binding,
 Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
                                     const EncryptionKeyPair& mine);
 
+// The same with any of the account's keys (the current one and those old data may still be
+// sealed to, docs/format.md "Rotating the encryption key"): the first that opens it decides.
+// REQUIRES: `mine` is not empty.
+Result<ContentKey> open_content_key(ByteView sealed, const KeyBinding& expected,
+                                    std::span<const EncryptionKeyPair> mine);
+
 // Encrypts a plaintext of any length pushed in pieces of any size. Copyable: a copy taken
 // before the first update() produces the same ciphertext again from the same plaintext, which
 // lets a client hash the ciphertext in one pass and upload it in a second without storing it.

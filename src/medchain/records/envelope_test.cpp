@@ -3,6 +3,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/records/envelope.hpp>
+#include <vector>
 
 namespace medchain::records {
 namespace {
@@ -164,13 +165,17 @@ TEST(Envelope, SinkErrorsStopDecryption) {
   EXPECT_EQ(status.error().code, Errc::kIo);
 }
 
+EncryptionKeyPair some_key_pair() {
+  return derive_encryption_key(crypto::generate_private_key(), KeyDerivation::format1());
+}
+
 KeyBinding some_version() {
   return {crypto::sha256(as_bytes("record")), 2, crypto::sha256(as_bytes("ciphertext"))};
 }
 
 TEST(SealedKey, OpensOnlyForTheRecipient) {
-  const EncryptionKeyPair patient = derive_encryption_key(crypto::generate_private_key());
-  const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
+  const EncryptionKeyPair patient = some_key_pair();
+  const EncryptionKeyPair doctor = some_key_pair();
   const ContentKey key = new_content_key();
   const KeyBinding version = some_version();
   const Bytes sealed = seal_content_key(key, version, patient.public_key);
@@ -181,17 +186,41 @@ TEST(SealedKey, OpensOnlyForTheRecipient) {
   for (std::size_t at = 0; at < sealed.size(); ++at) {
     Bytes altered = sealed;
     altered[at] ^= 0x10;
-    EXPECT_EQ(open_content_key(altered, version, patient).error().code, Errc::kDecryptFailed)
-        << at;
+    EXPECT_EQ(open_content_key(altered, version, patient).error().code, Errc::kDecryptFailed) << at;
   }
   EXPECT_EQ(open_content_key(ByteView(sealed).first(79), version, patient).error().code,
             Errc::kInvalidLength);
 }
 
+// After a rotation a key may still be sealed to an older key of the account: any of its keys
+// opens it, and a key sealed for another version is still refused, not skipped.
+TEST(SealedKey, OpensWithAnyOfTheAccountsKeys) {
+  const EncryptionKeyPair old_key = some_key_pair();
+  const EncryptionKeyPair new_key = some_key_pair();
+  const std::vector<EncryptionKeyPair> mine{new_key, old_key};
+  const ContentKey key = new_content_key();
+  const KeyBinding version = some_version();
+  EXPECT_EQ(
+      open_content_key(seal_content_key(key, version, old_key.public_key), version, mine).value(),
+      key);
+  EXPECT_EQ(
+      open_content_key(seal_content_key(key, version, new_key.public_key), version, mine).value(),
+      key);
+  const Bytes to_stranger = seal_content_key(key, version, some_key_pair().public_key);
+  EXPECT_EQ(open_content_key(to_stranger, version, mine).error().code, Errc::kDecryptFailed);
+  KeyBinding other_version = version;
+  other_version.version = 1;
+  EXPECT_EQ(
+      open_content_key(seal_content_key(key, version, old_key.public_key), other_version, mine)
+          .error()
+          .code,
+      Errc::kCheckFailed);
+}
+
 // A node that answers a request for one version with a genuine key of another record, another
 // version of the same record, or another ciphertext is caught before the key is used.
 TEST(SealedKey, AKeySealedForAnotherVersionIsRefused) {
-  const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
+  const EncryptionKeyPair doctor = some_key_pair();
   const ContentKey key = new_content_key();
   const KeyBinding version = some_version();
   const Bytes sealed = seal_content_key(key, version, doctor.public_key);
@@ -212,10 +241,11 @@ TEST(SealedKey, AKeySealedForAnotherVersionIsRefused) {
 
 // A well-sealed box whose plaintext is not "MCK2" ‖ …: not a key of this format.
 TEST(SealedKey, ABoxOfTheRightSizeWithoutTheMagicIsRefused) {
-  const EncryptionKeyPair doctor = derive_encryption_key(crypto::generate_private_key());
+  const EncryptionKeyPair doctor = some_key_pair();
   Bytes plain(kBoundKeyPlaintextSize, 0x42);
   Bytes sealed(kSealedKeySize);
-  ASSERT_EQ(crypto_box_seal(sealed.data(), plain.data(), plain.size(), doctor.public_key.data()), 0);
+  ASSERT_EQ(crypto_box_seal(sealed.data(), plain.data(), plain.size(), doctor.public_key.data()),
+            0);
   EXPECT_EQ(open_content_key(sealed, some_version(), doctor).error().code, Errc::kCheckFailed);
 }
 

@@ -6,10 +6,13 @@
 #include <map>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
+#include <medchain/eth/address.hpp>
 #include <medchain/records/document.hpp>
+#include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
 #include <medchain/records/fhir.hpp>
 #include <nlohmann/json.hpp>
+#include <set>
 #include <sstream>
 
 namespace medchain::records {
@@ -45,6 +48,42 @@ const json& named(const char* list, const std::string& name) {
     if (vector["name"] == name) return vector;
   }
   throw std::runtime_error("no vector " + name);
+}
+
+// The key from the vector's derivation (format 1, or format 2 with its chain, contract and
+// generation): the typed data as given, its digest, the signature and both halves of the key.
+TEST(FormatVectors, EncryptionKeysDerive) {
+  ASSERT_GE(vectors()["encryptionKeys"].size(), 5u);
+  for (const json& vector : vectors()["encryptionKeys"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const crypto::PrivateKey key = crypto::parse_private_key(hex(vector["accountKey"])).value();
+    const Address account = crypto::address_of(key);
+    EXPECT_EQ(eth::to_checksum(account), vector["account"]);
+    const KeyDerivation derivation =
+        vector["format"] == 1
+            ? KeyDerivation::format1()
+            : KeyDerivation::format2(
+                  {vector["chainId"].get<std::uint64_t>(),
+                   from_hex_fixed<Address>(vector["contract"].get<std::string>()).value()},
+                  vector["generation"].get<std::uint32_t>());
+    const eth::eip712::TypedData typed = encryption_key_typed_data(account, derivation);
+    EXPECT_EQ(typed.domain, vector["typedData"]["domain"]);
+    EXPECT_EQ(typed.message, vector["typedData"]["message"]);
+    EXPECT_EQ(typed.types, vector["typedData"]["types"]);
+    EXPECT_EQ(to_hex(eth::eip712::signing_hash(typed).value()), vector["digest"]);
+    const EncryptionKeyPair pair =
+        encryption_key_from_signature(account, derivation, hex(vector["signature"])).value();
+    EXPECT_EQ(to_hex(pair.secret), vector["secretKey"]);
+    EXPECT_EQ(to_hex(pair.public_key), vector["publicKey"]);
+    EXPECT_EQ(to_hex(derive_encryption_key(key, derivation).public_key), vector["publicKey"]);
+  }
+  // Every derivation gives another key: a site or deployment that asks for another message
+  // cannot obtain this one.
+  std::set<std::string> keys;
+  for (const json& vector : vectors()["encryptionKeys"]) keys.insert(vector["publicKey"]);
+  EXPECT_EQ(keys.size(), vectors()["encryptionKeys"].size());
+  EXPECT_EQ(named("encryptionKeys", "format-1")["publicKey"],
+            named("sealedKeys", "sealed-account-0xf39F")["recipientPublic"]);
 }
 
 TEST(FormatVectors, CoverTheChunkBoundaries) {

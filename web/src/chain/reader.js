@@ -76,19 +76,26 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     return contract.decodeFunctionResult(fn, await rpc('eth_call', [{ to: address, data }, 'latest']));
   }
 
-  async function logs(event, recordId) {
+  // The contract's `event`s whose first indexed argument is `topic` (a record id or an address).
+  async function logs(event, topic) {
     const address = await checked();
-    const topics = [contract.getEvent(event).topicHash, zeroPadValue(recordId, 32)];
+    const topics = [contract.getEvent(event).topicHash, zeroPadValue(topic, 32)];
     // From the genesis: a record's events are few, and a node cannot hide one from the chain.
     const found = await rpc('eth_getLogs', [{ address, fromBlock: '0x0', toBlock: 'latest', topics }]);
     return found.map((log) => contract.parseLog(log));
   }
 
   return {
-    // {chainId, contract} of the deployment read, checked as above: the EIP-712 domain of the
-    // contract's intents and of category statements.
+    // {chainId, contract}: the deployment this app reads, checked and pinned: the EIP-712 domain
+    // of the contract's intents and of category statements, and what a format 2 encryption key
+    // is bound to.
     async deployment() {
       return { chainId: node.chainId, contract: await checked() };
+    },
+    // How many times the patient's key was rotated (PatientKeyRotated events): the generation
+    // of the patient's format 2 key when every rotation was a medchain client's.
+    async keyRotations(patient) {
+      return (await logs('PatientKeyRotated', patient)).length;
     },
     // The patient's registered X25519 key (0x hex), or null when not registered.
     async patientKey(patient) {

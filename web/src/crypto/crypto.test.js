@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { Wallet } from 'ethers';
-import { encryptionKeyTypedData, deriveEncryptionKey } from './encryptionKey.js';
+import { encryptionKeyTypedData, deriveEncryptionKey, FORMAT_1, format2, nextGeneration } from './encryptionKey.js';
 import { ciphertextSize, decryptEnvelope, encryptEnvelope, newContentKey, Decryptor, CIPHERTEXT_CHUNK_SIZE } from './envelope.js';
 import { decodeDocument, encodeDocument, makeManifest } from './document.js';
 import { openContentKey, sealContentKey } from './sealedKey.js';
@@ -17,8 +17,8 @@ const VECTOR = {
   publicKey: '0x8337d0b65ee06bdf968a44291178ae5ff5563e5ce12fda371091ca0bbf13a563',
 };
 
-async function signEncryptionKey(wallet) {
-  const { domain, types, message } = encryptionKeyTypedData(wallet.address);
+async function signEncryptionKey(wallet, derivation = FORMAT_1) {
+  const { domain, types, message } = encryptionKeyTypedData(wallet.address, derivation);
   const { EIP712Domain: _d, ...rest } = types;
   return wallet.signTypedData(domain, rest, message);
 }
@@ -29,7 +29,7 @@ function pattern(size) {
   return bytes;
 }
 
-describe('encryption key (docs/format.md vector)', () => {
+describe('encryption key (docs/format.md format 1 vector)', () => {
   it('signs the documented typed data to the documented signature', async () => {
     const wallet = new Wallet(VECTOR.key);
     expect(wallet.address).toBe(VECTOR.account);
@@ -37,14 +37,38 @@ describe('encryption key (docs/format.md vector)', () => {
   });
 
   it('derives the documented X25519 public key', async () => {
-    const pair = await deriveEncryptionKey(VECTOR.account, VECTOR.signature);
+    const pair = await deriveEncryptionKey(VECTOR.account, FORMAT_1, VECTOR.signature);
     expect(toHex(pair.publicKey)).toBe(VECTOR.publicKey);
     expect(pair.secretKey).toHaveLength(32);
   });
 
   it('refuses a signature by another account', async () => {
     const other = Wallet.createRandom();
-    await expect(deriveEncryptionKey(VECTOR.account, await signEncryptionKey(other))).rejects.toThrow(/not 0xf39F/);
+    await expect(deriveEncryptionKey(VECTOR.account, FORMAT_1, await signEncryptionKey(other))).rejects.toThrow(/not 0xf39F/);
+  });
+});
+
+describe('encryption key format 2', () => {
+  const deployment = { chainId: 31337, contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' };
+  const wallet = new Wallet(VECTOR.key);
+  const keyOf = async (derivation) => toHex((await deriveEncryptionKey(wallet.address, derivation, await signEncryptionKey(wallet, derivation))).publicKey);
+
+  it('is bound to the chain, the contract and the generation', async () => {
+    const bound = await keyOf(format2(deployment, 0));
+    expect(await keyOf(format2({ ...deployment, chainId: 1 }, 0))).not.toBe(bound);
+    expect(await keyOf(format2({ ...deployment, contract: '0xe7f1725E7734CE288F8367e1Bb143E90bb3F0512' }, 0))).not.toBe(bound);
+    expect(await keyOf(format2(deployment, 1))).not.toBe(bound);
+    expect(await keyOf(FORMAT_1)).not.toBe(bound);
+  });
+
+  it('refuses a signature made for another generation', async () => {
+    const signature = await signEncryptionKey(wallet, format2(deployment, 1));
+    await expect(deriveEncryptionKey(wallet.address, format2(deployment, 0), signature)).rejects.toThrow(/not 0xf39F/);
+  });
+
+  it('counts rotations in the generation', () => {
+    expect(nextGeneration(FORMAT_1)).toBe(1);
+    expect(nextGeneration(format2(deployment, 4))).toBe(5);
   });
 });
 
@@ -128,7 +152,7 @@ describe('sealed keys and digest', () => {
 
   it('seals a content key with its version to a derived key pair, 152 bytes, and opens it only with that pair', async () => {
     const wallet = Wallet.createRandom();
-    const pair = await deriveEncryptionKey(wallet.address, await signEncryptionKey(wallet));
+    const pair = await deriveEncryptionKey(wallet.address, FORMAT_1, await signEncryptionKey(wallet));
     const key = await newContentKey();
     const sealed = await sealContentKey(key, version, pair.publicKey);
     expect(sealed).toHaveLength(152);

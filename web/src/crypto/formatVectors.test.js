@@ -10,7 +10,8 @@ import { openContentKey } from './sealedKey.js';
 import { checkDigest, digestHex } from './digest.js';
 import { fromHex, toHex } from './bytes.js';
 import { sodium } from './sodium.js';
-import { deriveEncryptionKey } from './encryptionKey.js';
+import { Wallet } from 'ethers';
+import { FORMAT_1, deriveEncryptionKey, encryptionKeyDigest, encryptionKeyTypedData, format2 } from './encryptionKey.js';
 
 const vectors = JSON.parse(readFileSync(new URL('../../../tests/data/format_vectors.json', import.meta.url), 'utf8'));
 
@@ -87,9 +88,29 @@ describe('format_vectors.json: sealed keys', () => {
   }
 });
 
+describe('format_vectors.json: encryption keys', () => {
+  for (const v of vectors.encryptionKeys) {
+    it(`${v.name} derives the same typed data, digest, signature and key`, async () => {
+      const derivation = v.format === 1 ? FORMAT_1 : format2({ chainId: v.chainId, contract: v.contract }, v.generation);
+      const typed = encryptionKeyTypedData(v.account, derivation);
+      expect(typed.domain).toEqual(v.typedData.domain);
+      expect(typed.message).toEqual(v.typedData.message);
+      expect(typed.types).toEqual(v.typedData.types);
+      expect(encryptionKeyDigest(v.account, derivation)).toBe(v.digest);
+      const { domain, types, message } = typed;
+      const { EIP712Domain: _domain, ...rest } = types;
+      expect(await new Wallet(v.accountKey).signTypedData(domain, rest, message)).toBe(v.signature);
+      const pair = await deriveEncryptionKey(v.account, derivation, v.signature);
+      expect(toHex(pair.secretKey)).toBe(v.secretKey);
+      expect(toHex(pair.publicKey)).toBe(v.publicKey);
+    });
+  }
+});
+
 it("the first sealed key's recipient is the docs/format.md encryption key, derived here", async () => {
   const pair = await deriveEncryptionKey(
     '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266',
+    FORMAT_1,
     '0xef19e447d971dd827656617eda5667585a4b9ff5dc8d3c4c7905fce3c757b886189e04de9111abe3dc98dc5d89ecc72bb762290f2a3af97ff3c624cdd6f073ab1b',
   );
   const first = vectors.sealedKeys[0];

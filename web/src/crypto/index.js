@@ -1,6 +1,9 @@
 // The browser's half of docs/format.md: everything a client computes so that the node and the
 // chain never see plaintext.
-export { encryptionKeyTypedData, deriveEncryptionKey, ENCRYPTION_KEY_PURPOSE } from './encryptionKey.js';
+export {
+  encryptionKeyTypedData, encryptionKeyDigest, deriveEncryptionKey, walletEncryptionKey, ENCRYPTION_KEY_PURPOSE,
+  FORMAT_1, format2, nextGeneration, describeDerivation,
+} from './encryptionKey.js';
 export { newContentKey, encryptEnvelope, decryptEnvelope, Encryptor, Decryptor, ciphertextSize } from './envelope.js';
 export { makeManifest, encodeDocument, decodeDocument } from './document.js';
 export { sealContentKey, openContentKey } from './sealedKey.js';

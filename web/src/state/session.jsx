@@ -6,10 +6,10 @@ import { createApi } from '../api/client.js';
 import { openFeed, describeFeedMessage, isOwnAction } from '../api/feed.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
-import { deriveEncryptionKey, encryptionKeyTypedData } from '../crypto/index.js';
 import { shortAddress } from '../util/format.js';
 import { chainReader, rpcOverHttp } from '../chain/reader.js';
 import { configuredRpcUrl } from '../wallet/builtin.js';
+import { accountEncryptionKey, rotateEncryptionKey } from './encryptionKey.js';
 
 const SESSION_KEY = 'medchain.session';
 const SessionContext = createContext(null);
@@ -147,13 +147,20 @@ export function SessionProvider({ children }) {
     return rpc ? chainReader(rpc, node) : null;
   }, [wallet, node]);
 
+  // The account's key as the chain holds it (state/encryptionKey.js), derived on first use.
   const unlockEncryptionKey = useCallback(async () => {
     if (encryptionKey) return encryptionKey;
-    const signature = await wallet.signTypedData(encryptionKeyTypedData(wallet.address));
-    const pair = await deriveEncryptionKey(wallet.address, signature);
+    const pair = await accountEncryptionKey({ api, wallet, node, chain });
     setEncryptionKey(pair);
     return pair;
-  }, [wallet, encryptionKey]);
+  }, [api, wallet, node, chain, encryptionKey]);
+
+  // A patient's rotation to the next generation; the new key is the one held from then on.
+  const rotateKey = useCallback(async () => {
+    const result = await rotateEncryptionKey({ api, wallet, node, chain }, await unlockEncryptionKey());
+    setEncryptionKey(result.pair);
+    return result;
+  }, [api, wallet, node, chain, unlockEncryptionKey]);
 
   useEffect(() => {
     if (!session?.token) return undefined;
@@ -172,7 +179,7 @@ export function SessionProvider({ children }) {
 
   const value = {
     node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
-    encryptionKey, unlockEncryptionKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
+    encryptionKey, unlockEncryptionKey, rotateKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
     ctx: { api, wallet, node, encryptionKey, chain },
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

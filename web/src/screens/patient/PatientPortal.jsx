@@ -13,6 +13,7 @@ import RequestsTab from './RequestsTab.jsx';
 import GrantsTab from './GrantsTab.jsx';
 import EmergencyTab from './EmergencyTab.jsx';
 import AuditTab from './AuditTab.jsx';
+import KeyTab from './KeyTab.jsx';
 import { ShowAddressQr } from '../../components/qr.jsx';
 
 const TABS = [
@@ -22,6 +23,7 @@ const TABS = [
   { id: 'grants', label: 'Access' },
   { id: 'emergency', label: 'Emergency & guardians' },
   { id: 'audit', label: 'Audit trail' },
+  { id: 'key', label: 'Encryption key', selfOnly: true },
 ];
 
 function RegisterCard() {
@@ -77,7 +79,7 @@ export default function PatientPortal({ sub }) {
             Patient <Address value={patient} label="patient" /> <ShowAddressQr address={patient} />
           </p>
           <Nav variant="tabs" className="mb-3 flex-nowrap overflow-auto" aria-label="Patient sections">
-            {TABS.map((t) => (
+            {TABS.filter((t) => !t.selfOnly || patient === session.address).map((t) => (
               <Nav.Item key={t.id}>
                 <Nav.Link active={t.id === tab.id} onClick={() => navigate(`patient/${t.id}`)} href={`#/patient/${t.id}`} className="text-nowrap">{t.label}</Nav.Link>
               </Nav.Item>
@@ -89,6 +91,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'grants' && <GrantsTab patient={patient} />}
           {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} />}
           {tab.id === 'audit' && <AuditTab patient={patient} />}
+          {tab.id === 'key' && patient === session.address && <KeyTab />}
         </>
       )}
       {!patient && me.patient === false && <Alert variant="info">Register to keep records here.</Alert>}
