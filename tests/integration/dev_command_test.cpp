@@ -134,6 +134,15 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
     EXPECT_TRUE(chain.view("patients", again.accounts["patient 2"]).flag());
   }
   EXPECT_EQ(second.stop(60s), 0);
+
+  // A contract built since the chain started (recorded as another artifact here) is deployed
+  // anew on the same chain, with new demo accounts, rather than resumed.
+  std::ofstream(dir / "dev-contract.sha256", std::ios::trunc) << to_hex(random_hash()) << "\n";
+  auto [third, rebuilt] = start_dev(dir, port, node_port, log);
+  EXPECT_FALSE(rebuilt.resumed);
+  EXPECT_NE(rebuilt.contract, fresh.contract);
+  EXPECT_NE(rebuilt.accounts, fresh.accounts);
+  EXPECT_EQ(third.stop(60s), 0);
   fs::remove_all(dir);
   fs::remove(log);
 }

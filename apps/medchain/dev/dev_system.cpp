@@ -7,6 +7,7 @@
 #include <medchain/chain/relayer.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/keccak.hpp>
+#include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
 #include <sstream>
 
@@ -18,6 +19,8 @@ using nlohmann::json;
 namespace abi = eth::abi;
 
 constexpr const char* kAccountsFile = "dev-accounts.json";
+// The SHA-256 of the contract artifact the chain's deployment was made from.
+constexpr const char* kArtifactDigestFile = "dev-contract.sha256";
 // The first account of the development mnemonic: funded on anvil and ganache; public.
 constexpr const char* kDevAdminKey =
     "0xac0974bec39a17e36ba4a6b4d238ff944bacb478cbed5efcae784d7bf4f2ff80";
@@ -151,15 +154,37 @@ Status create_demo_parties(chain::EthClient& client, chain::TransactionSender& a
   return {};
 }
 
+Result<std::string> artifact_digest(const fs::path& artifact) {
+  std::ifstream in(artifact, std::ios::binary);
+  std::ostringstream text;
+  text << in.rdbuf();
+  if (!in) return Error{Errc::kIo, "cannot read " + artifact.string()};
+  const std::string bytes = text.str();
+  return to_hex(
+      crypto::sha256(ByteView(reinterpret_cast<const std::uint8_t*>(bytes.data()), bytes.size())));
+}
+
+// Whether the chain's deployment was made from this artifact: a contract built since (a new
+// ABI, new rules) is deployed anew rather than resumed, or the node and the web app would speak
+// the new ABI to the old contract.
+bool deployed_from(const fs::path& data_dir, const std::string& digest) {
+  std::ifstream in(data_dir / kArtifactDigestFile);
+  std::string recorded;
+  in >> recorded;
+  return recorded == digest;
+}
+
 }  // namespace
 
 Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t chain_id,
                                        const fs::path& artifact, const fs::path& data_dir,
                                        const std::string& node_url) {
   MEDCHAIN_TRY(fs::path relayer_key_file, write_relayer_key(data_dir));
+  MEDCHAIN_TRY(const std::string digest, artifact_digest(artifact));
   if (auto deployment = chain::read_deployment(data_dir); deployment.ok()) {
     auto accounts = read_accounts(data_dir / kAccountsFile);
-    if (accounts.ok() && chain::check_deployment(client, *deployment).ok()) {
+    if (accounts.ok() && chain::check_deployment(client, *deployment).ok() &&
+        deployed_from(data_dir, digest)) {
       return DevSystem{*deployment, std::move(*accounts), dev_node_id(), relayer_key_file,
                        /*resumed=*/true};
     }
@@ -179,6 +204,7 @@ Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t c
   MEDCHAIN_TRY_STATUS(create_demo_parties(client, *admin, medchain, accounts, node_url));
   MEDCHAIN_TRY_STATUS(write_accounts(data_dir / kAccountsFile, accounts));
   MEDCHAIN_TRY_STATUS(chain::write_deployment(data_dir, deployment));
+  std::ofstream(data_dir / kArtifactDigestFile, std::ios::trunc) << digest << "\n";
   return DevSystem{deployment, std::move(accounts), dev_node_id(), relayer_key_file,
                    /*resumed=*/false};
 }
