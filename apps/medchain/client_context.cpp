@@ -276,6 +276,11 @@ Result<const chain::Contract*> ClientContext::contract() {
   return contract_.get();
 }
 
+Result<const chain::Contract*> ClientContext::contract_if_given() {
+  if (options_.rpc_url.empty()) return static_cast<const chain::Contract*>(nullptr);
+  return contract();
+}
+
 // Trust on first use, as ssh does with host keys: a node cannot point this home at a contract
 // of its own making (one that would vouch for its keys and digests) once the home knows the
 // deployment.

@@ -119,6 +119,9 @@ class ClientContext {
   // address the one this home trusts for that chain: --contract, else the one pinned in
   // <home>/deployments.json on first use; a node naming another is refused (kCheckFailed).
   Result<const chain::Contract*> contract();
+  // contract() when --rpc-url is given, else null: the commands that check the node against the
+  // chain when they can, and say so in their output when they could not.
+  Result<const chain::Contract*> contract_if_given();
   // Sends transactions to contract() from key(); the account pays the gas.
   Result<chain::TransactionSender*> sender();
   // Waits (up to 15 s) until the node's index holds `block`.

@@ -38,11 +38,6 @@ std::string checksum(const Address& address) {
   return eth::to_checksum(address);
 }
 
-Hash32 sha256_of(const std::string& content) {
-  return crypto::sha256(
-      ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
-}
-
 class NodeSecurityTest : public ::testing::Test {
  protected:
   NodeSecurityTest() {

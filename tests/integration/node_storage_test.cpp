@@ -19,11 +19,6 @@ namespace {
 using namespace std::chrono_literals;
 using nlohmann::json;
 
-Hash32 sha256_of(const std::string& content) {
-  return crypto::sha256(
-      ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
-}
-
 TEST(NodeStorage, UploadsCountAgainstThePatientsQuota) {
   Ledger ledger(chain::DevChainKind::kAnvil);
   const Party alice = ledger.registered_patient(/*funded=*/false);

@@ -142,10 +142,14 @@ Reply Node::relay(const Party& signer, std::string_view function_name, json mess
           .dump());
 }
 
+Hash32 sha256_of(const std::string& content) {
+  return crypto::sha256(
+      ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
+}
+
 Reply Node::upload(const std::string& token, const Address& patient, std::string_view category,
                    const std::string& content) {
-  const Hash32 digest = crypto::sha256(
-      ByteView(reinterpret_cast<const std::uint8_t*>(content.data()), content.size()));
+  const Hash32 digest = sha256_of(content);
   return send("POST", "/v1/blobs", content, token,
               {{"Medchain-Patient", to_hex(patient)},
                {"Medchain-Category", std::string(category)},

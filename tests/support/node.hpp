@@ -20,6 +20,9 @@ struct Reply {
   chain::HttpResponse response;
 };
 
+// The SHA-256 of `content`: a blob's digest as the node names it.
+Hash32 sha256_of(const std::string& content);
+
 class Node {
  public:
   // Starts medchaind for `ledger` and waits until its index is ready.

@@ -31,18 +31,12 @@ bool shares_keys(std::uint16_t scope, std::uint8_t permissions) {
   return (permissions & 1) != 0 && scope != 0;
 }
 
-// The contract, when --rpc-url is given: then the doctor's key and access are checked on chain.
-Result<const chain::Contract*> chain_if_given(ClientContext& context) {
-  if (context_options().rpc_url.empty()) return static_cast<const chain::Contract*>(nullptr);
-  return context.contract();
-}
-
 // Before a grant that will share keys is signed: the doctor's key as the node lists it must be
 // the chain's, so a lying node is refused with nothing granted.
 Status check_doctor_before_grant(ClientContext& context, const Address& doctor, std::uint16_t scope,
                                  std::uint8_t permissions) {
   if (!shares_keys(scope, permissions)) return {};
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(context));
+  MEDCHAIN_TRY(const chain::Contract* medchain, context.contract_if_given());
   if (medchain == nullptr) return {};
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(records::Recipient listed, records::verified_doctor(*node, doctor));
@@ -56,7 +50,7 @@ Result<records::SharedKeys> share_existing_keys(ClientContext& context, const Ad
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(Address patient, context.account());
   MEDCHAIN_TRY(std::vector<medchain::records::EncryptionKeyPair> keys, context.decryption_keys());
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(context));
+  MEDCHAIN_TRY(const chain::Contract* medchain, context.contract_if_given());
   return records::share_record_keys(*node, keys, patient, doctor, scope, medchain);
 }
 

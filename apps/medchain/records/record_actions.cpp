@@ -71,14 +71,6 @@ std::string checksum(const json& value) {
   return address ? eth::to_checksum(*address) : value.get<std::string>();
 }
 
-// The contract through --rpc-url when the command line gives one (then keys and digests are
-// checked against the chain itself); null otherwise, and the command's output says so
-// ("chainChecked": false), since the node's word is then all there is.
-Result<const chain::Contract*> chain_if_given(Caller& caller) {
-  if (context_options().rpc_url.empty()) return static_cast<const chain::Contract*>(nullptr);
-  return caller.context.contract();
-}
-
 // Encrypts and uploads the content, relays the intent `function` with `message` (which gets the
 // digest, nodeId and contentId), then seals the key to the recipients.
 Result<json> write_version(Caller& caller, const Address& patient, NewContent& content,
@@ -88,7 +80,7 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   // uploaded or recorded: a lying directory leaves nothing behind.
   MEDCHAIN_TRY(std::vector<Recipient> recipients,
                key_recipients(caller.node, patient, content.category, caller.account));
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
   if (medchain != nullptr) {
     MEDCHAIN_TRY_STATUS(check_recipients_on_chain(*medchain, patient, content.category,
                                                   caller.account, recipients));
@@ -210,7 +202,7 @@ Status get_record(Caller& caller, const GetOptions& options) {
   MEDCHAIN_TRY(json record, record_versions(caller, record_id));
   MEDCHAIN_TRY(json version, pick_version(record, options.version));
   MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
   if (medchain != nullptr) {
     MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, version));
   }
@@ -251,7 +243,7 @@ Status set_category(Caller& caller, const CategoryOptions& options) {
   MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
   MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
   // The statement is about the digest it names: sign only the chain's.
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
   if (medchain != nullptr) MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, version));
   MEDCHAIN_TRY(crypto::PrivateKey key, caller.key());
   MEDCHAIN_TRY(
@@ -277,7 +269,7 @@ Status export_records(Caller& caller, const ExportOptions& options) {
   MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
   MEDCHAIN_TRY(json listing,
                caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
-  MEDCHAIN_TRY(const chain::Contract* medchain, chain_if_given(caller));
+  MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
   std::vector<json> resources;
   std::vector<std::string> ids;
   for (const json& record : listing.value("records", json::array())) {
