@@ -9,6 +9,7 @@
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/encryption_key.hpp>
+#include <medchain/records/salted_text.hpp>
 #include <thread>
 
 #include "support/node.hpp"
@@ -145,10 +146,21 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   EXPECT_EQ(me["patient"], true);
 
   // The doctor asks a registrar, who verifies them with a direct call.
+  // The licence goes on chain salted; the salt, kept by the doctor, proves which licence it is.
   const json ask = must({"register", "doctor", "--from", doctor, "--license", "MD-4711"});
   EXPECT_EQ(ask["address"], doctor);
-  must({"registrar", "verify", doctor, "--license-hash", ask["licenseHash"], "--encryption-key",
-        ask["encryptionKey"], "--from", registrar, "--rpc-url", rpc});
+  const records::SaltedText license{
+      from_hex_fixed<records::Salt>(ask.value("licenseSalt", "")).value(), "MD-4711"};
+  EXPECT_EQ(ask["licenseHash"], to_hex(records::salted_hash(license)));
+  EXPECT_NE(must({"register", "doctor", "--from", doctor, "--license", "MD-4711"})["licenseSalt"],
+            ask["licenseSalt"]);
+  expect_failure(medchain({"registrar", "verify", doctor, "--license", "MD-4711",
+                           "--encryption-key", ask["encryptionKey"], "--from", registrar,
+                           "--rpc-url", rpc}),
+                 2, "--license-salt");
+  must({"registrar", "verify", doctor, "--license", "MD-4711", "--license-salt",
+        ask["licenseSalt"], "--encryption-key", ask["encryptionKey"], "--from", registrar,
+        "--rpc-url", rpc});
   must({"login", "--from", doctor});
   EXPECT_EQ(must({"whoami", "--from", doctor})["doctor"], "verified");
 
@@ -160,6 +172,13 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   const json pending = must({"access", "list", "--from", patient});
   ASSERT_EQ(pending["requests"].size(), 1u) << pending.dump();
   EXPECT_EQ(pending["requests"][0]["status"], "pending");
+  // The reason reaches the patient alone, checked against the chain's salted hash with --rpc-url.
+  EXPECT_EQ(pending["requests"][0]["reason"], "follow-up") << pending.dump();
+  EXPECT_EQ(pending["requests"][0]["reasonChecked"], false);
+  const json chain_checked = must({"access", "list", "--from", patient, "--rpc-url", rpc});
+  EXPECT_EQ(chain_checked["requests"][0]["reason"], "follow-up") << chain_checked.dump();
+  EXPECT_EQ(chain_checked["requests"][0]["reasonChecked"], true);
+  EXPECT_FALSE(must({"access", "list", "--from", doctor})["requests"][0].contains("reason"));
   const json approved =
       must({"access", "approve", request_id, "--scope", "lab", "--from", patient});
   EXPECT_EQ(approved["scope"], json::array({"lab"}));

@@ -12,6 +12,7 @@
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
 #include <medchain/records/fhir.hpp>
+#include <medchain/records/salted_text.hpp>
 #include <nlohmann/json.hpp>
 
 namespace {
@@ -104,6 +105,25 @@ json legacy_sealed_vector(const std::string& name, const EncryptionKeyPair& reci
           {"recipientPublic", to_hex(recipient.public_key)},
           {"contentKey", to_hex(key)},
           {"sealed", to_hex(sealed)}};
+}
+
+// A salted text (docs/format.md, "Reasons and licences") with a salt derived from the name, its
+// hash, and for a reason the note sealed to `recipient`.
+json salted_text_vector(const std::string& name, const std::string& text,
+                        const EncryptionKeyPair* recipient) {
+  SaltedText salted{{}, text};
+  const Hash32 seed = crypto::sha256(as_bytes("medchain format vector salt " + name));
+  std::copy(seed.bytes.begin(), seed.bytes.end(), salted.salt.bytes.begin());
+  json vector = {{"name", name},
+                 {"salt", to_hex(salted.salt)},
+                 {"text", text},
+                 {"hash", to_hex(salted_hash(salted))}};
+  if (recipient != nullptr) {
+    vector["recipientSecret"] = to_hex(recipient->secret);
+    vector["recipientPublic"] = to_hex(recipient->public_key);
+    vector["sealed"] = to_hex(seal_reason_note(salted, recipient->public_key).value());
+  }
+  return vector;
 }
 
 json tamper(const std::string& name, const std::string& kind, const std::string& base,
@@ -199,6 +219,16 @@ json encryption_key_vectors() {
   });
 }
 
+json salted_text_vectors() {
+  const EncryptionKeyPair patient = pair_from_seed("recipient");
+  return json::array({
+      salted_text_vector("reason-follow-up", "Follow-up of the blood test", &patient),
+      salted_text_vector("reason-utf8", "Kontrolle nach Operation \u2014 Dr. M\u00fcller", &patient),
+      salted_text_vector("reason-empty-text", "", &patient),
+      salted_text_vector("license", "GMC 7654321", nullptr),
+  });
+}
+
 }  // namespace
 
 int main() {
@@ -231,7 +261,8 @@ int main() {
       {"description",
        "medchain record format (docs/format.md): encryption keys (formats 1 and 2), envelopes v1, "
        "sealed keys v2 (legacySealedKeys: "
-       "v1). Every envelope and document must decrypt "
+       "v1), salted reasons and licences. Every salted text's hash is keccak256(salt ‖ text), "
+       "and a sealed reason opens to \"MCN1\" ‖ salt ‖ text. Every envelope and document must decrypt "
        "to the plaintext given, every sealed key must open to contentKey, every tampered case "
        "must fail. Hex is 0x-prefixed."},
       {"plaintextPattern", "byte i of a plaintext or attachment given by size is i mod 251"},
@@ -243,6 +274,7 @@ int main() {
       {"legacySealedKeys",
        json::array({legacy_sealed_vector("legacy-random-recipient", pair_from_seed("recipient"))})},
       {"tampered", tamper_vectors()},
+      {"saltedTexts", salted_text_vectors()},
   };
   std::cout << out.dump(2) << '\n';
   return 0;

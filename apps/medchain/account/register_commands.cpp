@@ -5,7 +5,7 @@
 // calls (verifyDoctor, suspendDoctor, reinstateDoctor have no *BySig variants) sent from the
 // registrar's own account over --rpc-url.
 #include <medchain/core/hex.hpp>
-#include <medchain/crypto/keccak.hpp>
+#include <medchain/records/salted_text.hpp>
 #include <medchain/eth/address.hpp>
 
 #include "cli.hpp"
@@ -14,22 +14,50 @@
 namespace medchain::cli {
 namespace {
 
+// A licence goes on chain as keccak256(salt ‖ licence) (docs/format.md, "Reasons and licences"):
+// the salt keeps a licence number from being found by hashing guesses, and whoever holds it can
+// show that the hash names this licence.
 struct LicenseOptions {
-  std::string license;       // the license as text; its keccak256 goes on chain
+  std::string license;       // the license as text
+  std::string license_salt;  // its 32-byte salt: new for `register doctor` unless given
   std::string license_hash;  // or the hash itself
 };
 
-Result<Hash32> license_hash(const LicenseOptions& options) {
+Result<medchain::records::SaltedText> salted_license(const LicenseOptions& options,
+                                                     bool new_salt_allowed) {
+  if (options.license_salt.empty()) {
+    if (!new_salt_allowed) {
+      return Error{Errc::kInvalidArgument,
+                   "give --license-salt with --license (the salt `medchain register doctor` "
+                   "printed): the chain holds keccak256(salt ‖ license)"};
+    }
+    return medchain::records::salt_text(options.license);
+  }
+  auto salt = from_hex_fixed<medchain::records::Salt>(options.license_salt);
+  if (!salt) return Error{Errc::kInvalidArgument, "--license-salt is not 32 bytes of hex"};
+  return medchain::records::SaltedText{*salt, options.license};
+}
+
+// The hash, and the salt when the license was given as text.
+struct License {
+  Hash32 hash;
+  std::optional<medchain::records::Salt> salt;
+};
+
+Result<License> license_of(const LicenseOptions& options, bool new_salt_allowed) {
   if (options.license.empty() == options.license_hash.empty()) {
     return Error{Errc::kInvalidArgument, "give one of --license or --license-hash"};
   }
   if (!options.license.empty()) {
-    return crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(options.license.data()),
-                                      options.license.size()));
+    MEDCHAIN_TRY(medchain::records::SaltedText salted, salted_license(options, new_salt_allowed));
+    return License{medchain::records::salted_hash(salted), salted.salt};
+  }
+  if (!options.license_salt.empty()) {
+    return Error{Errc::kInvalidArgument, "--license-salt goes with --license, not --license-hash"};
   }
   auto hash = from_hex_fixed<Hash32>(options.license_hash);
   if (!hash) return Error{Errc::kInvalidArgument, "--license-hash is not 32 bytes of hex"};
-  return *hash;
+  return License{*hash, std::nullopt};
 }
 
 std::string mined_text(const client::json& answer) {
@@ -63,14 +91,20 @@ Status register_patient() {
 Status register_doctor(const LicenseOptions& options) {
   ClientContext context;
   MEDCHAIN_TRY(Address account, context.account());
-  MEDCHAIN_TRY(Hash32 license, license_hash(options));
+  MEDCHAIN_TRY(License license, license_of(options, /*new_salt_allowed=*/true));
   MEDCHAIN_TRY(medchain::records::EncryptionKeyPair keys, new_encryption_key(context));
-  const client::json request{{"address", eth::to_checksum(account)},
-                             {"licenseHash", to_hex(license)},
-                             {"encryptionKey", to_hex(keys.public_key)}};
+  client::json request{{"address", eth::to_checksum(account)},
+                       {"licenseHash", to_hex(license.hash)},
+                       {"encryptionKey", to_hex(keys.public_key)}};
+  std::string keep;
+  if (license.salt) {
+    request["licenseSalt"] = to_hex(*license.salt);
+    keep = "Keep the license salt " + to_hex(*license.salt) +
+           ": with it you (and whoever you show it to) can prove which license the hash names.\n";
+  }
   context.print(request,
-                "Send this to a registrar, who verifies you with\n  medchain registrar verify " +
-                    eth::to_checksum(account) + " --license-hash " + to_hex(license) +
+                keep + "Send this to a registrar, who verifies you with\n  medchain registrar verify " +
+                    eth::to_checksum(account) + " --license-hash " + to_hex(license.hash) +
                     " --encryption-key " + to_hex(keys.public_key) + "\n" + request.dump());
   return {};
 }
@@ -105,7 +139,9 @@ void add_register_commands(CLI::App& app) {
   auto* doctor_cmd = reg->add_subcommand(
       "doctor", "Print what a registrar needs to verify you as a doctor (as JSON)");
   doctor_cmd->add_option("--license", doctor_license->license,
-                         "Your license, as text (its keccak256 goes on chain)");
+                         "Your license, as text (only a salted hash goes on chain)");
+  doctor_cmd->add_option("--license-salt", doctor_license->license_salt,
+                         "The license's 32-byte salt (a new one when not given)");
   doctor_cmd->add_option("--license-hash", doctor_license->license_hash, "Or its 32-byte hash");
   on_run(doctor_cmd, [doctor_license] { return register_doctor(*doctor_license); });
 
@@ -122,6 +158,8 @@ void add_register_commands(CLI::App& app) {
   auto* verify_cmd = registrar->add_subcommand("verify", "Verify a doctor (verifyDoctor)");
   verify_cmd->add_option("doctor", verify->doctor, "The doctor's address")->required();
   verify_cmd->add_option("--license", verify->license.license, "The doctor's license, as text");
+  verify_cmd->add_option("--license-salt", verify->license.license_salt,
+                         "Its salt, from `medchain register doctor`");
   verify_cmd->add_option("--license-hash", verify->license.license_hash, "Or its 32-byte hash");
   verify_cmd
       ->add_option("--encryption-key", verify->encryption_key,
@@ -130,10 +168,10 @@ void add_register_commands(CLI::App& app) {
   on_run(verify_cmd, [verify]() -> Status {
     ClientContext context;
     MEDCHAIN_TRY(Address doctor, parse_address_arg(verify->doctor, "the doctor"));
-    MEDCHAIN_TRY(Hash32 license, license_hash(verify->license));
+    MEDCHAIN_TRY(License license, license_of(verify->license, /*new_salt_allowed=*/false));
     auto key = from_hex_fixed<Hash32>(verify->encryption_key);
     if (!key) return Error{Errc::kInvalidArgument, "--encryption-key is not 32 bytes of hex"};
-    return registrar_call(context, "verifyDoctor", {doctor, word(license), word(*key)},
+    return registrar_call(context, "verifyDoctor", {doctor, word(license.hash), word(*key)},
                           "verified doctor " + eth::to_checksum(doctor));
   });
 

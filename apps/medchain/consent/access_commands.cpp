@@ -3,7 +3,6 @@
 // approves (possibly narrower), denies, grants directly or revokes. Approving or granting read
 // access also shares the keys of the patient's existing records in the scope with the doctor.
 #include <medchain/core/hex.hpp>
-#include <medchain/crypto/keccak.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 #include <records/chain_checks.hpp>
@@ -11,6 +10,7 @@
 
 #include "client_context.hpp"
 #include "consent/consent_args.hpp"
+#include "consent/request_reasons.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -19,12 +19,6 @@ using client::json;
 
 std::string checksum(const Address& a) {
   return eth::to_checksum(a);
-}
-
-Hash32 reason_hash(const std::string& reason) {
-  if (reason.empty()) return Hash32{};
-  return crypto::keccak256(
-      ByteView(reinterpret_cast<const std::uint8_t*>(reason.data()), reason.size()));
 }
 
 bool shares_keys(std::uint16_t scope, std::uint8_t permissions) {
@@ -66,12 +60,20 @@ Status request_access(const RequestOptions& options) {
   MEDCHAIN_TRY(std::uint16_t scope, terms_scope(options.terms));
   MEDCHAIN_TRY(std::uint64_t duration, client::parse_duration(options.terms.duration));
   MEDCHAIN_TRY(Address doctor, context.account());
+  // No reason is the zero hash; a reason is left with the node, sealed to the patient, before
+  // the request that names its salted hash goes on chain.
+  Hash32 reason_hash;
+  if (!options.reason.empty()) {
+    const medchain::records::SaltedText reason = medchain::records::salt_text(options.reason);
+    MEDCHAIN_TRY_STATUS(leave_reason(context, doctor, patient, reason));
+    reason_hash = medchain::records::salted_hash(reason);
+  }
   MEDCHAIN_TRY(json answer, context.relay("requestAccessBySig",
                                           {{"patient", checksum(patient)},
                                            {"scope", scope},
                                            {"permissions", options.terms.permissions()},
                                            {"duration", duration},
-                                           {"reasonHash", to_hex(reason_hash(options.reason))}}));
+                                           {"reasonHash", to_hex(reason_hash)}}));
   // The request's id is the contract's return value, which a relay does not see: the newest
   // pending request of this doctor to this patient, from the index the relay waited for.
   auto node = context.signed_in_node();
@@ -225,6 +227,18 @@ std::string grant_line(const json& grant, const std::string& other) {
          (grant.value("active", false) ? "" : " (expired)");
 }
 
+std::string request_line(const json& request, const std::string& other) {
+  std::string line = "request " + request.value("requestId", "") + "  " +
+                     request.value(other, "") + "  " + request.value("status", "");
+  if (request.contains("reason")) {
+    line += "  reason: " + request["reason"].get<std::string>() +
+            (request.value("reasonChecked", false) ? "" : " (hash not checked against the chain)");
+  } else if (request.contains("reasonError")) {
+    line += "  reason refused: " + request["reasonError"].get<std::string>();
+  }
+  return line;
+}
+
 Status list_access(const std::string& patient_text) {
   ClientContext context;
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
@@ -244,14 +258,12 @@ Status list_access(const std::string& patient_text) {
   }
   MEDCHAIN_TRY(json grants, node->get(base + "/grants"));
   MEDCHAIN_TRY(json requests, node->get(base + "/requests"));
-  const json out{{"grants", grants.value("grants", json::array())},
-                 {"requests", requests.value("requests", json::array())}};
+  json out{{"grants", grants.value("grants", json::array())},
+           {"requests", requests.value("requests", json::array())}};
+  if (other == "doctor") open_reasons(context, out["requests"]);
   std::string text;
   for (const json& grant : out["grants"]) text += grant_line(grant, other) + "\n";
-  for (const json& request : out["requests"]) {
-    text += "request " + request.value("requestId", "") + "  " + request.value(other, "") + "  " +
-            request.value("status", "") + "\n";
-  }
+  for (const json& request : out["requests"]) text += request_line(request, other) + "\n";
   context.print(out, text.empty() ? "no grants or requests" : text);
   return {};
 }
@@ -265,7 +277,7 @@ void add_access_commands(CLI::App& app) {
   request_cmd->add_option("patient", request->patient, "The patient's address")->required();
   add_terms_options(request_cmd, request->terms, /*required=*/false);
   request_cmd->get_option("--for")->required();
-  request_cmd->add_option("--reason", request->reason, "Why (only its keccak256 goes on chain)");
+  request_cmd->add_option("--reason", request->reason, "Why, for the patient alone (sealed to their key; only a salted hash goes on chain)");
   on_run(request_cmd, [request] { return request_access(*request); });
 
   auto approve = std::make_shared<ApproveOptions>();

@@ -9,6 +9,7 @@
 #include <medchain/crypto/keccak.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/salted_text.hpp>
 #include <sstream>
 
 namespace medchain::cli {
@@ -135,8 +136,8 @@ Status create_demo_parties(chain::EthClient& client, chain::TransactionSender& a
   const chain::IntentDomain domain{admin.chain_id(), medchain.address()};
   for (const DemoAccount& account : accounts) {
     if (account.label.rfind("doctor", 0) == 0) {
-      const Hash32 license = crypto::keccak256(ByteView(
-          reinterpret_cast<const std::uint8_t*>(account.label.data()), account.label.size()));
+      // A demo licence, salted like a real one (docs/format.md, "Reasons and licences").
+      const Hash32 license = records::salted_hash(records::salt_text("demo " + account.label));
       MEDCHAIN_TRY_STATUS(
           send(*registrar_sender, "verifyDoctor",
                {account.address, bytes32(license), bytes32(account.encryption_key)}));

@@ -1,6 +1,10 @@
 // Consent as the index knows it: grants, access requests and emergency windows. A patient
-// (or a guardian) sees everything about the patient; a doctor sees their own.
+// (or a guardian) sees everything about the patient; a doctor sees their own. Beside a request
+// the node keeps the doctor's reason, sealed to the patient, which it can neither read nor forge
+// (docs/format.md, "Reasons and licences").
 #include <medchain/api/detail/routes.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/records/salted_text.hpp>
 
 namespace medchain::api::detail {
 namespace {
@@ -26,18 +30,29 @@ json grants_json(const std::vector<store::GrantView>& grants, std::uint64_t now)
   return list;
 }
 
-json requests_json(const std::vector<store::RequestRow>& requests) {
+// The smallest and largest sealed reason: crypto_box_seal of "MCN1" ‖ salt ‖ 0 to 1,024 bytes.
+constexpr std::size_t kMinSealedReason = 48 + 4 + 32;
+constexpr std::size_t kMaxSealedReason = kMinSealedReason + records::kMaxReasonBytes;
+
+Result<json> requests_json(NodeContext& node, const std::vector<store::RequestRow>& requests) {
   json list = json::array();
   for (const store::RequestRow& request : requests) {
-    list.push_back({{"requestId", request.request_id},
-                    {"patient", to_json(request.patient)},
-                    {"doctor", to_json(request.doctor)},
-                    {"scope", scope_json(request.scope)},
-                    {"scopeMask", request.scope},
-                    {"permissions", permissions_json(request.permissions)},
-                    {"duration", request.duration},
-                    {"reasonHash", to_json(request.reason_hash)},
-                    {"status", request.status}});
+    json entry = {{"requestId", request.request_id},
+                  {"patient", to_json(request.patient)},
+                  {"doctor", to_json(request.doctor)},
+                  {"scope", scope_json(request.scope)},
+                  {"scopeMask", request.scope},
+                  {"permissions", permissions_json(request.permissions)},
+                  {"duration", request.duration},
+                  {"reasonHash", to_json(request.reason_hash)},
+                  {"status", request.status}};
+    MEDCHAIN_TRY(std::optional<store::ReasonNote> note,
+                 node.node_store().reason_note(request.doctor, request.reason_hash));
+    // A note the doctor addressed to another patient is not this request's.
+    if (note && note->patient == request.patient) {
+      entry["sealedReason"] = to_hex(note->sealed_note);
+    }
+    list.push_back(std::move(entry));
   }
   return list;
 }
@@ -81,7 +96,9 @@ Response patient_requests(NodeContext& node, const Call& call) {
   if (!patient.ok()) return refuse(patient.error());
   auto requests = node.index().requests_of_patient(*patient);
   if (!requests.ok()) return problem_for(requests.error());
-  return ok({{"requests", requests_json(*requests)}});
+  auto list = requests_json(node, *requests);
+  if (!list.ok()) return problem_for(list.error());
+  return ok({{"requests", *list}});
 }
 
 Response patient_emergency(NodeContext& node, const Call& call) {
@@ -116,7 +133,46 @@ Response doctor_requests(NodeContext& node, const Call& call) {
   if (!doctor.ok()) return refuse(doctor.error());
   auto requests = node.index().requests_of_doctor(*doctor);
   if (!requests.ok()) return problem_for(requests.error());
-  return ok({{"requests", requests_json(*requests)}});
+  auto list = requests_json(node, *requests);
+  if (!list.ok()) return problem_for(list.error());
+  return ok({{"requests", *list}});
+}
+
+// PUT /v1/doctors/{address}/reasons/{reasonHash}: a doctor leaves the reason of a request they
+// are about to make, sealed to the patient. Before the request, so that a request never goes on
+// chain without its reason; only verified doctors, so strangers cannot fill the table.
+Response put_reason(NodeContext& node, const Call& call) {
+  auto doctor = own_doctor_address(call);
+  if (!doctor.ok()) return refuse(doctor.error());
+  auto reason_hash = hash_param(call, "reasonHash");
+  if (!reason_hash.ok()) return problem_for(reason_hash.error());
+  auto body = json_body(call.request);
+  if (!body.ok()) return problem_for(body.error());
+  const json& patient_text = (*body)["patient"];
+  const json& sealed_text = (*body)["sealedReason"];
+  if (!patient_text.is_string() || !sealed_text.is_string()) {
+    return bad_request(R"(expected {"patient": <address>, "sealedReason": <0x hex>})");
+  }
+  auto patient = from_hex_fixed<Address>(patient_text.get<std::string>());
+  auto sealed = from_hex(sealed_text.get<std::string>());
+  if (!patient) return bad_request("patient is not a 0x address");
+  if (!sealed || sealed->size() < kMinSealedReason || sealed->size() > kMaxSealedReason) {
+    return bad_request("sealedReason is not " + std::to_string(kMinSealedReason) + " to " +
+                       std::to_string(kMaxSealedReason) + " bytes of 0x hex");
+  }
+  auto roles = node.index().roles(*doctor);
+  if (!roles.ok()) return problem_for(roles.error());
+  const bool verified = roles->doctor == "verified";
+  auto audited = node.audit(*doctor, "request.reason", to_hex(*reason_hash), *patient, verified);
+  if (!audited.ok()) return problem_for(audited.error());
+  if (!verified) return forbidden("only a verified doctor leaves a reason for a request");
+  const store::ReasonNote note{*doctor, *reason_hash, *patient, std::move(*sealed), node.clock()};
+  if (auto put = node.node_store().put_reason_note(note); !put.ok()) {
+    return problem_for(put.error());
+  }
+  return ok({{"doctor", to_json(*doctor)},
+             {"reasonHash", to_json(*reason_hash)},
+             {"patient", to_json(*patient)}});
 }
 
 }  // namespace medchain::api::detail

@@ -192,6 +192,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/patients/{address}/emergency", kSignedIn, patient_emergency},
       {"GET", "/v1/doctors/{address}/grants", kSignedIn, doctor_grants},
       {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
+      {"PUT", "/v1/doctors/{address}/reasons/{reasonHash}", kSignedIn, put_reason},
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
       {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce, nullptr,

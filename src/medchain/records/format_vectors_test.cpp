@@ -11,6 +11,7 @@
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
 #include <medchain/records/fhir.hpp>
+#include <medchain/records/salted_text.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -207,6 +208,31 @@ TEST(FormatVectors, TamperedCasesFail) {
       failure = Errc::kCheckFailed;
     }
     EXPECT_EQ(errc_name(failure), vector["error"].get<std::string>());
+  }
+}
+
+// Reasons and licences: the hash of each salted text, and each sealed reason opening to its salt
+// and text with the recipient's key, checked against its own hash and refused against another's.
+TEST(FormatVectors, SaltedTextsHashAndSealedReasonsOpen) {
+  ASSERT_GE(vectors()["saltedTexts"].size(), 4u);
+  for (const json& vector : vectors()["saltedTexts"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    SaltedText salted{from_hex_fixed<Salt>(vector["salt"].get<std::string>()).value(),
+                      vector["text"].get<std::string>()};
+    const Hash32 hash = salted_hash(salted);
+    EXPECT_EQ(to_hex(hash), vector["hash"]);
+    if (!vector.contains("sealed")) continue;
+    const EncryptionKeyPair patient = recipient_of(vector);
+    const auto opened =
+        open_reason_note(hex(vector["sealed"]), hash, std::span(&patient, 1));
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    EXPECT_EQ(opened->salt, salted.salt);
+    EXPECT_EQ(opened->text, salted.text);
+    Hash32 other = hash;
+    other.bytes[0] ^= 1;
+    const auto refused = open_reason_note(hex(vector["sealed"]), other, std::span(&patient, 1));
+    ASSERT_FALSE(refused.ok());
+    EXPECT_EQ(refused.error().code, Errc::kCheckFailed);
   }
 }
 

@@ -89,6 +89,30 @@ Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id
                                               uploader, row_uint(rows[0][2])});
 }
 
+Status NodeStore::put_reason_note(const ReasonNote& note) {
+  return db_->execute(
+      "INSERT INTO reason_notes (doctor, reason_hash, patient, sealed_note, created_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (doctor, reason_hash) DO UPDATE SET "
+      "patient = excluded.patient, sealed_note = excluded.sealed_note, "
+      "created_at = excluded.created_at",
+      {to_hex(note.doctor), to_hex(note.reason_hash), to_hex(note.patient),
+       to_hex(note.sealed_note), sql_int(note.created_at)});
+}
+
+Result<std::optional<ReasonNote>> NodeStore::reason_note(const Address& doctor,
+                                                         const Hash32& reason_hash) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT patient, sealed_note, created_at FROM reason_notes "
+                          "WHERE doctor = ? AND reason_hash = ?",
+                          {to_hex(doctor), to_hex(reason_hash)}));
+  if (rows.empty()) return std::optional<ReasonNote>();
+  MEDCHAIN_TRY(Address patient, fixed<Address>(rows[0][0], "reason note patient"));
+  auto sealed = from_hex(as_text(rows[0][1]));
+  if (!sealed) return damaged("sealed reason note");
+  return std::optional<ReasonNote>(
+      ReasonNote{doctor, reason_hash, patient, std::move(*sealed), row_uint(rows[0][2])});
+}
+
 Status NodeStore::put_blob(const BlobInfo& blob) {
   return db_->execute(
       "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at, "

@@ -38,6 +38,17 @@ struct BlobInfo {
   bool operator==(const BlobInfo&) const = default;
 };
 
+// A doctor's reason for an access request, sealed to the patient's encryption key (docs/format.md,
+// "Reasons and licences"). The request on chain names it by its salted hash.
+struct ReasonNote {
+  Address doctor;
+  Hash32 reason_hash;
+  Address patient;
+  Bytes sealed_note;
+  std::uint64_t created_at = 0;
+  bool operator==(const ReasonNote&) const = default;
+};
+
 // A login session. Only the SHA-256 of the bearer token is stored, so a database leak does not
 // leak usable tokens.
 struct Session {
@@ -86,6 +97,10 @@ class NodeStore {
                       const Address& signer);
   // Forgets a blob (its bytes are the blob store's to remove).
   Status remove_blob(const Hash32& digest);
+
+  // Stores the doctor's note for a reason hash, replacing the doctor's earlier one for it.
+  Status put_reason_note(const ReasonNote& note);
+  Result<std::optional<ReasonNote>> reason_note(const Address& doctor, const Hash32& reason_hash);
 
   // A Sign-In with Ethereum nonce, usable once.
   Status issue_nonce(const std::string& nonce, std::uint64_t now);

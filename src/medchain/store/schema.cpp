@@ -87,6 +87,13 @@ ALTER TABLE blobs ADD COLUMN category_signer TEXT NOT NULL DEFAULT '';
     R"sql(
 ALTER TABLE patients ADD COLUMN emergency_cooldown BIGINT NOT NULL DEFAULT 0;
 )sql",
+    // A doctor's reason for a request, sealed to the patient (docs/format.md, "Reasons and
+    // licences"), found by the salted hash the request names on chain.
+    R"sql(
+CREATE TABLE reason_notes (doctor TEXT NOT NULL, reason_hash TEXT NOT NULL,
+                           patient TEXT NOT NULL, sealed_note TEXT NOT NULL,
+                           created_at BIGINT NOT NULL, PRIMARY KEY (doctor, reason_hash));
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

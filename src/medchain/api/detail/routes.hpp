@@ -33,6 +33,7 @@ Response patient_requests(NodeContext& node, const Call& call);
 Response patient_emergency(NodeContext& node, const Call& call);
 Response doctor_grants(NodeContext& node, const Call& call);
 Response doctor_requests(NodeContext& node, const Call& call);
+Response put_reason(NodeContext& node, const Call& call);
 
 // audit_routes.cpp
 Response audit_log(NodeContext& node, const Call& call);
