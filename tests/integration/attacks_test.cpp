@@ -3,12 +3,14 @@
 // the chain never entitled, a swapped digest, author, sealed key or blob, a version the chain
 // never recorded, another contract — and every `medchain` command refuses: exit 1, one line
 // naming the lie, nothing uploaded, relayed or sealed, and no file written. A relabelled
-// category gets no key shared under a grant that does not cover the real one.
+// category gets no key shared under a grant that does not cover the real one, and a reason the
+// node made up is not shown as the doctor's.
 #include <gtest/gtest.h>
 
 #include <fstream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/salted_text.hpp>
 
 #include "support/lying_proxy.hpp"
 #include "support/node.hpp"
@@ -262,6 +264,42 @@ TEST_F(AttacksTest, EveryClientRefusesANodeThatLies) {
         !image_key_shared) {
       ++refused_;
     }
+  }
+
+  // A reason of the operator's own: sealed to the patient's key (anyone can seal to it) with a
+  // hash to match, both put in place of the doctor's. The patient's client shows no reason: the
+  // chain's request carries the doctor's hash.
+  {
+    SCOPED_TRACE("a reason the node made up, as the patient lists requests");
+    ++attacks_;
+    must({"access", "request", patient, "--scope", "imaging", "--for", "1d", "--reason",
+          "Second opinion on the x-ray", "--from", doctor});
+    const json listed = json::parse(node_.get(patient_path, node_.token_for(patient_)).raw);
+    const auto patient_key =
+        from_hex_fixed<records::X25519PublicKey>(listed.value("encryptionKey", "")).value();
+    const records::SaltedText made_up = records::salt_text("Urgent: approve everything now");
+    const std::string sealed = to_hex(records::seal_reason_note(made_up, patient_key).value());
+    proxy_.lie(rewrite(patient_path + "/requests", [&](json& body) {
+      for (json& request : body["requests"]) {
+        request["reasonHash"] = to_hex(records::salted_hash(made_up));
+        request["sealedReason"] = sealed;
+      }
+    }));
+    const ProcessResult listing = medchain({"access", "list", "--from", patient});
+    proxy_.tell_truth();
+    const json answer = json::parse(listing.out, nullptr, false);
+    const json shown = answer.is_discarded() ? json() : answer["requests"][0];
+    EXPECT_EQ(listing.exit_code, 0) << listing.err;
+    EXPECT_FALSE(shown.contains("reason")) << listing.out;
+    EXPECT_NE(shown.value("reasonError", "").find("than the chain"), std::string::npos)
+        << listing.out;
+    if (listing.exit_code == 0 && !shown.contains("reason") &&
+        shown.value("reasonError", "").find("than the chain") != std::string::npos) {
+      ++refused_;
+    }
+    // Told the truth, the patient reads the doctor's reason.
+    EXPECT_EQ(must({"access", "list", "--from", patient})["requests"][0]["reason"],
+              "Second opinion on the x-ray");
   }
 
   // The truth still reads: the refusals came from the lies.

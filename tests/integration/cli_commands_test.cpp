@@ -230,13 +230,14 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   must({"guardians", "remove", guardian, "--from", patient});
   EXPECT_EQ(must({"guardians", "list", "--from", patient})["guardians"], json::array());
 
-  // The audit log: the patient's upload is an entry, verified against the root on chain once
-  // the node has anchored it.
+  // The audit log: the doctor's sealed reason and the patient's upload are entries, verified
+  // against the root on chain once the node has anchored it.
   const std::string token = node_.token_for(patient_);
   ASSERT_EQ(node_.upload(token, patient_.address, "lab", "a lab result").status, 201);
   const json log = must({"audit", "list", "--from", patient});
-  ASSERT_GE(log["entries"].size(), 1u) << log.dump();
-  EXPECT_EQ(log["entries"][0]["action"], "blob.write");
+  ASSERT_GE(log["entries"].size(), 2u) << log.dump();
+  EXPECT_EQ(log["entries"][0]["action"], "request.reason");
+  EXPECT_EQ(log["entries"].back()["action"], "blob.write");
   ProcessResult verified;
   for (int i = 0; i < 100; ++i) {
     verified = medchain({"audit", "verify", "--from", patient, "--rpc-url", rpc, "--json"});

@@ -227,11 +227,21 @@ std::string grant_line(const json& grant, const std::string& other) {
          (grant.value("active", false) ? "" : " (expired)");
 }
 
+// A doctor's text as one line that cannot drive the terminal: control characters (newlines,
+// escape sequences) become '?'.
+std::string one_printable_line(std::string text) {
+  for (char& c : text) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7f) c = '?';
+  }
+  return text;
+}
+
 std::string request_line(const json& request, const std::string& other) {
   std::string line = "request " + request.value("requestId", "") + "  " +
                      request.value(other, "") + "  " + request.value("status", "");
   if (request.contains("reason")) {
-    line += "  reason: " + request["reason"].get<std::string>() +
+    line += "  reason: " + one_printable_line(request["reason"].get<std::string>()) +
             (request.value("reasonChecked", false) ? "" : " (hash not checked against the chain)");
   } else if (request.contains("reasonError")) {
     line += "  reason refused: " + request["reasonError"].get<std::string>();

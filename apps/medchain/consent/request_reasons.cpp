@@ -1,8 +1,8 @@
+#include "consent/request_reasons.hpp"
+
 #include <medchain/core/hex.hpp>
 #include <medchain/core/uint256.hpp>
 #include <medchain/eth/address.hpp>
-
-#include "consent/request_reasons.hpp"
 
 namespace medchain::cli {
 namespace {

@@ -45,8 +45,7 @@ Result<Bytes> seal_reason_note(const SaltedText& reason, const X25519PublicKey& 
   const ByteView text = text_bytes(reason.text);
   plain.insert(plain.end(), text.begin(), text.end());
   Bytes sealed(plain.size() + crypto_box_SEALBYTES);
-  const int sealed_ok =
-      crypto_box_seal(sealed.data(), plain.data(), plain.size(), patient.data());
+  const int sealed_ok = crypto_box_seal(sealed.data(), plain.data(), plain.size(), patient.data());
   sodium_memzero(plain.data(), plain.size());
   if (sealed_ok != 0) throw std::runtime_error("crypto_box_seal failed");
   return sealed;
@@ -57,17 +56,16 @@ Result<SaltedText> open_reason_note(ByteView sealed, const Hash32& expected_hash
   ensure_sodium();
   if (sealed.size() < crypto_box_SEALBYTES + kNoteHeaderSize ||
       sealed.size() > crypto_box_SEALBYTES + kNoteHeaderSize + kMaxReasonBytes) {
-    return Error{Errc::kInvalidLength, "a sealed reason has " +
-                                           std::to_string(crypto_box_SEALBYTES + kNoteHeaderSize) +
-                                           " to " +
-                                           std::to_string(crypto_box_SEALBYTES + kNoteHeaderSize +
-                                                          kMaxReasonBytes) +
-                                           " bytes, got " + std::to_string(sealed.size())};
+    return Error{Errc::kInvalidLength,
+                 "a sealed reason has " + std::to_string(crypto_box_SEALBYTES + kNoteHeaderSize) +
+                     " to " +
+                     std::to_string(crypto_box_SEALBYTES + kNoteHeaderSize + kMaxReasonBytes) +
+                     " bytes, got " + std::to_string(sealed.size())};
   }
   Bytes plain(sealed.size() - crypto_box_SEALBYTES);
   const auto opens = [&](const EncryptionKeyPair& pair) {
-    return crypto_box_seal_open(plain.data(), sealed.data(), sealed.size(),
-                                pair.public_key.data(), pair.secret.data()) == 0;
+    return crypto_box_seal_open(plain.data(), sealed.data(), sealed.size(), pair.public_key.data(),
+                                pair.secret.data()) == 0;
   };
   if (std::none_of(mine.begin(), mine.end(), opens)) {
     return Error{Errc::kDecryptFailed, "the reason does not open with this account's keys"};

@@ -44,7 +44,8 @@ TEST(SaltedText, AReasonOpensOnlyForItsPatientAndOnlyAgainstItsHash) {
   EXPECT_EQ(wrong_key.error().code, Errc::kDecryptFailed);
 
   // A node that seals a reason of its own to the patient cannot make it match the chain's hash.
-  const Bytes forged = seal_reason_note(salt_text("Emergency: sign now"), patient.public_key).value();
+  const Bytes forged =
+      seal_reason_note(salt_text("Emergency: sign now"), patient.public_key).value();
   const auto refused = open_reason_note(forged, salted_hash(reason), std::span(&patient, 1));
   ASSERT_FALSE(refused.ok());
   EXPECT_EQ(refused.error().code, Errc::kCheckFailed);
@@ -56,7 +57,8 @@ TEST(SaltedText, SizesOutsideTheFormatAreRefused) {
                 .error()
                 .code,
             Errc::kInvalidArgument);
-  EXPECT_TRUE(seal_reason_note(salt_text(std::string(kMaxReasonBytes, 'x')), patient.public_key).ok());
+  EXPECT_TRUE(
+      seal_reason_note(salt_text(std::string(kMaxReasonBytes, 'x')), patient.public_key).ok());
   EXPECT_EQ(open_reason_note(Bytes(10), Hash32{}, std::span(&patient, 1)).error().code,
             Errc::kInvalidLength);
 }
