@@ -154,13 +154,12 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   EXPECT_EQ(ask["licenseHash"], to_hex(records::salted_hash(license)));
   EXPECT_NE(must({"register", "doctor", "--from", doctor, "--license", "MD-4711"})["licenseSalt"],
             ask["licenseSalt"]);
-  expect_failure(medchain({"registrar", "verify", doctor, "--license", "MD-4711",
-                           "--encryption-key", ask["encryptionKey"], "--from", registrar,
-                           "--rpc-url", rpc}),
-                 2, "--license-salt");
-  must({"registrar", "verify", doctor, "--license", "MD-4711", "--license-salt",
-        ask["licenseSalt"], "--encryption-key", ask["encryptionKey"], "--from", registrar,
-        "--rpc-url", rpc});
+  expect_failure(
+      medchain({"registrar", "verify", doctor, "--license", "MD-4711", "--encryption-key",
+                ask["encryptionKey"], "--from", registrar, "--rpc-url", rpc}),
+      2, "--license-salt");
+  must({"registrar", "verify", doctor, "--license", "MD-4711", "--license-salt", ask["licenseSalt"],
+        "--encryption-key", ask["encryptionKey"], "--from", registrar, "--rpc-url", rpc});
   must({"login", "--from", doctor});
   EXPECT_EQ(must({"whoami", "--from", doctor})["doctor"], "verified");
 

@@ -101,8 +101,8 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   // The registrar verifies the doctor with the key the doctor derived.
   const json asked = ok_json({"register", "doctor", "--license", "LIC-42", "--from", doctor});
   ok({"registrar", "verify", doctor, "--license", "LIC-42", "--license-salt",
-      asked.value("licenseSalt", ""), "--encryption-key",
-      asked.value("encryptionKey", ""), "--from", registrar_address});
+      asked.value("licenseSalt", ""), "--encryption-key", asked.value("encryptionKey", ""),
+      "--from", registrar_address});
   ok({"login", "--from", patient});
   ok({"login", "--from", doctor});
 

@@ -223,7 +223,8 @@ json salted_text_vectors() {
   const EncryptionKeyPair patient = pair_from_seed("recipient");
   return json::array({
       salted_text_vector("reason-follow-up", "Follow-up of the blood test", &patient),
-      salted_text_vector("reason-utf8", "Kontrolle nach Operation \u2014 Dr. M\u00fcller", &patient),
+      salted_text_vector("reason-utf8", "Kontrolle nach Operation \u2014 Dr. M\u00fcller",
+                         &patient),
       salted_text_vector("reason-empty-text", "", &patient),
       salted_text_vector("license", "GMC 7654321", nullptr),
   });
@@ -262,7 +263,8 @@ int main() {
        "medchain record format (docs/format.md): encryption keys (formats 1 and 2), envelopes v1, "
        "sealed keys v2 (legacySealedKeys: "
        "v1), salted reasons and licences. Every salted text's hash is keccak256(salt ‖ text), "
-       "and a sealed reason opens to \"MCN1\" ‖ salt ‖ text. Every envelope and document must decrypt "
+       "and a sealed reason opens to \"MCN1\" ‖ salt ‖ text. Every envelope and document must "
+       "decrypt "
        "to the plaintext given, every sealed key must open to contentKey, every tampered case "
        "must fail. Hex is 0x-prefixed."},
       {"plaintextPattern", "byte i of a plaintext or attachment given by size is i mod 251"},

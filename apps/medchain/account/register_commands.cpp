@@ -5,8 +5,8 @@
 // calls (verifyDoctor, suspendDoctor, reinstateDoctor have no *BySig variants) sent from the
 // registrar's own account over --rpc-url.
 #include <medchain/core/hex.hpp>
-#include <medchain/records/salted_text.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/salted_text.hpp>
 
 #include "cli.hpp"
 #include "client_context.hpp"
@@ -102,10 +102,11 @@ Status register_doctor(const LicenseOptions& options) {
     keep = "Keep the license salt " + to_hex(*license.salt) +
            ": with it you (and whoever you show it to) can prove which license the hash names.\n";
   }
-  context.print(request,
-                keep + "Send this to a registrar, who verifies you with\n  medchain registrar verify " +
-                    eth::to_checksum(account) + " --license-hash " + to_hex(license.hash) +
-                    " --encryption-key " + to_hex(keys.public_key) + "\n" + request.dump());
+  context.print(
+      request, keep +
+                   "Send this to a registrar, who verifies you with\n  medchain registrar verify " +
+                   eth::to_checksum(account) + " --license-hash " + to_hex(license.hash) +
+                   " --encryption-key " + to_hex(keys.public_key) + "\n" + request.dump());
   return {};
 }
 

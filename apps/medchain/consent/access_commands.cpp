@@ -68,12 +68,12 @@ Status request_access(const RequestOptions& options) {
     MEDCHAIN_TRY_STATUS(leave_reason(context, doctor, patient, reason));
     reason_hash = medchain::records::salted_hash(reason);
   }
-  MEDCHAIN_TRY(json answer, context.relay("requestAccessBySig",
-                                          {{"patient", checksum(patient)},
-                                           {"scope", scope},
-                                           {"permissions", options.terms.permissions()},
-                                           {"duration", duration},
-                                           {"reasonHash", to_hex(reason_hash)}}));
+  MEDCHAIN_TRY(json answer,
+               context.relay("requestAccessBySig", {{"patient", checksum(patient)},
+                                                    {"scope", scope},
+                                                    {"permissions", options.terms.permissions()},
+                                                    {"duration", duration},
+                                                    {"reasonHash", to_hex(reason_hash)}}));
   // The request's id is the contract's return value, which a relay does not see: the newest
   // pending request of this doctor to this patient, from the index the relay waited for.
   auto node = context.signed_in_node();
@@ -238,8 +238,8 @@ std::string one_printable_line(std::string text) {
 }
 
 std::string request_line(const json& request, const std::string& other) {
-  std::string line = "request " + request.value("requestId", "") + "  " +
-                     request.value(other, "") + "  " + request.value("status", "");
+  std::string line = "request " + request.value("requestId", "") + "  " + request.value(other, "") +
+                     "  " + request.value("status", "");
   if (request.contains("reason")) {
     line += "  reason: " + one_printable_line(request["reason"].get<std::string>()) +
             (request.value("reasonChecked", false) ? "" : " (hash not checked against the chain)");
@@ -287,7 +287,9 @@ void add_access_commands(CLI::App& app) {
   request_cmd->add_option("patient", request->patient, "The patient's address")->required();
   add_terms_options(request_cmd, request->terms, /*required=*/false);
   request_cmd->get_option("--for")->required();
-  request_cmd->add_option("--reason", request->reason, "Why, for the patient alone (sealed to their key; only a salted hash goes on chain)");
+  request_cmd->add_option(
+      "--reason", request->reason,
+      "Why, for the patient alone (sealed to their key; only a salted hash goes on chain)");
   on_run(request_cmd, [request] { return request_access(*request); });
 
   auto approve = std::make_shared<ApproveOptions>();

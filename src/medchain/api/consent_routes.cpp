@@ -37,15 +37,12 @@ constexpr std::size_t kMaxSealedReason = kMinSealedReason + records::kMaxReasonB
 Result<json> requests_json(NodeContext& node, const std::vector<store::RequestRow>& requests) {
   json list = json::array();
   for (const store::RequestRow& request : requests) {
-    json entry = {{"requestId", request.request_id},
-                  {"patient", to_json(request.patient)},
-                  {"doctor", to_json(request.doctor)},
-                  {"scope", scope_json(request.scope)},
-                  {"scopeMask", request.scope},
-                  {"permissions", permissions_json(request.permissions)},
-                  {"duration", request.duration},
-                  {"reasonHash", to_json(request.reason_hash)},
-                  {"status", request.status}};
+    json entry = {
+        {"requestId", request.request_id},   {"patient", to_json(request.patient)},
+        {"doctor", to_json(request.doctor)}, {"scope", scope_json(request.scope)},
+        {"scopeMask", request.scope},        {"permissions", permissions_json(request.permissions)},
+        {"duration", request.duration},      {"reasonHash", to_json(request.reason_hash)},
+        {"status", request.status}};
     MEDCHAIN_TRY(std::optional<store::ReasonNote> note,
                  node.node_store().reason_note(request.doctor, request.reason_hash));
     // A note the doctor addressed to another patient is not this request's.

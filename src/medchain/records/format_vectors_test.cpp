@@ -223,8 +223,7 @@ TEST(FormatVectors, SaltedTextsHashAndSealedReasonsOpen) {
     EXPECT_EQ(to_hex(hash), vector["hash"]);
     if (!vector.contains("sealed")) continue;
     const EncryptionKeyPair patient = recipient_of(vector);
-    const auto opened =
-        open_reason_note(hex(vector["sealed"]), hash, std::span(&patient, 1));
+    const auto opened = open_reason_note(hex(vector["sealed"]), hash, std::span(&patient, 1));
     ASSERT_TRUE(opened.ok()) << opened.error().message;
     EXPECT_EQ(opened->salt, salted.salt);
     EXPECT_EQ(opened->text, salted.text);
