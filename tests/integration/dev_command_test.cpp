@@ -31,13 +31,14 @@ std::string read_all(const fs::path& path) {
 
 // Starts `medchain dev` and waits until it says it is ready.
 std::pair<ChildProcess, DevOutput> start_dev(const fs::path& data_dir, std::uint16_t port,
-                                             std::uint16_t node_port, const fs::path& log) {
+                                             std::uint16_t node_port, const fs::path& log,
+                                             const std::string& chain = "anvil") {
   fs::remove(log);
   ChildProcess process =
-      ChildProcess::spawn(
-          {MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(), "--chain-port",
-           std::to_string(port), "--node-port", std::to_string(node_port)},
-          log)
+      ChildProcess::spawn({MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(), "--chain",
+                           chain, "--chain-port", std::to_string(port), "--node-port",
+                           std::to_string(node_port)},
+                          log)
           .value();
   const auto give_up = std::chrono::steady_clock::now() + 90s;
   std::string output;
@@ -143,6 +144,54 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
   EXPECT_NE(rebuilt.contract, fresh.contract);
   EXPECT_NE(rebuilt.accounts, fresh.accounts);
   EXPECT_EQ(third.stop(60s), 0);
+  fs::remove_all(dir);
+  fs::remove(log);
+}
+
+// The original request names Ganache: `--chain ganache` runs the same system on it, in a
+// directory of its own, and resumes it after a restart.
+TEST(DevCommand, RunsOnGanacheAndResumesIt) {
+  const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
+  const std::uint16_t port = pick_free_loopback_port().value();
+  const std::uint16_t node_port = pick_free_loopback_port().value();
+  const fs::path log = dir.string() + ".log";
+
+  auto [first, fresh] = start_dev(dir, port, node_port, log, "ganache");
+  EXPECT_NE(read_all(log).find("(ganache, chain id 31337, new)"), std::string::npos)
+      << read_all(log);
+  EXPECT_FALSE(fresh.resumed);
+  ASSERT_EQ(fresh.accounts.size(), 5u);
+  {
+    ChainView chain(port, fresh.contract);
+    EXPECT_TRUE(chain.view("isRegistrar", fresh.accounts["registrar"]).flag());
+    EXPECT_EQ(chain.view("doctors", fresh.accounts["doctor 1"]).word(), 1u);  // verified
+    EXPECT_TRUE(chain.view("patients", fresh.accounts["patient 1"]).flag());
+  }
+  {
+    // The node indexes ganache's chain: it lists the demo doctors.
+    chain::HttpClient node(
+        chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(node_port)).value());
+    int status = 0;
+    for (int i = 0; i < 200 && status != 200; ++i) {
+      auto ready = node.send({"GET", "/readyz", {}, "", ""}, 2s);
+      status = ready.ok() ? ready->status : 0;
+      if (status != 200) std::this_thread::sleep_for(50ms);
+    }
+    EXPECT_EQ(status, 200);
+  }
+  EXPECT_EQ(first.stop(60s), 0);
+  EXPECT_TRUE(fs::exists(dir / "ganache" / "deployment.json"));
+  EXPECT_FALSE(fs::exists(dir / "deployment.json"));
+
+  auto [second, again] = start_dev(dir, port, node_port, log, "ganache");
+  EXPECT_TRUE(again.resumed);
+  EXPECT_EQ(again.contract, fresh.contract);
+  EXPECT_EQ(again.accounts, fresh.accounts);
+  {
+    ChainView chain(port, again.contract);
+    EXPECT_TRUE(chain.view("patients", again.accounts["patient 2"]).flag());
+  }
+  EXPECT_EQ(second.stop(60s), 0);
   fs::remove_all(dir);
   fs::remove(log);
 }

@@ -1,5 +1,6 @@
-// `medchain dev`: the whole local system on loopback, for development only. Starts anvil with
-// its state in the data directory (a restart resumes the same chain), deploys the contract and
+// `medchain dev`: the whole local system on loopback, for development only. Starts anvil (or
+// ganache, `--chain ganache`) with its state in the data directory (a restart resumes the same
+// chain), deploys the contract and
 // creates demo accounts on first start, starts the node (medchaind), and stops everything on
 // Ctrl-C.
 #include <signal.h>
@@ -23,7 +24,9 @@ struct DevOptions {
   fs::path data_dir = ".medchain-dev";
   std::uint16_t chain_port = 8545;
   std::uint64_t chain_id = 31337;
+  std::string chain = "anvil";
   fs::path anvil = fs::path(MEDCHAIN_SOURCE_DIR) / "node_modules/.bin/anvil";
+  fs::path ganache = fs::path(MEDCHAIN_SOURCE_DIR) / "node_modules/.bin/ganache";
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
   std::uint16_t node_port = 8080;
   fs::path node = MEDCHAIN_NODE_PATH;
@@ -55,10 +58,12 @@ Result<ChildProcess> start_node(const DevOptions& options, const std::string& ch
   return Error{Errc::kTimeout, "medchaind did not answer on " + listen};
 }
 
-void print_summary(std::ostream& out, const std::string& url, std::uint64_t chain_id, bool resumed,
-                   const DevSystem& system, const fs::path& data_dir, std::uint16_t node_port) {
+void print_summary(std::ostream& out, const DevOptions& options, const std::string& url,
+                   bool resumed, const DevSystem& system, const fs::path& data_dir) {
+  const std::uint64_t chain_id = options.chain_id;
+  const std::uint16_t node_port = options.node_port;
   out << "medchain dev: DEVELOPMENT ONLY. The keys below are public; never use them elsewhere.\n"
-      << "  chain     " << url << "  (anvil, chain id " << chain_id
+      << "  chain     " << url << "  (" << options.chain << ", chain id " << chain_id
       << (resumed ? ", resumed" : ", new") << ")\n"
       << "  contract  " << eth::to_checksum(system.deployment.address) << "  (block "
       << system.deployment.block << ")\n"
@@ -76,17 +81,21 @@ void print_summary(std::ostream& out, const std::string& url, std::uint64_t chai
 Status run_dev(const DevOptions& options) {
   block_stop_signals();
   std::error_code ec;
-  fs::create_directories(options.data_dir, ec);
-  if (ec)
-    return Error{Errc::kIo, "cannot create " + options.data_dir.string() + ": " + ec.message()};
-  const fs::path data_dir = fs::absolute(options.data_dir);
+  // A ganache system lives in a directory of its own: its chain, contract, accounts and the
+  // node's index are another deployment than anvil's, and neither may resume the other's.
+  const fs::path data_dir =
+      fs::absolute(options.chain == "ganache" ? options.data_dir / "ganache" : options.data_dir);
+  fs::create_directories(data_dir, ec);
+  if (ec) return Error{Errc::kIo, "cannot create " + data_dir.string() + ": " + ec.message()};
 
+  const bool ganache = options.chain == "ganache";
   chain::DevChainOptions chain_options;
-  chain_options.executable = options.anvil;
+  chain_options.kind = ganache ? chain::DevChainKind::kGanache : chain::DevChainKind::kAnvil;
+  chain_options.executable = ganache ? options.ganache : options.anvil;
   chain_options.port = options.chain_port;
   chain_options.chain_id = options.chain_id;
-  chain_options.state_file = data_dir / "chain-state.json";
-  chain_options.log_file = data_dir / "anvil.log";
+  chain_options.state_file = data_dir / (ganache ? "ganache-db" : "chain-state.json");
+  chain_options.log_file = data_dir / (options.chain + ".log");
   const bool resumed = fs::exists(*chain_options.state_file);
   MEDCHAIN_TRY(chain::DevChain chain, chain::DevChain::start(chain_options));
 
@@ -96,8 +105,7 @@ Status run_dev(const DevOptions& options) {
                provision_dev_system(client, options.chain_id, options.artifact, data_dir,
                                     "http://127.0.0.1:" + std::to_string(options.node_port)));
   MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
-  print_summary(std::cout, chain.url(), options.chain_id, resumed && system.resumed, system,
-                data_dir, options.node_port);
+  print_summary(std::cout, options, chain.url(), resumed && system.resumed, system, data_dir);
   wait_for_stop_signal();
   std::cout << "stopping..." << std::endl;
   node.stop();
@@ -117,7 +125,11 @@ void add_dev_command(CLI::App& app) {
       ->capture_default_str();
   cmd->add_option("--chain-id", options->chain_id, "The development chain's id")
       ->capture_default_str();
+  cmd->add_option("--chain", options->chain, "The development chain: anvil or ganache")
+      ->check(CLI::IsMember({"anvil", "ganache"}))
+      ->capture_default_str();
   cmd->add_option("--anvil", options->anvil, "The anvil executable")->capture_default_str();
+  cmd->add_option("--ganache", options->ganache, "The ganache executable")->capture_default_str();
   cmd->add_option("--artifact", options->artifact, "The contract's forge artifact")
       ->capture_default_str();
   cmd->add_option("--node-port", options->node_port, "medchaind's port on 127.0.0.1")

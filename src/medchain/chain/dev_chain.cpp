@@ -24,7 +24,7 @@ std::vector<std::string> anvil_arguments(const DevChainOptions& options, std::ui
 }
 
 std::vector<std::string> ganache_arguments(const DevChainOptions& options, std::uint16_t port) {
-  return {options.executable.string(),
+  std::vector<std::string> argv{options.executable.string(),
           "--server.host",
           "127.0.0.1",
           "--server.port",
@@ -37,6 +37,11 @@ std::vector<std::string> ganache_arguments(const DevChainOptions& options, std::
           "true",
           "--miner.instamine",
           "eager"};
+  if (options.state_file) {
+    // Every block is written to the database as it is mined: nothing to dump on exit.
+    argv.insert(argv.end(), {"--database.dbPath", options.state_file->string()});
+  }
+  return argv;
 }
 
 }  // namespace

@@ -18,8 +18,9 @@ struct DevChainOptions {
   std::filesystem::path executable;  // node_modules/.bin/anvil or node_modules/.bin/ganache
   std::uint16_t port = 0;            // 0: a free loopback port
   std::uint64_t chain_id = 31337;
-  // anvil only: load the chain from this file at start and dump it there on exit, so a restart
-  // resumes the same chain.
+  // Where the chain keeps its state, so a restart resumes the same chain: anvil loads this file
+  // at start and dumps it there (every few seconds and on exit); ganache keeps its database in
+  // this directory.
   std::optional<std::filesystem::path> state_file;
   std::filesystem::path log_file;  // the chain's output; discarded when empty
   std::chrono::milliseconds startup_timeout{30'000};
