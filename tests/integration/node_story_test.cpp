@@ -135,6 +135,13 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   ASSERT_EQ(after.body["versions"].size(), 2u) << after.body.dump();
   EXPECT_EQ(after.body["versions"][1]["previousDigest"], before.body["versions"][0]["digest"]);
   EXPECT_EQ(after.body["versions"][1]["category"], "lab");
+  // Each version carries the time of the block that recorded it, as the chain has it.
+  for (const auto& version : after.body["versions"]) {
+    const auto block =
+        ledger_.client().block_by_number(version["blockNumber"].get<std::uint64_t>()).value();
+    ASSERT_TRUE(block.has_value());
+    EXPECT_EQ(version["blockTime"], block->timestamp) << version.dump();
+  }
   EXPECT_EQ(node_.get("/v1/patients/" + address_text(patient_.address) + "/records", doctor_token_)
                 .body["records"]
                 .size(),

@@ -4,6 +4,7 @@
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/eth/siwe.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/category_statement.hpp>
 #include <medchain/records/fhir.hpp>
@@ -125,7 +126,9 @@ void print_written(const Caller& caller, const json& written) {
 }
 
 void print_version_line(const json& version) {
+  const std::uint64_t block_time = version.value("blockTime", std::uint64_t{0});
   std::cout << "  v" << version.value("version", 0) << "  "
+            << (block_time == 0 ? std::string("?") : eth::format_rfc3339(static_cast<std::int64_t>(block_time))) << "  "
             << (version["category"].is_string() ? version["category"].get<std::string>() : "?")
             << "  "
             << (version["size"].is_number() ? std::to_string(version["size"].get<std::uint64_t>())

@@ -53,6 +53,7 @@ json version_json(const store::RecordVersionRow& version,
        blob && !blob->category_signature.empty() ? to_json(blob->category_signer) : json(nullptr)},
       {"size", blob ? json(blob->size) : json(nullptr)},
       {"blockNumber", version.block_number},
+      {"blockTime", version.block_time},
       {"transactionHash", to_json(version.transaction_hash)}};
 }
 

@@ -17,9 +17,11 @@ std::uint64_t unsigned_of(const SqlValue& value) {
   return static_cast<std::uint64_t>(as_int(value));
 }
 
+// With the time of the version's block (kept: every block with an event is).
 constexpr const char* kVersionColumns =
     "SELECT record_id, version, patient, author, previous_digest, digest, node_id, content_id, "
-    "block_number, transaction_hash, head FROM record_versions ";
+    "block_number, transaction_hash, head, COALESCE(blocks.timestamp, 0) FROM record_versions "
+    "LEFT JOIN blocks ON blocks.number = record_versions.block_number ";
 
 Result<RecordVersionRow> version_of(const SqlRow& row) {
   RecordVersionRow out;
@@ -38,6 +40,7 @@ Result<RecordVersionRow> version_of(const SqlRow& row) {
   out.block_number = unsigned_of(row[8]);
   MEDCHAIN_TRY(out.transaction_hash, fixed<Hash32>(row[9]));
   MEDCHAIN_TRY(out.head, fixed<Hash32>(row[10]));
+  out.block_time = unsigned_of(row[11]);
   return out;
 }
 

@@ -22,6 +22,7 @@ struct RecordVersionRow {
   Hash32 content_id;
   Hash32 head;  // the record's on-chain commitment after this version (versionHash)
   std::uint64_t block_number = 0;
+  std::uint64_t block_time = 0;  // the block's timestamp, Unix seconds
   Hash32 transaction_hash;
 };
 
