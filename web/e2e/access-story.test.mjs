@@ -12,6 +12,7 @@ import { Interface } from 'ethers';
 
 const shots = resolve(repo, 'web/test-results/screenshots');
 const TIMEOUT = 30000;
+const REASON = 'Follow-up of your HbA1c, and the chest X-ray — Dr. Müller';
 
 let dev;
 let browser;
@@ -60,6 +61,14 @@ async function plainParty(label) {
 async function shot(page, name, options = {}) {
   await page.waitForTimeout(300); // let toasts and transitions settle
   await page.screenshot({ path: join(shots, `${name}.png`), fullPage: true, ...options });
+}
+
+// Reads the real node with `p`'s session (the page's token).
+async function nodeGet(p, path) {
+  const token = await p.page.evaluate(() => JSON.parse(sessionStorage.getItem('medchain.session')).token);
+  const response = await fetch(dev.url + path, { headers: { Authorization: `Bearer ${token}` } });
+  assert.ok(response.ok, `${path}: ${response.status}`);
+  return response.json();
 }
 
 async function signIn(p) {
@@ -183,6 +192,9 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await scan.setInputFiles({ name: 'qr.png', mimeType: 'image/png', buffer: qr });
     await page.getByText("You have no access to this patient's records.").waitFor();
     assert.equal(await page.getByLabel('Find a patient by address').inputValue(), patient.address);
+    // A reason of the doctor's own words: salted on chain, sealed to the patient with the node.
+    await page.getByLabel('Reason', { exact: true }).selectOption({ label: 'Other…' });
+    await page.getByLabel(/Your reason/).fill(REASON);
     await page.getByLabel('Imaging').check();
     await page.getByLabel('Add records').check();
     await page.getByLabel('Duration').selectOption({ label: '1 day' });
@@ -197,7 +209,14 @@ describe('the access story in the browser', { concurrency: false }, () => {
     // No reload: the feed's AccessRequested refreshes the list and shows a toast.
     const card = page.getByLabel(`Request from ${doctor.address}`);
     await card.waitFor();
-    await card.getByText('Reason: Consultation').waitFor();
+    // The note opened with the patient's key, its hash the one on chain; the node lists the
+    // salted hash only, and the chain's event carries no text.
+    await card.getByText(`Reason: ${REASON}`).waitFor();
+    await card.getByText('checked against the chain').waitFor();
+    const { requests } = await nodeGet(patient, `/v1/patients/${patient.address}/requests`);
+    const listed = requests.find((r) => r.doctor === doctor.address && r.status === 'pending');
+    assert.match(listed.sealedReason, /^0x[0-9a-f]+$/);
+    assert.ok(!JSON.stringify(requests).includes(REASON.slice(0, 12)), 'the node lists no reason text');
     await shot(page, '05-patient-requests');
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText(/Approved; 2 record keys shared/).waitFor();
@@ -368,6 +387,10 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await guardian.page.getByRole('button', { name: /Open General record/ }).waitFor();
     await guardian.page.getByRole('link', { name: 'Access' }).click();
     await guardian.page.getByText('Nobody has access to your records.').waitFor();
+    // The doctor's reason was sealed to the patient: the guardian is told so, not refused.
+    await guardian.page.getByRole('link', { name: 'Requests' }).click();
+    await guardian.page.getByRole('button', { name: 'Show decided too' }).click();
+    await guardian.page.getByLabel(`Request from ${doctor.address}`).getByText('sealed to the patient; only their app opens it').waitFor();
     assert.deepEqual(guardian.errors, []);
     await guardian.context.close();
   });

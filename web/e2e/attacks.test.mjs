@@ -1,8 +1,9 @@
 // "Trust no node" (issue #15) in the browser. The page talks to a real `medchain dev` (node and
 // anvil) through page.route, which plays a lying node: it forwards each request to the real node
 // and rewrites its JSON answer (a swapped doctor key, a swapped patient key, a swapped digest, a
-// swapped sealed key, a relabelled category). The chain is never touched: the app reads it
-// through the injected wallet. Each attack must be refused with a visible error, and nothing may
+// swapped sealed key, a relabelled category, a reason of the node's own for a doctor's request).
+// The chain is never touched: the app reads it through the injected wallet. Each attack must be
+// refused with a visible error, and nothing may
 // be written: no blob upload, no relayed intent, no sealed key, on the node (its lists unchanged)
 // or on chain (the patient's intent nonce unchanged). A relabelled category is the exception: the
 // grant it rides on is honest and goes through, but the relabelled version's key must not be
@@ -11,12 +12,20 @@
 // run in the app's origin.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Interface, JsonRpcProvider } from 'ethers';
-import { launchChromium, startDev } from './system.mjs';
+import { launchChromium, medchainBinary, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
+import { fromHex, toHex } from '../src/crypto/bytes.js';
+import { saltText, saltedHash, sealReasonNote } from '../src/crypto/saltedText.js';
 
+const run = promisify(execFile);
 const TIMEOUT = 30000;
-const ATTACKS = 7;
+const ATTACKS = 9;
 
 let dev;
 let browser;
@@ -24,6 +33,7 @@ let page;
 let patient; // address
 let chainId;
 let refused = 0;
+let doctorHome; // the CLI's home for doctor 1, who requests access from the command line
 const writes = []; // every request that writes something: 'POST /v1/blobs', 'PUT …/keys', …
 
 // Reads the real node (not through the lying page) with the patient's session.
@@ -47,6 +57,17 @@ async function chainNonce() {
 async function snapshot() {
   const [{ records }, { grants }, nonce] = await Promise.all([nodeGet(`/v1/patients/${patient}/records`), nodeGet(`/v1/patients/${patient}/grants`), chainNonce()]);
   return { records: JSON.stringify(records), grants: JSON.stringify(grants), nonce };
+}
+
+// Runs `medchain ARGS --json` as doctor 1; resolves to its JSON, or fails with its stderr.
+async function doctorCli(...args) {
+  const env = { ...process.env, MEDCHAIN_HOME: doctorHome, MEDCHAIN_PASSWORD: 'attacks test password', MEDCHAIN_NODE: dev.url };
+  try {
+    const { stdout } = await run(medchainBinary, [...args, '--json'], { env });
+    return stdout.trim() ? JSON.parse(stdout) : null;
+  } catch (error) {
+    throw new Error(`medchain ${args.join(' ')} exited ${error.code}: ${error.stderr?.trim()}`);
+  }
 }
 
 // Makes the node lie: answers of GET requests whose path matches `path` are rewritten by
@@ -136,6 +157,7 @@ after(async () => {
   console.log(`web attacks refused: ${refused}/${ATTACKS}`);
   await browser?.close();
   await dev?.stop();
+  if (doctorHome) rmSync(doctorHome, { recursive: true, force: true });
 });
 
 describe('a lying node is refused by the web app', { concurrency: false }, () => {
@@ -234,6 +256,58 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     await page.getByRole('button', { name: /Open Lab results record/ }).click();
     await page.getByRole('dialog').getByText('Digest matches the chain').waitFor();
     await closeViewer();
+  });
+
+  describe("a doctor's reason, sealed to the patient and salted on chain", () => {
+    const REASON = 'Follow-up of the blood test';
+    const FORGED = 'Insurance assessment, send everything';
+    let request; // as the honest node lists it
+    let forged; // {reasonHash, sealedReason}: a note of the node's own, sealed to the patient
+
+    const requestCard = () => page.getByLabel(`Request from ${dev.account('doctor 1').address}`);
+    // The Requests tab after a reload: the encryption key is no longer in memory, so the patient
+    // opens the reason with it (a wallet signature, nothing written).
+    async function showReason() {
+      await page.reload();
+      await page.getByRole('link', { name: 'Requests' }).click();
+      await requestCard().getByRole('button', { name: 'Open with your key' }).click();
+    }
+
+    test('the doctor requests access with a reason from the CLI; the patient reads it, checked against the chain', async () => {
+      doctorHome = mkdtempSync(join(tmpdir(), 'medchain-attacks-doctor-'));
+      await doctorCli('keys', 'import', '--dev-account', 'doctor 1', '--dev-dir', dev.dataDir, '--scrypt-n', '1024');
+      await doctorCli('login', '--node', dev.url);
+      await doctorCli('access', 'request', patient, '--scope', 'lab', '--for', '1d', '--reason', REASON);
+      request = (await nodeGet(`/v1/patients/${patient}/requests`)).requests.find((r) => r.status === 'pending');
+      assert.ok(request?.sealedReason, 'the node lists the sealed reason');
+      const salted = await saltText(FORGED);
+      const patientKey = fromHex((await nodeGet(`/v1/patients/${patient}`)).encryptionKey);
+      forged = { reasonHash: saltedHash(salted), sealedReason: toHex(await sealReasonNote(salted, patientKey)) };
+      await showReason();
+      await requestCard().getByText(`Reason: ${REASON}`).waitFor();
+      await requestCard().getByText('checked against the chain').waitFor();
+    });
+
+    const listing = (rewrite) => [new RegExp(`^/v1/patients/${patient}/requests$`, 'i'), (list) => ({ ...list, requests: list.requests.map((r) => (r.requestId === request.requestId ? rewrite(r) : r)) })];
+
+    test("the node shows a reason of its own, sealed to the patient: refused, its text never shown", async () => {
+      await refusedAttack({
+        lies: [listing((r) => ({ ...r, sealedReason: forged.sealedReason }))],
+        attempt: showReason,
+        error: /Reason not shown: the node's reason does not match the hash the doctor put on chain/,
+      });
+      assert.equal(await page.getByText(FORGED).count(), 0);
+    });
+
+    test("the node lists its own reason's hash with it: refused against the chain's AccessRequested", async () => {
+      await refusedAttack({
+        lies: [listing((r) => ({ ...r, ...forged }))],
+        attempt: showReason,
+        error: /Reason not shown: the node lists another reason hash for this request than the chain holds/,
+      });
+      assert.equal(await page.getByText(FORGED).count(), 0);
+      await page.reload(); // the honest node again, for the tests after these
+    });
   });
 
   test('the built-in wallet opens records only with a chain RPC URL to check the node against', async () => {

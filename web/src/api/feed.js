@@ -60,7 +60,10 @@ const EVENT_TEXT = {
   EmergencyAccessExpired: 'An emergency window ran out',
 };
 
-const ACTION_TEXT = { 'blob.read': 'downloaded a record', 'key.read': 'fetched a record key', 'blob.write': 'uploaded a record', 'record.read': 'tried to read a record' };
+const ACTION_TEXT = {
+  'blob.read': 'downloaded a record', 'key.read': 'fetched a record key', 'blob.write': 'uploaded a record', 'record.read': 'tried to read a record',
+  'request.reason': 'left a sealed reason for an access request',
+};
 
 // Whether a feed message only echoes what the user just did in this app (their own upload,
 // their own grant), which the screen already confirmed: lists still refresh, but no toast.

@@ -13,7 +13,7 @@
 //   chain id is pinned in this browser (trust on first use, like an SSH host key) and a different
 //   one later is refused; a deployment can pin it outright at build time (VITE_MEDCHAIN_CONTRACT).
 //   The address must also hold code, and the contract's own EIP-712 domain must name it.
-import { Interface, getAddress, zeroPadValue } from 'ethers';
+import { Interface, getAddress, toBeHex, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
 
 const contract = new Interface(abi);
@@ -113,6 +113,12 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     // Whether `doctor` may read `category` (its index) of `patient`'s file now: grant or emergency.
     async canRead(patient, doctor, category) {
       return (await read('canRead', [patient, doctor, category]))[0];
+    },
+    // The reason hash access request `requestId` carries, as its AccessRequested event says, or
+    // null when the chain has no such request.
+    async requestReasonHash(requestId) {
+      const [event] = await logs('AccessRequested', toBeHex(BigInt(requestId), 32));
+      return event ? event.args.reasonHash.toLowerCase() : null;
     },
     // {digest, author} of version `version` of a record as its RecordAdded (version 1) or
     // RecordUpdated event says, or null when the chain has no such version.

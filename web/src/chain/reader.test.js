@@ -84,6 +84,20 @@ describe('the chain reader', () => {
     expect(await chain.recordVersion(recordId, 3)).toBe(null);
     expect(zeroPadValue(recordId, 32)).toBe(recordId);
   });
+
+  it("reads a request's reason hash from its AccessRequested event, by the decimal id the node lists", async () => {
+    const patient = Wallet.createRandom().address;
+    const doctor = Wallet.createRandom().address;
+    const requestId = (7n << 160n) | BigInt(doctor); // the doctor's address in the low 160 bits
+    const [reasonHash, otherHash] = [bytes32(), bytes32()];
+    const logs = [
+      recordLog('AccessRequested', [requestId + (1n << 160n), patient, doctor, 2, 1, 3600, otherHash]),
+      recordLog('AccessRequested', [requestId, patient, doctor, 2, 1, 3600, reasonHash]),
+    ];
+    const chain = chainReader(fakeChain({ logs }).rpc, node, memoryStorage());
+    expect(await chain.requestReasonHash(requestId.toString())).toBe(reasonHash);
+    expect(await chain.requestReasonHash((requestId + 2n).toString())).toBe(null);
+  });
 });
 
 describe("the node's answers checked against the chain", () => {

@@ -85,3 +85,15 @@ export async function statedVersion(chain, patient, recordId, version) {
   const stated = await categoryStatedBy(chain, patient, recordId, version);
   return stated && { digest: stated.digest, author: stated.author };
 }
+
+// The reason hash of access request `request` ({requestId, reasonHash} as the node lists it) as
+// the chain's AccessRequested event holds it, which must be the node's: a note is opened only
+// against the hash the doctor put on chain. The refusals are phrases, for "Reason not shown: …".
+export async function checkedReasonHash(chain, request) {
+  const onChain = await chain.requestReasonHash(request.requestId);
+  if (!onChain) throw new Error(`the chain has no access request ${request.requestId}`);
+  if (!sameKey(onChain, request.reasonHash)) {
+    throw new Error('the node lists another reason hash for this request than the chain holds');
+  }
+  return onChain;
+}

@@ -7,6 +7,7 @@ import { sha256 } from '@noble/hashes/sha2.js';
 import { ciphertextSize, decryptEnvelope } from './envelope.js';
 import { decodeDocument } from './document.js';
 import { openContentKey } from './sealedKey.js';
+import { openReasonNote, saltedHash } from './saltedText.js';
 import { checkDigest, digestHex } from './digest.js';
 import { fromHex, toHex } from './bytes.js';
 import { sodium } from './sodium.js';
@@ -116,6 +117,28 @@ it("the first sealed key's recipient is the docs/format.md encryption key, deriv
   const first = vectors.sealedKeys[0];
   expect(toHex(pair.secretKey)).toBe(first.recipientSecret);
   expect(toHex(await openContentKey(fromHex(first.sealed), first, pair))).toBe(first.contentKey);
+});
+
+describe('format_vectors.json: salted texts', () => {
+  for (const v of vectors.saltedTexts) {
+    it(`${v.name} hashes to keccak256(salt ‖ text)`, () => {
+      expect(saltedHash({ salt: fromHex(v.salt), text: v.text })).toBe(v.hash);
+    });
+  }
+  for (const v of vectors.saltedTexts.filter((t) => t.sealed)) {
+    it(`${v.name}'s sealed note opens to its salt and text, and is refused against another hash`, async () => {
+      const pair = { publicKey: fromHex(v.recipientPublic), secretKey: fromHex(v.recipientSecret) };
+      const opened = await openReasonNote(fromHex(v.sealed), v.hash, [pair]);
+      expect(toHex(opened.salt)).toBe(v.salt);
+      expect(opened.text).toBe(v.text);
+      const other = vectors.saltedTexts.find((t) => t.hash !== v.hash).hash;
+      await expect(openReasonNote(fromHex(v.sealed), other, [pair])).rejects.toThrow("the node's reason does not match the hash the doctor put on chain");
+    });
+  }
+  it('has reasons with notes and a licence without', () => {
+    expect(vectors.saltedTexts.filter((t) => t.sealed).length).toBeGreaterThanOrEqual(3);
+    expect(vectors.saltedTexts.some((t) => !t.sealed)).toBe(true);
+  });
 });
 
 describe('format_vectors.json: tampered cases fail', () => {

@@ -1,7 +1,7 @@
 // What the portals do, as plain async functions of a context {api, wallet, node, encryptionKey}:
 // relaying signed intents, writing and reading encrypted records, sharing content keys. No
 // React here, so the logic is testable and the screens stay thin.
-import { keccak256, toUtf8Bytes, hexlify, randomBytes, getAddress } from 'ethers';
+import { hexlify, randomBytes, getAddress } from 'ethers';
 import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
 import { signCategory } from '../chain/categoryStatement.js';
@@ -37,8 +37,6 @@ export async function relay(ctx, fn, fields) {
   const signature = await wallet.signTypedData(typed);
   return api.post('/v1/relay', { function: fn, message: typed.message, signature });
 }
-
-export const reasonHash = (text) => keccak256(toUtf8Bytes(text));
 
 // The doctors a new version's key is sealed to (docs/format.md): every verified doctor whose
 // unexpired read grant covers the category now. `grants` and `doctors` as the node lists them.

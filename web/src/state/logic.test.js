@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { Wallet, TypedDataEncoder, verifyMessage, verifyTypedData } from 'ethers';
 import { INTENTS, intentTypedData } from '../chain/intents.js';
 import { scopeMask, scopeNames, scopeCovers, permissionsMask, ALL_CATEGORIES } from '../chain/scopes.js';
-import { keyRecipients, nextVersion, reasonHash } from './actions.js';
+import { keyRecipients, nextVersion } from './actions.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { createApi, ApiError } from '../api/client.js';
 import { describeFeedMessage, isOwnAction } from '../api/feed.js';
@@ -82,10 +82,6 @@ describe('scopes and key recipients', () => {
     expect(typed.primaryType).toBe('UpdateRecord');
     expect(Object.keys(typed.message)).toEqual(['recordId', 'currentHead', 'digest', 'nodeId', 'contentId', 'nonce', 'deadline']);
     expect(() => nextVersion({ versions: [] })).toThrow('no version');
-  });
-
-  it('hashes request reasons with keccak256', () => {
-    expect(reasonHash('')).toBe('0xc5d2460186f7233c927e7db2dcc703c0e500b653ca82273b7bfad8045d85a470');
   });
 });
 
@@ -199,5 +195,6 @@ describe('display', () => {
     expect(isOwnAction({ type: 'chain', event: 'RequestApproved', args: { patient: other, doctor: me, by: other } }, me)).toBe(false);
     expect(isOwnAction({ type: 'audit', entry: { actor: other } }, me)).toBe(false);
     expect(describeFeedMessage({ type: 'audit', entry: { actor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', action: 'blob.read', allowed: false } }, shortAddress)).toBe('0xf39F…2266 downloaded a record (refused)');
+    expect(describeFeedMessage({ type: 'audit', entry: { actor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', action: 'request.reason', allowed: true } }, shortAddress)).toBe('0xf39F…2266 left a sealed reason for an access request');
   });
 });

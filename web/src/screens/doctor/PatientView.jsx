@@ -3,7 +3,8 @@
 import { useState } from 'react';
 import { Alert, Button, Card, Col, Form, Modal, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { relay, reasonHash } from '../../state/actions.js';
+import { relay } from '../../state/actions.js';
+import { requestAccess } from '../../state/reasons.js';
 import { REASON_CODES, REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
@@ -33,7 +34,7 @@ function RequestAccess({ patient, onDone }) {
           </Form.Group>
           {reason === 'custom' && (
             <Form.Group className="mb-3" controlId="request-custom">
-              <Form.Label>Your reason (only its hash goes on chain; tell the patient in person)</Form.Label>
+              <Form.Label>Your reason (it reaches the patient alone, encrypted to their key; only a salted hash goes on chain)</Form.Label>
               <Form.Control value={custom} onChange={(e) => setCustom(e.target.value)} />
             </Form.Group>
           )}
@@ -45,7 +46,7 @@ function RequestAccess({ patient, onDone }) {
             disabled={!text || scope.length === 0 || !permissions.includes('read')}
             onError={setError}
             action={async () => {
-              await relay(ctx, 'requestAccessBySig', { patient, scope: scopeMask(scope), permissions: permissionsMask(permissions), duration, reasonHash: reasonHash(text) });
+              await requestAccess(ctx, { patient, scope: scopeMask(scope), permissions: permissionsMask(permissions), duration, reason: text });
               toast('Request sent to the patient', 'success');
               onDone();
             }}

@@ -9,7 +9,7 @@ import { CONTRACT_ABI } from '../../chain/intents.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatTime, shortHash } from '../../util/format.js';
 
-const ACTIONS = { 'blob.read': 'downloaded', 'key.read': 'fetched a key', 'blob.write': 'uploaded', 'record.read': 'opened', 'key.share': 'shared a key' };
+const ACTIONS = { 'blob.read': 'downloaded', 'key.read': 'fetched a key', 'blob.write': 'uploaded', 'record.read': 'opened', 'key.share': 'shared a key', 'request.reason': 'left a sealed reason' };
 const contract = new Interface(CONTRACT_ABI);
 
 function Verify({ seq }) {

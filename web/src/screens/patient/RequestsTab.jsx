@@ -1,14 +1,68 @@
-// Access requests to the patient: approve with a chosen scope, permissions and duration (never
-// more than asked), or deny. Approving also shares the keys of existing records in the scope.
-import { useState } from 'react';
-import { Badge, Button, Card, Col, Row } from 'react-bootstrap';
+// Access requests to the patient: the doctor's reason, opened with the patient's key and checked
+// against the hash on chain; approve with a chosen scope, permissions and duration (never more
+// than asked), or deny. Approving also shares the keys of existing records in the scope.
+import { useEffect, useState } from 'react';
+import { getAddress } from 'ethers';
+import { Alert, Badge, Button, Card, Col, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { approveRequest, describeSharing, relay, reasonHash } from '../../state/actions.js';
-import { REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
+import { approveRequest, describeSharing, relay } from '../../state/actions.js';
+import { requestReason } from '../../state/reasons.js';
+import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
 
-const KNOWN_REASONS = new Map(REQUEST_REASONS.map((r) => [reasonHash(r), r]));
+// The reason of `request` as requestReason (state/reasons.js) judges it, once the patient's key is
+// in memory: opening a note needs it, and deriving it is a wallet signature, so a note waits for
+// the patient to ask (or for the key to be unlocked by another action). A note is sealed to the
+// patient alone, so a guardian looking at a ward's requests is told so rather than refused.
+function useRequestReason(request, byPatient) {
+  const { ctx, encryptionKey } = useSession();
+  const [reason, setReason] = useState(null);
+  const sealedToOther = Boolean(request.sealedReason) && !byPatient;
+  const needsKey = Boolean(request.sealedReason) && !encryptionKey;
+  useEffect(() => {
+    if (sealedToOther || needsKey) return undefined;
+    let live = true;
+    requestReason(ctx, request, encryptionKey ? [encryptionKey] : []).then((judged) => live && setReason(judged));
+    return () => {
+      live = false;
+    };
+  }, [request.requestId, request.reasonHash, request.sealedReason, encryptionKey, ctx.chain, sealedToOther, needsKey]);
+  if (sealedToOther) return { kind: 'patientOnly' };
+  return needsKey ? { kind: 'locked' } : reason;
+}
+
+function RequestReason({ request, byPatient }) {
+  const { unlockEncryptionKey } = useSession();
+  const [error, setError] = useState(null);
+  const reason = useRequestReason(request, byPatient);
+  if (!reason) return <p className="mb-1 text-secondary">Reason: opening…</p>;
+  switch (reason.kind) {
+    case 'patientOnly':
+      return <p className="mb-1">Reason: <span className="text-secondary">sealed to the patient; only their app opens it</span></p>;
+    case 'none':
+      return <p className="mb-1">Reason: <span className="text-secondary">none given</span></p>;
+    case 'missing':
+      return <p className="mb-1">Reason: <span className="text-secondary">the doctor left none for you with this node (only its hash is on chain)</span></p>;
+    case 'locked':
+      return (
+        <div className="mb-1">
+          Reason: <span className="text-secondary">sealed to your key</span>{' '}
+          <ActionButton size="sm" variant="outline-primary" onError={setError} action={unlockEncryptionKey}>Open with your key</ActionButton>
+          <ErrorAlert error={error} onClose={() => setError(null)} />
+        </div>
+      );
+    case 'opened':
+      return (
+        <p className="mb-1">
+          <span className="text-break">Reason: {reason.text}</span>{' '}
+          {reason.checkedAgainstChain ? <Badge bg="success">checked against the chain</Badge> : <Badge bg="secondary">not checked against the chain</Badge>}
+        </p>
+      );
+    default:
+      return <Alert variant="danger" className="py-2 mb-2" role="alert">Reason not shown: {reason.error}.</Alert>;
+  }
+}
 
 function Decide({ request, patient, onDone }) {
   const { ctx, unlockEncryptionKey, toast } = useSession();
@@ -54,7 +108,8 @@ function Decide({ request, patient, onDone }) {
 }
 
 export default function RequestsTab({ patient }) {
-  const { api } = useSession();
+  const { api, session } = useSession();
+  const byPatient = getAddress(patient) === getAddress(session.address);
   const { data, error, loading, reload } = useLoad(() => api.get(`/v1/patients/${patient}/requests`), [patient]);
   const [showAll, setShowAll] = useState(false);
   const requests = (data?.requests ?? []).filter((r) => showAll || r.status === 'pending').reverse();
@@ -76,7 +131,7 @@ export default function RequestsTab({ patient }) {
                   Doctor <Address value={r.doctor} label="doctor" />{' '}
                   <Badge bg={r.status === 'pending' ? 'warning' : r.status === 'approved' ? 'success' : 'secondary'} text={r.status === 'pending' ? 'dark' : undefined}>{r.status}</Badge>
                 </Card.Title>
-                <p className="mb-1">Reason: {KNOWN_REASONS.get(r.reasonHash) ?? <span className="text-secondary">a custom reason (only its hash is on chain)</span>}</p>
+                <RequestReason request={r} byPatient={byPatient} />
                 <p className="mb-1">Asks for <CategoryBadges names={r.scope} /></p>
                 <p className="mb-2">To {r.permissions.join(' and ')} for {formatDuration(r.duration)}</p>
                 {r.status === 'pending' && <Decide request={r} patient={patient} onDone={reload} />}
