@@ -411,6 +411,64 @@ TEST_F(CliCommandsTest, KeysRotateMovesTheChainToTheNextKeyAndEveryRecordStillOp
                  "is not a registered patient");
 }
 
+// A patient's whole record leaves as one FHIR Bundle, attachments included, and enters another
+// patient's as the same resources in the same categories; a Bundle with one bad entry imports
+// nothing.
+TEST_F(CliCommandsTest, AnExportImportedIntoAFreshPatientGivesTheSameResources) {
+  const std::string patient = import(patient_);
+  const Party other_party = ledger_.party(/*funded=*/false);
+  const std::string other = import(other_party);
+  for (const std::string& who : {patient, other}) {
+    must({"register", "patient", "--from", who});
+    must({"login", "--from", who});
+  }
+  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
+  must({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient});
+  must({"records", "add", "--file", (source / "xray.png").string(), "--category", "imaging",
+        "--from", patient});
+  const fs::path scan = home_ / "scan.bin";
+  std::ofstream(scan, std::ios::binary) << std::string(200000, '\x7f') << "end of scan";
+  must({"records", "add", "--file", scan.string(), "--title", "CT scan", "--category", "imaging",
+        "--from", patient});
+
+  const fs::path exported = home_ / "export.json";
+  const json written = must({"records", "export", "-o", exported.string(), "--from", patient});
+  EXPECT_EQ(written["records"], 3);
+  EXPECT_EQ(written["attachments"], 2);
+  const json bundle = json::parse(std::ifstream(exported));
+  ASSERT_EQ(bundle["entry"].size(), 3u) << bundle.dump().substr(0, 500);
+
+  // One entry that is not FHIR: nothing of the Bundle goes in.
+  json broken = bundle;
+  broken["entry"][2]["resource"] = {{"resourceType", "Observation"}};
+  const fs::path broken_file = home_ / "broken.json";
+  std::ofstream(broken_file) << broken.dump();
+  expect_failure(medchain({"records", "import", broken_file.string(), "--from", other}), 2,
+                 "entry 3 of 3");
+  EXPECT_EQ(must({"records", "list", "--from", other})["records"].size(), 0u);
+
+  const json imported = must({"records", "import", exported.string(), "--from", other});
+  EXPECT_EQ(imported["imported"], 3);
+  const fs::path again = home_ / "again.json";
+  must({"records", "export", "-o", again.string(), "--from", other});
+  const json round_trip = json::parse(std::ifstream(again));
+  ASSERT_EQ(round_trip["entry"].size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    SCOPED_TRACE(i);
+    EXPECT_EQ(round_trip["entry"][i]["resource"], bundle["entry"][i]["resource"]);
+    EXPECT_EQ(round_trip["entry"][i]["extension"], bundle["entry"][i]["extension"]);
+    EXPECT_NE(round_trip["entry"][i]["fullUrl"], bundle["entry"][i]["fullUrl"]);  // new records
+  }
+  // The attachment reads back byte for byte through `records get` too.
+  const std::string scan_id = imported["records"][2].value("recordId", "");
+  const fs::path out = home_ / "scan-again.bin";
+  must({"records", "get", scan_id, "-o", out.string(), "--from", other});
+  std::ifstream original(scan, std::ios::binary), copy(out, std::ios::binary);
+  EXPECT_EQ(std::string(std::istreambuf_iterator<char>(original), {}),
+            std::string(std::istreambuf_iterator<char>(copy), {}));
+  EXPECT_EQ(imported["records"][2]["category"], "imaging");
+}
+
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
   const std::string patient = import(patient_);
 

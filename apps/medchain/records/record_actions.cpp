@@ -20,11 +20,6 @@ namespace {
 namespace format = medchain::records;
 using nlohmann::json;
 
-Result<Address> patient_or_caller(const Caller& caller, const std::string& text) {
-  if (text.empty()) return caller.account;
-  return eth::parse_address(text);
-}
-
 Result<Hash32> parse_record_id(const std::string& text) {
   auto id = from_hex_fixed<Hash32>(text);
   if (!id) return Error{Errc::kInvalidArgument, "a record id is 32 bytes of 0x hex"};
@@ -49,16 +44,6 @@ Result<json> pick_version(const json& record, std::uint64_t number) {
   }
   return Error{Errc::kNotFound,
                "the record has no version " + std::to_string(number) + " that you may read"};
-}
-
-// The caller's sealed key of a version, opened and checked to be bound to that version.
-Result<format::ContentKey> own_key(Caller& caller, const format::KeyBinding& version) {
-  MEDCHAIN_TRY(json answer,
-               caller.node.get("/v1/records/" + to_hex(version.record_id) + "/versions/" +
-                               std::to_string(version.version) + "/key"));
-  MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
-  MEDCHAIN_TRY(std::vector<format::EncryptionKeyPair> mine, caller.encryption());
-  return format::open_content_key(sealed, version, mine);
 }
 
 Hash32 random_record_id() {
@@ -139,14 +124,31 @@ void print_version_line(const json& version) {
 
 }  // namespace
 
+Result<json> add_new_record(Caller& caller, const Address& patient, NewContent& content) {
+  const json message{{"patient", eth::to_checksum(patient)},
+                     {"recordId", to_hex(random_record_id())}};
+  return write_version(caller, patient, content, "addRecordBySig", message,
+                       []() -> Result<std::uint64_t> { return std::uint64_t{1}; });
+}
+
+Result<Address> patient_or_caller(const Caller& caller, const std::string& text) {
+  if (text.empty()) return caller.account;
+  return eth::parse_address(text);
+}
+
+Result<format::ContentKey> own_key(Caller& caller, const format::KeyBinding& version) {
+  MEDCHAIN_TRY(json answer,
+               caller.node.get("/v1/records/" + to_hex(version.record_id) + "/versions/" +
+                               std::to_string(version.version) + "/key"));
+  MEDCHAIN_TRY(Bytes sealed, from_hex(answer.value("sealedKey", "")));
+  MEDCHAIN_TRY(std::vector<format::EncryptionKeyPair> mine, caller.encryption());
+  return format::open_content_key(sealed, version, mine);
+}
+
 Status add_record(Caller& caller, const AddOptions& options) {
   MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
   MEDCHAIN_TRY(NewContent content, prepare_content(options.content));
-  const json message{{"patient", eth::to_checksum(patient)},
-                     {"recordId", to_hex(random_record_id())}};
-  MEDCHAIN_TRY(json written,
-               write_version(caller, patient, content, "addRecordBySig", message,
-                             []() -> Result<std::uint64_t> { return std::uint64_t{1}; }));
+  MEDCHAIN_TRY(json written, add_new_record(caller, patient, content));
   print_written(caller, written);
   return {};
 }
@@ -264,39 +266,6 @@ Status set_category(Caller& caller, const CategoryOptions& options) {
   } else {
     std::cout << "record " << to_hex(record_id) << " v" << binding.version << " is now "
               << corrected.value("category", "?") << "\n";
-  }
-  return {};
-}
-
-Status export_records(Caller& caller, const ExportOptions& options) {
-  MEDCHAIN_TRY(Address patient, patient_or_caller(caller, options.patient));
-  MEDCHAIN_TRY(json listing,
-               caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
-  MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
-  std::vector<json> resources;
-  std::vector<std::string> ids;
-  for (const json& record : listing.value("records", json::array())) {
-    const json& newest = record["versions"].back();
-    MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record.value("recordId", "")));
-    MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, newest));
-    if (medchain != nullptr)
-      MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, newest));
-    const std::uint64_t number = binding.version;
-    auto key = own_key(caller, binding);
-    if (!key.ok() && key.error().code == Errc::kNotFound) continue;  // no key shared with us
-    if (!key.ok()) return std::move(key).error();
-    MEDCHAIN_TRY(format::Manifest manifest, fetch_manifest(caller.node, binding.digest, *key));
-    resources.push_back(std::move(manifest.resource));
-    ids.push_back(to_hex(record_id) + "/" + std::to_string(number));
-  }
-  const std::string text = format::fhir::make_bundle(resources, ids).dump(2) + "\n";
-  if (options.out == "-") {
-    std::cout << text;
-  } else {
-    std::ofstream out(options.out, std::ios::binary | std::ios::trunc);
-    out << text;
-    if (!out) return Error{Errc::kIo, "cannot write " + options.out};
-    std::cerr << "wrote " << resources.size() << " record(s) to " << options.out << "\n";
   }
   return {};
 }

@@ -5,6 +5,7 @@
 #include <cstdint>
 #include <medchain/client/node_client.hpp>
 #include <medchain/records/encryption_key.hpp>
+#include <medchain/records/envelope.hpp>
 #include <optional>
 #include <string>
 #include <vector>
@@ -55,18 +56,23 @@ struct GetOptions {
   std::string out = "-";
 };
 
-struct ExportOptions {
-  std::string patient;  // default the caller
-  std::string out = "-";
-};
-
 struct CategoryOptions {
   std::string record_id;
   std::uint64_t version = 0;  // 0: the newest
   std::string category;
 };
 
+struct NewContent;
+
 Status add_record(Caller& caller, const AddOptions& options);
+// Adds `content` as a new record of `patient` (encrypt, upload, relay addRecordBySig, seal the
+// key to its readers) and returns what `records add --json` prints.
+Result<nlohmann::json> add_new_record(Caller& caller, const Address& patient, NewContent& content);
+// The patient an option names, or the caller when it is empty.
+Result<Address> patient_or_caller(const Caller& caller, const std::string& text);
+// The caller's sealed key of a version, opened and checked to be bound to that version.
+Result<medchain::records::ContentKey> own_key(Caller& caller,
+                                             const medchain::records::KeyBinding& version);
 // Corrects a version's category: the caller (the patient or a guardian) signs a category
 // statement of it for the version's digest, and the node stores it (PATCH .../versions/{n}).
 Status set_category(Caller& caller, const CategoryOptions& options);
@@ -74,6 +80,5 @@ Status update_record(Caller& caller, const UpdateOptions& options);
 Status list_records(Caller& caller, const std::string& patient);
 Status show_record(Caller& caller, const std::string& record_id);
 Status get_record(Caller& caller, const GetOptions& options);
-Status export_records(Caller& caller, const ExportOptions& options);
 
 }  // namespace medchain::cli::records

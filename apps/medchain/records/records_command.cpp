@@ -1,8 +1,9 @@
-// `medchain records add | list | show | get | update | set-category | export` (docs/cli.md,
-// "Records").
+// `medchain records add | list | show | get | update | set-category | export | import`
+// (docs/cli.md, "Records").
 #include <memory>
 #include <records/progress.hpp>
 #include <records/record_actions.hpp>
+#include <records/record_bundle.hpp>
 
 #include "cli.hpp"
 #include "client_context.hpp"
@@ -88,12 +89,21 @@ void add_records_commands(CLI::App& app) {
 
   auto exported = std::make_shared<ExportOptions>();
   auto* export_cmd =
-      records->add_subcommand("export", "Every record you may read, as a FHIR Bundle");
+      records->add_subcommand("export", "Every record you may read, as a FHIR Bundle with its "
+                                        "attachments");
   export_cmd->add_option("--patient", exported->patient, "The patient (default: you)");
   export_cmd->add_option("-o,--out", exported->out, "Where to write the Bundle (- for stdout)")
       ->capture_default_str();
   on_run(export_cmd,
          with_caller(flags, [exported](Caller& c) { return export_records(c, *exported); }));
+
+  auto imported = std::make_shared<ImportOptions>();
+  auto* import_cmd = records->add_subcommand(
+      "import", "Add every entry of a FHIR Bundle (an export) as a new record");
+  import_cmd->add_option("bundle", imported->in, "The Bundle's JSON file")->required();
+  import_cmd->add_option("--patient", imported->patient, "The patient (default: you)");
+  on_run(import_cmd,
+         with_caller(flags, [imported](Caller& c) { return import_records(c, *imported); }));
 }
 
 const bool kRegistered = register_top_level_group(&add_records_commands);
