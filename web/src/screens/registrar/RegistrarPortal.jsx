@@ -3,7 +3,8 @@
 // the browser wallet's eth_sendTransaction.
 import { useState } from 'react';
 import { Alert, Badge, Card, Col, Form, Row, Table } from 'react-bootstrap';
-import { Interface, isAddress, getAddress, keccak256, toUtf8Bytes, isHexString } from 'ethers';
+import { Interface, isAddress, getAddress, isHexString } from 'ethers';
+import { licenseHash } from '../../state/license.js';
 import { useSession, useLoad } from '../../state/session.jsx';
 import { CONTRACT_ABI } from '../../chain/intents.js';
 import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
@@ -24,9 +25,12 @@ function VerifyDoctor({ onDone }) {
   const transact = useTransact();
   const [doctor, setDoctor] = useState('');
   const [license, setLicense] = useState('');
+  const [salt, setSalt] = useState('');
+  const [hash, setHash] = useState('');
   const [key, setKey] = useState('');
   const [error, setError] = useState(null);
   const keyValid = isHexString(key.trim(), 32);
+  const onChain = licenseHash(license, salt, hash);
   return (
     <Card>
       <Card.Body>
@@ -38,8 +42,19 @@ function VerifyDoctor({ onDone }) {
             <Form.Control.Feedback type="invalid">Not an address.</Form.Control.Feedback>
           </Form.Group>
           <Form.Group className="mb-3" controlId="verify-license">
-            <Form.Label>License number (only its hash goes on chain)</Form.Label>
+            <Form.Label>License number</Form.Label>
             <Form.Control value={license} onChange={(e) => setLicense(e.target.value)} />
+          </Form.Group>
+          <Form.Group className="mb-3" controlId="verify-license-salt">
+            <Form.Label>License salt (the doctor's, from <code>medchain register doctor</code>)</Form.Label>
+            <Form.Control value={salt} onChange={(e) => setSalt(e.target.value)} isInvalid={salt !== '' && !isHexString(salt.trim(), 32)} placeholder="0x… (32 bytes)" />
+            <Form.Control.Feedback type="invalid">32 bytes of 0x hex.</Form.Control.Feedback>
+            <Form.Text>Only keccak256(salt ‖ license) goes on chain: without the salt nobody can find the license from it.</Form.Text>
+          </Form.Group>
+          <Form.Group className="mb-3" controlId="verify-license-hash">
+            <Form.Label>Or the license hash the doctor sent</Form.Label>
+            <Form.Control value={hash} onChange={(e) => setHash(e.target.value)} isInvalid={hash !== '' && !isHexString(hash.trim(), 32)} placeholder="0x… (32 bytes)" />
+            <Form.Control.Feedback type="invalid">32 bytes of 0x hex.</Form.Control.Feedback>
           </Form.Group>
           <Form.Group className="mb-3" controlId="verify-key">
             <Form.Label>The doctor's encryption key (from their Doctor page)</Form.Label>
@@ -47,8 +62,8 @@ function VerifyDoctor({ onDone }) {
             <Form.Control.Feedback type="invalid">32 bytes of 0x hex.</Form.Control.Feedback>
           </Form.Group>
           <ErrorAlert error={error} onClose={() => setError(null)} />
-          <ActionButton disabled={!isAddress(doctor) || !license.trim() || !keyValid} onError={setError}
-            action={async () => { await transact('verifyDoctor', [getAddress(doctor), keccak256(toUtf8Bytes(license.trim())), key.trim()], 'Doctor verified'); onDone(); }}>
+          <ActionButton disabled={!isAddress(doctor) || !onChain || !keyValid} onError={setError}
+            action={async () => { await transact('verifyDoctor', [getAddress(doctor), onChain, key.trim()], 'Doctor verified'); onDone(); }}>
             Verify doctor
           </ActionButton>
         </Form>
