@@ -9,7 +9,9 @@
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/encryption_key.hpp>
+#include <medchain/records/ips.hpp>
 #include <medchain/records/salted_text.hpp>
+#include <set>
 #include <thread>
 
 #include "support/node.hpp"
@@ -467,6 +469,25 @@ TEST_F(CliCommandsTest, AnExportImportedIntoAFreshPatientGivesTheSameResources) 
   EXPECT_EQ(std::string(std::istreambuf_iterator<char>(original), {}),
             std::string(std::istreambuf_iterator<char>(copy), {}));
   EXPECT_EQ(imported["records"][2]["category"], "imaging");
+
+  // The International Patient Summary of the same records, with an allergy added: an IPS
+  // document by the checks, listing the allergy and the lab result, and no file.
+  const fs::path allergy = home_ / "allergy.json";
+  std::ofstream(allergy) << json{{"resourceType", "AllergyIntolerance"},
+                                 {"patient", {{"reference", "Patient/self"}}},
+                                 {"code", {{"text", "Penicillin"}}}}
+                                .dump();
+  must({"records", "add", "--resource", allergy.string(), "--from", other});
+  const fs::path summary_file = home_ / "summary.json";
+  must({"records", "export", "--summary", "-o", summary_file.string(), "--from", other});
+  const json summary = json::parse(std::ifstream(summary_file));
+  const Status valid = records::ips::validate_summary(summary);
+  EXPECT_TRUE(valid.ok()) << (valid.ok() ? "" : valid.error().message);
+  ASSERT_EQ(summary["entry"].size(), 4u) << summary.dump(2);  // composition, patient, 2 resources
+  std::set<std::string> types;
+  for (const json& entry : summary["entry"]) types.insert(entry["resource"]["resourceType"]);
+  EXPECT_EQ(types,
+            (std::set<std::string>{"Composition", "Patient", "AllergyIntolerance", "Observation"}));
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {

@@ -1,11 +1,14 @@
 #include <sodium.h>
 
+#include <ctime>
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/eth/siwe.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/fhir.hpp>
+#include <medchain/records/ips.hpp>
 #include <records/chain_checks.hpp>
 #include <records/record_bundle.hpp>
 #include <records/record_content.hpp>
@@ -163,9 +166,8 @@ Result<NewContent> entry_content(const json& entry, const fs::path& scratch) {
   NewContent content;
   MEDCHAIN_TRY(content.category, entry_category(entry, resource));
   json* attachment = nullptr;
-  if (resource.value("resourceType", "") == "DocumentReference" &&
-      resource["content"].is_array() && !resource["content"].empty() &&
-      resource["content"][0]["attachment"].is_object()) {
+  if (resource.value("resourceType", "") == "DocumentReference" && resource["content"].is_array() &&
+      !resource["content"].empty() && resource["content"][0]["attachment"].is_object()) {
     attachment = &resource["content"][0]["attachment"];
   }
   if (attachment == nullptr || !attachment->contains("data")) {
@@ -234,9 +236,8 @@ Status export_records(Caller& caller, const ExportOptions& options) {
     if (!key.ok() && key.error().code == Errc::kNotFound) continue;  // no key shared with us
     if (!key.ok()) return std::move(key).error();
     const fs::path plain = scratch.path() / std::to_string(resources.size());
-    MEDCHAIN_TRY(format::Manifest manifest,
-                 download_and_decrypt(caller.node, binding.digest, *key, plain.string(),
-                                      caller.progress));
+    MEDCHAIN_TRY(format::Manifest manifest, download_and_decrypt(caller.node, binding.digest, *key,
+                                                                 plain.string(), caller.progress));
     if (manifest.attachment) {
       manifest.resource["content"][0]["attachment"]["data"] = placeholder(attachments.size());
       attachments.push_back(plain);
@@ -245,9 +246,19 @@ Status export_records(Caller& caller, const ExportOptions& options) {
     ids.push_back(to_hex(*record_id) + "/" + std::to_string(binding.version));
     extensions.push_back(category_extension(newest));
   }
-  json bundle = format::fhir::make_bundle(resources, ids);
-  for (std::size_t i = 0; i < extensions.size(); ++i) {
-    if (!extensions[i].empty()) bundle["entry"][i]["extension"] = extensions[i];
+  json bundle;
+  if (options.summary) {
+    const auto now = static_cast<std::int64_t>(std::time(nullptr));
+    bundle =
+        format::ips::make_summary({patient, resources, eth::format_rfc3339(now), random_tag()});
+    // What leaves is an IPS document by the same checks an importer would run.
+    MEDCHAIN_TRY_STATUS(format::ips::validate_summary(bundle));
+    attachments.clear();  // no section lists a file
+  } else {
+    bundle = format::fhir::make_bundle(resources, ids);
+    for (std::size_t i = 0; i < extensions.size(); ++i) {
+      if (!extensions[i].empty()) bundle["entry"][i]["extension"] = extensions[i];
+    }
   }
   MEDCHAIN_TRY_STATUS(write_bundle_to(bundle.dump(2) + "\n", attachments, options.out));
   if (options.out != "-") {

@@ -17,6 +17,7 @@ inline constexpr const char* kCategoryExtension =
 struct ExportOptions {
   std::string patient;  // default the caller
   std::string out = "-";
+  bool summary = false;  // an International Patient Summary instead of every record
 };
 
 struct ImportOptions {
@@ -25,8 +26,8 @@ struct ImportOptions {
 };
 
 // The newest version of every record the caller may read and holds a key of, checked against
-// the chain with --rpc-url. Written to a temporary file renamed into place, so a failure leaves
-// no partial Bundle.
+// the chain with --rpc-url; or, with `summary`, the IPS document of them (records/ips.hpp).
+// Written to a temporary file renamed into place, so a failure leaves no partial Bundle.
 Status export_records(Caller& caller, const ExportOptions& options);
 
 // kInvalidArgument / kInvalidJson / kInvalidResource, naming the entry, for a Bundle any entry of

@@ -94,6 +94,8 @@ void add_records_commands(CLI::App& app) {
   export_cmd->add_option("--patient", exported->patient, "The patient (default: you)");
   export_cmd->add_option("-o,--out", exported->out, "Where to write the Bundle (- for stdout)")
       ->capture_default_str();
+  export_cmd->add_flag("--summary", exported->summary,
+                       "An International Patient Summary (allergies, medications, problems, ...)");
   on_run(export_cmd,
          with_caller(flags, [exported](Caller& c) { return export_records(c, *exported); }));
 

@@ -273,17 +273,23 @@ std::uint8_t suggest_category(const json& resource) {
   return category_of("general");
 }
 
+std::string name_based_uuid(std::string_view name) {
+  // RFC 9562 version 8 (custom): the first 122 bits of SHA-256 of the name.
+  std::string hex = to_hex(crypto::sha256(as_bytes(std::string(name)))).substr(2);
+  hex[12] = '8';
+  hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];
+  return hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) + "-" +
+         hex.substr(16, 4) + "-" + hex.substr(20, 12);
+}
+
 json make_bundle(std::span<const json> resources, std::span<const std::string> entry_ids) {
   json entries = json::array();
   for (std::size_t i = 0; i < resources.size(); ++i) {
-    // A stable name-based UUID (RFC 9562 version 8) per entry, so exports are reproducible.
+    // A stable UUID per entry, so exports are reproducible.
     const std::string source = i < entry_ids.size() ? entry_ids[i] : std::to_string(i);
-    std::string hex = to_hex(crypto::sha256(as_bytes("medchain bundle entry " + source))).substr(2);
-    hex[12] = '8';
-    hex[16] = "89ab"[std::stoi(hex.substr(16, 1), nullptr, 16) & 3];
-    const std::string uuid = hex.substr(0, 8) + "-" + hex.substr(8, 4) + "-" + hex.substr(12, 4) +
-                             "-" + hex.substr(16, 4) + "-" + hex.substr(20, 12);
-    entries.push_back({{"fullUrl", "urn:uuid:" + uuid}, {"resource", resources[i]}});
+    entries.push_back(
+        {{"fullUrl", "urn:uuid:" + name_based_uuid("medchain bundle entry " + source)},
+         {"resource", resources[i]}});
   }
   return {{"resourceType", "Bundle"}, {"type", "collection"}, {"entry", std::move(entries)}};
 }

@@ -8,6 +8,7 @@
 #include <medchain/records/document.hpp>
 #include <nlohmann/json.hpp>
 #include <span>
+#include <string>
 #include <string_view>
 
 namespace medchain::records::fhir {
@@ -32,6 +33,10 @@ Status validate_manifest(const Manifest& manifest);
 // category "laboratory" is lab, a MedicationStatement medication, an image imaging; "general"
 // when nothing says more.
 std::uint8_t suggest_category(const nlohmann::json& resource);
+
+// A UUID derived from `name` (RFC 9562 version 8, from its SHA-256): the same name, the same
+// UUID, for urn:uuid fullUrls that are stable across runs.
+std::string name_based_uuid(std::string_view name);
 
 // A FHIR Bundle of type "collection" holding the resources in order, each entry with a
 // urn:uuid fullUrl derived from `entry_ids` (one per resource, e.g. "recordId/version").
