@@ -4,7 +4,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
-#include <medchain/store/blob_store.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 
 namespace medchain::store {
 namespace {
@@ -38,9 +38,9 @@ void BM_BlobWrite1GiB(benchmark::State& state) {
   for (auto _ : state) {
     state.PauseTiming();
     fs::remove_all(bench_root());
-    BlobStore store = BlobStore::open(bench_root()).value();
+    const auto store = DiskBlobStore::open(bench_root()).value();
     state.ResumeTiming();
-    benchmark::DoNotOptimize(write_gib(store));
+    benchmark::DoNotOptimize(write_gib(*store));
   }
   state.SetBytesProcessed(static_cast<std::int64_t>(state.iterations() * kTotal));
   state.counters["peak_rss_growth_MiB"] = peak_rss_mib() - rss_before;
@@ -50,12 +50,12 @@ BENCHMARK(BM_BlobWrite1GiB)->Unit(benchmark::kMillisecond)->UseRealTime()->Itera
 
 void BM_BlobRead1GiB(benchmark::State& state) {
   fs::remove_all(bench_root());
-  BlobStore store = BlobStore::open(bench_root()).value();
-  const Hash32 digest = write_gib(store);
+  const auto store = DiskBlobStore::open(bench_root()).value();
+  const Hash32 digest = write_gib(*store);
   const double rss_before = peak_rss_mib();
   Bytes buffer(kChunk);
   for (auto _ : state) {
-    BlobReader reader = store.open_read(digest).value();
+    BlobReader reader = store->open_read(digest).value();
     std::size_t total = 0;
     while (std::size_t n = reader.read(buffer).value()) total += n;
     if (total != kTotal) std::abort();

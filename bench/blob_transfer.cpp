@@ -25,7 +25,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
-#include <medchain/store/blob_store.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <sstream>
 
 #include "support/bench_main.hpp"
@@ -86,10 +86,10 @@ Hash32 body_digest(std::uint64_t seed, std::uint64_t size) {
 // Seconds to write the body through a blob store of its own under `root` (then removed): what
 // the disk allows an upload, which the node makes durable before it answers.
 double blob_store_alone(const std::filesystem::path& root, std::uint64_t seed, std::uint64_t size) {
-  auto store = store::BlobStore::open(root);
+  auto store = store::DiskBlobStore::open(root);
   if (!store.ok()) throw std::runtime_error(store.error().message);
   const auto start = Clock::now();
-  auto writer = store->begin_write(size);
+  auto writer = (*store)->begin_write(size);
   if (!writer.ok()) throw std::runtime_error(writer.error().message);
   Body body(seed, size);
   for (ByteView piece = body.next(); !piece.empty(); piece = body.next()) {

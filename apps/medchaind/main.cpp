@@ -10,6 +10,7 @@
 #include <medchain/api/blob_collector.hpp>
 #include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <medchain/api/security_headers.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
@@ -124,7 +125,8 @@ Status run(const NodeOptions& options) {
     return stores;
   };
   MEDCHAIN_TRY_STATUS(open_stores());
-  MEDCHAIN_TRY(store::BlobStore blobs, store::BlobStore::open(options.data_dir / "blobs"));
+  MEDCHAIN_TRY(std::unique_ptr<store::BlobStore> blobs,
+               store::DiskBlobStore::open(options.data_dir / "blobs"));
 
   api::NodeApiConfig config;
   config.siwe_domain = options.domain.empty() ? options.listen : options.domain;
@@ -142,7 +144,7 @@ Status run(const NodeOptions& options) {
     if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
     config.node_id = *node_id;
   }
-  api::NodeApi api(config, open_stores, blobs);
+  api::NodeApi api(config, open_stores, *blobs);
   api.set_chain_head([&client] { return client.block_number(); });
   api.set_contract(medchain);
   if (options.access_log) {
@@ -183,7 +185,7 @@ Status run(const NodeOptions& options) {
   if (options.orphan_grace > 0) {
     // Collecting needs an index that has read the chain up to (nearly) its head.
     collector.emplace(
-        *expiry_node_store, blobs, options.orphan_grace,
+        *expiry_node_store, *blobs, options.orphan_grace,
         [&client, index = expiry_index.get(), slack = options.confirmations + 2]() -> Result<bool> {
           MEDCHAIN_TRY(std::optional<chain::BlockRef> checkpoint, index->checkpoint());
           if (!checkpoint) return false;

@@ -6,7 +6,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/crypto/sha256.hpp>
-#include <medchain/store/blob_store.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <random>
 #include <thread>
 
@@ -60,8 +60,8 @@ TEST(BlobCrash, KilledWriterLeavesNoPartialBlobAndRetrySucceeds) {
   ASSERT_EQ(retry.exit_code, 0) << retry.err;
   EXPECT_EQ(count_files(root / "tmp"), 0u);
   const Hash32 digest = from_hex_fixed<Hash32>(retry.out.substr(0, 66)).value();
-  BlobStore store = BlobStore::open(root).value();
-  BlobReader reader = store.open_read(digest).value();
+  const auto store = DiskBlobStore::open(root).value();
+  BlobReader reader = store->open_read(digest).value();
   EXPECT_EQ(reader.size(), 200u << 20);
   crypto::Sha256 hasher;
   Bytes buffer(1 << 20);

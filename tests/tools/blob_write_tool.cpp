@@ -4,7 +4,7 @@
 #include <cstring>
 #include <iostream>
 #include <medchain/core/hex.hpp>
-#include <medchain/store/blob_store.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <random>
 #include <string>
 
@@ -13,14 +13,14 @@ int main(int argc, char** argv) {
     std::cerr << "usage: blob_write_tool ROOT SIZE_MIB SEED\n";
     return 2;
   }
-  auto store = medchain::store::BlobStore::open(argv[1]);
+  auto store = medchain::store::DiskBlobStore::open(argv[1]);
   if (!store) {
     std::cerr << store.error().message << "\n";
     return 1;
   }
   const std::size_t mib = std::stoul(argv[2]);
   std::mt19937_64 rng(std::stoull(argv[3]));
-  auto writer = store->begin_write();
+  auto writer = (*store)->begin_write();
   if (!writer) return 1;
   medchain::Bytes chunk(1 << 20);
   for (std::size_t i = 0; i < mib; ++i) {

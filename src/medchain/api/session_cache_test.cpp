@@ -6,6 +6,7 @@
 #include <filesystem>
 #include <medchain/api/detail/session_cache.hpp>
 #include <medchain/api/node_api.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 
@@ -71,7 +72,7 @@ class SessionRulesTest : public testing::Test {
                                      testing::UnitTest::GetInstance()->current_test_info()->name());
     fs::remove_all(root_);
     fs::create_directories(root_);
-    blobs_.emplace(store::BlobStore::open(root_ / "blobs").value());
+    blobs_ = store::DiskBlobStore::open(root_ / "blobs").value();
     stores_ = open().value();
     NodeApiConfig config;
     config.session_idle = std::chrono::seconds(60);
@@ -112,7 +113,7 @@ class SessionRulesTest : public testing::Test {
   }
 
   fs::path root_;
-  std::optional<store::BlobStore> blobs_;
+  std::unique_ptr<store::DiskBlobStore> blobs_;
   NodeStores stores_;  // the test's own connection to the node's database
   std::unique_ptr<NodeApi> api_;
   std::uint64_t now_ = 1'000'000;

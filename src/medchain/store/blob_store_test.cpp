@@ -3,14 +3,15 @@
 
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
-#include <medchain/store/blob_store.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 
 namespace medchain::store {
 namespace {
 
 namespace fs = std::filesystem;
 
-class BlobStoreTest : public testing::Test {
+// The disk backend; another backend (object storage, GridFS) must pass the same cases.
+class DiskBlobStoreTest : public testing::Test {
  protected:
   void SetUp() override {
     root_ =
@@ -44,8 +45,9 @@ class BlobStoreTest : public testing::Test {
   fs::path root_;
 };
 
-TEST_F(BlobStoreTest, StreamedBlobReadsBackByItsSha256) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, StreamedBlobReadsBackByItsSha256) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   const Bytes content = pattern(3 * 1024 * 1024 + 17);
   BlobWriter writer = store.begin_write().value();
   for (std::size_t offset = 0; offset < content.size(); offset += 65536) {
@@ -61,8 +63,9 @@ TEST_F(BlobStoreTest, StreamedBlobReadsBackByItsSha256) {
   EXPECT_EQ(temp_files(), 0u);
 }
 
-TEST_F(BlobStoreTest, DigestMismatchLeavesNothingVisible) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, DigestMismatchLeavesNothingVisible) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   const Bytes content = pattern(1000);
   BlobWriter writer = store.begin_write().value();
   ASSERT_TRUE(writer.write(content).ok());
@@ -76,8 +79,9 @@ TEST_F(BlobStoreTest, DigestMismatchLeavesNothingVisible) {
   EXPECT_EQ(temp_files(), 1u);           // only the new, open one
 }
 
-TEST_F(BlobStoreTest, SizeLimitIsEnforcedWhileStreaming) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, SizeLimitIsEnforcedWhileStreaming) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   BlobWriter writer = store.begin_write(100).value();
   EXPECT_TRUE(writer.write(pattern(60)).ok());
   auto over = writer.write(pattern(41));
@@ -85,8 +89,9 @@ TEST_F(BlobStoreTest, SizeLimitIsEnforcedWhileStreaming) {
   EXPECT_EQ(over.error().code, Errc::kInvalidLength);
 }
 
-TEST_F(BlobStoreTest, EqualContentIsStoredOnce) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, EqualContentIsStoredOnce) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   const Hash32 first = store.put(pattern(5000)).value();
   const Hash32 second = store.put(pattern(5000)).value();
   EXPECT_EQ(first, second);
@@ -98,8 +103,9 @@ TEST_F(BlobStoreTest, EqualContentIsStoredOnce) {
   EXPECT_EQ(temp_files(), 0u);
 }
 
-TEST_F(BlobStoreTest, SeekServesRanges) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, SeekServesRanges) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   const Bytes content = pattern(10000);
   BlobReader reader = store.open_read(store.put(content).value()).value();
   ASSERT_TRUE(reader.seek(9000).ok());
@@ -107,23 +113,25 @@ TEST_F(BlobStoreTest, SeekServesRanges) {
   EXPECT_FALSE(reader.seek(10001).ok());
 }
 
-TEST_F(BlobStoreTest, UnknownDigestIsNotFound) {
-  BlobStore store = BlobStore::open(root_).value();
+TEST_F(DiskBlobStoreTest, UnknownDigestIsNotFound) {
+  auto owned = DiskBlobStore::open(root_).value();
+  BlobStore& store = *owned;
   auto reader = store.open_read(crypto::sha256(as_bytes("absent")));
   ASSERT_FALSE(reader.ok());
   EXPECT_EQ(reader.error().code, Errc::kNotFound);
 }
 
-TEST_F(BlobStoreTest, ReopeningDropsLeftoverPartialWrites) {
+TEST_F(DiskBlobStoreTest, ReopeningDropsLeftoverPartialWrites) {
   {
-    BlobStore store = BlobStore::open(root_).value();
+    auto owned = DiskBlobStore::open(root_).value();
+    BlobStore& store = *owned;
     BlobWriter writer = store.begin_write().value();
     ASSERT_TRUE(writer.write(pattern(100)).ok());
     // Simulate a crash: the temp file survives the process.
     fs::copy_file(fs::directory_iterator(root_ / "tmp")->path(), root_ / "tmp" / "crashed.part");
   }
   EXPECT_EQ(temp_files(), 1u);
-  BlobStore reopened = BlobStore::open(root_).value();
+  const auto reopened = DiskBlobStore::open(root_).value();
   EXPECT_EQ(temp_files(), 0u);
 }
 
