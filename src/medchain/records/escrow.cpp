@@ -1,5 +1,6 @@
 // Byte layouts: docs/format.md, "Emergency escrow".
 #include <algorithm>
+#include <medchain/records/detail/escrow_proofs.hpp>
 #include <medchain/records/detail/ristretto.hpp>
 #include <medchain/records/escrow.hpp>
 #include <set>
@@ -12,8 +13,7 @@ namespace {
 using namespace detail;
 
 constexpr std::string_view kWrapDomain = "medchain escrow v1";
-constexpr std::string_view kProofDomain = "medchain escrow dleq v1";
-constexpr std::string_view kProofNonceDomain = "medchain escrow dleq nonce v1";
+constexpr std::size_t kWrappedProofEnd = 96;  // R ‖ e ‖ u, then the AEAD ciphertext
 constexpr std::size_t kVersionBindingSize = 4 + 32 + 4 + 32;
 
 Error check_failed(std::string what) {
@@ -75,16 +75,10 @@ std::array<std::uint8_t, 32> wrap_key(const RistrettoPoint& ephemeral, const Ris
 // The wrap key is used once, so the AEAD nonce is fixed (all zero) and not sent.
 constexpr std::array<std::uint8_t, crypto_aead_xchacha20poly1305_ietf_NPUBBYTES> kZeroNonce{};
 
-RistrettoScalar proof_challenge(const RistrettoPoint& share_image, const RistrettoPoint& ephemeral,
-                                const RistrettoPoint& partial, const RistrettoPoint& a1,
-                                const RistrettoPoint& a2, ByteView binding,
-                                const RistrettoPoint& escrow, std::uint8_t index) {
-  const std::array<std::uint8_t, 1> index_byte{index};
-  return hash_to_scalar(kProofDomain, {share_image.view(), ephemeral.view(), partial.view(),
-                                       a1.view(), a2.view(), binding, escrow.view(), index_byte});
-}
-
-Result<RistrettoPoint> ephemeral_of(ByteView wrapped_key) {
+// R of a wrapped key, once its proof shows the wrapper knew r for this version: R copied from
+// another version's wrapped key (to make custodians answer for that version) is refused.
+Result<RistrettoPoint> proven_ephemeral(ByteView wrapped_key, const RistrettoPoint& escrow,
+                                        ByteView binding) {
   if (wrapped_key.size() != kEscrowWrappedKeySize) {
     return Error{Errc::kInvalidLength, "an escrow-wrapped key has " +
                                            std::to_string(kEscrowWrappedKeySize) + " bytes, got " +
@@ -92,6 +86,11 @@ Result<RistrettoPoint> ephemeral_of(ByteView wrapped_key) {
   }
   RistrettoPoint r = RistrettoPoint::from_view(wrapped_key.first(32)).value();
   if (!point_is_usable(r)) return invalid("the wrapped key's ephemeral point is not usable");
+  const EscrowProof proof{RistrettoScalar::from_view(wrapped_key.subspan(32, 32)).value(),
+                          RistrettoScalar::from_view(wrapped_key.subspan(64, 32)).value()};
+  if (!verify_ephemeral(r, escrow, binding, proof)) {
+    return check_failed("the wrapped key's ephemeral point is not proven for this version");
+  }
   return r;
 }
 
@@ -225,11 +224,16 @@ Result<Bytes> wrap_for_escrow_with_ephemeral(const ContentKey& key, const KeyBin
   MEDCHAIN_TRY(RistrettoPoint shared, mul(ephemeral, escrow_key));
   const Bytes bound = version_binding(binding);
   auto wkey = wrap_key(r_point, escrow_key, shared, bound);
-  Bytes wrapped(kEscrowWrappedKeySize);
-  std::copy(r_point.bytes.begin(), r_point.bytes.end(), wrapped.begin());
-  crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped.data() + 32, nullptr, key.data(), key.size(),
-                                             bound.data(), bound.size(), nullptr, kZeroNonce.data(),
-                                             wkey.data());
+  const EscrowProof proof = prove_ephemeral(ephemeral, r_point, escrow_key, bound);
+  Bytes wrapped;
+  wrapped.reserve(kEscrowWrappedKeySize);
+  for (ByteView part : {r_point.view(), proof.challenge.view(), proof.response.view()}) {
+    append(wrapped, part);
+  }
+  wrapped.resize(kEscrowWrappedKeySize);
+  crypto_aead_xchacha20poly1305_ietf_encrypt(wrapped.data() + kWrappedProofEnd, nullptr, key.data(),
+                                             key.size(), bound.data(), bound.size(), nullptr,
+                                             kZeroNonce.data(), wkey.data());
   sodium_memzero(wkey.data(), wkey.size());
   sodium_memzero(shared.data(), shared.size());
   return wrapped;
@@ -241,20 +245,14 @@ Result<Bytes> make_escrow_partial(const EscrowShare& share, const EscrowPolicy& 
   ensure_sodium();
   MEDCHAIN_TRY_STATUS(check_escrow_policy(policy));
   MEDCHAIN_TRY_STATUS(check_index(policy, share.index));
-  MEDCHAIN_TRY(const RistrettoPoint r_point, ephemeral_of(wrapped_key));
   if (!scalar_is_usable(share.secret)) return invalid("the escrow share is not a usable scalar");
   const Bytes bound = version_binding(binding);
+  MEDCHAIN_TRY(const RistrettoPoint r_point,
+               proven_ephemeral(wrapped_key, policy.escrow_key(), bound));
   MEDCHAIN_TRY(const RistrettoPoint partial, mul(share.secret, r_point));
-  // Chaum-Pedersen, with a nonce derived from the secret and the question (no RNG to fail).
   const RistrettoPoint image = mul_base(share.secret).value();
-  RistrettoScalar w =
-      hash_to_scalar(kProofNonceDomain, {share.secret.view(), r_point.view(), bound});
-  const RistrettoPoint a1 = mul_base(w).value();
-  MEDCHAIN_TRY(const RistrettoPoint a2, mul(w, r_point));
-  const RistrettoScalar c =
-      proof_challenge(image, r_point, partial, a1, a2, bound, policy.escrow_key(), share.index);
-  const RistrettoScalar z = scalar_add(w, scalar_mul(c, share.secret));
-  sodium_memzero(w.data(), w.size());
+  const EscrowProof proof =
+      prove_partial(share.secret, image, r_point, partial, bound, policy.escrow_key(), share.index);
 
   Bytes plain;
   plain.reserve(kEscrowPartialPlaintextSize);
@@ -263,7 +261,9 @@ Result<Bytes> make_escrow_partial(const EscrowShare& share, const EscrowPolicy& 
   append(plain, policy.escrow_key().view());
   append(plain, r_point.view());
   plain.push_back(share.index);
-  for (ByteView part : {partial.view(), c.view(), z.view()}) append(plain, part);
+  for (ByteView part : {partial.view(), proof.challenge.view(), proof.response.view()}) {
+    append(plain, part);
+  }
   Bytes sealed(kSealedEscrowPartialSize);
   if (crypto_box_seal(sealed.data(), plain.data(), plain.size(), doctor.data()) != 0) {
     throw std::runtime_error("crypto_box_seal failed");
@@ -276,7 +276,9 @@ Result<EscrowPartial> open_escrow_partial(ByteView sealed, const EscrowPolicy& p
                                           const EncryptionKeyPair& mine) {
   ensure_sodium();
   MEDCHAIN_TRY_STATUS(check_escrow_policy(policy));
-  MEDCHAIN_TRY(const RistrettoPoint r_point, ephemeral_of(wrapped_key));
+  const Bytes bound = version_binding(binding);
+  MEDCHAIN_TRY(const RistrettoPoint r_point,
+               proven_ephemeral(wrapped_key, policy.escrow_key(), bound));
   if (sealed.size() != kSealedEscrowPartialSize) {
     return Error{Errc::kInvalidLength, "a sealed escrow partial has " +
                                            std::to_string(kSealedEscrowPartialSize) + " bytes"};
@@ -286,7 +288,6 @@ Result<EscrowPartial> open_escrow_partial(ByteView sealed, const EscrowPolicy& p
                            mine.secret.data()) != 0) {
     return decrypt_failed("the escrow partial does not open with this doctor's key");
   }
-  const Bytes bound = version_binding(binding);
   Bytes expected;
   append(expected, kEscrowPartialMagic);
   append(expected, ByteView(bound).subspan(4));
@@ -301,26 +302,14 @@ Result<EscrowPartial> open_escrow_partial(ByteView sealed, const EscrowPolicy& p
   MEDCHAIN_TRY_STATUS(check_index(policy, partial.index));
   const ByteView rest = ByteView(plain).subspan(at);
   partial.point = RistrettoPoint::from_view(rest.subspan(0, 32)).value();
-  const RistrettoScalar c = RistrettoScalar::from_view(rest.subspan(32, 32)).value();
-  const RistrettoScalar z = RistrettoScalar::from_view(rest.subspan(64, 32)).value();
-
-  const std::string liar = "custodian " + std::to_string(partial.index) +
-                           "'s partial does not prove it used its committed share";
-  if (!point_is_usable(partial.point) || !scalar_is_usable(c) || !scalar_is_usable(z)) {
-    return check_failed(liar);
-  }
+  const EscrowProof proof{RistrettoScalar::from_view(rest.subspan(32, 32)).value(),
+                          RistrettoScalar::from_view(rest.subspan(64, 32)).value()};
   MEDCHAIN_TRY(const RistrettoPoint image, share_commitment(policy.commitments, partial.index));
-  // A1 = z·G − c·Y_i and A2 = z·R − c·P_i must hash back to c.
-  auto a1 = sub(mul_base(z).value(), mul(c, image).value());
-  auto zr = mul(z, r_point);
-  auto cp = mul(c, partial.point);
-  if (!a1 || !zr || !cp) return check_failed(liar);
-  auto a2 = sub(zr.value(), cp.value());
-  if (!a2) return check_failed(liar);
-  const RistrettoScalar again =
-      proof_challenge(image, r_point, partial.point, a1.value(), a2.value(), bound,
-                      policy.escrow_key(), partial.index);
-  if (again != c) return check_failed(liar);
+  if (!verify_partial(image, r_point, partial.point, bound, policy.escrow_key(), partial.index,
+                      proof)) {
+    return check_failed("custodian " + std::to_string(partial.index) +
+                        "'s partial does not prove it used its committed share");
+  }
   return partial;
 }
 
@@ -329,7 +318,9 @@ Result<ContentKey> open_escrow_wrapped_key(ByteView wrapped_key, const KeyBindin
                                            std::span<const EscrowPartial> partials) {
   ensure_sodium();
   MEDCHAIN_TRY_STATUS(check_escrow_policy(policy));
-  MEDCHAIN_TRY(const RistrettoPoint r_point, ephemeral_of(wrapped_key));
+  const Bytes bound = version_binding(binding);
+  MEDCHAIN_TRY(const RistrettoPoint r_point,
+               proven_ephemeral(wrapped_key, policy.escrow_key(), bound));
   std::set<std::uint8_t> indices;
   for (const EscrowPartial& p : partials) {
     MEDCHAIN_TRY_STATUS(check_index(policy, p.index));
@@ -363,13 +354,13 @@ Result<ContentKey> open_escrow_wrapped_key(ByteView wrapped_key, const KeyBindin
       return decrypt_failed("an escrow partial is not a usable point");
     }
   }
-  const Bytes bound = version_binding(binding);
   auto wkey = wrap_key(r_point, policy.escrow_key(), shared, bound);
   sodium_memzero(shared.data(), shared.size());
   ContentKey key;
   const int opened = crypto_aead_xchacha20poly1305_ietf_decrypt(
-      key.data(), nullptr, nullptr, wrapped_key.data() + 32, wrapped_key.size() - 32, bound.data(),
-      bound.size(), kZeroNonce.data(), wkey.data());
+      key.data(), nullptr, nullptr, wrapped_key.data() + kWrappedProofEnd,
+      wrapped_key.size() - kWrappedProofEnd, bound.data(), bound.size(), kZeroNonce.data(),
+      wkey.data());
   sodium_memzero(wkey.data(), wkey.size());
   if (opened != 0) {
     return decrypt_failed(

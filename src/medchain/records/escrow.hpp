@@ -9,6 +9,7 @@
 // emergency each custodian returns P_i = s_i·R for that one R, with a Chaum-Pedersen proof that
 // it used the share the commitments fix, sealed to the doctor; the doctor interpolates
 // S = s·R = r·E from k of them and unwraps. A partial is worth nothing for another version (another
+// R, and a wrap proves its writer knew r for its version, so no one can reuse another version's
 // R), and a lying custodian is named by its failed proof.
 //
 // What is NOT here: the node routes that release partials, the on-chain policy, the CLI and web
@@ -37,8 +38,8 @@ inline constexpr std::array<std::uint8_t, 4> kEscrowPartialMagic = {'M', 'C', 'E
 inline constexpr std::size_t kEscrowSharePlaintextSize = 4 + 20 + 32 + 3 + 32;
 inline constexpr std::size_t kSealedEscrowShareSize =
     kEscrowSharePlaintextSize + crypto_box_SEALBYTES;
-// R (32) ‖ XChaCha20-Poly1305 of the content key (32 + 16): 80 bytes.
-inline constexpr std::size_t kEscrowWrappedKeySize = 32 + 32 + 16;
+// R (32) ‖ proof of r (e ‖ u, 64) ‖ XChaCha20-Poly1305 of the content key (32 + 16): 144 bytes.
+inline constexpr std::size_t kEscrowWrappedKeySize = 32 + 64 + 32 + 16;
 // "MCEP" ‖ record id ‖ version ‖ digest ‖ E ‖ R ‖ index ‖ P_i ‖ c ‖ z, sealed: 281 bytes.
 inline constexpr std::size_t kEscrowPartialPlaintextSize = 4 + 32 + 4 + 32 + 32 + 32 + 1 + 3 * 32;
 inline constexpr std::size_t kSealedEscrowPartialSize =
@@ -101,7 +102,10 @@ Status verify_escrow_share(const EscrowPolicy& policy, const EscrowShare& share)
 
 // Wraps a version's content key to the escrow key E, bound to the version (record id, version,
 // digest, as a sealed key of format 2): kEscrowWrappedKeySize bytes. Anyone who knows E can wrap
-// (the patient's client, a doctor adding a version). kInvalidArgument if E is not a valid point.
+// (the patient's client, a doctor adding a version), so the wrap carries a proof that the writer
+// knows r for this very version: custodians answer only for an R proven this way, and an R
+// copied from another version's wrap (to get that version's S) is refused. kInvalidArgument if E
+// is not a valid point.
 Result<Bytes> wrap_for_escrow(const ContentKey& key, const KeyBinding& binding,
                               const RistrettoPoint& escrow_key);
 
@@ -114,7 +118,8 @@ Result<Bytes> wrap_for_escrow_with_ephemeral(const ContentKey& key, const KeyBin
 // log_G(Y_i) = log_R(P_i), where Y_i = Σ C_j·i^j; sealed with the version's binding, E and R to
 // the requesting doctor (kSealedEscrowPartialSize bytes). The caller (the custodian node) decides
 // whether the doctor may have it; this only computes it. kInvalidArgument if R is not a valid
-// point or is the identity, or the wrapped key has the wrong size.
+// point or is the identity; kCheckFailed if the wrap's proof of r fails for this version (R
+// copied from another wrap, or the wrong binding); kInvalidLength for a wrong size.
 Result<Bytes> make_escrow_partial(const EscrowShare& share, const EscrowPolicy& policy,
                                   ByteView wrapped_key, const KeyBinding& binding,
                                   const X25519PublicKey& doctor);
@@ -128,15 +133,17 @@ struct EscrowPartial {
 // The doctor opens one custodian's sealed partial, expecting the version it asked about (from
 // the chain), the policy and the wrapped key. kDecryptFailed when it is not sealed to `mine` or
 // was altered; kCheckFailed when it is for another version, escrow key or R, or its proof fails
-// (the custodian lied; the message names its index); kInvalidLength for a wrong size.
+// (the custodian lied; the message names its index), or the wrap's proof of r fails;
+// kInvalidLength for a wrong size.
 Result<EscrowPartial> open_escrow_partial(ByteView sealed, const EscrowPolicy& policy,
                                           ByteView wrapped_key, const KeyBinding& binding,
                                           const EncryptionKeyPair& mine);
 
 // Combines partials (at least k, distinct indices in 1..n) into S = Σ λ_i·P_i and unwraps the
 // content key. kInvalidArgument for a duplicate or out-of-range index or a bad policy;
-// kDecryptFailed for fewer than k partials, a wrong partial, or a wrapped key of another version
-// or altered; kInvalidLength for a wrapped key of the wrong size.
+// kDecryptFailed for fewer than k partials, a wrong partial, or an altered ciphertext; kCheckFailed
+// when the wrap's proof of r fails for this version (another version's wrap, or R or the proof
+// altered); kInvalidLength for a wrapped key of the wrong size.
 Result<ContentKey> open_escrow_wrapped_key(ByteView wrapped_key, const KeyBinding& binding,
                                            const EscrowPolicy& policy,
                                            std::span<const EscrowPartial> partials);

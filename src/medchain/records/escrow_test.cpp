@@ -74,7 +74,7 @@ TEST(Escrow, SizesAreFixed) {
     EXPECT_EQ(sealed.size(), kSealedEscrowShareSize);
   }
   EXPECT_EQ(kSealedEscrowShareSize, 139u);
-  EXPECT_EQ(kEscrowWrappedKeySize, 80u);
+  EXPECT_EQ(kEscrowWrappedKeySize, 144u);
   EXPECT_EQ(kSealedEscrowPartialSize, 281u);
   const Wrapped w = wrap(escrow, binding_of("a", 1));
   EXPECT_EQ(w.bytes.size(), kEscrowWrappedKeySize);
@@ -165,12 +165,37 @@ TEST(Escrow, WrappedKeyIsBoundToItsVersion) {
   other.digest = crypto::sha256(as_bytes("another ciphertext"));
   auto opened = open_escrow_wrapped_key(w.bytes, other, escrow.policy(), partials);
   ASSERT_FALSE(opened.ok());
-  EXPECT_EQ(opened.error().code, Errc::kDecryptFailed);
+  EXPECT_EQ(opened.error().code, Errc::kCheckFailed);  // the proof of r is for the other digest
   Bytes tampered = w.bytes;
-  tampered[40] ^= 1;
+  tampered[120] ^= 1;  // the AEAD ciphertext
   opened = open_escrow_wrapped_key(tampered, w.binding, escrow.policy(), partials);
   ASSERT_FALSE(opened.ok());
   EXPECT_EQ(opened.error().code, Errc::kDecryptFailed);
+  tampered = w.bytes;
+  tampered[40] ^= 1;  // the proof of r
+  opened = open_escrow_wrapped_key(tampered, w.binding, escrow.policy(), partials);
+  ASSERT_FALSE(opened.ok());
+  EXPECT_EQ(opened.error().code, Errc::kCheckFailed);
+}
+
+// A writer (a doctor adding a version inside an emergency window) copies R of a version outside
+// the window into a wrapped key of its own: custodians must not answer, or their partials would
+// give it the other version's S.
+TEST(Escrow, CustodianRefusesAnEphemeralCopiedFromAnotherVersion) {
+  const Escrow escrow(2, 3);
+  const EncryptionKeyPair doctor = key_pair();
+  const Wrapped target = wrap(escrow, binding_of("outside the window", 1));
+  Wrapped own = wrap(escrow, binding_of("inside the window", 1));
+  std::copy_n(target.bytes.begin(), 32, own.bytes.begin());  // R alone
+  auto partial = make_escrow_partial(escrow.shares[0], escrow.policy(), own.bytes, own.binding,
+                                     doctor.public_key);
+  ASSERT_FALSE(partial.ok());
+  EXPECT_EQ(partial.error().code, Errc::kCheckFailed);
+  std::copy_n(target.bytes.begin(), 96, own.bytes.begin());  // R and its proof
+  partial = make_escrow_partial(escrow.shares[0], escrow.policy(), own.bytes, own.binding,
+                                doctor.public_key);
+  ASSERT_FALSE(partial.ok());
+  EXPECT_EQ(partial.error().code, Errc::kCheckFailed);
 }
 
 TEST(Escrow, ShareOfAnotherPatientOrPolicyIsRefused) {
@@ -271,7 +296,7 @@ TEST(Escrow, BadArgumentsAreInvalid) {
                 .error()
                 .code,
             Errc::kInvalidArgument);
-  EXPECT_EQ(make_escrow_partial(escrow.shares[0], escrow.policy(), Bytes(79), w.binding,
+  EXPECT_EQ(make_escrow_partial(escrow.shares[0], escrow.policy(), Bytes(143), w.binding,
                                 doctor.public_key)
                 .error()
                 .code,

@@ -96,13 +96,23 @@ describe('escrow vectors', () => {
       const r = scalarFromLe(fromHex(wrap.ephemeral));
       const R = G.multiply(r);
       const wrapped = fromHex(wrap.wrapped);
-      expect(wrapped.length).toBe(80);
+      expect(wrapped.length).toBe(144);
       expect(toHex(wrapped.slice(0, 32))).toBe(hexOf(R));
       expect(hexOf(E.multiply(r))).toBe(wrap.sharedPoint);
       const binding = versionBinding(wrap);
+      // The writer's proof of r: T = u·G − e·R hashes back to e; the nonce is derived from r.
+      const e = scalarFromLe(wrapped.slice(32, 64));
+      const u = scalarFromLe(wrapped.slice(64, 96));
+      const T = G.multiply(u).subtract(R.multiply(e));
+      const proofHash = (t) =>
+        scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral v1'), R.toRawBytes(), t.toRawBytes(), E.toRawBytes(), binding])));
+      expect(proofHash(T)).toBe(e);
+      const t = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral nonce v1'), scalarToLe(r), E.toRawBytes(), binding])));
+      expect(hexOf(G.multiply(t))).toBe(hexOf(T));
+      expect(mod(t + e * r)).toBe(u);
       const unwrap = (S) => {
         const key = s.crypto_generichash(32, concatBytes([utf8('medchain escrow v1'), R.toRawBytes(), E.toRawBytes(), S.toRawBytes(), binding]));
-        return s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.slice(32), binding, new Uint8Array(24), key);
+        return s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.slice(96), binding, new Uint8Array(24), key);
       };
       expect(toHex(unwrap(point(wrap.sharedPoint)))).toBe(wrap.contentKey);
 
@@ -128,6 +138,10 @@ describe('escrow vectors', () => {
           concatBytes([utf8('medchain escrow dleq v1'), Y.toRawBytes(), R.toRawBytes(), P.toRawBytes(), A1.toRawBytes(), A2.toRawBytes(), binding, E.toRawBytes(), new Uint8Array([index])]),
         );
         expect(scalarFromLe(challenge)).toBe(c);
+        // The derived nonce w = reduce(BLAKE2b-64(domain ‖ s_i ‖ R ‖ binding)).
+        const si = f(BigInt(index));
+        const w = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow dleq nonce v1'), scalarToLe(si), R.toRawBytes(), binding])));
+        expect(mod(w + c * si)).toBe(z);
         return { x: BigInt(index), P };
       });
       for (const [i, j] of [[0, 1], [0, 2], [1, 2]]) {
