@@ -75,18 +75,18 @@ void BM_EscrowCustodianPartial(benchmark::State& state) {
 BENCHMARK(BM_EscrowCustodianPartial);
 
 // The doctor's side without the record: open and verify 3 partials, combine, unwrap.
+ContentKey unwrap_from_partials(const EmergencyRead& read) {
+  std::vector<EscrowPartial> partials;
+  for (const Bytes& sealed : read.sealed_partials) {
+    partials.push_back(
+        open_escrow_partial(sealed, read.policy, read.wrapped, read.binding, read.doctor).value());
+  }
+  return open_escrow_wrapped_key(read.wrapped, read.binding, read.policy, partials).value();
+}
+
 void BM_EscrowCombine3(benchmark::State& state) {
   const EmergencyRead& read = fixture();
-  for (auto _ : state) {
-    std::vector<EscrowPartial> partials;
-    for (const Bytes& sealed : read.sealed_partials) {
-      partials.push_back(
-          open_escrow_partial(sealed, read.policy, read.wrapped, read.binding, read.doctor)
-              .value());
-    }
-    benchmark::DoNotOptimize(
-        open_escrow_wrapped_key(read.wrapped, read.binding, read.policy, partials).value());
-  }
+  for (auto _ : state) benchmark::DoNotOptimize(unwrap_from_partials(read));
 }
 BENCHMARK(BM_EscrowCombine3)->Unit(benchmark::kMicrosecond);
 
@@ -95,14 +95,7 @@ BENCHMARK(BM_EscrowCombine3)->Unit(benchmark::kMicrosecond);
 void BM_EscrowEmergencyRead1MiB(benchmark::State& state) {
   const EmergencyRead& read = fixture();
   for (auto _ : state) {
-    std::vector<EscrowPartial> partials;
-    for (const Bytes& sealed : read.sealed_partials) {
-      partials.push_back(
-          open_escrow_partial(sealed, read.policy, read.wrapped, read.binding, read.doctor)
-              .value());
-    }
-    const ContentKey key =
-        open_escrow_wrapped_key(read.wrapped, read.binding, read.policy, partials).value();
+    const ContentKey key = unwrap_from_partials(read);
     if (crypto::sha256(read.envelope) != read.binding.digest) state.SkipWithError("digest");
     benchmark::DoNotOptimize(decrypt(key, read.envelope).value());
   }
