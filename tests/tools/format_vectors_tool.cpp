@@ -11,9 +11,11 @@
 #include <medchain/records/document.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
+#include <medchain/records/escrow.hpp>
 #include <medchain/records/fhir.hpp>
 #include <medchain/records/salted_text.hpp>
 #include <nlohmann/json.hpp>
+#include <stdexcept>
 
 namespace {
 
@@ -230,6 +232,108 @@ json salted_text_vectors() {
   });
 }
 
+// A scalar from a label: SHA-512("medchain format vector " + label) reduced mod L.
+RistrettoScalar scalar_for(const std::string& label) {
+  const std::string text = "medchain format vector " + label;
+  std::array<std::uint8_t, crypto_hash_sha512_BYTES> wide{};
+  crypto_hash_sha512(wide.data(), reinterpret_cast<const std::uint8_t*>(text.data()), text.size());
+  RistrettoScalar s;
+  crypto_core_ristretto255_scalar_reduce(s.data(), wide.data());
+  return s;
+}
+
+Bytes open_sealed(ByteView sealed, const EncryptionKeyPair& mine) {
+  Bytes plain(sealed.size() - crypto_box_SEALBYTES);
+  if (crypto_box_seal_open(plain.data(), sealed.data(), sealed.size(), mine.public_key.data(),
+                           mine.secret.data()) != 0) {
+    throw std::runtime_error("a vector's sealed box does not open");
+  }
+  return plain;
+}
+
+// A 2-of-3 escrow of the docs' account with coefficients, custodians, doctor and ephemeral
+// scalars derived from labels; only the seals are random (docs/format.md, "Emergency escrow").
+json escrow_vectors() {
+  const Address patient = crypto::address_of(vector_account_key());
+  const std::vector<RistrettoScalar> coefficients = {scalar_for("escrow coefficient 0"),
+                                                     scalar_for("escrow coefficient 1")};
+  std::vector<EncryptionKeyPair> custodians;
+  std::vector<X25519PublicKey> custodian_keys;
+  for (int i = 1; i <= 3; ++i) {
+    custodians.push_back(pair_from_seed("escrow custodian " + std::to_string(i)));
+    custodian_keys.push_back(custodians.back().public_key);
+  }
+  const EscrowDealing dealing =
+      deal_escrow_from_coefficients(patient, coefficients, custodian_keys).value();
+  const EscrowPolicy& policy = dealing.policy;
+  const EncryptionKeyPair doctor = pair_from_seed("escrow doctor");
+
+  json out = {{"patient", eth::to_checksum(patient)},
+              {"threshold", policy.threshold},
+              {"custodianCount", policy.custodian_count},
+              {"coefficients", json::array()},
+              {"commitments", json::array()},
+              {"escrowKey", to_hex(policy.escrow_key())},
+              {"doctorSecret", to_hex(doctor.secret)},
+              {"doctorPublic", to_hex(doctor.public_key)},
+              {"shares", json::array()},
+              {"wraps", json::array()}};
+  for (const auto& a : coefficients) out["coefficients"].push_back(to_hex(a));
+  for (const auto& c : policy.commitments) out["commitments"].push_back(to_hex(c));
+  std::vector<EscrowShare> shares;
+  for (std::uint8_t i = 1; i <= 3; ++i) {
+    const Bytes& sealed = dealing.sealed_shares[i - 1];
+    shares.push_back(open_escrow_share(sealed, policy, i, custodians[i - 1]).value());
+    RistrettoPoint image;
+    if (crypto_scalarmult_ristretto255_base(image.data(), shares.back().secret.data()) != 0) {
+      throw std::runtime_error("a zero share");
+    }
+    out["shares"].push_back({{"index", i},
+                             {"custodianSecret", to_hex(custodians[i - 1].secret)},
+                             {"custodianPublic", to_hex(custodians[i - 1].public_key)},
+                             {"share", to_hex(shares.back().secret)},
+                             {"shareImage", to_hex(image)},
+                             {"plaintext", to_hex(open_sealed(sealed, custodians[i - 1]))},
+                             {"sealed", to_hex(sealed)}});
+  }
+  // Two versions of one record: a partial of one must not open the other.
+  for (std::uint32_t version : {1u, 2u}) {
+    const std::string name = "escrow-version-" + std::to_string(version);
+    const ContentKey key = key_for(name);
+    const KeyBinding binding{crypto::sha256(as_bytes("record id of escrow")), version,
+                             crypto::sha256(as_bytes("ciphertext of " + name))};
+    const RistrettoScalar ephemeral = scalar_for("escrow ephemeral " + std::to_string(version));
+    const Bytes wrapped =
+        wrap_for_escrow_with_ephemeral(key, binding, policy.escrow_key(), ephemeral).value();
+    json partials = json::array();
+    for (std::uint8_t i = 1; i <= 3; ++i) {
+      const Bytes sealed =
+          make_escrow_partial(shares[i - 1], policy, wrapped, binding, doctor.public_key).value();
+      const EscrowPartial opened =
+          open_escrow_partial(sealed, policy, wrapped, binding, doctor).value();
+      partials.push_back({{"index", i},
+                          {"point", to_hex(opened.point)},
+                          {"plaintext", to_hex(open_sealed(sealed, doctor))},
+                          {"sealed", to_hex(sealed)}});
+    }
+    RistrettoPoint shared;
+    if (crypto_scalarmult_ristretto255(shared.data(), ephemeral.data(),
+                                       policy.escrow_key().data()) != 0) {
+      throw std::runtime_error("r·E is the identity");
+    }
+    out["wraps"].push_back({{"name", name},
+                            {"contentKey", to_hex(key)},
+                            {"recordId", to_hex(binding.record_id)},
+                            {"version", binding.version},
+                            {"digest", to_hex(binding.digest)},
+                            {"ephemeral", to_hex(ephemeral)},
+                            {"sharedPoint", to_hex(shared)},
+                            {"wrapped", to_hex(wrapped)},
+                            {"partials", partials}});
+  }
+  return out;
+}
+
 }  // namespace
 
 int main() {
@@ -277,6 +381,7 @@ int main() {
        json::array({legacy_sealed_vector("legacy-random-recipient", pair_from_seed("recipient"))})},
       {"tampered", tamper_vectors()},
       {"saltedTexts", salted_text_vectors()},
+      {"escrow", escrow_vectors()},
   };
   std::cout << out.dump(2) << '\n';
   return 0;

@@ -10,6 +10,7 @@
 #include <medchain/records/document.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/envelope.hpp>
+#include <medchain/records/escrow.hpp>
 #include <medchain/records/fhir.hpp>
 #include <medchain/records/salted_text.hpp>
 #include <nlohmann/json.hpp>
@@ -233,6 +234,98 @@ TEST(FormatVectors, SaltedTextsHashAndSealedReasonsOpen) {
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, Errc::kCheckFailed);
   }
+}
+
+EncryptionKeyPair pair_of(const json& secret, const json& public_key) {
+  return {from_hex_fixed<X25519SecretKey>(secret.get<std::string>()).value(),
+          from_hex_fixed<X25519PublicKey>(public_key.get<std::string>()).value()};
+}
+
+Bytes open_sealed(const json& sealed, const EncryptionKeyPair& mine) {
+  const Bytes box = hex(sealed);
+  Bytes plain(box.size() - crypto_box_SEALBYTES);
+  EXPECT_EQ(crypto_box_seal_open(plain.data(), box.data(), box.size(), mine.public_key.data(),
+                                 mine.secret.data()),
+            0);
+  return plain;
+}
+
+// The escrow vectors: the dealing from the given coefficients reproduces the commitments and the
+// shares (plaintexts; the seals are random), wrapping with the given ephemeral reproduces the
+// wrapped keys byte for byte, every partial is what the custodian computes, any 2 of the 3
+// partials open the content key, and a partial of one version is refused for the other.
+TEST(FormatVectors, EscrowReproducesAndOpens) {
+  const json& escrow = vectors()["escrow"];
+  std::vector<RistrettoScalar> coefficients;
+  for (const json& a : escrow["coefficients"]) {
+    coefficients.push_back(from_hex_fixed<RistrettoScalar>(a.get<std::string>()).value());
+  }
+  std::vector<EncryptionKeyPair> custodians;
+  std::vector<X25519PublicKey> custodian_keys;
+  for (const json& share : escrow["shares"]) {
+    custodians.push_back(pair_of(share["custodianSecret"], share["custodianPublic"]));
+    custodian_keys.push_back(custodians.back().public_key);
+  }
+  const Address patient = from_hex_fixed<Address>(escrow["patient"].get<std::string>()).value();
+  const EscrowDealing dealing =
+      deal_escrow_from_coefficients(patient, coefficients, custodian_keys).value();
+  const EscrowPolicy& policy = dealing.policy;
+  ASSERT_EQ(policy.threshold, escrow["threshold"].get<int>());
+  ASSERT_EQ(policy.custodian_count, escrow["custodianCount"].get<int>());
+  ASSERT_EQ(to_hex(policy.escrow_key()), escrow["escrowKey"]);
+  for (std::size_t j = 0; j < policy.commitments.size(); ++j) {
+    EXPECT_EQ(to_hex(policy.commitments[j]), escrow["commitments"][j]);
+  }
+  std::vector<EscrowShare> shares;
+  for (const json& vector : escrow["shares"]) {
+    const auto index = vector["index"].get<std::uint8_t>();
+    SCOPED_TRACE("share " + std::to_string(index));
+    const EscrowShare share =
+        open_escrow_share(hex(vector["sealed"]), policy, index, custodians[index - 1]).value();
+    EXPECT_EQ(to_hex(share.secret), vector["share"]);
+    EXPECT_EQ(to_hex(open_sealed(vector["sealed"], custodians[index - 1])), vector["plaintext"]);
+    EXPECT_EQ(to_hex(open_sealed(to_hex(dealing.sealed_shares[index - 1]), custodians[index - 1])),
+              vector["plaintext"]);
+    shares.push_back(share);
+  }
+  const EncryptionKeyPair doctor = pair_of(escrow["doctorSecret"], escrow["doctorPublic"]);
+  const json& wraps = escrow["wraps"];
+  ASSERT_EQ(wraps.size(), 2u);
+  for (const json& wrap : wraps) {
+    SCOPED_TRACE(wrap["name"].get<std::string>());
+    const KeyBinding binding = binding_of(wrap);
+    const Bytes wrapped = hex(wrap["wrapped"]);
+    EXPECT_EQ(wrapped,
+              wrap_for_escrow_with_ephemeral(
+                  key_of(wrap["contentKey"]), binding, policy.escrow_key(),
+                  from_hex_fixed<RistrettoScalar>(wrap["ephemeral"].get<std::string>()).value())
+                  .value());
+    std::vector<EscrowPartial> partials;
+    for (const json& vector : wrap["partials"]) {
+      const auto index = vector["index"].get<std::uint8_t>();
+      partials.push_back(
+          open_escrow_partial(hex(vector["sealed"]), policy, wrapped, binding, doctor).value());
+      EXPECT_EQ(to_hex(partials.back().point), vector["point"]);
+      EXPECT_EQ(to_hex(open_sealed(vector["sealed"], doctor)), vector["plaintext"]);
+      const Bytes again =
+          make_escrow_partial(shares[index - 1], policy, wrapped, binding, doctor.public_key)
+              .value();
+      EXPECT_EQ(to_hex(open_sealed(to_hex(again), doctor)), vector["plaintext"]);
+    }
+    for (std::size_t a = 0; a < 3; ++a) {
+      const std::vector<EscrowPartial> pair = {partials[a], partials[(a + 1) % 3]};
+      EXPECT_EQ(open_escrow_wrapped_key(wrapped, binding, policy, pair).value(),
+                key_of(wrap["contentKey"]));
+      const std::vector<EscrowPartial> one = {partials[a]};
+      EXPECT_EQ(open_escrow_wrapped_key(wrapped, binding, policy, one).error().code,
+                Errc::kDecryptFailed);
+    }
+  }
+  // Custodian 1's partial for version 1, presented for version 2.
+  const auto mixed = open_escrow_partial(hex(wraps[0]["partials"][0]["sealed"]), policy,
+                                         hex(wraps[1]["wrapped"]), binding_of(wraps[1]), doctor);
+  ASSERT_FALSE(mixed.ok());
+  EXPECT_EQ(mixed.error().code, Errc::kCheckFailed);
 }
 
 }  // namespace
