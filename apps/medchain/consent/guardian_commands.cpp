@@ -52,6 +52,10 @@ Status add_guardian(const std::string& guardian_text) {
     text += ", shared the keys of " + versions_text(shared->shared);
   }
   context.print_relayed(answer, text);
+  if (!keyless && medchain == nullptr && !context.json()) {
+    std::cerr << "note: the guardian's key was the node's word, unchecked: give --rpc-url to "
+                 "check it against the chain\n";
+  }
   return {};
 }
 
