@@ -4,7 +4,8 @@
 // never recorded, another contract — and every `medchain` command refuses: exit 1, one line
 // naming the lie, nothing uploaded, relayed or sealed, and no file written. A relabelled
 // category gets no key shared under a grant that does not cover the real one, and a reason the
-// node made up is not shown as the doctor's.
+// node made up is not shown as the doctor's. A guardian added or left out by the node, or a
+// guardian's swapped key, is refused the same way.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -182,6 +183,10 @@ TEST_F(AttacksTest, EveryClientRefusesANodeThatLies) {
                          }),
                  add_note, "no read access");
   expect_refused(
+      "a guardian the chain never appointed, as a record is added",
+      rewrite(patient_path, [&](json& body) { body["guardians"].push_back(other_doctor); }),
+      add_note, "as a guardian, but the chain does not");
+  expect_refused(
       "a swapped doctor key, as access is granted",
       rewrite(doctors_path,
               [&](json& body) {
@@ -301,6 +306,19 @@ TEST_F(AttacksTest, EveryClientRefusesANodeThatLies) {
     EXPECT_EQ(must({"access", "list", "--from", patient})["requests"][0]["reason"],
               "Second opinion on the x-ray");
   }
+
+  // A guardian who reads (issue #16): the node can neither hide them from a new version nor
+  // swap their key for the operator's.
+  const std::string guardian = new_account();
+  must({"register", "patient", "--from", guardian});
+  EXPECT_EQ(must({"guardians", "add", guardian, "--from", patient}).value("sharedKeys", -1), 2);
+  expect_refused("a guardian left out, as a record is added",
+                 rewrite(patient_path, [](json& body) { body["guardians"] = json::array(); }),
+                 add_note, "a guardian on chain");
+  expect_refused(
+      "a swapped guardian key, as a record is added",
+      rewrite("/v1/patients/" + guardian, [](json& body) { body["encryptionKey"] = kOperatorKey; }),
+      add_note, "another encryption key than the chain");
 
   // The truth still reads: the refusals came from the lies.
   must(read_lab);

@@ -4,7 +4,9 @@
 // lab only, the doctor reads the lab record and is refused the image; the patient widens the
 // grant, the doctor reads the image; after a revoke the doctor is refused again and the next
 // version's key is not sealed to them; the patient's audit log verifies against the chain; a
-// blob altered on the node's disk is refused.
+// blob altered on the node's disk is refused. And a guardian who reads: added, they decrypt the
+// patient's existing records and new versions; removed, they are refused and newer versions are
+// not sealed to them.
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -201,6 +203,91 @@ TEST_F(CliStoryTest, ConsentDecidesWhoDecryptsWhat) {
   EXPECT_EQ(altered.exit_code, 1) << altered.err;
   EXPECT_NE(altered.err.find("does not match the digest"), std::string::npos) << altered.err;
   EXPECT_FALSE(fs::exists(tampered));
+}
+
+// Issue #16, "guardians who read", through `medchain` commands only.
+TEST_F(CliStoryTest, GuardianReadsTheWardsRecordsUntilRemoved) {
+  const std::string dev_dir = (dir_ / "dev").string();
+  const std::string patient = ok({"keys", "import", "--dev-account", "patient 1", "--dev-dir",
+                                  dev_dir, "--scrypt-n", "1024"})
+                                  .substr(0, 42);
+  const crypto::PrivateKey guardian_key = crypto::generate_private_key();
+  const std::string guardian = eth::to_checksum(crypto::address_of(guardian_key));
+  ok({"keys", "import", "--private-key", to_hex(guardian_key), "--scrypt-n", "1024"});
+  const crypto::PrivateKey keyless_key = crypto::generate_private_key();
+  const std::string keyless = eth::to_checksum(crypto::address_of(keyless_key));
+  ok({"keys", "import", "--private-key", to_hex(keyless_key), "--scrypt-n", "1024"});
+  // The guardian registers an encryption key of their own (as a patient); `keyless` does not.
+  ok({"register", "patient", "--from", guardian});
+  ok({"login", "--from", patient});
+  ok({"login", "--from", guardian});
+
+  write_random_file(dir_ / "note.pdf", 4096, 11);
+  const json added = ok_json({"records", "add", "--from", patient, "--file",
+                              (dir_ / "note.pdf").string(), "--category", "clinical-note"});
+  const std::string record = added.value("recordId", "");
+  EXPECT_EQ(added["keysSealedTo"], json::array({patient}));
+
+  // Not a guardian yet: refused.
+  const fs::path early = dir_ / "early.pdf";
+  ProcessResult refused =
+      medchain({"records", "get", record, "--from", guardian, "-o", early.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_FALSE(fs::exists(early));
+
+  // Added: the existing version's key is sealed to the guardian, who decrypts it.
+  const json appointed = ok_json({"guardians", "add", guardian, "--from", patient});
+  EXPECT_EQ(appointed["guardianHasKey"], true);
+  EXPECT_EQ(appointed["sharedKeys"], 1);
+  EXPECT_EQ(appointed["chainChecked"], true);
+  const json wards = ok_json({"guardians", "list", "--patient", patient, "--from", guardian});
+  EXPECT_EQ(wards["guardians"], json::array({guardian}));
+  const json listing = ok_json({"records", "list", "--patient", patient, "--from", guardian});
+  ASSERT_EQ(listing["records"].size(), 1u) << listing.dump();
+  EXPECT_EQ(listing["records"][0]["recordId"], record);
+  const fs::path v1 = dir_ / "guardian-v1.pdf";
+  ok({"records", "get", record, "--from", guardian, "-o", v1.string()});
+  EXPECT_TRUE(same_file(dir_ / "note.pdf", v1));
+
+  // A guardian without an encryption key: added with a one-line warning, and named apart when
+  // a new version is written, which is sealed to the patient and the keyed guardian.
+  const ProcessResult warned = medchain({"guardians", "add", keyless, "--from", patient});
+  EXPECT_EQ(warned.exit_code, 0) << warned.err;
+  EXPECT_NE(warned.err.find("warning: guardian " + keyless + " has registered no encryption key"),
+            std::string::npos)
+      << warned.err;
+  EXPECT_EQ(std::count(warned.err.begin(), warned.err.end(), '\n'), 1) << warned.err;
+  write_random_file(dir_ / "note2.pdf", 5000, 12);
+  const json v2 = ok_json(
+      {"records", "update", record, "--from", patient, "--file", (dir_ / "note2.pdf").string()});
+  EXPECT_EQ(v2["version"], 2);
+  EXPECT_EQ(v2["keysSealedTo"], json::array({patient, guardian}));
+  EXPECT_EQ(v2["guardiansWithoutKey"], json::array({keyless}));
+  EXPECT_EQ(v2["chainChecked"], true);
+  const fs::path v2_back = dir_ / "guardian-v2.pdf";
+  ok({"records", "get", record, "--from", guardian, "-o", v2_back.string()});
+  EXPECT_TRUE(same_file(dir_ / "note2.pdf", v2_back));
+
+  // Removed: the node refuses what they could read a moment ago, and a newer version is not
+  // sealed to them.
+  ok({"guardians", "remove", guardian, "--from", patient});
+  const fs::path after = dir_ / "after.pdf";
+  refused = medchain(
+      {"records", "get", record, "--version", "2", "--from", guardian, "-o", after.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_FALSE(fs::exists(after));
+  write_random_file(dir_ / "note3.pdf", 6000, 13);
+  const json v3 = ok_json(
+      {"records", "update", record, "--from", patient, "--file", (dir_ / "note3.pdf").string()});
+  EXPECT_EQ(v3["version"], 3);
+  EXPECT_EQ(v3["keysSealedTo"], json::array({patient}));
+  refused = medchain({"records", "get", record, "--from", guardian, "-o", after.string()});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+  EXPECT_FALSE(fs::exists(after));
+  // The patient still reads the newest version.
+  const fs::path v3_back = dir_ / "patient-v3.pdf";
+  ok({"records", "get", record, "--from", patient, "-o", v3_back.string()});
+  EXPECT_TRUE(same_file(dir_ / "note3.pdf", v3_back));
 }
 
 }  // namespace

@@ -8,6 +8,7 @@
 #include <boost/asio/ip/tcp.hpp>
 #include <boost/asio/read.hpp>
 #include <boost/asio/write.hpp>
+#include <map>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/eth/address.hpp>
@@ -448,6 +449,64 @@ TEST_F(NodeSecurityTest, ALogoutClosesTheSessionsFeedWithinASecond) {
   EXPECT_FALSE(staying.wait_closed(std::chrono::milliseconds(300)));
   // And the token cannot open a new one.
   EXPECT_THROW(FeedClient(node_->authority(), leaving), std::exception);
+}
+
+}  // namespace
+}  // namespace medchain::test
+
+namespace medchain::test {
+namespace {
+
+// A guardian reads the ward's blob and their own sealed key while a guardian on chain, and is
+// refused both once removed (issue #16); each read and each refusal is in the patient's audit log.
+TEST_F(NodeSecurityTest, AGuardianReadsTheWardsRecordsUntilRemovedAndEachReadIsAudited) {
+  const std::string key_path = record_path() + "/versions/1/key";
+  const auto wait_for_blob_status = [&](int status) {
+    Reply read = node_->get(blob_path(), bob_token_);
+    // The index sees a guardian added or removed a moment after the relay's receipt.
+    for (int i = 0; i < 50 && read.status != status; ++i) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      read = node_->get(blob_path(), bob_token_);
+    }
+    return read;
+  };
+  const auto change_guardian = [&](const char* function) {
+    return node_->relay(alice_, function,
+                        {{"patient", alice()}, {"guardian", checksum(bob_.address)}});
+  };
+  ASSERT_EQ(node_->get(blob_path(), bob_token_).status, 403);  // not a guardian yet
+
+  ASSERT_EQ(change_guardian("addGuardianBySig").status, 200);
+  const Reply blob = wait_for_blob_status(200);
+  ASSERT_EQ(blob.status, 200) << blob.body.dump();
+  EXPECT_EQ(blob.raw, alice_lab_);
+  const json keys{{"keys", {{{"recipient", checksum(bob_.address)}, {"sealedKey", "0x05"}}}}};
+  ASSERT_EQ(
+      node_->send("PUT", record_path() + "/versions/1/keys", keys.dump(), alice_token_).status,
+      200);
+  const Reply key = node_->get(key_path, bob_token_);
+  ASSERT_EQ(key.status, 200) << key.body.dump();
+  EXPECT_EQ(key.body["sealedKey"], "0x05");
+
+  ASSERT_EQ(change_guardian("removeGuardianBySig").status, 200);
+  const Reply refused_blob = wait_for_blob_status(403);
+  EXPECT_EQ(refused_blob.status, 403) << refused_blob.body.dump();
+  EXPECT_EQ(refused_blob.content_type, "application/problem+json");
+  const Reply refused_key = node_->get(key_path, bob_token_);
+  EXPECT_EQ(refused_key.status, 403) << refused_key.body.dump();
+  EXPECT_EQ(node_->get(record_path(), bob_token_).status, 403);
+
+  const Reply audit = node_->get("/v1/audit?patient=" + alice() + "&limit=1000", alice_token_);
+  ASSERT_EQ(audit.status, 200);
+  std::map<std::pair<std::string, bool>, int> by_bob;  // (action, allowed) -> count
+  for (const json& entry : audit.body["entries"]) {
+    if (entry["actor"] != checksum(bob_.address)) continue;
+    ++by_bob[{entry["action"].get<std::string>(), entry["allowed"].get<bool>()}];
+  }
+  EXPECT_GE((by_bob[{"blob.read", true}]), 1);
+  EXPECT_GE((by_bob[{"blob.read", false}]), 2);  // before the add, and after the removal
+  EXPECT_EQ((by_bob[{"key.read", true}]), 1);
+  EXPECT_EQ((by_bob[{"key.read", false}]), 1);
 }
 
 }  // namespace

@@ -365,16 +365,21 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await doctor.page.getByText('No records you may read.').waitFor();
   });
 
-  test('a guardian appointed by the patient manages the file from their own portal', async () => {
+  test('a guardian appointed by the patient reads and manages the file from their own portal', async () => {
     const guardianAddress = dev.account('patient 2').address;
     const page = patient.page;
     await page.getByRole('link', { name: 'Emergency & guardians' }).click();
     await page.getByLabel("Guardian's address").fill(guardianAddress);
     await page.getByRole('button', { name: 'Add guardian' }).click();
-    await page.getByText('Guardian added').waitFor();
+    // Adding a guardian seals the existing versions' keys to the guardian's own key (issue #16).
+    await page.getByText(/Guardian added; [1-9]\d* record keys? shared/).waitFor();
     const guardian = await party('patient 2');
     await signIn(guardian);
     await guardian.page.getByLabel('Managing the file of').selectOption(patient.address);
+    // The guardian decrypts the ward's record with their own key, checked against the chain.
+    await guardian.page.getByRole('button', { name: /Open Lab results record/ }).click();
+    await guardian.page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
+    await guardian.page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
     // The guardian corrects the doctor's note's category with a statement of their own, which the
     // app accepts as a guardian's (isGuardian on chain); no key to the note is needed for it.
     await guardian.page.getByRole('button', { name: /Open Clinical notes record/ }).click();
@@ -391,6 +396,14 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await guardian.page.getByRole('link', { name: 'Requests' }).click();
     await guardian.page.getByRole('button', { name: 'Show decided too' }).click();
     await guardian.page.getByLabel(`Request from ${doctor.address}`).getByText('sealed to the patient; only their app opens it').waitFor();
+    // Removed, the guardian no longer has the ward: the node's index says so from the chain.
+    await page.getByRole('link', { name: 'Emergency & guardians' }).click();
+    await page.getByRole('button', { name: 'Remove' }).click();
+    await page.getByText('No guardians.').waitFor();
+    await guardian.page.reload();
+    await guardian.page.getByRole('heading', { name: 'Patient' }).waitFor();
+    await guardian.page.getByRole('link', { name: 'Records' }).waitFor();
+    assert.equal(await guardian.page.getByLabel('Managing the file of').count(), 0);
     assert.deepEqual(guardian.errors, []);
     await guardian.context.close();
   });

@@ -1,5 +1,5 @@
-// `medchain emergency open | close | policy | list` and `medchain guardians add | remove | list`
-// (docs/cli.md, "Emergency access and guardians"), as signed intents relayed by the node.
+// `medchain emergency open | close | policy | list` (docs/cli.md, "Emergency access and
+// guardians"), as signed intents relayed by the node. Guardians: consent/guardian_commands.cpp.
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
@@ -121,30 +121,6 @@ Status list_emergency(const std::string& patient_text) {
   return {};
 }
 
-Status change_guardian(const std::string& function, const std::string& guardian_text,
-                       const std::string& done) {
-  ClientContext context;
-  MEDCHAIN_TRY(Address guardian, parse_address_arg(guardian_text, "the guardian"));
-  MEDCHAIN_TRY(Address patient, context.account());
-  MEDCHAIN_TRY(json answer, context.relay(function, {{"patient", checksum(patient)},
-                                                     {"guardian", checksum(guardian)}}));
-  context.print_relayed(answer, done + " guardian " + checksum(guardian));
-  return {};
-}
-
-Status list_guardians(const std::string& patient_text) {
-  ClientContext context;
-  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
-  MEDCHAIN_TRY(Address patient, patient_or_me(context, patient_text));
-  MEDCHAIN_TRY(json record, node->get("/v1/patients/" + checksum(patient)));
-  const json guardians = record.value("guardians", json::array());
-  std::string text;
-  for (const json& guardian : guardians) text += guardian.get<std::string>() + "\n";
-  context.print({{"patient", checksum(patient)}, {"guardians", guardians}},
-                text.empty() ? "no guardians" : text);
-  return {};
-}
-
 void add_emergency_commands(CLI::App& app) {
   auto* emergency = app.add_subcommand("emergency", "Break-glass access to a patient's records");
   emergency->require_subcommand(1);
@@ -188,24 +164,6 @@ void add_emergency_commands(CLI::App& app) {
       emergency->add_subcommand("list", "The policy and emergency windows of a patient");
   list_cmd->add_option("--patient", *listed, "The patient (default: you)");
   on_run(list_cmd, [listed] { return list_emergency(*listed); });
-
-  auto* guardians = app.add_subcommand("guardians", "Who may manage a patient's consent with them");
-  guardians->require_subcommand(1);
-  for (const auto& [name, function, done] :
-       {std::tuple{"add", "addGuardianBySig", "added"},
-        std::tuple{"remove", "removeGuardianBySig", "removed"}}) {
-    auto guardian = std::make_shared<std::string>();
-    auto* cmd =
-        guardians->add_subcommand(name, std::string("As the patient, ") + name + " a guardian");
-    cmd->add_option("guardian", *guardian, "The guardian's address")->required();
-    on_run(cmd, [guardian, function = std::string(function), done = std::string(done)] {
-      return change_guardian(function, *guardian, done);
-    });
-  }
-  auto whose = std::make_shared<std::string>();
-  auto* guardians_list = guardians->add_subcommand("list", "A patient's guardians");
-  guardians_list->add_option("--patient", *whose, "The patient (default: you)");
-  on_run(guardians_list, [whose] { return list_guardians(*whose); });
 }
 
 const bool kRegistered = register_top_level_group(&add_emergency_commands);

@@ -37,13 +37,42 @@ Result<bool> can_read(const chain::Contract& medchain, const Address& patient,
   return answer.at(0).flag();
 }
 
+// `patientKeys[account]`: the key a patient, or a guardian, registered (zero if none).
+Result<Hash32> patient_key(const chain::Contract& medchain, const Address& account) {
+  MEDCHAIN_TRY(auto key, medchain.call("patientKeys", {abi::Value(account)}));
+  return word_of(key.at(0));
+}
+
+Result<bool> is_guardian(const chain::Contract& medchain, const Address& patient,
+                         const Address& account) {
+  MEDCHAIN_TRY(auto answer,
+               medchain.call("isGuardian", {abi::Value(patient), abi::Value(account)}));
+  return answer.at(0).flag();
+}
+
+// An address as an indexed event argument: left-padded to 32 bytes.
+Hash32 address_topic(const Address& address) {
+  Hash32 topic;
+  std::copy(address.bytes.begin(), address.bytes.end(),
+            topic.bytes.begin() + (topic.bytes.size() - address.bytes.size()));
+  return topic;
+}
+
+bool contains(const std::vector<Address>& list, const Address& account) {
+  return std::find(list.begin(), list.end(), account) != list.end();
+}
+
 // The key `recipient` must have on chain to be sealed to.
 Result<Hash32> expected_key(const chain::Contract& medchain, const Address& patient,
                             std::uint8_t category, const Address& author,
                             const Address& recipient) {
-  if (recipient == patient) {
-    MEDCHAIN_TRY(auto key, medchain.call("patientKeys", {abi::Value(patient)}));
-    return word_of(key.at(0));
+  if (recipient == patient) return patient_key(medchain, patient);
+  // A guardian holds keys with their own patient key, whatever else they are.
+  MEDCHAIN_TRY(bool guardian, is_guardian(medchain, patient, recipient));
+  if (guardian) {
+    MEDCHAIN_TRY(Hash32 key, patient_key(medchain, recipient));
+    if (key == Hash32{}) return refused(recipient, "that guardian has no encryption key on chain");
+    return key;
   }
   MEDCHAIN_TRY(Hash32 key, doctor_key(medchain, recipient));
   if (recipient != author) {
@@ -83,6 +112,69 @@ Result<Address> address_in(const client::json& listed, const char* name) {
 Status check_doctor_key_on_chain(const chain::Contract& medchain, const Recipient& doctor) {
   MEDCHAIN_TRY(Hash32 on_chain, doctor_key(medchain, doctor.account));
   return same_key(on_chain, doctor);
+}
+
+Result<std::vector<Address>> guardians_on_chain(const chain::Contract& medchain,
+                                                const Address& patient) {
+  const abi::Signature* added = medchain.abi().event("GuardianAdded");
+  if (added == nullptr) return Error{Errc::kProtocol, "the contract's ABI has no GuardianAdded"};
+  MEDCHAIN_TRY(std::uint64_t latest, medchain.client().block_number());
+  chain::LogFilter filter;
+  filter.to_block = latest;
+  filter.addresses = {medchain.address()};
+  filter.topic0 = {abi::event_topic(*added)};
+  filter.topic1 = address_topic(patient);
+  MEDCHAIN_TRY(std::vector<chain::Log> logs, medchain.client().get_logs(filter));
+  std::vector<Address> guardians;
+  for (const chain::Log& log : logs) {
+    MEDCHAIN_TRY(chain::DecodedLog event, medchain.abi().decode_log(log));
+    const abi::Value* named = field(event, "guardian");
+    const abi::Value* ward = field(event, "patient");
+    if (named == nullptr || ward == nullptr || ward->address() != patient) continue;
+    if (contains(guardians, named->address())) continue;
+    // A guardian added, removed and not added again is no guardian: the chain's state decides.
+    MEDCHAIN_TRY(bool still, is_guardian(medchain, patient, named->address()));
+    if (still) guardians.push_back(named->address());
+  }
+  return guardians;
+}
+
+Status check_guardians_on_chain(const chain::Contract& medchain, const Address& patient,
+                                const Recipients& listed) {
+  MEDCHAIN_TRY(std::vector<Address> on_chain, guardians_on_chain(medchain, patient));
+  for (const Address& guardian : on_chain) {
+    if (!contains(listed.guardians, guardian)) {
+      return Error{Errc::kCheckFailed, "the node leaves out " + eth::to_checksum(guardian) +
+                                           ", a guardian on chain: nothing sealed"};
+    }
+  }
+  for (const Address& guardian : listed.guardians) {
+    if (!contains(on_chain, guardian)) {
+      return Error{Errc::kCheckFailed,
+                   "the node names " + eth::to_checksum(guardian) +
+                       " as a guardian, but the chain does not: nothing sealed"};
+    }
+  }
+  for (const Address& guardian : listed.guardians_without_key) {
+    MEDCHAIN_TRY(Hash32 key, patient_key(medchain, guardian));
+    if (key != Hash32{}) {
+      return Error{Errc::kCheckFailed, "the node hides the encryption key guardian " +
+                                           eth::to_checksum(guardian) +
+                                           " has on chain: nothing sealed"};
+    }
+  }
+  return {};
+}
+
+Status check_guardian_key_on_chain(const chain::Contract& medchain, const Address& patient,
+                                   const Recipient& guardian) {
+  MEDCHAIN_TRY(bool confirmed, is_guardian(medchain, patient, guardian.account));
+  if (!confirmed) {
+    return Error{Errc::kCheckFailed,
+                 eth::to_checksum(guardian.account) + " is no guardian on chain: nothing shared"};
+  }
+  MEDCHAIN_TRY(Hash32 key, patient_key(medchain, guardian.account));
+  return same_key(key, guardian);
 }
 
 Status check_recipients_on_chain(const chain::Contract& medchain, const Address& patient,

@@ -14,11 +14,27 @@ namespace medchain::cli::records {
 
 // kCheckFailed unless each of `recipients` is someone the chain lets hold the content key of
 // `patient`'s record in `category`, with the key the chain holds for them: the patient (their
-// registered key), `author` when a verified doctor writes, or a verified doctor whose grant or
-// emergency window lets them read `category` now.
+// registered key), a guardian of the patient (`isGuardian`, their own `patientKeys`), `author`
+// when a verified doctor writes, or a verified doctor whose grant or emergency window lets them
+// read `category` now.
 Status check_recipients_on_chain(const chain::Contract& medchain, const Address& patient,
                                  std::uint8_t category, const Address& author,
                                  const std::vector<Recipient>& recipients);
+
+// The guardians of `patient` now, from the chain itself: every guardian a GuardianAdded event
+// ever named for the patient that `isGuardian` still confirms.
+Result<std::vector<Address>> guardians_on_chain(const chain::Contract& medchain,
+                                                const Address& patient);
+
+// kCheckFailed unless the node's guardians of `patient` are the chain's (guardians_on_chain),
+// and each guardian it says has no key has none on chain: a node that hides a guardian, or a
+// guardian's key, would keep them from reading new versions.
+Status check_guardians_on_chain(const chain::Contract& medchain, const Address& patient,
+                                const Recipients& listed);
+
+// kCheckFailed unless `guardian` is a guardian of `patient` on chain with the key the node lists.
+Status check_guardian_key_on_chain(const chain::Contract& medchain, const Address& patient,
+                                   const Recipient& guardian);
 
 // kCheckFailed unless `doctor` is a verified doctor on chain with the key the node lists.
 Status check_doctor_key_on_chain(const chain::Contract& medchain, const Recipient& doctor);

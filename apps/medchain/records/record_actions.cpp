@@ -64,10 +64,12 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
                            const std::function<Result<std::uint64_t>()>& version_number) {
   // Who the key is sealed to is settled, and checked against the chain, before anything is
   // uploaded or recorded: a lying directory leaves nothing behind.
-  MEDCHAIN_TRY(std::vector<Recipient> recipients,
+  MEDCHAIN_TRY(Recipients listed,
                key_recipients(caller.node, patient, content.category, caller.account));
+  const std::vector<Recipient>& recipients = listed.readers;
   MEDCHAIN_TRY(const chain::Contract* medchain, caller.context.contract_if_given());
   if (medchain != nullptr) {
+    MEDCHAIN_TRY_STATUS(check_guardians_on_chain(*medchain, patient, listed));
     MEDCHAIN_TRY_STATUS(check_recipients_on_chain(*medchain, patient, content.category,
                                                   caller.account, recipients));
   }
@@ -87,6 +89,9 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   json readers = json::array();
   for (const Recipient& recipient : recipients)
     readers.push_back(eth::to_checksum(recipient.account));
+  json keyless = json::array();
+  for (const Address& guardian : listed.guardians_without_key)
+    keyless.push_back(eth::to_checksum(guardian));
   return json{{"recordId", to_hex(record_id)},
               {"version", version},
               {"patient", eth::to_checksum(patient)},
@@ -95,6 +100,7 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
               {"size", uploaded.size},
               {"transactionHash", relayed.value("transactionHash", "")},
               {"keysSealedTo", readers},
+              {"guardiansWithoutKey", keyless},
               {"chainChecked", medchain != nullptr}};
 }
 
@@ -104,6 +110,10 @@ void print_written(const Caller& caller, const json& written) {
     return;
   }
   std::cout << written["recordId"].get<std::string>() << "\n";
+  for (const json& guardian : written["guardiansWithoutKey"]) {
+    std::cerr << "warning: guardian " << guardian.get<std::string>()
+              << " has registered no encryption key: this version is not sealed to them\n";
+  }
   if (!written.value("chainChecked", false)) {
     std::cerr << "note: the readers' keys were the node's word, unchecked: give --rpc-url to "
                  "check them against the chain\n";

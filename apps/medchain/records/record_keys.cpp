@@ -57,19 +57,63 @@ std::string version_path(const Hash32& record_id, std::uint64_t version) {
   return "/v1/records/" + to_hex(record_id) + "/versions/" + std::to_string(version);
 }
 
+// Opens the caller's own sealed key of `binding` and seals it to `recipient`. False when the
+// caller holds no key of that version (not written by this client), which is skipped.
+Result<bool> reseal_own_key(client::NodeClient& node,
+                            std::span<const format::EncryptionKeyPair> own_keys,
+                            const format::KeyBinding& binding, const Recipient& recipient) {
+  auto own = node.get(version_path(binding.record_id, binding.version) + "/key");
+  if (!own.ok() && own.error().code == Errc::kNotFound) return false;
+  if (!own.ok()) return std::move(own).error();
+  MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
+  MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, binding, own_keys));
+  MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {recipient}));
+  return true;
+}
+
 }  // namespace
 
-Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Address& patient,
-                                              std::uint8_t category, const Address& author) {
+Result<Recipient> guardian_key(client::NodeClient& node, const Address& guardian) {
+  auto row = node.get("/v1/patients/" + eth::to_checksum(guardian));
+  if (!row.ok() && row.error().code == Errc::kNotFound) {
+    return Error{Errc::kNotFound,
+                 "guardian " + eth::to_checksum(guardian) + " has registered no encryption key"};
+  }
+  if (!row.ok()) return std::move(row).error();
+  MEDCHAIN_TRY(format::X25519PublicKey key, key_field(*row));
+  return Recipient{guardian, key};
+}
+
+Result<Recipients> key_recipients(client::NodeClient& node, const Address& patient,
+                                  std::uint8_t category, const Address& author) {
   const std::string patient_path = "/v1/patients/" + eth::to_checksum(patient);
   MEDCHAIN_TRY(json patient_row, node.get(patient_path));
   MEDCHAIN_TRY(format::X25519PublicKey patient_key, key_field(patient_row));
-  std::vector<Recipient> recipients{{patient, patient_key}};
+  Recipients result;
+  std::vector<Recipient>& recipients = result.readers;
+  recipients.push_back({patient, patient_key});
+  for (const json& listed : patient_row.value("guardians", json::array())) {
+    if (!listed.is_string()) return unexpected("a guardian that is not an address");
+    MEDCHAIN_TRY(Address guardian, from_hex_fixed<Address>(listed.get<std::string>()));
+    result.guardians.push_back(guardian);
+    auto key = guardian_key(node, guardian);
+    if (!key.ok() && key.error().code == Errc::kNotFound) {
+      result.guardians_without_key.push_back(guardian);
+      continue;
+    }
+    if (!key.ok()) return std::move(key).error();
+    if (find(recipients, guardian) == nullptr) recipients.push_back(*key);
+  }
   MEDCHAIN_TRY(std::vector<Recipient> doctors, verified_doctors(node));
-  if (const Recipient* self = find(doctors, author); self != nullptr && author != patient) {
+  if (const Recipient* self = find(doctors, author);
+      self != nullptr && author != patient && find(recipients, author) == nullptr) {
     recipients.push_back(*self);
   }
-  if (author != patient) return recipients;  // a doctor author does not see the grants
+  // A doctor author does not see the grants; the patient and a guardian do.
+  const bool manages =
+      author == patient ||
+      std::find(result.guardians.begin(), result.guardians.end(), author) != result.guardians.end();
+  if (!manages) return result;
   MEDCHAIN_TRY(json grants, node.get(patient_path + "/grants"));
   for (const json& grant : grants.value("grants", json::array())) {
     if (!reads(grant, category)) continue;
@@ -77,7 +121,7 @@ Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Ad
     const Recipient* verified = find(doctors, doctor);
     if (verified != nullptr && find(recipients, doctor) == nullptr) recipients.push_back(*verified);
   }
-  return recipients;
+  return result;
 }
 
 Status share_content_key(client::NodeClient& node, const format::KeyBinding& version,
@@ -146,13 +190,34 @@ Result<SharedKeys> share_record_keys(client::NodeClient& node,
           continue;
         }
       }
-      auto own = node.get(version_path(record_id, binding.version) + "/key");
-      if (!own.ok() && own.error().code == Errc::kNotFound) continue;
-      if (!own.ok()) return std::move(own).error();
-      MEDCHAIN_TRY(Bytes sealed, from_hex(own->value("sealedKey", "")));
-      MEDCHAIN_TRY(format::ContentKey key, format::open_content_key(sealed, binding, patient_keys));
-      MEDCHAIN_TRY_STATUS(share_content_key(node, binding, key, {recipient}));
-      ++result.shared;
+      MEDCHAIN_TRY(bool shared, reseal_own_key(node, patient_keys, binding, recipient));
+      if (shared) ++result.shared;
+    }
+  }
+  return result;
+}
+
+Result<SharedKeys> share_keys_with_guardian(client::NodeClient& node,
+                                            std::span<const format::EncryptionKeyPair> patient_keys,
+                                            const Address& patient, const Address& guardian,
+                                            const chain::Contract* medchain) {
+  MEDCHAIN_TRY(const Recipient recipient, guardian_key(node, guardian));
+  if (medchain != nullptr) {
+    MEDCHAIN_TRY_STATUS(check_guardian_key_on_chain(*medchain, patient, recipient));
+  }
+  MEDCHAIN_TRY(json listing, node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  SharedKeys result;
+  for (const json& record : listing.value("records", json::array())) {
+    MEDCHAIN_TRY(Hash32 record_id, from_hex_fixed<Hash32>(record.value("recordId", "")));
+    for (const json& version : record.value("versions", json::array())) {
+      MEDCHAIN_TRY(format::KeyBinding binding, version_binding(record_id, version));
+      // The digest a key is bound to is the chain's, so a node cannot have the patient seal a
+      // key to a version that is not the one the guardian will be shown.
+      if (medchain != nullptr) {
+        MEDCHAIN_TRY_STATUS(check_version_on_chain(*medchain, binding, version));
+      }
+      MEDCHAIN_TRY(bool shared, reseal_own_key(node, patient_keys, binding, recipient));
+      if (shared) ++result.shared;
     }
   }
   return result;

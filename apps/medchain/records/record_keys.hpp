@@ -1,6 +1,7 @@
 // Who holds a record version's content key (docs/format.md, "Content keys"): the recipients a
 // new version's key is sealed to, and sharing the keys of existing versions with a doctor who
-// was just granted access. Used by `medchain records` and `medchain access approve|grant`.
+// was just granted access or a guardian just added. Used by `medchain records`,
+// `medchain access approve|grant` and `medchain guardians add`.
 #pragma once
 
 #include <cstdint>
@@ -19,10 +20,23 @@ struct Recipient {
 };
 
 // The accounts a new version of `patient`'s record in `category` is sealed to: the patient,
-// every verified doctor whose unexpired read grant covers the category now, and `author` if
-// it is a doctor. A doctor author cannot see the patient's grants, so theirs is patient + self.
-Result<std::vector<Recipient>> key_recipients(client::NodeClient& node, const Address& patient,
-                                              std::uint8_t category, const Address& author);
+// each guardian of the patient with an encryption key of their own (their patient key), `author`
+// if it is a doctor, and every verified doctor whose unexpired read grant covers the category
+// now. A doctor author cannot see the patient's grants, so theirs is patient + guardians + self.
+// Guardians who registered no key cannot be sealed to; they are named apart, so the caller can
+// say so. An account is listed once, in that order (a guardian who is also a doctor gets the
+// version sealed to their patient key).
+struct Recipients {
+  std::vector<Recipient> readers;
+  std::vector<Address> guardians;              // every guardian the node lists, keyed or not
+  std::vector<Address> guardians_without_key;  // not sealed to: no encryption key registered
+};
+Result<Recipients> key_recipients(client::NodeClient& node, const Address& patient,
+                                  std::uint8_t category, const Address& author);
+
+// A guardian's encryption key as the node lists it: their own patient key. kNotFound if the
+// guardian registered none.
+Result<Recipient> guardian_key(client::NodeClient& node, const Address& guardian);
 
 // Seals `key`, bound to the version it unlocks, to each recipient and stores the sealed keys
 // (PUT .../versions/{n}/keys).
@@ -58,5 +72,14 @@ Result<SharedKeys> share_record_keys(
     client::NodeClient& node, std::span<const medchain::records::EncryptionKeyPair> patient_keys,
     const Address& patient, const Address& doctor, std::uint16_t scope,
     const chain::Contract* medchain);
+
+// For `medchain guardians add`: seals the content key of every version of every record of
+// `patient` the patient holds a key of to `guardian` (their registered patient key), whatever
+// the category, since a guardian reads everything the patient does. With `medchain` (not null),
+// the chain must confirm that `guardian` is a guardian of `patient` with that key first.
+// The node must be signed in as the patient. kNotFound if the guardian registered no key.
+Result<SharedKeys> share_keys_with_guardian(
+    client::NodeClient& node, std::span<const medchain::records::EncryptionKeyPair> patient_keys,
+    const Address& patient, const Address& guardian, const chain::Contract* medchain);
 
 }  // namespace medchain::cli::records

@@ -110,6 +110,16 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     async isGuardian(patient, guardian) {
       return (await read('isGuardian', [patient, guardian]))[0];
     },
+    // The patient's guardians now: everyone a GuardianAdded event named for the patient whom
+    // isGuardian still confirms (a removal, or a removal and re-adding, is the state's to say).
+    async guardians(patient) {
+      const named = new Set((await logs('GuardianAdded', patient)).map((e) => getAddress(e.args.guardian)));
+      const guardians = [];
+      for (const guardian of named) {
+        if ((await read('isGuardian', [patient, guardian]))[0]) guardians.push(guardian);
+      }
+      return guardians;
+    },
     // Whether `doctor` may read `category` (its index) of `patient`'s file now: grant or emergency.
     async canRead(patient, doctor, category) {
       return (await read('canRead', [patient, doctor, category]))[0];

@@ -100,6 +100,21 @@ describe('the chain reader', () => {
   });
 });
 
+describe("a patient's guardians, from the chain", () => {
+  it('names those a GuardianAdded named for the patient whom isGuardian still confirms', async () => {
+    const [patient, other, kept, removed, elsewhere] = Array.from({ length: 5 }, () => Wallet.createRandom().address);
+    const logs = [
+      recordLog('GuardianAdded', [patient, kept]),
+      recordLog('GuardianAdded', [patient, removed]),
+      recordLog('GuardianRemoved', [patient, removed]),
+      recordLog('GuardianAdded', [patient, kept]),
+      recordLog('GuardianAdded', [other, elsewhere]),
+    ];
+    const { rpc } = fakeChain({ guardians: [kept, elsewhere], logs });
+    expect(await chainReader(rpc, node, memoryStorage()).guardians(patient)).toEqual([kept]);
+  });
+});
+
 describe("the node's answers checked against the chain", () => {
   const patient = Wallet.createRandom().address;
   const doctor = Wallet.createRandom().address;

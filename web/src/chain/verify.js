@@ -47,6 +47,37 @@ export const readsOnChain = (chain, patient, doctor, category) => chain.canRead(
 // Whether `guardian` is a guardian of `patient`, as the chain says (the node's list only hints).
 export const isGuardianOnChain = (chain, patient, guardian) => chain.isGuardian(patient, guardian);
 
+// The patient's guardians and their keys, from the chain: the node's list (`nodeGuardians`) must
+// be the chain's, or a node could hide a guardian from new versions or slip in a reader. Each
+// guardian's key is their own patient key on chain, which must be the node's (`nodeKeyOf(g)`,
+// null when the node lists none). Returns {sealable: [{address, encryptionKey}], withoutKey:
+// [address]}: a guardian who registered no key cannot be sealed to, and is named apart.
+export async function checkedGuardians(chain, patient, nodeGuardians, nodeKeyOf) {
+  const onChain = await chain.guardians(patient);
+  const listed = new Set(nodeGuardians.map((g) => getAddress(g)));
+  for (const guardian of onChain) {
+    if (!listed.has(guardian)) throw new Error(`The node leaves out guardian ${shortAddress(guardian)}, whom the chain names; ${NOTHING_SENT}.`);
+  }
+  for (const guardian of listed) {
+    if (!onChain.includes(guardian)) throw new Error(`The node names ${shortAddress(guardian)} a guardian, but the chain does not; ${NOTHING_SENT}.`);
+  }
+  const sealable = [];
+  const withoutKey = [];
+  for (const guardian of onChain) {
+    const key = await chain.patientKey(guardian);
+    const nodeKey = await nodeKeyOf(guardian);
+    if (!key && !nodeKey) {
+      withoutKey.push(guardian);
+      continue;
+    }
+    if (!sameKey(key, nodeKey)) {
+      throw new Error(`The node gave another encryption key for guardian ${shortAddress(guardian)} than the chain holds; ${NOTHING_SENT}.`);
+    }
+    sealable.push({ address: guardian, encryptionKey: key });
+  }
+  return { sealable, withoutKey };
+}
+
 // Version `version` of a record ({version, digest, author} as the node lists it) as the chain
 // recorded it: the digest and author of its RecordAdded or RecordUpdated event.
 export async function checkedVersion(chain, recordId, version) {

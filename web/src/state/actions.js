@@ -5,7 +5,7 @@ import { hexlify, randomBytes, getAddress } from 'ethers';
 import { intentTypedData, INTENTS } from '../chain/intents.js';
 import { scopeCovers } from '../chain/scopes.js';
 import { signCategory } from '../chain/categoryStatement.js';
-import { checkedDoctorKey, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain, statedVersion } from '../chain/verify.js';
+import { checkedDoctorKey, checkedGuardians, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain, statedVersion } from '../chain/verify.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
   sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
@@ -47,23 +47,38 @@ export function keyRecipients({ grants, doctors, category, now }) {
     .map((g) => ({ address: g.doctor, encryptionKey: verified.get(g.doctor).encryptionKey }));
 }
 
+// The first entry of each account: a guardian who is also a doctor keeps their patient key.
 function uniqueRecipients(list) {
   const seen = new Map();
-  for (const r of list) seen.set(getAddress(r.address), r);
+  for (const r of list) if (!seen.has(getAddress(r.address))) seen.set(getAddress(r.address), r);
   return [...seen.values()];
 }
 
-// Who gets the new version's content key (docs/format.md): the patient; when the patient or a
-// guardian writes, every doctor whose read grant covers the category now; when a doctor writes,
-// that doctor as the author. The node proposes the list; the chain decides it: each doctor's
-// right to read (one the chain does not confirm is left out), the writer's guardianship, and
-// every key, where any difference from the node's refuses the write.
+// An account's patient key as the node lists it, or null when it registered none.
+async function nodePatientKey(api, address) {
+  try {
+    return (await api.get(`/v1/patients/${address}`)).encryptionKey;
+  } catch (error) {
+    if (error.status === 404) return null;
+    throw error;
+  }
+}
+
+// Who gets the new version's content key (docs/format.md): the patient; each guardian of the
+// patient with a key of their own (guardians without one are returned apart, in `withoutKey`);
+// when the patient or a guardian writes, every doctor whose read grant covers the category now;
+// when a doctor writes, that doctor as the author. The node proposes the list; the chain decides
+// it: the guardians, each doctor's right to read (one the chain does not confirm is left out),
+// the writer's guardianship, and every key, where any difference from the node's refuses the
+// write. Returns {recipients, withoutKey}.
 async function versionRecipients(ctx, patient, category) {
   const { api, wallet } = ctx;
   const chain = requireChain(ctx);
   const me = getAddress(wallet.address);
   const patientInfo = await api.get(`/v1/patients/${patient}`);
   const recipients = [{ address: patient, encryptionKey: await checkedPatientKey(chain, patient, patientInfo.encryptionKey) }];
+  const guardians = await checkedGuardians(chain, patient, patientInfo.guardians ?? [], (g) => nodePatientKey(api, g));
+  recipients.push(...guardians.sealable);
   const { doctors } = await api.get('/v1/doctors');
   if (me === getAddress(patient) || (await isGuardianOnChain(chain, patient, me))) {
     const { grants } = await api.get(`/v1/patients/${patient}/grants`);
@@ -75,7 +90,7 @@ async function versionRecipients(ctx, patient, category) {
     const author = doctors.find((d) => d.address === me);
     if (author) recipients.push({ address: me, encryptionKey: await checkedDoctorKey(chain, me, author.encryptionKey) });
   }
-  return uniqueRecipients(recipients);
+  return { recipients: uniqueRecipients(recipients), withoutKey: guardians.withoutKey };
 }
 
 // Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
@@ -86,7 +101,7 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
   const { api, node, wallet } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
   step('Checking keys on chain');
-  const recipients = await versionRecipients(ctx, patient, category);
+  const { recipients, withoutKey } = await versionRecipients(ctx, patient, category);
 
   step('Encrypting');
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
@@ -111,7 +126,7 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
   step('Done', 1, 1);
-  return { recordId, version, digest, transactionHash: tx.transactionHash, recipients: keys.length };
+  return { recordId, version, digest, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
 }
 
 // A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
@@ -199,6 +214,65 @@ export async function shareExistingKeys(ctx, { patient, doctor, doctorKey, scope
     }
   }
   return { shared, unstated };
+}
+
+// Seals the content key of every version of the patient's records that the patient holds a key
+// of to `guardian`, whatever its category: a guardian reads what the patient reads. Each
+// version's digest is the chain's (checkedVersion), so a key is bound to what the guardian will
+// be shown. `guardianKey` is guardianKeyForSharing's answer. Returns {shared}.
+export async function shareKeysWithGuardian(ctx, { patient, guardian, guardianKey }) {
+  const { api, encryptionKey } = ctx;
+  const chain = requireChain(ctx);
+  const { records } = await api.get(`/v1/patients/${patient}/records`);
+  let shared = 0;
+  for (const record of records) {
+    for (const version of record.versions) {
+      const { digest } = await checkedVersion(chain, record.recordId, version);
+      let mine;
+      try {
+        mine = await api.get(`/v1/records/${record.recordId}/versions/${version.version}/key`);
+      } catch (error) {
+        if (error.status === 404) continue; // a version not written by a medchain client
+        throw error;
+      }
+      const binding = { recordId: record.recordId, version: version.version, digest };
+      const contentKey = await openContentKey(fromHex(mine.sealedKey), binding, encryptionKey);
+      const sealed = toHex(await sealContentKey(contentKey, binding, fromHex(guardianKey)));
+      await api.put(`/v1/records/${record.recordId}/versions/${version.version}/keys`, { keys: [{ recipient: getAddress(guardian), sealedKey: sealed }] });
+      shared++;
+    }
+  }
+  return { shared };
+}
+
+// A guardian's encryption key (their own patient key) on chain, matching the node's; null when
+// they registered none.
+export async function guardianKeyForSharing(ctx, guardian) {
+  const chain = requireChain(ctx);
+  const onChain = await chain.patientKey(guardian);
+  const listed = await nodePatientKey(ctx.api, guardian);
+  if (!onChain && !listed) return null;
+  return checkedPatientKey(chain, guardian, listed);
+}
+
+// Appoints `guardian` and shares the existing record keys with them (issue #16): their key is
+// checked against the chain before the intent is relayed, and their guardianship after. Returns
+// {shared, hasKey}: a guardian who registered no key is appointed but gets no key.
+export async function addGuardian(ctx, { patient, guardian }, unlockEncryptionKey) {
+  const guardianKey = await guardianKeyForSharing(ctx, guardian);
+  await relay(ctx, 'addGuardianBySig', { patient, guardian: getAddress(guardian) });
+  if (!guardianKey) return { shared: 0, hasKey: false };
+  if (!(await isGuardianOnChain(requireChain(ctx), patient, getAddress(guardian)))) {
+    throw new Error(`The chain does not name ${getAddress(guardian)} your guardian yet; no key was shared.`);
+  }
+  const { shared } = await shareKeysWithGuardian({ ...ctx, encryptionKey: await unlockEncryptionKey() }, { patient, guardian, guardianKey });
+  return { shared, hasKey: true };
+}
+
+// What adding a guardian did, for the patient who did it.
+export function describeGuardian({ shared, hasKey }) {
+  if (!hasKey) return 'Guardian added. They have registered no encryption key, so no record key was shared with them: they cannot read your records until they register one and you add them again.';
+  return `Guardian added; ${shared} record key${shared === 1 ? '' : 's'} shared`;
 }
 
 const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;

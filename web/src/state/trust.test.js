@@ -3,7 +3,7 @@
 // runs the same attacks against a real node and chain.
 import { describe, expect, it } from 'vitest';
 import { Wallet, hexlify, randomBytes } from 'ethers';
-import { addRecord, approveRequest, correctCategory, describeSharing, grantAccess, openRecord, shareExistingKeys } from './actions.js';
+import { addRecord, approveRequest, correctCategory, describeSharing, grantAccess, openRecord, shareExistingKeys, shareKeysWithGuardian } from './actions.js';
 import { categorySigner, categoryTypedData } from '../chain/categoryStatement.js';
 import { sodium } from '../crypto/sodium.js';
 import { fromHex, newContentKey, openContentKey, sealContentKey, toHex } from '../crypto/index.js';
@@ -33,6 +33,7 @@ const chain = {
   patientKey: async () => patientKey,
   doctor: async () => ({ verified: true, encryptionKey: doctorKey }),
   isGuardian: async () => false,
+  guardians: async () => [],
   canRead: async () => true,
   recordVersion: async () => ({ digest: bytes32(), author: patient }),
   deployment: async () => DEPLOYMENT,
@@ -68,6 +69,85 @@ describe('the chain decides who gets a key', () => {
     };
     await addRecord(ctx, { patient, category: 'lab', resource });
     expect(sealedTo).toEqual([patient, doctor]);
+  });
+});
+
+describe('new versions are sealed to the guardians the chain names (issue #16)', () => {
+  const keyed = Wallet.createRandom().address;
+  const keyless = Wallet.createRandom().address;
+  const guardianKey = bytes32();
+  const setup = (nodeGuardians) => {
+    const api = fakeNode({
+      [`/v1/patients/${patient}`]: { encryptionKey: patientKey, guardians: nodeGuardians },
+      [`/v1/patients/${keyed}`]: { encryptionKey: guardianKey, guardians: [] },
+      '/v1/doctors': { doctors: [] },
+      [`/v1/patients/${patient}/grants`]: { grants: [] },
+      [`/v1/accounts/${patient}/nonce`]: { nonce: '0' },
+    });
+    const get = api.get;
+    api.get = async (path) => {
+      if (path === `/v1/patients/${keyless}`) throw Object.assign(new Error('not found'), { status: 404 });
+      return get(path);
+    };
+    api.post = async () => ({ transactionHash: bytes32() });
+    const ctx = {
+      api,
+      chain: { ...chain, guardians: async () => [keyed, keyless], patientKey: async (a) => (a === patient ? patientKey : a === keyed ? guardianKey : null) },
+      wallet: { address: patient, signTypedData: async () => `0x${'11'.repeat(65)}` },
+      node: { chainId: 31337, contract: Wallet.createRandom().address, nodeId: bytes32() },
+    };
+    return { api, ctx };
+  };
+
+  it('seals to a guardian with a key and names one without a key apart', async () => {
+    const { api, ctx } = setup([keyed, keyless]);
+    let sealedTo;
+    api.put = async (_path, { keys }) => (sealedTo = keys.map((k) => k.recipient));
+    const result = await addRecord(ctx, { patient, category: 'mental-health', resource });
+    expect(sealedTo).toEqual([patient, keyed]);
+    expect(result.guardiansWithoutKey).toEqual([keyless]);
+  });
+
+  it('refuses, before uploading, a node that leaves out a guardian', async () => {
+    const { api, ctx } = setup([keyless]);
+    await expect(addRecord(ctx, { patient, category: 'lab', resource })).rejects.toThrow(/leaves out guardian/);
+    expect(api.sent).toEqual([]);
+  });
+});
+
+describe('adding a guardian shares the keys of every version, whatever its category', () => {
+  it("reseals the patient's own key of each version to the guardian's key", async () => {
+    const s = await sodium();
+    const pair = () => {
+      const { publicKey, privateKey } = s.crypto_box_keypair();
+      return { publicKey, secretKey: privateKey };
+    };
+    const patientPair = pair();
+    const guardianPair = pair();
+    const guardian = Wallet.createRandom().address;
+    const recordId = bytes32();
+    const digests = [bytes32(), bytes32()];
+    const contentKeys = [await newContentKey(), await newContentKey()];
+    const versions = [
+      { version: 1, digest: digests[0], author: patient, category: 'mental-health' },
+      { version: 2, digest: digests[1], author: patient, category: null },
+    ];
+    const answers = { [`/v1/patients/${patient}/records`]: { records: [{ recordId, versions }] } };
+    for (const [i, v] of versions.entries()) {
+      const sealed = await sealContentKey(contentKeys[i], { recordId, version: v.version, digest: v.digest }, patientPair.publicKey);
+      answers[`/v1/records/${recordId}/versions/${v.version}/key`] = { sealedKey: toHex(sealed) };
+    }
+    const api = fakeNode(answers);
+    const stored = [];
+    api.put = async (path, { keys }) => stored.push({ path, ...keys[0] });
+    const ctx = { api, chain: { ...chain, recordVersion: async (_id, n) => ({ digest: digests[n - 1], author: patient }) }, encryptionKey: patientPair };
+    const { shared } = await shareKeysWithGuardian(ctx, { patient, guardian, guardianKey: toHex(guardianPair.publicKey) });
+    expect(shared).toBe(2);
+    for (const [i, v] of versions.entries()) {
+      expect(stored[i].recipient).toBe(guardian);
+      const opened = await openContentKey(fromHex(stored[i].sealedKey), { recordId, version: v.version, digest: v.digest }, guardianPair);
+      expect(toHex(opened)).toBe(toHex(contentKeys[i]));
+    }
   });
 });
 

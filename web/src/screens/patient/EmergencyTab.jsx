@@ -1,11 +1,12 @@
 // The emergency policy (may a verified doctor open a time-boxed window, for how long at most,
 // and how long a doctor whose window ended waits before opening another), the open windows (end
-// one early; turning the policy off ends them all), and the guardians who manage the file too.
+// one early; turning the policy off ends them all), and the guardians who manage the file too
+// and read it: adding one shares the existing record keys with them (actions.addGuardian).
 import { useEffect, useState } from 'react';
 import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
 import { isAddress, getAddress } from 'ethers';
 import { useSession, useLoad } from '../../state/session.jsx';
-import { relay } from '../../state/actions.js';
+import { addGuardian, describeGuardian, relay } from '../../state/actions.js';
 import { REASON_CODES } from '../../chain/scopes.js';
 import { ActionButton, Address, Countdown, ErrorAlert, Loading } from '../../components/common.jsx';
 
@@ -13,7 +14,7 @@ const WINDOWS = [3600, 6 * 3600, 24 * 3600, 72 * 3600];
 const COOLDOWNS = [0, 3600, 6 * 3600, 24 * 3600];
 
 export default function EmergencyTab({ patient, isSelf }) {
-  const { api, ctx, toast } = useSession();
+  const { api, ctx, toast, unlockEncryptionKey } = useSession();
   const info = useLoad(() => api.get(`/v1/patients/${patient}`), [patient]);
   const windows = useLoad(() => api.get(`/v1/patients/${patient}/emergency`), [patient]);
   const [allowed, setAllowed] = useState(false);
@@ -73,7 +74,7 @@ export default function EmergencyTab({ patient, isSelf }) {
         <Card>
           <Card.Body>
             <Card.Title as="h2" className="fs-5">Guardians</Card.Title>
-            <Card.Text className="small text-secondary">A guardian may do everything you can with your file, except appoint or remove guardians.</Card.Text>
+            <Card.Text className="small text-secondary">A guardian may do everything you can with your file, except appoint or remove guardians, and reads your records: adding one shares your record keys with them (if they registered an encryption key), and new records are shared with them too. Removing one stops their reads; what they already downloaded cannot be taken back.</Card.Text>
             {(info.data?.guardians ?? []).length === 0 && <p className="text-secondary">No guardians.</p>}
             <ListGroup className="mb-3">
               {(info.data?.guardians ?? []).map((g) => (
@@ -90,7 +91,7 @@ export default function EmergencyTab({ patient, isSelf }) {
                   <Form.Control value={guardian} onChange={(e) => setGuardian(e.target.value)} placeholder="0x…" isInvalid={guardian !== '' && !isAddress(guardian)} />
                   <Form.Control.Feedback type="invalid">Not an address (0x and 40 hex digits).</Form.Control.Feedback>
                 </Form.Group>
-                <ActionButton disabled={!isAddress(guardian)} onError={setError} action={async () => { await relay(ctx, 'addGuardianBySig', { patient, guardian: getAddress(guardian) }); setGuardian(''); toast('Guardian added', 'success'); info.reload(); }}>
+                <ActionButton disabled={!isAddress(guardian)} onError={setError} action={async () => { const added = await addGuardian(ctx, { patient, guardian: getAddress(guardian) }, unlockEncryptionKey); setGuardian(''); toast(describeGuardian(added), added.hasKey ? 'success' : 'warning'); info.reload(); }}>
                   Add guardian
                 </ActionButton>
               </Form>

@@ -122,7 +122,9 @@ export default function AddRecordForm({ patient, record, onAdded }) {
       const content = { patient, category, resource: res, file: fileArg, onProgress: setProgress };
       const result = record ? await updateRecord(ctx, { ...content, record }) : await addRecord(ctx, content);
       const holders = `${result.recipients} key holder${result.recipients === 1 ? '' : 's'}`;
-      setDone(record ? `Version ${result.version} added and shared with ${holders}.` : `Record added and shared with ${holders}.`);
+      const keyless = result.guardiansWithoutKey ?? [];
+      const warning = keyless.length ? ` Not shared with ${keyless.length === 1 ? 'guardian' : 'guardians'} ${keyless.join(', ')}: no encryption key registered.` : '';
+      setDone((record ? `Version ${result.version} added and shared with ${holders}.` : `Record added and shared with ${holders}.`) + warning);
       toast(record ? `Version ${result.version} added` : 'Record added', 'success');
       setFile(null);
       onAdded?.(result);
