@@ -14,6 +14,7 @@ import assert from 'node:assert/strict';
 import { Interface, JsonRpcProvider } from 'ethers';
 import { launchChromium, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
+import { axeSummary, expectAccessible } from './axe.mjs';
 
 const TIMEOUT = 30000;
 const ATTACKS = 7;
@@ -134,6 +135,7 @@ before(async () => {
 
 after(async () => {
   console.log(`web attacks refused: ${refused}/${ATTACKS}`);
+  console.log(axeSummary());
   await browser?.close();
   await dev?.stop();
 });
@@ -215,6 +217,7 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     });
     assert.equal(await page.getByText('Digest matches the chain').count(), 0);
     assert.equal(await page.getByText('HbA1c: 6.1 %').count(), 0);
+    await expectAccessible(page, 'record viewer: a refused version');
     await closeViewer();
   });
 
