@@ -20,8 +20,8 @@ const PORTALS = [
 function portalsOf(me) {
   if (!me) return [];
   const guardianOnly = !me.patient && me.guardianOf.length > 0;
-  const shown = PORTALS.filter((p) => (p.path === 'patient' && (me.patient || guardianOnly)) || (p.path === 'doctor' && me.doctor) || (p.path === 'registrar' && me.registrar))
-    .map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'Guardian' } : p));
+  const hasRole = { patient: me.patient || guardianOnly, doctor: !!me.doctor, registrar: me.registrar };
+  const shown = PORTALS.filter((p) => hasRole[p.path]).map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'Guardian' } : p));
   return shown.length ? shown : PORTALS.filter((p) => p.path !== 'registrar');
 }
 
