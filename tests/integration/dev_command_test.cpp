@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "support/ledger.hpp"
+#include "support/process.hpp"
 
 namespace medchain::test {
 namespace {
@@ -76,6 +77,56 @@ struct ChainView {
   }
 };
 
+// The Postman environment beside the other state files: the collection's variables, with live
+// sessions of the demo accounts.
+void expect_postman_environment(const fs::path& dir, chain::HttpClient& node,
+                                std::uint16_t node_port, const nlohmann::json& node_info) {
+  const fs::path path = dir / "medchain-dev.postman_environment.json";
+  ASSERT_TRUE(fs::exists(path));
+  EXPECT_EQ(fs::status(path).permissions() & fs::perms::others_read, fs::perms::none);
+  const nlohmann::json environment = nlohmann::json::parse(read_all(path), nullptr, false);
+  ASSERT_TRUE(environment.is_object()) << path << " is not JSON";
+  EXPECT_EQ(environment["_postman_variable_scope"], "environment");
+  EXPECT_TRUE(environment["id"].is_string());
+  EXPECT_TRUE(environment["name"].is_string());
+  std::map<std::string, std::string> values;
+  for (const nlohmann::json& entry : environment["values"]) {
+    EXPECT_EQ(entry["enabled"], true);
+    values[entry["key"]] = entry["value"];
+  }
+  for (const char* key :
+       {"baseUrl", "chainId", "nodeId", "patient", "patientToken", "encryptionKey", "doctor",
+        "doctorToken", "otherPatient", "otherPatientToken", "logoutToken", "stranger"}) {
+    EXPECT_FALSE(values[key].empty()) << key;
+  }
+  EXPECT_EQ(values["baseUrl"], "http://127.0.0.1:" + std::to_string(node_port));
+  EXPECT_EQ(values["chainId"], "31337");
+  EXPECT_EQ(values["nodeId"], node_info["nodeId"]);
+  // Each token is a session of the account it is named after.
+  for (const auto& [token, address] : {std::pair{"patientToken", "patient"},
+                                       {"logoutToken", "patient"},
+                                       {"doctorToken", "doctor"},
+                                       {"otherPatientToken", "otherPatient"}}) {
+    auto me =
+        node.send({"GET", "/v1/me", {{"Authorization", "Bearer " + values[token]}}, "", ""}, 2s);
+    ASSERT_TRUE(me.ok());
+    ASSERT_EQ(me->status, 200) << token << ": " << me->body;
+    EXPECT_EQ(nlohmann::json::parse(me->body)["address"], values[address]) << token;
+  }
+  // newman runs the collection's folders that need no record of the test harness's
+  // (newman_test.cpp builds those) with this environment alone.
+  const fs::path newman = fs::path(MEDCHAIN_NODE_BIN_DIR) / "newman";
+  ASSERT_TRUE(fs::exists(newman)) << newman << " is missing: run scripts/setup (npm ci)";
+  const ProcessResult run = run_process(
+      {newman.string(), "run",
+       (fs::path(MEDCHAIN_SOURCE_DIR) / "docs/api/medchain.postman_collection.json").string(),
+       "--environment", path.string(), "--folder", "Health and the node", "--folder", "Sessions",
+       "--folder", "Directory", "--color", "off", "--disable-unicode"},
+      120s);
+  EXPECT_FALSE(run.timed_out);
+  EXPECT_EQ(run.exit_code, 0) << run.out << run.err;
+}
+
 TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
   const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
   const std::uint16_t port = pick_free_loopback_port().value();
@@ -104,6 +155,7 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
     EXPECT_NE(info->header("Content-Security-Policy")
                   .find("connect-src 'self' http://127.0.0.1:" + std::to_string(port)),
               std::string::npos);
+    expect_postman_environment(dir, node, node_port, node_info);
   }
   EXPECT_FALSE(fresh.resumed);
   ASSERT_FALSE(fresh.contract.empty());

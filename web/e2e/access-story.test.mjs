@@ -8,6 +8,7 @@ import { join, resolve } from 'node:path';
 import { launchChromium, startDev, repo } from './system.mjs';
 import { injectWallet } from './provider.mjs';
 import { makeDicom } from './dicom.mjs';
+import { axeSummary, expectAccessible } from './axe.mjs';
 import { Interface } from 'ethers';
 
 const shots = resolve(repo, 'web/test-results/screenshots');
@@ -94,6 +95,7 @@ afterEach(async () => {
 });
 
 after(async () => {
+  console.log(axeSummary());
   await browser?.close();
   await dev?.stop();
   if (process.env.MEDCHAIN_UPDATE_UI_DOCS) {
@@ -108,9 +110,11 @@ describe('the access story in the browser', { concurrency: false }, () => {
     patient = await party('patient 1');
     await patient.page.getByRole('heading', { name: 'Sign in to medchain' }).waitFor();
     await shot(patient.page, '01-sign-in');
+    await expectAccessible(patient.page, 'sign-in');
     await signIn(patient);
     await patient.page.getByRole('heading', { name: 'Patient' }).waitFor();
     await patient.page.getByText('No records yet').waitFor();
+    await expectAccessible(patient.page, 'patient: no records yet');
   });
 
   test('a wallet on an unknown chain, and a rejected signature, are explained', async () => {
@@ -158,9 +162,11 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByAltText('Preview of chest-xray.png').waitFor();
     await page.getByLabel('Description').fill('Chest X-ray');
     await shot(page, '03-patient-add-record');
+    await expectAccessible(page, 'patient: add a record');
     await page.getByRole('button', { name: 'Encrypt and add record' }).click();
     await page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
     await shot(page, '02-patient-records');
+    await expectAccessible(page, 'patient: records');
   });
 
   test('the patient opens a record: downloaded, digest checked, decrypted locally', async () => {
@@ -169,6 +175,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Digest matches the chain').waitFor();
     await dialog.getByText('HbA1c: 6.1 %').first().waitFor();
+    await expectAccessible(page, 'patient: record viewer');
     await dialog.getByRole('button', { name: 'Close' }).first().click();
   });
 
@@ -178,12 +185,14 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const page = doctor.page;
     await page.getByRole('heading', { name: /Doctor/ }).waitFor();
     await page.getByText('No patient has granted you access yet').waitFor();
+    await expectAccessible(page, 'doctor: no patients yet');
     await page.getByLabel('Find a patient by address').fill(patient.address);
     await page.getByRole('button', { name: 'Find' }).click();
     await page.getByText("You have no access to this patient's records.").waitFor();
     // The same by QR code: the patient shows it, the doctor scans a photo of it.
     await patient.page.getByRole('button', { name: 'Show my QR code' }).click();
     const qr = await patient.page.getByAltText(`QR code of ${patient.address}`).screenshot();
+    await expectAccessible(patient.page, 'patient: QR code dialog');
     await patient.page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
     await page.getByRole('link', { name: 'My patients' }).click();
     const scan = page.getByLabel("Or scan the patient's QR code");
@@ -199,6 +208,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByLabel('Add records').check();
     await page.getByLabel('Duration').selectOption({ label: '1 day' });
     await shot(page, '04-doctor-request-access');
+    await expectAccessible(page, 'doctor: request access');
     await page.getByRole('button', { name: 'Send request' }).click();
     await page.getByText('Request sent to the patient').waitFor();
   });
@@ -218,6 +228,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     assert.match(listed.sealedReason, /^0x[0-9a-f]+$/);
     assert.ok(!JSON.stringify(requests).includes(REASON.slice(0, 12)), 'the node lists no reason text');
     await shot(page, '05-patient-requests');
+    await expectAccessible(page, 'patient: requests');
     await card.getByRole('button', { name: 'Approve' }).click();
     await page.getByText(/Approved; 2 record keys shared/).waitFor();
   });
@@ -232,6 +243,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await dialog.getByText('Digest matches the chain').waitFor();
     await dialog.getByAltText('chest-xray.png').waitFor();
     await shot(page, '06-doctor-record', { fullPage: false });
+    await expectAccessible(page, 'doctor: record viewer');
     await dialog.getByRole('button', { name: 'Close' }).first().click();
     await page.getByRole('button', { name: /Open Lab results record/ }).click();
     await page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
@@ -245,6 +257,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const dialog = own.getByRole('dialog');
     await dialog.getByRole('button', { name: 'Add a new version…' }).click();
     await dialog.getByLabel('Kind of record').selectOption('file');
+    await expectAccessible(own, 'patient: new version form');
     const png = await own.screenshot({ clip: { x: 0, y: 0, width: 120, height: 80 } });
     await dialog.getByTestId('file-input').setInputFiles({ name: 'chest-xray-2.png', mimeType: 'image/png', buffer: png });
     await dialog.getByLabel('Description').fill('Chest X-ray, follow-up');
@@ -295,6 +308,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('link', { name: 'Encryption key' }).click();
     await page.getByLabel('Your encryption public key').waitFor(); // unlocked when a record was opened
     assert.equal(await page.getByLabel('Key derivation').textContent(), 'format 2, generation 0');
+    await expectAccessible(page, 'patient: encryption key');
     await page.getByRole('button', { name: 'Rotate my encryption key' }).click();
     await page.getByText(/Encryption key rotated to format 2, generation 1; 4 record keys sealed to it/).waitFor();
     assert.equal(await page.getByLabel('Key derivation').textContent(), 'format 2, generation 1');
@@ -315,9 +329,11 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const row = page.getByRole('row', { name: /left/ });
     await row.waitFor();
     await shot(page, '07-patient-access');
+    await expectAccessible(page, 'patient: access');
     // Extend the grant: a grant is set exactly, here to 30 days of the same scope.
     await row.getByRole('button', { name: 'Change' }).click();
     await page.getByLabel('From now, for').first().selectOption({ label: '30 days' });
+    await expectAccessible(page, 'patient: change a grant');
     await page.getByRole('button', { name: 'Save changes' }).click();
     await page.getByText(/Access changed; 3 record keys shared/).waitFor();
     await page.getByRole('row', { name: /29d 23h left/ }).waitFor();
@@ -328,6 +344,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await downloads.nth(2).waitFor();
     assert.equal(await downloads.filter({ hasText: doctor.address.slice(0, 6) }).count(), 4);
     await shot(page, '08-patient-audit');
+    await expectAccessible(page, 'patient: audit trail');
   });
 
   test('the patient revokes; the doctor no longer sees the records', async () => {
@@ -346,10 +363,12 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: 'Save policy' }).click();
     await page.getByText('Emergency policy saved').waitFor();
     await shot(page, '09-patient-emergency');
+    await expectAccessible(page, 'patient: emergency and guardians');
     await doctor.page.reload();
     await doctor.page.getByRole('button', { name: 'Emergency access…' }).click();
     await doctor.page.getByRole('dialog').getByText('Use only in a real emergency.').waitFor();
     await shot(doctor.page, '10-doctor-emergency', { fullPage: false });
+    await expectAccessible(doctor.page, 'doctor: emergency access dialog');
     const dialog = doctor.page.getByRole('dialog');
     await dialog.getByLabel('Reason').selectOption({ label: 'Life-threatening condition' });
     await dialog.getByLabel('I understand').check();
@@ -376,6 +395,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const guardian = await party('patient 2');
     await signIn(guardian);
     await guardian.page.getByLabel('Managing the file of').selectOption(patient.address);
+    await expectAccessible(guardian.page, 'guardian: the ward\'s records');
     // The guardian decrypts the ward's record with their own key, checked against the chain.
     await guardian.page.getByRole('button', { name: /Open Lab results record/ }).click();
     await guardian.page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
@@ -417,6 +437,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: `Suspend ${other}` }).click();
     await page.getByRole('button', { name: `Reinstate ${other}` }).waitFor();
     await shot(page, '11-registrar');
+    await expectAccessible(page, 'registrar');
     assert.deepEqual(registrar.errors, []);
   });
 
@@ -425,6 +446,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await patient.page.getByRole('link', { name: 'Records' }).click();
     await patient.page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
     await shot(patient.page, '12-patient-records-phone');
+    await expectAccessible(patient.page, 'patient: records at phone width');
     await patient.page.setViewportSize({ width: 1280, height: 860 });
   });
 
@@ -440,6 +462,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.locator('[data-state="loaded"]').waitFor();
     assert.ok((await viewer.locator('canvas').count()) >= 1, 'dwv drew the image on a canvas');
     await shot(page, '14-dicom-viewer', { fullPage: false });
+    await expectAccessible(page, 'patient: DICOM viewer');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
   });
 
@@ -454,10 +477,12 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByText('Wrong passphrase.').waitFor();
     await page.getByLabel('Passphrase', { exact: true }).fill('a long passphrase');
     await shot(page, '13-built-in-wallet');
+    await expectAccessible(page, 'sign-in: built-in wallet');
     const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export keystore' }).click()]);
     const keystore = JSON.parse(await (await download.createReadStream()).toArray().then((c) => Buffer.concat(c).toString()));
     assert.equal(keystore.version, 3);
     await page.getByRole('button', { name: 'Unlock and sign in' }).click();
+    await expectAccessible(page, 'patient: register');
     await page.getByRole('button', { name: 'Register', exact: true }).click();
     await page.getByText('No records yet').waitFor();
     const session = await page.evaluate(() => JSON.parse(sessionStorage.getItem('medchain.session')));

@@ -22,6 +22,7 @@ import { launchChromium, medchainBinary, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
 import { fromHex, toHex } from '../src/crypto/bytes.js';
 import { saltText, saltedHash, sealReasonNote } from '../src/crypto/saltedText.js';
+import { axeSummary, expectAccessible } from './axe.mjs';
 
 const run = promisify(execFile);
 const TIMEOUT = 30000;
@@ -155,6 +156,7 @@ before(async () => {
 
 after(async () => {
   console.log(`web attacks refused: ${refused}/${ATTACKS}`);
+  console.log(axeSummary());
   await browser?.close();
   await dev?.stop();
   if (doctorHome) rmSync(doctorHome, { recursive: true, force: true });
@@ -237,6 +239,7 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
     });
     assert.equal(await page.getByText('Digest matches the chain').count(), 0);
     assert.equal(await page.getByText('HbA1c: 6.1 %').count(), 0);
+    await expectAccessible(page, 'record viewer: a refused version');
     await closeViewer();
   });
 

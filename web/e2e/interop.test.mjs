@@ -11,6 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { launchChromium, medchainBinary, repo, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
+import { axeSummary, expectAccessible } from './axe.mjs';
 
 const run = promisify(execFile);
 const TIMEOUT = 30000;
@@ -98,6 +99,7 @@ before(async () => {
 });
 
 after(async () => {
+  console.log(axeSummary());
   await browser?.close();
   await dev?.stop();
   if (home) rmSync(home, { recursive: true, force: true });
@@ -204,6 +206,7 @@ describe('the browser and the CLI read each other\'s records', { concurrency: fa
     await dialog.getByRole('button', { name: 'Open version 1' }).and(page.locator('[aria-current="true"]')).waitFor();
     await page.waitForTimeout(300);
     await dialog.screenshot({ path: join(shots, '15-record-versions.png') });
+    await expectAccessible(page, 'record viewer: version history');
     await closeDialog();
 
     const shown = await cli('records', 'show', browserFile);

@@ -13,6 +13,18 @@ const PORTALS = [
   { path: 'registrar', label: 'Registrar', Component: RegistrarPortal },
 ];
 
+// The portals a signed-in caller's roles open (from the node's /v1/me). The patient portal is
+// a guardian's too (the wards' files are managed there). Someone with no role yet sees the two
+// portals where one starts: registering as a patient, or asking a registrar to verify them as a
+// doctor.
+function portalsOf(me) {
+  if (!me) return [];
+  const guardianOnly = !me.patient && me.guardianOf.length > 0;
+  const hasRole = { patient: me.patient || guardianOnly, doctor: !!me.doctor, registrar: me.registrar };
+  const shown = PORTALS.filter((p) => hasRole[p.path]).map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'Guardian' } : p));
+  return shown.length ? shown : PORTALS.filter((p) => p.path !== 'registrar');
+}
+
 // The portal a signed-in caller lands on: the role they have.
 function defaultPortal(me) {
   if (me?.registrar) return 'registrar';
@@ -23,6 +35,9 @@ function defaultPortal(me) {
 export default function App() {
   const { node, nodeError, loadNode, session, me, signOut, toasts, dismissToast, feedStatus, wallet } = useSession();
   const [first, ...rest] = useRoute();
+  const portals = portalsOf(me);
+  // A portal outside the caller's roles still opens by its address (a patient on the way to
+  // being verified as a doctor shows the registrar their key there); the navigation omits it.
   const current = PORTALS.find((p) => p.path === first) ?? PORTALS.find((p) => p.path === defaultPortal(me));
   return (
     <>
@@ -33,8 +48,8 @@ export default function App() {
             <>
               <Navbar.Toggle aria-controls="main-nav" aria-label="Menu" />
               <Navbar.Collapse id="main-nav">
-                <Nav className="me-auto" aria-label="Portals">
-                  {PORTALS.map((p) => (
+                <Nav as="nav" className="me-auto" aria-label="Portals">
+                  {portals.map((p) => (
                     <Nav.Link key={p.path} href={`#/${p.path}`} active={current.path === p.path}>{p.label}</Nav.Link>
                   ))}
                 </Nav>

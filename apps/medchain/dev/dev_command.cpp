@@ -14,6 +14,7 @@
 
 #include "cli.hpp"
 #include "dev/dev_system.hpp"
+#include "dev/postman_environment.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -70,6 +71,8 @@ void print_summary(std::ostream& out, const DevOptions& options, const std::stri
       << "  node      http://127.0.0.1:" << node_port << "  (medchaind, SQLite index, node id "
       << to_hex(system.node_id) << ")\n"
       << "  data dir  " << data_dir.string() << "\n"
+      << "  postman   " << (data_dir / kPostmanEnvironmentFile).string()
+      << "  (the API collection's environment, demo accounts signed in)\n"
       << "  demo accounts:\n";
   for (const DemoAccount& account : system.accounts) {
     out << "    " << std::left << std::setw(10) << account.label << " "
@@ -105,6 +108,8 @@ Status run_dev(const DevOptions& options) {
                provision_dev_system(client, options.chain_id, options.artifact, data_dir,
                                     "http://127.0.0.1:" + std::to_string(options.node_port)));
   MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
+  MEDCHAIN_TRY_STATUS(write_postman_environment(
+      data_dir, "http://127.0.0.1:" + std::to_string(options.node_port), system));
   print_summary(std::cout, options, chain.url(), resumed && system.resumed, system, data_dir);
   wait_for_stop_signal();
   std::cout << "stopping..." << std::endl;

@@ -5,8 +5,12 @@ import { CATEGORIES, DURATIONS } from '../chain/scopes.js';
 import { formatDuration, nowSeconds, shortAddress } from '../util/format.js';
 
 // An address shown short, the whole one in a tooltip and on copy.
-export function Address({ value, label }) {
+// The accessible name starts with the text shown (WCAG 2.5.3, label in name), then says what the
+// address is. Inside another control (a version to open) it cannot be a button of its own:
+// `copyable={false}` shows it only.
+export function Address({ value, label, copyable = true }) {
   if (!value) return null;
+  if (!copyable) return <code className="text-reset text-nowrap" title={value}>{shortAddress(value)}</code>;
   return (
     <OverlayTrigger overlay={<Tooltip>{value}</Tooltip>}>
       <code
@@ -14,7 +18,7 @@ export function Address({ value, label }) {
         title={value}
         role="button"
         tabIndex={0}
-        aria-label={`${label ?? 'address'} ${value}, press Enter to copy`}
+        aria-label={`${shortAddress(value)}: ${label ?? 'address'} ${value}, press Enter to copy`}
         onClick={() => navigator.clipboard?.writeText(value)}
         onKeyDown={(e) => e.key === 'Enter' && navigator.clipboard?.writeText(value)}
       >

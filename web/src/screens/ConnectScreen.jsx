@@ -4,7 +4,9 @@ import { useState } from 'react';
 import { Alert, Button, Card, Col, Form, ListGroup, ProgressBar, Row, Tab, Tabs } from 'react-bootstrap';
 import { useSession } from '../state/session.jsx';
 import { connectInjected, injectedProvider } from '../wallet/injected.js';
-import { configuredRpcUrl, exportKeystore, forgetKey, importKeystore, setRpcUrl, storeKey, storedWallets, unlockKey } from '../wallet/builtin.js';
+import { builtinWallet, configuredRpcUrl, exportKeystore, forgetKey, importKeystore, setRpcUrl, storeKey, storedWallets, unlockKey } from '../wallet/builtin.js';
+import { Wallet } from 'ethers';
+import { isDevChain, parseDevAccounts } from '../wallet/devAccounts.js';
 import { ActionButton, Address, ErrorAlert } from '../components/common.jsx';
 import { shortAddress } from '../util/format.js';
 
@@ -16,7 +18,11 @@ function InjectedWalletCard() {
     <Card className="h-100">
       <Card.Body>
         <Card.Title as="h2" className="fs-5">Browser wallet</Card.Title>
-        <Card.Text>MetaMask or another wallet in your browser. You confirm each signature in the wallet; it switches to chain {node.chainId}.</Card.Text>
+        <Card.Text>
+          MetaMask or another wallet extension you already use. Your key stays in the wallet: it asks you to confirm
+          each signature (signing in, your encryption key, every consent you give), and switches to chain {node.chainId}.
+          Choose this if you have such a wallet.
+        </Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {provider ? (
           <ActionButton action={async () => signIn(await connectInjected(provider, node))} onError={setError}>
@@ -63,7 +69,11 @@ function BuiltinWalletCard() {
     <Card className="h-100">
       <Card.Body>
         <Card.Title as="h2" className="fs-5">Built-in wallet</Card.Title>
-        <Card.Text>A key kept in this browser, encrypted with your passphrase. Export it to keep a backup.</Card.Text>
+        <Card.Text>
+          No extension needed: this page creates a key (or imports yours) and keeps it in this browser only, encrypted
+          with your passphrase. It signs without asking. Clearing the browser's data deletes it, so export it to keep a
+          backup.
+        </Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {progress !== null && <ProgressBar now={progress} label={`${progress}%`} className="mb-2" aria-label="Key encryption progress" />}
         <Tabs activeKey={tab} onSelect={setTab} className="mb-3" mountOnEnter>
@@ -123,6 +133,61 @@ function BuiltinWalletCard() {
   );
 }
 
+// The demo accounts of `medchain dev`, from the dev-accounts.json the user chooses (the keys
+// never come from the build or the node); shown on a development chain only.
+function DemoAccountsCard() {
+  const { signIn } = useSession();
+  const [accounts, setAccounts] = useState([]);
+  const [error, setError] = useState(null);
+  const [rpcUrl, setRpcUrlField] = useState(configuredRpcUrl() || 'http://127.0.0.1:8545');
+  const readAccounts = async (file) => {
+    setError(null);
+    setAccounts([]);
+    try {
+      setAccounts(parseDevAccounts(await file.text()));
+    } catch (e) {
+      setError(e.message);
+    }
+  };
+  return (
+    <Card className="mb-3" border="info">
+      <Card.Body>
+        <Card.Title as="h2" className="fs-5">Demo accounts (development chain)</Card.Title>
+        <Card.Text>
+          This node runs on a development chain. <code>medchain dev</code> created a registrar, two doctors and two
+          patients and wrote their keys to <code>dev-accounts.json</code> in its data directory
+          (<code>.medchain-dev/</code> by default). Choose that file to sign in as one of them. These keys are public:
+          use them for trying medchain only.
+        </Card.Text>
+        <ErrorAlert error={error} onClose={() => setError(null)} />
+        <Row className="g-2 mb-2">
+          <Col md={6}>
+            <Form.Group controlId="dev-accounts-file">
+              <Form.Label>dev-accounts.json</Form.Label>
+              <Form.Control type="file" accept=".json,application/json" onChange={(e) => e.target.files[0] && readAccounts(e.target.files[0])} />
+            </Form.Group>
+          </Col>
+          <Col md={6}>
+            <Form.Group controlId="dev-rpc-url">
+              <Form.Label>The development chain's JSON-RPC URL</Form.Label>
+              <Form.Control type="url" value={rpcUrl} onChange={(e) => setRpcUrlField(e.target.value)} autoComplete="off" />
+            </Form.Group>
+          </Col>
+        </Row>
+        {accounts.length > 0 && (
+          <div className="d-flex gap-2 flex-wrap" role="group" aria-label="Demo accounts">
+            {accounts.map((a) => (
+              <ActionButton key={a.address ?? a.label} variant="outline-primary" onError={setError} action={async () => { setRpcUrl(rpcUrl); return signIn(builtinWallet(new Wallet(a.privateKey))); }}>
+                Sign in as {a.label}
+              </ActionButton>
+            ))}
+          </div>
+        )}
+      </Card.Body>
+    </Card>
+  );
+}
+
 export default function ConnectScreen() {
   const { node, ended } = useSession();
   return (
@@ -132,6 +197,11 @@ export default function ConnectScreen() {
         Your records are encrypted in this browser before they leave it. Node on chain {node.chainId}, contract <Address value={node.contract} label="contract" />.
       </p>
       {ended && <Alert variant="warning" role="alert">{ended}</Alert>}
+      <p>
+        To use medchain you need an Ethereum account: a key that signs who you are and what you allow. It is not used
+        for payments (the node pays the fees). Pick where your key lives:
+      </p>
+      {isDevChain(node.chainId) && <DemoAccountsCard />}
       <Row className="g-3">
         <Col md={6}><InjectedWalletCard /></Col>
         <Col md={6}><BuiltinWalletCard /></Col>

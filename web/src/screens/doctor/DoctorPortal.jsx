@@ -37,7 +37,7 @@ function MyPatients({ me }) {
       <h2 className="fs-5">Patients who granted you access</h2>
       <ErrorAlert error={error} />
       {loading && !data && <Loading what="Loading your patients" />}
-      {data && active.length === 0 && <p className="text-secondary">No patient has granted you access yet. Find a patient to request it.</p>}
+      {data && active.length === 0 && <p className="text-secondary">No patient has granted you access yet. To ask for it, enter the patient's address under Find a patient (or scan the QR code their portal shows), then choose the categories, what you may do and for how long, and send the request: the patient sees it at once and approves or narrows it.</p>}
       {active.length > 0 && (
         <Table responsive hover aria-label="Your patients">
           <thead><tr><th>Patient</th><th>Categories</th><th>May</th><th>Expires</th><th><span className="visually-hidden">Open</span></th></tr></thead>

@@ -85,7 +85,7 @@ export default function PatientPortal({ sub }) {
               </Nav.Item>
             ))}
           </Nav>
-          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate canCorrectCategory emptyText="No records yet. Add one, or a doctor you allow to can." />}
+          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate canCorrectCategory emptyText="No records yet. To add your first, open Add record: fill in a lab result, a medication, an allergy or a note, or drop a file (an X-ray, a PDF). It is encrypted in this browser before it is sent. A doctor you grant append access can add records too." />}
           {tab.id === 'add' && <AddRecordForm patient={patient} onAdded={() => navigate('patient/records')} />}
           {tab.id === 'requests' && <RequestsTab patient={patient} />}
           {tab.id === 'grants' && <GrantsTab patient={patient} />}

@@ -47,7 +47,7 @@ function DropZone({ file, onFile }) {
         className={`drop-zone ${active ? 'active' : ''}`}
         role="button"
         tabIndex={0}
-        aria-label="Choose a file, or drop one here"
+        aria-label={file ? `${file.name} (${formatBytes(file.size)}): drop or choose another file` : undefined}
         onClick={() => input.current.click()}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current.click()}
         onDragOver={(e) => { e.preventDefault(); setActive(true); }}

@@ -29,9 +29,9 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
       <ErrorAlert error={error} />
       {loading && !data && <Loading what="Loading records" />}
       {data && records.length === 0 && <p className="text-secondary">{filter ? 'No records in this category.' : emptyText}</p>}
-      <div className="timeline" aria-label="Records">
+      <div className="timeline" role="list" aria-label="Records">
         {records.map((r) => (
-          <Card key={r.recordId} className="mb-2 timeline-item">
+          <Card key={r.recordId} className="mb-2 timeline-item" role="listitem">
             <Card.Body className="d-flex flex-wrap align-items-center gap-2 py-2">
               <Badge bg="info" text="dark">{categoryLabel(r.latest.category)}</Badge>
               <span className="small">

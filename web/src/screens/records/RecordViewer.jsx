@@ -90,7 +90,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
   return (
     <Modal show onHide={onClose} size="lg" aria-labelledby="record-title">
       <Modal.Header closeButton>
-        <Modal.Title id="record-title" className="fs-5">{resource ? describeResource(resource) : 'Record'}</Modal.Title>
+        <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? describeResource(resource) : 'Record'}</Modal.Title>
       </Modal.Header>
       <Modal.Body>
         <p className="small text-secondary mb-2">

@@ -30,15 +30,15 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
             action
             active={v.version === selected}
             aria-current={v.version === selected ? 'true' : undefined}
-            aria-label={`Open version ${v.version}`}
             onClick={() => onSelect(v.version)}
             className="small d-flex flex-wrap gap-2"
           >
+            <span className="visually-hidden">Open version {v.version}:</span>
             <strong>v{v.version}</strong>
             <span>block {v.blockNumber}</span>
             <span>{categoryLabel(v.category)}</span>
             {stated.data?.length === record.versions.length && <span className={stated.data[i] ? '' : 'fw-semibold'}>{statementText(stated.data[i])}</span>}
-            <span>by <Address value={v.author} label="author" /></span>
+            <span>by <Address value={v.author} label="author" copyable={false} /></span>
             <span>{formatBytes(v.size)}</span>
             <span className="d-none d-md-inline">digest {shortHash(v.digest)}</span>
           </ListGroup.Item>
