@@ -194,6 +194,8 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/doctors/{address}/requests", kSignedIn, doctor_requests},
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
+      {"GET", "/v1/inbox", kSignedIn, inbox},
+      {"POST", "/v1/inbox/read", kSignedIn, inbox_read},
       {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce, nullptr,
        /*waits_on_chain=*/true},
       {"POST", "/v1/relay", kPublic, relay, nullptr, /*waits_on_chain=*/true},
