@@ -50,7 +50,9 @@ Item expiring_item(const store::EndingGrantRow& row) {
             std::to_string(grant.expiry);
   item.kind = "grant_expiring";
   // When it became "about to expire"; a grant shorter than that is so from the start.
-  item.at = std::max(grant.expiry - kExpiringWithin, row.granted_at);
+  const std::uint64_t day_before =
+      grant.expiry > kExpiringWithin ? grant.expiry - kExpiringWithin : 0;
+  item.at = std::max(day_before, row.granted_at);
   item.patient = grant.patient;
   item.doctor = grant.doctor;
   item.scope = grant.scope;

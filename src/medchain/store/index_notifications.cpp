@@ -3,6 +3,7 @@
 // an address that was offline, or a node that was down, misses nothing: the indexer replays the
 // chain and the rows are there when the address next signs in.
 #include <medchain/core/hex.hpp>
+#include <medchain/store/detail/index_rows.hpp>
 #include <medchain/store/index_store.hpp>
 #include <nlohmann/json.hpp>
 
@@ -35,16 +36,8 @@ const Notifying* notifying(const std::string& event) {
   return nullptr;
 }
 
-template <class T>
-Result<T> fixed(const SqlValue& value) {
-  auto parsed = from_hex_fixed<T>(as_text(value));
-  if (!parsed) return Error{Errc::kIo, "the index holds a malformed value: " + as_text(value)};
-  return *parsed;
-}
-
-std::uint64_t unsigned_of(const SqlValue& value) {
-  return static_cast<std::uint64_t>(as_int(value));
-}
+using detail::fixed;
+using detail::unsigned_of;
 
 }  // namespace
 
