@@ -224,6 +224,23 @@ TEST_F(CliCommandsTest, TheAccessStoryFromTheCommandLine) {
   expect_failure(medchain({"emergency", "open", patient, "--for", "1h", "--from", doctor}), 2,
                  "--reason-code is required");
 
+  // The inbox: the patient heard of both requests and the emergency opening; the doctor of
+  // the approval, the grant, the revoke and the denial. Marks are per item, or all at once.
+  const json patient_inbox = must({"inbox", "--from", patient});
+  ASSERT_EQ(patient_inbox["items"].size(), 3u) << patient_inbox.dump();
+  EXPECT_EQ(patient_inbox["items"][0]["kind"], "emergency_opened");
+  EXPECT_EQ(patient_inbox["unread"], 3);
+  EXPECT_EQ(must({"inbox", "read", patient_inbox["items"][0]["id"], "--from", patient})["unread"],
+            2);
+  EXPECT_EQ(must({"inbox", "--unread", "--from", patient})["items"].size(), 2u);
+  const json doctor_inbox = must({"inbox", "--from", doctor});
+  EXPECT_EQ(doctor_inbox["unread"], 4) << doctor_inbox.dump();
+  EXPECT_EQ(must({"inbox", "read", "--all", "--from", doctor})["unread"], 0);
+  expect_failure(medchain({"inbox", "read", "--from", patient}), 2, "--all");
+  expect_failure(medchain({"inbox", "read", "not-an-id", "--from", patient}), 2, "not-an-id");
+  const ProcessResult text = medchain({"inbox", "--from", patient});
+  EXPECT_NE(text.out.find("2 unread"), std::string::npos) << text.out;
+
   // Guardians.
   const std::string guardian = eth::to_checksum(ledger_.party(false).address);
   must({"guardians", "add", guardian, "--from", patient});

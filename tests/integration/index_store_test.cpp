@@ -186,6 +186,61 @@ TEST_P(IndexStoreTest, RolesNameEveryPartAnAddressPlays) {
   EXPECT_EQ(suspended.guardian_of, std::vector<Address>{address(ward_a)});
 }
 
+// The inbox's chain items: one row per recipient, guardians as they were at the event, gone
+// with a rollback, and derived once for an index written before the table existed.
+TEST_P(IndexStoreTest, NotificationsGoToWhomTheEventConcernsAndFollowTheChain) {
+  const std::string guardian = "0x00000000000000000000000000000000000000cc";
+  const Address guardian_address = from_hex_fixed<Address>(guardian).value();
+  const auto kinds_of = [&](const Address& who) {
+    const std::vector<NotificationRow> rows = store_->notifications_of(who).value();
+    std::vector<std::string> kinds;
+    for (const NotificationRow& row : rows) kinds.push_back(row.kind);
+    return kinds;
+  };
+
+  auto blocks = story();
+  blocks.insert(
+      blocks.begin() + 1,
+      block(4, {event("GuardianAdded", {{"patient", kPatient}, {"guardian", guardian}})}));
+  std::swap(blocks[0], blocks[1]);  // block 4 before block 5
+  ASSERT_TRUE(store_->apply(blocks).ok());
+  EXPECT_EQ(kinds_of(kPatientAddress), std::vector<std::string>{"emergency_opened"});
+  EXPECT_EQ(kinds_of(guardian_address), std::vector<std::string>{"emergency_opened"});
+  EXPECT_EQ(kinds_of(kDoctorAddress),
+            (std::vector<std::string>{"access_revoked", "access_granted"}));
+  const NotificationRow opened = store_->notifications_of(kPatientAddress).value().at(0);
+  EXPECT_EQ(opened.block_number, 7u);
+  EXPECT_EQ(opened.log_index, 0u);
+  EXPECT_EQ(opened.at, 1'007u);
+  EXPECT_EQ(json::parse(opened.args)["reasonCode"], 2);
+  // A guardian removed later still heard of what happened while they were one.
+  ASSERT_TRUE(store_
+                  ->apply({block(8, {event("GuardianRemoved",
+                                           {{"patient", kPatient}, {"guardian", guardian}})}),
+                           block(9, {event("AccessRequested", {{"requestId", "187"},
+                                                               {"patient", kPatient},
+                                                               {"doctor", kDoctor},
+                                                               {"scope", 2},
+                                                               {"permissions", 1},
+                                                               {"duration", 60},
+                                                               {"reasonHash", "0x02"}})})})
+                  .ok());
+  EXPECT_EQ(kinds_of(kPatientAddress),
+            (std::vector<std::string>{"access_requested", "emergency_opened"}));
+  EXPECT_EQ(kinds_of(guardian_address), std::vector<std::string>{"emergency_opened"});
+
+  ASSERT_TRUE(store_->rollback_to(6).ok());
+  EXPECT_TRUE(kinds_of(kPatientAddress).empty());
+  EXPECT_EQ(kinds_of(kDoctorAddress), std::vector<std::string>{"access_granted"});
+
+  // As if written before the inbox: reopening derives the rows again.
+  ASSERT_TRUE(database_->database().execute("DELETE FROM notifications").ok());
+  store_ = IndexStore::open(database_->database()).value();
+  EXPECT_EQ(kinds_of(kDoctorAddress), std::vector<std::string>{"access_granted"});
+  EXPECT_EQ(store_->grants_ending_for(kDoctorAddress, 4'000, 5'000).value().size(), 1u);
+  EXPECT_TRUE(store_->grants_ending_for(kDoctorAddress, 5'000, 9'000).value().empty());
+}
+
 INSTANTIATE_TEST_SUITE_P(Stores, IndexStoreTest,
                          ::testing::Values(StoreKind::kSqlite, StoreKind::kPostgres),
                          [](const auto& param_info) { return test::store_name(param_info.param); });

@@ -52,11 +52,21 @@ Node::Node(Ledger& ledger, std::vector<std::string> extra_args) : ledger_(ledger
                                 "--node-id",
                                 to_hex(node_id_)};
   argv.insert(argv.end(), extra_args.begin(), extra_args.end());
-  auto spawned = ChildProcess::spawn(argv, dir_ / "node.log");
-  if (!spawned.ok()) throw std::runtime_error(spawned.error().message);
-  process_ = std::move(*spawned);
+  argv_ = std::move(argv);
   http_ = std::make_unique<chain::HttpClient>(
       chain::HttpEndpoint::parse("http://" + authority_).value());
+  start(dir_ / "node.log");
+}
+
+void Node::restart() {
+  if (process_.stop() != 0) throw std::runtime_error("medchaind did not stop cleanly");
+  start(dir_ / ("node-" + std::to_string(++restarts_) + ".log"));
+}
+
+void Node::start(const fs::path& log) {
+  auto spawned = ChildProcess::spawn(argv_, log);
+  if (!spawned.ok()) throw std::runtime_error(spawned.error().message);
+  process_ = std::move(*spawned);
   for (int i = 0; i < 300; ++i) {
     auto ready = http_->send({"GET", "/readyz", {}, "", ""}, 1s);
     if (ready.ok() && ready->status == 200) return;

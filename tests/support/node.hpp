@@ -28,6 +28,9 @@ class Node {
   // Starts medchaind for `ledger` and waits until its index is ready.
   explicit Node(Ledger& ledger, std::vector<std::string> extra_args = {});
   ~Node();  // stops the node; a test fails if it did not exit cleanly
+  // Stops the node and starts it again on the same data directory, database and port, as an
+  // operator's restart would; returns once it is ready.
+  void restart();
 
   Reply send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& token = "",
@@ -55,7 +58,11 @@ class Node {
   ChildProcess& process() { return process_; }
 
  private:
+  void start(const std::filesystem::path& log);
+
   Ledger& ledger_;
+  std::vector<std::string> argv_;
+  int restarts_ = 0;
   std::filesystem::path dir_;
   std::string authority_;
   Hash32 node_id_;

@@ -3,6 +3,7 @@ import { useSession } from './state/session.jsx';
 import { useRoute } from './util/route.js';
 import { Address, Loading } from './components/common.jsx';
 import ConnectScreen from './screens/ConnectScreen.jsx';
+import InboxMenu from './components/InboxMenu.jsx';
 import PatientPortal from './screens/patient/PatientPortal.jsx';
 import DoctorPortal from './screens/doctor/DoctorPortal.jsx';
 import RegistrarPortal from './screens/registrar/RegistrarPortal.jsx';
@@ -57,6 +58,7 @@ export default function App() {
                   <Badge bg={feedStatus === 'live' ? 'success' : 'secondary'} title="Real-time updates from the node">
                     {feedStatus === 'live' ? 'live' : feedStatus}
                   </Badge>
+                  <InboxMenu />
                   <span>{wallet?.label}</span>
                   <span className="text-light"><Address value={session.address} label="your account" /></span>
                   <Button size="sm" variant="outline-light" onClick={signOut}>Sign out</Button>

@@ -9,13 +9,6 @@
 namespace medchain::api::detail {
 namespace {
 
-json permissions_json(std::uint8_t permissions) {
-  json names = json::array();
-  if (permissions & 1) names.push_back("read");
-  if (permissions & 2) names.push_back("append");
-  return names;
-}
-
 json grants_json(const std::vector<store::GrantView>& grants, std::uint64_t now) {
   json list = json::array();
   for (const store::GrantView& grant : grants) {

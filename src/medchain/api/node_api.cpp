@@ -195,6 +195,8 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"PUT", "/v1/doctors/{address}/reasons/{reasonHash}", kSignedIn, put_reason},
       {"GET", "/v1/audit", kSignedIn, audit_log},
       {"GET", "/v1/audit/{seq}/proof", kSignedIn, audit_proof},
+      {"GET", "/v1/inbox", kSignedIn, inbox},
+      {"POST", "/v1/inbox/read", kSignedIn, inbox_read},
       {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce, nullptr,
        /*waits_on_chain=*/true},
       {"POST", "/v1/relay", kPublic, relay, nullptr, /*waits_on_chain=*/true},

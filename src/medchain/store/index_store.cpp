@@ -24,6 +24,7 @@ const TableKey kDerivedTables[] = {
     {"grants", "patient, doctor"},
     {"emergency_windows", "patient, doctor"},
     {"audit_anchors", "node_id, to_seq"},
+    {"notifications", "recipient, block_number, log_index"},
 };
 // What a dump shows of the chain tables: the checkpoint, the events and the blocks that have
 // any (which empty blocks were kept as batch ends depends on when the indexer ran).
@@ -62,6 +63,7 @@ Result<Hash32> hash_of(const SqlValue& value) {
 Result<std::unique_ptr<IndexStore>> IndexStore::open(Database& database) {
   std::unique_ptr<IndexStore> store(new IndexStore(database));
   MEDCHAIN_TRY_STATUS(migrate(database));
+  MEDCHAIN_TRY_STATUS(store->backfill_notifications());
   return store;
 }
 
@@ -100,6 +102,7 @@ Status IndexStore::apply(const std::vector<chain::IndexedBlock>& blocks) {
             {number, static_cast<std::int64_t>(event.log_index), hex_of(event.transaction_hash),
              event.name, event.args.dump()}));
         MEDCHAIN_TRY_STATUS(apply_event(event, block.number));
+        MEDCHAIN_TRY_STATUS(derive_notifications(event, block.number));
       }
     }
     const chain::IndexedBlock& last = blocks.back();
@@ -149,7 +152,9 @@ Status IndexStore::derive_all() {
     event.name = as_text(row[3]);
     event.args = json::parse(as_text(row[4]), nullptr, false);
     if (event.args.is_discarded()) return Error{Errc::kIo, "the index holds malformed event args"};
-    MEDCHAIN_TRY_STATUS(apply_event(event, static_cast<std::uint64_t>(as_int(row[0]))));
+    const auto block_number = static_cast<std::uint64_t>(as_int(row[0]));
+    MEDCHAIN_TRY_STATUS(apply_event(event, block_number));
+    MEDCHAIN_TRY_STATUS(derive_notifications(event, block_number));
   }
   return {};
 }

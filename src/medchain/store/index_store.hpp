@@ -70,6 +70,12 @@ class IndexStore final : public chain::IndexSink {
   Result<std::vector<ExpiryRow>> expiring(std::uint64_t after, std::uint64_t until);
   // The anchor of `node_id` whose range holds `seq`, if the chain has one.
   Result<std::optional<AuditAnchorRow>> audit_anchor(const Hash32& node_id, std::uint64_t seq);
+  // The inbox's sources in the index (index_notifications.cpp), newest first: the chain events
+  // that concern `recipient`, and the grants of `address` (as patient or doctor) whose expiry
+  // falls in (after, until].
+  Result<std::vector<NotificationRow>> notifications_of(const Address& recipient);
+  Result<std::vector<EndingGrantRow>> grants_ending_for(const Address& address,
+                                                        std::uint64_t after, std::uint64_t until);
   // The newest indexed block's timestamp (0 before the first): the chain's idea of now.
   Result<std::uint64_t> latest_block_time();
 
@@ -82,6 +88,10 @@ class IndexStore final : public chain::IndexSink {
   Status lock_writers();
   Status apply_event(const chain::IndexedEvent& event, std::uint64_t block_number);
   Status derive_all();
+  // Who `event` concerns, as notification rows (index_notifications.cpp).
+  Status derive_notifications(const chain::IndexedEvent& event, std::uint64_t block_number);
+  // Derives the notifications of an index written before they existed, once.
+  Status backfill_notifications();
 
   Database* db_;
 };

@@ -1,21 +1,13 @@
 // IndexStore's read views for the API (index_views.hpp).
 #include <medchain/core/hex.hpp>
+#include <medchain/store/detail/index_rows.hpp>
 #include <medchain/store/index_store.hpp>
 
 namespace medchain::store {
 namespace {
 
-// Rows hold what the indexer wrote; a value that does not parse means a damaged database.
-template <class T>
-Result<T> fixed(const SqlValue& value) {
-  auto parsed = from_hex_fixed<T>(as_text(value));
-  if (!parsed) return Error{Errc::kIo, "the index holds a malformed value: " + as_text(value)};
-  return *parsed;
-}
-
-std::uint64_t unsigned_of(const SqlValue& value) {
-  return static_cast<std::uint64_t>(as_int(value));
-}
+using detail::fixed;
+using detail::unsigned_of;
 
 // With the time of the version's block (kept: every block with an event is).
 constexpr const char* kVersionColumns =

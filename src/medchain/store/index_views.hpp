@@ -76,6 +76,23 @@ struct ExpiryRow {
   std::uint64_t at = 0;  // Unix seconds
 };
 
+// A chain event that concerns one recipient (an inbox item).
+struct NotificationRow {
+  std::uint64_t block_number = 0;
+  std::uint64_t log_index = 0;
+  std::string kind;  // "access_requested", "access_granted", "request_denied", ...
+  Address patient;
+  Address doctor;
+  std::uint64_t at = 0;  // the block's timestamp
+  std::string args;      // the event's arguments, as the index stores them (JSON)
+};
+
+// A grant about to run out, with the time of the block that set it.
+struct EndingGrantRow {
+  GrantView grant;
+  std::uint64_t granted_at = 0;
+};
+
 struct AuditAnchorRow {
   Hash32 node_id;
   std::uint64_t from_seq = 0;

@@ -312,6 +312,45 @@ Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
   return entries;
 }
 
+Result<std::vector<AuditEntry>> NodeStore::audit_denials(const std::vector<Address>& patients) {
+  std::vector<AuditEntry> entries;
+  if (patients.empty()) return entries;
+  std::string sql = std::string(kAuditColumns) + "WHERE allowed = 0 AND patient IN (";
+  std::vector<SqlValue> params;
+  for (const Address& patient : patients) {
+    sql += params.empty() ? "?" : ", ?";
+    params.emplace_back(to_hex(patient));
+  }
+  sql += ") ORDER BY seq DESC";
+  MEDCHAIN_TRY(std::vector<SqlRow> rows, db_->query(sql, params));
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(AuditEntry entry, audit_from_row(row));
+    entries.push_back(std::move(entry));
+  }
+  return entries;
+}
+
+Status NodeStore::mark_inbox_read(const Address& address, const std::vector<std::string>& item_ids,
+                                  std::uint64_t now) {
+  return db_->transaction([&]() -> Status {
+    for (const std::string& id : item_ids) {
+      MEDCHAIN_TRY_STATUS(db_->execute(
+          "INSERT INTO inbox_reads (address, item_id, read_at) VALUES (?, ?, ?) "
+          "ON CONFLICT (address, item_id) DO NOTHING",
+          {to_hex(address), id, sql_int(now)}));
+    }
+    return {};
+  });
+}
+
+Result<std::set<std::string>> NodeStore::inbox_read_ids(const Address& address) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT item_id FROM inbox_reads WHERE address = ?", {to_hex(address)}));
+  std::set<std::string> ids;
+  for (const SqlRow& row : rows) ids.insert(as_text(row[0]));
+  return ids;
+}
+
 Status NodeStore::verify_audit_chain() {
   Hash32 previous;
   std::uint64_t expected_seq = 0;

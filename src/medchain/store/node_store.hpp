@@ -8,6 +8,7 @@
 #include <medchain/core/bytes.hpp>
 #include <medchain/store/database.hpp>
 #include <optional>
+#include <set>
 
 namespace medchain::store {
 
@@ -133,6 +134,15 @@ class NodeStore {
   };
   Result<std::vector<AuditEntry>> audit_entries(std::uint64_t from_seq, std::size_t limit,
                                                 const AuditFilter& filter = {});
+  // Refused attempts on the records of any of `patients`, newest first (the inbox's denials).
+  Result<std::vector<AuditEntry>> audit_denials(const std::vector<Address>& patients);
+
+  // The inbox's read marks: item ids (inbox/inbox.hpp) that `address` has read. Marking an item
+  // read again keeps its first mark.
+  Status mark_inbox_read(const Address& address, const std::vector<std::string>& item_ids,
+                         std::uint64_t now);
+  Result<std::set<std::string>> inbox_read_ids(const Address& address);
+
   // Recomputes the chain from the first entry: kCheckFailed naming the first entry that does
   // not match.
   Status verify_audit_chain();

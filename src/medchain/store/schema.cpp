@@ -94,6 +94,16 @@ CREATE TABLE reason_notes (doctor TEXT NOT NULL, reason_hash TEXT NOT NULL,
                            patient TEXT NOT NULL, sealed_note TEXT NOT NULL,
                            created_at BIGINT NOT NULL, PRIMARY KEY (doctor, reason_hash));
 )sql",
+    // The inbox (docs/architecture.md, "Inbox"): who each chain event concerns, derived with
+    // the rest of the index, and which items each address has marked read (the node's own).
+    R"sql(
+CREATE TABLE notifications (recipient TEXT NOT NULL, block_number BIGINT NOT NULL,
+                            log_index BIGINT NOT NULL, kind TEXT NOT NULL, patient TEXT NOT NULL,
+                            doctor TEXT NOT NULL,
+                            PRIMARY KEY (recipient, block_number, log_index));
+CREATE TABLE inbox_reads (address TEXT NOT NULL, item_id TEXT NOT NULL, read_at BIGINT NOT NULL,
+                          PRIMARY KEY (address, item_id));
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

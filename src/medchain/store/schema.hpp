@@ -10,7 +10,10 @@ namespace medchain::store {
 // 1: the chain index (checkpoint, blocks, events, derived state).
 // 2: the node's own tables (wrapped keys, blob metadata, sessions, audit log).
 // 3: Sign-In with Ethereum nonces.
-inline constexpr int kSchemaVersion = 9;
+// 4-8: indexes, blob owners and quotas, category statements, the emergency cooldown.
+// 9: doctors' reasons for requests, sealed to the patient.
+// 10: the inbox (notifications derived from events, read marks).
+inline constexpr int kSchemaVersion = 10;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
 Status migrate(Database& database);

@@ -207,4 +207,11 @@ json scope_json(std::uint16_t scope) {
   return names;
 }
 
+json permissions_json(std::uint8_t permissions) {
+  json names = json::array();
+  if (permissions & 1) names.push_back("read");
+  if (permissions & 2) names.push_back("append");
+  return names;
+}
+
 }  // namespace medchain::api::detail

@@ -94,5 +94,6 @@ std::string query_param(const Request& request, std::string_view name);
 json to_json(const Address& address);
 json to_json(const Hash32& hash);
 json scope_json(std::uint16_t scope);  // ["lab", "imaging"]
+json permissions_json(std::uint8_t permissions);  // ["read", "append"]
 
 }  // namespace medchain::api::detail

@@ -39,6 +39,10 @@ Response put_reason(NodeContext& node, const Call& call);
 Response audit_log(NodeContext& node, const Call& call);
 Response audit_proof(NodeContext& node, const Call& call);
 
+// inbox_routes.cpp
+Response inbox(NodeContext& node, const Call& call);
+Response inbox_read(NodeContext& node, const Call& call);
+
 // account_routes.cpp
 Response account_nonce(NodeContext& node, const Call& call);
 

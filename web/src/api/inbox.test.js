@@ -1,0 +1,30 @@
+import { describe, expect, it, vi } from 'vitest';
+import { describeInboxItem, fetchInbox, markInboxRead } from './inbox.js';
+
+const short = (a) => a.slice(0, 6);
+
+describe('inbox', () => {
+  it('describes every kind the node sends in one sentence', () => {
+    const base = { patient: '0xPatient', doctor: '0xDoctor', at: 1, read: false };
+    expect(describeInboxItem({ ...base, kind: 'access_requested', scope: ['lab'] }, short)).toBe(
+      '0xDoct asked for access to lab');
+    expect(describeInboxItem({ ...base, kind: 'request_denied' }, short)).toBe('0xPati denied your request');
+    expect(describeInboxItem({ ...base, kind: 'access_revoked' }, short)).toBe('0xPati revoked your access');
+    expect(describeInboxItem({ ...base, kind: 'access_denied', action: 'blob.read' }, short)).toBe(
+      '0xDoct was refused blob.read');
+    for (const kind of ['emergency_opened', 'access_granted', 'grant_expiring']) {
+      expect(describeInboxItem({ ...base, kind, scope: ['lab'], until: 2 }, short)).toMatch(/0x/);
+    }
+    expect(describeInboxItem({ ...base, kind: 'something_new' })).toBe('something_new');
+  });
+
+  it('asks the node for the list and marks ids or everything read', async () => {
+    const api = { get: vi.fn(async () => ({ items: [], unread: 0 })), post: vi.fn(async () => ({ unread: 0 })) };
+    await fetchInbox(api, { limit: 10 });
+    expect(api.get).toHaveBeenCalledWith('/v1/inbox?limit=10');
+    await markInboxRead(api, ['chain:1:0']);
+    expect(api.post).toHaveBeenLastCalledWith('/v1/inbox/read', { ids: ['chain:1:0'] });
+    await markInboxRead(api, 'all');
+    expect(api.post).toHaveBeenLastCalledWith('/v1/inbox/read', { all: true });
+  });
+});
