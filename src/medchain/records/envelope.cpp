@@ -8,7 +8,6 @@ namespace {
 
 constexpr std::uint8_t kTagMessage = crypto_secretstream_xchacha20poly1305_TAG_MESSAGE;
 constexpr std::uint8_t kTagFinal = crypto_secretstream_xchacha20poly1305_TAG_FINAL;
-constexpr std::size_t kStreamHeaderSize = crypto_secretstream_xchacha20poly1305_HEADERBYTES;
 
 void ensure_sodium() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
