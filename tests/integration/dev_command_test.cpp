@@ -64,6 +64,17 @@ std::pair<ChildProcess, DevOutput> start_dev(const fs::path& data_dir, std::uint
   return {std::move(process), parsed};
 }
 
+// GET /readyz until it answers 200 (for up to about 10 s); its last status.
+int ready_status(chain::HttpClient& node) {
+  int status = 0;
+  for (int i = 0; i < 200 && status != 200; ++i) {
+    auto ready = node.send({"GET", "/readyz", {}, "", ""}, 2s);
+    status = ready.ok() ? ready->status : 0;
+    if (status != 200) std::this_thread::sleep_for(50ms);
+  }
+  return status;
+}
+
 struct ChainView {
   chain::EthClient client;
   chain::Contract medchain;
@@ -138,13 +149,7 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
     // The node is up and has indexed the demo accounts.
     chain::HttpClient node(
         chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(node_port)).value());
-    int status = 0;
-    for (int i = 0; i < 200 && status != 200; ++i) {
-      auto ready = node.send({"GET", "/readyz", {}, "", ""}, 2s);
-      status = ready.ok() ? ready->status : 0;
-      if (status != 200) std::this_thread::sleep_for(50ms);
-    }
-    EXPECT_EQ(status, 200);
+    EXPECT_EQ(ready_status(node), 200);
     // It relays, and it is the registered storage node its operator anchors for.
     auto info = node.send({"GET", "/v1/node", {}, "", ""}, 2s);
     ASSERT_TRUE(info.ok());
@@ -220,16 +225,10 @@ TEST(DevCommand, RunsOnGanacheAndResumesIt) {
     EXPECT_TRUE(chain.view("patients", fresh.accounts["patient 1"]).flag());
   }
   {
-    // The node indexes ganache's chain: it lists the demo doctors.
+    // The node follows ganache's chain and has caught up with it.
     chain::HttpClient node(
         chain::HttpEndpoint::parse("http://127.0.0.1:" + std::to_string(node_port)).value());
-    int status = 0;
-    for (int i = 0; i < 200 && status != 200; ++i) {
-      auto ready = node.send({"GET", "/readyz", {}, "", ""}, 2s);
-      status = ready.ok() ? ready->status : 0;
-      if (status != 200) std::this_thread::sleep_for(50ms);
-    }
-    EXPECT_EQ(status, 200);
+    EXPECT_EQ(ready_status(node), 200);
   }
   EXPECT_EQ(first.stop(60s), 0);
   EXPECT_TRUE(fs::exists(dir / "ganache" / "deployment.json"));
