@@ -15,8 +15,8 @@ constexpr std::uint64_t kNoDoctor = 0;  // Registry: a doctors() row never writt
 
 format::X25519PublicKey key_of(const abi::Value& word) {
   format::X25519PublicKey key;
-  const Bytes& bytes = word.bytes();
-  std::copy_n(bytes.begin(), std::min<std::size_t>(bytes.size(), 32), key.bytes.begin());
+  const Hash32 bytes = chain::hash32_of(word);
+  std::copy(bytes.bytes.begin(), bytes.bytes.end(), key.bytes.begin());
   return key;
 }
 

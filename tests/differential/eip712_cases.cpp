@@ -2,7 +2,7 @@
 // of structs and atoms, and every atomic type, written to temporary files.
 #include <unistd.h>
 
-#include <atomic>
+#include <mutex>
 #include <filesystem>
 #include <fstream>
 #include <medchain/core/hex.hpp>
@@ -96,10 +96,34 @@ struct Generator {
   }
 };
 
+// The documents' files, removed when the test process exits: a case's command lines name them,
+// and the cases run after they are made.
+class CaseFiles {
+ public:
+  CaseFiles() = default;
+  CaseFiles(const CaseFiles&) = delete;
+  CaseFiles& operator=(const CaseFiles&) = delete;
+  ~CaseFiles() {
+    std::error_code ignored;
+    for (const std::filesystem::path& path : paths_) std::filesystem::remove(path, ignored);
+  }
+
+  std::filesystem::path next() {
+    const std::lock_guard<std::mutex> lock(mutex_);
+    paths_.push_back(std::filesystem::temp_directory_path() /
+                     ("medchain-eip712-" + std::to_string(getpid()) + "-" +
+                      std::to_string(paths_.size()) + ".json"));
+    return paths_.back();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::vector<std::filesystem::path> paths_;
+};
+
 std::filesystem::path temp_file() {
-  static std::atomic<int> counter{0};
-  return std::filesystem::temp_directory_path() / ("medchain-eip712-" + std::to_string(getpid()) +
-                                                   "-" + std::to_string(counter++) + ".json");
+  static CaseFiles files;
+  return files.next();
 }
 
 const bool kSignTypedData = register_primitive("sign-typed-data", [](std::mt19937_64& rng) {
@@ -132,7 +156,6 @@ const bool kSignTypedData = register_primitive("sign-typed-data", [](std::mt1993
   const std::filesystem::path path = temp_file();
   std::ofstream(path) << document.dump(rng() % 2 ? 2 : -1);
   const std::string key = random_private_key(rng);
-  // The files stay until the test process ends; they are small and in the temporary directory.
   return Case{{"util", "sign-typed-data", "--private-key", key, path.string()},
               {"wallet", "sign", "--private-key", key, "--data", "--from-file", path.string()}};
 });

@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
 #include <regex>
 #include <sstream>
 #include <thread>
@@ -200,6 +201,10 @@ TEST(DevCommand, DeploysCreatesDemoAccountsAndResumesAfterARestart) {
   EXPECT_FALSE(rebuilt.resumed);
   EXPECT_NE(rebuilt.contract, fresh.contract);
   EXPECT_NE(rebuilt.accounts, fresh.accounts);
+  // The node indexes the new deployment from scratch; the old one's index is kept aside.
+  const Address old_contract = eth::parse_address(fresh.contract).value();
+  EXPECT_TRUE(fs::exists(dir / ("index-" + to_hex(old_contract.bytes, false) + ".db")));
+  EXPECT_TRUE(fs::exists(dir / "index.db"));
   EXPECT_EQ(third.stop(60s), 0);
   fs::remove_all(dir);
   fs::remove(log);

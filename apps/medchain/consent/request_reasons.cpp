@@ -35,28 +35,10 @@ Result<medchain::records::X25519PublicKey> patient_key(ClientContext& context,
 Result<Hash32> reason_hash_on_chain(const chain::Contract& medchain,
                                     const std::string& request_id) {
   MEDCHAIN_TRY(U256 id, parse_u256(request_id));
-  const abi::Signature* requested = medchain.abi().event("AccessRequested");
-  if (requested == nullptr) {
-    return Error{Errc::kProtocol, "the contract's ABI has no AccessRequested event"};
-  }
-  MEDCHAIN_TRY(std::uint64_t latest, medchain.client().block_number());
-  chain::LogFilter filter;
-  filter.to_block = latest;
-  filter.addresses = {medchain.address()};
-  filter.topic0 = {abi::event_topic(*requested)};
-  const std::array<std::uint8_t, 32> word = to_word(id);
-  filter.topic1 = Hash32{};
-  std::copy(word.begin(), word.end(), filter.topic1->bytes.begin());
-  MEDCHAIN_TRY(std::vector<chain::Log> logs, medchain.client().get_logs(filter));
-  for (const chain::Log& log : logs) {
-    MEDCHAIN_TRY(chain::DecodedLog event, medchain.abi().decode_log(log));
-    for (std::size_t i = 0; i < event.names.size(); ++i) {
-      if (event.names[i] != "reasonHash") continue;
-      Hash32 hash;
-      const Bytes& bytes = event.values[i].bytes();
-      std::copy_n(bytes.begin(), std::min<std::size_t>(bytes.size(), 32), hash.bytes.begin());
-      return hash;
-    }
+  MEDCHAIN_TRY(std::vector<chain::DecodedLog> events,
+               medchain.events_with_topic1({"AccessRequested"}, chain::topic_of(id)));
+  for (const chain::DecodedLog& event : events) {
+    if (const abi::Value* hash = event.field("reasonHash")) return chain::hash32_of(*hash);
   }
   return Error{Errc::kCheckFailed, "the chain has no access request " + request_id};
 }

@@ -9,13 +9,6 @@ namespace {
 namespace abi = eth::abi;
 constexpr std::uint64_t kVerifiedDoctor = 1;  // Registry.DOCTOR_VERIFIED
 
-Hash32 word_of(const abi::Value& value) {
-  Hash32 word;
-  const Bytes& bytes = value.bytes();
-  std::copy_n(bytes.begin(), std::min<std::size_t>(bytes.size(), 32), word.bytes.begin());
-  return word;
-}
-
 Error refused(const Address& account, const std::string& why) {
   return Error{Errc::kCheckFailed, "the node names " + eth::to_checksum(account) +
                                        " as a reader, but " + why + ": nothing sealed"};
@@ -27,7 +20,7 @@ Result<Hash32> doctor_key(const chain::Contract& medchain, const Address& doctor
   if (row.at(0).word() != kVerifiedDoctor) {
     return refused(doctor, "the chain has no verified doctor of that address");
   }
-  return word_of(row.at(2));
+  return chain::hash32_of(row.at(2));
 }
 
 Result<bool> can_read(const chain::Contract& medchain, const Address& patient,
@@ -40,7 +33,7 @@ Result<bool> can_read(const chain::Contract& medchain, const Address& patient,
 // `patientKeys[account]`: the key a patient, or a guardian, registered (zero if none).
 Result<Hash32> patient_key(const chain::Contract& medchain, const Address& account) {
   MEDCHAIN_TRY(auto key, medchain.call("patientKeys", {abi::Value(account)}));
-  return word_of(key.at(0));
+  return chain::hash32_of(key.at(0));
 }
 
 Result<bool> is_guardian(const chain::Contract& medchain, const Address& patient,
@@ -48,14 +41,6 @@ Result<bool> is_guardian(const chain::Contract& medchain, const Address& patient
   MEDCHAIN_TRY(auto answer,
                medchain.call("isGuardian", {abi::Value(patient), abi::Value(account)}));
   return answer.at(0).flag();
-}
-
-// An address as an indexed event argument: left-padded to 32 bytes.
-Hash32 address_topic(const Address& address) {
-  Hash32 topic;
-  std::copy(address.bytes.begin(), address.bytes.end(),
-            topic.bytes.begin() + (topic.bytes.size() - address.bytes.size()));
-  return topic;
 }
 
 bool contains(const std::vector<Address>& list, const Address& account) {
@@ -91,13 +76,6 @@ Status same_key(const Hash32& on_chain, const Recipient& listed) {
                                        " another encryption key than the chain: nothing sealed"};
 }
 
-const abi::Value* field(const chain::DecodedLog& event, std::string_view name) {
-  for (std::size_t i = 0; i < event.names.size(); ++i) {
-    if (event.names[i] == name) return &event.values[i];
-  }
-  return nullptr;
-}
-
 Result<Address> address_in(const client::json& listed, const char* name) {
   if (!listed.contains(name) || !listed[name].is_string()) {
     return Error{Errc::kProtocol, std::string("the node lists a version without ") + name};
@@ -116,20 +94,12 @@ Status check_doctor_key_on_chain(const chain::Contract& medchain, const Recipien
 
 Result<std::vector<Address>> guardians_on_chain(const chain::Contract& medchain,
                                                 const Address& patient) {
-  const abi::Signature* added = medchain.abi().event("GuardianAdded");
-  if (added == nullptr) return Error{Errc::kProtocol, "the contract's ABI has no GuardianAdded"};
-  MEDCHAIN_TRY(std::uint64_t latest, medchain.client().block_number());
-  chain::LogFilter filter;
-  filter.to_block = latest;
-  filter.addresses = {medchain.address()};
-  filter.topic0 = {abi::event_topic(*added)};
-  filter.topic1 = address_topic(patient);
-  MEDCHAIN_TRY(std::vector<chain::Log> logs, medchain.client().get_logs(filter));
+  MEDCHAIN_TRY(std::vector<chain::DecodedLog> added,
+               medchain.events_with_topic1({"GuardianAdded"}, chain::topic_of(patient)));
   std::vector<Address> guardians;
-  for (const chain::Log& log : logs) {
-    MEDCHAIN_TRY(chain::DecodedLog event, medchain.abi().decode_log(log));
-    const abi::Value* named = field(event, "guardian");
-    const abi::Value* ward = field(event, "patient");
+  for (const chain::DecodedLog& event : added) {
+    const abi::Value* named = event.field("guardian");
+    const abi::Value* ward = event.field("patient");
     if (named == nullptr || ward == nullptr || ward->address() != patient) continue;
     if (contains(guardians, named->address())) continue;
     // A guardian added, removed and not added again is no guardian: the chain's state decides.
@@ -190,32 +160,21 @@ Status check_recipients_on_chain(const chain::Contract& medchain, const Address&
 
 Result<ChainVersion> version_on_chain(const chain::Contract& medchain, const Hash32& record_id,
                                       std::uint32_t version) {
-  const abi::Signature* added = medchain.abi().event("RecordAdded");
-  const abi::Signature* updated = medchain.abi().event("RecordUpdated");
-  if (added == nullptr || updated == nullptr) {
-    return Error{Errc::kProtocol, "the contract's ABI has no record events"};
-  }
-  MEDCHAIN_TRY(std::uint64_t latest, medchain.client().block_number());
-  chain::LogFilter filter;
-  filter.to_block = latest;
-  filter.addresses = {medchain.address()};
-  filter.topic0 = {abi::event_topic(*added), abi::event_topic(*updated)};
-  filter.topic1 = record_id;
-  MEDCHAIN_TRY(std::vector<chain::Log> logs, medchain.client().get_logs(filter));
-  for (const chain::Log& log : logs) {
-    MEDCHAIN_TRY(chain::DecodedLog event, medchain.abi().decode_log(log));
-    const abi::Value* id = field(event, "recordId");
-    if (id == nullptr || word_of(*id) != record_id) continue;
+  MEDCHAIN_TRY(std::vector<chain::DecodedLog> events,
+               medchain.events_with_topic1({"RecordAdded", "RecordUpdated"}, record_id));
+  for (const chain::DecodedLog& event : events) {
+    const abi::Value* id = event.field("recordId");
+    if (id == nullptr || chain::hash32_of(*id) != record_id) continue;
     // RecordAdded is version 1 and names no number; RecordUpdated names its own.
-    const abi::Value* number = field(event, "version");
+    const abi::Value* number = event.field("version");
     if ((number == nullptr ? 1 : number->word().convert_to<std::uint64_t>()) != version) continue;
-    const abi::Value* author = field(event, event.event == "RecordAdded" ? "author" : "editor");
-    const abi::Value* patient = field(event, "patient");
-    const abi::Value* digest = field(event, "digest");
+    const abi::Value* author = event.field(event.event == "RecordAdded" ? "author" : "editor");
+    const abi::Value* patient = event.field("patient");
+    const abi::Value* digest = event.field("digest");
     if (author == nullptr || patient == nullptr || digest == nullptr) {
       return Error{Errc::kProtocol, "the contract's record events lack a field"};
     }
-    return ChainVersion{patient->address(), author->address(), word_of(*digest)};
+    return ChainVersion{patient->address(), author->address(), chain::hash32_of(*digest)};
   }
   return Error{Errc::kNotFound, "the chain has no version " + std::to_string(version) +
                                     " of record " + to_hex(record_id)};

@@ -27,31 +27,6 @@ constexpr std::uintmax_t kMaxBundleBytes = std::uintmax_t{512} << 20;
 // Bytes of an attachment encoded per step: a multiple of 3, so the pieces concatenate.
 constexpr std::size_t kBase64Piece = 3 * 16384;
 
-std::string random_tag() {
-  std::array<std::uint8_t, 8> tag{};
-  randombytes_buf(tag.data(), tag.size());
-  return to_hex(tag, false);
-}
-
-// A directory of temporary files, removed with everything in it.
-class TempDirectory {
- public:
-  explicit TempDirectory(const std::string& purpose)
-      : path_(fs::temp_directory_path() / (".medchain-" + purpose + "-" + random_tag())) {
-    fs::create_directories(path_);
-  }
-  ~TempDirectory() {
-    std::error_code ignored;
-    fs::remove_all(path_, ignored);
-  }
-  TempDirectory(const TempDirectory&) = delete;
-  TempDirectory& operator=(const TempDirectory&) = delete;
-  const fs::path& path() const { return path_; }
-
- private:
-  fs::path path_;
-};
-
 // Where an attachment's base64 goes in the Bundle's text until it is streamed in.
 std::string placeholder(std::size_t index) {
   return "@@medchain-attachment-" + std::to_string(index) + "@@";
@@ -97,7 +72,7 @@ Status write_bundle(const std::string& text, const std::vector<fs::path>& attach
 Status write_bundle_to(const std::string& text, const std::vector<fs::path>& attachments,
                        const std::string& out) {
   if (out == "-") return write_bundle(text, attachments, std::cout);
-  const fs::path partial = out + ".partial-" + random_tag();
+  const fs::path partial = out + ".partial-" + random_name_tag();
   {
     std::ofstream file(partial, std::ios::binary | std::ios::trunc);
     if (!file) return Error{Errc::kIo, "cannot write " + out};
@@ -176,7 +151,7 @@ Result<NewContent> entry_content(const json& entry, const fs::path& scratch) {
     if (!(*attachment)["data"].is_string()) {
       return Error{Errc::kInvalidArgument, "attachment.data is not base64"};
     }
-    const fs::path file = scratch / random_tag();
+    const fs::path file = scratch / random_name_tag();
     MEDCHAIN_TRY_STATUS(decode_to_file((*attachment)["data"].get<std::string>(), file));
     content.stdin_copy = TempFile(file);  // removed with the content
     attachment->erase("data");
@@ -249,8 +224,8 @@ Status export_records(Caller& caller, const ExportOptions& options) {
   json bundle;
   if (options.summary) {
     const auto now = static_cast<std::int64_t>(std::time(nullptr));
-    bundle =
-        format::ips::make_summary({patient, resources, eth::format_rfc3339(now), random_tag()});
+    bundle = format::ips::make_summary(
+        {patient, resources, eth::format_rfc3339(now), random_name_tag()});
     // What leaves is an IPS document by the same checks an importer would run.
     MEDCHAIN_TRY_STATUS(format::ips::validate_summary(bundle));
     attachments.clear();  // no section lists a file

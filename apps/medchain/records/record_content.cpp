@@ -1,5 +1,3 @@
-#include <sodium.h>
-
 #include <cstdio>
 #include <iostream>
 #include <map>
@@ -27,9 +25,7 @@ Result<json> read_resource(const std::string& path) {
 }
 
 Result<TempFile> copy_stdin() {
-  std::array<std::uint8_t, 8> tag{};
-  randombytes_buf(tag.data(), tag.size());
-  TempFile temp(fs::temp_directory_path() / (".medchain-stdin-" + to_hex(tag, false)));
+  TempFile temp(fs::temp_directory_path() / (".medchain-stdin-" + random_name_tag()));
   std::FILE* out = std::fopen(temp.path().c_str(), "wb");
   if (out == nullptr) return Error{Errc::kIo, "cannot create " + temp.path().string()};
   std::vector<char> piece(1 << 18);
@@ -61,20 +57,6 @@ json describe_file(json resource, const format::Attachment& attachment) {
 }
 
 }  // namespace
-
-TempFile& TempFile::operator=(TempFile&& other) noexcept {
-  if (this != &other) {
-    TempFile gone(std::move(*this));
-    path_ = std::exchange(other.path_, {});
-  }
-  return *this;
-}
-
-TempFile::~TempFile() {
-  if (path_.empty()) return;
-  std::error_code ignored;
-  fs::remove(path_, ignored);
-}
 
 std::string content_type_for(const fs::path& file) {
   static const std::map<std::string, std::string> kTypes = {

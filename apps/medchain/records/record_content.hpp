@@ -5,22 +5,9 @@
 #include <filesystem>
 #include <records/record_actions.hpp>
 #include <records/record_io.hpp>
+#include <records/temp_files.hpp>
 
 namespace medchain::cli::records {
-
-// A file copied from stdin, removed when this goes away.
-class TempFile {
- public:
-  TempFile() = default;
-  explicit TempFile(std::filesystem::path path) : path_(std::move(path)) {}
-  TempFile(TempFile&& other) noexcept : path_(std::exchange(other.path_, {})) {}
-  TempFile& operator=(TempFile&& other) noexcept;
-  ~TempFile();
-  const std::filesystem::path& path() const { return path_; }
-
- private:
-  std::filesystem::path path_;
-};
 
 struct NewContent {
   PlainRecord record;

@@ -23,6 +23,12 @@ class Contract {
     return abi_->encode_call(function_name, args);
   }
 
+  // Every event of this contract named one of `event_names` whose first indexed argument is
+  // `topic1` (a record id, a patient's address as a topic), decoded, oldest first, up to the
+  // latest block. kProtocol if the ABI lacks one of the events.
+  Result<std::vector<DecodedLog>> events_with_topic1(
+      std::initializer_list<std::string_view> event_names, const Hash32& topic1) const;
+
   const ContractAbi& abi() const noexcept { return *abi_; }
   const Address& address() const noexcept { return address_; }
   EthClient& client() const noexcept { return *client_; }
@@ -32,5 +38,13 @@ class Contract {
   Address address_;
   EthClient* client_;
 };
+
+// A 32-byte ABI value (bytes32, a key, a digest) as a Hash32; shorter byte strings are
+// right-padded with zeros, as the ABI pads them.
+Hash32 hash32_of(const eth::abi::Value& value);
+
+// `address` or `word` as an indexed event argument (a topic): left-padded to 32 bytes.
+Hash32 topic_of(const Address& address);
+Hash32 topic_of(const U256& word);
 
 }  // namespace medchain::chain

@@ -140,6 +140,13 @@ Result<std::vector<abi::Value>> ContractAbi::decode_output(std::string_view func
   return abi::decode(signature->output_types(), output);
 }
 
+const abi::Value* DecodedLog::field(std::string_view name) const {
+  for (std::size_t i = 0; i < names.size() && i < values.size(); ++i) {
+    if (names[i] == name) return &values[i];
+  }
+  return nullptr;
+}
+
 Result<DecodedLog> ContractAbi::decode_log(const Log& log) const {
   if (log.topics.empty()) return Error{Errc::kNotFound, "anonymous log"};
   const auto found = event_by_topic_.find(log.topics[0]);

@@ -26,6 +26,9 @@ struct DecodedLog {
   std::string event;                    // e.g. "AccessGranted"
   std::vector<std::string> names;       // the parameters' names
   std::vector<eth::abi::Value> values;  // in declaration order
+
+  // The value of the parameter called `name`; nullptr if the event has none.
+  const eth::abi::Value* field(std::string_view name) const;
 };
 
 class ContractAbi {
