@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <fstream>
+#include <map>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
 #include <medchain/eth/address.hpp>
@@ -505,6 +506,54 @@ TEST_F(CliCommandsTest, AnExportImportedIntoAFreshPatientGivesTheSameResources) 
   for (const json& entry : summary["entry"]) types.insert(entry["resource"]["resourceType"]);
   EXPECT_EQ(types,
             (std::set<std::string>{"Composition", "Patient", "AllergyIntolerance", "Observation"}));
+}
+
+// The operator's check of a node's disk: every blob the chain names for the node is there and
+// is the ciphertext of its digest; a missing one and a changed one are each named.
+TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
+  const std::string patient = import(patient_);
+  must({"register", "patient", "--from", patient});
+  must({"login", "--from", patient});
+  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
+  const json lab =
+      must({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient});
+  const json xray = must({"records", "add", "--file", (source / "xray.png").string(), "--category",
+                          "imaging", "--from", patient});
+  const std::vector<std::string> verify{
+      "node", "verify", "--data-dir", node_.dir().string(), "--node-id", to_hex(node_.node_id())};
+  // The CLI's own commands wait for the node to index their transactions.
+  const json healthy = must(verify);
+  EXPECT_EQ(healthy["blobs"], 2);
+  EXPECT_EQ(healthy["problems"].size(), 0u);
+
+  const auto blob_path = [&](const json& added) {
+    const std::string name = added.value("digest", "").substr(2);
+    return node_.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
+  };
+  ASSERT_TRUE(fs::exists(blob_path(lab))) << lab.dump();
+  fs::remove(blob_path(lab));
+  {
+    std::fstream altered(blob_path(xray), std::ios::in | std::ios::out | std::ios::binary);
+    altered.seekp(100);
+    altered.put('\x55');
+  }
+  std::vector<std::string> args = verify;
+  args.push_back("--json");
+  const ProcessResult broken = medchain(args);
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  EXPECT_NE(broken.err.find("2 of 2 blobs"), std::string::npos) << broken.err;
+  const json report = json::parse(broken.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << broken.out;
+  std::map<std::string, std::string> problems;
+  for (const json& problem : report["problems"]) problems[problem["digest"]] = problem["problem"];
+  EXPECT_EQ(problems[lab.value("digest", "")], "missing");
+  EXPECT_EQ(problems[xray.value("digest", "")], "wrong digest");
+  // A node id the chain never named holds nothing; a malformed one is bad input.
+  std::vector<std::string> other = verify;
+  other.back() = to_hex(random_hash());
+  EXPECT_EQ(must(other)["blobs"], 0);
+  other.back() = "0x1234";
+  expect_failure(medchain(other), 2, "--node-id");
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {

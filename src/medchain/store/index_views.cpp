@@ -144,6 +144,14 @@ Result<std::vector<RecordVersionRow>> IndexStore::record_versions(const Hash32& 
   return versions_of(rows);
 }
 
+Result<std::vector<RecordVersionRow>> IndexStore::record_versions_on_node(const Hash32& node_id) {
+  MEDCHAIN_TRY(auto rows, db_->query(std::string(kVersionColumns) +
+                                         "WHERE node_id = ? ORDER BY block_number, record_id, "
+                                         "version",
+                                     {to_hex(node_id)}));
+  return versions_of(rows);
+}
+
 Result<std::vector<GrantView>> IndexStore::grants_of_patient(const Address& patient) {
   MEDCHAIN_TRY(auto rows, db_->query(std::string(kGrantColumns) +
                                          "WHERE patient = ? ORDER BY block_number, doctor",

@@ -1,0 +1,138 @@
+// `medchain node verify`: does a storage node hold every blob the chain says it holds, each one
+// the ciphertext the chain names? Run by the node's operator on the node's data directory and
+// index, with the node stopped or running (reads only).
+#include <iostream>
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/store/disk_blob_store.hpp>
+#include <medchain/store/index_store.hpp>
+#include <nlohmann/json.hpp>
+#include <vector>
+
+#include "cli.hpp"
+#include "client_context.hpp"
+
+namespace medchain::cli {
+namespace {
+
+namespace fs = std::filesystem;
+using nlohmann::json;
+
+struct NodeVerifyOptions {
+  fs::path data_dir = ".medchain";
+  std::string database;  // default: <data dir>/index.db
+  fs::path blobs;        // default: <data dir>/blobs
+  std::string node_id;
+};
+
+// What is wrong with one blob the node should hold, or nothing.
+enum class BlobState { kPresent, kMissing, kWrongDigest, kUnreadable };
+
+const char* name_of(BlobState state) {
+  switch (state) {
+    case BlobState::kPresent:
+      return "present";
+    case BlobState::kMissing:
+      return "missing";
+    case BlobState::kWrongDigest:
+      return "wrong digest";
+    case BlobState::kUnreadable:
+      return "unreadable";
+  }
+  return "?";
+}
+
+// Reads the whole blob: a file of the right name whose bytes are another ciphertext (a
+// disk's bit rot, a copy gone wrong) is no better than a missing one.
+BlobState check_blob(const store::BlobStore& blobs, const Hash32& digest) {
+  if (!blobs.contains(digest)) return BlobState::kMissing;
+  auto reader = blobs.open_read(digest);
+  if (!reader.ok()) return BlobState::kUnreadable;
+  crypto::Sha256 hasher;
+  std::vector<std::uint8_t> piece(std::size_t{1} << 20);
+  while (true) {
+    auto read = reader->read(piece);
+    if (!read.ok()) return BlobState::kUnreadable;
+    if (*read == 0) break;
+    hasher.update(ByteView(piece.data(), *read));
+  }
+  return hasher.finish() == digest ? BlobState::kPresent : BlobState::kWrongDigest;
+}
+
+Status run_node_verify(const NodeVerifyOptions& options) {
+  auto node_id = from_hex_fixed<Hash32>(options.node_id);
+  if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
+  const std::string location =
+      options.database.empty() ? (options.data_dir / "index.db").string() : options.database;
+  if (options.database.empty() && !fs::exists(location)) {
+    return Error{Errc::kNotFound, "no index at " + location + ": run medchain index sync"};
+  }
+  MEDCHAIN_TRY(auto database, store::open_database(location));
+  MEDCHAIN_TRY(auto index, store::IndexStore::open(*database));
+  MEDCHAIN_TRY(std::optional<chain::BlockRef> checkpoint, index->checkpoint());
+  if (!checkpoint) return Error{Errc::kNotFound, "the index is empty; run medchain index sync"};
+  const fs::path blob_dir = options.blobs.empty() ? options.data_dir / "blobs" : options.blobs;
+  if (!fs::is_directory(blob_dir)) {
+    return Error{Errc::kNotFound, "no blob directory at " + blob_dir.string()};
+  }
+  MEDCHAIN_TRY(auto blobs, store::DiskBlobStore::open(blob_dir));
+  MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
+               index->record_versions_on_node(*node_id));
+
+  json problems = json::array();
+  for (const store::RecordVersionRow& version : versions) {
+    const BlobState state = check_blob(*blobs, version.digest);
+    if (state == BlobState::kPresent) continue;
+    problems.push_back({{"recordId", to_hex(version.record_id)},
+                        {"version", version.version},
+                        {"digest", to_hex(version.digest)},
+                        {"problem", name_of(state)}});
+  }
+  if (context_options().json) {
+    std::cout << json{{"nodeId", to_hex(*node_id)},
+                      {"block", checkpoint->number},
+                      {"blobs", versions.size()},
+                      {"problems", problems}}
+                     .dump(2)
+              << "\n";
+  } else {
+    for (const json& problem : problems) {
+      std::cout << problem["problem"].get<std::string>() << "  "
+                << problem["digest"].get<std::string>() << "  (record "
+                << problem["recordId"].get<std::string>() << " v" << problem["version"] << ")\n";
+    }
+  }
+  if (!problems.empty()) {
+    return Error{Errc::kCheckFailed, std::to_string(problems.size()) + " of " +
+                                         std::to_string(versions.size()) +
+                                         " blobs the chain names for this node are missing or "
+                                         "not their digest"};
+  }
+  if (!context_options().json) {
+    std::cout << "all " << versions.size() << " blobs the chain names for this node up to block "
+              << checkpoint->number << " are present and match their digests\n";
+  }
+  return {};
+}
+
+void add_node_commands(CLI::App& app) {
+  auto* node = app.add_subcommand("node", "A storage node's own data");
+  node->require_subcommand(1);
+  auto options = std::make_shared<NodeVerifyOptions>();
+  auto* verify = node->add_subcommand(
+      "verify", "Check that every blob the chain names for this node is present and intact");
+  verify->add_option("--data-dir", options->data_dir, "The node's data directory")
+      ->capture_default_str();
+  verify->add_option("--database", options->database,
+                     "The node's index: a SQLite file or a postgresql:// URL (default <data "
+                     "dir>/index.db)");
+  verify->add_option("--blobs", options->blobs, "The blob directory (default <data dir>/blobs)");
+  verify->add_option("--node-id", options->node_id, "The node's id on chain (medchaind --node-id)")
+      ->required();
+  on_run(verify, [options]() { return run_node_verify(*options); });
+}
+
+const bool kRegistered = register_top_level_group(&add_node_commands);
+
+}  // namespace
+}  // namespace medchain::cli
