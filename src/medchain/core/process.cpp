@@ -9,7 +9,10 @@
 
 #include <cerrno>
 #include <cstring>
+#include <fstream>
 #include <medchain/core/process.hpp>
+#include <mutex>
+#include <random>
 #include <thread>
 
 extern char** environ;
@@ -134,13 +137,16 @@ int wait_for_stop_signal() {
   return received;
 }
 
-Result<std::uint16_t> pick_free_loopback_port() {
+namespace {
+
+// Binds a socket to 127.0.0.1:`port` (0: any) and returns the port bound, then closes it.
+Result<std::uint16_t> bind_loopback(std::uint16_t port) {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
   if (fd < 0) return Error{Errc::kIo, std::string("socket: ") + std::strerror(errno)};
   sockaddr_in address{};
   address.sin_family = AF_INET;
   address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-  address.sin_port = 0;
+  address.sin_port = htons(port);
   socklen_t length = sizeof address;
   if (bind(fd, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0 ||
       getsockname(fd, reinterpret_cast<sockaddr*>(&address), &length) != 0) {
@@ -150,6 +156,35 @@ Result<std::uint16_t> pick_free_loopback_port() {
   }
   close(fd);
   return static_cast<std::uint16_t>(ntohs(address.sin_port));
+}
+
+// The first port of the kernel's ephemeral range, from which it also takes the source ports
+// of outgoing connections.
+std::uint16_t first_ephemeral_port() {
+  std::ifstream range("/proc/sys/net/ipv4/ip_local_port_range");
+  unsigned first = 0;
+  if (range >> first && first > 11'000 && first <= 65'535) return static_cast<std::uint16_t>(first);
+  return 32'768;
+}
+
+}  // namespace
+
+Result<std::uint16_t> pick_free_loopback_port() {
+  // A port below the ephemeral range: a port the kernel hands out for port 0 may become, before
+  // the caller binds it, the source port of some client's connection (tests make thousands).
+  static std::mutex mutex;
+  static std::mt19937 random{std::random_device{}()};
+  const std::uint16_t end = first_ephemeral_port();
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    std::uint16_t candidate = 0;
+    {
+      const std::lock_guard<std::mutex> lock(mutex);
+      candidate = static_cast<std::uint16_t>(
+          std::uniform_int_distribution<unsigned>(10'000, end - 1u)(random));
+    }
+    if (auto bound = bind_loopback(candidate); bound.ok()) return *bound;
+  }
+  return bind_loopback(0);
 }
 
 }  // namespace medchain

@@ -50,7 +50,8 @@ class ChildProcess {
 void block_stop_signals();
 int wait_for_stop_signal();  // returns the signal received
 
-// A TCP port on 127.0.0.1 that was free a moment ago (bind to port 0, read it, close).
+// A TCP port on 127.0.0.1 that was free a moment ago: a random one below the kernel's ephemeral
+// range (which outgoing connections draw from) that binds, else whatever port 0 gives.
 Result<std::uint16_t> pick_free_loopback_port();
 
 }  // namespace medchain
