@@ -13,7 +13,11 @@ const SYSTEMS = {
 
 const present = (value) => value !== undefined && value !== null && value !== '';
 
-// A CodeableConcept: its text, else the first coding's display, else "SYSTEM code".
+// HL7's own code systems use words as codes ("vital-signs", "active"): shown as those words.
+const HL7_WORDS = 'http://terminology.hl7.org/CodeSystem/';
+
+// A CodeableConcept: its text, else the first coding's display, else an HL7 code system's code as
+// words ("Vital signs"), else "SYSTEM code".
 export function codeableText(concept) {
   if (!concept || typeof concept !== 'object') return null;
   if (present(concept.text)) return String(concept.text);
@@ -22,6 +26,7 @@ export function codeableText(concept) {
   if (shown) return String(shown.display);
   const coded = codings.find((c) => present(c?.code));
   if (!coded) return null;
+  if (coded.system?.startsWith(HL7_WORDS) && /^[a-z][a-z-]*$/.test(coded.code)) return statusText(coded.code);
   const system = SYSTEMS[coded.system] ?? (coded.system ? coded.system.replace(/^https?:\/\//, '') : null);
   return system ? `${system} ${coded.code}` : String(coded.code);
 }

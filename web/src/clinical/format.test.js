@@ -8,6 +8,8 @@ describe('codeable concept display', () => {
     expect(codeableText({ coding: [{ system: 'http://loinc.org', code: '4548-4' }] })).toBe('LOINC 4548-4');
     expect(codeableText({ coding: [{ system: 'https://example.org/codes', code: 'Z1' }] })).toBe('example.org/codes Z1');
     expect(codeableText({ coding: [{ code: 'Z1' }] })).toBe('Z1');
+    expect(codeableText({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/observation-category', code: 'vital-signs' }] })).toBe('Vital signs');
+    expect(codeableText({ coding: [{ system: 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation', code: 'HH' }] })).toBe('terminology.hl7.org/CodeSystem/v3-ObservationInterpretation HH');
   });
   test('missing or empty concepts show nothing', () => {
     expect(codeableText(undefined)).toBeNull();
