@@ -126,6 +126,15 @@ describe('record document', () => {
     expect(decoded.attachment).toHaveLength(0);
   });
 
+  it("an observation's form carries a reference range when one end is given, none otherwise", () => {
+    const both = observation({ patient: '0xabc', code: 'HbA1c', value: '6.1', unit: '%', date: '2026-01-01', laboratory: true, low: '4', high: '5.6' });
+    expect(both.referenceRange).toEqual([{ low: { value: 4, unit: '%' }, high: { value: 5.6, unit: '%' } }]);
+    const highOnly = observation({ patient: '0xabc', code: 'LDL', value: '3.1', unit: '', date: '2026-01-01', low: ' ', high: '3' });
+    expect(highOnly.referenceRange).toEqual([{ high: { value: 3 } }]);
+    expect(observation({ patient: '0xabc', code: 'HbA1c', value: '6.1', unit: '%', date: '2026-01-01' }).referenceRange).toBeUndefined();
+    expect(() => validateResource(both)).not.toThrow();
+  });
+
   it('round-trips a file record whose DocumentReference describes the file', () => {
     const file = pattern(1000);
     const attachment = { contentType: 'image/png', size: file.length, title: 'xray.png' };

@@ -50,7 +50,13 @@ export function validateResource(resource) {
 const subject = (patient) => ({ reference: `Patient/${patient}` });
 const text = (value) => ({ text: value });
 
-export function observation({ patient, code, value, unit, date, laboratory }) {
+// A reference range bound from a form field: a number, or nothing when the field is empty.
+const bound = (text, unit) => {
+  const number = Number(text);
+  return text !== undefined && String(text).trim() !== '' && Number.isFinite(number) ? { value: number, unit: unit || undefined } : undefined;
+};
+
+export function observation({ patient, code, value, unit, date, laboratory, low, high }) {
   const resource = {
     resourceType: 'Observation',
     status: 'final',
@@ -62,6 +68,8 @@ export function observation({ patient, code, value, unit, date, laboratory }) {
   const number = Number(value);
   if (value !== '' && Number.isFinite(number)) resource.valueQuantity = { value: number, unit };
   else resource.valueString = unit ? `${value} ${unit}` : value;
+  const range = { low: bound(low, unit), high: bound(high, unit) };
+  if (range.low || range.high) resource.referenceRange = [JSON.parse(JSON.stringify(range))];
   return resource;
 }
 

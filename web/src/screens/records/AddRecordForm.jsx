@@ -67,7 +67,7 @@ export default function AddRecordForm({ patient, record, onAdded }) {
   const fixedCategory = record?.versions[record.versions.length - 1].category;
   const [kind, setKind] = useState('lab');
   const [category, setCategory] = useState(fixedCategory ?? 'lab');
-  const [f, setF] = useState({ code: '', value: '', unit: '', date: today(), medication: '', dosage: '', substance: '', reaction: '', criticality: 'low', title: '', note: '', description: '' });
+  const [f, setF] = useState({ code: '', value: '', unit: '', low: '', high: '', date: today(), medication: '', dosage: '', substance: '', reaction: '', criticality: 'low', title: '', note: '', description: '' });
   const [file, setFile] = useState(null);
   const [progress, setProgress] = useState(null);
   const [error, setError] = useState(null);
@@ -85,7 +85,10 @@ export default function AddRecordForm({ patient, record, onAdded }) {
     switch (kind) {
       case 'lab':
         if (!f.code.trim()) throw new Error('Name the test or observation.');
-        return observation({ patient, code: f.code.trim(), value: f.value.trim(), unit: f.unit.trim(), date: f.date, laboratory: category === 'lab' });
+        for (const [name, text] of [['low', f.low], ['high', f.high]]) {
+          if (text.trim() && !Number.isFinite(Number(text))) throw new Error(`The reference range's ${name} end must be a number.`);
+        }
+        return observation({ patient, code: f.code.trim(), value: f.value.trim(), unit: f.unit.trim(), date: f.date, laboratory: category === 'lab', low: f.low, high: f.high });
       case 'medication':
         if (!f.medication.trim()) throw new Error('Name the medication.');
         return medicationStatement({ patient, medication: f.medication.trim(), dosage: f.dosage.trim(), date: f.date });
@@ -162,6 +165,8 @@ export default function AddRecordForm({ patient, record, onAdded }) {
           <Col md={3}><Field id={id('obs-value')} label="Value" value={f.value} onChange={set('value')} placeholder="6.1" /></Col>
           <Col md={2}><Field id={id('obs-unit')} label="Unit" value={f.unit} onChange={set('unit')} placeholder="%" /></Col>
           <Col md={2}><Field id={id('obs-date')} label="Date" type="date" value={f.date} onChange={set('date')} /></Col>
+          <Col md={3}><Field id={id('obs-low')} label="Reference range low" inputMode="decimal" value={f.low} onChange={set('low')} placeholder="4.0" /></Col>
+          <Col md={3}><Field id={id('obs-high')} label="Reference range high" inputMode="decimal" value={f.high} onChange={set('high')} placeholder="5.6" /></Col>
         </Row>
       )}
       {kind === 'medication' && (

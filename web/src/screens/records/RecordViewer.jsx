@@ -1,9 +1,11 @@
-// A record decrypted in the browser: the FHIR resource, the attachment (passive images shown,
-// anything that can carry script download-only: util/attachments.js),
-// a download of the plaintext, and the version history (any version opens here).
+// A record decrypted in the browser: the FHIR resource as a readable card (ClinicalCard), the
+// attachment (passive images shown, anything that can carry script download-only:
+// util/attachments.js), a download of the plaintext, printing (app.css's print rules show this
+// dialog only), and the version history (any version opens here, and compares with the one
+// before it).
 import { useEffect, useState } from 'react';
 import { getAddress } from 'ethers';
-import { Alert, Badge, Button, Modal, ProgressBar, Table } from 'react-bootstrap';
+import { Alert, Badge, Button, Modal, ProgressBar } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { openRecord } from '../../state/actions.js';
 import { describeResource } from '../../crypto/fhir.js';
@@ -14,28 +16,7 @@ import { isPassiveImage, objectUrlType } from '../../util/attachments.js';
 import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
 import CategoryCorrection from './CategoryCorrection.jsx';
-
-function ResourceTable({ resource }) {
-  const rows = [];
-  const walk = (value, path) => {
-    if (value === null || value === undefined) return;
-    if (typeof value !== 'object') {
-      rows.push([path, String(value)]);
-      return;
-    }
-    for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k);
-  };
-  walk(resource, '');
-  return (
-    <Table size="sm" bordered responsive className="small">
-      <tbody>
-        {rows.filter(([k]) => !k.endsWith('.data')).map(([k, v]) => (
-          <tr key={k}><th scope="row" className="text-nowrap">{k}</th><td>{v}</td></tr>
-        ))}
-      </tbody>
-    </Table>
-  );
-}
+import ClinicalCard from './ClinicalCard.jsx';
 
 function noteText(resource) {
   const data = resource?.content?.[0]?.attachment?.data;
@@ -88,7 +69,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
   };
 
   return (
-    <Modal show onHide={onClose} size="lg" aria-labelledby="record-title">
+    <Modal show onHide={onClose} size="lg" aria-labelledby="record-title" className="record-viewer">
       <Modal.Header closeButton>
         <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? describeResource(resource) : 'Record'}</Modal.Title>
       </Modal.Header>
@@ -96,7 +77,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
         <p className="small text-secondary mb-2">
           {categoryLabel(version.category)} · version {version.version} · by <Address value={version.author} label="author" /> · {formatBytes(version.size)}
         </p>
-        {canCorrectCategory && <CategoryCorrection key={`${record.recordId}-${version.version}-${version.category}`} record={record} version={version} onCorrected={setRecord} />}
+        {canCorrectCategory && <div className="d-print-none"><CategoryCorrection key={`${record.recordId}-${version.version}-${version.category}`} record={record} version={version} onCorrected={setRecord} /></div>}
         <ErrorAlert error={error} />
         {!opened && !error && (
           <>
@@ -117,13 +98,14 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
               <Alert variant="secondary" className="small">Not shown here: a {attachment.contentType || 'file of unknown type'} can carry scripts, so it only downloads.</Alert>
             )}
             {attachment && <p className="small">Attachment: {attachment.title} ({attachment.contentType}, {formatBytes(attachment.size)})</p>}
-            <ResourceTable resource={resource} />
+            <ClinicalCard key={`${record.recordId}-${version.version}`} resource={resource} />
           </>
         )}
         <VersionHistory
           record={record}
           selected={version.version}
           onSelect={setSelected}
+          opened={opened}
           canUpdate={mayUpdate}
           onUpdated={async (result) => {
             setRecord(await api.get(`/v1/records/${record.recordId}`));
@@ -131,7 +113,8 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
           }}
         />
       </Modal.Body>
-      <Modal.Footer>
+      <Modal.Footer className="d-print-none">
+        <Button variant="outline-primary" disabled={!opened} onClick={() => window.print()}>Print</Button>
         <Button variant="outline-primary" disabled={!opened} onClick={download}>Download</Button>
         <Button variant="secondary" onClick={onClose}>Close</Button>
       </Modal.Footer>

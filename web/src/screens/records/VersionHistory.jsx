@@ -1,6 +1,7 @@
 // The versions of a record, oldest first, each openable in the viewer, with who signed each one's
 // category as the chain lets the app check it; and, for whoever may write to the record, the form
-// that adds the next version under a new content key.
+// that adds the next version under a new content key. The open version can be compared with the
+// one before it (VersionCompare).
 import { useState } from 'react';
 import { Button, Card, ListGroup } from 'react-bootstrap';
 import { categoryLabel } from '../../chain/scopes.js';
@@ -9,19 +10,23 @@ import { useLoad, useSession } from '../../state/session.jsx';
 import { categoryStatedBy, requireChain } from '../../chain/verify.js';
 import { formatBytes, shortHash } from '../../util/format.js';
 import AddRecordForm from './AddRecordForm.jsx';
+import VersionCompare from './VersionCompare.jsx';
 
 const STATED_BY = { patient: 'category signed by the patient', author: 'category signed by its author', guardian: 'category signed by a guardian' };
 const statementText = (stated) => (stated ? STATED_BY[stated.by] : 'category not signed by its author or the patient');
 
-export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated }) {
+export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated, opened }) {
   const { ctx } = useSession();
   const [adding, setAdding] = useState(false);
+  // Which version's comparison is shown: it closes when another version is opened.
+  const [comparing, setComparing] = useState(null);
+  const open = record.versions.find((v) => v.version === selected);
   const stated = useLoad(async () => {
     const chain = requireChain(ctx); // without a chain nothing is shown: the viewer says why
     return Promise.all(record.versions.map((v) => categoryStatedBy(chain, record.patient, record.recordId, v)));
   }, [record]);
   return (
-    <section aria-labelledby="version-history" className="mt-3">
+    <section aria-labelledby="version-history" className="mt-3 d-print-none">
       <h3 id="version-history" className="fs-6">Version history</h3>
       <ListGroup aria-label="Versions" className="mb-2">
         {record.versions.map((v, i) => (
@@ -44,6 +49,14 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
           </ListGroup.Item>
         ))}
       </ListGroup>
+      {open && open.version > 1 && (
+        <div className="mb-2 d-print-none">
+          <Button size="sm" variant="outline-secondary" aria-expanded={comparing === open.version} disabled={!opened} onClick={() => setComparing(comparing === open.version ? null : open.version)}>
+            {comparing === open.version ? 'Hide the changes' : `Compare with version ${open.version - 1}`}
+          </Button>
+        </div>
+      )}
+      {open && opened && comparing === open.version && <VersionCompare record={record} version={open} opened={opened} />}
       {canUpdate && !adding && (
         <Button size="sm" variant="outline-primary" onClick={() => setAdding(true)}>Add a new version…</Button>
       )}
