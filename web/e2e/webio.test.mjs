@@ -1,11 +1,15 @@
 // The web app's input and output against a real `medchain dev`: a patient exports the whole
 // record as a FHIR Bundle, which is the CLI's own export of the same records entry for entry;
 // a fresh patient imports it (a bad Bundle is refused first, nothing written) and ends up with
-// the same resources. axe checks each new screen.
+// the same resources; live notifications never cover the button clicked next; the navbar inbox
+// keeps what was read across sign-in; a doctor scans a patient's QR code with Chromium's fake
+// camera (a Y4M file this test draws). axe checks each new screen.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import QRCode from 'qrcode';
+import { chromium } from 'playwright-core';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
@@ -48,8 +52,8 @@ async function cliIn(asHome, ...args) {
 }
 
 // A fresh browser signed in as the demo account `label`, with the page errors it reports.
-async function signedIn(label) {
-  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+async function signedIn(label, on = browser) {
+  const context = await on.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   const page = await context.newPage();
   page.setDefaultTimeout(30000);
   const errors = [];
@@ -107,6 +111,20 @@ describe('export and import of the whole record in the web app', { concurrency: 
     const byCli = JSON.parse(await cli('records', 'export', '--rpc-url', dev.chainUrl));
     const byUrl = (bundle) => Object.fromEntries(bundle.entry.map((e) => [e.fullUrl, e]));
     assert.deepEqual(byUrl(exported), byUrl(byCli));
+
+    // The patient summary: the same sections holding the same resources as the CLI's.
+    const [ips] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export patient summary (IPS)' }).click()]);
+    await page.getByText('Exported the patient summary (IPS)').waitFor();
+    const summary = JSON.parse(Buffer.concat(await (await ips.createReadStream()).toArray()).toString('utf8'));
+    const sections = (bundle) => {
+      const urls = Object.fromEntries(bundle.entry.map((e) => [e.fullUrl, e.resource]));
+      return bundle.entry[0].resource.section.map((s) => ({ title: s.title, code: s.code, emptyReason: s.emptyReason, resources: (s.entry ?? []).map((r) => urls[r.reference]) }));
+    };
+    const byCliSummary = JSON.parse(await cli('records', 'export', '--summary', '--rpc-url', dev.chainUrl));
+    assert.equal(summary.type, 'document');
+    assert.deepEqual(summary.entry[1].resource, byCliSummary.entry[1].resource);
+    assert.deepEqual(sections(summary), sections(byCliSummary));
+    assert.equal(sections(summary).find((s) => s.code.coding[0].code === '30954-2').resources[0].code.text, 'Serum sodium');
     assert.deepEqual(errors, []);
     await context.close();
   });
@@ -125,7 +143,10 @@ describe('export and import of the whole record in the web app', { concurrency: 
     await picker.setInputFiles({ name: 'export.json', mimeType: 'application/json', buffer: Buffer.from(JSON.stringify(exported)) });
     await page.getByText('export.json: 2 entries checked').waitFor();
     await page.getByRole('button', { name: 'Import 2 records' }).click();
-    await page.getByRole('progressbar', { name: 'Records imported' }).waitFor();
+    const bar = page.getByRole('progressbar', { name: 'Records imported' });
+    await bar.waitFor();
+    assert.match(await bar.textContent(), /^[0-2]\/2 · .* of .*$/); // records and bytes
+    await expectAccessible(page, 'patient: importing');
     await page.getByText('Imported 2 records from export.json.').waitFor();
     await expectAccessible(page, 'patient: import done');
 
@@ -189,4 +210,61 @@ describe('export and import of the whole record in the web app', { concurrency: 
     assert.deepEqual([...errors, ...again.errors], []);
     await again.context.close();
   });
+
+  test('a doctor scans the patient\'s QR code with the camera; the stream stops; a refused camera says so', async () => {
+    const patient = dev.account('patient 2').address;
+    const y4m = join(home, 'qr.y4m');
+    writeFileSync(y4m, qrVideo(`ethereum:${patient}`));
+    const cameraBrowser = await chromium.launch({
+      executablePath: process.env.CHROMIUM ?? '/usr/bin/chromium',
+      args: ['--headless', '--no-sandbox', '--disable-gpu', '--use-fake-ui-for-media-stream', '--use-fake-device-for-media-stream', `--use-file-for-fake-video-capture=${y4m}`],
+    });
+    try {
+      const { context, page, errors } = await signedIn('doctor 1', cameraBrowser);
+      await context.grantPermissions(['camera'], { origin: dev.url });
+      // Every stream the page opens, to see that it is stopped after the scan.
+      await page.evaluate(() => {
+        const open = navigator.mediaDevices.getUserMedia.bind(navigator.mediaDevices);
+        window.__streams = [];
+        navigator.mediaDevices.getUserMedia = async (c) => { const s = await open(c); window.__streams.push(s); return s; };
+      });
+      await page.getByRole('button', { name: 'Scan with camera' }).click();
+      await page.waitForFunction((address) => location.hash.includes(address), patient, { timeout: 20000 });
+      await page.getByRole('dialog').waitFor({ state: 'detached' });
+      assert.deepEqual(await page.evaluate(() => window.__streams.flatMap((s) => s.getTracks().map((t) => t.readyState))), ['ended']);
+      await expectAccessible(page, 'doctor: patient found by camera');
+      assert.deepEqual(errors, []);
+      await context.close();
+    } finally {
+      await cameraBrowser.close();
+    }
+
+    // Without a camera permission (the test browser grants none) the dialog says what to do.
+    const { context, page } = await signedIn('doctor 1');
+    await page.getByRole('button', { name: 'Scan with camera' }).click();
+    await page.getByRole('dialog').getByRole('alert').filter({ hasText: /refused|No camera/ }).waitFor();
+    await expectAccessible(page, 'doctor: camera refused');
+    await page.getByRole('dialog').getByRole('button', { name: 'Close' }).click();
+    await context.close();
+  });
 });
+
+// A short Y4M video (4:2:0, I420 planes) of the QR code of `text`, black on white, for
+// Chromium's --use-file-for-fake-video-capture.
+function qrVideo(text) {
+  const { modules } = QRCode.create(text, { errorCorrectionLevel: 'M' });
+  const width = 320;
+  const height = 240;
+  const scale = Math.floor(Math.min(width, height) / (modules.size + 8));
+  const left = Math.floor((width - modules.size * scale) / 2);
+  const top = Math.floor((height - modules.size * scale) / 2);
+  const luma = Buffer.alloc(width * height, 235);
+  for (let y = 0; y < modules.size * scale; y++) {
+    for (let x = 0; x < modules.size * scale; x++) {
+      if (modules.data[Math.floor(y / scale) * modules.size + Math.floor(x / scale)]) luma[(top + y) * width + left + x] = 16;
+    }
+  }
+  const chroma = Buffer.alloc((width / 2) * (height / 2), 128);
+  const frame = Buffer.concat([Buffer.from('FRAME\n'), luma, chroma, chroma]);
+  return Buffer.concat([Buffer.from(`YUV4MPEG2 W${width} H${height} F10:1 Ip A1:1 C420jpeg\n`), ...Array(5).fill(frame)]);
+}

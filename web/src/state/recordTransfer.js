@@ -3,9 +3,10 @@
 // openRecord does; and a checked Bundle's entries added one by one as new records.
 import { addRecord, openRecord } from './actions.js';
 import { contentBytes, makeBundle } from './recordBundle.js';
+import { makeSummary, validateSummary } from './patientSummary.js';
 
 // The Bundle of the newest version of every record of `patient` the caller holds a key of.
-// onProgress({done, total}) after each record. Returns {bundle, records, skipped}.
+// onProgress({done, total}) after each record. Returns {bundle, records, skipped, resources}.
 export async function exportRecords(ctx, patient, onProgress) {
   const { records } = await ctx.api.get(`/v1/patients/${patient}/records`);
   const withVersions = records.filter((r) => r.versions.length);
@@ -22,7 +23,7 @@ export async function exportRecords(ctx, patient, onProgress) {
     }
     onProgress?.({ done: i + 1, total: withVersions.length });
   }
-  return { bundle: makeBundle(opened), records: opened.length, skipped };
+  return { bundle: makeBundle(opened), records: opened.length, skipped, resources: opened.map((r) => r.resource) };
 }
 
 // Adds `contents` (parseBundle's answer) as new records of `patient`, in order.
@@ -52,4 +53,14 @@ export async function importRecords(ctx, patient, contents, onProgress) {
     onProgress?.({ done: i + 1, total, step: 'Imported', bytesDone, bytesTotal });
   }
   return written;
+}
+
+// The International Patient Summary of the records exportRecords opens, checked by the IPS rules
+// before it is handed out. Returns {summary, skipped}.
+export async function exportSummary(ctx, patient, onProgress) {
+  const { resources, skipped } = await exportRecords(ctx, patient, onProgress);
+  const documentId = Array.from(crypto.getRandomValues(new Uint8Array(8)), (b) => b.toString(16).padStart(2, '0')).join('');
+  const summary = makeSummary({ patient, resources, now: new Date().toISOString().replace(/\.\d+Z$/, 'Z'), documentId });
+  validateSummary(summary);
+  return { summary, skipped };
 }

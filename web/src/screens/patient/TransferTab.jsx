@@ -4,7 +4,7 @@
 import { useState } from 'react';
 import { Alert, Card, Form, ProgressBar } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
-import { exportRecords, importRecords } from '../../state/recordTransfer.js';
+import { exportRecords, exportSummary, importRecords } from '../../state/recordTransfer.js';
 import { contentBytes, parseBundle } from '../../state/recordBundle.js';
 import { ActionButton, ErrorAlert } from '../../components/common.jsx';
 import { formatBytes } from '../../util/format.js';
@@ -33,7 +33,11 @@ function ExportCard({ patient }) {
         </Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {done && <Alert variant="success">{done}</Alert>}
-        {progress && <ProgressBar className="mb-3" now={(100 * progress.done) / (progress.total || 1)} label={`${progress.done}/${progress.total}`} aria-label="Records exported" />}
+        {progress && (
+          <ProgressBar className="mb-3">
+            <ProgressBar now={(100 * progress.done) / (progress.total || 1)} label={`${progress.done}/${progress.total}`} aria-label="Records exported" />
+          </ProgressBar>
+        )}
         <ActionButton
           onError={(e) => { setError(e); setProgress(null); }}
           action={async () => {
@@ -46,6 +50,20 @@ function ExportCard({ patient }) {
           }}
         >
           Export as FHIR Bundle
+        </ActionButton>{' '}
+        <ActionButton
+          variant="outline-primary"
+          onError={(e) => { setError(e); setProgress(null); }}
+          action={async () => {
+            setDone(null);
+            const key = await unlockEncryptionKey();
+            const { summary } = await exportSummary({ ...ctx, encryptionKey: key }, patient, setProgress);
+            download(`medchain-summary-${patient.slice(0, 10)}-${new Date().toISOString().slice(0, 10)}.json`, `${JSON.stringify(summary, null, 2)}\n`);
+            setProgress(null);
+            setDone('Exported the patient summary (IPS): allergies, medications, problems, immunizations, results and procedures.');
+          }}
+        >
+          Export patient summary (IPS)
         </ActionButton>
       </Card.Body>
     </Card>
@@ -90,12 +108,14 @@ function ImportCard({ patient }) {
           </p>
         )}
         {progress && (
-          <ProgressBar
-            className="mb-3"
-            now={(100 * progress.bytesDone) / (progress.bytesTotal || 1)}
-            label={`${progress.done}/${progress.total} · ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`}
-            aria-label="Records imported"
-          />
+          // The inner bar is the one with role progressbar, so it carries the name.
+          <ProgressBar className="mb-3">
+            <ProgressBar
+              now={(100 * progress.bytesDone) / (progress.bytesTotal || 1)}
+              label={`${progress.done}/${progress.total} · ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`}
+              aria-label="Records imported"
+            />
+          </ProgressBar>
         )}
         {checked && !done && (
           <ActionButton
