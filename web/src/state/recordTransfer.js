@@ -26,6 +26,13 @@ export async function exportRecords(ctx, patient, onProgress) {
   return { bundle: makeBundle(opened), records: opened.length, skipped, resources: opened.map((r) => r.resource) };
 }
 
+// How much of an entry of `weight` bytes is through, by writeVersion's steps: counted as its
+// ciphertext uploads, all of it once uploaded, so the bar never goes back.
+function sentOf(weight, step, done, of) {
+  if (step === 'Uploading') return Math.floor((weight * done) / (of || 1));
+  return ['Recording on chain', 'Sharing the key', 'Done'].includes(step) ? weight : 0;
+}
+
 // Adds `contents` (parseBundle's answer) as new records of `patient`, in order.
 // onProgress({done, total, bytesDone, bytesTotal, step}) as it goes. A failure names the entry
 // and how many went in before it; returns the records written.
@@ -42,7 +49,7 @@ export async function importRecords(ctx, patient, contents, onProgress) {
         category: content.category,
         resource: content.resource,
         file: content.file,
-        onProgress: ({ step, done, total: of }) => onProgress?.({ done: i, total, step, bytesDone: bytesDone + (step === 'Done' ? weight : Math.floor((weight * done) / (of || 1) / 2)), bytesTotal }),
+        onProgress: ({ step, done, total: of }) => onProgress?.({ done: i, total, step, bytesDone: bytesDone + sentOf(weight, step, done, of), bytesTotal }),
       });
       written.push(result);
     } catch (error) {
