@@ -1,4 +1,5 @@
-import { Badge, Container, Nav, Navbar, Toast, ToastContainer, Button, Alert } from 'react-bootstrap';
+import { Badge, Container, Nav, Navbar, Button, Alert } from 'react-bootstrap';
+import ToastStack from './components/ToastStack.jsx';
 import { useSession } from './state/session.jsx';
 import { useRoute } from './util/route.js';
 import { Address, Loading } from './components/common.jsx';
@@ -69,6 +70,7 @@ export default function App() {
         </Container>
       </Navbar>
       <Container as="main" className="pb-5">
+        <ToastStack toasts={toasts} onDismiss={dismissToast} />
         {nodeError && (
           <Alert variant="danger">
             {nodeError} <Button size="sm" variant="outline-danger" onClick={loadNode}>Try again</Button>
@@ -78,16 +80,6 @@ export default function App() {
         {node && !session && <ConnectScreen />}
         {node && session && <current.Component sub={rest} />}
       </Container>
-      <ToastContainer className="toast-stack" aria-live="polite">
-        {toasts.map((t) => (
-          <Toast key={t.id} bg={t.variant} onClose={() => dismissToast(t.id)} className={t.variant === 'warning' ? 'text-dark' : 'text-white'}>
-            <div className="d-flex">
-              <Toast.Body>{t.text}</Toast.Body>
-              <button type="button" className={`btn-close ${t.variant === 'warning' ? '' : 'btn-close-white'} me-2 m-auto`} aria-label="Dismiss" onClick={() => dismissToast(t.id)} />
-            </div>
-          </Toast>
-        ))}
-      </ToastContainer>
     </>
   );
 }

@@ -1,11 +1,13 @@
 // QR codes for finding a patient: the patient shows their address as an EIP-681 `ethereum:`
-// URI; the doctor scans it from a photo (on a phone, the file input opens the camera).
+// URI; the doctor scans it from a photo (on a phone, the file input opens the camera) or with the
+// camera live (CameraQrScanner).
 import { useEffect, useState } from 'react';
 import { Button, Form, Modal } from 'react-bootstrap';
 import QRCode from 'qrcode';
 import jsQR from 'jsqr';
 import { getAddress, isAddress } from 'ethers';
 import { Address } from './common.jsx';
+import CameraQrScanner from './CameraQrScanner.jsx';
 
 export function addressFromQrText(text) {
   const match = /^(?:ethereum:)?(0x[0-9a-fA-F]{40})(?:[@/?].*)?$/.exec(text.trim());
@@ -64,6 +66,7 @@ export function ScanAddressQr({ onAddress, onError }) {
           }
         }}
       />
+      <CameraQrScanner toAddress={addressFromQrText} onAddress={onAddress} />
     </Form.Group>
   );
 }

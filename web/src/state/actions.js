@@ -161,7 +161,9 @@ export async function openRecord(ctx, { recordId, version, onProgress }) {
   try {
     key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
   } catch (error) {
-    if (error.status === 404) throw new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access.");
+    if (error.status === 404) {
+      throw Object.assign(new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access."), { noKey: true });
+    }
     throw error;
   }
   const binding = { recordId, version: version.version, digest: chainDigest };

@@ -10,6 +10,7 @@ import { shortAddress } from '../util/format.js';
 import { chainReader, rpcOverHttp } from '../chain/reader.js';
 import { configuredRpcUrl } from '../wallet/builtin.js';
 import { accountEncryptionKey, rotateEncryptionKey } from './encryptionKey.js';
+import { TOAST_MS, expires, withToast } from './toasts.js';
 
 const SESSION_KEY = 'medchain.session';
 const SessionContext = createContext(null);
@@ -37,10 +38,11 @@ export function SessionProvider({ children }) {
   const tokenRef = useRef(null);
   tokenRef.current = session?.token ?? null;
 
+  // The rules of the stack are state/toasts.js's.
   const toast = useCallback((text, variant = 'info') => {
     const id = Math.random().toString(36).slice(2);
-    setToasts((list) => [...list.slice(-2), { id, text, variant }]);
-    setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), 6000);
+    setToasts((list) => withToast(list, { id, text, variant }));
+    if (expires(variant)) setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), TOAST_MS);
   }, []);
   const dismissToast = (id) => setToasts((list) => list.filter((t) => t.id !== id));
 

@@ -14,6 +14,7 @@ import GrantsTab from './GrantsTab.jsx';
 import EmergencyTab from './EmergencyTab.jsx';
 import AuditTab from './AuditTab.jsx';
 import KeyTab from './KeyTab.jsx';
+import TransferTab from './TransferTab.jsx';
 import { ShowAddressQr } from '../../components/qr.jsx';
 
 const TABS = [
@@ -23,6 +24,7 @@ const TABS = [
   { id: 'grants', label: 'Access' },
   { id: 'emergency', label: 'Emergency & guardians' },
   { id: 'audit', label: 'Audit trail' },
+  { id: 'transfer', label: 'Export & import' },
   { id: 'key', label: 'Encryption key', selfOnly: true },
 ];
 
@@ -91,6 +93,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'grants' && <GrantsTab patient={patient} />}
           {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} />}
           {tab.id === 'audit' && <AuditTab patient={patient} />}
+          {tab.id === 'transfer' && <TransferTab patient={patient} />}
           {tab.id === 'key' && patient === session.address && <KeyTab />}
         </>
       )}
