@@ -7,6 +7,7 @@
 #include <fstream>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
+#include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/ips.hpp>
@@ -505,6 +506,27 @@ TEST_F(CliCommandsTest, AnExportImportedIntoAFreshPatientGivesTheSameResources) 
   for (const json& entry : summary["entry"]) types.insert(entry["resource"]["resourceType"]);
   EXPECT_EQ(types,
             (std::set<std::string>{"Composition", "Patient", "AllergyIntolerance", "Observation"}));
+}
+
+TEST_F(CliCommandsTest, ACustodianKeyIsWrittenOnceAndSetOnChain) {
+  const Party operator_account = ledger_.party();
+  const std::string custodian = import(operator_account);
+  const std::string rpc = ledger_.dev_chain().url();
+  const fs::path file = home_ / "custodian.key";
+  const json made = must({"emergency", "custodian-key", "--out", file.string(), "--from", custodian,
+                          "--rpc-url", rpc});
+  // The file holds the secret of the key the chain now names, readable by its owner only.
+  const records::EncryptionKeyPair key = custody::read_custodian_key(file).value();
+  EXPECT_EQ(made["encryptionKey"], to_hex(key.public_key));
+  const auto on_chain = ledger_.view("custodianKeys", {operator_account.address})[0].bytes();
+  EXPECT_EQ(Bytes(key.public_key.bytes.begin(), key.public_key.bytes.end()), on_chain);
+  EXPECT_EQ(fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all),
+            fs::perms::none);
+  // A second run never overwrites it: a key on chain keeps its secret.
+  expect_failure(medchain({"emergency", "custodian-key", "--out", file.string(), "--from",
+                           custodian, "--rpc-url", rpc}),
+                 1, "never overwritten");
+  EXPECT_EQ(custody::read_custodian_key(file).value().public_key, key.public_key);
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
