@@ -1,10 +1,12 @@
 #include <sodium.h>
 #include <sys/stat.h>
 
+#include <cctype>
 #include <fstream>
 #include <medchain/core/hex.hpp>
 #include <medchain/custody/custodian.hpp>
 #include <sstream>
+#include <stdexcept>
 
 namespace medchain::custody {
 namespace {
