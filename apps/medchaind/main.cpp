@@ -10,14 +10,15 @@
 #include <medchain/api/blob_collector.hpp>
 #include <medchain/api/expiry_notifier.hpp>
 #include <medchain/api/node_api.hpp>
-#include <medchain/store/disk_blob_store.hpp>
 #include <medchain/api/security_headers.hpp>
 #include <medchain/chain/deployment.hpp>
 #include <medchain/chain/indexer.hpp>
 #include <medchain/chain/relayer.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
+#include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/store/disk_blob_store.hpp>
 #include <mutex>
 #include <thread>
 
@@ -35,6 +36,7 @@ struct NodeOptions {
   std::uint64_t confirmations = 0;
   fs::path artifact = fs::path(MEDCHAIN_SOURCE_DIR) / "contracts/out/Medchain.sol/Medchain.json";
   fs::path relayer_key_file;    // a 0x hex private key; empty: the node does not relay
+  fs::path custodian_key_file;  // a 0x hex X25519 secret; empty: the node is no escrow custodian
   std::string node_id;          // bytes32, as registered on chain by a registrar
   double anchor_interval = 60;  // seconds between audit anchors; 0: never
   double read_timeout = 15;     // seconds a client has for a request, or a piece of a blob
@@ -143,6 +145,17 @@ Status run(const NodeOptions& options) {
     auto node_id = from_hex_fixed<Hash32>(options.node_id);
     if (!node_id) return Error{Errc::kInvalidArgument, "--node-id must be 32 bytes of 0x hex"};
     config.node_id = *node_id;
+  }
+  if (!options.custodian_key_file.empty()) {
+    // Readable by its owner only, like the relayer key: with k - 1 others it opens escrows.
+    std::error_code ec;
+    const auto permissions = fs::status(options.custodian_key_file, ec).permissions();
+    if (ec) return Error{Errc::kIo, "cannot read " + options.custodian_key_file.string()};
+    if ((permissions & (fs::perms::group_all | fs::perms::others_all)) != fs::perms::none) {
+      return Error{Errc::kInvalidArgument,
+                   options.custodian_key_file.string() + " must be readable by its owner only"};
+    }
+    MEDCHAIN_TRY(config.custodian_key, custody::read_custodian_key(options.custodian_key_file));
   }
   api::NodeApi api(config, open_stores, *blobs);
   api.set_chain_head([&client] { return client.block_number(); });
@@ -327,6 +340,10 @@ int main(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber);
   option("--relayer-key-file", options.relayer_key_file,
          "A file (mode 0600) holding the 0x private key that pays for relayed intents");
+  option("--custodian-key", options.custodian_key_file,
+         "A file (mode 0600) holding this node's emergency escrow custodian key (0x hex X25519 "
+         "secret, made by `medchain emergency custodian-key`): the node then takes escrow shares "
+         "and releases partials to doctors with an open emergency window");
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

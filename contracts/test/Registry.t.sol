@@ -232,4 +232,44 @@ contract RegistryTest is Fixture {
         medchain.removeGuardian(patient, guardian);
         assertFalse(medchain.isGuardian(patient, guardian), "removed");
     }
+
+    function test_ThePatientSetsAndClearsTheEscrowPolicy() public {
+        bytes32 policy = keccak256("policy document");
+        vm.expectEmit(true, false, false, true);
+        emit IMedchain.EscrowPolicySet(patient, policy);
+        vm.prank(patient);
+        medchain.setEscrowPolicy(policy);
+        assertEq(medchain.escrowPolicies(patient), policy, "set");
+        vm.prank(patient);
+        medchain.setEscrowPolicy(bytes32(0));
+        assertEq(medchain.escrowPolicies(patient), bytes32(0), "cleared");
+    }
+
+    function test_OnlyARegisteredPatientSetsAnEscrowPolicy() public {
+        vm.prank(stranger);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, stranger));
+        medchain.setEscrowPolicy(keccak256("policy"));
+        // A guardian acts for the patient elsewhere, but sets only a policy of their own.
+        vm.prank(guardian);
+        vm.expectRevert(abi.encodeWithSelector(IMedchain.PatientNotRegistered.selector, guardian));
+        medchain.setEscrowPolicy(keccak256("policy"));
+        assertEq(medchain.escrowPolicies(patient), bytes32(0), "the patient's is untouched");
+    }
+
+    function test_AnyAccountSetsItsOwnCustodianKey() public {
+        vm.expectEmit(true, false, false, true);
+        emit IMedchain.CustodianKeySet(nodeOperator, bytes32(uint256(9)));
+        vm.prank(nodeOperator);
+        medchain.setCustodianKey(bytes32(uint256(9)));
+        assertEq(medchain.custodianKeys(nodeOperator), bytes32(uint256(9)), "set");
+        vm.prank(nodeOperator);
+        medchain.setCustodianKey(bytes32(uint256(10)));
+        assertEq(medchain.custodianKeys(nodeOperator), bytes32(uint256(10)), "replaced");
+    }
+
+    function test_AZeroCustodianKeyIsRefused() public {
+        vm.prank(nodeOperator);
+        vm.expectRevert(IMedchain.InvalidKey.selector);
+        medchain.setCustodianKey(bytes32(0));
+    }
 }

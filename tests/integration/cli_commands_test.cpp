@@ -3,11 +3,14 @@
 // failures a user meets (wrong password, missing key, unreachable node, a session the node no
 // longer accepts) as one line on stderr with the exit code docs/cli.md documents.
 #include <gtest/gtest.h>
+#include <sodium.h>
 
 #include <fstream>
 #include <map>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/process.hpp>
+#include <medchain/custody/custodian.hpp>
+#include <medchain/custody/policy_document.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/records/encryption_key.hpp>
 #include <medchain/records/ips.hpp>
@@ -554,6 +557,104 @@ TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
   EXPECT_EQ(must(other)["blobs"], 0);
   other.back() = "0x1234";
   expect_failure(medchain(other), 2, "--node-id");
+}
+
+TEST_F(CliCommandsTest, ACustodianKeyIsWrittenOnceAndSetOnChain) {
+  const Party operator_account = ledger_.party();
+  const std::string custodian = import(operator_account);
+  const std::string rpc = ledger_.dev_chain().url();
+  const fs::path file = home_ / "custodian.key";
+  const json made = must({"emergency", "custodian-key", "--out", file.string(), "--from", custodian,
+                          "--rpc-url", rpc});
+  // The file holds the secret of the key the chain now names, readable by its owner only.
+  const records::EncryptionKeyPair key = custody::read_custodian_key(file).value();
+  EXPECT_EQ(made["encryptionKey"], to_hex(key.public_key));
+  const auto on_chain = ledger_.view("custodianKeys", {operator_account.address})[0].bytes();
+  EXPECT_EQ(Bytes(key.public_key.bytes.begin(), key.public_key.bytes.end()), on_chain);
+  EXPECT_EQ(fs::status(file).permissions() & (fs::perms::group_all | fs::perms::others_all),
+            fs::perms::none);
+  // A second run never overwrites it: a key on chain keeps its secret.
+  expect_failure(medchain({"emergency", "custodian-key", "--out", file.string(), "--from",
+                           custodian, "--rpc-url", rpc}),
+                 1, "never overwritten");
+  EXPECT_EQ(custody::read_custodian_key(file).value().public_key, key.public_key);
+}
+
+TEST_F(CliCommandsTest, RecordsAddWrapsEachNewKeyToThePatientsEscrow) {
+  const std::string rpc = ledger_.dev_chain().url();
+  Party funded_patient = ledger_.party();
+  const std::string patient = import(funded_patient);
+  must({"register", "patient", "--from", patient});
+  must({"login", "--from", patient});
+  // Before a policy: nothing is escrowed.
+  const fs::path file = home_ / "lab.pdf";
+  std::ofstream(file, std::ios::binary) << std::string(70'000, 'l') << "end";
+  EXPECT_EQ(must({"records", "add", "--file", file.string(), "--category", "lab", "--from", patient,
+                  "--rpc-url", rpc})["escrowed"],
+            false);
+
+  // Two custodians' keys; the patient deals 2 of 2 and publishes the policy.
+  std::vector<records::EncryptionKeyPair> custodian_keys;
+  std::vector<custody::CustodianEntry> custodians;
+  for (int i = 0; i < 2; ++i) {
+    const Party account = ledger_.party();
+    const std::string address = import(account);
+    const fs::path key_file = home_ / ("custodian-" + std::to_string(i) + ".key");
+    must({"emergency", "custodian-key", "--out", key_file.string(), "--from", address, "--rpc-url",
+          rpc});
+    custodian_keys.push_back(custody::read_custodian_key(key_file).value());
+    custodians.push_back({account.address, custodian_keys.back().public_key, "http://unused"});
+  }
+  const records::EscrowDealing dealing =
+      records::deal_escrow(funded_patient.address, 2,
+                           std::vector<records::X25519PublicKey>{custodians[0].encryption_key,
+                                                                 custodians[1].encryption_key})
+          .value();
+  const custody::PolicyDocument document{dealing.policy, custodians};
+  const std::string text = custody::policy_document_text(document);
+  const Hash32 policy_hash = custody::policy_hash(text);
+  ledger_.must_call(funded_patient, "setEscrowPolicy", {bytes32(policy_hash)});
+  const std::string token = node_.token_for(funded_patient);
+  Reply published;
+  for (int i = 0; i < 50 && published.status != 201; ++i) {
+    published = node_.send("PUT", "/v1/patients/" + patient + "/escrow-policy",
+                           json{{"document", text}}.dump(), token);
+    if (published.status != 201) std::this_thread::sleep_for(100ms);
+  }
+  ASSERT_EQ(published.status, 201) << published.body.dump();
+
+  // A new record's key is wrapped to the escrow, checked against the chain's policy hash; two
+  // custodians' partials open it, and it decrypts the record.
+  const json added = must({"records", "add", "--file", file.string(), "--category", "lab", "--from",
+                           patient, "--rpc-url", rpc});
+  EXPECT_EQ(added["escrowed"], true);
+  const Hash32 record_id = from_hex_fixed<Hash32>(added.value("recordId", "")).value();
+  const Hash32 digest = from_hex_fixed<Hash32>(added.value("digest", "")).value();
+  const Reply escrowed =
+      node_.get("/v1/records/" + to_hex(record_id) + "/versions/1/escrow-key", token);
+  ASSERT_EQ(escrowed.status, 200) << escrowed.body.dump();
+  EXPECT_EQ(escrowed.body["policyHash"], to_hex(policy_hash));
+  const Bytes wrapped = from_hex(escrowed.body["wrappedKey"].get<std::string>()).value();
+  const records::KeyBinding binding{record_id, 1, digest};
+  records::EncryptionKeyPair doctor;
+  crypto_box_keypair(doctor.public_key.data(), doctor.secret.data());
+  std::vector<records::EscrowPartial> partials;
+  for (std::uint8_t i = 1; i <= 2; ++i) {
+    const records::EscrowShare share =
+        records::open_escrow_share(dealing.sealed_shares[i - 1], document.policy, i,
+                                   custodian_keys[i - 1])
+            .value();
+    const Bytes sealed =
+        records::make_escrow_partial(share, document.policy, wrapped, binding, doctor.public_key)
+            .value();
+    partials.push_back(
+        records::open_escrow_partial(sealed, document.policy, wrapped, binding, doctor).value());
+  }
+  const records::ContentKey key =
+      records::open_escrow_wrapped_key(wrapped, binding, document.policy, partials).value();
+  const Reply blob = node_.get("/v1/blobs/" + to_hex(digest), token);
+  ASSERT_EQ(blob.status, 200);
+  EXPECT_TRUE(records::decrypt(key, as_bytes(blob.raw)).ok());
 }
 
 TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {

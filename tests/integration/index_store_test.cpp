@@ -80,6 +80,34 @@ TEST_P(IndexStoreTest, AppliesEventsAndTheCheckpointTogether) {
   EXPECT_FALSE(store_->block_hash(4).value().has_value());
 }
 
+TEST_P(IndexStoreTest, EscrowPoliciesAndCustodianKeysFollowTheirEventsAndRollBack) {
+  const std::string policy = "0x" + std::string(62, '0') + "aa";
+  const std::string zero = "0x" + std::string(64, '0');
+  const std::string key = "0x" + std::string(62, '0') + "cc";
+  ASSERT_TRUE(store_->apply(story()).ok());
+  ASSERT_TRUE(
+      store_
+          ->apply({block(
+              8, {event("EscrowPolicySet", {{"patient", kPatient}, {"policyHash", policy}}),
+                  event("CustodianKeySet", {{"custodian", kDoctor}, {"encryptionKey", key}})})})
+          .ok());
+  EXPECT_EQ(store_->escrow_policy_hash(kPatientAddress).value(),
+            from_hex_fixed<Hash32>(policy).value());
+  EXPECT_EQ(store_->custodian_key(kDoctorAddress).value(), from_hex_fixed<Hash32>(key).value());
+  // Zero clears the policy; a rollback brings it back, as if the clearing block never came.
+  ASSERT_TRUE(store_
+                  ->apply({block(9, {event("EscrowPolicySet",
+                                           {{"patient", kPatient}, {"policyHash", zero}})})})
+                  .ok());
+  EXPECT_FALSE(store_->escrow_policy_hash(kPatientAddress).value().has_value());
+  ASSERT_TRUE(store_->rollback_to(8).ok());
+  EXPECT_EQ(store_->escrow_policy_hash(kPatientAddress).value(),
+            from_hex_fixed<Hash32>(policy).value());
+  ASSERT_TRUE(store_->rollback_to(7).ok());
+  EXPECT_FALSE(store_->escrow_policy_hash(kPatientAddress).value().has_value());
+  EXPECT_FALSE(store_->custodian_key(kDoctorAddress).value().has_value());
+}
+
 TEST_P(IndexStoreTest, ReplayingAppliedBlocksChangesNothing) {
   const auto blocks = story();
   ASSERT_TRUE(store_->apply(blocks).ok());

@@ -1,6 +1,7 @@
 // `medchain emergency open | close | policy | list` (docs/cli.md, "Emergency access and
 // guardians"), as signed intents relayed by the node. Guardians: consent/guardian_commands.cpp.
 #include <medchain/core/hex.hpp>
+#include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 
@@ -121,6 +122,31 @@ Status list_emergency(const std::string& patient_text) {
   return {};
 }
 
+// Makes an escrow custodian key in `out` (mode 0600, for medchaind --custodian-key) and sets
+// its public half as the account's custodianKeys on chain: a direct call (--rpc-url), the
+// account paying the gas. The file is written first, so a key on chain always has its secret.
+Status make_custodian_key(const std::string& out) {
+  ClientContext context;
+  MEDCHAIN_TRY(Address account, context.account());
+  MEDCHAIN_TRY(const chain::Contract* medchain, context.contract());
+  MEDCHAIN_TRY(chain::TransactionSender * sender, context.sender());
+  MEDCHAIN_TRY(records::EncryptionKeyPair key, custody::create_custodian_key(out));
+  const Bytes word(key.public_key.bytes.begin(), key.public_key.bytes.end());
+  MEDCHAIN_TRY(Bytes data, medchain->calldata("setCustodianKey", {eth::abi::Value(word)}));
+  MEDCHAIN_TRY(
+      chain::Receipt receipt,
+      sender->send({medchain->address(), std::move(data), 0, std::nullopt}, &medchain->abi()));
+  const json answer{{"custodian", checksum(account)},
+                    {"encryptionKey", to_hex(key.public_key)},
+                    {"keyFile", out},
+                    {"transactionHash", to_hex(receipt.transaction_hash)},
+                    {"blockNumber", receipt.block_number}};
+  context.print(answer, "custodian key of " + checksum(account) + " set on chain (" +
+                            to_hex(key.public_key) + "); its secret is in " + out +
+                            ": start medchaind with --custodian-key " + out);
+  return {};
+}
+
 void add_emergency_commands(CLI::App& app) {
   auto* emergency = app.add_subcommand("emergency", "Break-glass access to a patient's records");
   emergency->require_subcommand(1);
@@ -164,6 +190,15 @@ void add_emergency_commands(CLI::App& app) {
       emergency->add_subcommand("list", "The policy and emergency windows of a patient");
   list_cmd->add_option("--patient", *listed, "The patient (default: you)");
   on_run(list_cmd, [listed] { return list_emergency(*listed); });
+
+  auto key_file = std::make_shared<std::string>();
+  auto* key_cmd = emergency->add_subcommand(
+      "custodian-key",
+      "Make an emergency escrow custodian key for medchaind and set it on chain (--rpc-url)");
+  key_cmd
+      ->add_option("--out", *key_file, "Where to write the secret (mode 0600; never overwritten)")
+      ->required();
+  on_run(key_cmd, [key_file] { return make_custodian_key(*key_file); });
 }
 
 const bool kRegistered = register_top_level_group(&add_emergency_commands);

@@ -3,6 +3,7 @@
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
+#include <medchain/custody/policy_document.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 #include <medchain/records/category.hpp>
@@ -57,6 +58,41 @@ std::string checksum(const json& value) {
   return address ? eth::to_checksum(*address) : value.get<std::string>();
 }
 
+// With an emergency escrow policy set for `patient`, wraps the version's content key to its
+// escrow key and stores it with the version (docs/format.md, "Emergency escrow"). The document
+// the node serves is checked against the chain's hash when `medchain` is given. Returns whether
+// the key was escrowed; no policy (404) is not an error.
+Result<bool> escrow_content_key(Caller& caller, const chain::Contract* medchain,
+                                const Address& patient, const format::KeyBinding& binding,
+                                const format::ContentKey& key) {
+  auto answer = caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/escrow-policy");
+  if (!answer.ok()) {
+    if (answer.error().code == Errc::kNotFound) return false;
+    return answer.error();
+  }
+  const std::string text = answer->value("document", "");
+  const Hash32 hash = custody::policy_hash(text);
+  if (medchain != nullptr) {
+    MEDCHAIN_TRY(auto on_chain, medchain->call("escrowPolicies", {eth::abi::Value(patient)}));
+    const Bytes& word = on_chain.at(0).bytes();
+    if (word != Bytes(hash.bytes.begin(), hash.bytes.end())) {
+      return Error{Errc::kCheckFailed,
+                   "the node's escrow policy document is not the one the chain names"};
+    }
+  }
+  MEDCHAIN_TRY(custody::PolicyDocument document, custody::parse_policy_document(text));
+  if (document.policy.patient != patient) {
+    return Error{Errc::kCheckFailed, "the node served the escrow policy of another patient"};
+  }
+  MEDCHAIN_TRY(Bytes wrapped, format::wrap_for_escrow(key, binding, document.policy.escrow_key()));
+  const json body{{"policyHash", to_hex(hash)}, {"wrappedKey", to_hex(wrapped)}};
+  MEDCHAIN_TRY(json stored,
+               caller.node.put("/v1/records/" + to_hex(binding.record_id) + "/versions/" +
+                                   std::to_string(binding.version) + "/escrow-key",
+                               body));
+  return true;
+}
+
 // Encrypts and uploads the content, relays the intent `function` with `message` (which gets the
 // digest, nodeId and contentId), then seals the key to the recipients.
 Result<json> write_version(Caller& caller, const Address& patient, NewContent& content,
@@ -86,6 +122,7 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   MEDCHAIN_TRY(std::uint32_t version, checked_version(named));
   const format::KeyBinding binding{record_id, version, uploaded.digest};
   MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
+  MEDCHAIN_TRY(bool escrowed, escrow_content_key(caller, medchain, patient, binding, key));
   json readers = json::array();
   for (const Recipient& recipient : recipients)
     readers.push_back(eth::to_checksum(recipient.account));
@@ -101,6 +138,7 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
               {"transactionHash", relayed.value("transactionHash", "")},
               {"keysSealedTo", readers},
               {"guardiansWithoutKey", keyless},
+              {"escrowed", escrowed},
               {"chainChecked", medchain != nullptr}};
 }
 

@@ -40,6 +40,12 @@ interface IMedchain {
     ///         window of the patient that was open has ended with it (no EmergencyAccessEnded
     ///         each). A doctor whose window ended waits `cooldown` seconds before opening another.
     event EmergencyPolicySet(address indexed patient, bool allowed, uint32 maxWindow, uint32 cooldown);
+    /// @notice A patient set (or, with zero, cleared) the hash of their emergency escrow policy
+    ///         document, kept off chain by the nodes (docs/format.md, "Emergency escrow").
+    event EscrowPolicySet(address indexed patient, bytes32 policyHash);
+    /// @notice An account (a storage node's operator, a guardian) set the X25519 key its
+    ///         emergency escrow shares are sealed to.
+    event CustodianKeySet(address indexed custodian, bytes32 encryptionKey);
     /// @notice A patient appointed a guardian.
     event GuardianAdded(address indexed patient, address indexed guardian);
     /// @notice A patient removed a guardian.

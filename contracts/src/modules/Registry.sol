@@ -15,6 +15,8 @@ import {IMedchain} from "../interfaces/IMedchain.sol";
 ///        patientKeys[p]    X25519 public key
 ///        guardians[p][g]   bool
 ///        nodes[n]          operator (address) | nextAuditSeq (uint64)
+///        escrowPolicies[p] hash of the patient's escrow policy document (off chain)
+///        custodianKeys[c]  X25519 public key escrow shares are sealed to
 abstract contract Registry is IMedchain {
     uint8 internal constant DOCTOR_NONE = 0;
     uint8 internal constant DOCTOR_VERIFIED = 1;
@@ -56,6 +58,10 @@ abstract contract Registry is IMedchain {
     mapping(bytes32 => StorageNode) public storageNodes;
     /// @notice Anchored audit roots by node and last sequence number of the batch.
     mapping(bytes32 => mapping(uint64 => bytes32)) public auditRoots;
+    /// @notice Each patient's emergency escrow policy: the keccak-256 of its document.
+    mapping(address => bytes32) public escrowPolicies;
+    /// @notice Each escrow custodian's X25519 public key.
+    mapping(address => bytes32) public custodianKeys;
 
     constructor() {
         admin = msg.sender;
@@ -151,6 +157,24 @@ abstract contract Registry is IMedchain {
     /// @param cooldown Seconds; 0 lets a doctor reopen at once.
     function setEmergencyPolicy(address patient, bool allowed, uint32 maxWindow, uint32 cooldown) external {
         _setEmergencyPolicy(msg.sender, patient, allowed, maxWindow, cooldown);
+    }
+
+    /// @notice Sets the caller's emergency escrow policy: the keccak-256 of the policy document
+    ///         the nodes keep (threshold, custodians, escrow key, commitments); zero clears it.
+    ///         The patient only (a registered one): a guardian who could choose the custodians
+    ///         could choose ones who would collude.
+    function setEscrowPolicy(bytes32 policyHash) external {
+        if (!patients[msg.sender].registered) revert PatientNotRegistered(msg.sender);
+        escrowPolicies[msg.sender] = policyHash;
+        emit EscrowPolicySet(msg.sender, policyHash);
+    }
+
+    /// @notice Sets the caller's escrow custodian key: the X25519 public key patients seal
+    ///         escrow shares to. Any account may be a custodian; patients choose whom to trust.
+    function setCustodianKey(bytes32 encryptionKey) external {
+        if (encryptionKey == bytes32(0)) revert InvalidKey();
+        custodianKeys[msg.sender] = encryptionKey;
+        emit CustodianKeySet(msg.sender, encryptionKey);
     }
 
     /// @notice Appoints a guardian, who may then manage consent for the patient. Patient only.

@@ -13,6 +13,7 @@
 #include <medchain/api/event_feed.hpp>
 #include <medchain/api/http_server.hpp>
 #include <medchain/chain/relayer.hpp>
+#include <medchain/records/encryption_key.hpp>
 #include <medchain/store/blob_store.hpp>
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/node_store.hpp>
@@ -40,6 +41,10 @@ struct NodeApiConfig {
   // whoever sends them: the relayer pays their gas. 0 turns the limit off.
   double relay_rate_per_signer = 5;
   std::filesystem::path web_root;  // the web app's build, served at /; empty: none
+  // The node's emergency escrow custodian key (medchaind --custodian-key): with it, the node
+  // takes shares deposited for that key and releases partials; without, it refuses both
+  // (409 not_custodian). It stores policy documents and escrow-wrapped keys either way.
+  std::optional<records::EncryptionKeyPair> custodian_key;
 };
 
 // One connection to the node's database with the stores on it. The API opens one per thread

@@ -14,26 +14,6 @@ namespace {
 constexpr std::size_t kMaxSealedKeyBytes = 1024;
 constexpr std::size_t kMaxKeysPerCall = 64;
 
-// The blob of a version, if this node holds it for that version's patient.
-Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
-                                               const store::RecordVersionRow& version) {
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
-  if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
-  return blob;
-}
-
-// Whether `caller` may read `version` now.
-Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
-                      const std::optional<store::BlobInfo>& blob, const Address& caller,
-                      std::uint64_t now) {
-  MEDCHAIN_TRY(bool manages, node.manages(version.patient, caller));
-  if (manages) return true;
-  if (!blob) return false;
-  MEDCHAIN_TRY(store::ReadAccess access,
-               node.index().read_access(version.patient, caller, blob->category, now));
-  return access != store::ReadAccess::kDenied;
-}
-
 json version_json(const store::RecordVersionRow& version,
                   const std::optional<store::BlobInfo>& blob) {
   return {
@@ -76,27 +56,6 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
     records[at->second]["versions"].push_back(version_json(version, blob));
   }
   return records;
-}
-
-Result<std::uint64_t> version_param(const Call& call) {
-  const auto found = call.params.find("version");
-  const std::string text = found == call.params.end() ? "" : found->second;
-  if (text.empty() || text.size() > 9 ||
-      text.find_first_not_of("0123456789") != std::string::npos || text == "0") {
-    return Error{Errc::kInvalidArgument, "version must be a positive integer"};
-  }
-  return std::stoull(text);
-}
-
-// The indexed version the path names, or kNotFound.
-Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call) {
-  MEDCHAIN_TRY(Hash32 record_id, hash_param(call, "recordId"));
-  MEDCHAIN_TRY(std::uint64_t number, version_param(call));
-  MEDCHAIN_TRY(auto versions, node.index().record_versions(record_id));
-  for (const store::RecordVersionRow& version : versions) {
-    if (version.version == number) return version;
-  }
-  return Error{Errc::kNotFound, "the chain has no such record version (or it is not indexed yet)"};
 }
 
 // A blob streamed from the blob store, `left` bytes from where the reader stands.
@@ -160,6 +119,47 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
 }
 
 }  // namespace
+
+// The blob of a version, if this node holds it for that version's patient.
+Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
+                                               const store::RecordVersionRow& version) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
+  if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
+  return blob;
+}
+
+// Whether `caller` may read `version` now.
+Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
+                      const std::optional<store::BlobInfo>& blob, const Address& caller,
+                      std::uint64_t now) {
+  MEDCHAIN_TRY(bool manages, node.manages(version.patient, caller));
+  if (manages) return true;
+  if (!blob) return false;
+  MEDCHAIN_TRY(store::ReadAccess access,
+               node.index().read_access(version.patient, caller, blob->category, now));
+  return access != store::ReadAccess::kDenied;
+}
+
+static Result<std::uint64_t> version_param(const Call& call) {
+  const auto found = call.params.find("version");
+  const std::string text = found == call.params.end() ? "" : found->second;
+  if (text.empty() || text.size() > 9 ||
+      text.find_first_not_of("0123456789") != std::string::npos || text == "0") {
+    return Error{Errc::kInvalidArgument, "version must be a positive integer"};
+  }
+  return std::stoull(text);
+}
+
+// The indexed version the path names, or kNotFound.
+Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call) {
+  MEDCHAIN_TRY(Hash32 record_id, hash_param(call, "recordId"));
+  MEDCHAIN_TRY(std::uint64_t number, version_param(call));
+  MEDCHAIN_TRY(auto versions, node.index().record_versions(record_id));
+  for (const store::RecordVersionRow& version : versions) {
+    if (version.version == number) return version;
+  }
+  return Error{Errc::kNotFound, "the chain has no such record version (or it is not indexed yet)"};
+}
 
 Response patient_records(NodeContext& node, const Call& call) {
   auto patient = address_param(call, "address");

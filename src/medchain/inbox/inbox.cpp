@@ -64,7 +64,10 @@ Item expiring_item(const store::EndingGrantRow& row) {
 Item denial_item(const store::AuditEntry& entry) {
   Item item;
   item.id = "audit:" + std::to_string(entry.seq);
-  item.kind = "access_denied";
+  // An escrow custodian's released partial is news too: the patient learns who decrypted in an
+  // emergency from the custodians, not only from the chain's window.
+  item.kind =
+      entry.allowed && entry.action == "escrow.release" ? "escrow_released" : "access_denied";
   item.at = entry.at;
   item.patient = entry.patient;
   item.doctor = entry.actor;

@@ -7,8 +7,9 @@
 //     or an emergency opening for the patient and the patient's guardians; a grant (an
 //     approval included), a denied request or a revoke for the doctor;
 //   - grants of the address, as patient or doctor, that end within kExpiringWithin;
-//   - refused reads of the records of the address or of a patient it is guardian of (the
-//     node's audit log).
+//   - refused reads of the records of the address or of a patient it is guardian of, and
+//     emergency escrow partials this node released for them as a custodian (the node's audit
+//     log).
 // Only the read marks are the inbox's own state (NodeStore::mark_inbox_read).
 #pragma once
 
@@ -30,7 +31,7 @@ struct Item {
   // "expiring:<patient>:<doctor>:<expiry>" (addresses lowercase 0x hex).
   std::string id;
   // "access_requested", "emergency_opened", "access_granted", "request_denied",
-  // "access_revoked", "grant_expiring" or "access_denied".
+  // "access_revoked", "grant_expiring", "access_denied" or "escrow_released".
   std::string kind;
   std::uint64_t at = 0;  // Unix seconds: the block's time, the refusal's, or a day before expiry
   bool read = false;
@@ -44,7 +45,7 @@ struct Item {
   std::optional<std::uint64_t> until;        // a grant's expiry, an emergency window's end
   std::optional<std::uint64_t> reason_code;  // an emergency opening's
   std::string action;   // "access_denied": the refused action, e.g. "blob.read"
-  std::string subject;  // "access_denied": the blob or record refused
+  std::string subject;  // "access_denied", "escrow_released": the blob or record version
 };
 
 struct Inbox {

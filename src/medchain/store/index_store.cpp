@@ -25,6 +25,8 @@ const TableKey kDerivedTables[] = {
     {"emergency_windows", "patient, doctor"},
     {"audit_anchors", "node_id, to_seq"},
     {"notifications", "recipient, block_number, log_index"},
+    {"escrow_policies", "patient"},
+    {"custodian_keys", "address"},
 };
 // What a dump shows of the chain tables: the checkpoint, the events and the blocks that have
 // any (which empty blocks were kept as batch ends depends on when the indexer ran).
@@ -286,6 +288,21 @@ Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t b
           "VALUES (?, ?, ?, ?, ?)",
           {text(a, "nodeId"), integer(a, "fromSeq"), integer(a, "toSeq"), text(a, "merkleRoot"),
            block});
+    }
+    if (name == "EscrowPolicySet") {
+      if (text(a, "policyHash") == to_hex(Hash32{})) {
+        return db_->execute("DELETE FROM escrow_policies WHERE patient = ?", {text(a, "patient")});
+      }
+      return db_->execute(
+          "INSERT INTO escrow_policies (patient, policy_hash) VALUES (?, ?) "
+          "ON CONFLICT (patient) DO UPDATE SET policy_hash = excluded.policy_hash",
+          {text(a, "patient"), text(a, "policyHash")});
+    }
+    if (name == "CustodianKeySet") {
+      return db_->execute(
+          "INSERT INTO custodian_keys (address, encryption_key) VALUES (?, ?) "
+          "ON CONFLICT (address) DO UPDATE SET encryption_key = excluded.encryption_key",
+          {text(a, "custodian"), text(a, "encryptionKey")});
     }
     return {};  // BatchEntryFailed and events of later versions change no derived state
   } catch (const json::exception& error) {

@@ -59,6 +59,13 @@ class IndexStore final : public chain::IndexSink {
   // Views for the API (index_views.cpp). Lists are ordered oldest first.
   Result<std::optional<PatientRow>> patient(const Address& address);
   Result<std::vector<DoctorRow>> doctors(const std::string& status);  // "" for all
+  Result<std::optional<DoctorRow>> doctor(const Address& address);
+  // The emergency escrow as the chain has it: the patient's policy hash (setEscrowPolicy; none
+  // when unset or cleared) and a custodian's X25519 key (setCustodianKey).
+  Result<std::optional<Hash32>> escrow_policy_hash(const Address& patient);
+  Result<std::optional<Hash32>> custodian_key(const Address& custodian);
+  // Whether a verified doctor's emergency window on `patient` is open at `now` (Unix seconds).
+  Result<bool> emergency_open(const Address& patient, const Address& doctor, std::uint64_t now);
   Result<std::vector<RecordVersionRow>> record_versions_of_patient(const Address& patient);
   Result<std::vector<RecordVersionRow>> record_versions(const Hash32& record_id);
   // Every version whose blob the chain says storage node `node_id` holds, oldest first.

@@ -128,6 +128,45 @@ Result<std::vector<DoctorRow>> IndexStore::doctors(const std::string& status) {
   return out;
 }
 
+Result<std::optional<DoctorRow>> IndexStore::doctor(const Address& address) {
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT address, status, license_hash, encryption_key FROM "
+                                     "doctors WHERE address = ?",
+                                     {to_hex(address)}));
+  if (rows.empty()) return std::optional<DoctorRow>();
+  DoctorRow doctor;
+  MEDCHAIN_TRY(doctor.address, fixed<Address>(rows[0][0]));
+  doctor.status = as_text(rows[0][1]);
+  MEDCHAIN_TRY(doctor.license_hash, fixed<Hash32>(rows[0][2]));
+  MEDCHAIN_TRY(doctor.encryption_key, fixed<Hash32>(rows[0][3]));
+  return std::optional<DoctorRow>(std::move(doctor));
+}
+
+Result<std::optional<Hash32>> IndexStore::escrow_policy_hash(const Address& patient) {
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT policy_hash FROM escrow_policies WHERE patient = ?",
+                                     {to_hex(patient)}));
+  if (rows.empty()) return std::optional<Hash32>();
+  MEDCHAIN_TRY(Hash32 hash, fixed<Hash32>(rows[0][0]));
+  return std::optional<Hash32>(hash);
+}
+
+Result<std::optional<Hash32>> IndexStore::custodian_key(const Address& custodian) {
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT encryption_key FROM custodian_keys WHERE address = ?",
+                                     {to_hex(custodian)}));
+  if (rows.empty()) return std::optional<Hash32>();
+  MEDCHAIN_TRY(Hash32 key, fixed<Hash32>(rows[0][0]));
+  return std::optional<Hash32>(key);
+}
+
+Result<bool> IndexStore::emergency_open(const Address& patient, const Address& doctor,
+                                        std::uint64_t now) {
+  MEDCHAIN_TRY(auto rows,
+               db_->query("SELECT 1 FROM emergency_windows w JOIN doctors d ON d.address = "
+                          "w.doctor WHERE w.patient = ? AND w.doctor = ? AND w.until > ? AND "
+                          "d.status = 'verified'",
+                          {to_hex(patient), to_hex(doctor), static_cast<std::int64_t>(now)}));
+  return !rows.empty();
+}
+
 Result<std::vector<RecordVersionRow>> IndexStore::record_versions_of_patient(
     const Address& patient) {
   MEDCHAIN_TRY(auto rows, db_->query(std::string(kVersionColumns) +

@@ -315,7 +315,8 @@ Result<std::vector<AuditEntry>> NodeStore::audit_entries(std::uint64_t from_seq,
 Result<std::vector<AuditEntry>> NodeStore::audit_denials(const std::vector<Address>& patients) {
   std::vector<AuditEntry> entries;
   if (patients.empty()) return entries;
-  std::string sql = std::string(kAuditColumns) + "WHERE allowed = 0 AND patient IN (";
+  std::string sql = std::string(kAuditColumns) +
+                    "WHERE (allowed = 0 OR action = 'escrow.release') AND patient IN (";
   std::vector<SqlValue> params;
   for (const Address& patient : patients) {
     sql += params.empty() ? "?" : ", ?";

@@ -134,7 +134,8 @@ class NodeStore {
   };
   Result<std::vector<AuditEntry>> audit_entries(std::uint64_t from_seq, std::size_t limit,
                                                 const AuditFilter& filter = {});
-  // Refused attempts on the records of any of `patients`, newest first (the inbox's denials).
+  // Refused attempts on the records of any of `patients`, and escrow partials released for
+  // them (action "escrow.release"), newest first: the inbox's audit items.
   Result<std::vector<AuditEntry>> audit_denials(const std::vector<Address>& patients);
 
   // The inbox's read marks: item ids (inbox/inbox.hpp) that `address` has read. Marking an item

@@ -104,6 +104,23 @@ CREATE TABLE notifications (recipient TEXT NOT NULL, block_number BIGINT NOT NUL
 CREATE TABLE inbox_reads (address TEXT NOT NULL, item_id TEXT NOT NULL, read_at BIGINT NOT NULL,
                           PRIMARY KEY (address, item_id));
 )sql",
+    // The emergency escrow (docs/format.md, "Emergency escrow"): from the chain, each patient's
+    // policy hash and each custodian's key (derived); the node's own, the policy documents
+    // published to it, the shares deposited with it as a custodian, and each version's content
+    // key wrapped to the escrow key.
+    R"sql(
+CREATE TABLE escrow_policies (patient TEXT PRIMARY KEY, policy_hash TEXT NOT NULL);
+CREATE TABLE custodian_keys (address TEXT PRIMARY KEY, encryption_key TEXT NOT NULL);
+CREATE TABLE escrow_documents (policy_hash TEXT PRIMARY KEY, patient TEXT NOT NULL,
+                               document TEXT NOT NULL, created_at BIGINT NOT NULL);
+CREATE TABLE escrow_shares (policy_hash TEXT NOT NULL, custodian TEXT NOT NULL,
+                            patient TEXT NOT NULL, sealed_share TEXT NOT NULL,
+                            created_at BIGINT NOT NULL, PRIMARY KEY (policy_hash, custodian));
+CREATE TABLE escrow_keys (record_id TEXT NOT NULL, version BIGINT NOT NULL,
+                          policy_hash TEXT NOT NULL, wrapped_key TEXT NOT NULL,
+                          uploaded_by TEXT NOT NULL, created_at BIGINT NOT NULL,
+                          PRIMARY KEY (record_id, version));
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -18,6 +18,8 @@ const KINDS = {
   access_revoked: (i, who) => `${who(i.patient)} revoked your access`,
   grant_expiring: (i, who) => `The grant of ${who(i.patient)} to ${who(i.doctor)} ends ${time(i.until)}`,
   access_denied: (i, who) => `${who(i.doctor)} was refused ${i.action ?? 'access'}`,
+  escrow_released: (i, who) =>
+    `An escrow custodian released its share of a record key to ${who(i.doctor)} (emergency access)`,
 };
 
 function list(scope) {

@@ -12,6 +12,8 @@ describe('inbox', () => {
     expect(describeInboxItem({ ...base, kind: 'access_revoked' }, short)).toBe('0xPati revoked your access');
     expect(describeInboxItem({ ...base, kind: 'access_denied', action: 'blob.read' }, short)).toBe(
       '0xDoct was refused blob.read');
+    expect(describeInboxItem({ ...base, kind: 'escrow_released', action: 'escrow.release' }, short)).toBe(
+      'An escrow custodian released its share of a record key to 0xDoct (emergency access)');
     for (const kind of ['emergency_opened', 'access_granted', 'grant_expiring']) {
       expect(describeInboxItem({ ...base, kind, scope: ['lab'], until: 2 }, short)).toMatch(/0x/);
     }

@@ -17,7 +17,16 @@ Response me(NodeContext& node, const Call& call);
 Response patient(NodeContext& node, const Call& call);
 Response doctors(NodeContext& node, const Call& call);
 
-// record_routes.cpp
+// record_routes.cpp, and what the escrow routes share with them:
+// the blob of a version, if this node holds it for that version's patient;
+Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
+                                               const store::RecordVersionRow& version);
+// whether `caller` may read `version` now (the patient, a guardian, or canRead of its category);
+Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
+                      const std::optional<store::BlobInfo>& blob, const Address& caller,
+                      std::uint64_t now);
+// the indexed version the path's {recordId} and {version} name, or kNotFound.
+Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
 Response patient_records(NodeContext& node, const Call& call);
 Response record(NodeContext& node, const Call& call);
 Response download_blob(NodeContext& node, const Call& call);
@@ -34,6 +43,14 @@ Response patient_emergency(NodeContext& node, const Call& call);
 Response doctor_grants(NodeContext& node, const Call& call);
 Response doctor_requests(NodeContext& node, const Call& call);
 Response put_reason(NodeContext& node, const Call& call);
+
+// escrow_routes.cpp (docs/api.md, "Emergency escrow")
+Response put_escrow_policy(NodeContext& node, const Call& call);
+Response escrow_policy(NodeContext& node, const Call& call);
+Response put_escrow_share(NodeContext& node, const Call& call);
+Response put_escrow_key(NodeContext& node, const Call& call);
+Response escrow_key(NodeContext& node, const Call& call);
+Response release_escrow_partial(NodeContext& node, const Call& call);
 
 // audit_routes.cpp
 Response audit_log(NodeContext& node, const Call& call);
