@@ -18,11 +18,14 @@ void ensure_sodium() {
   if (sodium_init() < 0) throw std::runtime_error("libsodium failed to initialise");
 }
 
-Error invalid(const std::string& message) { return Error{Errc::kInvalidArgument, message}; }
+Error invalid(const std::string& message) {
+  return Error{Errc::kInvalidArgument, message};
+}
 
 std::size_t code_points(std::string_view text) {
-  return static_cast<std::size_t>(std::count_if(
-      text.begin(), text.end(), [](char c) { return (static_cast<unsigned char>(c) & 0xC0) != 0x80; }));
+  return static_cast<std::size_t>(std::count_if(text.begin(), text.end(), [](char c) {
+    return (static_cast<unsigned char>(c) & 0xC0) != 0x80;
+  }));
 }
 
 bool has_control(std::string_view text) {
@@ -65,7 +68,8 @@ std::array<std::uint8_t, kAadSize> aad_of(const KeyBinding& binding) {
   std::array<std::uint8_t, kAadSize> aad{};
   auto at = std::copy(kSummaryMagic.begin(), kSummaryMagic.end(), aad.begin());
   at = std::copy(binding.record_id.bytes.begin(), binding.record_id.bytes.end(), at);
-  for (int shift = 24; shift >= 0; shift -= 8) *at++ = static_cast<std::uint8_t>(binding.version >> shift);
+  for (int shift = 24; shift >= 0; shift -= 8)
+    *at++ = static_cast<std::uint8_t>(binding.version >> shift);
   std::copy(binding.digest.bytes.begin(), binding.digest.bytes.end(), at);
   return aad;
 }
@@ -109,7 +113,8 @@ Result<RecordSummary> decode_summary(ByteView plaintext) {
   }
   RecordSummary summary{document.value("title", ""), document.value("date", ""),
                         document.value("kind", ""), document.value("authorName", "")};
-  if (document.contains("date") && summary.date.empty()) return invalid("an empty date is left out");
+  if (document.contains("date") && summary.date.empty())
+    return invalid("an empty date is left out");
   MEDCHAIN_TRY_STATUS(check(summary));
   return summary;
 }
