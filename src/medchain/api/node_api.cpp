@@ -187,6 +187,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"PUT", "/v1/records/{recordId}/versions/{version}/keys", kSignedIn, put_keys},
       {"PATCH", "/v1/records/{recordId}/versions/{version}", kSignedIn, set_category},
       {"GET", "/v1/records/{recordId}/versions/{version}/key", kSignedIn, own_key},
+      {"PUT", "/v1/records/{recordId}/versions/{version}/summary", kSignedIn, put_summary},
       {"GET", "/v1/patients/{address}/grants", kSignedIn, patient_grants},
       {"GET", "/v1/patients/{address}/requests", kSignedIn, patient_requests},
       {"GET", "/v1/patients/{address}/emergency", kSignedIn, patient_emergency},
