@@ -11,14 +11,32 @@ import { formatBytes, formatTime, shortHash } from '../../util/format.js';
 import { matchesFilters, openListedSummaries } from '../../state/summaries.js';
 import RecordViewer from './RecordViewer.jsx';
 
+// Summaries opened once per session and version: the keys come inline (?include=keys) only for
+// versions not opened yet, since every key served is audited and an audit entry reaches the
+// patient's live feed, which reloads this list.
+const opened = new Map();
+async function cachedSummaries(api, patient, records, keyPair) {
+  const id = (r, v) => `${r.recordId}/${v.version}/${v.summary}`;
+  const missing = (records ?? []).some((r) => r.versions.some((v) => v.summary && !opened.has(id(r, v))));
+  if (keyPair && missing) {
+    const keyed = await api.get(`/v1/patients/${patient}/records?include=keys`);
+    const fresh = await openListedSummaries(keyed.records, keyPair);
+    for (const r of keyed.records) for (const v of r.versions) if (fresh[`${r.recordId}/${v.version}`]) opened.set(id(r, v), fresh[`${r.recordId}/${v.version}`]);
+  }
+  const out = {};
+  for (const r of records ?? []) for (const v of r.versions) if (opened.has(id(r, v))) out[`${r.recordId}/${v.version}`] = opened.get(id(r, v));
+  return out;
+}
+
 export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false, canCorrectCategory = false }) {
-  const { api, encryptionKey } = useSession();
+  const { api, encryptionKey, unlockEncryptionKey } = useSession();
+  const [unlockError, setUnlockError] = useState(null);
   const [filter, setFilter] = useState('');
   const [search, setSearch] = useState({ search: '', kind: '', from: '', to: '' });
   const [open, setOpen] = useState(null);
   const { data, error, loading, reload } = useLoad(async () => {
-    const listing = await api.get(`/v1/patients/${patient}/records${encryptionKey ? '?include=keys' : ''}`);
-    return { ...listing, summaries: await openListedSummaries(listing.records, encryptionKey) };
+    const listing = await api.get(`/v1/patients/${patient}/records`);
+    return { ...listing, summaries: await cachedSummaries(api, patient, listing.records, encryptionKey) };
   }, [patient, encryptionKey]);
   const summaries = data?.summaries ?? {};
   const all = (data?.records ?? [])
@@ -33,6 +51,7 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
     .filter((r) => matchesFilters(r.opened?.summary, search))
     .sort((a, b) => b.latest.blockNumber - a.latest.blockNumber);
   const set = (name) => (e) => setSearch((s) => ({ ...s, [name]: e.target.value }));
+  const locked = !encryptionKey && all.some((r) => r.versions.some((v) => v.summary));
   const filtered = filter || search.search || search.kind || search.from || search.to;
   return (
     <>
@@ -48,13 +67,13 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
         </Col>
         <Col md={3}>
           <Form.Group controlId={`search-${patient}`}>
-            <Form.Label>Search titles</Form.Label>
+            <Form.Label>Search records</Form.Label>
             <Form.Control type="search" value={search.search} onChange={set('search')} placeholder="HbA1c, x-ray…" />
           </Form.Group>
         </Col>
         <Col md={2}>
           <Form.Group controlId={`kind-${patient}`}>
-            <Form.Label>Kind</Form.Label>
+            <Form.Label>Record kind</Form.Label>
             <Form.Select value={search.kind} onChange={set('kind')}>
               <option value="">All kinds</option>
               {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
@@ -63,18 +82,24 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
         </Col>
         <Col md={2}>
           <Form.Group controlId={`from-${patient}`}>
-            <Form.Label>From</Form.Label>
+            <Form.Label>Dated from</Form.Label>
             <Form.Control type="date" value={search.from} onChange={set('from')} />
           </Form.Group>
         </Col>
         <Col md={2}>
           <Form.Group controlId={`to-${patient}`}>
-            <Form.Label>To</Form.Label>
+            <Form.Label>Dated until</Form.Label>
             <Form.Control type="date" value={search.to} onChange={set('to')} />
           </Form.Group>
         </Col>
       </Row>
-      <ErrorAlert error={error} />
+      <ErrorAlert error={error || unlockError} />
+      {locked && (
+        <p className="small">
+          Titles and dates are encrypted for their readers.{' '}
+          <Button size="sm" variant="outline-primary" onClick={() => unlockEncryptionKey().catch(setUnlockError)}>Show titles</Button>
+        </p>
+      )}
       {loading && !data && <Loading what="Loading records" />}
       {data && records.length === 0 && <p className="text-secondary">{filtered ? 'No records match.' : emptyText}</p>}
       <div className="timeline" role="list" aria-label="Records">

@@ -39,13 +39,13 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
             <strong>v{v.version}</strong>
             {summaryOf(v)?.title && <span className="fw-semibold">{summaryOf(v).title}</span>}
             {summaryOf(v)?.date && <span>{summaryOf(v).date.slice(0, 10)}</span>}
-            {summaryOf(v)?.kind && <span className="text-secondary">{summaryOf(v).kind}</span>}
+            {summaryOf(v)?.kind && <span>{summaryOf(v).kind}</span>}
             <span title={`block ${v.blockNumber}`}>recorded {formatTime(v.blockTime)}</span>
             <span>{categoryLabel(v.category)}</span>
             {stated.data?.length === record.versions.length && <span className={stated.data[i] ? '' : 'fw-semibold'}>{statementText(stated.data[i])}</span>}
             <span>by {summaryOf(v)?.authorName ? `${summaryOf(v).authorName} ` : ''}<Address value={v.author} label="author" copyable={false} /></span>
             <span>{formatBytes(v.size)}</span>
-            <span className="d-none d-md-inline text-secondary" title={`digest ${v.digest}`}>digest {shortHash(v.digest)}</span>
+            <span className="d-none d-md-inline" title={`digest ${v.digest}`}>digest {shortHash(v.digest)}</span>
           </ListGroup.Item>
         ))}
       </ListGroup>
