@@ -325,6 +325,50 @@ TEST_F(CliCommandsTest, AGrantSharesTheKeysOfExistingRecordsAndARevokeEndsTheRea
                  "");
 }
 
+// docs/format.md, "Record summaries": `records add` derives the title, date and kind from the
+// resource (or takes --title/--date), and `records list`/`show` open them on this machine — the
+// patient's and, once a grant shared the key, the doctor's.
+TEST_F(CliCommandsTest, RecordsListTitlesAndDatesOpenedOnTheClient) {
+  const std::string patient = import(patient_);
+  must({"register", "patient", "--from", patient});
+  must({"login", "--from", patient});
+  const fs::path lab = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples/lab.json";
+  const json added = must({"records", "add", "--resource", lab.string(), "--from", patient});
+  EXPECT_EQ(added["summary"]["title"], "Hemoglobin [Mass/volume] in Blood") << added.dump();
+  EXPECT_EQ(added["summary"]["date"], "2026-11-30T09:30:00Z");
+  EXPECT_TRUE(added["summaryStored"].get<bool>());
+  const fs::path file = home_ / "knee.png";
+  std::ofstream(file, std::ios::binary) << "png bytes";
+  must({"records", "add", "--file", file.string(), "--title", "Knee MRI", "--date", "2026-02-01",
+        "--from", patient});
+  expect_failure(medchain({"records", "add", "--file", file.string(), "--date", "01.02.2026",
+                           "--from", patient}),
+                 2, "date");
+
+  const json listed = must({"records", "list", "--from", patient});
+  ASSERT_EQ(listed["records"].size(), 2u) << listed.dump();
+  std::map<std::string, json> by_title;
+  for (const json& record : listed["records"]) {
+    const json& version = record["versions"][0];
+    EXPECT_FALSE(version.contains("summaryError")) << version.dump();
+    EXPECT_GT(version["blockTime"].get<std::uint64_t>(), 0u);
+    by_title[version.value("title", "")] = version;
+  }
+  ASSERT_TRUE(by_title.contains("Knee MRI")) << listed.dump();
+  EXPECT_EQ(by_title["Knee MRI"]["date"], "2026-02-01");
+  EXPECT_EQ(by_title["Knee MRI"]["kind"], "image/png");
+  EXPECT_EQ(by_title["Hemoglobin [Mass/volume] in Blood"]["kind"], "Observation");
+
+  const std::string record_id = added.value("recordId", "");
+  const auto shown = medchain({"records", "show", record_id, "--from", patient});
+  EXPECT_EQ(shown.exit_code, 0) << shown.err;
+  EXPECT_NE(
+      shown.out.find("Hemoglobin [Mass/volume] in Blood · 2026-11-30T09:30:00Z · Observation"),
+      std::string::npos)
+      << shown.out;
+  EXPECT_NE(shown.out.find("block time"), std::string::npos) << shown.out;
+}
+
 // docs/format.md, "Encryption key" and "Rotating the encryption key": a new patient registers
 // the format 2 key of this deployment (another chain or contract would give another key); a
 // rotation re-seals the patient's copies, then moves the chain to the next generation; records

@@ -50,6 +50,19 @@ TEST_P(NodeStoreTest, KeepsWrappedKeysPerRecipient) {
   EXPECT_EQ(store_->wrapped_key(record, 1, address(7)).value()->sealed_key, (Bytes{9, 9}));
 }
 
+TEST_P(NodeStoreTest, KeepsOneSummaryPerVersion) {
+  const Hash32 record = random_hash();
+  SealedSummary summary{record, 2, Bytes{'M', 'C', 'S', '1', 7}, address(3), 50};
+  EXPECT_FALSE(store_->summary(record, 2).value().has_value());
+  ASSERT_TRUE(store_->put_summary(summary).ok());
+  EXPECT_EQ(store_->summary(record, 2).value(), summary);
+  EXPECT_FALSE(store_->summary(record, 1).value().has_value());
+  summary.sealed_summary = Bytes{8, 8};
+  summary.uploaded_by = address(4);
+  ASSERT_TRUE(store_->put_summary(summary).ok());  // replaced
+  EXPECT_EQ(store_->summary(record, 2).value(), summary);
+}
+
 TEST_P(NodeStoreTest, KeepsTheFirstRecordOfABlob) {
   const BlobInfo first{random_hash(), 5 << 20, 2, address(5), address(3), 10};
   ASSERT_TRUE(store_->put_blob(first).ok());

@@ -14,6 +14,7 @@
 #include <medchain/records/escrow.hpp>
 #include <medchain/records/fhir.hpp>
 #include <medchain/records/salted_text.hpp>
+#include <medchain/records/summary.hpp>
 #include <nlohmann/json.hpp>
 #include <stdexcept>
 
@@ -232,6 +233,70 @@ json salted_text_vectors() {
   });
 }
 
+// A record summary (docs/format.md, "Record summaries") sealed with a nonce derived from the
+// name, so the vector is reproducible and a client can check its sealing byte for byte.
+json summary_vector(const std::string& name, const RecordSummary& summary, std::uint32_t version) {
+  const ContentKey key = key_for(name);
+  const KeyBinding binding{crypto::sha256(as_bytes("record id of " + name)), version,
+                           crypto::sha256(as_bytes("ciphertext of " + name))};
+  SummaryNonce nonce;
+  const Hash32 seed = crypto::sha256(as_bytes("medchain format vector nonce " + name));
+  std::copy_n(seed.bytes.begin(), nonce.size(), nonce.bytes.begin());
+  const Bytes plaintext = encode_summary(summary).value();
+  json fields = {{"title", summary.title}, {"kind", summary.kind}};
+  if (!summary.date.empty()) fields["date"] = summary.date;
+  if (!summary.author_name.empty()) fields["authorName"] = summary.author_name;
+  return {{"name", name},
+          {"contentKey", to_hex(key)},
+          {"summaryKey", to_hex(summary_key(key))},
+          {"recordId", to_hex(binding.record_id)},
+          {"version", binding.version},
+          {"digest", to_hex(binding.digest)},
+          {"nonce", to_hex(nonce)},
+          {"summary", fields},
+          {"plaintext", std::string(plaintext.begin(), plaintext.end())},
+          {"sealed", to_hex(seal_summary(summary, key, binding, nonce).value())}};
+}
+
+json summary_vectors() {
+  return json::array({
+      summary_vector("summary-observation",
+                     {"Glucose [Mass/volume] in Serum or Plasma", "2026-03-14", "Observation",
+                      "Dr. Alice Example"},
+                     1),
+      summary_vector("summary-utf8-datetime",
+                     {"Kontrolle nach Operation \u2014 \"R\u00f6ntgen\" \\ links",
+                      "2026-03-14T09:30:00+01:00", "image/png", "Dr. M\u00fcller"},
+                     3),
+      summary_vector("summary-minimal", {"Allergy: penicillin", "", "AllergyIntolerance", ""}, 2),
+  });
+}
+
+// Plaintexts every reader must refuse even though they decrypt (the author wrote a bad one).
+json summary_rejects() {
+  const auto reject = [](const std::string& name, const std::string& plaintext) {
+    return json{{"name", name}, {"plaintext", plaintext}};
+  };
+  return json::array({
+      reject("not-json", "title: x"),
+      reject("other-format", R"({"kind":"Observation","medchain":"summary/2","title":"x"})"),
+      reject("no-title", R"({"kind":"Observation","medchain":"summary/1"})"),
+      reject("empty-title", R"({"kind":"Observation","medchain":"summary/1","title":""})"),
+      reject("bad-date",
+             R"({"date":"14.03.2026","kind":"Observation","medchain":"summary/1","title":"x"})"),
+      reject("bad-month",
+             R"({"date":"2026-13-01","kind":"Observation","medchain":"summary/1","title":"x"})"),
+      reject("bad-kind", R"({"kind":"Obs ervation","medchain":"summary/1","title":"x"})"),
+      reject("unknown-member",
+             R"({"kind":"Observation","medchain":"summary/1","title":"x","x":"y"})"),
+      reject("number-title", R"({"kind":"Observation","medchain":"summary/1","title":7})"),
+      reject("control-character",
+             "{\"kind\":\"Observation\",\"medchain\":\"summary/1\",\"title\":\"a\\nb\"}"),
+      reject("title-too-long", R"({"kind":"Observation","medchain":"summary/1","title":")" +
+                                   std::string(201, 'x') + R"("})"),
+  });
+}
+
 // A scalar from a label: SHA-512("medchain format vector " + label) reduced mod L.
 RistrettoScalar scalar_for(const std::string& label) {
   const std::string text = "medchain format vector " + label;
@@ -336,7 +401,9 @@ json escrow_vectors() {
 
 }  // namespace
 
-int main() {
+// With "--section NAME", prints only that member of the file (to add a new format's vectors
+// without rewriting the random ciphertexts of the others).
+int main(int argc, char** argv) {
   json envelopes = json::array();
   for (std::size_t size : {0, 1, 65535, 65536, 65537, 200000}) {
     envelopes.push_back(envelope_vector(size));
@@ -382,7 +449,17 @@ int main() {
       {"tampered", tamper_vectors()},
       {"saltedTexts", salted_text_vectors()},
       {"escrow", escrow_vectors()},
+      {"summaries", summary_vectors()},
+      {"summaryRejects", summary_rejects()},
   };
+  if (argc == 3 && std::string(argv[1]) == "--section") {
+    if (!out.contains(argv[2])) {
+      std::cerr << "no section " << argv[2] << '\n';
+      return 2;
+    }
+    std::cout << out[argv[2]].dump(2) << '\n';
+    return 0;
+  }
   std::cout << out.dump(2) << '\n';
   return 0;
 }

@@ -139,6 +139,13 @@ describe('the access story in the browser', { concurrency: false }, () => {
     // Signing the encryption-key message and the intent happen in the wallet; then the list.
     await page.getByRole('heading', { name: 'Patient' }).waitFor();
     await page.getByRole('button', { name: /Open Lab results record/ }).waitFor();
+    // Its encrypted summary, opened here with the patient's key: the title and date, not a
+    // digest (issue #18).
+    await page.getByRole('button', { name: 'Show titles' }).click();
+    await page.getByRole('button', { name: 'Open Lab results record “HbA1c”' }).waitFor();
+    const labItem = page.getByRole('listitem').filter({ hasText: 'HbA1c' });
+    await labItem.getByText(new Date().toISOString().slice(0, 10)).waitFor();
+    await labItem.getByText('Observation', { exact: true }).waitFor();
 
     await page.getByRole('link', { name: 'Add record' }).click();
     await page.getByLabel('Kind of record').selectOption('file');
@@ -164,7 +171,12 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await shot(page, '03-patient-add-record');
     await expectAccessible(page, 'patient: add a record');
     await page.getByRole('button', { name: 'Encrypt and add record' }).click();
-    await page.getByRole('button', { name: /Open Imaging record/ }).waitFor();
+    await page.getByRole('button', { name: 'Open Imaging record “chest-xray.png”' }).waitFor();
+    // The search runs over the opened titles, in the browser.
+    await page.getByLabel('Search records').fill('xray');
+    await page.getByRole('button', { name: /Open Lab results record/ }).waitFor({ state: 'detached' });
+    await page.getByLabel('Search records').fill('');
+    await page.getByRole('button', { name: /Open Lab results record/ }).waitFor();
     await shot(page, '02-patient-records');
     await expectAccessible(page, 'patient: records');
   });
@@ -248,6 +260,9 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('button', { name: /Open Lab results record/ }).click();
     await page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    // With the doctor's key unlocked, the timeline shows the titles the doctor may read.
+    await page.getByRole('button', { name: 'Open Lab results record “HbA1c”' }).waitFor();
+    await page.getByRole('button', { name: 'Open Imaging record “chest-xray.png”' }).waitFor();
   });
 
   test('the patient adds version 2 of the image; its new key is sealed to the doctor too', async () => {

@@ -14,6 +14,7 @@
 #include <records/record_content.hpp>
 #include <records/record_io.hpp>
 #include <records/record_keys.hpp>
+#include <records/record_summaries.hpp>
 
 namespace medchain::cli::records {
 namespace {
@@ -28,8 +29,9 @@ Result<Hash32> parse_record_id(const std::string& text) {
 }
 
 // GET /v1/records/{id}, whose versions and digests come from the node's index of the chain.
-Result<json> record_versions(Caller& caller, const Hash32& record_id) {
-  MEDCHAIN_TRY(json record, caller.node.get("/v1/records/" + to_hex(record_id)));
+Result<json> record_versions(Caller& caller, const Hash32& record_id, bool with_keys = false) {
+  MEDCHAIN_TRY(json record, caller.node.get("/v1/records/" + to_hex(record_id) +
+                                            (with_keys ? "?include=keys" : "")));
   if (!record.contains("versions") || !record["versions"].is_array() ||
       record["versions"].empty()) {
     return Error{Errc::kNotFound, "the record has no version you may read"};
@@ -123,6 +125,15 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   const format::KeyBinding binding{record_id, version, uploaded.digest};
   MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
   MEDCHAIN_TRY(bool escrowed, escrow_content_key(caller, medchain, patient, binding, key));
+  // The version is on chain by now: a summary the node refuses is a warning, not a failure.
+  const Status summary_stored = store_summary(caller.node, binding, key, content.summary);
+  if (!summary_stored.ok() && !caller.json) {
+    std::cerr << "warning: the record's summary was not stored: " << summary_stored.error().message
+              << "\n";
+  }
+  json summary = {{"title", content.summary.title},
+                  {"date", content.summary.date},
+                  {"kind", content.summary.kind}};
   json readers = json::array();
   for (const Recipient& recipient : recipients)
     readers.push_back(eth::to_checksum(recipient.account));
@@ -139,7 +150,9 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
               {"keysSealedTo", readers},
               {"guardiansWithoutKey", keyless},
               {"escrowed", escrowed},
-              {"chainChecked", medchain != nullptr}};
+              {"chainChecked", medchain != nullptr},
+              {"summary", summary},
+              {"summaryStored", summary_stored.ok()}};
 }
 
 void print_written(const Caller& caller, const json& written) {
@@ -160,8 +173,11 @@ void print_written(const Caller& caller, const json& written) {
 
 void print_version_line(const json& version) {
   const std::uint64_t block_time = version.value("blockTime", std::uint64_t{0});
-  std::cout << "  v" << version.value("version", 0) << "  "
-            << (block_time == 0 ? std::string("?") : eth::format_rfc3339(static_cast<std::int64_t>(block_time))) << "  "
+  std::cout << "  v" << version.value("version", 0) << "  " << summary_text(version)
+            << "\n      block time "
+            << (block_time == 0 ? std::string("?")
+                                : eth::format_rfc3339(static_cast<std::int64_t>(block_time)))
+            << "  "
             << (version["category"].is_string() ? version["category"].get<std::string>() : "?")
             << "  "
             << (version["size"].is_number() ? std::to_string(version["size"].get<std::uint64_t>())
@@ -221,8 +237,9 @@ Status update_record(Caller& caller, const UpdateOptions& options) {
 
 Status list_records(Caller& caller, const std::string& patient_text) {
   MEDCHAIN_TRY(Address patient, patient_or_caller(caller, patient_text));
-  MEDCHAIN_TRY(json listing,
-               caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/records"));
+  MEDCHAIN_TRY(json listing, caller.node.get("/v1/patients/" + eth::to_checksum(patient) +
+                                             "/records?include=keys"));
+  if (listing.contains("records")) MEDCHAIN_TRY_STATUS(open_summaries(caller, listing["records"]));
   if (caller.json) {
     std::cout << listing.dump() << "\n";
     return {};
@@ -239,7 +256,10 @@ Status list_records(Caller& caller, const std::string& patient_text) {
 
 Status show_record(Caller& caller, const std::string& record_text) {
   MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record_text));
-  MEDCHAIN_TRY(json record, record_versions(caller, record_id));
+  MEDCHAIN_TRY(json record, record_versions(caller, record_id, /*with_keys=*/true));
+  json one = json::array({record});
+  MEDCHAIN_TRY_STATUS(open_summaries(caller, one));
+  record = one[0];
   if (caller.json) {
     std::cout << record.dump() << "\n";
     return {};

@@ -36,7 +36,8 @@ struct ContentOptions {
   std::string resource_file;  // JSON, "-" for stdin
   std::string file;           // the attachment, "-" for stdin
   std::string content_type;   // default from the file's extension
-  std::string title;          // default the file's name
+  std::string title;          // the summary's title (and a file's); default derived / its name
+  std::string date;           // the summary's date; default the resource's clinical date
   std::string category;       // default suggested by the resource
 };
 

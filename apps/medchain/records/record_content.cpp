@@ -4,6 +4,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/fhir.hpp>
+#include <medchain/records/fhir_summary.hpp>
 #include <records/record_content.hpp>
 
 #include "cli.hpp"
@@ -109,6 +110,14 @@ Result<NewContent> prepare_content(const ContentOptions& options) {
     const auto category = format::parse_category(options.category);
     if (!category) return Error{Errc::kInvalidArgument, "unknown category " + options.category};
     content.category = *category;
+  }
+  // The summary the node keeps sealed beside the version (docs/format.md, "Record summaries").
+  content.summary = format::summary_of_resource(content.record.manifest.resource,
+                                                content.record.manifest.attachment);
+  if (!options.title.empty()) content.summary.title = options.title;
+  if (!options.date.empty()) content.summary.date = options.date;
+  if (auto checked = format::encode_summary(content.summary); !checked.ok()) {
+    return checked.error();
   }
   return content;
 }

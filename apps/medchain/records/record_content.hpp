@@ -3,6 +3,7 @@
 #pragma once
 
 #include <filesystem>
+#include <medchain/records/summary.hpp>
 #include <records/record_actions.hpp>
 #include <records/record_io.hpp>
 #include <records/temp_files.hpp>
@@ -12,10 +13,12 @@ namespace medchain::cli::records {
 struct NewContent {
   PlainRecord record;
   std::uint8_t category = 0;
+  medchain::records::RecordSummary summary;  // derived from the resource, --title/--date win
   TempFile stdin_copy;  // holds the attachment when it came from stdin
 };
 
-// kInvalidArgument for no resource and no file, an unreadable file or an unknown category;
+// kInvalidArgument for no resource and no file, an unreadable file, an unknown category or a
+// --title or --date the summary format refuses;
 // kInvalidJson / kInvalidResource for a resource that is not valid FHIR R4.
 Result<NewContent> prepare_content(const ContentOptions& options);
 

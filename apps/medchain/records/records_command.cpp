@@ -22,7 +22,10 @@ void add_content_options(CLI::App* cmd, ContentOptions& content) {
                   "A file to attach (an X-ray, a PDF, a DICOM file; - for stdin)");
   cmd->add_option("--content-type", content.content_type,
                   "The file's media type (default from its extension)");
-  cmd->add_option("--title", content.title, "The file's title (default its name)");
+  cmd->add_option("--title", content.title,
+                  "The record's title (default from the resource; a file's name)");
+  cmd->add_option("--date", content.date,
+                  "The record's date, YYYY-MM-DD or a FHIR dateTime (default from the resource)");
   cmd->add_option("--category", content.category,
                   "lab, imaging, medication, ... (default suggested by the resource)");
 }

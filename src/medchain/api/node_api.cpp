@@ -193,6 +193,7 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"PUT", "/v1/patients/{address}/escrow-policy", kSignedIn, put_escrow_policy},
       {"PUT", "/v1/patients/{address}/escrow-share", kSignedIn, put_escrow_share},
       {"POST", "/v1/patients/{address}/escrow-partials", kSignedIn, release_escrow_partial},
+      {"PUT", "/v1/records/{recordId}/versions/{version}/summary", kSignedIn, put_summary},
       {"GET", "/v1/patients/{address}/grants", kSignedIn, patient_grants},
       {"GET", "/v1/patients/{address}/requests", kSignedIn, patient_requests},
       {"GET", "/v1/patients/{address}/emergency", kSignedIn, patient_emergency},

@@ -7,6 +7,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/category_statement.hpp>
+#include <medchain/records/summary.hpp>
 
 namespace medchain::api::detail {
 namespace {
@@ -15,7 +16,8 @@ constexpr std::size_t kMaxSealedKeyBytes = 1024;
 constexpr std::size_t kMaxKeysPerCall = 64;
 
 json version_json(const store::RecordVersionRow& version,
-                  const std::optional<store::BlobInfo>& blob) {
+                  const std::optional<store::BlobInfo>& blob,
+                  const std::optional<store::SealedSummary>& summary) {
   return {
       {"version", version.version},
       {"author", to_json(version.author)},
@@ -34,12 +36,30 @@ json version_json(const store::RecordVersionRow& version,
       {"size", blob ? json(blob->size) : json(nullptr)},
       {"blockNumber", version.block_number},
       {"blockTime", version.block_time},
-      {"transactionHash", to_json(version.transaction_hash)}};
+      {"transactionHash", to_json(version.transaction_hash)},
+      {"summary", summary ? json(to_hex(summary->sealed_summary)) : json(nullptr)}};
 }
 
-// The versions of `rows` the caller may read, grouped by record in first-seen order.
+// The caller's own sealed key of a version the caller may read, as hex (audited as key.read),
+// or null when none was shared with the caller.
+Result<json> own_sealed_key(NodeContext& node, const store::RecordVersionRow& version,
+                            const Address& caller) {
+  auto key = node.node_store().wrapped_key(version.record_id, version.version, caller);
+  if (!key.ok()) return key.error();
+  if (!key->has_value()) return json(nullptr);
+  MEDCHAIN_TRY_STATUS(node.audit(caller, "key.read",
+                                 to_hex(version.record_id) + "/" + std::to_string(version.version),
+                                 version.patient, true));
+  return json(to_hex((*key)->sealed_key));
+}
+
+// The versions of `rows` the caller may read, grouped by record in first-seen order, each with
+// its sealed summary. With `with_keys` (?include=keys), also the caller's own sealed key of each
+// version: the same key GET .../versions/{n}/key serves, to the same callers, and audited the
+// same way (one "key.read" per key served), so that a client decrypts a list's summaries
+// without one request per version.
 Result<json> visible_records(NodeContext& node, const std::vector<store::RecordVersionRow>& rows,
-                             const Address& caller) {
+                             const Address& caller, bool with_keys) {
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   json records = json::array();
   std::map<Hash32, std::size_t> position;
@@ -53,9 +73,24 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
                          {"patient", to_json(version.patient)},
                          {"versions", json::array()}});
     }
-    records[at->second]["versions"].push_back(version_json(version, blob));
+    auto summary = node.node_store().summary(version.record_id, version.version);
+    if (!summary.ok()) return summary.error();
+    json listed = version_json(version, blob, *summary);
+    if (with_keys) {
+      MEDCHAIN_TRY(json sealed_key, own_sealed_key(node, version, caller));
+      listed["sealedKey"] = std::move(sealed_key);
+    }
+    records[at->second]["versions"].push_back(std::move(listed));
   }
   return records;
+}
+
+// ?include=keys, or nothing.
+Result<bool> include_keys(const Call& call) {
+  const std::string include = query_param(call.request, "include");
+  if (include.empty()) return false;
+  if (include == "keys") return true;
+  return Error{Errc::kInvalidArgument, "include is \"keys\" or left out"};
 }
 
 // A blob streamed from the blob store, `left` bytes from where the reader stands.
@@ -164,9 +199,11 @@ Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& c
 Response patient_records(NodeContext& node, const Call& call) {
   auto patient = address_param(call, "address");
   if (!patient.ok()) return problem_for(patient.error());
+  auto with_keys = include_keys(call);
+  if (!with_keys.ok()) return problem_for(with_keys.error());
   auto rows = node.index().record_versions_of_patient(*patient);
   if (!rows.ok()) return problem_for(rows.error());
-  auto records = visible_records(node, *rows, call.caller());
+  auto records = visible_records(node, *rows, call.caller(), *with_keys);
   if (!records.ok()) return problem_for(records.error());
   return ok({{"records", *records}});
 }
@@ -174,10 +211,12 @@ Response patient_records(NodeContext& node, const Call& call) {
 Response record(NodeContext& node, const Call& call) {
   auto record_id = hash_param(call, "recordId");
   if (!record_id.ok()) return problem_for(record_id.error());
+  auto with_keys = include_keys(call);
+  if (!with_keys.ok()) return problem_for(with_keys.error());
   auto rows = node.index().record_versions(*record_id);
   if (!rows.ok()) return problem_for(rows.error());
   if (rows->empty()) return problem(404, "not_found", "Not found", "the chain has no such record");
-  auto records = visible_records(node, *rows, call.caller());
+  auto records = visible_records(node, *rows, call.caller(), *with_keys);
   if (!records.ok()) return problem_for(records.error());
   if (records->empty()) {
     auto audited =
@@ -343,7 +382,44 @@ Response set_category(NodeContext& node, const Call& call) {
   }
   auto corrected = blob_of(node, *version);
   if (!corrected.ok()) return problem_for(corrected.error());
-  return ok(version_json(*version, *corrected));
+  auto summary = node.node_store().summary(version->record_id, version->version);
+  if (!summary.ok()) return problem_for(summary.error());
+  return ok(version_json(*version, *corrected, *summary));
+}
+
+// PUT .../versions/{n}/summary {"summary": <0x hex>}: the version's author, the patient or a
+// guardian stores (or replaces) its sealed summary. The node checks only the size and the magic:
+// it cannot open a summary, and a reader refuses one that does not open for its version.
+Response put_summary(NodeContext& node, const Call& call) {
+  auto body = json_body(call.request);
+  if (!body.ok()) return problem_for(body.error());
+  const json& text = (*body)["summary"];
+  auto sealed = text.is_string() ? from_hex(text.get<std::string>())
+                                 : Result<Bytes>(Error{Errc::kInvalidHex, "not a string"});
+  if (!sealed.ok() || sealed->size() < records::kMinSealedSummary ||
+      sealed->size() > records::kMaxSealedSummary ||
+      !std::equal(records::kSummaryMagic.begin(), records::kSummaryMagic.end(), sealed->begin())) {
+    return bad_request(
+        "expected {\"summary\": <0x hex of a sealed summary: \"MCS1\", 44 to 2092 bytes>}");
+  }
+  auto version = indexed_version(node, call);
+  if (!version.ok()) return problem_for(version.error());
+  const std::string subject = to_hex(version->record_id) + "/" + std::to_string(version->version);
+  auto manages = node.manages(version->patient, call.caller());
+  if (!manages.ok()) return problem_for(manages.error());
+  const bool allowed = *manages || version->author == call.caller();
+  auto audited = node.audit(call.caller(), "record.summary", subject, version->patient, allowed);
+  if (!audited.ok()) return problem_for(audited.error());
+  if (!allowed) {
+    return forbidden("only the patient, a guardian or the version's author writes its summary");
+  }
+  const store::SealedSummary summary{version->record_id, version->version, std::move(*sealed),
+                                     call.caller(), node.clock()};
+  if (auto stored = node.node_store().put_summary(summary); !stored.ok())
+    return problem_for(stored.error());
+  return ok({{"recordId", to_json(version->record_id)},
+             {"version", version->version},
+             {"summary", to_hex(summary.sealed_summary)}});
 }
 
 Response own_key(NodeContext& node, const Call& call) {

@@ -13,6 +13,7 @@
 #include <medchain/records/escrow.hpp>
 #include <medchain/records/fhir.hpp>
 #include <medchain/records/salted_text.hpp>
+#include <medchain/records/summary.hpp>
 #include <nlohmann/json.hpp>
 #include <set>
 #include <sstream>
@@ -233,6 +234,39 @@ TEST(FormatVectors, SaltedTextsHashAndSealedReasonsOpen) {
     const auto refused = open_reason_note(hex(vector["sealed"]), other, std::span(&patient, 1));
     ASSERT_FALSE(refused.ok());
     EXPECT_EQ(refused.error().code, Errc::kCheckFailed);
+  }
+}
+
+// Each summary reseals byte for byte from its key, binding and nonce, opens to its members, and
+// is refused for the next version; each reject fails to decode.
+TEST(FormatVectors, SummariesSealAndOpen) {
+  ASSERT_GE(vectors()["summaries"].size(), 3u);
+  for (const json& vector : vectors()["summaries"]) {
+    SCOPED_TRACE(vector["name"].get<std::string>());
+    const ContentKey key = key_of(vector["contentKey"]);
+    EXPECT_EQ(to_hex(summary_key(key)), vector["summaryKey"]);
+    const KeyBinding binding{from_hex_fixed<Hash32>(vector["recordId"].get<std::string>()).value(),
+                             vector["version"].get<std::uint32_t>(),
+                             from_hex_fixed<Hash32>(vector["digest"].get<std::string>()).value()};
+    const json& fields = vector["summary"];
+    const RecordSummary expected{fields.value("title", ""), fields.value("date", ""),
+                                 fields.value("kind", ""), fields.value("authorName", "")};
+    const Bytes plaintext = encode_summary(expected).value();
+    EXPECT_EQ(std::string(plaintext.begin(), plaintext.end()), vector["plaintext"]);
+    const auto nonce = from_hex_fixed<SummaryNonce>(vector["nonce"].get<std::string>()).value();
+    EXPECT_EQ(to_hex(seal_summary(expected, key, binding, nonce).value()), vector["sealed"]);
+    const auto opened = open_summary(hex(vector["sealed"]), key, binding);
+    ASSERT_TRUE(opened.ok()) << opened.error().message;
+    EXPECT_EQ(*opened, expected);
+    KeyBinding next = binding;
+    next.version += 1;
+    EXPECT_EQ(open_summary(hex(vector["sealed"]), key, next).error().code, Errc::kDecryptFailed);
+  }
+  ASSERT_GE(vectors()["summaryRejects"].size(), 10u);
+  for (const json& reject : vectors()["summaryRejects"]) {
+    SCOPED_TRACE(reject["name"].get<std::string>());
+    const std::string text = reject["plaintext"].get<std::string>();
+    EXPECT_FALSE(decode_summary(as_bytes(text)).ok());
   }
 }
 

@@ -89,6 +89,30 @@ Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id
                                               uploader, row_uint(rows[0][2])});
 }
 
+Status NodeStore::put_summary(const SealedSummary& summary) {
+  return db_->execute(
+      "INSERT INTO record_summaries (record_id, version, sealed_summary, uploaded_by, created_at) "
+      "VALUES (?, ?, ?, ?, ?) ON CONFLICT (record_id, version) DO UPDATE SET "
+      "sealed_summary = excluded.sealed_summary, uploaded_by = excluded.uploaded_by, "
+      "created_at = excluded.created_at",
+      {to_hex(summary.record_id), sql_int(summary.version), to_hex(summary.sealed_summary),
+       to_hex(summary.uploaded_by), sql_int(summary.created_at)});
+}
+
+Result<std::optional<SealedSummary>> NodeStore::summary(const Hash32& record_id,
+                                                        std::uint64_t version) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT sealed_summary, uploaded_by, created_at FROM record_summaries "
+                          "WHERE record_id = ? AND version = ?",
+                          {to_hex(record_id), sql_int(version)}));
+  if (rows.empty()) return std::optional<SealedSummary>();
+  auto sealed = from_hex(as_text(rows[0][0]));
+  if (!sealed) return damaged("sealed summary");
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][1], "uploader"));
+  return std::optional<SealedSummary>(
+      SealedSummary{record_id, version, std::move(*sealed), uploader, row_uint(rows[0][2])});
+}
+
 Status NodeStore::put_reason_note(const ReasonNote& note) {
   return db_->execute(
       "INSERT INTO reason_notes (doctor, reason_hash, patient, sealed_note, created_at) "

@@ -23,6 +23,16 @@ struct WrappedKey {
   bool operator==(const WrappedKey&) const = default;
 };
 
+// A record version's sealed summary (docs/format.md, "Record summaries"): ciphertext only.
+struct SealedSummary {
+  Hash32 record_id;
+  std::uint64_t version = 0;
+  Bytes sealed_summary;
+  Address uploaded_by;
+  std::uint64_t created_at = 0;  // Unix seconds
+  bool operator==(const SealedSummary&) const = default;
+};
+
 // A ciphertext blob the node holds. `category` is what the author declared when uploading: it
 // is not on chain (no health information is), and authorization reads it from here.
 struct BlobInfo {
@@ -84,6 +94,10 @@ class NodeStore {
   Status put_wrapped_key(const WrappedKey& key);
   Result<std::optional<WrappedKey>> wrapped_key(const Hash32& record_id, std::uint64_t version,
                                                 const Address& recipient);
+
+  // Stores or replaces the summary of (record, version).
+  Status put_summary(const SealedSummary& summary);
+  Result<std::optional<SealedSummary>> summary(const Hash32& record_id, std::uint64_t version);
 
   // Records a blob the first time it is stored; storing it again keeps the first record.
   Status put_blob(const BlobInfo& blob);

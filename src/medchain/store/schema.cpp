@@ -121,6 +121,14 @@ CREATE TABLE escrow_keys (record_id TEXT NOT NULL, version BIGINT NOT NULL,
                           uploaded_by TEXT NOT NULL, created_at BIGINT NOT NULL,
                           PRIMARY KEY (record_id, version));
 )sql",
+    // Record summaries (docs/format.md, "Record summaries"): a version's title, date, kind and
+    // author's name, sealed under a key only the version's readers can derive; the node keeps
+    // the ciphertext beside the version and serves it with the record lists.
+    R"sql(
+CREATE TABLE record_summaries (record_id TEXT NOT NULL, version BIGINT NOT NULL,
+                               sealed_summary TEXT NOT NULL, uploaded_by TEXT NOT NULL,
+                               created_at BIGINT NOT NULL, PRIMARY KEY (record_id, version));
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

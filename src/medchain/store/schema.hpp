@@ -15,7 +15,8 @@ namespace medchain::store {
 // 10: the inbox (notifications derived from events, read marks).
 // 11: the emergency escrow (policy hashes and custodian keys from the chain; policy documents,
 //     custodians' shares and escrow-wrapped keys).
-inline constexpr int kSchemaVersion = 11;
+// 12: record summaries (sealed titles, dates and kinds of versions).
+inline constexpr int kSchemaVersion = 12;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
 Status migrate(Database& database);

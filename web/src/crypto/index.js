@@ -7,6 +7,7 @@ export {
 export { newContentKey, encryptEnvelope, decryptEnvelope, Encryptor, Decryptor, ciphertextSize } from './envelope.js';
 export { makeManifest, encodeDocument, decodeDocument } from './document.js';
 export { sealContentKey, openContentKey } from './sealedKey.js';
+export { sealSummary, openSummary, encodeSummary, decodeSummary, MAX_SEALED_SUMMARY } from './summary.js';
 export { saltText, saltedHash, sealReasonNote, openReasonNote, NO_REASON_HASH, MAX_REASON_BYTES } from './saltedText.js';
 export { digestHex, newDigest, checkDigest } from './digest.js';
 export { toHex, fromHex } from './bytes.js';

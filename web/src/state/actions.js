@@ -8,8 +8,9 @@ import { signCategory } from '../chain/categoryStatement.js';
 import { checkedDoctorKey, checkedGuardians, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain, statedVersion } from '../chain/verify.js';
 import {
   encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
-  sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex,
+  sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex, encodeSummary,
 } from '../crypto/index.js';
+import { storeSummary, summaryOfResource } from './summaries.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -97,13 +98,15 @@ async function versionRecipients(ctx, patient, category) {
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
 // chain first, so a lying node is refused before anything is uploaded or relayed.
-async function writeVersion(ctx, { patient, category, resource, file, onProgress }, fn, fields, recordId, version) {
+async function writeVersion(ctx, { patient, category, resource, file, title, date, onProgress }, fn, fields, recordId, version) {
   const { api, node, wallet } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
   step('Checking keys on chain');
   const { recipients, withoutKey } = await versionRecipients(ctx, patient, category);
 
   step('Encrypting');
+  const summary = summaryOfResource(resource, file ? { contentType: file.contentType } : null, { title, date });
+  encodeSummary(summary); // a title or date the format refuses stops here, before anything is written
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
   const document = encodeDocument(makeManifest(resource, attachment), file?.bytes);
   const contentKey = await newContentKey();
@@ -125,8 +128,10 @@ async function writeVersion(ctx, { patient, category, resource, file, onProgress
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
+  step('Storing the summary');
+  await storeSummary(api, contentKey, { recordId, version, digest }, summary);
   step('Done', 1, 1);
-  return { recordId, version, digest, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
+  return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
 }
 
 // A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.

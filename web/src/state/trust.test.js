@@ -59,7 +59,11 @@ describe('the chain decides who gets a key', () => {
       [`/v1/accounts/${patient}/nonce`]: { nonce: '0' },
     });
     let sealedTo;
-    api.put = async (_path, { keys }) => (sealedTo = keys.map((k) => k.recipient));
+    let summaryStored;
+    api.put = async (path, { keys, summary }) => {
+      if (keys) sealedTo = keys.map((k) => k.recipient);
+      if (summary) summaryStored = { path, summary }; // after the keys: docs/format.md, "Record summaries"
+    };
     api.post = async () => ({ transactionHash: bytes32() });
     const ctx = {
       api,
@@ -69,6 +73,8 @@ describe('the chain decides who gets a key', () => {
     };
     await addRecord(ctx, { patient, category: 'lab', resource });
     expect(sealedTo).toEqual([patient, doctor]);
+    expect(summaryStored.path).toMatch(/\/versions\/1\/summary$/);
+    expect(summaryStored.summary).toMatch(/^0x4d435331/); // "MCS1"
   });
 });
 
@@ -102,7 +108,9 @@ describe('new versions are sealed to the guardians the chain names (issue #16)',
   it('seals to a guardian with a key and names one without a key apart', async () => {
     const { api, ctx } = setup([keyed, keyless]);
     let sealedTo;
-    api.put = async (_path, { keys }) => (sealedTo = keys.map((k) => k.recipient));
+    api.put = async (_path, { keys }) => {
+      if (keys) sealedTo = keys.map((k) => k.recipient);
+    };
     const result = await addRecord(ctx, { patient, category: 'mental-health', resource });
     expect(sealedTo).toEqual([patient, keyed]);
     expect(result.guardiansWithoutKey).toEqual([keyless]);

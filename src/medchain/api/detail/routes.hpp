@@ -33,6 +33,7 @@ Response download_blob(NodeContext& node, const Call& call);
 Response put_keys(NodeContext& node, const Call& call);
 Response set_category(NodeContext& node, const Call& call);
 Response own_key(NodeContext& node, const Call& call);
+Response put_summary(NodeContext& node, const Call& call);
 // blob_upload.cpp: POST /v1/blobs streams its body; this answers its head.
 std::optional<Upload> upload_blob(NodeContext& node, const Call& call);
 

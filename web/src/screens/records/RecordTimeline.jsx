@@ -1,49 +1,133 @@
-// A patient's records, newest first, filterable by category; each opens in RecordViewer.
+// A patient's records, newest first. Each version's encrypted summary (docs/format.md, "Record
+// summaries") is opened here with the caller's own keys, listed inline by the node, so the title,
+// date and kind show and the search, kind and date filters run in the browser: the node never
+// learns them. Each record opens in RecordViewer.
 import { useState } from 'react';
-import { Badge, Button, Card, Form } from 'react-bootstrap';
+import { Badge, Button, Card, Col, Form, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
 import { CATEGORIES, categoryLabel } from '../../chain/scopes.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
-import { formatBytes, shortHash } from '../../util/format.js';
+import { formatBytes, formatTime, shortHash } from '../../util/format.js';
+import { matchesFilters, openListedSummaries } from '../../state/summaries.js';
 import RecordViewer from './RecordViewer.jsx';
 
+// Summaries opened once per session and version: the keys come inline (?include=keys) only for
+// versions not opened yet, since every key served is audited and an audit entry reaches the
+// patient's live feed, which reloads this list.
+const opened = new Map();
+async function cachedSummaries(api, patient, records, keyPair) {
+  const id = (r, v) => `${r.recordId}/${v.version}/${v.summary}`;
+  const missing = (records ?? []).some((r) => r.versions.some((v) => v.summary && !opened.has(id(r, v))));
+  if (keyPair && missing) {
+    const keyed = await api.get(`/v1/patients/${patient}/records?include=keys`);
+    const fresh = await openListedSummaries(keyed.records, keyPair);
+    for (const r of keyed.records) for (const v of r.versions) if (fresh[`${r.recordId}/${v.version}`]) opened.set(id(r, v), fresh[`${r.recordId}/${v.version}`]);
+  }
+  const out = {};
+  for (const r of records ?? []) for (const v of r.versions) if (opened.has(id(r, v))) out[`${r.recordId}/${v.version}`] = opened.get(id(r, v));
+  return out;
+}
+
 export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false, canCorrectCategory = false }) {
-  const { api } = useSession();
+  const { api, encryptionKey, unlockEncryptionKey } = useSession();
+  const [unlockError, setUnlockError] = useState(null);
   const [filter, setFilter] = useState('');
+  const [search, setSearch] = useState({ search: '', kind: '', from: '', to: '' });
   const [open, setOpen] = useState(null);
-  const { data, error, loading, reload } = useLoad(() => api.get(`/v1/patients/${patient}/records`), [patient]);
-  const records = (data?.records ?? [])
+  const { data, error, loading, reload } = useLoad(async () => {
+    const listing = await api.get(`/v1/patients/${patient}/records`);
+    return { ...listing, summaries: await cachedSummaries(api, patient, listing.records, encryptionKey) };
+  }, [patient, encryptionKey]);
+  const summaries = data?.summaries ?? {};
+  const all = (data?.records ?? [])
     .filter((r) => r.versions.length)
-    .map((r) => ({ ...r, latest: r.versions[r.versions.length - 1] }))
+    .map((r) => {
+      const latest = r.versions[r.versions.length - 1];
+      return { ...r, latest, opened: summaries[`${r.recordId}/${latest.version}`], summaries };
+    });
+  const kinds = [...new Set(all.map((r) => r.opened?.summary?.kind).filter(Boolean))].sort();
+  const records = all
     .filter((r) => !filter || r.latest.category === filter)
+    .filter((r) => matchesFilters(r.opened?.summary, search))
     .sort((a, b) => b.latest.blockNumber - a.latest.blockNumber);
+  const set = (name) => (e) => setSearch((s) => ({ ...s, [name]: e.target.value }));
+  const locked = !encryptionKey && all.some((r) => r.versions.some((v) => v.summary));
+  const filtered = filter || search.search || search.kind || search.from || search.to;
   return (
     <>
-      <Form.Group className="mb-3" controlId={`filter-${patient}`} style={{ maxWidth: 320 }}>
-        <Form.Label>Category</Form.Label>
-        <Form.Select value={filter} onChange={(e) => setFilter(e.target.value)}>
-          <option value="">All categories</option>
-          {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
-        </Form.Select>
-      </Form.Group>
-      <ErrorAlert error={error} />
+      <Row className="mb-3 g-2" as="fieldset" aria-label="Find records">
+        <Col md={3}>
+          <Form.Group controlId={`filter-${patient}`}>
+            <Form.Label>Category</Form.Label>
+            <Form.Select value={filter} onChange={(e) => setFilter(e.target.value)}>
+              <option value="">All categories</option>
+              {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+            </Form.Select>
+          </Form.Group>
+        </Col>
+        <Col md={3}>
+          <Form.Group controlId={`search-${patient}`}>
+            <Form.Label>Search records</Form.Label>
+            <Form.Control type="search" value={search.search} onChange={set('search')} placeholder="HbA1c, x-ray…" />
+          </Form.Group>
+        </Col>
+        <Col md={2}>
+          <Form.Group controlId={`kind-${patient}`}>
+            <Form.Label>Record kind</Form.Label>
+            <Form.Select value={search.kind} onChange={set('kind')}>
+              <option value="">All kinds</option>
+              {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
+            </Form.Select>
+          </Form.Group>
+        </Col>
+        <Col md={2}>
+          <Form.Group controlId={`from-${patient}`}>
+            <Form.Label>Dated from</Form.Label>
+            <Form.Control type="date" value={search.from} onChange={set('from')} />
+          </Form.Group>
+        </Col>
+        <Col md={2}>
+          <Form.Group controlId={`to-${patient}`}>
+            <Form.Label>Dated until</Form.Label>
+            <Form.Control type="date" value={search.to} onChange={set('to')} />
+          </Form.Group>
+        </Col>
+      </Row>
+      <ErrorAlert error={error || unlockError} />
+      {locked && (
+        <p className="small">
+          Titles and dates are encrypted for their readers.{' '}
+          <Button size="sm" variant="outline-primary" onClick={() => unlockEncryptionKey().catch(setUnlockError)}>Show titles</Button>
+        </p>
+      )}
       {loading && !data && <Loading what="Loading records" />}
-      {data && records.length === 0 && <p className="text-secondary">{filter ? 'No records in this category.' : emptyText}</p>}
+      {data && records.length === 0 && <p className="text-secondary">{filtered ? 'No records match.' : emptyText}</p>}
       <div className="timeline" role="list" aria-label="Records">
-        {records.map((r) => (
-          <Card key={r.recordId} className="mb-2 timeline-item" role="listitem">
-            <Card.Body className="d-flex flex-wrap align-items-center gap-2 py-2">
-              <Badge bg="info" text="dark">{categoryLabel(r.latest.category)}</Badge>
-              <span className="small">
-                block {r.latest.blockNumber} · v{r.latest.version} · by <Address value={r.latest.author} label="author" /> · {formatBytes(r.latest.size)}
-              </span>
-              <span className="small text-secondary d-none d-md-inline">digest {shortHash(r.latest.digest)}</span>
-              <Button size="sm" className="ms-auto" onClick={() => setOpen(r)} aria-label={`Open ${categoryLabel(r.latest.category)} record from block ${r.latest.blockNumber}`}>
-                Open
-              </Button>
-            </Card.Body>
-          </Card>
-        ))}
+        {records.map((r) => {
+          const s = r.opened?.summary;
+          const name = `${categoryLabel(r.latest.category)} record ${s ? `“${s.title}”` : `from block ${r.latest.blockNumber}`}`;
+          return (
+            <Card key={r.recordId} className="mb-2 timeline-item" role="listitem">
+              <Card.Body className="d-flex flex-wrap align-items-center gap-2 py-2">
+                <Badge bg="info" text="dark">{categoryLabel(r.latest.category)}</Badge>
+                {s && <strong className="record-title">{s.title}</strong>}
+                {s?.date && <span className="small record-date">{s.date.slice(0, 10)}</span>}
+                {s && <span className="small text-secondary record-kind">{s.kind}</span>}
+                {r.opened?.error && <span className="small text-danger">Summary refused: {r.opened.error}</span>}
+                <span className="small">
+                  v{r.latest.version} · by {s?.authorName ? `${s.authorName} ` : ''}<Address value={r.latest.author} label="author" /> · {formatBytes(r.latest.size)}
+                </span>
+                <span className="small text-secondary" title={`block ${r.latest.blockNumber} · digest ${r.latest.digest}`}>
+                  recorded {formatTime(r.latest.blockTime)}
+                </span>
+                <span className="visually-hidden">digest {shortHash(r.latest.digest)}</span>
+                <Button size="sm" className="ms-auto" onClick={() => setOpen(r)} aria-label={`Open ${name}`}>
+                  Open
+                </Button>
+              </Card.Body>
+            </Card>
+          );
+        })}
       </div>
       {open && (
         <RecordViewer

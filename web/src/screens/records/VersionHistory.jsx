@@ -8,7 +8,7 @@ import { categoryLabel } from '../../chain/scopes.js';
 import { Address } from '../../components/common.jsx';
 import { useLoad, useSession } from '../../state/session.jsx';
 import { categoryStatedBy, requireChain } from '../../chain/verify.js';
-import { formatBytes, shortHash } from '../../util/format.js';
+import { formatBytes, formatTime, shortHash } from '../../util/format.js';
 import AddRecordForm from './AddRecordForm.jsx';
 import VersionCompare from './VersionCompare.jsx';
 
@@ -17,6 +17,8 @@ const statementText = (stated) => (stated ? STATED_BY[stated.by] : 'category not
 
 export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated, opened }) {
   const { ctx } = useSession();
+  // The summaries the timeline opened (record.summaries, by `${recordId}/${version}`), if any.
+  const summaryOf = (v) => record.summaries?.[`${record.recordId}/${v.version}`]?.summary;
   const [adding, setAdding] = useState(false);
   // Which version's comparison is shown: it closes when another version is opened.
   const [comparing, setComparing] = useState(null);
@@ -40,12 +42,15 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
           >
             <span className="visually-hidden">Open version {v.version}:</span>
             <strong>v{v.version}</strong>
-            <span>block {v.blockNumber}</span>
+            {summaryOf(v)?.title && <span className="fw-semibold">{summaryOf(v).title}</span>}
+            {summaryOf(v)?.date && <span>{summaryOf(v).date.slice(0, 10)}</span>}
+            {summaryOf(v)?.kind && <span>{summaryOf(v).kind}</span>}
+            <span title={`block ${v.blockNumber}`}>recorded {formatTime(v.blockTime)}</span>
             <span>{categoryLabel(v.category)}</span>
             {stated.data?.length === record.versions.length && <span className={stated.data[i] ? '' : 'fw-semibold'}>{statementText(stated.data[i])}</span>}
-            <span>by <Address value={v.author} label="author" copyable={false} /></span>
+            <span>by {summaryOf(v)?.authorName ? `${summaryOf(v).authorName} ` : ''}<Address value={v.author} label="author" copyable={false} /></span>
             <span>{formatBytes(v.size)}</span>
-            <span className="d-none d-md-inline">digest {shortHash(v.digest)}</span>
+            <span className="d-none d-md-inline" title={`digest ${v.digest}`}>digest {shortHash(v.digest)}</span>
           </ListGroup.Item>
         ))}
       </ListGroup>
