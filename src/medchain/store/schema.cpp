@@ -104,6 +104,15 @@ CREATE TABLE notifications (recipient TEXT NOT NULL, block_number BIGINT NOT NUL
 CREATE TABLE inbox_reads (address TEXT NOT NULL, item_id TEXT NOT NULL, read_at BIGINT NOT NULL,
                           PRIMARY KEY (address, item_id));
 )sql",
+    // Doctor profiles (docs/format.md, "Doctor profiles"): the registrar's signed statement of
+    // a doctor's name, specialty and institution, the newest (by issuedAt) per doctor. The
+    // node's own: not on chain, so not derived from the index.
+    R"sql(
+CREATE TABLE doctor_profiles (doctor TEXT PRIMARY KEY, name TEXT NOT NULL,
+                              specialty TEXT NOT NULL, institution TEXT NOT NULL,
+                              issued_at BIGINT NOT NULL, signature TEXT NOT NULL,
+                              signer TEXT NOT NULL, stored_at BIGINT NOT NULL);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -13,7 +13,7 @@ namespace medchain::store {
 // 4-8: indexes, blob owners and quotas, category statements, the emergency cooldown.
 // 9: doctors' reasons for requests, sealed to the patient.
 // 10: the inbox (notifications derived from events, read marks).
-inline constexpr int kSchemaVersion = 10;
+inline constexpr int kSchemaVersion = 11;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
 Status migrate(Database& database);

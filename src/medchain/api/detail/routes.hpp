@@ -17,6 +17,12 @@ Response me(NodeContext& node, const Call& call);
 Response patient(NodeContext& node, const Call& call);
 Response doctors(NodeContext& node, const Call& call);
 
+// profile_routes.cpp
+Response doctor_profile(NodeContext& node, const Call& call);
+Response put_doctor_profile(NodeContext& node, const Call& call);
+// The doctor's stored profile as the routes list it (with its signature), or null.
+Result<json> doctor_profile_json(NodeContext& node, const Address& doctor);
+
 // record_routes.cpp
 Response patient_records(NodeContext& node, const Call& call);
 Response record(NodeContext& node, const Call& call);
