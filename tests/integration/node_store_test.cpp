@@ -63,6 +63,34 @@ TEST_P(NodeStoreTest, KeepsOneSummaryPerVersion) {
   EXPECT_EQ(store_->summary(record, 2).value(), summary);
 }
 
+TEST_P(NodeStoreTest, KeepsTheNewestProfileOfEachDoctor) {
+  DoctorProfileRow profile{
+      address(3), "Dr. Ana Lima", "Cardiologia", "Hospital S\xC3\xA3o Jo\xC3\xA3o",
+      100,        Bytes(65, 7),   address(1),    5};
+  EXPECT_FALSE(store_->doctor_profile(address(3)).value().has_value());
+  EXPECT_TRUE(store_->put_doctor_profile(profile).value());
+  EXPECT_EQ(store_->doctor_profile(address(3)).value(), profile);
+  DoctorProfileRow older = profile;
+  older.name = "Dr. Old";
+  older.issued_at = 99;
+  EXPECT_FALSE(store_->put_doctor_profile(older).value());
+  older.issued_at = 100;  // the same issuedAt does not replace either
+  EXPECT_FALSE(store_->put_doctor_profile(older).value());
+  EXPECT_EQ(store_->doctor_profile(address(3)).value()->name, "Dr. Ana Lima");
+  DoctorProfileRow newer = profile;
+  newer.specialty = "Cardiology";
+  newer.issued_at = 101;
+  EXPECT_TRUE(store_->put_doctor_profile(newer).value());
+  EXPECT_EQ(store_->doctor_profile(address(3)).value(), newer);
+  DoctorProfileRow other = profile;
+  other.doctor = address(4);
+  EXPECT_TRUE(store_->put_doctor_profile(other).value());
+  const auto all = store_->doctor_profiles().value();
+  ASSERT_EQ(all.size(), 2u);
+  EXPECT_EQ(all[0], newer);
+  EXPECT_EQ(all[1], other);
+}
+
 TEST_P(NodeStoreTest, KeepsTheFirstRecordOfABlob) {
   const BlobInfo first{random_hash(), 5 << 20, 2, address(5), address(3), 10};
   ASSERT_TRUE(store_->put_blob(first).ok());

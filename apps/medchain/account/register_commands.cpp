@@ -4,8 +4,10 @@
 // `register doctor` prints what the registrar needs, and the registrar's commands are direct
 // calls (verifyDoctor, suspendDoctor, reinstateDoctor have no *BySig variants) sent from the
 // registrar's own account over --rpc-url.
+#include <ctime>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/records/doctor_profile.hpp>
 #include <medchain/records/salted_text.hpp>
 
 #include "cli.hpp"
@@ -127,6 +129,29 @@ Status registrar_call(ClientContext& context, std::string_view function_name,
   return {};
 }
 
+// Signs the doctor's profile with the account's key (a registrar's, or the node refuses it) and
+// publishes it with PUT /v1/doctors/{address}/profile (docs/format.md, "Doctor profiles").
+Status publish_profile(const std::string& doctor_text, records::DoctorProfile profile) {
+  ClientContext context;
+  MEDCHAIN_TRY(profile.doctor, parse_address_arg(doctor_text, "the doctor"));
+  if (profile.issued_at == 0) profile.issued_at = static_cast<std::uint64_t>(std::time(nullptr));
+  MEDCHAIN_TRY_STATUS(records::check_profile_fields(profile));
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(records::Deployment deployment, context.deployment());
+  MEDCHAIN_TRY(crypto::PrivateKey key, context.key());
+  MEDCHAIN_TRY(Bytes signature,
+               records::sign_profile(profile, {deployment.chain_id, deployment.contract}, key));
+  const std::string doctor = eth::to_checksum(profile.doctor);
+  MEDCHAIN_TRY(client::json answer, node->put("/v1/doctors/" + doctor + "/profile",
+                                              {{"name", profile.name},
+                                               {"specialty", profile.specialty},
+                                               {"institution", profile.institution},
+                                               {"issuedAt", profile.issued_at},
+                                               {"signature", to_hex(signature)}}));
+  context.print(answer, "attested " + doctor + " as " + profile.name);
+  return {};
+}
+
 eth::abi::Value word(const Hash32& hash) {
   return eth::abi::Value(Bytes(hash.bytes.begin(), hash.bytes.end()));
 }
@@ -175,6 +200,21 @@ void add_register_commands(CLI::App& app) {
     return registrar_call(context, "verifyDoctor", {doctor, word(license.hash), word(*key)},
                           "verified doctor " + eth::to_checksum(doctor));
   });
+
+  struct ProfileOptions {
+    std::string doctor;
+    records::DoctorProfile profile;
+  };
+  auto profile = std::make_shared<ProfileOptions>();
+  auto* profile_cmd = registrar->add_subcommand(
+      "profile", "Attest a doctor's name, specialty and institution (signed, kept by the node)");
+  profile_cmd->add_option("doctor", profile->doctor, "The doctor's address")->required();
+  profile_cmd->add_option("--name", profile->profile.name, "As patients should see it")->required();
+  profile_cmd->add_option("--specialty", profile->profile.specialty, "e.g. Cardiology");
+  profile_cmd->add_option("--institution", profile->profile.institution, "e.g. the hospital");
+  profile_cmd->add_option("--issued-at", profile->profile.issued_at,
+                          "Unix seconds (default now); the node keeps the newest");
+  on_run(profile_cmd, [profile] { return publish_profile(profile->doctor, profile->profile); });
 
   for (const auto& [name, function, done] :
        {std::tuple{"suspend", "suspendDoctor", "suspended doctor "},

@@ -8,6 +8,7 @@
 #include <records/chain_checks.hpp>
 #include <records/record_keys.hpp>
 
+#include "account/doctor_names.hpp"
 #include "client_context.hpp"
 #include "consent/consent_args.hpp"
 #include "consent/request_reasons.hpp"
@@ -222,8 +223,9 @@ std::string grant_line(const json& grant, const std::string& other) {
   std::string permissions;
   for (const json& p : grant.value("permissions", json::array()))
     permissions += (permissions.empty() ? "" : "+") + p.get<std::string>();
-  return "grant  " + grant.value(other, "") + "  " + (scope.empty() ? "-" : scope) + "  " +
-         permissions + "  until " + eth::format_rfc3339(grant.value("expiry", std::int64_t{0})) +
+  const std::string who = other == "doctor" ? doctor_label(grant) : grant.value(other, "");
+  return "grant  " + who + "  " + (scope.empty() ? "-" : scope) + "  " + permissions + "  until " +
+         eth::format_rfc3339(grant.value("expiry", std::int64_t{0})) +
          (grant.value("active", false) ? "" : " (expired)");
 }
 
@@ -238,8 +240,9 @@ std::string one_printable_line(std::string text) {
 }
 
 std::string request_line(const json& request, const std::string& other) {
-  std::string line = "request " + request.value("requestId", "") + "  " + request.value(other, "") +
-                     "  " + request.value("status", "");
+  const std::string who = other == "doctor" ? doctor_label(request) : request.value(other, "");
+  std::string line =
+      "request " + request.value("requestId", "") + "  " + who + "  " + request.value("status", "");
   if (request.contains("reason")) {
     line += "  reason: " + one_printable_line(request["reason"].get<std::string>()) +
             (request.value("reasonChecked", false) ? "" : " (hash not checked against the chain)");
@@ -270,7 +273,11 @@ Status list_access(const std::string& patient_text) {
   MEDCHAIN_TRY(json requests, node->get(base + "/requests"));
   json out{{"grants", grants.value("grants", json::array())},
            {"requests", requests.value("requests", json::array())}};
-  if (other == "doctor") open_reasons(context, out["requests"]);
+  if (other == "doctor") {
+    open_reasons(context, out["requests"]);
+    name_doctors(context, out["grants"]);
+    name_doctors(context, out["requests"]);
+  }
   std::string text;
   for (const json& grant : out["grants"]) text += grant_line(grant, other) + "\n";
   for (const json& request : out["requests"]) text += request_line(request, other) + "\n";

@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "cli.hpp"
+#include "dev/demo_profiles.hpp"
 #include "dev/dev_system.hpp"
 #include "dev/postman_environment.hpp"
 
@@ -108,6 +109,8 @@ Status run_dev(const DevOptions& options) {
                provision_dev_system(client, options.chain_id, options.artifact, data_dir,
                                     "http://127.0.0.1:" + std::to_string(options.node_port)));
   MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
+  MEDCHAIN_TRY_STATUS(
+      publish_demo_profiles(system, "http://127.0.0.1:" + std::to_string(options.node_port)));
   MEDCHAIN_TRY_STATUS(write_postman_environment(
       data_dir, "http://127.0.0.1:" + std::to_string(options.node_port), system));
   print_summary(std::cout, options, chain.url(), resumed && system.resumed, system, data_dir);

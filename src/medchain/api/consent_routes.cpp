@@ -9,11 +9,16 @@
 namespace medchain::api::detail {
 namespace {
 
-json grants_json(const std::vector<store::GrantView>& grants, std::uint64_t now) {
+// Each listed doctor's profile (docs/format.md, "Doctor profiles") rides along as
+// "doctorProfile", signature included, so that a client names the doctor without another call.
+Result<json> grants_json(NodeContext& node, const std::vector<store::GrantView>& grants,
+                         std::uint64_t now) {
   json list = json::array();
   for (const store::GrantView& grant : grants) {
+    MEDCHAIN_TRY(json profile, doctor_profile_json(node, grant.doctor));
     list.push_back({{"patient", to_json(grant.patient)},
                     {"doctor", to_json(grant.doctor)},
+                    {"doctorProfile", profile},
                     {"scope", scope_json(grant.scope)},
                     {"scopeMask", grant.scope},
                     {"permissions", permissions_json(grant.permissions)},
@@ -36,6 +41,7 @@ Result<json> requests_json(NodeContext& node, const std::vector<store::RequestRo
         {"scopeMask", request.scope},        {"permissions", permissions_json(request.permissions)},
         {"duration", request.duration},      {"reasonHash", to_json(request.reason_hash)},
         {"status", request.status}};
+    MEDCHAIN_TRY(entry["doctorProfile"], doctor_profile_json(node, request.doctor));
     MEDCHAIN_TRY(std::optional<store::ReasonNote> note,
                  node.node_store().reason_note(request.doctor, request.reason_hash));
     // A note the doctor addressed to another patient is not this request's.
@@ -78,7 +84,9 @@ Response patient_grants(NodeContext& node, const Call& call) {
   auto now = node.now();
   if (!grants.ok()) return problem_for(grants.error());
   if (!now.ok()) return problem_for(now.error());
-  return ok({{"grants", grants_json(*grants, *now)}});
+  auto list = grants_json(node, *grants, *now);
+  if (!list.ok()) return problem_for(list.error());
+  return ok({{"grants", *list}});
 }
 
 Response patient_requests(NodeContext& node, const Call& call) {
@@ -100,7 +108,10 @@ Response patient_emergency(NodeContext& node, const Call& call) {
   if (!now.ok()) return problem_for(now.error());
   json list = json::array();
   for (const store::EmergencyRow& window : *windows) {
+    auto profile = doctor_profile_json(node, window.doctor);
+    if (!profile.ok()) return problem_for(profile.error());
     list.push_back({{"doctor", to_json(window.doctor)},
+                    {"doctorProfile", *profile},
                     {"until", window.until},
                     {"reasonCode", window.reason_code},
                     {"open", window.until > *now}});
@@ -115,7 +126,9 @@ Response doctor_grants(NodeContext& node, const Call& call) {
   auto now = node.now();
   if (!grants.ok()) return problem_for(grants.error());
   if (!now.ok()) return problem_for(now.error());
-  return ok({{"grants", grants_json(*grants, *now)}});
+  auto list = grants_json(node, *grants, *now);
+  if (!list.ok()) return problem_for(list.error());
+  return ok({{"grants", *list}});
 }
 
 Response doctor_requests(NodeContext& node, const Call& call) {

@@ -31,10 +31,13 @@ Response doctors(NodeContext& node, const Call& call) {
   if (!rows.ok()) return problem_for(rows.error());
   json list = json::array();
   for (const store::DoctorRow& doctor : *rows) {
+    auto profile = doctor_profile_json(node, doctor.address);
+    if (!profile.ok()) return problem_for(profile.error());
     list.push_back({{"address", to_json(doctor.address)},
                     {"status", doctor.status},
                     {"licenseHash", to_json(doctor.license_hash)},
-                    {"encryptionKey", to_json(doctor.encryption_key)}});
+                    {"encryptionKey", to_json(doctor.encryption_key)},
+                    {"profile", *profile}});
   }
   return ok({{"doctors", list}});
 }

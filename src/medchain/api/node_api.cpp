@@ -180,6 +180,8 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/me", kSignedIn, me},
       {"GET", "/v1/patients/{address}", kSignedIn, patient},
       {"GET", "/v1/doctors", kSignedIn, doctors},
+      {"GET", "/v1/doctors/{address}/profile", kSignedIn, doctor_profile},
+      {"PUT", "/v1/doctors/{address}/profile", kSignedIn, put_doctor_profile},
       {"GET", "/v1/patients/{address}/records", kSignedIn, patient_records},
       {"GET", "/v1/records/{recordId}", kSignedIn, record},
       {"POST", "/v1/blobs", kSignedIn, nullptr, upload_blob},

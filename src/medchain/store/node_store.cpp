@@ -137,6 +137,60 @@ Result<std::optional<ReasonNote>> NodeStore::reason_note(const Address& doctor,
       ReasonNote{doctor, reason_hash, patient, std::move(*sealed), row_uint(rows[0][2])});
 }
 
+namespace {
+
+constexpr const char* kProfileColumns =
+    "SELECT doctor, name, specialty, institution, issued_at, signature, signer, stored_at "
+    "FROM doctor_profiles ";
+
+Result<DoctorProfileRow> profile_from_row(const SqlRow& row) {
+  MEDCHAIN_TRY(Address doctor, fixed<Address>(row[0], "profile doctor"));
+  auto signature = from_hex(as_text(row[5]));
+  if (!signature) return damaged("profile signature");
+  MEDCHAIN_TRY(Address signer, fixed<Address>(row[6], "profile signer"));
+  return DoctorProfileRow{doctor,          as_text(row[1]),  as_text(row[2]),
+                          as_text(row[3]), row_uint(row[4]), std::move(*signature),
+                          signer,          row_uint(row[7])};
+}
+
+}  // namespace
+
+Result<bool> NodeStore::put_doctor_profile(const DoctorProfileRow& profile) {
+  MEDCHAIN_TRY_STATUS(db_->execute(
+      "INSERT INTO doctor_profiles (doctor, name, specialty, institution, issued_at, signature, "
+      "signer, stored_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (doctor) DO UPDATE SET "
+      "name = excluded.name, specialty = excluded.specialty, "
+      "institution = excluded.institution, issued_at = excluded.issued_at, "
+      "signature = excluded.signature, signer = excluded.signer, stored_at = excluded.stored_at "
+      "WHERE excluded.issued_at > doctor_profiles.issued_at",
+      {to_hex(profile.doctor), profile.name, profile.specialty, profile.institution,
+       sql_int(profile.issued_at), to_hex(profile.signature), to_hex(profile.signer),
+       sql_int(profile.stored_at)}));
+  MEDCHAIN_TRY(std::optional<DoctorProfileRow> kept, doctor_profile(profile.doctor));
+  return kept && kept->issued_at == profile.issued_at && kept->signature == profile.signature &&
+         kept->name == profile.name && kept->specialty == profile.specialty &&
+         kept->institution == profile.institution;
+}
+
+Result<std::optional<DoctorProfileRow>> NodeStore::doctor_profile(const Address& doctor) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query(std::string(kProfileColumns) + "WHERE doctor = ?", {to_hex(doctor)}));
+  if (rows.empty()) return std::optional<DoctorProfileRow>();
+  MEDCHAIN_TRY(DoctorProfileRow row, profile_from_row(rows[0]));
+  return std::optional<DoctorProfileRow>(std::move(row));
+}
+
+Result<std::vector<DoctorProfileRow>> NodeStore::doctor_profiles() {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query(std::string(kProfileColumns) + "ORDER BY doctor"));
+  std::vector<DoctorProfileRow> profiles;
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(DoctorProfileRow profile, profile_from_row(row));
+    profiles.push_back(std::move(profile));
+  }
+  return profiles;
+}
+
 Status NodeStore::put_blob(const BlobInfo& blob) {
   return db_->execute(
       "INSERT INTO blobs (digest, size, category, patient, uploaded_by, created_at, "

@@ -60,6 +60,20 @@ struct ReasonNote {
   bool operator==(const ReasonNote&) const = default;
 };
 
+// A doctor's profile as the registrar signed it (docs/format.md, "Doctor profiles"). The node
+// checked the signer when it was stored; clients check it again.
+struct DoctorProfileRow {
+  Address doctor;
+  std::string name;
+  std::string specialty;
+  std::string institution;
+  std::uint64_t issued_at = 0;
+  Bytes signature;  // 65 bytes, r ‖ s ‖ v
+  Address signer;   // the registrar it recovered to
+  std::uint64_t stored_at = 0;
+  bool operator==(const DoctorProfileRow&) const = default;
+};
+
 // A login session. Only the SHA-256 of the bearer token is stored, so a database leak does not
 // leak usable tokens.
 struct Session {
@@ -116,6 +130,14 @@ class NodeStore {
   // Stores the doctor's note for a reason hash, replacing the doctor's earlier one for it.
   Status put_reason_note(const ReasonNote& note);
   Result<std::optional<ReasonNote>> reason_note(const Address& doctor, const Hash32& reason_hash);
+
+  // Stores `profile` unless the node holds one for the doctor issued at or after it; returns
+  // whether the node now holds it (true again for an identical second put). Atomic: of two
+  // concurrent puts the newer issuedAt stays.
+  Result<bool> put_doctor_profile(const DoctorProfileRow& profile);
+  Result<std::optional<DoctorProfileRow>> doctor_profile(const Address& doctor);
+  // Every stored profile (for listings that name doctors).
+  Result<std::vector<DoctorProfileRow>> doctor_profiles();
 
   // A Sign-In with Ethereum nonce, usable once.
   Status issue_nonce(const std::string& nonce, std::uint64_t now);

@@ -129,6 +129,15 @@ CREATE TABLE record_summaries (record_id TEXT NOT NULL, version BIGINT NOT NULL,
                                sealed_summary TEXT NOT NULL, uploaded_by TEXT NOT NULL,
                                created_at BIGINT NOT NULL, PRIMARY KEY (record_id, version));
 )sql",
+    // Doctor profiles (docs/format.md, "Doctor profiles"): the registrar's signed statement of
+    // a doctor's name, specialty and institution, the newest (by issuedAt) per doctor. The
+    // node's own: not on chain, so not derived from the index.
+    R"sql(
+CREATE TABLE doctor_profiles (doctor TEXT PRIMARY KEY, name TEXT NOT NULL,
+                              specialty TEXT NOT NULL, institution TEXT NOT NULL,
+                              issued_at BIGINT NOT NULL, signature TEXT NOT NULL,
+                              signer TEXT NOT NULL, stored_at BIGINT NOT NULL);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -16,7 +16,8 @@ namespace medchain::store {
 // 11: the emergency escrow (policy hashes and custodian keys from the chain; policy documents,
 //     custodians' shares and escrow-wrapped keys).
 // 12: record summaries (sealed titles, dates and kinds of versions).
-inline constexpr int kSchemaVersion = 12;
+// 13: doctors' profiles, signed by a registrar.
+inline constexpr int kSchemaVersion = 13;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
 Status migrate(Database& database);

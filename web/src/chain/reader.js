@@ -107,6 +107,10 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
       const [status, , encryptionKey] = await read('doctors', [address]);
       return { verified: Number(status) === DOCTOR_VERIFIED, encryptionKey: encryptionKey.toLowerCase() };
     },
+    // Whether the chain names `address` a registrar (the signer of doctor profiles).
+    async isRegistrar(address) {
+      return (await read('isRegistrar', [address]))[0];
+    },
     async isGuardian(patient, guardian) {
       return (await read('isGuardian', [patient, guardian]))[0];
     },

@@ -17,6 +17,12 @@ Response me(NodeContext& node, const Call& call);
 Response patient(NodeContext& node, const Call& call);
 Response doctors(NodeContext& node, const Call& call);
 
+// profile_routes.cpp
+Response doctor_profile(NodeContext& node, const Call& call);
+Response put_doctor_profile(NodeContext& node, const Call& call);
+// The doctor's stored profile as the routes list it (with its signature), or null.
+Result<json> doctor_profile_json(NodeContext& node, const Address& doctor);
+
 // record_routes.cpp, and what the escrow routes share with them:
 // the blob of a version, if this node holds it for that version's patient;
 Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
@@ -27,6 +33,7 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       std::uint64_t now);
 // the indexed version the path's {recordId} and {version} name, or kNotFound.
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
+// and its routes.
 Response patient_records(NodeContext& node, const Call& call);
 Response record(NodeContext& node, const Call& call);
 Response download_blob(NodeContext& node, const Call& call);

@@ -1,12 +1,13 @@
 // "Who saw what, when": the node's audit log of the patient's records, each entry checkable
 // against the node's on-chain anchor (read from the chain itself when the wallet can).
+import { DoctorName } from '../../components/DoctorName.jsx';
 import { useState } from 'react';
 import { Badge, Button, Table } from 'react-bootstrap';
 import { Interface } from 'ethers';
 import { useSession, useLoad } from '../../state/session.jsx';
 import { checkAuditProof } from '../../crypto/auditProof.js';
 import { CONTRACT_ABI } from '../../chain/intents.js';
-import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
+import { ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatTime, shortHash } from '../../util/format.js';
 
 const ACTIONS = { 'blob.read': 'downloaded', 'key.read': 'fetched a key', 'blob.write': 'uploaded', 'record.read': 'opened', 'key.share': 'shared a key', 'request.reason': 'left a sealed reason' };
@@ -60,7 +61,7 @@ export default function AuditTab({ patient }) {
               <tr key={e.seq}>
                 <td>{e.seq}</td>
                 <td className="text-nowrap">{formatTime(e.at)}</td>
-                <td><Address value={e.actor} label="actor" /></td>
+                <td><DoctorName address={e.actor} label="actor" /></td>
                 <td>{ACTIONS[e.action] ?? e.action}</td>
                 <td><code title={e.subject}>{shortHash(e.subject)}</code></td>
                 <td>{e.allowed ? <Badge bg="success">yes</Badge> : <Badge bg="danger">refused</Badge>}</td>

@@ -2,6 +2,7 @@
 // and how long a doctor whose window ended waits before opening another), the open windows (end
 // one early; turning the policy off ends them all), and the guardians who manage the file too
 // and read it: adding one shares the existing record keys with them (actions.addGuardian).
+import { DoctorName } from '../../components/DoctorName.jsx';
 import { useEffect, useState } from 'react';
 import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
 import { isAddress, getAddress } from 'ethers';
@@ -60,7 +61,7 @@ export default function EmergencyTab({ patient, isSelf }) {
             <ListGroup>
               {open.map((w) => (
                 <ListGroup.Item key={w.doctor} className="d-flex flex-wrap gap-2 align-items-center">
-                  <Badge bg="danger">emergency</Badge> <Address value={w.doctor} label="doctor" />
+                  <Badge bg="danger">emergency</Badge> <DoctorName address={w.doctor} profile={w.doctorProfile} />
                   <span className="small">{REASON_CODES.find((r) => r.code === w.reasonCode)?.label}</span>
                   <Countdown until={w.until} />
                   <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'endEmergencyAccessBySig', { patient, doctor: w.doctor }); windows.reload(); }}>End now</ActionButton>

@@ -1,5 +1,6 @@
 // Who may see the patient's records: grants with a live expiry countdown, changed (narrow or
 // extend: a grant is set exactly) or revoked; and a direct grant to a verified doctor.
+import { DoctorName } from '../../components/DoctorName.jsx';
 import { useState } from 'react';
 import { Card, Col, Form, Row, Table } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
@@ -68,7 +69,7 @@ export default function GrantsTab({ patient }) {
             <tbody>
               {active.map((g) => (
                 <tr key={g.doctor}>
-                  <td><Address value={g.doctor} label="doctor" /></td>
+                  <td><DoctorName address={g.doctor} profile={g.doctorProfile} /></td>
                   <td><CategoryBadges names={g.scope} /></td>
                   <td>{g.permissions.join(', ')}</td>
                   <td><Countdown until={g.expiry} /></td>

@@ -1,6 +1,7 @@
 // Access requests to the patient: the doctor's reason, opened with the patient's key and checked
 // against the hash on chain; approve with a chosen scope, permissions and duration (never more
 // than asked), or deny. Approving also shares the keys of existing records in the scope.
+import { DoctorName } from '../../components/DoctorName.jsx';
 import { useEffect, useState } from 'react';
 import { getAddress } from 'ethers';
 import { Alert, Badge, Button, Card, Col, Row } from 'react-bootstrap';
@@ -8,7 +9,7 @@ import { useSession, useLoad } from '../../state/session.jsx';
 import { approveRequest, describeSharing, relay } from '../../state/actions.js';
 import { requestReason } from '../../state/reasons.js';
 import { permissionsMask, scopeMask } from '../../chain/scopes.js';
-import { ActionButton, Address, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
+import { ActionButton, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
 
 // The reason of `request` as requestReason (state/reasons.js) judges it, once the patient's key is
@@ -128,7 +129,7 @@ export default function RequestsTab({ patient }) {
             <Card aria-label={`Request from ${r.doctor}`}>
               <Card.Body>
                 <Card.Title className="fs-6">
-                  Doctor <Address value={r.doctor} label="doctor" />{' '}
+                  Doctor <DoctorName address={r.doctor} profile={r.doctorProfile} />{' '}
                   <Badge bg={r.status === 'pending' ? 'warning' : r.status === 'approved' ? 'success' : 'secondary'} text={r.status === 'pending' ? 'dark' : undefined}>{r.status}</Badge>
                 </Card.Title>
                 <RequestReason request={r} byPatient={byPatient} />

@@ -7,7 +7,9 @@ import { Interface, isAddress, getAddress, isHexString } from 'ethers';
 import { licenseHash } from '../../state/license.js';
 import { useSession, useLoad } from '../../state/session.jsx';
 import { CONTRACT_ABI } from '../../chain/intents.js';
-import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
+import { ActionButton, ErrorAlert, Loading } from '../../components/common.jsx';
+import { DoctorName } from '../../components/DoctorName.jsx';
+import AttestProfile from './AttestProfile.jsx';
 
 const contract = new Interface(CONTRACT_ABI);
 
@@ -129,7 +131,7 @@ export default function RegistrarPortal() {
               <tbody>
                 {data.doctors.map((d) => (
                   <tr key={d.address}>
-                    <td><Address value={d.address} label="doctor" /></td>
+                    <td><DoctorName address={d.address} profile={d.profile} /></td>
                     <td><Badge bg={d.status === 'verified' ? 'success' : 'danger'}>{d.status}</Badge></td>
                     <td><code>{d.licenseHash.slice(0, 10)}…</code></td>
                     <td>
@@ -147,6 +149,7 @@ export default function RegistrarPortal() {
         </Col>
         <Col lg={5}>
           <VerifyDoctor onDone={reload} />
+          <AttestProfile onDone={reload} />
           <RegisterNode />
         </Col>
       </Row>
