@@ -66,10 +66,10 @@ TEST_F(CliProfileTest, TheRegistrarsProfileNamesTheDoctorInTheAccessList) {
   must({"login", "--from", registrar});
   must({"login", "--from", patient});
 
-  // Not a registrar: the node refuses the profile (exit 1, its problem in one line).
+  // Not a registrar: the node refuses the profile's signature (its 400, exit 2, in one line).
   const ProcessResult forged = medchain(
       {"registrar", "profile", doctor, "--name", "Dr. Mallory", "--from", patient});
-  EXPECT_EQ(forged.exit_code, 1) << forged.err;
+  EXPECT_EQ(forged.exit_code, 2) << forged.err;
   EXPECT_NE(forged.err.find("registrar"), std::string::npos) << forged.err;
   // A field no one should be shown: refused before signing (exit 2).
   const ProcessResult oversize = medchain(
