@@ -140,9 +140,13 @@ TEST(NewmanCollection, ExercisesEveryDescribedRouteSuccessfully) {
   // WebSocket: node_story_test.cpp watches the feed.
   // The emergency escrow's successes take ristretto255 (dealing, wrapping), which the sandbox
   // lacks too: escrow_story_test.cpp drives them, and the collection checks the refusals.
+  // A doctor's profile is a registrar's EIP-712 signature (secp256k1 again):
+  // DoctorProfileApiTest and CliProfileTest store and read one.
   const std::set<std::pair<std::string, std::string>> refusals_only = {
       {"POST", "/v1/auth/verify"},
       {"GET", "/v1/events"},
+      {"GET", "/v1/doctors/{address}/profile"},
+      {"PUT", "/v1/doctors/{address}/profile"},
       {"GET", "/v1/patients/{address}/escrow-policy"},
       {"PUT", "/v1/patients/{address}/escrow-policy"},
       {"PUT", "/v1/patients/{address}/escrow-share"},

@@ -21,8 +21,8 @@ void add_sign_typed_data(CLI::App& util) {
     MEDCHAIN_TRY(crypto::PrivateKey key, parse_private_key_arg(*key_text));
     MEDCHAIN_TRY(std::string text, read_input(*path));
     MEDCHAIN_TRY(eth::eip712::TypedData data, eth::eip712::parse_typed_data(text));
-    MEDCHAIN_TRY(Hash32 digest, eth::eip712::signing_hash(data));
-    std::cout << to_hex(crypto::sign_hash(key, digest).to_rsv()) << "\n";
+    MEDCHAIN_TRY(Bytes signature, eth::eip712::sign(data, key));
+    std::cout << to_hex(signature) << "\n";
     return {};
   });
 }

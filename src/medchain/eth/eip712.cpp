@@ -288,4 +288,16 @@ Result<Hash32> signing_hash(const TypedData& data) {
   return crypto::Keccak256().update(Bytes{0x19, 0x01}).update(domain).update(message).finish();
 }
 
+Result<Bytes> sign(const TypedData& data, const crypto::PrivateKey& key) {
+  MEDCHAIN_TRY(Hash32 digest, signing_hash(data));
+  const auto rsv = crypto::sign_hash(key, digest).to_rsv();
+  return Bytes(rsv.begin(), rsv.end());
+}
+
+Result<Address> recover_signer(const TypedData& data, ByteView rsv_signature) {
+  MEDCHAIN_TRY(Hash32 digest, signing_hash(data));
+  MEDCHAIN_TRY(crypto::Signature signature, crypto::parse_signature(rsv_signature));
+  return crypto::recover_address(digest, signature);
+}
+
 }  // namespace medchain::eth::eip712

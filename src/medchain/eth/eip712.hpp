@@ -38,4 +38,11 @@ Result<Hash32> domain_separator(const TypedData& data);
 // keccak256(0x19 0x01 || domainSeparator || hashStruct(primaryType, message)): what is signed.
 Result<Hash32> signing_hash(const TypedData& data);
 
+// The 65-byte signature (r ‖ s ‖ v, v = 27 or 28) of `data` by `key`, as eth_signTypedData_v4.
+Result<Bytes> sign(const TypedData& data, const crypto::PrivateKey& key);
+
+// The address whose key made `rsv_signature` over `data`. kInvalidSignature for a signature that
+// is not 65 bytes or recovers to no key.
+Result<Address> recover_signer(const TypedData& data, ByteView rsv_signature);
+
 }  // namespace medchain::eth::eip712

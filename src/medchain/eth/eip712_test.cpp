@@ -41,6 +41,24 @@ TEST(Eip712, HashesTheMailExample) {
   EXPECT_EQ(signature.recovery_id + 27, 28);
 }
 
+// The EIP's example signature: the mail signed by keccak256("cow"), whose address is Cow's.
+TEST(Eip712, SignsAndRecoversTheMailExample) {
+  const TypedData data = parse_typed_data(kMail).value();
+  const std::string_view cow = "cow";
+  const Hash32 secret =
+      crypto::keccak256(ByteView(reinterpret_cast<const std::uint8_t*>(cow.data()), cow.size()));
+  const crypto::PrivateKey key = crypto::parse_private_key(secret.bytes).value();
+  const Bytes signature = sign(data, key).value();
+  EXPECT_EQ(
+      to_hex(signature),
+      "0x4355c47d63924e8a72e509b65029052eb6c299d53a04e167c5775fd466751c9d07299936d304c153f6443"
+      "dfa05f40ff007d72911b6f72307f996231605b915621c");
+  EXPECT_EQ(to_hex(recover_signer(data, signature).value().bytes),
+            "0xcd2a3d9f938e13cd947ec05abc7fe734df8dd826");
+  const Bytes short_signature(signature.begin(), signature.end() - 1);
+  EXPECT_EQ(recover_signer(data, short_signature).error().code, Errc::kInvalidSignature);
+}
+
 TEST(Eip712, DerivesTheDomainTypeWhenAbsent) {
   json document = json::parse(kMail);
   document["types"].erase("EIP712Domain");

@@ -34,17 +34,13 @@ Result<eth::eip712::TypedData> category_typed_data(const CategoryStatement& stat
 Result<Bytes> sign_category(const CategoryStatement& statement, const StatementDomain& domain,
                             const crypto::PrivateKey& key) {
   MEDCHAIN_TRY(eth::eip712::TypedData data, category_typed_data(statement, domain));
-  MEDCHAIN_TRY(Hash32 digest, eth::eip712::signing_hash(data));
-  const auto rsv = crypto::sign_hash(key, digest).to_rsv();
-  return Bytes(rsv.begin(), rsv.end());
+  return eth::eip712::sign(data, key);
 }
 
 Result<Address> category_signer(const CategoryStatement& statement, const StatementDomain& domain,
                                 ByteView signature) {
   MEDCHAIN_TRY(eth::eip712::TypedData data, category_typed_data(statement, domain));
-  MEDCHAIN_TRY(Hash32 digest, eth::eip712::signing_hash(data));
-  MEDCHAIN_TRY(crypto::Signature parsed, crypto::parse_signature(signature));
-  return crypto::recover_address(digest, parsed);
+  return eth::eip712::recover_signer(data, signature);
 }
 
 }  // namespace medchain::records

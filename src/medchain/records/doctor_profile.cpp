@@ -93,17 +93,13 @@ Result<eth::eip712::TypedData> profile_typed_data(const DoctorProfile& profile,
 Result<Bytes> sign_profile(const DoctorProfile& profile, const StatementDomain& domain,
                            const crypto::PrivateKey& key) {
   MEDCHAIN_TRY(eth::eip712::TypedData data, profile_typed_data(profile, domain));
-  MEDCHAIN_TRY(Hash32 digest, eth::eip712::signing_hash(data));
-  const auto rsv = crypto::sign_hash(key, digest).to_rsv();
-  return Bytes(rsv.begin(), rsv.end());
+  return eth::eip712::sign(data, key);
 }
 
 Result<Address> profile_signer(const DoctorProfile& profile, const StatementDomain& domain,
                                ByteView signature) {
   MEDCHAIN_TRY(eth::eip712::TypedData data, profile_typed_data(profile, domain));
-  MEDCHAIN_TRY(Hash32 digest, eth::eip712::signing_hash(data));
-  MEDCHAIN_TRY(crypto::Signature parsed, crypto::parse_signature(signature));
-  return crypto::recover_address(digest, parsed);
+  return eth::eip712::recover_signer(data, signature);
 }
 
 }  // namespace medchain::records
