@@ -11,15 +11,21 @@ const BOUND_SIZE = 4 + 32 + 4 + 32 + 32;
 export const SEALED_KEY_SIZE = BOUND_SIZE + 48;
 export const LEGACY_SEALED_KEY_SIZE = 32 + 48;
 
-// `binding` is {recordId, version, digest} (ids and digest as 0x hex, version a number).
-function bindingBytes({ recordId, version, digest }) {
+// magic ‖ recordId ‖ version (u32, big-endian) ‖ digest: what a sealed key (and a record
+// summary's AAD) binds to. `binding` is {recordId, version, digest} (ids and digest as 0x hex,
+// version a number).
+export function versionBinding(magic, { recordId, version, digest }) {
   if (!Number.isInteger(version) || version < 1 || version > 0xffffffff) throw new Error(`not a version number: ${version}`);
   const number = new Uint8Array(4);
   new DataView(number.buffer).setUint32(0, version);
   const id = fromHex(recordId);
   const hash = fromHex(digest);
   if (id.length !== 32 || hash.length !== 32) throw new Error('a record id and a digest are 32 bytes');
-  return concatBytes([MAGIC, id, number, hash]);
+  return concatBytes([magic, id, number, hash]);
+}
+
+function bindingBytes(binding) {
+  return versionBinding(MAGIC, binding);
 }
 
 export async function sealContentKey(contentKey, binding, recipientPublicKey) {

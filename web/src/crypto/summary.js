@@ -6,8 +6,9 @@
 //   AAD         = "MCS1" ‖ recordId (32) ‖ version (u32 big-endian) ‖ digest (32)
 // The plaintext is {"authorName"?,"date"?,"kind","medchain":"summary/1","title"} with sorted keys
 // and no whitespace, at most 2,048 bytes.
-import { concatBytes, equalBytes, fromHex } from './bytes.js';
+import { concatBytes, equalBytes } from './bytes.js';
 import { sodium } from './sodium.js';
+import { versionBinding } from './sealedKey.js';
 
 const MAGIC = new TextEncoder().encode('MCS1');
 const KEY_MESSAGE = new TextEncoder().encode('medchain summary v1');
@@ -78,15 +79,9 @@ export function decodeSummary(bytes) {
   return checked(doc);
 }
 
-// `binding` is {recordId, version, digest} (ids and digest as 0x hex, version a number).
-function aadOf({ recordId, version, digest }) {
-  if (!Number.isInteger(version) || version < 1 || version > 0xffffffff) throw new Error(`not a version number: ${version}`);
-  const number = new Uint8Array(4);
-  new DataView(number.buffer).setUint32(0, version);
-  const id = fromHex(recordId);
-  const hash = fromHex(digest);
-  if (id.length !== 32 || hash.length !== 32) throw new Error('a record id and a digest are 32 bytes');
-  return concatBytes([MAGIC, id, number, hash]);
+// The AAD: "MCS1" ‖ recordId ‖ version ‖ digest, laid out as a sealed key's binding.
+function aadOf(binding) {
+  return versionBinding(MAGIC, binding);
 }
 
 export async function summaryKey(contentKey) {
