@@ -200,11 +200,7 @@ Response put_escrow_key(NodeContext& node, const Call& call) {
 Response escrow_key(NodeContext& node, const Call& call) {
   auto version = indexed_version(node, call);
   if (!version.ok()) return problem_for(version.error());
-  auto blob = blob_of(node, *version);
-  auto now = node.now();
-  if (!blob.ok()) return problem_for(blob.error());
-  if (!now.ok()) return problem_for(now.error());
-  auto readable = may_read(node, *version, *blob, call.caller(), *now);
+  auto readable = may_read_now(node, *version, call.caller());
   if (!readable.ok()) return problem_for(readable.error());
   auto custody = custody_of(node);
   auto key = custody.escrow_key(version->record_id, version->version);

@@ -175,6 +175,13 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
   return access != store::ReadAccess::kDenied;
 }
 
+Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
+                          const Address& caller) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+  MEDCHAIN_TRY(std::uint64_t now, node.now());
+  return may_read(node, version, blob, caller, now);
+}
+
 static Result<std::uint64_t> version_param(const Call& call) {
   const auto found = call.params.find("version");
   const std::string text = found == call.params.end() ? "" : found->second;
@@ -425,11 +432,7 @@ Response put_summary(NodeContext& node, const Call& call) {
 Response own_key(NodeContext& node, const Call& call) {
   auto version = indexed_version(node, call);
   if (!version.ok()) return problem_for(version.error());
-  auto blob = blob_of(node, *version);
-  auto now = node.now();
-  if (!blob.ok()) return problem_for(blob.error());
-  if (!now.ok()) return problem_for(now.error());
-  auto readable = may_read(node, *version, *blob, call.caller(), *now);
+  auto readable = may_read_now(node, *version, call.caller());
   if (!readable.ok()) return problem_for(readable.error());
   auto key = node.node_store().wrapped_key(version->record_id, version->version, call.caller());
   if (!key.ok()) return problem_for(key.error());

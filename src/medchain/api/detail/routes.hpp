@@ -33,6 +33,9 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       std::uint64_t now);
 // the indexed version the path's {recordId} and {version} name, or kNotFound.
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
+// whether `caller` may read `version` at the node's clock now (blob_of, then may_read).
+Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
+                          const Address& caller);
 // and its routes.
 Response patient_records(NodeContext& node, const Call& call);
 Response record(NodeContext& node, const Call& call);
