@@ -197,6 +197,12 @@ Result<EscrowShare> open_escrow_share(ByteView sealed, const EscrowPolicy& polic
 Status verify_escrow_share(const EscrowPolicy& policy, const EscrowShare& share) {
   MEDCHAIN_TRY_STATUS(check_escrow_policy(policy));
   MEDCHAIN_TRY_STATUS(check_index(policy, share.index));
+  // libsodium's scalar multiplication ignores the top bit, so s and s + 2^255 have the same
+  // image: only the canonical encoding (0 < s < L) is the dealt share.
+  if (!scalar_is_usable(share.secret)) {
+    return check_failed("escrow share " + std::to_string(share.index) +
+                        " is not a canonical scalar");
+  }
   MEDCHAIN_TRY(const RistrettoPoint expected, share_commitment(policy.commitments, share.index));
   auto image = mul_base(share.secret);
   if (!image || image.value() != expected) {
