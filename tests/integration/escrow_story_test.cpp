@@ -6,7 +6,7 @@
 // down; after the window closes the custodians refuse them; one custodian's partial alone opens
 // nothing; a doctor without a window is refused by every custodian; and every release is audited
 // and in the patient's inbox. Driven through the node API with the client-side crypto
-// (records/escrow.hpp); the CLI flow is not built yet (docs/cli.md).
+// (records/escrow.hpp); cli_escrow_test.cpp plays the same with the `medchain` commands.
 #include <gtest/gtest.h>
 #include <sodium.h>
 

@@ -7,6 +7,7 @@
 
 #include "client_context.hpp"
 #include "consent/consent_args.hpp"
+#include "consent/escrow_commands.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -199,6 +200,8 @@ void add_emergency_commands(CLI::App& app) {
       ->add_option("--out", *key_file, "Where to write the secret (mode 0600; never overwritten)")
       ->required();
   on_run(key_cmd, [key_file] { return make_custodian_key(*key_file); });
+
+  add_escrow_commands(*emergency);
 }
 
 const bool kRegistered = register_top_level_group(&add_emergency_commands);

@@ -3,7 +3,6 @@
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
-#include <medchain/custody/policy_document.hpp>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 #include <medchain/records/category.hpp>
@@ -12,6 +11,7 @@
 #include <records/chain_checks.hpp>
 #include <records/record_actions.hpp>
 #include <records/record_content.hpp>
+#include <records/record_escrow.hpp>
 #include <records/record_io.hpp>
 #include <records/record_keys.hpp>
 #include <records/record_summaries.hpp>
@@ -67,31 +67,12 @@ std::string checksum(const json& value) {
 Result<bool> escrow_content_key(Caller& caller, const chain::Contract* medchain,
                                 const Address& patient, const format::KeyBinding& binding,
                                 const format::ContentKey& key) {
-  auto answer = caller.node.get("/v1/patients/" + eth::to_checksum(patient) + "/escrow-policy");
-  if (!answer.ok()) {
-    if (answer.error().code == Errc::kNotFound) return false;
-    return answer.error();
+  auto policy = published_escrow_policy(caller.node, medchain, patient);
+  if (!policy.ok()) {
+    if (policy.error().code == Errc::kNotFound) return false;
+    return policy.error();
   }
-  const std::string text = answer->value("document", "");
-  const Hash32 hash = custody::policy_hash(text);
-  if (medchain != nullptr) {
-    MEDCHAIN_TRY(auto on_chain, medchain->call("escrowPolicies", {eth::abi::Value(patient)}));
-    const Bytes& word = on_chain.at(0).bytes();
-    if (word != Bytes(hash.bytes.begin(), hash.bytes.end())) {
-      return Error{Errc::kCheckFailed,
-                   "the node's escrow policy document is not the one the chain names"};
-    }
-  }
-  MEDCHAIN_TRY(custody::PolicyDocument document, custody::parse_policy_document(text));
-  if (document.policy.patient != patient) {
-    return Error{Errc::kCheckFailed, "the node served the escrow policy of another patient"};
-  }
-  MEDCHAIN_TRY(Bytes wrapped, format::wrap_for_escrow(key, binding, document.policy.escrow_key()));
-  const json body{{"policyHash", to_hex(hash)}, {"wrappedKey", to_hex(wrapped)}};
-  MEDCHAIN_TRY(json stored,
-               caller.node.put("/v1/records/" + to_hex(binding.record_id) + "/versions/" +
-                                   std::to_string(binding.version) + "/escrow-key",
-                               body));
+  MEDCHAIN_TRY_STATUS(store_escrow_key(caller.node, *policy, binding, key));
   return true;
 }
 
@@ -281,17 +262,26 @@ Status get_record(Caller& caller, const GetOptions& options) {
   }
   const std::uint64_t number = binding.version;
   const Hash32& digest = binding.digest;
-  MEDCHAIN_TRY(format::ContentKey key, own_key(caller, binding));
+  std::vector<std::string> skipped;  // custodians that did not answer, through the escrow
+  auto opened = [&]() -> Result<format::ContentKey> {
+    if (!options.through_escrow) return own_key(caller, binding);
+    MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
+    return content_key_through_escrow(caller, medchain, patient, binding, skipped);
+  }();
+  for (const std::string& custodian : skipped) std::cerr << "warning: " << custodian << "\n";
+  MEDCHAIN_TRY(format::ContentKey key, std::move(opened));
   MEDCHAIN_TRY(format::Manifest manifest,
                download_and_decrypt(caller.node, digest, key, options.out, caller.progress));
   if (options.out != "-") {
-    const json summary{{"recordId", to_hex(record_id)},
-                       {"version", number},
-                       {"digest", to_hex(digest)},
-                       {"resourceType", manifest.resource.value("resourceType", "")},
-                       {"attachment", format::manifest_to_json(manifest)["attachment"]},
-                       {"out", options.out},
-                       {"chainChecked", medchain != nullptr}};
+    json summary{{"recordId", to_hex(record_id)},
+                 {"version", number},
+                 {"digest", to_hex(digest)},
+                 {"resourceType", manifest.resource.value("resourceType", "")},
+                 {"attachment", format::manifest_to_json(manifest)["attachment"]},
+                 {"out", options.out},
+                 {"throughEscrow", options.through_escrow},
+                 {"chainChecked", medchain != nullptr}};
+    if (options.through_escrow) summary["custodiansSkipped"] = skipped;
     if (caller.json) {
       std::cout << summary.dump() << "\n";
     } else {

@@ -55,6 +55,8 @@ struct GetOptions {
   std::string record_id;
   std::uint64_t version = 0;  // 0: the newest
   std::string out = "-";
+  // An emergency read: the key from k escrow custodians, not one sealed to the caller.
+  bool through_escrow = false;
 };
 
 struct CategoryOptions {
