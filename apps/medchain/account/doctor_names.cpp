@@ -77,6 +77,32 @@ void name_doctors(ClientContext& context, json& rows, const std::string& field,
   }
 }
 
+void look_up_and_name_doctors(ClientContext& context, client::NodeClient& node, json& rows,
+                              const std::string& field) {
+  std::map<std::string, json> profiles;
+  for (json& row : rows) {
+    if (!row.is_object()) continue;
+    auto address = from_hex_fixed<Address>(row.value(field, ""));
+    if (!address) continue;
+    const std::string key = to_hex(ByteView(address->bytes));
+    auto known = profiles.find(key);
+    if (known == profiles.end()) {
+      auto served = node.get("/v1/doctors/" + key + "/profile");
+      known = profiles.emplace(key, served.ok() ? *served : json(nullptr)).first;
+    }
+    if (!known->second.is_null()) row["doctorProfile"] = known->second;
+  }
+  name_doctors(context, rows, field, "doctorProfile");
+}
+
+std::string registrar_checked_name(ClientContext& context, client::NodeClient& node,
+                                   const Address& doctor) {
+  json rows = json::array({json{{"doctor", to_hex(ByteView(doctor.bytes))}}});
+  look_up_and_name_doctors(context, node, rows, "doctor");
+  if (!rows[0].value("doctorNameChecked", false)) return "";
+  return rows[0]["doctorProfile"].value("name", "");
+}
+
 std::string doctor_label(const json& row, const std::string& field) {
   const std::string address = row.value(field, "");
   if (row.contains("doctorName")) {

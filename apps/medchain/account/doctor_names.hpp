@@ -18,6 +18,17 @@ namespace medchain::cli {
 void name_doctors(ClientContext& context, client::json& rows, const std::string& field = "doctor",
                   const std::string& profile_field = "doctorProfile");
 
+// For rows the node lists without a profile (the audit log's actors): asks the node for the
+// profile of each distinct address in `field` once (GET /v1/doctors/{address}/profile; 404,
+// the usual answer for someone not a doctor, leaves the row as it is), then name_doctors.
+void look_up_and_name_doctors(ClientContext& context, client::NodeClient& node, client::json& rows,
+                              const std::string& field);
+
+// The name of `doctor`'s own profile ("Dr. A", without specialty or institution) when the node
+// holds one and it checks against the chain's registrar (so only with --rpc-url); else empty.
+std::string registrar_checked_name(ClientContext& context, client::NodeClient& node,
+                                   const Address& doctor);
+
 // The doctor's address as a line shows it: the name first when the row has a checked one.
 std::string doctor_label(const client::json& row, const std::string& field = "doctor");
 

@@ -6,6 +6,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 #include <records/chain_checks.hpp>
+#include <records/patient_names.hpp>
 #include <records/record_keys.hpp>
 
 #include "account/doctor_names.hpp"
@@ -223,7 +224,8 @@ std::string grant_line(const json& grant, const std::string& other) {
   std::string permissions;
   for (const json& p : grant.value("permissions", json::array()))
     permissions += (permissions.empty() ? "" : "+") + p.get<std::string>();
-  const std::string who = other == "doctor" ? doctor_label(grant) : grant.value(other, "");
+  const std::string who =
+      other == "doctor" ? doctor_label(grant) : records::patient_label(grant, other);
   return "grant  " + who + "  " + (scope.empty() ? "-" : scope) + "  " + permissions + "  until " +
          eth::format_rfc3339(grant.value("expiry", std::int64_t{0})) +
          (grant.value("active", false) ? "" : " (expired)");
@@ -240,7 +242,8 @@ std::string one_printable_line(std::string text) {
 }
 
 std::string request_line(const json& request, const std::string& other) {
-  const std::string who = other == "doctor" ? doctor_label(request) : request.value(other, "");
+  const std::string who =
+      other == "doctor" ? doctor_label(request) : records::patient_label(request, other);
   std::string line =
       "request " + request.value("requestId", "") + "  " + who + "  " + request.value("status", "");
   if (request.contains("reason")) {
@@ -277,6 +280,13 @@ Status list_access(const std::string& patient_text) {
     open_reasons(context, out["requests"]);
     name_doctors(context, out["grants"]);
     name_doctors(context, out["requests"]);
+  } else {
+    // A doctor's patients by name where the doctor may read their Patient record.
+    MEDCHAIN_TRY(Address account, parse_address_arg(me.value("address", ""), "the session"));
+    records::Caller caller{context, *node, account};
+    records::PatientNames names(caller);
+    names.name_patients(out["grants"]);
+    names.name_patients(out["requests"]);
   }
   std::string text;
   for (const json& grant : out["grants"]) text += grant_line(grant, other) + "\n";

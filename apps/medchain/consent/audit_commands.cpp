@@ -9,6 +9,7 @@
 #include <medchain/store/audit_tree.hpp>
 #include <medchain/store/node_store.hpp>
 
+#include "account/doctor_names.hpp"
 #include "client_context.hpp"
 
 namespace medchain::cli {
@@ -35,7 +36,9 @@ Result<json> audit_entries(ClientContext& context, const ListOptions& options) {
     path += "&patient=" + eth::to_checksum(address);
   }
   MEDCHAIN_TRY(json answer, node->get(path));
-  return answer.value("entries", json::array());
+  json entries = answer.value("entries", json::array());
+  look_up_and_name_doctors(context, *node, entries, "actor");
+  return entries;
 }
 
 Status list_audit(const ListOptions& options) {
@@ -44,7 +47,7 @@ Status list_audit(const ListOptions& options) {
   std::string text;
   for (const json& e : entries) {
     text += std::to_string(e.value("seq", 0)) + "  " +
-            eth::format_rfc3339(e.value("at", std::int64_t{0})) + "  " + e.value("actor", "") +
+            eth::format_rfc3339(e.value("at", std::int64_t{0})) + "  " + doctor_label(e, "actor") +
             "  " + e.value("action", "") + "  " + e.value("subject", "") +
             (e.value("allowed", false) ? "" : "  DENIED") + "\n";
   }

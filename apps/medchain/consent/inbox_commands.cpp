@@ -3,6 +3,7 @@
 // marking it read (POST /v1/inbox/read).
 #include <medchain/eth/siwe.hpp>
 
+#include "account/doctor_names.hpp"
 #include "client_context.hpp"
 
 namespace medchain::cli {
@@ -25,7 +26,7 @@ std::string item_line(const json& item) {
   std::string line = item.value("id", "") + "  " +
                      eth::format_rfc3339(item.value("at", std::int64_t{0})) + "  " +
                      item.value("kind", "") + "  patient " + item.value("patient", "") +
-                     "  doctor " + item.value("doctor", "");
+                     "  doctor " + doctor_label(item);
   if (item.contains("until"))
     line += "  until " + eth::format_rfc3339(item["until"].get<std::int64_t>());
   if (item.contains("action")) line += "  " + item.value("action", "");
@@ -40,6 +41,8 @@ Status list_inbox(const ListOptions& options) {
   MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
   MEDCHAIN_TRY(json inbox, node->get("/v1/inbox?limit=" + std::to_string(options.limit) +
                                      (options.unread ? "&unread=true" : "")));
+  if (inbox.contains("items") && inbox["items"].is_array())
+    look_up_and_name_doctors(context, *node, inbox["items"], "doctor");
   std::string text;
   for (const json& item : inbox.value("items", json::array())) text += item_line(item);
   text += std::to_string(inbox.value("unread", 0)) + " unread";

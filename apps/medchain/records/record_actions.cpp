@@ -1,5 +1,6 @@
 #include <sodium.h>
 
+#include <account/doctor_names.hpp>
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
@@ -9,6 +10,7 @@
 #include <medchain/records/category_statement.hpp>
 #include <medchain/records/fhir.hpp>
 #include <records/chain_checks.hpp>
+#include <records/patient_names.hpp>
 #include <records/record_actions.hpp>
 #include <records/record_content.hpp>
 #include <records/record_escrow.hpp>
@@ -76,6 +78,20 @@ Result<bool> escrow_content_key(Caller& caller, const chain::Contract* medchain,
   return true;
 }
 
+// The name a new version's summary gives its author by default: a patient's own, from their
+// newest Patient record; a doctor's, from the registrar-signed profile only when the chain's
+// registrar could be checked (--rpc-url, so `medchain` is set); else none.
+std::string own_author_name(Caller& caller, const Address& patient,
+                            const chain::Contract* medchain) {
+  if (caller.account == patient) {
+    PatientNames names(caller);
+    auto details = names.details(patient);
+    return details ? details->name : "";
+  }
+  if (medchain == nullptr) return "";
+  return registrar_checked_name(caller.context, caller.node, caller.account);
+}
+
 // Encrypts and uploads the content, relays the intent `function` with `message` (which gets the
 // digest, nodeId and contentId), then seals the key to the recipients.
 Result<json> write_version(Caller& caller, const Address& patient, NewContent& content,
@@ -106,6 +122,11 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   const format::KeyBinding binding{record_id, version, uploaded.digest};
   MEDCHAIN_TRY_STATUS(share_content_key(caller.node, binding, key, recipients));
   MEDCHAIN_TRY(bool escrowed, escrow_content_key(caller, medchain, patient, binding, key));
+  if (!content.author_named) {
+    content.summary.author_name = own_author_name(caller, patient, medchain);
+    // A name the summary format refuses (a profile allows longer ones) is left out, not cut.
+    if (!format::encode_summary(content.summary).ok()) content.summary.author_name.clear();
+  }
   // The version is on chain by now: a summary the node refuses is a warning, not a failure.
   const Status summary_stored = store_summary(caller.node, binding, key, content.summary);
   if (!summary_stored.ok() && !caller.json) {
@@ -115,6 +136,7 @@ Result<json> write_version(Caller& caller, const Address& patient, NewContent& c
   json summary = {{"title", content.summary.title},
                   {"date", content.summary.date},
                   {"kind", content.summary.kind}};
+  if (!content.summary.author_name.empty()) summary["authorName"] = content.summary.author_name;
   json readers = json::array();
   for (const Recipient& recipient : recipients)
     readers.push_back(eth::to_checksum(recipient.account));
@@ -152,6 +174,15 @@ void print_written(const Caller& caller, const json& written) {
   }
 }
 
+// Each version's author by name when a doctor with a profile the node holds (doctor_names.hpp).
+void name_authors(Caller& caller, json& records) {
+  for (json& record : records) {
+    if (record.contains("versions")) {
+      look_up_and_name_doctors(caller.context, caller.node, record["versions"], "author");
+    }
+  }
+}
+
 void print_version_line(const json& version) {
   const std::uint64_t block_time = version.value("blockTime", std::uint64_t{0});
   std::cout << "  v" << version.value("version", 0) << "  " << summary_text(version)
@@ -163,7 +194,7 @@ void print_version_line(const json& version) {
             << "  "
             << (version["size"].is_number() ? std::to_string(version["size"].get<std::uint64_t>())
                                             : "?")
-            << " bytes  author " << checksum(version["author"]) << "  digest "
+            << " bytes  author " << doctor_label(version, "author") << "  digest "
             << version.value("digest", "") << "\n";
 }
 
@@ -220,7 +251,10 @@ Status list_records(Caller& caller, const std::string& patient_text) {
   MEDCHAIN_TRY(Address patient, patient_or_caller(caller, patient_text));
   MEDCHAIN_TRY(json listing, caller.node.get("/v1/patients/" + eth::to_checksum(patient) +
                                              "/records?include=keys"));
-  if (listing.contains("records")) MEDCHAIN_TRY_STATUS(open_summaries(caller, listing["records"]));
+  if (listing.contains("records")) {
+    MEDCHAIN_TRY_STATUS(open_summaries(caller, listing["records"]));
+    name_authors(caller, listing["records"]);
+  }
   if (caller.json) {
     std::cout << listing.dump() << "\n";
     return {};
@@ -240,6 +274,7 @@ Status show_record(Caller& caller, const std::string& record_text) {
   MEDCHAIN_TRY(json record, record_versions(caller, record_id, /*with_keys=*/true));
   json one = json::array({record});
   MEDCHAIN_TRY_STATUS(open_summaries(caller, one));
+  name_authors(caller, one);
   record = one[0];
   if (caller.json) {
     std::cout << record.dump() << "\n";

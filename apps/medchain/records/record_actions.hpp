@@ -39,6 +39,8 @@ struct ContentOptions {
   std::string title;          // the summary's title (and a file's); default derived / its name
   std::string date;           // the summary's date; default the resource's clinical date
   std::string category;       // default suggested by the resource
+  // The summary's author name; unset: the author's own checked name (record_actions.cpp).
+  std::optional<std::string> author_name;
 };
 
 struct AddOptions {

@@ -116,6 +116,10 @@ Result<NewContent> prepare_content(const ContentOptions& options) {
                                                 content.record.manifest.attachment);
   if (!options.title.empty()) content.summary.title = options.title;
   if (!options.date.empty()) content.summary.date = options.date;
+  if (options.author_name) {
+    content.summary.author_name = *options.author_name;
+    content.author_named = true;
+  }
   if (auto checked = format::encode_summary(content.summary); !checked.ok()) {
     return checked.error();
   }

@@ -14,6 +14,7 @@ struct NewContent {
   PlainRecord record;
   std::uint8_t category = 0;
   medchain::records::RecordSummary summary;  // derived from the resource, --title/--date win
+  bool author_named = false;  // --author-name was given (even empty): keep summary.author_name
   TempFile stdin_copy;  // holds the attachment when it came from stdin
 };
 

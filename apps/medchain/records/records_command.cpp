@@ -24,6 +24,9 @@ void add_content_options(CLI::App* cmd, ContentOptions& content) {
                   "The file's media type (default from its extension)");
   cmd->add_option("--title", content.title,
                   "The record's title (default from the resource; a file's name)");
+  cmd->add_option("--author-name", content.author_name,
+                  "The summary's author name (default: your registrar-checked profile name with "
+                  "--rpc-url, else none; '' for none)");
   cmd->add_option("--date", content.date,
                   "The record's date, YYYY-MM-DD or a FHIR dateTime (default from the resource)");
   cmd->add_option("--category", content.category,
