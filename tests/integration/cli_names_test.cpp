@@ -135,6 +135,15 @@ TEST_F(CliNamesTest, ADoctorIsNamedInRequestsRecordsAuthorNamesAndTheAuditLog) {
   EXPECT_EQ(version["doctorNameChecked"], true);
   EXPECT_FALSE(listed_version(listing, own).contains("doctorName")) << listing.dump();
   EXPECT_EQ(listed_version(listing, own)["authorName"], "Jean Dupont");
+  // An emergency window names its doctor too.
+  must({"emergency", "policy", "--allow", "--from", patient});
+  must({"emergency", "open", patient, "--for", "1h", "--reason-code", "1", "--from", doctor});
+  const json windows = must({"emergency", "list", "--from", patient, "--rpc-url", rpc});
+  ASSERT_EQ(windows["windows"].size(), 1u) << windows.dump();
+  EXPECT_EQ(windows["windows"][0]["doctorName"], kAliceLine) << windows.dump();
+  EXPECT_EQ(windows["windows"][0]["doctorNameChecked"], true);
+  must({"emergency", "close", "--patient", patient, "--from", doctor});
+
   const ProcessResult text = medchain({"records", "list", "--from", patient, "--rpc-url", rpc});
   ASSERT_EQ(text.exit_code, 0) << text.err;
   EXPECT_NE(text.out.find(std::string("by ") + kAlice), std::string::npos) << text.out;

@@ -5,6 +5,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
 
+#include "account/doctor_names.hpp"
 #include "client_context.hpp"
 #include "consent/consent_args.hpp"
 #include "consent/escrow_commands.hpp"
@@ -107,15 +108,16 @@ Status list_emergency(const std::string& patient_text) {
   MEDCHAIN_TRY(Address patient, patient_or_me(context, patient_text));
   MEDCHAIN_TRY(json windows, node->get("/v1/patients/" + checksum(patient) + "/emergency"));
   MEDCHAIN_TRY(json record, node->get("/v1/patients/" + checksum(patient)));
-  const json out{{"policy", record.value("emergencyPolicy", json::object())},
-                 {"windows", windows.value("windows", json::array())}};
+  json out{{"policy", record.value("emergencyPolicy", json::object())},
+           {"windows", windows.value("windows", json::array())}};
+  name_doctors(context, out["windows"]);
   std::string text =
       out["policy"].value("allowed", false)
           ? "allowed, at most " + std::to_string(out["policy"].value("maxWindow", 0)) +
                 " s, cooldown " + std::to_string(out["policy"].value("cooldown", 0)) + " s\n"
           : "forbidden\n";
   for (const json& window : out["windows"]) {
-    text += window.value("doctor", "") + " until " +
+    text += doctor_label(window) + " until " +
             eth::format_rfc3339(window.value("until", std::int64_t{0})) +
             (window.value("open", false) ? " (open)" : " (closed)") + "\n";
   }
