@@ -303,6 +303,8 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await own.getByRole('link', { name: 'Records' }).click();
     await own.getByRole('button', { name: /Open Clinical notes record/ }).click();
     await own.getByRole('dialog').getByText('Blood sugar well controlled. Continue metformin.').waitFor();
+    // The summary names its author by the registrar's profile the doctor's app checked.
+    await own.getByRole('dialog').getByRole('button', { name: /Open version 1/ }).getByText('by Dr. Alice Moreau', { exact: false }).waitFor();
     await own.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
   });
 
@@ -358,8 +360,41 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const downloads = page.getByRole('row').filter({ hasText: 'downloaded' });
     await downloads.nth(2).waitFor();
     assert.equal(await downloads.filter({ hasText: doctor.address.slice(0, 6) }).count(), 4);
+    await page.getByRole('table', { name: 'Audit trail' }).getByText('Dr. Alice Moreau').first().waitFor();
     await shot(page, '08-patient-audit');
     await expectAccessible(page, 'patient: audit trail');
+  });
+
+  test('the patient enters their details; the doctor, granted general records, sees the name', async () => {
+    const page = patient.page;
+    await page.getByRole('link', { name: 'My details' }).click();
+    await page.getByText('No details yet.', { exact: false }).waitFor();
+    await page.getByLabel('Family name').fill('Rossi');
+    await page.getByLabel('Date of birth').fill('2999-01-01');
+    await page.getByRole('button', { name: 'Save my details' }).click();
+    await page.getByText('The date of birth cannot be in the future.').waitFor();
+    await page.getByLabel('Given name(s)').fill('Anna');
+    await page.getByLabel('Date of birth').fill('1970-03-01');
+    await page.getByRole('button', { name: 'Save my details' }).click();
+    await page.getByText('Your details are saved').waitFor();
+    await page.getByTestId('my-details').filter({ hasText: 'Anna Rossi (born 1970-03-01)' }).waitFor();
+    await shot(page, '19-patient-details');
+    await expectAccessible(page, 'patient: my details');
+    // The record is an ordinary encrypted record: the node holds only ciphertext and a sealed summary.
+    const { records } = await nodeGet(patient, `/v1/patients/${patient.address}/records`);
+    assert.ok(!JSON.stringify(records).includes('Rossi'), 'the node lists no name');
+    // The doctor's grant covers general records, so the details' key was sealed to the doctor.
+    // The doctor's key is still unlocked from reading; the list opens the details when it shows.
+    const own = doctor.page;
+    await own.getByRole('link', { name: 'My patients' }).click();
+    const list = own.getByRole('table', { name: 'Your patients' });
+    await list.getByText('Anna Rossi (born 1970-03-01)').waitFor();
+    await own.getByText('Signed in as').getByText('Dr. Alice Moreau').waitFor();
+    await shot(own, '20-doctor-patient-names');
+    await expectAccessible(own, 'doctor: patients by name');
+    await list.getByRole('button', { name: `Open patient ${patient.address}` }).click();
+    await own.getByRole('alert').filter({ hasText: 'You may read' }).waitFor();
+    await own.getByText('Anna Rossi (born 1970-03-01)').first().waitFor();
   });
 
   test('the patient revokes; the doctor no longer sees the records', async () => {
@@ -424,7 +459,7 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await dialog.getByRole('button', { name: 'Change category' }).click();
     await dialog.getByRole('button', { name: 'Open version 1' }).getByText('category signed by a guardian').waitFor();
     await dialog.getByRole('button', { name: 'Close' }).first().click();
-    await guardian.page.getByRole('button', { name: /Open General record/ }).waitFor();
+    await guardian.page.getByRole('button', { name: 'Open General record “Follow-up visit”' }).waitFor();
     await guardian.page.getByRole('link', { name: 'Access' }).click();
     await guardian.page.getByText('Nobody has access to your records.').waitFor();
     // The doctor's reason was sealed to the patient: the guardian is told so, not refused.

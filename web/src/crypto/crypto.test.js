@@ -145,7 +145,11 @@ describe('record document', () => {
   });
 
   it('refuses what the format forbids', () => {
-    expect(() => validateResource({ resourceType: 'Patient' })).toThrow(/unknown FHIR resourceType/);
+    expect(() => validateResource({ resourceType: 'Practitioner' })).toThrow(/unknown FHIR resourceType/);
+    // The fourteen types of src/medchain/records/fhir.cpp, a patient's own details among them.
+    expect(() => validateResource({ resourceType: 'Patient' })).not.toThrow();
+    expect(() => validateResource({ resourceType: 'Encounter', status: 'finished' })).toThrow(/needs class/);
+    expect(() => validateResource({ resourceType: 'CarePlan', status: 'active', intent: 'plan', subject: {} })).not.toThrow();
     expect(() => validateResource({ resourceType: 'Observation', status: 'final' })).toThrow(/needs code/);
     expect(() => validateResource({ resourceType: 'Observation', status: 'done', code: {} })).toThrow(/status/);
     const attachment = { contentType: 'image/png', size: 10, title: 'a.png' };

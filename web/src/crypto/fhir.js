@@ -9,9 +9,15 @@ const STATUS = {
   DiagnosticReport: ['registered', 'partial', 'preliminary', 'final', 'amended', 'corrected', 'appended', 'cancelled', 'entered-in-error', 'unknown'],
   Immunization: ['completed', 'entered-in-error', 'not-done'],
   Procedure: ['preparation', 'in-progress', 'not-done', 'on-hold', 'stopped', 'completed', 'entered-in-error', 'unknown'],
+  MedicationRequest: ['active', 'on-hold', 'cancelled', 'completed', 'entered-in-error', 'stopped', 'draft', 'unknown'],
+  ImagingStudy: ['registered', 'available', 'cancelled', 'entered-in-error', 'unknown'],
+  FamilyMemberHistory: ['partial', 'completed', 'entered-in-error', 'health-unknown'],
+  CarePlan: ['draft', 'active', 'on-hold', 'revoked', 'completed', 'entered-in-error', 'unknown'],
+  Encounter: ['planned', 'arrived', 'triaged', 'in-progress', 'onleave', 'finished', 'cancelled', 'entered-in-error', 'unknown'],
 };
 
-// Fields R4 requires (cardinality 1..*) of each type a record may hold.
+// Fields R4 requires (cardinality 1..*) of each type a record may hold: the same fourteen types
+// as src/medchain/records/fhir.cpp, so a record either client writes the other accepts.
 const REQUIRED = {
   Observation: ['status', 'code'],
   MedicationStatement: ['status', 'medicationCodeableConcept|medicationReference', 'subject'],
@@ -21,6 +27,12 @@ const REQUIRED = {
   Procedure: ['status', 'subject'],
   DiagnosticReport: ['status', 'code'],
   DocumentReference: ['status', 'content'],
+  MedicationRequest: ['status', 'intent', 'medicationCodeableConcept|medicationReference', 'subject'],
+  ImagingStudy: ['status', 'subject'],
+  FamilyMemberHistory: ['status', 'patient', 'relationship'],
+  CarePlan: ['status', 'intent', 'subject'],
+  Encounter: ['status', 'class'],
+  Patient: [],
 };
 
 export const RESOURCE_TYPES = Object.keys(REQUIRED);
@@ -134,6 +146,8 @@ export function describeResource(resource) {
       return `Allergy: ${resource.code?.text ?? 'unknown substance'}`;
     case 'DocumentReference':
       return resource.description ?? resource.content?.[0]?.attachment?.title ?? 'Document';
+    case 'Patient':
+      return 'Patient details';
     default:
       return resource?.resourceType ?? 'Record';
   }

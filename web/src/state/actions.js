@@ -11,6 +11,7 @@ import {
   sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex, encodeSummary,
 } from '../crypto/index.js';
 import { storeSummary, summaryOfResource } from './summaries.js';
+import { doctorProfileOf } from './doctorProfiles.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -94,6 +95,18 @@ async function versionRecipients(ctx, patient, category) {
   return { recipients: uniqueRecipients(recipients), withoutKey: guardians.withoutKey };
 }
 
+// The writer's own name for a summary's author, when they are a doctor whose registrar profile
+// the node serves and the chain's registrar signed (as shown everywhere else); else ''. A name
+// longer than a summary allows is left out rather than cut.
+async function ownDoctorName(ctx) {
+  try {
+    const checked = await doctorProfileOf({ api: ctx.api, chain: ctx.chain }, getAddress(ctx.wallet.address));
+    return checked?.name && checked.name.length <= 100 ? checked.name : '';
+  } catch {
+    return '';
+  }
+}
+
 // Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
@@ -106,6 +119,8 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
 
   step('Encrypting');
   const summary = summaryOfResource(resource, file ? { contentType: file.contentType } : null, { title, date });
+  const authorName = await ownDoctorName(ctx);
+  if (authorName) summary.authorName = authorName;
   encodeSummary(summary); // a title or date the format refuses stops here, before anything is written
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
   const document = encodeDocument(makeManifest(resource, attachment), file?.bytes);

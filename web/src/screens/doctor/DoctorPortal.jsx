@@ -12,6 +12,8 @@ import { navigate } from '../../util/route.js';
 import { formatDuration } from '../../util/format.js';
 import PatientView from './PatientView.jsx';
 import { ScanAddressQr } from '../../components/qr.jsx';
+import { PatientName } from '../../components/PatientName.jsx';
+import { DoctorName } from '../../components/DoctorName.jsx';
 
 function EncryptionKeyCard() {
   const { unlockEncryptionKey, encryptionKey } = useSession();
@@ -44,7 +46,7 @@ function MyPatients({ me }) {
           <tbody>
             {active.map((g) => (
               <tr key={g.patient}>
-                <td><Address value={g.patient} label="patient" /></td>
+                <td><PatientName address={g.patient} /></td>
                 <td><CategoryBadges names={g.scope} /></td>
                 <td>{g.permissions.join(', ')}</td>
                 <td><Countdown until={g.expiry} /></td>
@@ -75,7 +77,7 @@ function MyRequests({ me }) {
           <tbody>
             {requests.map((r) => (
               <tr key={r.requestId}>
-                <td><Address value={r.patient} label="patient" /></td>
+                <td><PatientName address={r.patient} /></td>
                 <td><CategoryBadges names={r.scope} /></td>
                 <td>{formatDuration(r.duration)}</td>
                 <td><Badge bg={{ pending: 'warning', approved: 'success' }[r.status] ?? 'secondary'} text={r.status === 'pending' ? 'dark' : undefined}>{r.status}</Badge></td>
@@ -114,6 +116,7 @@ export default function DoctorPortal({ sub }) {
   return (
     <>
       <h1 className="fs-3">Doctor {me.doctor && <Badge bg={me.doctor === 'verified' ? 'success' : 'danger'} className="fs-6 align-middle">{me.doctor}</Badge>}</h1>
+      {me.doctor && <p className="text-secondary small">Signed in as <DoctorName address={session.address} /> <span className="visually-hidden">(your registrar's profile; without one, your address)</span></p>}
       {!me.doctor && <EncryptionKeyCard />}
       {me.doctor === 'suspended' && <Alert variant="danger">A registrar suspended you: you cannot read or add records until you are reinstated.</Alert>}
       {me.doctor && (

@@ -8,6 +8,7 @@ import { requestAccess } from '../../state/reasons.js';
 import { REASON_CODES, REQUEST_REASONS, permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
+import { PatientName } from '../../components/PatientName.jsx';
 import RecordTimeline from '../records/RecordTimeline.jsx';
 import AddRecordForm from '../records/AddRecordForm.jsx';
 
@@ -114,7 +115,7 @@ export default function PatientView({ patient }) {
   if (info.error) return <ErrorAlert error={info.status === 404 ? 'No registered patient has this address.' : info.error} />;
   return (
     <>
-      <p>Patient <Address value={patient} label="patient" /></p>
+      <p>Patient <PatientName address={patient} /></p>
       {grant ? (
         <Alert variant="success">
           You may {grant.permissions.join(' and ')} <CategoryBadges names={grant.scope} /> <Countdown until={grant.expiry} />

@@ -15,6 +15,7 @@ import EmergencyTab from './EmergencyTab.jsx';
 import AuditTab from './AuditTab.jsx';
 import KeyTab from './KeyTab.jsx';
 import TransferTab from './TransferTab.jsx';
+import DetailsTab from './DetailsTab.jsx';
 import { ShowAddressQr } from '../../components/qr.jsx';
 
 const TABS = [
@@ -25,6 +26,7 @@ const TABS = [
   { id: 'emergency', label: 'Emergency & guardians' },
   { id: 'audit', label: 'Audit trail' },
   { id: 'transfer', label: 'Export & import' },
+  { id: 'details', label: 'My details' },
   { id: 'key', label: 'Encryption key', selfOnly: true },
 ];
 
@@ -94,6 +96,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} />}
           {tab.id === 'audit' && <AuditTab patient={patient} />}
           {tab.id === 'transfer' && <TransferTab patient={patient} />}
+          {tab.id === 'details' && <DetailsTab patient={patient} />}
           {tab.id === 'key' && patient === session.address && <KeyTab />}
         </>
       )}

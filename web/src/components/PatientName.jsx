@@ -1,0 +1,29 @@
+// A patient as their doctor knows them: the name and date of birth from the patient's own
+// encrypted details record (state/patientDetails.js), when the viewer may read it and has
+// unlocked their key; else the address, with a quiet note that the name is not shared.
+import { useEffect, useState } from 'react';
+import { useSession } from '../state/session.jsx';
+import { formatPatient, loadPatientDetails } from '../state/patientDetails.js';
+import { Address } from './common.jsx';
+
+export function PatientName({ address }) {
+  const { ctx, encryptionKey } = useSession();
+  const [details, setDetails] = useState(undefined);
+  useEffect(() => {
+    let live = true;
+    setDetails(undefined);
+    loadPatientDetails(ctx, address).then(
+      (r) => live && setDetails(r.details),
+      () => live && setDetails(null),
+    );
+    return () => { live = false; };
+    // ctx is a new object every render; what the load reads is the address and the key.
+  }, [address, encryptionKey]);
+  return (
+    <span className="patient-name" data-patient={address}>
+      {details && <strong className="me-1">{formatPatient(details)}</strong>}
+      {details ? <small><Address value={address} label="patient" /></small> : <Address value={address} label="patient" />}
+      {details === null && encryptionKey && <small className="text-secondary ms-1">name not shared</small>}
+    </span>
+  );
+}
