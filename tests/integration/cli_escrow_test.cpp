@@ -10,6 +10,7 @@
 #include <medchain/eth/address.hpp>
 #include <thread>
 
+#include "cli_runner.hpp"
 #include "support/files.hpp"
 #include "support/node.hpp"
 #include "support/postgres.hpp"
@@ -40,6 +41,9 @@ class CliEscrowTest : public ::testing::Test {
       custodians_.push_back(eth::to_checksum(account.address) + "=http://" +
                             nodes_.back()->authority());
     }
+    cli_ = std::make_unique<CliRunner>(
+        dir_ / "home", std::vector<std::string>{"--node", "http://" + nodes_[0]->authority(),
+                                                "--rpc-url", ledger_.dev_chain().url()});
   }
   ~CliEscrowTest() override {
     nodes_.clear();
@@ -49,28 +53,9 @@ class CliEscrowTest : public ::testing::Test {
 
   static std::string random_tag() { return to_hex(random_hash()).substr(2, 12); }
 
-  ProcessResult medchain(std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/env", "MEDCHAIN_PASSWORD=pw", MEDCHAIN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& option :
-         {std::string("--home"), (dir_ / "home").string(), std::string("--node"),
-          "http://" + nodes_[0]->authority(), std::string("--rpc-url"),
-          ledger_.dev_chain().url()}) {
-      argv.push_back(option);
-    }
-    return run_process(argv, 120s);
-  }
-  json must(std::vector<std::string> args) {
-    args.push_back("--json");
-    const ProcessResult result = medchain(args);
-    EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
-    const json parsed = json::parse(result.out, nullptr, false);
-    return parsed.is_discarded() ? json() : parsed;
-  }
-  std::string import(const crypto::PrivateKey& key) {
-    return must({"keys", "import", "--private-key", to_hex(key), "--scrypt-n", "1024"})
-        .value("address", "");
-  }
+  ProcessResult medchain(std::vector<std::string> args) { return cli_->run(std::move(args)); }
+  json must(std::vector<std::string> args) { return cli_->must(std::move(args)); }
+  std::string import(const crypto::PrivateKey& key) { return cli_->import(key); }
   // The doctor's emergency read of `record`, repeated (up to 10 s) while it exits with
   // `pending`: each custodian indexes the window's opening or closing on its own.
   ProcessResult read_until(const std::string& doctor, const std::string& record,
@@ -92,6 +77,7 @@ class CliEscrowTest : public ::testing::Test {
   Party registrar_;
   std::vector<std::unique_ptr<Node>> nodes_;
   std::vector<std::string> custodians_;  // ADDRESS=URL
+  std::unique_ptr<CliRunner> cli_;       // signed in at node 0, checking against the chain
 };
 
 TEST_F(CliEscrowTest, ADoctorInAnEmergencyReadsThroughTwoOfThreeCustodians) {

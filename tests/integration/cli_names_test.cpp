@@ -8,6 +8,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 
+#include "cli_runner.hpp"
 #include "support/node.hpp"
 #include "support/process.hpp"
 
@@ -26,7 +27,6 @@ class CliNamesTest : public ::testing::Test {
   CliNamesTest() {
     registrar_ = ledger_.registrar();
     patient_ = ledger_.party(/*funded=*/false);
-    home_ = fs::temp_directory_path() / ("medchain-cli-names-" + to_hex(random_hash()));
     fs::create_directories(home_);
   }
   ~CliNamesTest() override {
@@ -34,27 +34,9 @@ class CliNamesTest : public ::testing::Test {
     fs::remove_all(home_, ignored);
   }
 
-  ProcessResult medchain(std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/env", "MEDCHAIN_PASSWORD=pw",
-                                  "MEDCHAIN_IMPORT_PASSWORD=", MEDCHAIN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& option : {std::string("--home"), home_.string(), std::string("--node"),
-                                      "http://" + node_.authority()}) {
-      argv.push_back(option);
-    }
-    return run_process(argv, 120s);
-  }
-  json must(std::vector<std::string> args) {
-    args.push_back("--json");
-    const ProcessResult result = medchain(args);
-    EXPECT_EQ(result.exit_code, 0) << args[0] << " " << args[1] << ": " << result.err;
-    const json parsed = json::parse(result.out, nullptr, false);
-    return parsed.is_discarded() ? json() : parsed;
-  }
-  std::string import(const Party& party) {
-    return must({"keys", "import", "--private-key", to_hex(party.key), "--scrypt-n", "1024"})
-        .value("address", "");
-  }
+  ProcessResult medchain(std::vector<std::string> args) { return cli_.run(std::move(args)); }
+  json must(std::vector<std::string> args) { return cli_.must(std::move(args)); }
+  std::string import(const Party& party) { return cli_.import(party.key); }
 
   // A doctor with a new key, verified with its real encryption key and signed in.
   std::string new_doctor(const std::string& license) {
@@ -83,7 +65,8 @@ class CliNamesTest : public ::testing::Test {
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, patient_;
   Node node_{ledger_};
-  fs::path home_;
+  fs::path home_ = fs::temp_directory_path() / ("medchain-cli-names-" + to_hex(random_hash()));
+  CliRunner cli_{home_, {"--node", "http://" + node_.authority()}};
   std::string registrar, patient, doctor, rpc;
 };
 

@@ -6,6 +6,7 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 
+#include "cli_runner.hpp"
 #include "support/node.hpp"
 #include "support/process.hpp"
 
@@ -22,7 +23,6 @@ class CliProfileTest : public ::testing::Test {
     registrar_ = ledger_.registrar();
     doctor_ = ledger_.verified_doctor(registrar_);
     patient_ = ledger_.registered_patient(/*funded=*/false);
-    home_ = fs::temp_directory_path() / ("medchain-cli-profile-" + to_hex(random_hash()));
     fs::create_directories(home_);
   }
   ~CliProfileTest() override {
@@ -30,32 +30,15 @@ class CliProfileTest : public ::testing::Test {
     fs::remove_all(home_, ignored);
   }
 
-  ProcessResult medchain(std::vector<std::string> args) {
-    std::vector<std::string> argv{"/usr/bin/env", "MEDCHAIN_PASSWORD=pw", "MEDCHAIN_IMPORT_PASSWORD=",
-                                  MEDCHAIN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& option : {std::string("--home"), home_.string(), std::string("--node"),
-                                      "http://" + node_.authority()}) {
-      argv.push_back(option);
-    }
-    return run_process(argv, 120s);
-  }
-  json must(std::vector<std::string> args) {
-    args.push_back("--json");
-    const ProcessResult result = medchain(args);
-    EXPECT_EQ(result.exit_code, 0) << args[0] << ": " << result.err;
-    const json parsed = json::parse(result.out, nullptr, false);
-    return parsed.is_discarded() ? json() : parsed;
-  }
-  std::string import(const Party& party) {
-    return must({"keys", "import", "--private-key", to_hex(party.key), "--scrypt-n", "1024"})
-        .value("address", "");
-  }
+  ProcessResult medchain(std::vector<std::string> args) { return cli_.run(std::move(args)); }
+  json must(std::vector<std::string> args) { return cli_.must(std::move(args)); }
+  std::string import(const Party& party) { return cli_.import(party.key); }
 
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, doctor_, patient_;
   Node node_{ledger_};
-  fs::path home_;
+  fs::path home_ = fs::temp_directory_path() / ("medchain-cli-profile-" + to_hex(random_hash()));
+  CliRunner cli_{home_, {"--node", "http://" + node_.authority()}};
 };
 
 TEST_F(CliProfileTest, TheRegistrarsProfileNamesTheDoctorInTheAccessList) {
