@@ -9,6 +9,8 @@
 #include <medchain/core/result.hpp>
 #include <medchain/crypto/secp256k1.hpp>
 #include <medchain/eth/eip712.hpp>
+#include <nlohmann/json.hpp>
+#include <string_view>
 
 namespace medchain::records {
 
@@ -23,6 +25,13 @@ struct StatementDomain {
   std::uint64_t chain_id = 0;
   Address contract;
 };
+
+// The typed data of a statement of `primary_type` (its `fields`, as EIP-712 {"name", "type"}
+// members) saying `message` in `domain`. Every statement a client signs (a version's category,
+// a doctor's profile) is under this one domain: "medchain", version 1, the deployment.
+Result<eth::eip712::TypedData> statement_typed_data(const StatementDomain& domain,
+                                                    std::string_view primary_type,
+                                                    nlohmann::json fields, nlohmann::json message);
 
 // The typed data a wallet signs (eth_signTypedData_v4). kInvalidArgument for an unknown category.
 Result<eth::eip712::TypedData> category_typed_data(const CategoryStatement& statement,

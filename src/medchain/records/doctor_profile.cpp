@@ -66,28 +66,17 @@ Status check_profile_fields(const DoctorProfile& profile) {
 Result<eth::eip712::TypedData> profile_typed_data(const DoctorProfile& profile,
                                                   const StatementDomain& domain) {
   MEDCHAIN_TRY_STATUS(check_profile_fields(profile));
-  const nlohmann::json document{
-      {"types",
-       {{"DoctorProfile",
-         {{{"name", "doctor"}, {"type", "address"}},
-          {{"name", "name"}, {"type", "string"}},
-          {{"name", "specialty"}, {"type", "string"}},
-          {{"name", "institution"}, {"type", "string"}},
-          {{"name", "issuedAt"}, {"type", "uint64"}}}}}},
-      {"primaryType", "DoctorProfile"},
-      {"domain",
-       {{"name", "medchain"},
-        {"version", "1"},
-        {"chainId", domain.chain_id},
-        {"verifyingContract", eth::to_checksum(domain.contract)}}},
-      {"message",
-       {{"doctor", eth::to_checksum(profile.doctor)},
-        {"name", profile.name},
-        {"specialty", profile.specialty},
-        {"institution", profile.institution},
-        {"issuedAt", profile.issued_at}}},
-  };
-  return eth::eip712::typed_data_from_json(document);
+  return statement_typed_data(domain, "DoctorProfile",
+                              {{{"name", "doctor"}, {"type", "address"}},
+                               {{"name", "name"}, {"type", "string"}},
+                               {{"name", "specialty"}, {"type", "string"}},
+                               {{"name", "institution"}, {"type", "string"}},
+                               {{"name", "issuedAt"}, {"type", "uint64"}}},
+                              {{"doctor", eth::to_checksum(profile.doctor)},
+                               {"name", profile.name},
+                               {"specialty", profile.specialty},
+                               {"institution", profile.institution},
+                               {"issuedAt", profile.issued_at}});
 }
 
 Result<Bytes> sign_profile(const DoctorProfile& profile, const StatementDomain& domain,
