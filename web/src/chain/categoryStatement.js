@@ -21,17 +21,40 @@ const DOMAIN_TYPE = [
 
 const isCategory = (name) => CATEGORIES.some((c) => c.name === name);
 
+// The typed data of a statement of `primaryType` (its `fields`) saying `message` on the
+// deployment `{chainId, contract}`: every statement a client signs (a version's category, a
+// doctor's profile) is under this one domain, as in src/medchain/records/category_statement.hpp.
+export function statementTypedData({ chainId, contract }, primaryType, fields, message) {
+  return {
+    types: { EIP712Domain: DOMAIN_TYPE, [primaryType]: fields },
+    primaryType,
+    domain: { name: 'medchain', version: '1', chainId, verifyingContract: getAddress(contract) },
+    message,
+  };
+}
+
+// Who signed `signature` (0x, 65 bytes) over the statement `typedData()` builds, or null when the
+// signature is malformed or the builder refuses the statement's fields.
+export function statementSigner(typedData, signature) {
+  if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return null;
+  try {
+    const typed = typedData();
+    return getAddress(verifyTypedData(typed.domain, { [typed.primaryType]: typed.types[typed.primaryType] }, typed.message, signature));
+  } catch {
+    return null;
+  }
+}
+
 // The typed data for eth_signTypedData_v4 stating that `category` is the category of the
 // ciphertext `digest` of `patient`'s file, on the deployment `{chainId, contract}`.
 // REQUIRES: `category` is one of the vocabulary's names (chain/scopes.js).
 export function categoryTypedData({ chainId, contract }, { patient, digest, category }) {
   if (!isCategory(category)) throw new Error(`${category} is not a record category`);
-  return {
-    types: { EIP712Domain: DOMAIN_TYPE, RecordCategory: RECORD_CATEGORY },
-    primaryType: 'RecordCategory',
-    domain: { name: 'medchain', version: '1', chainId, verifyingContract: getAddress(contract) },
-    message: { patient: getAddress(patient), digest: digest.toLowerCase(), category },
-  };
+  return statementTypedData({ chainId, contract }, 'RecordCategory', RECORD_CATEGORY, {
+    patient: getAddress(patient),
+    digest: digest.toLowerCase(),
+    category,
+  });
 }
 
 // The wallet's signature (0x, 65 bytes r ‖ s ‖ v) of the statement. With a browser wallet this
@@ -45,11 +68,5 @@ export function signCategory(wallet, deployment, statement) {
 // some address: the caller decides whether that address may state the category
 // (categoryStatedBy in chain/verify.js).
 export function categorySigner(deployment, statement, signature) {
-  if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return null;
-  try {
-    const typed = categoryTypedData(deployment, statement);
-    return getAddress(verifyTypedData(typed.domain, { RecordCategory: RECORD_CATEGORY }, typed.message, signature));
-  } catch {
-    return null;
-  }
+  return statementSigner(() => categoryTypedData(deployment, statement), signature);
 }

@@ -3,7 +3,8 @@
 // specialty,string institution,uint64 issuedAt)` under the contract's own domain. The node keeps
 // and lists them; this app shows one only when its signature recovers to an address the chain
 // names a registrar and it is about the doctor shown.
-import { getAddress, verifyTypedData } from 'ethers';
+import { getAddress } from 'ethers';
+import { statementSigner, statementTypedData } from './categoryStatement.js';
 
 export const DOCTOR_PROFILE = [
   { name: 'doctor', type: 'address' },
@@ -11,13 +12,6 @@ export const DOCTOR_PROFILE = [
   { name: 'specialty', type: 'string' },
   { name: 'institution', type: 'string' },
   { name: 'issuedAt', type: 'uint64' },
-];
-
-const DOMAIN_TYPE = [
-  { name: 'name', type: 'string' },
-  { name: 'version', type: 'string' },
-  { name: 'chainId', type: 'uint256' },
-  { name: 'verifyingContract', type: 'address' },
 ];
 
 export const MAX_PROFILE_FIELD = 128; // bytes of UTF-8, as the node and the CLI check
@@ -41,12 +35,13 @@ export function profileFieldsProblem({ name, specialty, institution }) {
 export function profileTypedData({ chainId, contract }, { doctor, name, specialty, institution, issuedAt }) {
   const problem = profileFieldsProblem({ name, specialty, institution });
   if (problem) throw new Error(problem);
-  return {
-    types: { EIP712Domain: DOMAIN_TYPE, DoctorProfile: DOCTOR_PROFILE },
-    primaryType: 'DoctorProfile',
-    domain: { name: 'medchain', version: '1', chainId, verifyingContract: getAddress(contract) },
-    message: { doctor: getAddress(doctor), name, specialty, institution, issuedAt: Number(issuedAt) },
-  };
+  return statementTypedData({ chainId, contract }, 'DoctorProfile', DOCTOR_PROFILE, {
+    doctor: getAddress(doctor),
+    name,
+    specialty,
+    institution,
+    issuedAt: Number(issuedAt),
+  });
 }
 
 // The registrar's wallet signature (0x, 65 bytes) of the profile.
@@ -57,13 +52,7 @@ export function signProfile(wallet, deployment, profile) {
 // The address that signed `signature` over the profile, or null when the signature or the fields
 // are malformed. Any well-formed signature recovers to some address: checkedProfile decides.
 export function profileSigner(deployment, profile, signature) {
-  if (typeof signature !== 'string' || !/^0x[0-9a-fA-F]{130}$/.test(signature)) return null;
-  try {
-    const typed = profileTypedData(deployment, profile);
-    return getAddress(verifyTypedData(typed.domain, { DoctorProfile: DOCTOR_PROFILE }, typed.message, signature));
-  } catch {
-    return null;
-  }
+  return statementSigner(() => profileTypedData(deployment, profile), signature);
 }
 
 // The profile the node listed for `doctor`, checked: {name, specialty, institution, issuedAt}
