@@ -12,7 +12,6 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/keystore.hpp>
 #include <sstream>
-#include <thread>
 
 namespace medchain::cli {
 namespace {
@@ -327,16 +326,7 @@ Result<chain::TransactionSender*> ClientContext::sender() {
 
 Status ClientContext::wait_until_indexed(std::uint64_t block) {
   MEDCHAIN_TRY(client::NodeClient * node, this->node());
-  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(15);
-  for (;;) {
-    auto ready = node->get("/readyz");
-    if (ready.ok() && ready->value("indexedBlock", std::uint64_t{0}) >= block) return {};
-    if (std::chrono::steady_clock::now() > deadline) {
-      return Error{Errc::kTimeout,
-                   "the node has not indexed block " + std::to_string(block) + " after 15 s"};
-    }
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  return node->wait_until_indexed(block);
 }
 
 Result<client::json> ClientContext::relay(std::string_view function_name, client::json message) {

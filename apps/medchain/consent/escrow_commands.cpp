@@ -2,11 +2,9 @@
 // emergency window reads a version through it (docs/format.md, "Emergency escrow").
 #include "consent/escrow_commands.hpp"
 
-#include <chrono>
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
-#include <thread>
 
 #include "client_context.hpp"
 #include "records/record_actions.hpp"
@@ -54,25 +52,17 @@ Result<format::X25519PublicKey> custodian_key_on_chain(const chain::Contract& me
   return key;
 }
 
-// PUT `body` at `path` on `node`, waiting (up to 15 s) while the node has not indexed the
-// policy hash just set on chain: each node indexes the chain on its own.
-Result<json> put_once_indexed(client::NodeClient& node, const std::string& path,
-                              const json& body) {
-  for (int attempt = 0;; ++attempt) {
-    auto answer = node.put(path, body);
-    if (answer.ok() || answer.error().code != Errc::kConflict || attempt == 150) return answer;
-    std::this_thread::sleep_for(std::chrono::milliseconds(100));
-  }
-}
-
-// Publishes the policy at a custodian's node and deposits its sealed share there.
-Status deposit_share(const crypto::PrivateKey& patient_key, const custody::CustodianEntry& custodian,
-                     const records::PublishedPolicy& policy, ByteView sealed_share) {
+// Publishes the policy at a custodian's node, once it has indexed the block that set the policy
+// hash (each node indexes the chain on its own), and deposits its sealed share there.
+Status deposit_share(const crypto::PrivateKey& patient_key,
+                     const custody::CustodianEntry& custodian,
+                     const records::PublishedPolicy& policy, std::uint64_t policy_block,
+                     ByteView sealed_share) {
   MEDCHAIN_TRY(client::NodeClient node, client::NodeClient::connect(custodian.url));
+  MEDCHAIN_TRY_STATUS(node.wait_until_indexed(policy_block));
   MEDCHAIN_TRY(client::SignedIn session, node.sign_in(patient_key));
   const std::string path = "/v1/patients/" + eth::to_checksum(policy.document.policy.patient);
-  MEDCHAIN_TRY(json published,
-               put_once_indexed(node, path + "/escrow-policy", {{"document", policy.text}}));
+  MEDCHAIN_TRY(json published, node.put(path + "/escrow-policy", {{"document", policy.text}}));
   MEDCHAIN_TRY(json deposited,
                node.put(path + "/escrow-share",
                         {{"policyHash", to_hex(policy.hash)}, {"sealedShare", to_hex(sealed_share)}}));
@@ -146,7 +136,7 @@ Status set_escrow(const SetOptions& options) {
   const std::string retry = " (running `medchain emergency escrow set` again deals a new "
                             "escrow and is safe)";
   const std::string path = "/v1/patients/" + eth::to_checksum(patient);
-  auto published = put_once_indexed(*node, path + "/escrow-policy", {{"document", policy.text}});
+  auto published = node->put(path + "/escrow-policy", {{"document", policy.text}});
   if (!published.ok()) {
     return Error{published.error().code,
                  "the policy is set on chain but your node refused it: " +
@@ -154,7 +144,8 @@ Status set_escrow(const SetOptions& options) {
   }
   MEDCHAIN_TRY(crypto::PrivateKey key, context.key());
   for (std::size_t i = 0; i < custodians.size(); ++i) {
-    const Status deposited = deposit_share(key, custodians[i], policy, dealing.sealed_shares[i]);
+    const Status deposited =
+        deposit_share(key, custodians[i], policy, receipt.block_number, dealing.sealed_shares[i]);
     if (!deposited.ok()) {
       return Error{deposited.error().code,
                    "the share of custodian " + std::to_string(i + 1) + " (" +

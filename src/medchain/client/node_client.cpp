@@ -5,6 +5,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
 #include <medchain/eth/siwe.hpp>
+#include <thread>
 
 namespace medchain::client {
 namespace {
@@ -141,6 +142,19 @@ Status NodeClient::sign_out() {
   token_.clear();
   if (!ended.ok()) return std::move(ended).error();
   return {};
+}
+
+Status NodeClient::wait_until_indexed(std::uint64_t block, std::chrono::milliseconds deadline) {
+  const auto until = std::chrono::steady_clock::now() + deadline;
+  for (;;) {
+    auto ready = get("/readyz");
+    if (ready.ok() && ready->value("indexedBlock", std::uint64_t{0}) >= block) return {};
+    if (std::chrono::steady_clock::now() > until) {
+      return Error{Errc::kTimeout, "the node " + url_ + " has not indexed block " +
+                                       std::to_string(block) + " in time"};
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
 }
 
 Result<U256> NodeClient::intent_nonce(const Address& account) {

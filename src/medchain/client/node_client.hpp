@@ -84,6 +84,11 @@ class NodeClient {
   Result<json> del(std::string_view path);
   Result<json> send(std::string_view method, std::string_view path, const json* body);
 
+  // Waits until the node's index holds chain block `block` (GET /readyz), as after a direct
+  // call the node must see before it accepts what depends on it. kTimeout after `deadline`.
+  Status wait_until_indexed(std::uint64_t block,
+                            std::chrono::milliseconds deadline = std::chrono::seconds(15));
+
   // The account's next intent nonce (GET /v1/accounts/{address}/nonce).
   Result<U256> intent_nonce(const Address& account);
 
