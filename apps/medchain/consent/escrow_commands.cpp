@@ -79,8 +79,9 @@ struct Wrapped {
 // so records added before it are covered too.
 Result<Wrapped> wrap_existing_versions(records::Caller& caller,
                                        const records::PublishedPolicy& policy) {
-  MEDCHAIN_TRY(json listing, caller.node.get("/v1/patients/" + eth::to_checksum(caller.account) +
-                                             "/records?include=keys"));
+  // The plain listing: own_key reads each version's key itself, and every key served is audited.
+  MEDCHAIN_TRY(json listing,
+               caller.node.get("/v1/patients/" + eth::to_checksum(caller.account) + "/records"));
   Wrapped counts;
   for (const json& record : listing.value("records", json::array())) {
     MEDCHAIN_TRY(Hash32 record_id, from_hex_fixed<Hash32>(record.value("recordId", "")));
