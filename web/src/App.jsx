@@ -3,6 +3,7 @@ import ToastStack from './components/ToastStack.jsx';
 import { useSession } from './state/session.jsx';
 import { useRoute } from './util/route.js';
 import { Address, Loading } from './components/common.jsx';
+import { t } from './i18n/index.js';
 import ConnectScreen from './screens/ConnectScreen.jsx';
 import InboxMenu from './components/InboxMenu.jsx';
 import PatientPortal from './screens/patient/PatientPortal.jsx';
@@ -10,9 +11,9 @@ import DoctorPortal from './screens/doctor/DoctorPortal.jsx';
 import RegistrarPortal from './screens/registrar/RegistrarPortal.jsx';
 
 const PORTALS = [
-  { path: 'patient', label: 'Patient', Component: PatientPortal },
-  { path: 'doctor', label: 'Doctor', Component: DoctorPortal },
-  { path: 'registrar', label: 'Registrar', Component: RegistrarPortal },
+  { path: 'patient', label: 'app.portal.patient', Component: PatientPortal },
+  { path: 'doctor', label: 'app.portal.doctor', Component: DoctorPortal },
+  { path: 'registrar', label: 'app.portal.registrar', Component: RegistrarPortal },
 ];
 
 // The portals a signed-in caller's roles open (from the node's /v1/me). The patient portal is
@@ -23,7 +24,7 @@ function portalsOf(me) {
   if (!me) return [];
   const guardianOnly = !me.patient && me.guardianOf.length > 0;
   const hasRole = { patient: me.patient || guardianOnly, doctor: !!me.doctor, registrar: me.registrar };
-  const shown = PORTALS.filter((p) => hasRole[p.path]).map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'Guardian' } : p));
+  const shown = PORTALS.filter((p) => hasRole[p.path]).map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'app.portal.guardian' } : p));
   return shown.length ? shown : PORTALS.filter((p) => p.path !== 'registrar');
 }
 
@@ -48,21 +49,21 @@ export default function App() {
           <Navbar.Brand href="#/">medchain</Navbar.Brand>
           {session && (
             <>
-              <Navbar.Toggle aria-controls="main-nav" aria-label="Menu" />
+              <Navbar.Toggle aria-controls="main-nav" aria-label={t('app.nav.menu')} />
               <Navbar.Collapse id="main-nav">
-                <Nav as="nav" className="me-auto" aria-label="Portals">
+                <Nav as="nav" className="me-auto" aria-label={t('app.nav.portals')}>
                   {portals.map((p) => (
-                    <Nav.Link key={p.path} href={`#/${p.path}`} active={current.path === p.path}>{p.label}</Nav.Link>
+                    <Nav.Link key={p.path} href={`#/${p.path}`} active={current.path === p.path}>{t(p.label)}</Nav.Link>
                   ))}
                 </Nav>
                 <div className="d-flex align-items-center gap-2 text-light small flex-wrap">
-                  <Badge bg={feedStatus === 'live' ? 'success' : 'secondary'} title="Real-time updates from the node">
-                    {feedStatus === 'live' ? 'live' : feedStatus}
+                  <Badge bg={feedStatus === 'live' ? 'success' : 'secondary'} title={t('app.feed.title')}>
+                    {feedStatus === 'live' ? t('app.feed.live') : feedStatus}
                   </Badge>
                   <InboxMenu />
                   <span>{wallet?.label}</span>
-                  <span className="text-light"><Address value={session.address} label="your account" /></span>
-                  <Button size="sm" variant="outline-light" onClick={signOut}>Sign out</Button>
+                  <span className="text-light"><Address value={session.address} label={t('app.account')} /></span>
+                  <Button size="sm" variant="outline-light" onClick={signOut}>{t('app.signOut')}</Button>
                 </div>
               </Navbar.Collapse>
             </>
@@ -73,10 +74,10 @@ export default function App() {
         <ToastStack toasts={toasts} onDismiss={dismissToast} />
         {nodeError && (
           <Alert variant="danger">
-            {nodeError} <Button size="sm" variant="outline-danger" onClick={loadNode}>Try again</Button>
+            {nodeError} <Button size="sm" variant="outline-danger" onClick={loadNode}>{t('app.tryAgain')}</Button>
           </Alert>
         )}
-        {!node && !nodeError && <Loading what="Connecting to the node" />}
+        {!node && !nodeError && <Loading what={t('app.connecting')} />}
         {node && !session && <ConnectScreen />}
         {node && session && <current.Component sub={rest} />}
       </Container>

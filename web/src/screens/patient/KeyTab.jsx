@@ -4,6 +4,7 @@ import { useState } from 'react';
 import { Card } from 'react-bootstrap';
 import { describeDerivation, toHex } from '../../crypto/index.js';
 import { useSession } from '../../state/session.jsx';
+import { t } from '../../i18n/index.js';
 import { ActionButton, ErrorAlert } from '../../components/common.jsx';
 
 export default function KeyTab() {
@@ -12,22 +13,17 @@ export default function KeyTab() {
   return (
     <Card>
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Your encryption key</Card.Title>
-        <Card.Text>
-          Record keys are sealed to this key; only its public half is on chain. Your wallet derives it by signing a message bound
-          to this deployment. If you ever signed that message on a site you do not trust, rotate it: your copies of every record
-          key are sealed to the next key first, then the chain is told. Your wallet signs the new key&apos;s message, then the
-          rotation.
-        </Card.Text>
+        <Card.Title as="h2" className="fs-5">{t('patient.key.title')}</Card.Title>
+        <Card.Text>{t('patient.key.explain')}</Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {encryptionKey ? (
           <p>
-            <code aria-label="Your encryption public key">{toHex(encryptionKey.publicKey)}</code>{' '}
-            <span className="text-secondary small" aria-label="Key derivation">{describeDerivation(encryptionKey.derivation)}</span>
+            <code aria-label={t('patient.key.publicKey')}>{toHex(encryptionKey.publicKey)}</code>{' '}
+            <span className="text-secondary small" aria-label={t('patient.key.derivation')}>{describeDerivation(encryptionKey.derivation)}</span>
           </p>
         ) : (
           <ActionButton className="me-2" variant="outline-primary" onError={setError} action={unlockEncryptionKey}>
-            Show my encryption key
+            {t('patient.key.show')}
           </ActionButton>
         )}
         <ActionButton
@@ -35,11 +31,11 @@ export default function KeyTab() {
           onError={setError}
           action={rotateKey}
           onDone={({ pair, resealed, alreadySealed }) => {
-            toast(`Encryption key rotated to ${describeDerivation(pair.derivation)}; ${resealed + alreadySealed} record keys sealed to it`, 'success');
+            toast(t('patient.key.rotated', { derivation: describeDerivation(pair.derivation), count: resealed + alreadySealed }), 'success');
             refresh();
           }}
         >
-          Rotate my encryption key
+          {t('patient.key.rotate')}
         </ActionButton>
       </Card.Body>
     </Card>
