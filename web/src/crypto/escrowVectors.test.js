@@ -1,15 +1,13 @@
 // The "escrow" vectors of tests/data/format_vectors.json (docs/format.md, "Emergency escrow"),
 // recomputed by an implementation independent of the C++ one, from the spec alone.
 //
-// The web app has no escrow code yet, and the installed libsodium-wrappers (0.8.4, not the sumo
-// build) exports no crypto_core_ristretto255_* / crypto_scalarmult_ristretto255* functions. The
-// group arithmetic here is @noble/curves' RistrettoPoint, which is installed only as a dependency
-// of ethers (not declared in web/package.json): a web implementation of the escrow flows needs
-// either libsodium-wrappers-sumo or @noble/curves declared. Hashing, AEAD and sealed boxes are
+// libsodium-wrappers (0.8.4, not the sumo build) exports no crypto_core_ristretto255_* /
+// crypto_scalarmult_ristretto255* functions, so the group arithmetic here is @noble/curves'
+// ristretto255 (declared in web/package.json). Hashing, AEAD and sealed boxes are
 // libsodium-wrappers'.
 import { describe, expect, it } from 'vitest';
 import { readFileSync } from 'node:fs';
-import { RistrettoPoint } from '@noble/curves/ed25519';
+import { ristretto255 } from '@noble/curves/ed25519.js';
 import { sha512 } from '@noble/hashes/sha2.js';
 import { concatBytes, fromHex, toHex } from './bytes.js';
 import { sodium } from './sodium.js';
@@ -18,6 +16,7 @@ const vectors = JSON.parse(readFileSync(new URL('../../../tests/data/format_vect
 const escrow = vectors.escrow;
 
 const L = 2n ** 252n + 27742317777372353535851937790883648493n;
+const RistrettoPoint = ristretto255.Point;
 const G = RistrettoPoint.BASE;
 const utf8 = (text) => new TextEncoder().encode(text);
 
@@ -44,8 +43,8 @@ function inverse(a) {
   }
   return result;
 }
-const point = (hex) => RistrettoPoint.fromHex(fromHex(hex));
-const hexOf = (p) => toHex(p.toRawBytes());
+const point = (hex) => RistrettoPoint.fromBytes(fromHex(hex));
+const hexOf = (p) => toHex(p.toBytes());
 const u32be = (n) => new Uint8Array([n >>> 24, (n >>> 16) & 0xff, (n >>> 8) & 0xff, n & 0xff]);
 
 // "MCEW" ‖ record id ‖ version (u32 BE) ‖ digest
@@ -105,13 +104,13 @@ describe('escrow vectors', () => {
       const u = scalarFromLe(wrapped.slice(64, 96));
       const T = G.multiply(u).subtract(R.multiply(e));
       const proofHash = (t) =>
-        scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral v1'), R.toRawBytes(), t.toRawBytes(), E.toRawBytes(), binding])));
+        scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral v1'), R.toBytes(), t.toBytes(), E.toBytes(), binding])));
       expect(proofHash(T)).toBe(e);
-      const t = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral nonce v1'), scalarToLe(r), E.toRawBytes(), binding])));
+      const t = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow ephemeral nonce v1'), scalarToLe(r), E.toBytes(), binding])));
       expect(hexOf(G.multiply(t))).toBe(hexOf(T));
       expect(mod(t + e * r)).toBe(u);
       const unwrap = (S) => {
-        const key = s.crypto_generichash(32, concatBytes([utf8('medchain escrow v1'), R.toRawBytes(), E.toRawBytes(), S.toRawBytes(), binding]));
+        const key = s.crypto_generichash(32, concatBytes([utf8('medchain escrow v1'), R.toBytes(), E.toBytes(), S.toBytes(), binding]));
         return s.crypto_aead_xchacha20poly1305_ietf_decrypt(null, wrapped.slice(96), binding, new Uint8Array(24), key);
       };
       expect(toHex(unwrap(point(wrap.sharedPoint)))).toBe(wrap.contentKey);
@@ -121,11 +120,11 @@ describe('escrow vectors', () => {
         const plain = s.crypto_box_seal_open(fromHex(vector.sealed), ...doctor);
         expect(toHex(plain)).toBe(vector.plaintext);
         expect(plain.length).toBe(233);
-        const header = concatBytes([utf8('MCEP'), binding.slice(4), E.toRawBytes(), R.toRawBytes()]);
+        const header = concatBytes([utf8('MCEP'), binding.slice(4), E.toBytes(), R.toBytes()]);
         expect(toHex(plain.slice(0, 136))).toBe(toHex(header));
         const index = plain[136];
         expect(index).toBe(vector.index);
-        const P = RistrettoPoint.fromHex(plain.slice(137, 169));
+        const P = RistrettoPoint.fromBytes(plain.slice(137, 169));
         expect(hexOf(P)).toBe(hexOf(R.multiply(f(BigInt(index)))));
         // Chaum-Pedersen: A1 = z·G − c·Y_i, A2 = z·R − c·P_i hash back to c.
         const c = scalarFromLe(plain.slice(169, 201));
@@ -135,12 +134,12 @@ describe('escrow vectors', () => {
         const A2 = R.multiply(z).subtract(P.multiply(c));
         const challenge = s.crypto_generichash(
           64,
-          concatBytes([utf8('medchain escrow dleq v1'), Y.toRawBytes(), R.toRawBytes(), P.toRawBytes(), A1.toRawBytes(), A2.toRawBytes(), binding, E.toRawBytes(), new Uint8Array([index])]),
+          concatBytes([utf8('medchain escrow dleq v1'), Y.toBytes(), R.toBytes(), P.toBytes(), A1.toBytes(), A2.toBytes(), binding, E.toBytes(), new Uint8Array([index])]),
         );
         expect(scalarFromLe(challenge)).toBe(c);
         // The derived nonce w = reduce(BLAKE2b-64(domain ‖ s_i ‖ R ‖ binding)).
         const si = f(BigInt(index));
-        const w = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow dleq nonce v1'), scalarToLe(si), R.toRawBytes(), binding])));
+        const w = scalarFromLe(s.crypto_generichash(64, concatBytes([utf8('medchain escrow dleq nonce v1'), scalarToLe(si), R.toBytes(), binding])));
         expect(mod(w + c * si)).toBe(z);
         return { x: BigInt(index), P };
       });
