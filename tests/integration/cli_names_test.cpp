@@ -210,6 +210,22 @@ TEST_F(CliNamesTest, APatientIsNamedToTheDoctorsWhoMayReadTheirDetails) {
   const ProcessResult address_only = medchain({"access", "list", "--from", other_doctor});
   EXPECT_EQ(address_only.out.find("Jean"), std::string::npos) << address_only.out;
   EXPECT_NE(address_only.out.find(patient), std::string::npos) << address_only.out;
+
+  // A guardian is sealed the existing keys, so their list of wards names the patient.
+  const std::string guardian = must({"keys", "new", "--scrypt-n", "1024"}).value("address", "");
+  must({"register", "patient", "--from", guardian});
+  must({"login", "--from", guardian});
+  EXPECT_EQ(must({"guardians", "wards", "--from", guardian})["wards"], json::array());
+  must({"guardians", "add", guardian, "--from", patient});
+  const json wards = must({"guardians", "wards", "--from", guardian});
+  ASSERT_EQ(wards["wards"].size(), 1u) << wards.dump();
+  EXPECT_EQ(wards["wards"][0]["patient"], patient);
+  EXPECT_EQ(wards["wards"][0]["patientName"], "Jean Dupont") << wards.dump();
+  const ProcessResult ward_text = medchain({"guardians", "wards", "--from", guardian});
+  ASSERT_EQ(ward_text.exit_code, 0) << ward_text.err;
+  EXPECT_NE(ward_text.out.find("Jean Dupont (born 1970-01-02) (" + patient + ")"),
+            std::string::npos)
+      << ward_text.out;
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
-// `medchain guardians add | remove | list` (docs/cli.md, "Emergency access and guardians"):
+// `medchain guardians add | remove | list | wards` (docs/cli.md, "Emergency access and guardians"):
 // the patient appoints or removes a guardian with a signed intent relayed by the node. A guardian
 // reads what the patient reads, so adding one also seals the content key of every existing
 // version to the guardian's own encryption key; removing one is like a revoke: the node refuses
 // their reads from then on and versions written afterwards are not sealed to them.
 #include <iostream>
 #include <medchain/eth/address.hpp>
+#include <records/patient_names.hpp>
 #include <records/record_keys.hpp>
 
 #include "client_context.hpp"
@@ -91,6 +92,27 @@ Status list_guardians(const std::string& patient_text) {
   return {};
 }
 
+// The patients the caller is guardian of (the node's /v1/me, from its index of the chain), by
+// name and birth date where the caller can read the ward's Patient record: a guardian is
+// sealed the ward's keys, so they see the ward's details as the ward wrote them.
+Status list_wards() {
+  ClientContext context;
+  MEDCHAIN_TRY(client::NodeClient * node, context.signed_in_node());
+  MEDCHAIN_TRY(json me, node->get("/v1/me"));
+  MEDCHAIN_TRY(Address account, context.account());
+  json wards = json::array();
+  for (const json& ward : me.value("guardianOf", json::array())) {
+    wards.push_back({{"patient", ward}});
+  }
+  records::Caller caller{context, *node, account};
+  records::PatientNames names(caller);
+  names.name_patients(wards);
+  std::string text;
+  for (const json& ward : wards) text += records::patient_label(ward) + "\n";
+  context.print({{"wards", wards}}, text.empty() ? "no wards" : text);
+  return {};
+}
+
 void add_guardian_commands(CLI::App& app) {
   auto* guardians = app.add_subcommand(
       "guardians", "Who may manage a patient's consent and read their records with them");
@@ -111,6 +133,10 @@ void add_guardian_commands(CLI::App& app) {
   auto* list_cmd = guardians->add_subcommand("list", "A patient's guardians");
   list_cmd->add_option("--patient", *whose, "The patient (default: you)");
   on_run(list_cmd, [whose] { return list_guardians(*whose); });
+
+  auto* wards_cmd =
+      guardians->add_subcommand("wards", "The patients you are guardian of, by name where known");
+  on_run(wards_cmd, [] { return list_wards(); });
 }
 
 const bool kRegistered = register_top_level_group(&add_guardian_commands);
