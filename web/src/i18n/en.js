@@ -29,6 +29,7 @@ export default {
   'patient.portal.managing': 'Managing the file of',
   'patient.portal.myself': 'myself',
   'patient.portal.ward': '{name} (as guardian)',
+  'patient.portal.wardBorn': '{name}, born {birthDate} (as guardian)',
   'patient.portal.current': 'Patient {address}',
   'patient.portal.addressLabel': 'patient',
   'patient.portal.sections': 'Patient sections',

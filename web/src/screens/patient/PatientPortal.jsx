@@ -1,10 +1,11 @@
 // The patient's portal: registration, then records, requests, grants, emergency & guardians and
 // the audit trail. A guardian manages the patients they are guardian of from here too.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Card, Form, Nav } from 'react-bootstrap';
 import { toHex } from '../../crypto/index.js';
 import { useSession } from '../../state/session.jsx';
 import { relay } from '../../state/actions.js';
+import { loadPatientDetails } from '../../state/patientDetails.js';
 import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { navigate } from '../../util/route.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
@@ -56,9 +57,35 @@ function RegisterCard() {
   );
 }
 
+// The wards' details (name, birth date) by address, for those whose Patient record the guardian
+// can open: a guardian is sealed the ward's record keys, so it opens like the doctor's list does.
+// Loaded when the wards or the key change, not on every feed message (each key read is audited).
+function useWardDetails(wards) {
+  const { ctx, encryptionKey } = useSession();
+  const [details, setDetails] = useState({});
+  const key = wards.join();
+  useEffect(() => {
+    let live = true;
+    if (!encryptionKey || wards.length === 0) return undefined;
+    Promise.all(wards.map((ward) => loadPatientDetails(ctx, ward).then((r) => [ward, r.details], () => [ward, null]))).then(
+      (found) => live && setDetails(Object.fromEntries(found)),
+    );
+    return () => { live = false; };
+    // ctx is a new object every render; what the load reads is the wards and the key.
+  }, [key, encryptionKey]);
+  return encryptionKey ? details : {};
+}
+
+// A ward as the selector names them: name and birth date when readable, else the short address.
+function wardLabel(address, details) {
+  if (details?.name && details.birthDate) return t('patient.portal.wardBorn', { name: details.name, birthDate: details.birthDate });
+  return t('patient.portal.ward', { name: details?.name || `${address.slice(0, 6)}…${address.slice(-4)}` });
+}
+
 export default function PatientPortal({ sub }) {
   const { me, session } = useSession();
   const [managing, setManaging] = useState(session.address);
+  const wardDetails = useWardDetails(me?.guardianOf ?? []);
   const tab = TABS.find((x) => x.id === sub[0]) ?? TABS[0];
   if (!me) return <Loading what={t('patient.portal.loadingRoles')} />;
   const patients = [...(me.patient ? [session.address] : []), ...me.guardianOf];
@@ -71,7 +98,7 @@ export default function PatientPortal({ sub }) {
         <Form.Group className="mb-3" controlId="managing" style={{ maxWidth: 420 }}>
           <Form.Label>{t('patient.portal.managing')}</Form.Label>
           <Form.Select value={patient} onChange={(e) => setManaging(e.target.value)}>
-            {patients.map((p) => <option key={p} value={p}>{p === session.address ? t('patient.portal.myself') : t('patient.portal.ward', { name: `${p.slice(0, 6)}…${p.slice(-4)}` })}</option>)}
+            {patients.map((p) => <option key={p} value={p}>{p === session.address ? t('patient.portal.myself') : wardLabel(p, wardDetails[p])}</option>)}
           </Form.Select>
         </Form.Group>
       )}
