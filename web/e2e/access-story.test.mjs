@@ -515,6 +515,8 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const viewer = page.getByRole('img', { name: 'DICOM image ct-slice.dcm' });
     await page.locator('[data-state="loaded"]').waitFor();
     assert.ok((await viewer.locator('canvas').count()) >= 1, 'dwv drew the image on a canvas');
+    // Written after the patient entered their details: the summary names them, as the CLI does.
+    await page.getByRole('dialog').getByRole('button', { name: /Open version 1/ }).getByText('by Anna Rossi', { exact: false }).waitFor();
     await shot(page, '14-dicom-viewer', { fullPage: false });
     await expectAccessible(page, 'patient: DICOM viewer');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
