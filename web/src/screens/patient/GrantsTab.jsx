@@ -9,6 +9,7 @@ import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { nowSeconds, shortAddress } from '../../util/format.js';
 import { T, currentLanguage, t } from '../../i18n/index.js';
+import { permissionWord } from './words.js';
 
 function GrantForm({ patient, initial, doctors, onDone }) {
   const { ctx, unlockEncryptionKey, toast } = useSession();
@@ -72,7 +73,7 @@ export default function GrantsTab({ patient }) {
                 <tr key={g.doctor}>
                   <td><DoctorName address={g.doctor} profile={g.doctorProfile} /></td>
                   <td><CategoryBadges names={g.scope} /></td>
-                  <td>{new Intl.ListFormat(currentLanguage(), { type: 'unit', style: 'short' }).format(g.permissions)}</td>
+                  <td>{new Intl.ListFormat(currentLanguage(), { type: 'unit', style: 'short' }).format(g.permissions.map(permissionWord))}</td>
                   <td><Countdown until={g.expiry} /></td>
                   <td className="text-nowrap">
                     <ActionButton size="sm" variant="outline-secondary" className="me-1" action={async () => setEditing(editing === g.doctor ? null : g.doctor)}>{t('patient.grants.change')}</ActionButton>

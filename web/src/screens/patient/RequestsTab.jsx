@@ -11,7 +11,16 @@ import { requestReason } from '../../state/reasons.js';
 import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, CategoryBadges, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
+import { permissionWord } from './words.js';
 import { T, currentLanguage, t } from '../../i18n/index.js';
+
+// A request's status as the node names it (store/index_store.cpp), in words.
+const STATUS_IDS = {
+  pending: 'patient.requests.status.pending',
+  approved: 'patient.requests.status.approved',
+  denied: 'patient.requests.status.denied',
+  cancelled: 'patient.requests.status.cancelled',
+};
 
 // The reason of `request` as requestReason (state/reasons.js) judges it, once the patient's key is
 // in memory: opening a note needs it, and deriving it is a wallet signature, so a note waits for
@@ -131,11 +140,11 @@ export default function RequestsTab({ patient }) {
               <Card.Body>
                 <Card.Title className="fs-6">
                   <T id="patient.requests.doctor" values={{ doctor: <DoctorName address={r.doctor} profile={r.doctorProfile} /> }} />{' '}
-                  <Badge bg={r.status === 'pending' ? 'warning' : r.status === 'approved' ? 'success' : 'secondary'} text={r.status === 'pending' ? 'dark' : undefined}>{r.status}</Badge>
+                  <Badge bg={r.status === 'pending' ? 'warning' : r.status === 'approved' ? 'success' : 'secondary'} text={r.status === 'pending' ? 'dark' : undefined}>{STATUS_IDS[r.status] ? t(STATUS_IDS[r.status]) : r.status}</Badge>
                 </Card.Title>
                 <RequestReason request={r} byPatient={byPatient} />
                 <p className="mb-1"><T id="patient.requests.asksFor" values={{ categories: <CategoryBadges names={r.scope} /> }} /></p>
-                <p className="mb-2">{t('patient.requests.toFor', { permissions: new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(r.permissions), duration: formatDuration(r.duration) })}</p>
+                <p className="mb-2">{t('patient.requests.toFor', { permissions: new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(r.permissions.map(permissionWord)), duration: formatDuration(r.duration) })}</p>
                 {r.status === 'pending' && <Decide request={r} patient={patient} onDone={reload} />}
               </Card.Body>
             </Card>
