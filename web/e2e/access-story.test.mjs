@@ -450,6 +450,10 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await guardian.page.getByRole('button', { name: /Open Lab results record/ }).click();
     await guardian.page.getByRole('dialog').getByText('HbA1c: 6.1 %').first().waitFor();
     await guardian.page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();
+    // With the key unlocked, the selector names the ward from their details record, sealed to the
+    // guardian like every other record of the ward (issue #18, "People have names").
+    await guardian.page.getByLabel('Managing the file of').locator('option', { hasText: 'Anna Rossi, born 1970-03-01 (as guardian)' }).waitFor({ state: 'attached' });
+    assert.equal(await guardian.page.getByLabel('Managing the file of').inputValue(), patient.address);
     // The guardian corrects the doctor's note's category with a statement of their own, which the
     // app accepts as a guardian's (isGuardian on chain); no key to the note is needed for it.
     await guardian.page.getByRole('button', { name: /Open Clinical notes record/ }).click();
@@ -511,6 +515,8 @@ describe('the access story in the browser', { concurrency: false }, () => {
     const viewer = page.getByRole('img', { name: 'DICOM image ct-slice.dcm' });
     await page.locator('[data-state="loaded"]').waitFor();
     assert.ok((await viewer.locator('canvas').count()) >= 1, 'dwv drew the image on a canvas');
+    // Written after the patient entered their details: the summary names them, as the CLI does.
+    await page.getByRole('dialog').getByRole('button', { name: /Open version 1/ }).getByText('by Anna Rossi', { exact: false }).waitFor();
     await shot(page, '14-dicom-viewer', { fullPage: false });
     await expectAccessible(page, 'patient: DICOM viewer');
     await page.getByRole('dialog').getByRole('button', { name: 'Close' }).first().click();

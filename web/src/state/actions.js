@@ -7,11 +7,11 @@ import { scopeCovers } from '../chain/scopes.js';
 import { signCategory } from '../chain/categoryStatement.js';
 import { checkedDoctorKey, checkedGuardians, checkedPatientKey, checkedVersion, isGuardianOnChain, readsOnChain, requireChain, statedVersion } from '../chain/verify.js';
 import {
-  encryptEnvelope, decryptEnvelope, newContentKey, makeManifest, encodeDocument, decodeDocument,
-  sealContentKey, openContentKey, digestHex, checkDigest, fromHex, toHex, encodeSummary,
+  encryptEnvelope, newContentKey, makeManifest, encodeDocument,
+  sealContentKey, openContentKey, digestHex, fromHex, toHex, encodeSummary,
 } from '../crypto/index.js';
 import { storeSummary, summaryOfResource } from './summaries.js';
-import { doctorProfileOf } from './doctorProfiles.js';
+import { ownAuthorName } from './authorName.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -95,18 +95,6 @@ async function versionRecipients(ctx, patient, category) {
   return { recipients: uniqueRecipients(recipients), withoutKey: guardians.withoutKey };
 }
 
-// The writer's own name for a summary's author, when they are a doctor whose registrar profile
-// the node serves and the chain's registrar signed (as shown everywhere else); else ''. A name
-// longer than a summary allows is left out rather than cut.
-async function ownDoctorName(ctx) {
-  try {
-    const checked = await doctorProfileOf({ api: ctx.api, chain: ctx.chain }, getAddress(ctx.wallet.address));
-    return checked?.name && checked.name.length <= 100 ? checked.name : '';
-  } catch {
-    return '';
-  }
-}
-
 // Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
@@ -119,7 +107,7 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
 
   step('Encrypting');
   const summary = summaryOfResource(resource, file ? { contentType: file.contentType } : null, { title, date });
-  const authorName = await ownDoctorName(ctx);
+  const authorName = await ownAuthorName(ctx, patient);
   if (authorName) summary.authorName = authorName;
   encodeSummary(summary); // a title or date the format refuses stops here, before anything is written
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
@@ -170,33 +158,9 @@ export function updateRecord(ctx, { record, ...content }) {
   return writeVersion(ctx, { ...content, patient: record.patient, category: content.category ?? category }, 'updateRecordBySig', { currentHead }, record.recordId, version);
 }
 
-// Downloads, checks and decrypts one version. The version's digest and author must be the
-// chain's, the sealed key must be bound to that record, version and digest, and the blob must
-// hash to that digest; `checkedAgainstChain` says all of it ran.
-export async function openRecord(ctx, { recordId, version, onProgress }) {
-  const { api, encryptionKey } = ctx;
-  if (!encryptionKey) throw new Error('Unlock your encryption key first.');
-  const { digest: chainDigest } = await checkedVersion(requireChain(ctx), recordId, version);
-  let key;
-  try {
-    key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
-  } catch (error) {
-    if (error.status === 404) {
-      throw Object.assign(new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access."), { noKey: true });
-    }
-    throw error;
-  }
-  const binding = { recordId, version: version.version, digest: chainDigest };
-  let contentKey;
-  try {
-    contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
-  } catch (error) {
-    throw new Error(`Refused to open version ${version.version}: ${error.message}.`);
-  }
-  const ciphertext = await api.downloadBlob(chainDigest, onProgress);
-  const digest = checkDigest(ciphertext, chainDigest);
-  return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest, checkedAgainstChain: true };
-}
+// openRecord lives in recordOpening.js (patientDetails.js needs it, and this module needs the
+// details for a patient's own author name); it is exported from here too for the screens.
+export { openRecord } from './recordOpening.js';
 
 // The doctor's encryption key, from the chain and matching the node's directory: taken before a
 // grant or an approval is relayed, so a lying node is refused before anything changes on chain.

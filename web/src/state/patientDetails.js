@@ -2,7 +2,7 @@
 // category general holding a FHIR R4 Patient resource, its summary of kind Patient. It is shared
 // under a grant like any record, so a doctor sees a patient's name exactly when they may read
 // the general category; nothing about it is public. Mirrors apps/medchain/records/patient_names.cpp.
-import { openRecord } from './actions.js';
+import { openRecord } from './recordOpening.js';
 import { openListedSummaries } from './summaries.js';
 
 const NAME_LIMIT = 100;

@@ -7,6 +7,7 @@ import { useSession } from '../../state/session.jsx';
 import { addRecord, updateRecord } from '../../state/actions.js';
 import { formatPatient, loadPatientDetails, patientResource } from '../../state/patientDetails.js';
 import { ActionButton, ErrorAlert, Loading } from '../../components/common.jsx';
+import { T, t } from '../../i18n/index.js';
 
 export default function DetailsTab({ patient }) {
   const { ctx, encryptionKey, unlockEncryptionKey, toast } = useSession();
@@ -35,45 +36,42 @@ export default function DetailsTab({ patient }) {
   if (!encryptionKey) {
     return (
       <Card><Card.Body>
-        <Card.Text>Your details are encrypted like your records. Unlock your encryption key to see or change them.</Card.Text>
+        <Card.Text>{t('patient.details.locked')}</Card.Text>
         <ErrorAlert error={unlockError} onClose={() => setUnlockError(null)} />
-        <ActionButton onError={setUnlockError} action={unlockEncryptionKey}>Unlock</ActionButton>
+        <ActionButton onError={setUnlockError} action={unlockEncryptionKey}>{t('patient.details.unlock')}</ActionButton>
       </Card.Body></Card>
     );
   }
   return (
     <Card>
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">My details</Card.Title>
-        {loading && !data && <Loading what="Opening your details" />}
+        <Card.Title as="h2" className="fs-5">{t('patient.details.title')}</Card.Title>
+        {loading && !data && <Loading what={t('patient.details.opening')} />}
         <ErrorAlert error={loadError} />
         {data && !current && (
-          <Alert variant="info">
-            No details yet. Enter your name and date of birth: they are kept as an encrypted record, and doctors you grant
-            general records see your name instead of your address.
-          </Alert>
+          <Alert variant="info">{t('patient.details.none')}</Alert>
         )}
-        {current && <p>Doctors who may read your general records see: <strong data-testid="my-details">{formatPatient(current)}</strong></p>}
+        {current && <p><T id="patient.details.seen" values={{ details: <strong data-testid="my-details">{formatPatient(current)}</strong> }} /></p>}
         <ErrorAlert error={error} onClose={() => setError(null)} />
-        <Form onSubmit={(e) => e.preventDefault()} aria-label="My details">
+        <Form onSubmit={(e) => e.preventDefault()} aria-label={t('patient.details.title')}>
           <Row className="g-2 mb-3">
-            <Col md={4}><Form.Group controlId="details-given"><Form.Label>Given name(s)</Form.Label><Form.Control value={form.given} onChange={set('given')} autoComplete="given-name" /></Form.Group></Col>
-            <Col md={4}><Form.Group controlId="details-family"><Form.Label>Family name</Form.Label><Form.Control value={form.family} onChange={set('family')} autoComplete="family-name" /></Form.Group></Col>
-            <Col md={4}><Form.Group controlId="details-birth"><Form.Label>Date of birth</Form.Label><Form.Control type="date" value={form.birthDate} onChange={set('birthDate')} autoComplete="bday" /></Form.Group></Col>
+            <Col md={4}><Form.Group controlId="details-given"><Form.Label>{t('patient.details.given')}</Form.Label><Form.Control value={form.given} onChange={set('given')} autoComplete="given-name" /></Form.Group></Col>
+            <Col md={4}><Form.Group controlId="details-family"><Form.Label>{t('patient.details.family')}</Form.Label><Form.Control value={form.family} onChange={set('family')} autoComplete="family-name" /></Form.Group></Col>
+            <Col md={4}><Form.Group controlId="details-birth"><Form.Label>{t('patient.details.birthDate')}</Form.Label><Form.Control type="date" value={form.birthDate} onChange={set('birthDate')} autoComplete="bday" /></Form.Group></Col>
           </Row>
           <ActionButton
             onError={setError}
             action={async () => {
               const resource = patientResource(form);
-              const content = { patient, category: 'general', resource, title: 'Patient details' };
+              const content = { patient, category: 'general', resource, title: t('patient.details.recordTitle') };
               if (data?.record) await updateRecord(ctx, { ...content, record: data.record });
               else await addRecord(ctx, content);
               setError(null);
-              toast('Your details are saved', 'success');
+              toast(t('patient.details.saved'), 'success');
               setAgain((n) => n + 1);
             }}
           >
-            Save my details
+            {t('patient.details.save')}
           </ActionButton>
         </Form>
       </Card.Body>

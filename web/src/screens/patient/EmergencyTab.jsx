@@ -10,6 +10,7 @@ import { useSession, useLoad } from '../../state/session.jsx';
 import { addGuardian, describeGuardian, relay } from '../../state/actions.js';
 import { REASON_CODES } from '../../chain/scopes.js';
 import { ActionButton, Address, Countdown, ErrorAlert, Loading } from '../../components/common.jsx';
+import { t } from '../../i18n/index.js';
 
 const WINDOWS = [3600, 6 * 3600, 24 * 3600, 72 * 3600];
 const COOLDOWNS = [0, 3600, 6 * 3600, 24 * 3600];
@@ -36,35 +37,35 @@ export default function EmergencyTab({ patient, isSelf }) {
       <Col lg={6}>
         <Card className="mb-3">
           <Card.Body>
-            <Card.Title as="h2" className="fs-5">Emergency access</Card.Title>
+            <Card.Title as="h2" className="fs-5">{t('patient.emergency.title')}</Card.Title>
             {info.loading && !info.data && <Loading />}
             <ErrorAlert error={info.error ?? error} onClose={() => setError(null)} />
-            <Form.Check type="switch" id="emergency-allowed" className="mb-2" label="Let a verified doctor open emergency access to all my records" checked={allowed} onChange={(e) => setAllowed(e.target.checked)} />
-            {!allowed && open.length > 0 && <Form.Text as="p" className="text-danger">Saving ends the {open.length} open emergency window{open.length > 1 ? 's' : ''} at once.</Form.Text>}
+            <Form.Check type="switch" id="emergency-allowed" className="mb-2" label={t('patient.emergency.allow')} checked={allowed} onChange={(e) => setAllowed(e.target.checked)} />
+            {!allowed && open.length > 0 && <Form.Text as="p" className="text-danger">{t('patient.emergency.savingEnds', { count: open.length })}</Form.Text>}
             <Form.Group className="mb-3" controlId="emergency-window">
-              <Form.Label>For at most</Form.Label>
+              <Form.Label>{t('patient.emergency.atMost')}</Form.Label>
               <Form.Select value={maxWindow} disabled={!allowed} onChange={(e) => setMaxWindow(Number(e.target.value))}>
-                {WINDOWS.map((s) => <option key={s} value={s}>{s / 3600} hours</option>)}
+                {WINDOWS.map((s) => <option key={s} value={s}>{t('patient.emergency.hours', { count: s / 3600 })}</option>)}
               </Form.Select>
             </Form.Group>
             <Form.Group className="mb-3" controlId="emergency-cooldown">
-              <Form.Label>After a window ends, the same doctor waits</Form.Label>
+              <Form.Label>{t('patient.emergency.cooldown')}</Form.Label>
               <Form.Select value={cooldown} disabled={!allowed} onChange={(e) => setCooldown(Number(e.target.value))}>
-                {COOLDOWNS.map((s) => <option key={s} value={s}>{s === 0 ? 'not at all' : `${s / 3600} hours`}</option>)}
+                {COOLDOWNS.map((s) => <option key={s} value={s}>{s === 0 ? t('patient.emergency.noCooldown') : t('patient.emergency.hours', { count: s / 3600 })}</option>)}
               </Form.Select>
             </Form.Group>
-            <ActionButton onError={setError} action={async () => { await relay(ctx, 'setEmergencyPolicyBySig', { patient, allowed, maxWindow: allowed ? maxWindow : 0, cooldown }); toast('Emergency policy saved', 'success'); info.reload(); windows.reload(); }}>
-              Save policy
+            <ActionButton onError={setError} action={async () => { await relay(ctx, 'setEmergencyPolicyBySig', { patient, allowed, maxWindow: allowed ? maxWindow : 0, cooldown }); toast(t('patient.emergency.saved'), 'success'); info.reload(); windows.reload(); }}>
+              {t('patient.emergency.save')}
             </ActionButton>
-            <h3 className="fs-6 mt-4">Open emergency windows</h3>
-            {open.length === 0 && <p className="text-secondary mb-0">None.</p>}
+            <h3 className="fs-6 mt-4">{t('patient.emergency.openWindows')}</h3>
+            {open.length === 0 && <p className="text-secondary mb-0">{t('patient.emergency.noneOpen')}</p>}
             <ListGroup>
               {open.map((w) => (
                 <ListGroup.Item key={w.doctor} className="d-flex flex-wrap gap-2 align-items-center">
-                  <Badge bg="danger">emergency</Badge> <DoctorName address={w.doctor} profile={w.doctorProfile} />
+                  <Badge bg="danger">{t('patient.emergency.badge')}</Badge> <DoctorName address={w.doctor} profile={w.doctorProfile} />
                   <span className="small">{REASON_CODES.find((r) => r.code === w.reasonCode)?.label}</span>
                   <Countdown until={w.until} />
-                  <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'endEmergencyAccessBySig', { patient, doctor: w.doctor }); windows.reload(); }}>End now</ActionButton>
+                  <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'endEmergencyAccessBySig', { patient, doctor: w.doctor }); windows.reload(); }}>{t('patient.emergency.end')}</ActionButton>
                 </ListGroup.Item>
               ))}
             </ListGroup>
@@ -74,26 +75,26 @@ export default function EmergencyTab({ patient, isSelf }) {
       <Col lg={6}>
         <Card>
           <Card.Body>
-            <Card.Title as="h2" className="fs-5">Guardians</Card.Title>
-            <Card.Text className="small text-secondary">A guardian may do everything you can with your file, except appoint or remove guardians, and reads your records: adding one shares your record keys with them (if they registered an encryption key), and new records are shared with them too. Removing one stops their reads; what they already downloaded cannot be taken back.</Card.Text>
-            {(info.data?.guardians ?? []).length === 0 && <p className="text-secondary">No guardians.</p>}
+            <Card.Title as="h2" className="fs-5">{t('patient.guardians.title')}</Card.Title>
+            <Card.Text className="small text-secondary">{t('patient.guardians.explain')}</Card.Text>
+            {(info.data?.guardians ?? []).length === 0 && <p className="text-secondary">{t('patient.guardians.none')}</p>}
             <ListGroup className="mb-3">
               {(info.data?.guardians ?? []).map((g) => (
                 <ListGroup.Item key={g} className="d-flex align-items-center">
-                  <Address value={g} label="guardian" />
-                  {isSelf && <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'removeGuardianBySig', { patient, guardian: g }); info.reload(); }}>Remove</ActionButton>}
+                  <Address value={g} label={t('patient.guardians.addressLabel')} />
+                  {isSelf && <ActionButton size="sm" variant="outline-danger" className="ms-auto" onError={setError} action={async () => { await relay(ctx, 'removeGuardianBySig', { patient, guardian: g }); info.reload(); }}>{t('patient.guardians.remove')}</ActionButton>}
                 </ListGroup.Item>
               ))}
             </ListGroup>
             {isSelf && (
               <Form onSubmit={(e) => e.preventDefault()}>
                 <Form.Group className="mb-2" controlId="guardian-address">
-                  <Form.Label>Guardian's address</Form.Label>
+                  <Form.Label>{t('patient.guardians.address')}</Form.Label>
                   <Form.Control value={guardian} onChange={(e) => setGuardian(e.target.value)} placeholder="0x…" isInvalid={guardian !== '' && !isAddress(guardian)} />
-                  <Form.Control.Feedback type="invalid">Not an address (0x and 40 hex digits).</Form.Control.Feedback>
+                  <Form.Control.Feedback type="invalid">{t('patient.guardians.notAddress')}</Form.Control.Feedback>
                 </Form.Group>
                 <ActionButton disabled={!isAddress(guardian)} onError={setError} action={async () => { const added = await addGuardian(ctx, { patient, guardian: getAddress(guardian) }, unlockEncryptionKey); setGuardian(''); toast(describeGuardian(added), added.hasKey ? 'success' : 'warning'); info.reload(); }}>
-                  Add guardian
+                  {t('patient.guardians.add')}
                 </ActionButton>
               </Form>
             )}

@@ -8,6 +8,8 @@ import { describeSharing, grantAccess, relay } from '../../state/actions.js';
 import { permissionsMask, scopeMask } from '../../chain/scopes.js';
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { nowSeconds, shortAddress } from '../../util/format.js';
+import { T, currentLanguage, t } from '../../i18n/index.js';
+import { permissionWord } from './words.js';
 
 function GrantForm({ patient, initial, doctors, onDone }) {
   const { ctx, unlockEncryptionKey, toast } = useSession();
@@ -21,16 +23,16 @@ function GrantForm({ patient, initial, doctors, onDone }) {
     <Form onSubmit={(e) => e.preventDefault()}>
       {!initial && (
         <Form.Group className="mb-3" controlId={`${id}-doctor`}>
-          <Form.Label>Doctor</Form.Label>
+          <Form.Label>{t('patient.grants.doctor')}</Form.Label>
           <Form.Select value={doctor} onChange={(e) => setDoctor(e.target.value)}>
-            <option value="">Choose a verified doctor</option>
+            <option value="">{t('patient.grants.chooseDoctor')}</option>
             {doctors.filter((d) => d.status === 'verified').map((d) => <option key={d.address} value={d.address}>{shortAddress(d.address)} — {d.address}</option>)}
           </Form.Select>
         </Form.Group>
       )}
       <ScopePicker id={`${id}-scope`} value={scope} onChange={setScope} />
       <PermissionChecks id={`${id}-perm`} value={permissions} onChange={setPermissions} />
-      <DurationSelect id={`${id}-duration`} value={duration} onChange={setDuration} label="From now, for" />
+      <DurationSelect id={`${id}-duration`} value={duration} onChange={setDuration} label={t('patient.grants.fromNowFor')} />
       <ErrorAlert error={error} onClose={() => setError(null)} />
       <ActionButton
         disabled={!doctor || !permissions.includes('read') || scope.length === 0}
@@ -39,11 +41,11 @@ function GrantForm({ patient, initial, doctors, onDone }) {
           const mask = scopeMask(scope);
           const grant = { patient, doctor, scope: mask, permissions: permissionsMask(permissions), expiry: String(nowSeconds() + duration) };
           const sharing = await grantAccess(ctx, grant, unlockEncryptionKey);
-          toast(describeSharing(initial ? 'Access changed' : 'Access granted', sharing), sharing.unstated ? 'warning' : 'success');
+          toast(describeSharing(t(initial ? 'patient.grants.changed' : 'patient.grants.granted'), sharing), sharing.unstated ? 'warning' : 'success');
           onDone();
         }}
       >
-        {initial ? 'Save changes' : 'Grant access'}
+        {initial ? t('patient.grants.saveChanges') : t('patient.grants.grant')}
       </ActionButton>
     </Form>
   );
@@ -59,25 +61,25 @@ export default function GrantsTab({ patient }) {
   return (
     <Row className="g-3">
       <Col lg={7}>
-        <h2 className="fs-5">Doctors with access</h2>
+        <h2 className="fs-5">{t('patient.grants.title')}</h2>
         <ErrorAlert error={grants.error ?? error} onClose={() => setError(null)} />
-        {grants.loading && !grants.data && <Loading what="Loading grants" />}
-        {grants.data && active.length === 0 && <p className="text-secondary">Nobody has access to your records.</p>}
+        {grants.loading && !grants.data && <Loading what={t('patient.grants.loading')} />}
+        {grants.data && active.length === 0 && <p className="text-secondary">{t('patient.grants.none')}</p>}
         {active.length > 0 && (
-          <Table responsive hover aria-label="Grants">
-            <thead><tr><th>Doctor</th><th>Categories</th><th>May</th><th>Expires</th><th><span className="visually-hidden">Actions</span></th></tr></thead>
+          <Table responsive hover aria-label={t('patient.grants.table')}>
+            <thead><tr><th>{t('patient.grants.doctor')}</th><th>{t('patient.grants.categories')}</th><th>{t('patient.grants.may')}</th><th>{t('patient.grants.expires')}</th><th><span className="visually-hidden">{t('patient.grants.actions')}</span></th></tr></thead>
             <tbody>
               {active.map((g) => (
                 <tr key={g.doctor}>
                   <td><DoctorName address={g.doctor} profile={g.doctorProfile} /></td>
                   <td><CategoryBadges names={g.scope} /></td>
-                  <td>{g.permissions.join(', ')}</td>
+                  <td>{new Intl.ListFormat(currentLanguage(), { type: 'unit', style: 'short' }).format(g.permissions.map(permissionWord))}</td>
                   <td><Countdown until={g.expiry} /></td>
                   <td className="text-nowrap">
-                    <ActionButton size="sm" variant="outline-secondary" className="me-1" action={async () => setEditing(editing === g.doctor ? null : g.doctor)}>Change</ActionButton>
-                    <ActionButton size="sm" variant="outline-danger" onError={setError} aria-label={`Revoke access of ${g.doctor}`}
-                      action={async () => { await relay(ctx, 'revokeAccessBySig', { patient, doctor: g.doctor }); toast('Access revoked', 'secondary'); grants.reload(); }}>
-                      Revoke
+                    <ActionButton size="sm" variant="outline-secondary" className="me-1" action={async () => setEditing(editing === g.doctor ? null : g.doctor)}>{t('patient.grants.change')}</ActionButton>
+                    <ActionButton size="sm" variant="outline-danger" onError={setError} aria-label={t('patient.grants.revokeOf', { doctor: g.doctor })}
+                      action={async () => { await relay(ctx, 'revokeAccessBySig', { patient, doctor: g.doctor }); toast(t('patient.grants.revoked'), 'secondary'); grants.reload(); }}>
+                      {t('patient.grants.revoke')}
                     </ActionButton>
                   </td>
                 </tr>
@@ -88,7 +90,7 @@ export default function GrantsTab({ patient }) {
         {editing && (
           <Card className="mb-3">
             <Card.Body>
-              <Card.Title className="fs-6">Change access of <Address value={editing} /></Card.Title>
+              <Card.Title className="fs-6"><T id="patient.grants.changeOf" values={{ doctor: <Address value={editing} /> }} /></Card.Title>
               <GrantForm patient={patient} initial={active.find((g) => g.doctor === editing)} doctors={doctors.data?.doctors ?? []} onDone={() => { setEditing(null); grants.reload(); }} />
             </Card.Body>
           </Card>
@@ -97,7 +99,7 @@ export default function GrantsTab({ patient }) {
       <Col lg={5}>
         <Card>
           <Card.Body>
-            <Card.Title as="h2" className="fs-5">Grant access</Card.Title>
+            <Card.Title as="h2" className="fs-5">{t('patient.grants.grant')}</Card.Title>
             <GrantForm patient={patient} doctors={doctors.data?.doctors ?? []} onDone={grants.reload} />
           </Card.Body>
         </Card>

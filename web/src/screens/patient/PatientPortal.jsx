@@ -1,10 +1,11 @@
 // The patient's portal: registration, then records, requests, grants, emergency & guardians and
 // the audit trail. A guardian manages the patients they are guardian of from here too.
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { Alert, Card, Form, Nav } from 'react-bootstrap';
 import { toHex } from '../../crypto/index.js';
 import { useSession } from '../../state/session.jsx';
 import { relay } from '../../state/actions.js';
+import { loadPatientDetails } from '../../state/patientDetails.js';
 import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { navigate } from '../../util/route.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
@@ -17,17 +18,18 @@ import KeyTab from './KeyTab.jsx';
 import TransferTab from './TransferTab.jsx';
 import DetailsTab from './DetailsTab.jsx';
 import { ShowAddressQr } from '../../components/qr.jsx';
+import { T, t } from '../../i18n/index.js';
 
 const TABS = [
-  { id: 'records', label: 'Records' },
-  { id: 'add', label: 'Add record' },
-  { id: 'requests', label: 'Requests' },
-  { id: 'grants', label: 'Access' },
-  { id: 'emergency', label: 'Emergency & guardians' },
-  { id: 'audit', label: 'Audit trail' },
-  { id: 'transfer', label: 'Export & import' },
-  { id: 'details', label: 'My details' },
-  { id: 'key', label: 'Encryption key', selfOnly: true },
+  { id: 'records', label: 'patient.tab.records' },
+  { id: 'add', label: 'patient.tab.add' },
+  { id: 'requests', label: 'patient.tab.requests' },
+  { id: 'grants', label: 'patient.tab.grants' },
+  { id: 'emergency', label: 'patient.tab.emergency' },
+  { id: 'audit', label: 'patient.tab.audit' },
+  { id: 'transfer', label: 'patient.tab.transfer' },
+  { id: 'details', label: 'patient.tab.details' },
+  { id: 'key', label: 'patient.tab.key', selfOnly: true },
 ];
 
 function RegisterCard() {
@@ -36,11 +38,8 @@ function RegisterCard() {
   return (
     <Card className="mb-3">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Register as a patient</Card.Title>
-        <Card.Text>
-          Your wallet signs two messages: one derives your encryption key (only its public half goes on chain), the
-          other registers you. The node pays the gas.
-        </Card.Text>
+        <Card.Title as="h2" className="fs-5">{t('patient.register.title')}</Card.Title>
+        <Card.Text>{t('patient.register.explain')}</Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         <ActionButton
           onError={setError}
@@ -48,48 +47,74 @@ function RegisterCard() {
             const pair = await unlockEncryptionKey();
             await relay(ctx, 'registerPatientBySig', { patient: wallet.address, encryptionKey: toHex(pair.publicKey) });
             await refreshMe();
-            toast('You are registered', 'success');
+            toast(t('patient.register.done'), 'success');
           }}
         >
-          Register
+          {t('patient.register.button')}
         </ActionButton>
       </Card.Body>
     </Card>
   );
 }
 
+// The wards' details (name, birth date) by address, for those whose Patient record the guardian
+// can open: a guardian is sealed the ward's record keys, so it opens like the doctor's list does.
+// Loaded when the wards or the key change, not on every feed message (each key read is audited).
+function useWardDetails(wards) {
+  const { ctx, encryptionKey } = useSession();
+  const [details, setDetails] = useState({});
+  const key = wards.join();
+  useEffect(() => {
+    let live = true;
+    if (!encryptionKey || wards.length === 0) return undefined;
+    Promise.all(wards.map((ward) => loadPatientDetails(ctx, ward).then((r) => [ward, r.details], () => [ward, null]))).then(
+      (found) => live && setDetails(Object.fromEntries(found)),
+    );
+    return () => { live = false; };
+    // ctx is a new object every render; what the load reads is the wards and the key.
+  }, [key, encryptionKey]);
+  return encryptionKey ? details : {};
+}
+
+// A ward as the selector names them: name and birth date when readable, else the short address.
+function wardLabel(address, details) {
+  if (details?.name && details.birthDate) return t('patient.portal.wardBorn', { name: details.name, birthDate: details.birthDate });
+  return t('patient.portal.ward', { name: details?.name || `${address.slice(0, 6)}…${address.slice(-4)}` });
+}
+
 export default function PatientPortal({ sub }) {
   const { me, session } = useSession();
   const [managing, setManaging] = useState(session.address);
-  const tab = TABS.find((t) => t.id === sub[0]) ?? TABS[0];
-  if (!me) return <Loading what="Reading your roles" />;
+  const wardDetails = useWardDetails(me?.guardianOf ?? []);
+  const tab = TABS.find((x) => x.id === sub[0]) ?? TABS[0];
+  if (!me) return <Loading what={t('patient.portal.loadingRoles')} />;
   const patients = [...(me.patient ? [session.address] : []), ...me.guardianOf];
   const patient = patients.includes(managing) ? managing : patients[0];
   return (
     <>
-      <h1 className="fs-3">Patient</h1>
+      <h1 className="fs-3">{t('patient.portal.heading')}</h1>
       {!me.patient && <RegisterCard />}
       {me.guardianOf.length > 0 && (
         <Form.Group className="mb-3" controlId="managing" style={{ maxWidth: 420 }}>
-          <Form.Label>Managing the file of</Form.Label>
+          <Form.Label>{t('patient.portal.managing')}</Form.Label>
           <Form.Select value={patient} onChange={(e) => setManaging(e.target.value)}>
-            {patients.map((p) => <option key={p} value={p}>{p === session.address ? 'myself' : `${p.slice(0, 6)}…${p.slice(-4)} (as guardian)`}</option>)}
+            {patients.map((p) => <option key={p} value={p}>{p === session.address ? t('patient.portal.myself') : wardLabel(p, wardDetails[p])}</option>)}
           </Form.Select>
         </Form.Group>
       )}
       {patient && (
         <>
           <p className="text-secondary small d-flex align-items-center gap-2">
-            Patient <Address value={patient} label="patient" /> <ShowAddressQr address={patient} />
+            <T id="patient.portal.current" values={{ address: <Address value={patient} label={t('patient.portal.addressLabel')} /> }} /> <ShowAddressQr address={patient} />
           </p>
-          <Nav variant="tabs" className="mb-3 flex-nowrap overflow-auto" aria-label="Patient sections">
-            {TABS.filter((t) => !t.selfOnly || patient === session.address).map((t) => (
-              <Nav.Item key={t.id}>
-                <Nav.Link active={t.id === tab.id} onClick={() => navigate(`patient/${t.id}`)} href={`#/patient/${t.id}`} className="text-nowrap">{t.label}</Nav.Link>
+          <Nav variant="tabs" className="mb-3 flex-nowrap overflow-auto" aria-label={t('patient.portal.sections')}>
+            {TABS.filter((x) => !x.selfOnly || patient === session.address).map((x) => (
+              <Nav.Item key={x.id}>
+                <Nav.Link active={x.id === tab.id} onClick={() => navigate(`patient/${x.id}`)} href={`#/patient/${x.id}`} className="text-nowrap">{t(x.label)}</Nav.Link>
               </Nav.Item>
             ))}
           </Nav>
-          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate canCorrectCategory emptyText="No records yet. To add your first, open Add record: fill in a lab result, a medication, an allergy or a note, or drop a file (an X-ray, a PDF). It is encrypted in this browser before it is sent. A doctor you grant append access can add records too." />}
+          {tab.id === 'records' && <RecordTimeline patient={patient} canUpdate canCorrectCategory emptyText={t('patient.portal.noRecords')} />}
           {tab.id === 'add' && <AddRecordForm patient={patient} onAdded={() => navigate('patient/records')} />}
           {tab.id === 'requests' && <RequestsTab patient={patient} />}
           {tab.id === 'grants' && <GrantsTab patient={patient} />}
@@ -100,7 +125,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'key' && patient === session.address && <KeyTab />}
         </>
       )}
-      {!patient && me.patient === false && <Alert variant="info">Register to keep records here.</Alert>}
+      {!patient && me.patient === false && <Alert variant="info">{t('patient.portal.registerToKeep')}</Alert>}
     </>
   );
 }

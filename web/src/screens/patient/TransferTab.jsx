@@ -8,6 +8,11 @@ import { exportRecords, exportSummary, importRecords } from '../../state/recordT
 import { contentBytes, parseBundle } from '../../state/recordBundle.js';
 import { ActionButton, ErrorAlert } from '../../components/common.jsx';
 import { formatBytes } from '../../util/format.js';
+import { T, t } from '../../i18n/index.js';
+
+// Commands, the same in every language, named inside the explanations.
+const CLI_IMPORT = 'medchain records import';
+const CLI_EXPORT = 'medchain records export';
 
 function download(name, text) {
   const url = URL.createObjectURL(new Blob([text], { type: 'application/fhir+json' }));
@@ -26,16 +31,15 @@ function ExportCard({ patient }) {
   return (
     <Card className="mb-3">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Export the record</Card.Title>
+        <Card.Title as="h2" className="fs-5">{t('patient.transfer.exportTitle')}</Card.Title>
         <Card.Text>
-          Every record you can open, decrypted in this browser, as one FHIR R4 Bundle file (files included). The
-          command line&apos;s <code>medchain records import</code> and this page&apos;s import read it. Keep it safe: it is not encrypted.
+          <T id="patient.transfer.exportExplain" values={{ command: <code>{CLI_IMPORT}</code> }} />
         </Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {done && <Alert variant="success">{done}</Alert>}
         {progress && (
           <ProgressBar className="mb-3">
-            <ProgressBar now={(100 * progress.done) / (progress.total || 1)} label={`${progress.done}/${progress.total}`} aria-label="Records exported" />
+            <ProgressBar now={(100 * progress.done) / (progress.total || 1)} label={`${progress.done}/${progress.total}`} aria-label={t('patient.transfer.exportedProgress')} />
           </ProgressBar>
         )}
         <ActionButton
@@ -46,10 +50,12 @@ function ExportCard({ patient }) {
             const result = await exportRecords({ ...ctx, encryptionKey: key }, patient, setProgress);
             download(`medchain-${patient.slice(0, 10)}-${new Date().toISOString().slice(0, 10)}.json`, `${JSON.stringify(result.bundle, null, 2)}\n`);
             setProgress(null);
-            setDone(`Exported ${result.records} record${result.records === 1 ? '' : 's'}${result.skipped ? ` (${result.skipped} without a key shared with you left out)` : ''}.`);
+            setDone(result.skipped
+              ? t('patient.transfer.exportedSkipped', { count: result.records, skipped: result.skipped })
+              : t('patient.transfer.exported', { count: result.records }));
           }}
         >
-          Export as FHIR Bundle
+          {t('patient.transfer.export')}
         </ActionButton>{' '}
         <ActionButton
           variant="outline-primary"
@@ -60,10 +66,10 @@ function ExportCard({ patient }) {
             const { summary } = await exportSummary({ ...ctx, encryptionKey: key }, patient, setProgress);
             download(`medchain-summary-${patient.slice(0, 10)}-${new Date().toISOString().slice(0, 10)}.json`, `${JSON.stringify(summary, null, 2)}\n`);
             setProgress(null);
-            setDone('Exported the patient summary (IPS): allergies, medications, problems, immunizations, results and procedures.');
+            setDone(t('patient.transfer.exportedSummary'));
           }}
         >
-          Export patient summary (IPS)
+          {t('patient.transfer.exportSummary')}
         </ActionButton>
       </Card.Body>
     </Card>
@@ -91,29 +97,26 @@ function ImportCard({ patient }) {
   return (
     <Card className="mb-3">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Import records</Card.Title>
+        <Card.Title as="h2" className="fs-5">{t('patient.transfer.importTitle')}</Card.Title>
         <Card.Text>
-          Pick a FHIR Bundle (an export from here or from <code>medchain records export</code>). Every entry is checked
-          first; nothing is written unless all pass. Each entry then becomes a new record, encrypted here.
+          <T id="patient.transfer.importExplain" values={{ command: <code>{CLI_EXPORT}</code> }} />
         </Card.Text>
         <Form.Group className="mb-3" controlId="import-bundle">
-          <Form.Label>Bundle file (JSON)</Form.Label>
+          <Form.Label>{t('patient.transfer.bundleFile')}</Form.Label>
           <Form.Control type="file" accept=".json,application/json,application/fhir+json" disabled={!!progress} onChange={(e) => choose(e.target.files[0])} />
         </Form.Group>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {done && <Alert variant="success">{done}</Alert>}
         {checked && !done && (
-          <p>
-            {checked.name}: {checked.contents.length} entr{checked.contents.length === 1 ? 'y' : 'ies'} checked, {formatBytes(bytes)}.
-          </p>
+          <p>{t('patient.transfer.checked', { name: checked.name, count: checked.contents.length, size: formatBytes(bytes) })}</p>
         )}
         {progress && (
           // The inner bar is the one with role progressbar, so it carries the name.
           <ProgressBar className="mb-3">
             <ProgressBar
               now={(100 * progress.bytesDone) / (progress.bytesTotal || 1)}
-              label={`${progress.done}/${progress.total} · ${formatBytes(progress.bytesDone)} of ${formatBytes(progress.bytesTotal)}`}
-              aria-label="Records imported"
+              label={t('patient.transfer.importProgress', { done: progress.done, total: progress.total, bytesDone: formatBytes(progress.bytesDone), bytesTotal: formatBytes(progress.bytesTotal) })}
+              aria-label={t('patient.transfer.importedProgress')}
             />
           </ProgressBar>
         )}
@@ -126,11 +129,11 @@ function ImportCard({ patient }) {
               setProgress({ done: 0, total: checked.contents.length, bytesDone: 0, bytesTotal: bytes });
               const written = await importRecords({ ...ctx, encryptionKey: key }, patient, checked.contents, setProgress);
               setProgress(null);
-              setDone(`Imported ${written.length} record${written.length === 1 ? '' : 's'} from ${checked.name}.`);
+              setDone(t('patient.transfer.imported', { count: written.length, name: checked.name }));
               refresh();
             }}
           >
-            Import {checked.contents.length} record{checked.contents.length === 1 ? '' : 's'}
+            {t('patient.transfer.import', { count: checked.contents.length })}
           </ActionButton>
         )}
       </Card.Body>
