@@ -294,6 +294,24 @@ export default {
   'state.profile.noDate': 'the profile has no date',
   'state.profile.notSigned': 'the profile is not signed',
   'state.profile.notRegistrar': 'the profile is not signed by a registrar of the chain for this doctor',
+  // A resource's short title (crypto/fhir.js describeResource); the resource's own texts are data.
+  'state.resource.observation': 'Observation',
+  'state.resource.withValue': '{name}: {value}',
+  'state.resource.medication': 'Medication',
+  'state.resource.withDosage': '{name} ({dosage})',
+  'state.resource.allergy': 'Allergy: {substance}',
+  'state.resource.unknownSubstance': 'unknown substance',
+  'state.resource.document': 'Document',
+  'state.resource.patient': 'Patient details',
+  'state.resource.record': 'Record',
+  // Why a resource cannot be a record (crypto/fhir.js validateResource): shown by the forms and the import.
+  'state.resource.notAnObject': 'a record holds one FHIR resource object',
+  'state.resource.unknownType': 'unknown FHIR resourceType {type}',
+  'state.resource.needs': '{type} needs {field}',
+  'state.resource.needsEither': '{type} needs {first} or {second}',
+  'state.resource.badStatus': '{type}.status {status} is not one of {allowed}',
+  'state.resource.noContent': 'DocumentReference needs at least one content entry',
+  'state.resource.badId': 'the resource id must be 1-64 of A-Z a-z 0-9 - .',
   // What the node says, checked against the chain (chain/verify.js, chain/reader.js, crypto/).
   'state.chain.unavailable':
     'This app cannot check the node against the chain: sign in with a browser wallet, or give the built-in wallet a chain RPC URL.',
