@@ -58,7 +58,7 @@ export default function App() {
                 </Nav>
                 <div className="d-flex align-items-center gap-2 text-light small flex-wrap">
                   <Badge bg={feedStatus === 'live' ? 'success' : 'secondary'} title={t('app.feed.title')}>
-                    {feedStatus === 'live' ? t('app.feed.live') : feedStatus}
+                    {t(`app.feed.${feedStatus}`)}
                   </Badge>
                   <InboxMenu />
                   <span>{wallet?.label}</span>

@@ -1,5 +1,6 @@
 // The medchaind HTTP client. Every failure becomes an ApiError whose message a person can act
 // on: the node's RFC 9457 problem (title and detail), an expired session, or an unreachable node.
+import { t } from '../i18n/index.js';
 
 export class ApiError extends Error {
   constructor({ status, code, title, detail }) {
@@ -11,10 +12,10 @@ export class ApiError extends Error {
   }
 
   static describe({ status, code, title, detail }) {
-    if (code === 'unreachable') return `The node is unreachable: ${detail}`;
-    if (status === 401) return `Your session has expired or ended; sign in again (${detail ?? title}).`;
-    if (title && detail) return `${title}: ${detail}`;
-    return title ?? detail ?? `The node answered ${status}`;
+    if (code === 'unreachable') return t('state.api.unreachable', { detail });
+    if (status === 401) return t('state.api.sessionEnded', { detail: detail ?? title });
+    if (title && detail) return t('state.api.problem', { title, detail });
+    return title ?? detail ?? t('state.api.answered', { status });
   }
 }
 
@@ -28,7 +29,7 @@ async function problemOf(response) {
       /* fall through: a body that is not JSON */
     }
   }
-  return { status: response.status, code: `http_${response.status}`, title: `The node answered ${response.status} ${response.statusText}` };
+  return { status: response.status, code: `http_${response.status}`, title: t('state.api.answeredText', { status: response.status, statusText: response.statusText }) };
 }
 
 export function createApi({ base = '', getToken = () => null, onUnauthenticated = () => {} } = {}) {
@@ -70,7 +71,7 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
       xhr.setRequestHeader('Medchain-Digest', digest);
       if (categorySignature) xhr.setRequestHeader('Medchain-Category-Signature', categorySignature);
       xhr.upload.onprogress = (event) => onProgress?.(event.loaded, event.total || bytes.length);
-      xhr.onerror = () => reject(new ApiError({ status: 0, code: 'unreachable', detail: 'the upload was interrupted' }));
+      xhr.onerror = () => reject(new ApiError({ status: 0, code: 'unreachable', detail: t('state.api.uploadInterrupted') }));
       xhr.onload = () => {
         let body = null;
         try {
@@ -79,7 +80,7 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
           /* not JSON */
         }
         if (xhr.status >= 200 && xhr.status < 300) return resolve(body);
-        const problem = { status: xhr.status, code: body?.code, title: body?.title ?? `The node answered ${xhr.status}`, detail: body?.detail };
+        const problem = { status: xhr.status, code: body?.code, title: body?.title ?? t('state.api.answered', { status: xhr.status }), detail: body?.detail };
         if (xhr.status === 401) onUnauthenticated(problem);
         reject(new ApiError(problem));
       };

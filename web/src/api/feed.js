@@ -1,6 +1,8 @@
 // The node's real-time feed (GET /v1/events over WebSocket, the token in ?access_token= since a
 // browser cannot set headers on a WebSocket). Reconnects with a growing delay while the session
 // lasts.
+import { t } from '../i18n/index.js';
+
 export function openFeed({ token, onMessage, onStatus }) {
   let socket = null;
   let closed = false;
@@ -37,33 +39,15 @@ export function openFeed({ token, onMessage, onStatus }) {
   };
 }
 
-const EVENT_TEXT = {
-  AccessRequested: 'A doctor asked for access',
-  RequestApproved: 'An access request was approved',
-  RequestDenied: 'An access request was denied',
-  RequestCancelled: 'An access request was cancelled',
-  AccessGranted: 'Access was granted',
-  AccessRevoked: 'Access was revoked',
-  RecordAdded: 'A record was added',
-  RecordUpdated: 'A record was updated',
-  EmergencyAccessOpened: 'Emergency access was opened',
-  EmergencyAccessEnded: 'Emergency access ended',
-  EmergencyPolicySet: 'The emergency policy changed',
-  GuardianAdded: 'A guardian was added',
-  GuardianRemoved: 'A guardian was removed',
-  PatientRegistered: 'A patient registered',
-  DoctorVerified: 'A doctor was verified',
-  DoctorSuspended: 'A doctor was suspended',
-  DoctorReinstated: 'A doctor was reinstated',
-  DoctorKeyRotated: "A doctor's encryption key changed",
-  GrantExpired: 'A grant ran out',
-  EmergencyAccessExpired: 'An emergency window ran out',
-};
-
-const ACTION_TEXT = {
-  'blob.read': 'downloaded a record', 'key.read': 'fetched a record key', 'blob.write': 'uploaded a record', 'record.read': 'tried to read a record',
-  'request.reason': 'left a sealed reason for an access request',
-};
+// The events and audited actions with a sentence of their own in the catalogue
+// (state.feed.event.*, state.feed.action.*); any other is named as the node names it.
+const EVENTS = new Set([
+  'AccessRequested', 'RequestApproved', 'RequestDenied', 'RequestCancelled', 'AccessGranted', 'AccessRevoked', 'RecordAdded',
+  'RecordUpdated', 'EmergencyAccessOpened', 'EmergencyAccessEnded', 'EmergencyPolicySet', 'GuardianAdded', 'GuardianRemoved',
+  'PatientRegistered', 'DoctorVerified', 'DoctorSuspended', 'DoctorReinstated', 'DoctorKeyRotated', 'GrantExpired',
+  'EmergencyAccessExpired',
+]);
+const ACTIONS = new Set(['blob.read', 'key.read', 'blob.write', 'record.read', 'request.reason']);
 
 // Whether a feed message only echoes what the user just did in this app (their own upload,
 // their own grant), which the screen already confirmed: lists still refresh, but no toast.
@@ -83,12 +67,13 @@ export function isOwnAction(message, me) {
 export function describeFeedMessage(message, short, me) {
   if (message.type === 'audit') {
     const e = message.entry;
-    return `${short(e.actor)} ${ACTION_TEXT[e.action] ?? e.action}${e.allowed ? '' : ' (refused)'}`;
+    const actor = short(e.actor);
+    const text = ACTIONS.has(e.action) ? t(`state.feed.action.${e.action}`, { actor }) : t('state.feed.audit', { actor, action: e.action });
+    return e.allowed ? text : t('state.feed.refused', { text });
   }
-  const text = EVENT_TEXT[message.event] ?? message.event;
+  const text = EVENTS.has(message.event) ? t(`state.feed.event.${message.event}`) : message.event;
   const { doctor, patient } = message.args ?? {};
-  let who = '';
-  if (doctor && !same(doctor, me)) who = ` — doctor ${short(doctor)}`;
-  else if (patient && !same(patient, me)) who = ` — patient ${short(patient)}`;
-  return `${text}${who}`;
+  if (doctor && !same(doctor, me)) return t('state.feed.aboutDoctor', { text, doctor: short(doctor) });
+  if (patient && !same(patient, me)) return t('state.feed.aboutPatient', { text, patient: short(patient) });
+  return text;
 }

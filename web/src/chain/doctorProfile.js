@@ -5,6 +5,7 @@
 // names a registrar and it is about the doctor shown.
 import { getAddress } from 'ethers';
 import { statementSigner, statementTypedData } from './categoryStatement.js';
+import { t } from '../i18n/index.js';
 
 export const DOCTOR_PROFILE = [
   { name: 'doctor', type: 'address' },
@@ -22,11 +23,12 @@ const CONTROL = /[\u0000-\u001f\u007f-\u009f]/;
 
 // Why the fields cannot be a profile ('' when they can): the node refuses the same.
 export function profileFieldsProblem({ name, specialty, institution }) {
-  if (typeof name !== 'string' || !name) return 'name is empty';
+  if (typeof name !== 'string' || !name) return t('state.profile.nameEmpty');
   for (const [field, text] of Object.entries({ name, specialty, institution })) {
-    if (typeof text !== 'string') return `${field} is not text`;
-    if (utf8Length(text) > MAX_PROFILE_FIELD) return `${field} is longer than ${MAX_PROFILE_FIELD} bytes`;
-    if (CONTROL.test(text)) return `${field} has a control character`;
+    const named = { field: t(`state.profile.field.${field}`) };
+    if (typeof text !== 'string') return t('state.profile.notText', named);
+    if (utf8Length(text) > MAX_PROFILE_FIELD) return t('state.profile.tooLong', { ...named, max: MAX_PROFILE_FIELD });
+    if (CONTROL.test(text)) return t('state.profile.control', named);
   }
   return '';
 }
@@ -67,10 +69,10 @@ export async function checkedProfile(chain, doctor, served) {
     institution: served.institution ?? '',
     issuedAt: served.issuedAt,
   };
-  if (!Number.isSafeInteger(profile.issuedAt) || profile.issuedAt < 0) return { refused: 'the profile has no date' };
+  if (!Number.isSafeInteger(profile.issuedAt) || profile.issuedAt < 0) return { refused: t('state.profile.noDate') };
   const deployment = await chain.deployment();
   const signer = profileSigner(deployment, profile, served.signature);
-  if (!signer) return { refused: 'the profile is not signed' };
-  if (!(await chain.isRegistrar(signer))) return { refused: 'the profile is not signed by a registrar of the chain for this doctor' };
+  if (!signer) return { refused: t('state.profile.notSigned') };
+  if (!(await chain.isRegistrar(signer))) return { refused: t('state.profile.notRegistrar') };
   return { name: profile.name, specialty: profile.specialty, institution: profile.institution, issuedAt: profile.issuedAt };
 }

@@ -15,6 +15,7 @@
 //   The address must also hold code, and the contract's own EIP-712 domain must name it.
 import { Interface, getAddress, toBeHex, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
+import { t } from '../i18n/index.js';
 
 const contract = new Interface(abi);
 const PIN_KEY = 'medchain.pinnedContracts';
@@ -32,10 +33,10 @@ export function rpcOverHttp(url) {
     try {
       response = await fetch(url, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: ++id, method, params }) });
     } catch (error) {
-      throw new Error(`The chain's RPC URL ${url} is unreachable: ${error.message}`);
+      throw new Error(t('state.chain.rpcUnreachable', { url, reason: error.message }));
     }
     const body = await response.json();
-    if (body.error) throw new Error(`The chain's RPC answered: ${body.error.message}`);
+    if (body.error) throw new Error(t('state.chain.rpcError', { reason: body.error.message }));
     return body.result;
   };
 }
@@ -55,7 +56,7 @@ export function pinContract(chainId, named, storage, buildPin = import.meta.env?
   const pins = pinnedContracts(storage);
   const pinned = buildPin ? getAddress(buildPin) : pins[chainId];
   if (pinned && pinned !== address) {
-    throw new Error(`The node names contract ${address} on chain ${chainId}, but this browser trusts ${pinned} there; refused. If the operator really moved the contract, clear this site's data.`);
+    throw new Error(t('state.chain.contractMoved', { address, chainId, pinned }));
   }
   if (!pinned && storage) storage.setItem(PIN_KEY, JSON.stringify({ ...pins, [chainId]: address }));
   return address;
@@ -148,16 +149,16 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
 async function checkContract(rpc, node, storage) {
   const chainId = Number(await rpc('eth_chainId', []));
   if (chainId !== node.chainId) {
-    throw new Error(`The chain this app reads is chain ${chainId}, but the node serves chain ${node.chainId}; switch your wallet to chain ${node.chainId}.`);
+    throw new Error(t('state.chain.wrongChain', { chainId, nodeChainId: node.chainId }));
   }
   const address = pinContract(chainId, node.contract, storage);
   if ((await rpc('eth_getCode', [address, 'latest'])) === '0x') {
-    throw new Error(`There is no contract at ${address} on chain ${chainId}; the node names a contract that does not exist.`);
+    throw new Error(t('state.chain.noContract', { address, chainId }));
   }
   const data = contract.encodeFunctionData('eip712Domain', []);
   const domain = contract.decodeFunctionResult('eip712Domain', await rpc('eth_call', [{ to: address, data }, 'latest']));
   if (domain.name !== 'medchain' || Number(domain.chainId) !== chainId || getAddress(domain.verifyingContract) !== address) {
-    throw new Error(`The contract at ${address} is not a medchain contract of chain ${chainId}.`);
+    throw new Error(t('state.chain.notMedchain', { address, chainId }));
   }
   return address;
 }

@@ -1,24 +1,20 @@
 // The consent vocabulary (docs/contracts.md): 12 category bits and READ / APPEND.
+import { t } from '../i18n/index.js';
+
+// An entry whose `label` is read from the UI catalogue each time it is shown (the language can
+// change while the app runs), so the lists below stay plain data.
+const labelled = (entry, id) => Object.defineProperty(entry, 'label', { get: () => t(id), enumerable: true });
+
 export const CATEGORIES = [
-  { name: 'general', label: 'General' },
-  { name: 'lab', label: 'Lab results' },
-  { name: 'imaging', label: 'Imaging' },
-  { name: 'medication', label: 'Medication' },
-  { name: 'allergy', label: 'Allergies' },
-  { name: 'immunization', label: 'Immunizations' },
-  { name: 'procedure', label: 'Procedures' },
-  { name: 'clinical-note', label: 'Clinical notes' },
-  { name: 'mental-health', label: 'Mental health' },
-  { name: 'sexual-reproductive-health', label: 'Sexual & reproductive health' },
-  { name: 'genetic', label: 'Genetic' },
-  { name: 'other', label: 'Other' },
-];
+  'general', 'lab', 'imaging', 'medication', 'allergy', 'immunization', 'procedure', 'clinical-note', 'mental-health',
+  'sexual-reproductive-health', 'genetic', 'other',
+].map((name) => labelled({ name }, `state.category.${name}`));
 
 export const READ = 1;
 export const APPEND = 2;
 export const ALL_CATEGORIES = (1 << CATEGORIES.length) - 1;
 
-export const categoryLabel = (name) => CATEGORIES.find((c) => c.name === name)?.label ?? name ?? 'Unknown';
+export const categoryLabel = (name) => CATEGORIES.find((c) => c.name === name)?.label ?? name ?? t('state.category.unknown');
 export const categoryIndex = (name) => CATEGORIES.findIndex((c) => c.name === name);
 
 export function scopeMask(names) {
@@ -40,21 +36,24 @@ export function permissionsMask(names) {
 
 // Emergency reason codes (on chain only as numbers).
 export const REASON_CODES = [
-  { code: 1, label: 'Unconscious patient' },
-  { code: 2, label: 'Life-threatening condition' },
-  { code: 3, label: 'Patient cannot communicate' },
-  { code: 4, label: 'Imminent risk to others' },
-  { code: 5, label: 'Other (recorded off chain)' },
-];
+  { code: 1, id: 'unconscious' },
+  { code: 2, id: 'lifeThreatening' },
+  { code: 3, id: 'cannotCommunicate' },
+  { code: 4, id: 'riskToOthers' },
+  { code: 5, id: 'other' },
+].map((reason) => labelled(reason, `state.emergencyReason.${reason.id}`));
 
-// Access-request reasons: only the keccak256 of the text is on chain, so the patient's side
-// recognises these common ones by their hash and shows a custom reason as "custom".
-export const REQUEST_REASONS = ['Consultation', 'Follow-up visit', 'Second opinion', 'Referral', 'Ongoing treatment'];
+// Access-request reasons a doctor picks from (the text, in the doctor's language, is what is
+// sealed to the patient). An array whose items are read from the catalogue when used.
+export const REQUEST_REASONS = ['consultation', 'followUp', 'secondOpinion', 'referral', 'ongoingTreatment'].reduce(
+  (list, id, i) => Object.defineProperty(list, i, { get: () => t(`state.requestReason.${id}`), enumerable: true }),
+  [],
+);
 
 export const DURATIONS = [
-  { seconds: 3600, label: '1 hour' },
-  { seconds: 86400, label: '1 day' },
-  { seconds: 7 * 86400, label: '1 week' },
-  { seconds: 30 * 86400, label: '30 days' },
-  { seconds: 365 * 86400, label: '1 year' },
-];
+  { seconds: 3600, id: 'hour' },
+  { seconds: 86400, id: 'day' },
+  { seconds: 7 * 86400, id: 'week' },
+  { seconds: 30 * 86400, id: 'month' },
+  { seconds: 365 * 86400, id: 'year' },
+].map((duration) => labelled(duration, `state.duration.${duration.id}`));

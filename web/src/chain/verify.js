@@ -6,13 +6,12 @@ import { getAddress } from 'ethers';
 import { shortAddress } from '../util/format.js';
 import { categoryIndex } from './scopes.js';
 import { categorySigner } from './categoryStatement.js';
-
-const NOTHING_SENT = 'refused, nothing was sent';
+import { t } from '../i18n/index.js';
 
 // The chain reader of the session, or a clear refusal when this browser cannot read the chain.
 export function requireChain({ chain }) {
   if (!chain) {
-    throw new Error('This app cannot check the node against the chain: sign in with a browser wallet, or give the built-in wallet a chain RPC URL.');
+    throw new Error(t('state.chain.unavailable'));
   }
   return chain;
 }
@@ -22,9 +21,9 @@ const sameKey = (a, b) => typeof a === 'string' && typeof b === 'string' && a.to
 // The patient's encryption key on chain, which must be the one the node gave (`nodeKey`).
 export async function checkedPatientKey(chain, patient, nodeKey) {
   const key = await chain.patientKey(patient);
-  if (!key) throw new Error(`Patient ${shortAddress(patient)} is not registered on chain; ${NOTHING_SENT}.`);
+  if (!key) throw new Error(t('state.chain.patientNotRegistered', { patient: shortAddress(patient) }));
   if (!sameKey(key, nodeKey)) {
-    throw new Error(`The node gave another encryption key for patient ${shortAddress(patient)} than the chain holds; ${NOTHING_SENT}.`);
+    throw new Error(t('state.chain.patientKeyDiffers', { patient: shortAddress(patient) }));
   }
   return key;
 }
@@ -32,9 +31,9 @@ export async function checkedPatientKey(chain, patient, nodeKey) {
 // A verified doctor's encryption key on chain, which must be the one the node gave.
 export async function checkedDoctorKey(chain, doctor, nodeKey) {
   const { verified, encryptionKey } = await chain.doctor(doctor);
-  if (!verified) throw new Error(`Doctor ${shortAddress(doctor)} is not verified on chain; ${NOTHING_SENT}.`);
+  if (!verified) throw new Error(t('state.chain.doctorNotVerified', { doctor: shortAddress(doctor) }));
   if (!sameKey(encryptionKey, nodeKey)) {
-    throw new Error(`The node gave another encryption key for doctor ${shortAddress(doctor)} than the chain holds; ${NOTHING_SENT}.`);
+    throw new Error(t('state.chain.doctorKeyDiffers', { doctor: shortAddress(doctor) }));
   }
   return encryptionKey;
 }
@@ -56,10 +55,10 @@ export async function checkedGuardians(chain, patient, nodeGuardians, nodeKeyOf)
   const onChain = await chain.guardians(patient);
   const listed = new Set(nodeGuardians.map((g) => getAddress(g)));
   for (const guardian of onChain) {
-    if (!listed.has(guardian)) throw new Error(`The node leaves out guardian ${shortAddress(guardian)}, whom the chain names; ${NOTHING_SENT}.`);
+    if (!listed.has(guardian)) throw new Error(t('state.chain.guardianLeftOut', { guardian: shortAddress(guardian) }));
   }
   for (const guardian of listed) {
-    if (!onChain.includes(guardian)) throw new Error(`The node names ${shortAddress(guardian)} a guardian, but the chain does not; ${NOTHING_SENT}.`);
+    if (!onChain.includes(guardian)) throw new Error(t('state.chain.guardianInvented', { guardian: shortAddress(guardian) }));
   }
   const sealable = [];
   const withoutKey = [];
@@ -71,7 +70,7 @@ export async function checkedGuardians(chain, patient, nodeGuardians, nodeKeyOf)
       continue;
     }
     if (!sameKey(key, nodeKey)) {
-      throw new Error(`The node gave another encryption key for guardian ${shortAddress(guardian)} than the chain holds; ${NOTHING_SENT}.`);
+      throw new Error(t('state.chain.guardianKeyDiffers', { guardian: shortAddress(guardian) }));
     }
     sealable.push({ address: guardian, encryptionKey: key });
   }
@@ -82,12 +81,12 @@ export async function checkedGuardians(chain, patient, nodeGuardians, nodeKeyOf)
 // recorded it: the digest and author of its RecordAdded or RecordUpdated event.
 export async function checkedVersion(chain, recordId, version) {
   const onChain = await chain.recordVersion(recordId, version.version);
-  if (!onChain) throw new Error(`Version ${version.version} of this record is not on the chain; refused to open it.`);
+  if (!onChain) throw new Error(t('state.chain.versionMissing', { version: version.version }));
   if (!sameKey(onChain.digest, version.digest)) {
-    throw new Error(`The node's digest for version ${version.version} of this record is not the chain's; refused to open it.`);
+    throw new Error(t('state.chain.digestDiffers', { version: version.version }));
   }
   if (getAddress(onChain.author) !== getAddress(version.author)) {
-    throw new Error(`The node names another author for version ${version.version} of this record than the chain; refused to open it.`);
+    throw new Error(t('state.chain.authorDiffers', { version: version.version }));
   }
   return onChain;
 }
@@ -122,9 +121,9 @@ export async function statedVersion(chain, patient, recordId, version) {
 // against the hash the doctor put on chain. The refusals are phrases, for "Reason not shown: …".
 export async function checkedReasonHash(chain, request) {
   const onChain = await chain.requestReasonHash(request.requestId);
-  if (!onChain) throw new Error(`the chain has no access request ${request.requestId}`);
+  if (!onChain) throw new Error(t('state.chain.noRequest', { requestId: request.requestId }));
   if (!sameKey(onChain, request.reasonHash)) {
-    throw new Error('the node lists another reason hash for this request than the chain holds');
+    throw new Error(t('state.chain.reasonHashDiffers'));
   }
   return onChain;
 }

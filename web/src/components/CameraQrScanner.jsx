@@ -3,6 +3,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Modal } from 'react-bootstrap';
 import { cameraProblem, openCamera, scanVideo, stopCamera } from '../util/cameraQr.js';
+import { t } from '../i18n/index.js';
 
 export default function CameraQrScanner({ toAddress, onAddress }) {
   const [open, setOpen] = useState(false);
@@ -45,12 +46,12 @@ export default function CameraQrScanner({ toAddress, onAddress }) {
 
   return (
     <>
-      <Button size="sm" variant="outline-secondary" className="mt-2" onClick={() => setOpen(true)}>Scan with camera</Button>
+      <Button size="sm" variant="outline-secondary" className="mt-2" onClick={() => setOpen(true)}>{t('common.camera.scan')}</Button>
       <Modal show={open} onHide={() => setOpen(false)} aria-labelledby="camera-title">
-        <Modal.Header closeButton><Modal.Title id="camera-title" className="fs-6">Point the camera at the patient&apos;s QR code</Modal.Title></Modal.Header>
+        <Modal.Header closeButton><Modal.Title id="camera-title" className="fs-6">{t('common.camera.title')}</Modal.Title></Modal.Header>
         <Modal.Body>
           {problem && <Alert variant="warning" role="alert">{problem}</Alert>}
-          <video ref={video} muted playsInline className="w-100 bg-dark" aria-label="Camera view" />
+          <video ref={video} muted playsInline className="w-100 bg-dark" aria-label={t('common.camera.view')} />
         </Modal.Body>
       </Modal>
     </>

@@ -7,8 +7,9 @@ import { Badge } from 'react-bootstrap';
 import { useSession } from '../state/session.jsx';
 import { doctorProfileOf } from '../state/doctorProfiles.js';
 import { Address } from './common.jsx';
+import { t } from '../i18n/index.js';
 
-export function DoctorName({ address, profile, label = 'doctor' }) {
+export function DoctorName({ address, profile, label = t('common.doctor.label') }) {
   const { api, ctx } = useSession();
   const [checked, setChecked] = useState(null);
   useEffect(() => {
@@ -29,7 +30,7 @@ export function DoctorName({ address, profile, label = 'doctor' }) {
   return (
     <span className="doctor-name" data-doctor={address}>
       <Address value={address} label={label} />
-      {checked?.refused && <> <Badge bg="warning" text="dark" title={checked.refused}>profile not trusted</Badge></>}
+      {checked?.refused && <> <Badge bg="warning" text="dark" title={checked.refused}>{t('common.doctor.untrusted')}</Badge></>}
     </span>
   );
 }

@@ -5,7 +5,8 @@ import { useCallback, useEffect, useState } from 'react';
 import { Badge, Button, Dropdown } from 'react-bootstrap';
 import { useSession } from '../state/session.jsx';
 import { describeInboxItem, fetchInbox, markInboxRead } from '../api/inbox.js';
-import { shortAddress } from '../util/format.js';
+import { formatTime, shortAddress } from '../util/format.js';
+import { t } from '../i18n/index.js';
 
 export default function InboxMenu() {
   const { api, tick } = useSession();
@@ -31,23 +32,23 @@ export default function InboxMenu() {
 
   return (
     <Dropdown align="end">
-      <Dropdown.Toggle size="sm" variant="outline-light" aria-label={`Inbox, ${inbox.unread} unread`}>
-        Inbox {inbox.unread > 0 && <Badge bg="danger" pill>{inbox.unread}</Badge>}
+      <Dropdown.Toggle size="sm" variant="outline-light" aria-label={t('common.inbox.label', { count: inbox.unread })}>
+        {t('common.inbox.title')} {inbox.unread > 0 && <Badge bg="danger" pill>{inbox.unread}</Badge>}
       </Dropdown.Toggle>
       <Dropdown.Menu className="inbox-menu" style={{ maxHeight: '24rem', overflowY: 'auto', minWidth: '22rem' }}>
         {error && <Dropdown.ItemText className="text-danger small">{error}</Dropdown.ItemText>}
-        {inbox.items.length === 0 && !error && <Dropdown.ItemText className="small">Nothing yet.</Dropdown.ItemText>}
+        {inbox.items.length === 0 && !error && <Dropdown.ItemText className="small">{t('common.inbox.empty')}</Dropdown.ItemText>}
         {inbox.items.map((item) => (
           <Dropdown.Item key={item.id} as="button" className={`small text-wrap ${item.read ? 'text-muted' : 'fw-semibold'}`}
             onClick={() => !item.read && mark([item.id])} data-inbox-id={item.id}>
             {describeInboxItem(item, shortAddress)}
-            <div className="text-muted">{new Date(item.at * 1000).toLocaleString()}{item.read ? '' : ' · unread'}</div>
+            <div className="text-muted">{item.read ? formatTime(item.at) : t('common.inbox.unreadAt', { at: formatTime(item.at) })}</div>
           </Dropdown.Item>
         ))}
         {inbox.unread > 0 && (
           <>
             <Dropdown.Divider />
-            <Dropdown.ItemText><Button size="sm" variant="link" onClick={() => mark('all')}>Mark all read</Button></Dropdown.ItemText>
+            <Dropdown.ItemText><Button size="sm" variant="link" onClick={() => mark('all')}>{t('common.inbox.markAllRead')}</Button></Dropdown.ItemText>
           </>
         )}
       </Dropdown.Menu>

@@ -5,6 +5,7 @@ import { useEffect, useState } from 'react';
 import { useSession } from '../state/session.jsx';
 import { formatPatient, loadPatientDetails } from '../state/patientDetails.js';
 import { Address } from './common.jsx';
+import { t } from '../i18n/index.js';
 
 export function PatientName({ address }) {
   const { ctx, encryptionKey } = useSession();
@@ -22,8 +23,8 @@ export function PatientName({ address }) {
   return (
     <span className="patient-name" data-patient={address}>
       {details && <strong className="me-1">{formatPatient(details)}</strong>}
-      {details ? <small><Address value={address} label="patient" /></small> : <Address value={address} label="patient" />}
-      {details === null && encryptionKey && <small className="text-secondary ms-1">name not shared</small>}
+      {details ? <small><Address value={address} label={t('common.patient.label')} /></small> : <Address value={address} label={t('common.patient.label')} />}
+      {details === null && encryptionKey && <small className="text-secondary ms-1">{t('common.patient.nameNotShared')}</small>}
     </span>
   );
 }

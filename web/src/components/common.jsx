@@ -3,6 +3,7 @@ import { useEffect, useState } from 'react';
 import { Alert, Badge, Button, Form, OverlayTrigger, Spinner, Tooltip } from 'react-bootstrap';
 import { CATEGORIES, DURATIONS } from '../chain/scopes.js';
 import { formatDuration, nowSeconds, shortAddress } from '../util/format.js';
+import { t } from '../i18n/index.js';
 
 // An address shown short, the whole one in a tooltip and on copy.
 // The accessible name starts with the text shown (WCAG 2.5.3, label in name), then says what the
@@ -18,7 +19,7 @@ export function Address({ value, label, copyable = true }) {
         title={value}
         role="button"
         tabIndex={0}
-        aria-label={`${shortAddress(value)}: ${label ?? 'address'} ${value}, press Enter to copy`}
+        aria-label={t('common.address.copy', { short: shortAddress(value), label: label ?? t('common.address.label'), value })}
         onClick={() => navigator.clipboard?.writeText(value)}
         onKeyDown={(e) => e.key === 'Enter' && navigator.clipboard?.writeText(value)}
       >
@@ -37,7 +38,7 @@ export function ErrorAlert({ error, onClose }) {
   );
 }
 
-export function Loading({ what = 'Loading' }) {
+export function Loading({ what = t('common.loading') }) {
   return (
     <div className="d-flex align-items-center gap-2 text-secondary my-3" role="status">
       <Spinner animation="border" size="sm" /> {what}…
@@ -82,7 +83,7 @@ export function Countdown({ until }) {
   const variant = left <= 0 ? 'secondary' : left < 3600 ? 'warning' : 'success';
   return (
     <Badge bg={variant} text={variant === 'warning' ? 'dark' : undefined} aria-live="off">
-      {left <= 0 ? 'expired' : `${formatDuration(left)} left`}
+      {left <= 0 ? t('common.countdown.expired') : t('common.countdown.left', { duration: formatDuration(left) })}
     </Badge>
   );
 }
@@ -96,7 +97,7 @@ export function CategoryBadges({ names }) {
 }
 
 // Checkboxes for a scope (category names).
-export function ScopePicker({ id, value, onChange, legend = 'Categories' }) {
+export function ScopePicker({ id, value, onChange, legend = t('common.scope.legend') }) {
   const toggle = (name) => onChange(value.includes(name) ? value.filter((n) => n !== name) : [...value, name]);
   return (
     <fieldset className="mb-3">
@@ -107,14 +108,14 @@ export function ScopePicker({ id, value, onChange, legend = 'Categories' }) {
         ))}
       </div>
       <div className="mt-1">
-        <Button size="sm" variant="link" className="p-0 me-3" onClick={() => onChange(CATEGORIES.map((c) => c.name))}>All</Button>
-        <Button size="sm" variant="link" className="p-0" onClick={() => onChange([])}>None</Button>
+        <Button size="sm" variant="link" className="p-0 me-3" onClick={() => onChange(CATEGORIES.map((c) => c.name))}>{t('common.scope.all')}</Button>
+        <Button size="sm" variant="link" className="p-0" onClick={() => onChange([])}>{t('common.scope.none')}</Button>
       </div>
     </fieldset>
   );
 }
 
-export function DurationSelect({ id, value, onChange, label = 'Duration' }) {
+export function DurationSelect({ id, value, onChange, label = t('common.duration.label') }) {
   return (
     <Form.Group className="mb-3" controlId={id}>
       <Form.Label>{label}</Form.Label>
@@ -131,9 +132,9 @@ export function PermissionChecks({ id, value, onChange }) {
   const toggle = (p) => onChange(value.includes(p) ? value.filter((x) => x !== p) : [...value, p]);
   return (
     <fieldset className="mb-3">
-      <legend className="form-label fs-6">Permissions</legend>
-      <Form.Check inline id={`${id}-read`} label="Read records" checked={value.includes('read')} onChange={() => toggle('read')} />
-      <Form.Check inline id={`${id}-append`} label="Add records" checked={value.includes('append')} onChange={() => toggle('append')} />
+      <legend className="form-label fs-6">{t('common.permissions.legend')}</legend>
+      <Form.Check inline id={`${id}-read`} label={t('common.permissions.read')} checked={value.includes('read')} onChange={() => toggle('read')} />
+      <Form.Check inline id={`${id}-append`} label={t('common.permissions.append')} checked={value.includes('append')} onChange={() => toggle('append')} />
     </fieldset>
   );
 }

@@ -8,10 +8,11 @@ import jsQR from 'jsqr';
 import { getAddress, isAddress } from 'ethers';
 import { Address } from './common.jsx';
 import CameraQrScanner from './CameraQrScanner.jsx';
+import { t } from '../i18n/index.js';
 
 export function addressFromQrText(text) {
   const match = /^(?:ethereum:)?(0x[0-9a-fA-F]{40})(?:[@/?].*)?$/.exec(text.trim());
-  if (!match || !isAddress(match[1])) throw new Error('The QR code does not hold an address.');
+  if (!match || !isAddress(match[1])) throw new Error(t('common.qr.noAddress'));
   return getAddress(match[1]);
 }
 
@@ -23,12 +24,12 @@ export function ShowAddressQr({ address }) {
   }, [show, address]);
   return (
     <>
-      <Button size="sm" variant="outline-secondary" onClick={() => setShow(true)}>Show my QR code</Button>
+      <Button size="sm" variant="outline-secondary" onClick={() => setShow(true)}>{t('common.qr.show')}</Button>
       <Modal show={show} onHide={() => setShow(false)} aria-labelledby="qr-title" size="sm">
-        <Modal.Header closeButton><Modal.Title id="qr-title" className="fs-6">Show this to your doctor</Modal.Title></Modal.Header>
+        <Modal.Header closeButton><Modal.Title id="qr-title" className="fs-6">{t('common.qr.title')}</Modal.Title></Modal.Header>
         <Modal.Body className="text-center">
-          {url && <img src={url} alt={`QR code of ${address}`} width={240} height={240} />}
-          <div className="mt-2"><Address value={address} label="your address" /></div>
+          {url && <img src={url} alt={t('common.qr.alt', { address })} width={240} height={240} />}
+          <div className="mt-2"><Address value={address} label={t('common.qr.yourAddress')} /></div>
         </Modal.Body>
       </Modal>
     </>
@@ -42,14 +43,14 @@ async function decodeImage(file) {
   context.drawImage(bitmap, 0, 0);
   const { data, width, height } = context.getImageData(0, 0, bitmap.width, bitmap.height);
   const code = jsQR(data, width, height);
-  if (!code) throw new Error('No QR code found in that picture; try again closer and in focus.');
+  if (!code) throw new Error(t('common.qr.notFound'));
   return addressFromQrText(code.data);
 }
 
 export function ScanAddressQr({ onAddress, onError }) {
   return (
     <Form.Group controlId="scan-qr" className="mt-2">
-      <Form.Label className="small text-secondary">Or scan the patient's QR code (a photo)</Form.Label>
+      <Form.Label className="small text-secondary">{t('common.qr.scanPhoto')}</Form.Label>
       <Form.Control
         type="file"
         accept="image/*"

@@ -2,6 +2,7 @@
 // the node (Medchain-Digest, /v1/blobs/{digest}) and is what the chain records.
 import { sha256 } from '@noble/hashes/sha2.js';
 import { toHex } from './bytes.js';
+import { t } from '../i18n/index.js';
 
 // Incremental, so a blob is hashed chunk by chunk as it is produced or downloaded.
 export function newDigest() {
@@ -23,7 +24,7 @@ export function digestHex(bytes) {
 export function checkDigest(ciphertext, expected) {
   const actual = digestHex(ciphertext);
   if (actual !== expected.toLowerCase()) {
-    throw new Error(`The node sent a blob that does not match the chain's digest (${actual.slice(0, 10)}… ≠ ${expected.slice(0, 10)}…).`);
+    throw new Error(t('state.chain.blobDiffers', { actual: actual.slice(0, 10), expected: expected.slice(0, 10) }));
   }
   return actual;
 }

@@ -9,6 +9,7 @@ import { TypedDataEncoder, getAddress, getBytes, verifyTypedData } from 'ethers'
 import { hkdf } from '@noble/hashes/hkdf.js';
 import { sha256 } from '@noble/hashes/sha2.js';
 import { sodium } from './sodium.js';
+import { t } from '../i18n/index.js';
 
 export const ENCRYPTION_KEY_PURPOSE =
   'Derive my medchain encryption key. Sign this only in an app you trust with your records.';
@@ -22,7 +23,8 @@ export const format2 = ({ chainId, contract }, generation) => ({ format: 2, chai
 // generation always counts the patient's rotations.
 export const nextGeneration = (derivation) => (derivation.format === 1 ? 1 : derivation.generation + 1);
 
-export const describeDerivation = (d) => (d.format === 1 ? 'format 1 (bound to no deployment)' : `format 2, generation ${d.generation}`);
+// How the app names a derivation to its user.
+export const describeDerivation = (d) => (d.format === 1 ? t('state.key.format1') : t('state.key.format2', { generation: d.generation }));
 
 const encoder = new TextEncoder();
 

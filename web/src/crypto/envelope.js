@@ -3,6 +3,7 @@
 // except the last, which carries 0..65,536 bytes with TAG_FINAL. Both directions work a chunk at
 // a time, so memory stays constant in the size of the record.
 import { sodium } from './sodium.js';
+import { t } from '../i18n/index.js';
 import { concatBytes } from './bytes.js';
 
 export const MAGIC = new Uint8Array([0x4d, 0x43, 0x52, 0x31]); // "MCR1"
@@ -121,7 +122,7 @@ export class Decryptor {
     } catch {
       result = false;
     }
-    if (!result) throw new Error('the record does not decrypt: wrong key or altered ciphertext');
+    if (!result) throw new Error(t('state.chain.recordNotDecrypting'));
     const { message, tag } = result;
     if (tag === this.s.crypto_secretstream_xchacha20poly1305_TAG_FINAL) {
       this.finalSeen = true;

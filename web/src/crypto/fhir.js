@@ -1,6 +1,7 @@
 // FHIR R4 resources the web app writes: the structural check a resource passes before it is
 // encrypted (resourceType known, required fields present, status from the value set), and
 // builders for the forms (lab result / observation, medication, allergy, clinical note, file).
+import { t } from '../i18n/index.js';
 
 const STATUS = {
   Observation: ['registered', 'preliminary', 'final', 'amended', 'corrected', 'cancelled', 'entered-in-error', 'unknown'],
@@ -39,23 +40,24 @@ export const RESOURCE_TYPES = Object.keys(REQUIRED);
 
 export function validateResource(resource) {
   if (!resource || typeof resource !== 'object' || Array.isArray(resource)) {
-    throw new Error('a record holds one FHIR resource object');
+    throw new Error(t('state.resource.notAnObject'));
   }
   const type = resource.resourceType;
-  if (!REQUIRED[type]) throw new Error(`unknown FHIR resourceType ${JSON.stringify(type)}`);
+  if (!REQUIRED[type]) throw new Error(t('state.resource.unknownType', { type: JSON.stringify(type) }));
   for (const field of REQUIRED[type]) {
-    if (!field.split('|').some((name) => resource[name] !== undefined && resource[name] !== '')) {
-      throw new Error(`${type} needs ${field.replace('|', ' or ')}`);
+    const names = field.split('|');
+    if (!names.some((name) => resource[name] !== undefined && resource[name] !== '')) {
+      throw new Error(names.length === 1 ? t('state.resource.needs', { type, field }) : t('state.resource.needsEither', { type, first: names[0], second: names[1] }));
     }
   }
   if (STATUS[type] && !STATUS[type].includes(resource.status)) {
-    throw new Error(`${type}.status ${JSON.stringify(resource.status)} is not one of ${STATUS[type].join(', ')}`);
+    throw new Error(t('state.resource.badStatus', { type, status: JSON.stringify(resource.status), allowed: STATUS[type].join(', ') }));
   }
   if (type === 'DocumentReference' && (!Array.isArray(resource.content) || resource.content.length === 0)) {
-    throw new Error('DocumentReference needs at least one content entry');
+    throw new Error(t('state.resource.noContent'));
   }
   if (resource.id !== undefined && !/^[A-Za-z0-9\-.]{1,64}$/.test(resource.id)) {
-    throw new Error('the resource id must be 1-64 of A-Z a-z 0-9 - .');
+    throw new Error(t('state.resource.badId'));
   }
 }
 
@@ -138,17 +140,21 @@ export function describeResource(resource) {
   switch (resource?.resourceType) {
     case 'Observation': {
       const v = resource.valueQuantity ? `${resource.valueQuantity.value} ${resource.valueQuantity.unit ?? ''}` : resource.valueString;
-      return `${resource.code?.text ?? 'Observation'}${v ? `: ${v.trim()}` : ''}`;
+      const name = resource.code?.text ?? t('state.resource.observation');
+      return v ? t('state.resource.withValue', { name, value: v.trim() }) : name;
     }
-    case 'MedicationStatement':
-      return `${resource.medicationCodeableConcept?.text ?? 'Medication'}${resource.dosage?.[0]?.text ? ` (${resource.dosage[0].text})` : ''}`;
+    case 'MedicationStatement': {
+      const name = resource.medicationCodeableConcept?.text ?? t('state.resource.medication');
+      const dosage = resource.dosage?.[0]?.text;
+      return dosage ? t('state.resource.withDosage', { name, dosage }) : name;
+    }
     case 'AllergyIntolerance':
-      return `Allergy: ${resource.code?.text ?? 'unknown substance'}`;
+      return t('state.resource.allergy', { substance: resource.code?.text ?? t('state.resource.unknownSubstance') });
     case 'DocumentReference':
-      return resource.description ?? resource.content?.[0]?.attachment?.title ?? 'Document';
+      return resource.description ?? resource.content?.[0]?.attachment?.title ?? t('state.resource.document');
     case 'Patient':
-      return 'Patient details';
+      return t('state.resource.patient');
     default:
-      return resource?.resourceType ?? 'Record';
+      return resource?.resourceType ?? t('state.resource.record');
   }
 }

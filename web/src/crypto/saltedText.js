@@ -9,6 +9,7 @@
 import { keccak256 } from 'ethers';
 import { concatBytes, equalBytes, fromHex } from './bytes.js';
 import { sodium } from './sodium.js';
+import { t } from '../i18n/index.js';
 
 const MAGIC = new TextEncoder().encode('MCN1');
 const SALT_SIZE = 32;
@@ -55,7 +56,7 @@ function openWithAny(s, sealed, keyPairs) {
       /* not this key: try the next */
     }
   }
-  throw new Error('the reason does not open with your keys: it was not sealed to you, or was altered');
+  throw new Error(t('state.chain.reasonNotOpening'));
 }
 
 // Opens a note with any of `keyPairs` ({publicKey, secretKey}) and returns its {salt, text}
@@ -73,7 +74,7 @@ export async function openReasonNote(sealed, expectedHash, keyPairs) {
   // The hash is over the bytes as sealed, so it is checked before they are decoded.
   const hash = keccak256(concatBytes([salt, textBytes]));
   if (!equalBytes(fromHex(hash), fromHex(expectedHash))) {
-    throw new Error("the node's reason does not match the hash the doctor put on chain");
+    throw new Error(t('state.chain.reasonDiffers'));
   }
   return { salt, text: new TextDecoder().decode(textBytes) };
 }

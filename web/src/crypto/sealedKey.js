@@ -5,6 +5,7 @@
 // = 152 bytes. Format 1 (the key alone, 80 bytes) still opens, for data written before.
 import { concatBytes, equalBytes, fromHex } from './bytes.js';
 import { sodium } from './sodium.js';
+import { t } from '../i18n/index.js';
 
 const MAGIC = new TextEncoder().encode('MCK2');
 const BOUND_SIZE = 4 + 32 + 4 + 32 + 32;
@@ -45,16 +46,16 @@ export async function openContentKey(sealed, expected, keyPair) {
   try {
     plain = s.crypto_box_seal_open(sealed, keyPair.publicKey, keyPair.secretKey);
   } catch {
-    throw new Error('cannot open the sealed key: it was not sealed to this account or was altered');
+    throw new Error(t('state.chain.keyNotOpening'));
   }
   if (sealed.length === LEGACY_SEALED_KEY_SIZE) return plain;
   const want = bindingBytes(expected);
   if (!equalBytes(plain.subarray(0, 4), MAGIC)) throw new Error('the sealed key is not in a known format');
   if (!equalBytes(plain.subarray(0, 40), want.subarray(0, 40))) {
-    throw new Error('the node served a key sealed for another record or version');
+    throw new Error(t('state.chain.keyForAnotherVersion'));
   }
   if (!equalBytes(plain.subarray(40, 72), want.subarray(40, 72))) {
-    throw new Error("the node served a key sealed for another ciphertext than the chain's");
+    throw new Error(t('state.chain.keyForAnotherCiphertext'));
   }
   return plain.slice(BOUND_SIZE - 32);
 }

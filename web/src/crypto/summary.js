@@ -8,6 +8,7 @@
 // and no whitespace, at most 2,048 bytes.
 import { concatBytes, equalBytes } from './bytes.js';
 import { sodium } from './sodium.js';
+import { t } from '../i18n/index.js';
 import { versionBinding } from './sealedKey.js';
 
 const MAGIC = new TextEncoder().encode('MCS1');
@@ -120,7 +121,7 @@ export async function openSummary(sealed, contentKey, expected) {
       null, sealed.subarray(MAGIC.length + NONCE_SIZE), aadOf(expected), sealed.subarray(MAGIC.length, MAGIC.length + NONCE_SIZE), key,
     );
   } catch {
-    throw new Error("the summary does not open: another version's, another key's, or altered");
+    throw new Error(t('state.chain.summaryNotOpening'));
   } finally {
     key.fill(0);
   }

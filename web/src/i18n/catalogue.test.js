@@ -68,14 +68,6 @@ function uncataloguedTextIn({ path, text }) {
 
 // Screens whose strings have not moved into the catalogue yet; the list only shrinks.
 const NOT_YET_CATALOGUED = new Set([
-  'components/CameraQrScanner.jsx',
-  'components/DoctorName.jsx',
-  'components/InboxMenu.jsx',
-  'components/PatientName.jsx',
-  'components/ToastStack.jsx',
-  'components/common.jsx',
-  'components/qr.jsx',
-  'screens/ConnectScreen.jsx',
   'screens/doctor/DoctorPortal.jsx',
   'screens/doctor/PatientView.jsx',
   'screens/records/AddRecordForm.jsx',

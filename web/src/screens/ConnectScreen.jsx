@@ -9,6 +9,7 @@ import { Wallet } from 'ethers';
 import { isDevChain, parseDevAccounts } from '../wallet/devAccounts.js';
 import { ActionButton, Address, ErrorAlert } from '../components/common.jsx';
 import { shortAddress } from '../util/format.js';
+import { T, t } from '../i18n/index.js';
 
 function InjectedWalletCard() {
   const { node, signIn } = useSession();
@@ -17,19 +18,15 @@ function InjectedWalletCard() {
   return (
     <Card className="h-100">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Browser wallet</Card.Title>
-        <Card.Text>
-          MetaMask or another wallet extension you already use. Your key stays in the wallet: it asks you to confirm
-          each signature (signing in, your encryption key, every consent you give), and switches to chain {node.chainId}.
-          Choose this if you have such a wallet.
-        </Card.Text>
+        <Card.Title as="h2" className="fs-5">{t('connect.injected.title')}</Card.Title>
+        <Card.Text>{t('connect.injected.explain', { chainId: node.chainId })}</Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         {provider ? (
           <ActionButton action={async () => signIn(await connectInjected(provider, node))} onError={setError}>
-            Connect and sign in
+            {t('connect.injected.signIn')}
           </ActionButton>
         ) : (
-          <Alert variant="secondary" className="mb-0">No browser wallet found. Install one, or use the built-in wallet.</Alert>
+          <Alert variant="secondary" className="mb-0">{t('connect.injected.none')}</Alert>
         )}
       </Card.Body>
     </Card>
@@ -68,16 +65,12 @@ function BuiltinWalletCard() {
   return (
     <Card className="h-100">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Built-in wallet</Card.Title>
-        <Card.Text>
-          No extension needed: this page creates a key (or imports yours) and keeps it in this browser only, encrypted
-          with your passphrase. It signs without asking. Clearing the browser's data deletes it, so export it to keep a
-          backup.
-        </Card.Text>
+        <Card.Title as="h2" className="fs-5">{t('connect.builtin.title')}</Card.Title>
+        <Card.Text>{t('connect.builtin.explain')}</Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
-        {progress !== null && <ProgressBar now={progress} label={`${progress}%`} className="mb-2" aria-label="Key encryption progress" />}
+        {progress !== null && <ProgressBar now={progress} label={`${progress}%`} className="mb-2" aria-label={t('connect.builtin.progress')} />}
         <Tabs activeKey={tab} onSelect={setTab} className="mb-3" mountOnEnter>
-          <Tab eventKey="unlock" title="Unlock" disabled={!wallets.length}>
+          <Tab eventKey="unlock" title={t('connect.builtin.unlockTab')} disabled={!wallets.length}>
             <ListGroup className="mb-2">
               {wallets.map((w) => (
                 <ListGroup.Item key={w.address} action active={w.address === selected} onClick={() => setSelected(w.address)}>
@@ -86,45 +79,45 @@ function BuiltinWalletCard() {
               ))}
             </ListGroup>
             <Form.Group className="mb-2" controlId="unlock-passphrase">
-              <Form.Label>Passphrase</Form.Label>
+              <Form.Label>{t('connect.builtin.passphrase')}</Form.Label>
               <Form.Control type="password" value={passphrase} onChange={(e) => setPassphrase(e.target.value)} autoComplete="current-password" />
             </Form.Group>
             <Form.Group className="mb-2" controlId="rpc-url">
-              <Form.Label>Chain RPC URL</Form.Label>
-              <Form.Control type="url" value={rpcUrl} onChange={(e) => setRpcUrlField(e.target.value)} placeholder="https://…" autoComplete="off" />
-              <Form.Text>The app checks every key and digest the node gives against the chain; without a URL it cannot, and records stay closed.</Form.Text>
+              <Form.Label>{t('connect.builtin.rpcUrl')}</Form.Label>
+              <Form.Control type="url" value={rpcUrl} onChange={(e) => setRpcUrlField(e.target.value)} placeholder={t('connect.builtin.rpcUrlPlaceholder')} autoComplete="off" />
+              <Form.Text>{t('connect.builtin.rpcUrlHelp')}</Form.Text>
             </Form.Group>
             <div className="d-flex gap-2 flex-wrap">
               <ActionButton action={async () => { setRpcUrl(rpcUrl); const w = await unlockKey(selected, passphrase, localStorage, onProgress); setProgress(null); return signIn(w); }} onError={(e) => { setProgress(null); setError(e); }} disabled={!selected}>
-                Unlock and sign in
+                {t('connect.builtin.unlock')}
               </ActionButton>
               <Button variant="outline-secondary" disabled={!selected} onClick={() => download(`medchain-${selected}.json`, exportKeystore(selected))}>
-                Export keystore
+                {t('connect.builtin.export')}
               </Button>
-              <Button variant="outline-danger" disabled={!selected} onClick={() => { if (confirm(`Forget ${selected} in this browser? Without an export the key is lost.`)) { forgetKey(selected); refresh(''); } }}>
-                Forget
+              <Button variant="outline-danger" disabled={!selected} onClick={() => { if (confirm(t('connect.builtin.forgetConfirm', { address: selected }))) { forgetKey(selected); refresh(''); } }}>
+                {t('connect.builtin.forget')}
               </Button>
             </div>
           </Tab>
-          <Tab eventKey="create" title="Create or import">
+          <Tab eventKey="create" title={t('connect.builtin.createTab')}>
             <Form.Group className="mb-2" controlId="new-passphrase">
-              <Form.Label>New passphrase (8 characters or more)</Form.Label>
+              <Form.Label>{t('connect.builtin.newPassphrase')}</Form.Label>
               <Form.Control type="password" value={newPassphrase} onChange={(e) => setNewPassphrase(e.target.value)} autoComplete="new-password" />
             </Form.Group>
             <Form.Group className="mb-2" controlId="import-key">
-              <Form.Label>Private key to import (leave empty to create a new key)</Form.Label>
+              <Form.Label>{t('connect.builtin.importKeyLabel')}</Form.Label>
               <Form.Control type="password" value={importKey} onChange={(e) => setImportKey(e.target.value)} placeholder="0x…" autoComplete="off" />
             </Form.Group>
             <ActionButton action={async () => refresh(await storeKey({ key: importKey || null, passphrase: newPassphrase }, localStorage, onProgress))} onError={(e) => { setProgress(null); setError(e); }}>
-              {importKey ? 'Import key' : 'Create key'}
+              {importKey ? t('connect.builtin.importKey') : t('connect.builtin.createKey')}
             </ActionButton>
             <hr />
             <Form.Group className="mb-2" controlId="keystore-file">
-              <Form.Label>Or import a keystore v3 file (its passphrase above)</Form.Label>
+              <Form.Label>{t('connect.builtin.keystoreFile')}</Form.Label>
               <Form.Control type="file" accept=".json,application/json" onChange={(e) => setKeystoreFile(e.target.files[0] ?? null)} />
             </Form.Group>
             <ActionButton variant="outline-primary" disabled={!keystoreFile} action={async () => refresh(await importKeystore({ json: await keystoreFile.text(), passphrase: newPassphrase }, localStorage, onProgress))} onError={(e) => { setProgress(null); setError(e); }}>
-              Import keystore
+              {t('connect.builtin.importKeystore')}
             </ActionButton>
           </Tab>
         </Tabs>
@@ -132,6 +125,11 @@ function BuiltinWalletCard() {
     </Card>
   );
 }
+
+// What `medchain dev` is called and writes: names, the same in every language.
+const DEV_COMMAND = 'medchain dev';
+const DEV_ACCOUNTS_FILE = 'dev-accounts.json';
+const DEV_DATA_DIRECTORY = '.medchain-dev/';
 
 // The demo accounts of `medchain dev`, from the dev-accounts.json the user chooses (the keys
 // never come from the build or the node); shown on a development chain only.
@@ -152,33 +150,33 @@ function DemoAccountsCard() {
   return (
     <Card className="mb-3" border="info">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Demo accounts (development chain)</Card.Title>
+        <Card.Title as="h2" className="fs-5">{t('connect.demo.title')}</Card.Title>
         <Card.Text>
-          This node runs on a development chain. <code>medchain dev</code> created a registrar, two doctors and two
-          patients and wrote their keys to <code>dev-accounts.json</code> in its data directory
-          (<code>.medchain-dev/</code> by default). Choose that file to sign in as one of them. These keys are public:
-          use them for trying medchain only.
+          <T
+            id="connect.demo.explain"
+            values={{ command: <code>{DEV_COMMAND}</code>, file: <code>{DEV_ACCOUNTS_FILE}</code>, directory: <code>{DEV_DATA_DIRECTORY}</code> }}
+          />
         </Card.Text>
         <ErrorAlert error={error} onClose={() => setError(null)} />
         <Row className="g-2 mb-2">
           <Col md={6}>
             <Form.Group controlId="dev-accounts-file">
-              <Form.Label>dev-accounts.json</Form.Label>
+              <Form.Label>{DEV_ACCOUNTS_FILE}</Form.Label>
               <Form.Control type="file" accept=".json,application/json" onChange={(e) => e.target.files[0] && readAccounts(e.target.files[0])} />
             </Form.Group>
           </Col>
           <Col md={6}>
             <Form.Group controlId="dev-rpc-url">
-              <Form.Label>The development chain's JSON-RPC URL</Form.Label>
+              <Form.Label>{t('connect.demo.rpcUrl')}</Form.Label>
               <Form.Control type="url" value={rpcUrl} onChange={(e) => setRpcUrlField(e.target.value)} autoComplete="off" />
             </Form.Group>
           </Col>
         </Row>
         {accounts.length > 0 && (
-          <div className="d-flex gap-2 flex-wrap" role="group" aria-label="Demo accounts">
+          <div className="d-flex gap-2 flex-wrap" role="group" aria-label={t('connect.demo.accounts')}>
             {accounts.map((a) => (
               <ActionButton key={a.address ?? a.label} variant="outline-primary" onError={setError} action={async () => { setRpcUrl(rpcUrl); return signIn(builtinWallet(new Wallet(a.privateKey))); }}>
-                Sign in as {a.label}
+                {t('connect.demo.signInAs', { label: a.label })}
               </ActionButton>
             ))}
           </div>
@@ -192,15 +190,12 @@ export default function ConnectScreen() {
   const { node, ended } = useSession();
   return (
     <>
-      <h1 className="fs-3">Sign in to medchain</h1>
+      <h1 className="fs-3">{t('connect.title')}</h1>
       <p className="text-secondary">
-        Your records are encrypted in this browser before they leave it. Node on chain {node.chainId}, contract <Address value={node.contract} label="contract" />.
+        <T id="connect.intro" values={{ chainId: node.chainId, contract: <Address value={node.contract} label={t('connect.contract')} /> }} />
       </p>
       {ended && <Alert variant="warning" role="alert">{ended}</Alert>}
-      <p>
-        To use medchain you need an Ethereum account: a key that signs who you are and what you allow. It is not used
-        for payments (the node pays the fees). Pick where your key lives:
-      </p>
+      <p>{t('connect.account')}</p>
       {isDevChain(node.chainId) && <DemoAccountsCard />}
       <Row className="g-3">
         <Col md={6}><InjectedWalletCard /></Col>

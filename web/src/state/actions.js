@@ -12,6 +12,7 @@ import {
 } from '../crypto/index.js';
 import { storeSummary, summaryOfResource } from './summaries.js';
 import { ownAuthorName } from './authorName.js';
+import { t } from '../i18n/index.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -99,13 +100,14 @@ async function versionRecipients(ctx, patient, category) {
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
 // chain first, so a lying node is refused before anything is uploaded or relayed.
+// onProgress({step, phase, done, total}): `step` says it to the user, `phase` names it for code.
 async function writeVersion(ctx, { patient, category, resource, file, title, date, onProgress }, fn, fields, recordId, version) {
   const { api, node, wallet } = ctx;
-  const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
-  step('Checking keys on chain');
+  const step = (phase, done = 0, total = 1) => onProgress?.({ step: t(`state.write.step.${phase}`), phase, done, total });
+  step('checking');
   const { recipients, withoutKey } = await versionRecipients(ctx, patient, category);
 
-  step('Encrypting');
+  step('encrypting');
   const summary = summaryOfResource(resource, file ? { contentType: file.contentType } : null, { title, date });
   const authorName = await ownAuthorName(ctx, patient);
   if (authorName) summary.authorName = authorName;
@@ -113,27 +115,27 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
   const attachment = file ? { contentType: file.contentType, size: file.bytes.length, title: file.title } : null;
   const document = encodeDocument(makeManifest(resource, attachment), file?.bytes);
   const contentKey = await newContentKey();
-  const ciphertext = await encryptEnvelope(contentKey, document, (d, t) => step('Encrypting', d, t));
+  const ciphertext = await encryptEnvelope(contentKey, document, (done, total) => step('encrypting', done, total));
   const digest = digestHex(ciphertext);
 
-  step('Signing the category');
+  step('signing');
   const categorySignature = await signCategory(wallet, await requireChain(ctx).deployment(), { patient, digest, category });
 
-  step('Uploading', 0, ciphertext.length);
-  await api.uploadBlob(ciphertext, { patient, category, digest, categorySignature }, (d, t) => step('Uploading', d, t));
+  step('uploading', 0, ciphertext.length);
+  await api.uploadBlob(ciphertext, { patient, category, digest, categorySignature }, (done, total) => step('uploading', done, total));
 
-  step('Recording on chain');
+  step('recording');
   const tx = await relay(ctx, fn, { ...fields, recordId, digest, nodeId: node.nodeId, contentId: digest });
 
-  step('Sharing the key');
+  step('sharing');
   const keys = [];
   for (const r of recipients) {
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
-  step('Storing the summary');
+  step('summary');
   await storeSummary(api, contentKey, { recordId, version, digest }, summary);
-  step('Done', 1, 1);
+  step('done', 1, 1);
   return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
 }
 
@@ -147,7 +149,7 @@ export function addRecord(ctx, content) {
 // names the newest version's head, so the contract refuses it if another version came first;
 // the category stays the record's.
 export function nextVersion(record) {
-  if (!record.versions.length) throw new Error('The record has no version to follow.');
+  if (!record.versions.length) throw new Error(t('state.actions.noVersion'));
   const newest = record.versions[record.versions.length - 1];
   return { version: newest.version + 1, currentHead: newest.head, category: newest.category };
 }
@@ -167,7 +169,7 @@ export { openRecord } from './recordOpening.js';
 export async function doctorKeyForSharing(ctx, doctor) {
   const { doctors } = await ctx.api.get('/v1/doctors');
   const listed = doctors.find((d) => d.address === getAddress(doctor));
-  if (!listed) throw new Error('That doctor is not in the directory.');
+  if (!listed) throw new Error(t('state.actions.notInDirectory'));
   return checkedDoctorKey(requireChain(ctx), listed.address, listed.encryptionKey);
 }
 
@@ -249,7 +251,7 @@ export async function addGuardian(ctx, { patient, guardian }, unlockEncryptionKe
   await relay(ctx, 'addGuardianBySig', { patient, guardian: getAddress(guardian) });
   if (!guardianKey) return { shared: 0, hasKey: false };
   if (!(await isGuardianOnChain(requireChain(ctx), patient, getAddress(guardian)))) {
-    throw new Error(`The chain does not name ${getAddress(guardian)} your guardian yet; no key was shared.`);
+    throw new Error(t('state.actions.notGuardianYet', { guardian: getAddress(guardian) }));
   }
   const { shared } = await shareKeysWithGuardian({ ...ctx, encryptionKey: await unlockEncryptionKey() }, { patient, guardian, guardianKey });
   return { shared, hasKey: true };
@@ -257,18 +259,16 @@ export async function addGuardian(ctx, { patient, guardian }, unlockEncryptionKe
 
 // What adding a guardian did, for the patient who did it.
 export function describeGuardian({ shared, hasKey }) {
-  if (!hasKey) return 'Guardian added. They have registered no encryption key, so no record key was shared with them: they cannot read your records until they register one and you add them again.';
-  return `Guardian added; ${shared} record key${shared === 1 ? '' : 's'} shared`;
+  if (!hasKey) return t('state.actions.guardianWithoutKey');
+  return t('state.actions.guardianAdded', { count: shared });
 }
-
-const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
 
 // What a grant or an approval shared, for the person who made it: `done` ("Access granted") and
 // shareExistingKeys' answer.
 export function describeSharing(done, { shared, unstated }) {
-  const text = `${done}; ${plural(shared, 'record key', 'record keys')} shared`;
+  const text = t('state.actions.shared', { done, count: shared });
   if (!unstated) return text;
-  return `${text}. ${plural(unstated, 'version', 'versions')} not shared: ${unstated === 1 ? 'its category is not signed by its author or you' : 'their category is not signed by their author or you'}.`;
+  return t('state.actions.unstated', { shared: text, count: unstated });
 }
 
 // Corrects the category of version `version` of `record` (as GET /v1/records/{id} lists them):

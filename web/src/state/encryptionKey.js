@@ -12,6 +12,7 @@ import {
 } from '../crypto/index.js';
 import { pinContract } from '../chain/reader.js';
 import { relay } from './actions.js';
+import { currentLanguage, t } from '../i18n/index.js';
 
 const ZERO_KEY = `0x${'0'.repeat(64)}`;
 
@@ -62,8 +63,9 @@ export async function accountEncryptionKey(ctx) {
     const pair = await walletEncryptionKey(wallet, derivation);
     if (toHex(pair.publicKey) === registered) return { ...pair, derivation };
   }
+  const derivations = new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(tried.map(describeDerivation));
   throw new Error(
-    `Your derived encryption key is not the one on chain: the chain holds ${registered} for ${wallet.address}, and ${tried.map(describeDerivation).join(' and ')} for chain ${deployment.chainId} and contract ${deployment.contract} give other keys.`,
+    t('state.key.notOnChain', { registered, account: wallet.address, tried: derivations, chainId: deployment.chainId, contract: deployment.contract }),
   );
 }
 
@@ -109,7 +111,7 @@ export async function rotateEncryptionKey(ctx, current) {
       try {
         contentKey = await openContentKey(sealed, binding, current);
       } catch (error) {
-        throw new Error(`Your key of record ${record.recordId} version ${version.version} does not open (${error.message}); nothing rotated.`);
+        throw new Error(t('state.key.doesNotOpen', { recordId: record.recordId, version: version.version, reason: error.message }));
       }
       const resealedKey = toHex(await sealContentKey(contentKey, binding, next.publicKey));
       await api.put(`${path}/keys`, { keys: [{ recipient: patient, sealedKey: resealedKey }] });

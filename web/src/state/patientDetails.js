@@ -4,6 +4,7 @@
 // the general category; nothing about it is public. Mirrors apps/medchain/records/patient_names.cpp.
 import { openRecord } from './recordOpening.js';
 import { openListedSummaries } from './summaries.js';
+import { t } from '../i18n/index.js';
 
 const NAME_LIMIT = 100;
 
@@ -11,10 +12,10 @@ const NAME_LIMIT = 100;
 export function patientResource({ given = '', family = '', birthDate = '' }, today = new Date()) {
   const givenNames = given.trim().split(/\s+/).filter(Boolean);
   const familyName = family.trim();
-  if (!givenNames.length && !familyName) throw new Error('Enter at least a given or a family name.');
-  if ([...givenNames, familyName].join(' ').length > NAME_LIMIT) throw new Error(`A name has at most ${NAME_LIMIT} characters.`);
-  if (birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) throw new Error('The date of birth is YYYY-MM-DD.');
-  if (birthDate && birthDate > today.toISOString().slice(0, 10)) throw new Error('The date of birth cannot be in the future.');
+  if (!givenNames.length && !familyName) throw new Error(t('state.details.nameRequired'));
+  if ([...givenNames, familyName].join(' ').length > NAME_LIMIT) throw new Error(t('state.details.nameTooLong', { limit: NAME_LIMIT }));
+  if (birthDate && !/^\d{4}-\d{2}-\d{2}$/.test(birthDate)) throw new Error(t('state.details.birthDateFormat'));
+  if (birthDate && birthDate > today.toISOString().slice(0, 10)) throw new Error(t('state.details.birthDateFuture'));
   const name = { use: 'official' };
   if (familyName) name.family = familyName;
   if (givenNames.length) name.given = givenNames;
@@ -51,7 +52,7 @@ export function newestPatientRecord(records, summaries) {
 // A name as a line shows it: "Anna Rossi (born 1970-03-01)".
 export function formatPatient(details) {
   if (!details) return '';
-  return details.birthDate ? `${details.name} (born ${details.birthDate})` : details.name;
+  return details.birthDate ? t('state.details.nameBorn', { name: details.name, birthDate: details.birthDate }) : details.name;
 }
 
 // The caller's view of `patient`'s details: {details, record} (details null when none is readable).

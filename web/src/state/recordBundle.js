@@ -6,6 +6,7 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { validateResource } from '../crypto/fhir.js';
 import { CATEGORIES } from '../chain/scopes.js';
+import { t } from '../i18n/index.js';
 
 export const CATEGORY_EXTENSION = 'https://medchain.dev/fhir/StructureDefinition/record-category';
 // As the CLI: a Bundle is parsed whole; beyond this, add its records one by one.
@@ -99,7 +100,7 @@ export function makeBundle(records) {
 function entryCategory(entry, resource) {
   for (const extension of Array.isArray(entry.extension) ? entry.extension : []) {
     if (extension?.url !== CATEGORY_EXTENSION) continue;
-    if (!CATEGORIES.some((c) => c.name === extension.valueCode)) throw new Error(`an unknown category ${JSON.stringify(extension.valueCode)}`);
+    if (!CATEGORIES.some((c) => c.name === extension.valueCode)) throw new Error(t('state.bundle.unknownCategory', { category: JSON.stringify(extension.valueCode) }));
     return extension.valueCode;
   }
   return suggestCategory(resource);
@@ -109,7 +110,7 @@ function entryCategory(entry, resource) {
 // DocumentReference whose first attachment carries `data` becomes a file record of those bytes.
 function entryContent(entry) {
   if (!entry || typeof entry !== 'object' || !entry.resource || typeof entry.resource !== 'object' || Array.isArray(entry.resource)) {
-    throw new Error('no resource');
+    throw new Error(t('state.bundle.noResource'));
   }
   const resource = structuredClone(entry.resource);
   const category = entryCategory(entry, resource);
@@ -117,9 +118,9 @@ function entryContent(entry) {
   let file = null;
   if (attachment && typeof attachment === 'object' && 'data' in attachment) {
     const bytes = fromBase64(attachment.data);
-    if (!bytes) throw new Error('attachment.data is not base64');
+    if (!bytes) throw new Error(t('state.bundle.notBase64'));
     delete attachment.data;
-    if ('size' in attachment && attachment.size !== bytes.length) throw new Error('attachment.size is not the size of attachment.data');
+    if ('size' in attachment && attachment.size !== bytes.length) throw new Error(t('state.bundle.wrongSize'));
     attachment.contentType = attachment.contentType ?? 'application/octet-stream';
     attachment.size = bytes.length;
     attachment.title = attachment.title ?? 'attachment';
@@ -133,22 +134,22 @@ function entryContent(entry) {
 // written: [{category, resource, file}]. Throws an Error naming the first bad entry ("entry 2 of
 // 5: …; nothing imported").
 export function parseBundle(text) {
-  if (text.length > MAX_BUNDLE_BYTES) throw new Error('The file is over 512 MiB: add its records one by one.');
+  if (text.length > MAX_BUNDLE_BYTES) throw new Error(t('state.bundle.tooLarge'));
   let bundle;
   try {
     bundle = JSON.parse(text);
   } catch {
-    throw new Error('The file is not JSON.');
+    throw new Error(t('state.bundle.notJson'));
   }
   if (!bundle || typeof bundle !== 'object' || bundle.resourceType !== 'Bundle' || !Array.isArray(bundle.entry)) {
-    throw new Error('The file is not a FHIR Bundle with entries.');
+    throw new Error(t('state.bundle.notBundle'));
   }
   const total = bundle.entry.length;
   return bundle.entry.map((entry, i) => {
     try {
       return entryContent(entry);
     } catch (error) {
-      throw new Error(`Entry ${i + 1} of ${total}: ${error.message}; nothing imported.`);
+      throw new Error(t('state.bundle.badEntry', { n: i + 1, total, reason: error.message }));
     }
   });
 }

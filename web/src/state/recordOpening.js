@@ -3,6 +3,7 @@
 // (patientDetails.js) open a record and the writes (actions.js) read the details for the author's
 // name: each imports this, neither the other's importer.
 import { checkedVersion, requireChain } from '../chain/verify.js';
+import { t } from '../i18n/index.js';
 import { decryptEnvelope, decodeDocument, openContentKey, checkDigest, fromHex } from '../crypto/index.js';
 
 // Downloads, checks and decrypts one version. The version's digest and author must be the
@@ -10,14 +11,14 @@ import { decryptEnvelope, decodeDocument, openContentKey, checkDigest, fromHex }
 // hash to that digest; `checkedAgainstChain` says all of it ran.
 export async function openRecord(ctx, { recordId, version, onProgress }) {
   const { api, encryptionKey } = ctx;
-  if (!encryptionKey) throw new Error('Unlock your encryption key first.');
+  if (!encryptionKey) throw new Error(t('state.actions.unlockFirst'));
   const { digest: chainDigest } = await checkedVersion(requireChain(ctx), recordId, version);
   let key;
   try {
     key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
   } catch (error) {
     if (error.status === 404) {
-      throw Object.assign(new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access."), { noKey: true });
+      throw Object.assign(new Error(t('state.actions.noKey')), { noKey: true });
     }
     throw error;
   }
@@ -26,7 +27,7 @@ export async function openRecord(ctx, { recordId, version, onProgress }) {
   try {
     contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
   } catch (error) {
-    throw new Error(`Refused to open version ${version.version}: ${error.message}.`);
+    throw new Error(t('state.actions.refusedToOpen', { version: version.version, reason: error.message }));
   }
   const ciphertext = await api.downloadBlob(chainDigest, onProgress);
   const digest = checkDigest(ciphertext, chainDigest);

@@ -4,6 +4,7 @@
 import { addRecord, openRecord } from './actions.js';
 import { contentBytes, makeBundle } from './recordBundle.js';
 import { makeSummary, validateSummary } from './patientSummary.js';
+import { t } from '../i18n/index.js';
 
 // The Bundle of the newest version of every record of `patient` the caller holds a key of.
 // onProgress({done, total}) after each record. Returns {bundle, records, skipped, resources}.
@@ -18,7 +19,7 @@ export async function exportRecords(ctx, patient, onProgress) {
       const { manifest, attachment } = await openRecord(ctx, { recordId: record.recordId, version });
       opened.push({ recordId: record.recordId, version: version.version, category: version.category, resource: manifest.resource, attachment: manifest.attachment ? attachment : null });
     } catch (error) {
-      if (!error.noKey) throw new Error(`Record ${i + 1} of ${withVersions.length}: ${error.message}`);
+      if (!error.noKey) throw new Error(t('state.transfer.recordFailed', { n: i + 1, total: withVersions.length, reason: error.message }));
       skipped++; // no key shared with this account: not the caller's to export
     }
     onProgress?.({ done: i + 1, total: withVersions.length });
@@ -28,9 +29,9 @@ export async function exportRecords(ctx, patient, onProgress) {
 
 // How much of an entry of `weight` bytes is through, by writeVersion's steps: counted as its
 // ciphertext uploads, all of it once uploaded, so the bar never goes back.
-function sentOf(weight, step, done, of) {
-  if (step === 'Uploading') return Math.floor((weight * done) / (of || 1));
-  return ['Recording on chain', 'Sharing the key', 'Done'].includes(step) ? weight : 0;
+function sentOf(weight, phase, done, of) {
+  if (phase === 'uploading') return Math.floor((weight * done) / (of || 1));
+  return ['recording', 'sharing', 'summary', 'done'].includes(phase) ? weight : 0;
 }
 
 // Adds `contents` (parseBundle's answer) as new records of `patient`, in order.
@@ -49,15 +50,16 @@ export async function importRecords(ctx, patient, contents, onProgress) {
         category: content.category,
         resource: content.resource,
         file: content.file,
-        onProgress: ({ step, done, total: of }) => onProgress?.({ done: i, total, step, bytesDone: bytesDone + sentOf(weight, step, done, of), bytesTotal }),
+        onProgress: ({ step, phase, done, total: of }) => onProgress?.({ done: i, total, step, bytesDone: bytesDone + sentOf(weight, phase, done, of), bytesTotal }),
       });
       written.push(result);
     } catch (error) {
-      const before = i === 0 ? 'nothing was imported' : `the ${i} ${i === 1 ? 'entry' : 'entries'} before it ${i === 1 ? 'was' : 'were'} imported`;
-      throw Object.assign(new Error(`Entry ${i + 1} of ${total}: ${error.message}; ${before}.`), { imported: i });
+      const where = { n: i + 1, total, reason: error.message };
+      const message = i === 0 ? t('state.transfer.firstFailed', where) : t('state.transfer.laterFailed', { ...where, count: i });
+      throw Object.assign(new Error(message), { imported: i });
     }
     bytesDone += weight;
-    onProgress?.({ done: i + 1, total, step: 'Imported', bytesDone, bytesTotal });
+    onProgress?.({ done: i + 1, total, step: t('state.write.step.imported'), bytesDone, bytesTotal });
   }
   return written;
 }

@@ -11,6 +11,7 @@ import { chainReader, rpcOverHttp } from '../chain/reader.js';
 import { configuredRpcUrl } from '../wallet/builtin.js';
 import { accountEncryptionKey, rotateEncryptionKey } from './encryptionKey.js';
 import { TOAST_MS, expires, withToast } from './toasts.js';
+import { t } from '../i18n/index.js';
 
 const SESSION_KEY = 'medchain.session';
 const SessionContext = createContext(null);
@@ -42,9 +43,9 @@ export function SessionProvider({ children }) {
   const toast = useCallback((text, variant = 'info') => {
     const id = Math.random().toString(36).slice(2);
     setToasts((list) => withToast(list, { id, text, variant }));
-    if (expires(variant)) setTimeout(() => setToasts((list) => list.filter((t) => t.id !== id)), TOAST_MS);
+    if (expires(variant)) setTimeout(() => setToasts((list) => list.filter((item) => item.id !== id)), TOAST_MS);
   }, []);
-  const dismissToast = (id) => setToasts((list) => list.filter((t) => t.id !== id));
+  const dismissToast = (id) => setToasts((list) => list.filter((item) => item.id !== id));
 
   const endSession = useCallback((why) => {
     sessionStorage.removeItem(SESSION_KEY);
@@ -55,7 +56,7 @@ export function SessionProvider({ children }) {
   }, []);
 
   const api = useMemo(
-    () => createApi({ getToken: () => tokenRef.current, onUnauthenticated: () => endSession('Your session has expired. Sign in again.') }),
+    () => createApi({ getToken: () => tokenRef.current, onUnauthenticated: () => endSession(t('state.session.expired')) }),
     [endSession],
   );
 
@@ -98,12 +99,12 @@ export function SessionProvider({ children }) {
     return watchInjected(injectedProvider(), {
       onAccounts: (accounts) => {
         setWallet(null);
-        endSession(accounts?.length ? `The wallet switched to account ${shortAddress(accounts[0])}. Sign in with it.` : 'The wallet disconnected.');
+        endSession(accounts?.length ? t('state.session.accountSwitched', { account: shortAddress(accounts[0]) }) : t('state.session.disconnected'));
       },
       onChain: (chainId) => {
         if (Number(chainId) !== node?.chainId) {
           setWallet(null);
-          endSession(`The wallet switched to chain ${Number(chainId)}; this node serves chain ${node?.chainId}.`);
+          endSession(t('state.session.chainSwitched', { chainId: Number(chainId), nodeChainId: node?.chainId }));
         }
       },
     });
@@ -137,7 +138,7 @@ export function SessionProvider({ children }) {
   useEffect(() => {
     if (!session) return undefined;
     const ms = session.expiresAt * 1000 - Date.now();
-    const timer = setTimeout(() => endSession('Your session has expired. Sign in again.'), Math.max(ms, 0));
+    const timer = setTimeout(() => endSession(t('state.session.expired')), Math.max(ms, 0));
     return () => clearTimeout(timer);
   }, [session, endSession]);
 
@@ -173,7 +174,7 @@ export function SessionProvider({ children }) {
         if (!isOwnAction(message, session.address)) {
           toast(describeFeedMessage(message, shortAddress, session.address), message.type === 'audit' ? 'secondary' : 'primary');
         }
-        setTick((t) => t + 1);
+        setTick((n) => n + 1);
         if (message.type === 'chain' && /Patient|Doctor|Guardian/.test(message.event)) refreshMe().catch(() => {});
       },
     });
@@ -181,7 +182,7 @@ export function SessionProvider({ children }) {
 
   const value = {
     node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
-    encryptionKey, unlockEncryptionKey, rotateKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((t) => t + 1),
+    encryptionKey, unlockEncryptionKey, rotateKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((n) => n + 1),
     ctx: { api, wallet, node, encryptionKey, chain },
   };
   return <SessionContext.Provider value={value}>{children}</SessionContext.Provider>;

@@ -3,6 +3,7 @@
 // (served inline with ?include=keys), so the timeline is searched and filtered here while the
 // node sees only ciphertext. Mirrors src/medchain/records/fhir_summary.cpp.
 import { fromHex, openContentKey, openSummary, sealSummary, toHex, encodeSummary } from '../crypto/index.js';
+import { t } from '../i18n/index.js';
 
 const text = (v) => (typeof v === 'string' ? v : '');
 function conceptText(c) {
@@ -75,7 +76,7 @@ export async function openListedSummaries(records, keyPair) {
       if (!v.summary) continue;
       const id = `${record.recordId}/${v.version}`;
       try {
-        if (!v.sealedKey) throw new Error('no key of this version was shared with you');
+        if (!v.sealedKey) throw new Error(t('state.summaries.noKey'));
         const binding = { recordId: record.recordId, version: v.version, digest: v.digest };
         const contentKey = await openContentKey(fromHex(v.sealedKey), binding, keyPair);
         out[id] = { summary: await openSummary(fromHex(v.summary), contentKey, binding) };

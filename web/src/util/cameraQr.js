@@ -1,6 +1,7 @@
 // Reading a QR code from the camera: the stream is asked for with getUserMedia, each video frame
 // is drawn to a canvas and handed to jsQR until one decodes. No React here.
 import jsQR from 'jsqr';
+import { t } from '../i18n/index.js';
 
 // A sentence for why the camera could not be used (a DOMException from getUserMedia, or none
 // when the browser has no mediaDevices, e.g. over plain http from another host).
@@ -8,14 +9,14 @@ export function cameraProblem(error) {
   switch (error?.name) {
     case 'NotAllowedError':
     case 'SecurityError':
-      return 'The camera permission was refused. Allow the camera for this site in the browser, or upload a photo of the QR code instead.';
+      return t('common.camera.refused');
     case 'NotFoundError':
     case 'OverconstrainedError':
-      return 'No camera was found. Upload a photo of the QR code instead.';
+      return t('common.camera.notFound');
     case 'NotReadableError':
-      return 'The camera is in use by another application. Close it, or upload a photo of the QR code instead.';
+      return t('common.camera.inUse');
     default:
-      return `The camera could not be started${error?.message ? ` (${error.message})` : ''}. Upload a photo of the QR code instead.`;
+      return error?.message ? t('common.camera.failedBecause', { reason: error.message }) : t('common.camera.failed');
   }
 }
 

@@ -1,5 +1,6 @@
 // Small display helpers: short addresses, durations and countdowns.
 import { getAddress, isAddress } from 'ethers';
+import { t } from '../i18n/index.js';
 
 // 0x1234…abcd, checksummed (EIP-55) so it reads the same everywhere.
 export function shortAddress(address) {
@@ -13,15 +14,15 @@ export function shortHash(hash) {
 }
 
 export function formatDuration(seconds) {
-  if (seconds <= 0) return 'expired';
+  if (seconds <= 0) return t('common.countdown.expired');
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   const s = Math.floor(seconds % 60);
-  if (d > 0) return `${d}d ${h}h`;
-  if (h > 0) return `${h}h ${m}m`;
-  if (m > 0) return `${m}m ${s}s`;
-  return `${s}s`;
+  if (d > 0) return t('common.duration.days', { d, h });
+  if (h > 0) return t('common.duration.hours', { h, m });
+  if (m > 0) return t('common.duration.minutes', { m, s });
+  return t('common.duration.seconds', { s });
 }
 
 export function formatTime(unixSeconds) {

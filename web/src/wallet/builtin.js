@@ -2,6 +2,7 @@
 // localStorage only as a keystore v3 JSON (scrypt + AES-128-CTR) under the user's passphrase,
 // exportable as that same JSON file (what `medchain` keeps in ~/.medchain/keys).
 import { Wallet, getAddress } from 'ethers';
+import { t } from '../i18n/index.js';
 
 const STORAGE_KEY = 'medchain.wallets';
 const RPC_URL_KEY = 'medchain.rpcUrl';
@@ -15,7 +16,7 @@ export function configuredRpcUrl(storage = globalThis.localStorage) {
 
 export function setRpcUrl(url, storage = localStorage) {
   const trimmed = url.trim();
-  if (trimmed && !/^https?:\/\/[^\s]+$/.test(trimmed)) throw new Error('A chain RPC URL starts with http:// or https://.');
+  if (trimmed && !/^https?:\/\/[^\s]+$/.test(trimmed)) throw new Error(t('state.wallet.badRpcUrl'));
   if (trimmed) storage.setItem(RPC_URL_KEY, trimmed);
   else storage.removeItem(RPC_URL_KEY);
 }
@@ -34,7 +35,7 @@ function save(list, storage) {
 }
 
 export function checkPassphrase(passphrase) {
-  if (!passphrase || passphrase.length < 8) throw new Error('Choose a passphrase of at least 8 characters.');
+  if (!passphrase || passphrase.length < 8) throw new Error(t('state.wallet.shortPassphrase'));
 }
 
 // Encrypts and stores a key; `key` is a 0x private key, or null for a new random one.
@@ -44,11 +45,11 @@ export async function storeKey({ key, passphrase, label }, storage = localStorag
   try {
     wallet = key ? new Wallet(key.trim().startsWith('0x') ? key.trim() : `0x${key.trim()}`) : Wallet.createRandom();
   } catch {
-    throw new Error('That is not a private key (64 hex digits).');
+    throw new Error(t('state.wallet.notAKey'));
   }
   const keystore = await wallet.encrypt(passphrase, onProgress);
   const list = storedWallets(storage).filter((w) => w.address !== wallet.address);
-  list.push({ address: wallet.address, label: label || 'My key', keystore });
+  list.push({ address: wallet.address, label: label || t('state.wallet.myKey'), keystore });
   save(list, storage);
   return wallet.address;
 }
@@ -59,10 +60,10 @@ export async function importKeystore({ json, passphrase, label }, storage = loca
   try {
     wallet = await Wallet.fromEncryptedJson(json, passphrase, onProgress);
   } catch (error) {
-    throw new Error(/password/i.test(error.message) ? 'Wrong passphrase for that keystore.' : `Not a keystore v3 file: ${error.message}`);
+    throw new Error(/password/i.test(error.message) ? t('state.wallet.wrongKeystorePassphrase') : t('state.wallet.notAKeystore', { reason: error.message }));
   }
   const list = storedWallets(storage).filter((w) => w.address !== wallet.address);
-  list.push({ address: wallet.address, label: label || 'Imported key', keystore: json });
+  list.push({ address: wallet.address, label: label || t('state.wallet.importedKey'), keystore: json });
   save(list, storage);
   return wallet.address;
 }
@@ -73,18 +74,18 @@ export function forgetKey(address, storage = localStorage) {
 
 export function exportKeystore(address, storage = localStorage) {
   const entry = storedWallets(storage).find((w) => w.address === address);
-  if (!entry) throw new Error('No such key in this browser.');
+  if (!entry) throw new Error(t('state.wallet.noSuchKey'));
   return entry.keystore;
 }
 
 export async function unlockKey(address, passphrase, storage = localStorage, onProgress) {
   const entry = storedWallets(storage).find((w) => w.address === getAddress(address));
-  if (!entry) throw new Error('No such key in this browser.');
+  if (!entry) throw new Error(t('state.wallet.noSuchKey'));
   let wallet;
   try {
     wallet = await Wallet.fromEncryptedJson(entry.keystore, passphrase, onProgress);
   } catch {
-    throw new Error('Wrong passphrase.');
+    throw new Error(t('state.wallet.wrongPassphrase'));
   }
   return builtinWallet(wallet);
 }
@@ -92,7 +93,9 @@ export async function unlockKey(address, passphrase, storage = localStorage, onP
 export function builtinWallet(wallet) {
   return {
     kind: 'builtin',
-    label: 'Built-in wallet',
+    get label() {
+      return t('state.wallet.builtin');
+    },
     address: wallet.address,
     signMessage: (text) => wallet.signMessage(text),
     signTypedData: (typed) => {

@@ -1,6 +1,7 @@
 // The demo accounts of `medchain dev` (apps/medchain/dev): it writes them, keys included, to
 // dev-accounts.json in its data directory. The web app never ships or fetches these keys; the
 // user hands the file over on the sign-in screen, which offers it on development chains only.
+import { t } from '../i18n/index.js';
 
 // Chain ids of local development chains: anvil's default (medchain dev) and ganache's.
 const DEV_CHAIN_IDS = new Set([31337, 1337]);
@@ -20,7 +21,7 @@ export function parseDevAccounts(text) {
   }
   const valid = (a) => typeof a?.label === 'string' && /^0x[0-9a-fA-F]{64}$/.test(a?.privateKey ?? '');
   if (!Array.isArray(accounts) || accounts.length === 0 || !accounts.every(valid)) {
-    throw new Error('That is not the dev-accounts.json that medchain dev writes.');
+    throw new Error(t('state.wallet.notDevAccounts'));
   }
   return accounts.map(({ label, address, privateKey }) => ({ label, address, privateKey }));
 }

@@ -1,14 +1,15 @@
 // A wallet behind an injected EIP-1193 provider (MetaMask and the like): it never reveals its
 // key, so every signature is a request the user confirms.
 import { getAddress, hexlify, toUtf8Bytes } from 'ethers';
+import { t } from '../i18n/index.js';
 
 // Turns a provider's error into something a person can act on.
 export function walletError(error) {
   const code = error?.code;
-  if (code === 4001) return new Error('You rejected the request in your wallet.');
-  if (code === 4100) return new Error('The wallet has not authorized this site; connect again.');
-  if (code === 4902) return new Error('Your wallet does not know this chain; add it to the wallet first.');
-  if (code === -32002) return new Error('The wallet already has a request open; look at your wallet.');
+  if (code === 4001) return new Error(t('state.wallet.rejected'));
+  if (code === 4100) return new Error(t('state.wallet.unauthorized'));
+  if (code === 4902) return new Error(t('state.wallet.unknownChain'));
+  if (code === -32002) return new Error(t('state.wallet.pending'));
   return new Error(error?.message ?? String(error));
 }
 
@@ -26,12 +27,12 @@ async function call(provider, method, params) {
 
 export async function connectInjected(provider, { chainId }) {
   const accounts = await call(provider, 'eth_requestAccounts', []);
-  if (!accounts?.length) throw new Error('The wallet gave no account.');
+  if (!accounts?.length) throw new Error(t('state.wallet.noAccount'));
   const current = Number(await call(provider, 'eth_chainId', []));
   if (current !== chainId) {
     await call(provider, 'wallet_switchEthereumChain', [{ chainId: `0x${chainId.toString(16)}` }]);
     const switched = Number(await call(provider, 'eth_chainId', []));
-    if (switched !== chainId) throw new Error(`The wallet is on chain ${switched}; this node serves chain ${chainId}.`);
+    if (switched !== chainId) throw new Error(t('state.wallet.wrongChain', { current: switched, chainId }));
   }
   return injectedWallet(provider, getAddress(accounts[0]), chainId);
 }
@@ -39,7 +40,9 @@ export async function connectInjected(provider, { chainId }) {
 export function injectedWallet(provider, address, chainId) {
   return {
     kind: 'injected',
-    label: 'Browser wallet',
+    get label() {
+      return t('state.wallet.injected');
+    },
     address,
     chainId,
     signMessage: (text) => call(provider, 'personal_sign', [hexlify(toUtf8Bytes(text)), address]),
@@ -51,12 +54,12 @@ export function injectedWallet(provider, address, chainId) {
       for (let i = 0; i < 120; i++) {
         const receipt = await call(provider, 'eth_getTransactionReceipt', [hash]);
         if (receipt) {
-          if (receipt.status !== '0x1') throw new Error('The transaction reverted on chain.');
+          if (receipt.status !== '0x1') throw new Error(t('state.wallet.reverted'));
           return receipt;
         }
         await new Promise((r) => setTimeout(r, 500));
       }
-      throw new Error('The transaction was not mined within a minute.');
+      throw new Error(t('state.wallet.notMined'));
     },
   };
 }
