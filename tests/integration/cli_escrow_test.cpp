@@ -98,9 +98,18 @@ TEST_F(CliEscrowTest, ADoctorInAnEmergencyReadsThroughTwoOfThreeCustodians) {
   // A record before the escrow, the escrow, a record after it.
   write_random_file(dir_ / "before.pdf", 4096, 1);
   write_random_file(dir_ / "after.pdf", 1 << 20, 2);
-  const std::string before = must({"records", "add", "--from", patient, "--file",
-                                   (dir_ / "before.pdf").string(), "--category", "lab"})
-                                 .value("recordId", "");
+  // A policy hash on chain that no node publishes: the record goes in unescrowed, and the
+  // patient is told so.
+  ledger_.must_call(patient_party, "setEscrowPolicy", {bytes32(random_hash())});
+  const ProcessResult unescrowed =
+      medchain({"records", "add", "--json", "--from", patient, "--file",
+                (dir_ / "before.pdf").string(), "--category", "lab"});
+  ASSERT_EQ(unescrowed.exit_code, 0) << unescrowed.err;
+  EXPECT_EQ(json::parse(unescrowed.out)["escrowed"], false) << unescrowed.out;
+  EXPECT_NE(unescrowed.err.find("warning: the chain names an emergency escrow policy"),
+            std::string::npos)
+      << unescrowed.err;
+  const std::string before = json::parse(unescrowed.out).value("recordId", "");
   std::vector<std::string> set{"emergency", "escrow", "set", "--threshold", "2", "--from",
                                patient};
   for (const std::string& custodian : custodians_) set.insert(set.end(), {"--custodian", custodian});

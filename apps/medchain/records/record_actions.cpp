@@ -1,6 +1,7 @@
 #include <sodium.h>
 
 #include <account/doctor_names.hpp>
+#include <algorithm>
 #include <fstream>
 #include <iostream>
 #include <medchain/core/hex.hpp>
@@ -71,8 +72,18 @@ Result<bool> escrow_content_key(Caller& caller, const chain::Contract* medchain,
                                 const format::ContentKey& key) {
   auto policy = published_escrow_policy(caller.node, medchain, patient);
   if (!policy.ok()) {
-    if (policy.error().code == Errc::kNotFound) return false;
-    return policy.error();
+    if (policy.error().code != Errc::kNotFound) return policy.error();
+    // The node publishes no policy. With the chain at hand, say so when the chain does name
+    // one: an emergency doctor would find this version unreadable through the escrow.
+    if (medchain != nullptr) {
+      MEDCHAIN_TRY(auto on_chain, medchain->call("escrowPolicies", {eth::abi::Value(patient)}));
+      const Bytes& word = on_chain.at(0).bytes();
+      if (std::any_of(word.begin(), word.end(), [](std::uint8_t b) { return b != 0; })) {
+        std::cerr << "warning: the chain names an emergency escrow policy for this patient that "
+                     "the node does not publish: this version's key is not escrowed\n";
+      }
+    }
+    return false;
   }
   MEDCHAIN_TRY_STATUS(store_escrow_key(caller.node, *policy, binding, key));
   return true;
