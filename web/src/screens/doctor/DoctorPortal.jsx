@@ -12,7 +12,8 @@ import { navigate } from '../../util/route.js';
 import { formatDuration } from '../../util/format.js';
 import PatientView from './PatientView.jsx';
 import { ScanAddressQr } from '../../components/qr.jsx';
-import { PatientName } from '../../components/PatientName.jsx';
+import { PatientName, usePatientDetails } from '../../components/PatientName.jsx';
+import { formatPatient } from '../../state/patientDetails.js';
 import { DoctorName } from '../../components/DoctorName.jsx';
 import { T, t } from '../../i18n/index.js';
 
@@ -31,6 +32,31 @@ function EncryptionKeyCard() {
   );
 }
 
+// Patients' names are opened with the doctor's encryption key: while it is locked the lists
+// show addresses, and this offers to unlock it (as the records view does for titles).
+function UnlockNames({ shown }) {
+  const { encryptionKey, unlockEncryptionKey } = useSession();
+  const [error, setError] = useState(null);
+  if (encryptionKey || !shown) return null;
+  return (
+    <>
+      <ErrorAlert error={error} onClose={() => setError(null)} />
+      <p className="small">
+        {t('doctor.patients.namesLocked')}{' '}
+        <ActionButton size="sm" variant="outline-primary" onError={setError} action={unlockEncryptionKey}>{t('doctor.patients.showNames')}</ActionButton>
+      </p>
+    </>
+  );
+}
+
+// The open patient's tab: their name and birth date where the doctor may read them, else the
+// short address.
+function PatientTab({ patient }) {
+  const details = usePatientDetails(patient);
+  const label = details ? formatPatient(details) : `${patient.slice(0, 6)}…${patient.slice(-4)}`;
+  return <Nav.Item><Nav.Link active>{t('doctor.portal.patientTab', { patient: label })}</Nav.Link></Nav.Item>;
+}
+
 function MyPatients({ me }) {
   const { api } = useSession();
   const { data, error, loading } = useLoad(() => api.get(`/v1/doctors/${me}/grants`), [me]);
@@ -41,6 +67,7 @@ function MyPatients({ me }) {
       <ErrorAlert error={error} />
       {loading && !data && <Loading what={t('doctor.patients.loading')} />}
       {data && active.length === 0 && <p className="text-secondary">{t('doctor.patients.empty')}</p>}
+      <UnlockNames shown={active.length > 0} />
       {active.length > 0 && (
         <Table responsive hover aria-label={t('doctor.patients.table')}>
           <thead><tr><th>{t('doctor.patients.patient')}</th><th>{t('doctor.patients.categories')}</th><th>{t('doctor.patients.may')}</th><th>{t('doctor.patients.expires')}</th><th><span className="visually-hidden">{t('doctor.patients.open')}</span></th></tr></thead>
@@ -72,6 +99,7 @@ function MyRequests({ me }) {
       <ErrorAlert error={error} onClose={() => setError(null)} />
       {loading && !data && <Loading />}
       {data && requests.length === 0 && <p className="text-secondary">{t('doctor.requests.empty')}</p>}
+      <UnlockNames shown={requests.length > 0} />
       {requests.length > 0 && (
         <Table responsive size="sm" aria-label={t('doctor.requests.table')}>
           <thead><tr><th>{t('doctor.requests.patient')}</th><th>{t('doctor.requests.categories')}</th><th>{t('doctor.requests.for')}</th><th>{t('doctor.requests.status')}</th><th><span className="visually-hidden">{t('doctor.requests.actions')}</span></th></tr></thead>
@@ -126,7 +154,7 @@ export default function DoctorPortal({ sub }) {
           <Nav variant="tabs" className="mb-3" aria-label={t('doctor.portal.sections')}>
             <Nav.Item><Nav.Link href="#/doctor" active={!section}>{t('doctor.portal.myPatients')}</Nav.Link></Nav.Item>
             <Nav.Item><Nav.Link href="#/doctor/requests" active={section === 'requests'}>{t('doctor.portal.myRequests')}</Nav.Link></Nav.Item>
-            {section === 'patient' && <Nav.Item><Nav.Link active>{t('doctor.portal.patientTab', { address: `${patient.slice(0, 6)}…${patient.slice(-4)}` })}</Nav.Link></Nav.Item>}
+            {section === 'patient' && <PatientTab patient={isAddress(patient) ? getAddress(patient) : patient} />}
           </Nav>
           {!section && <MyPatients me={session.address} />}
           {section === 'requests' && <MyRequests me={session.address} />}
