@@ -154,7 +154,7 @@ export default function DoctorPortal({ sub }) {
           <Nav variant="tabs" className="mb-3" aria-label={t('doctor.portal.sections')}>
             <Nav.Item><Nav.Link href="#/doctor" active={!section}>{t('doctor.portal.myPatients')}</Nav.Link></Nav.Item>
             <Nav.Item><Nav.Link href="#/doctor/requests" active={section === 'requests'}>{t('doctor.portal.myRequests')}</Nav.Link></Nav.Item>
-            {section === 'patient' && <PatientTab patient={isAddress(patient) ? getAddress(patient) : patient} />}
+            {section === 'patient' && patient && <PatientTab patient={isAddress(patient) ? getAddress(patient) : patient} />}
           </Nav>
           {!section && <MyPatients me={session.address} />}
           {section === 'requests' && <MyRequests me={session.address} />}
