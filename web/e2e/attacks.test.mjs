@@ -80,7 +80,10 @@ async function lie(path, rewrite) {
   const handler = async (route) => {
     if (route.request().method() !== 'GET') return route.fallback();
     const response = await route.fetch();
-    await route.fulfill({ response, json: rewrite(await response.json()) });
+    // A reload while the real node answered cancels the request: there is nothing to lie to then.
+    await route.fulfill({ response, json: rewrite(await response.json()) }).catch((error) => {
+      if (!/Route is already handled/.test(error.message)) throw error;
+    });
   };
   await page.route(matches, handler);
   return () => page.unroute(matches, handler);
