@@ -250,6 +250,8 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await page.getByRole('link', { name: 'My patients' }).click();
     await page.getByRole('button', { name: `Open patient ${patient.address}` }).click();
     await page.getByRole('alert').filter({ hasText: 'You may read' }).waitFor();
+    // The patient has entered no details yet: the patient's tab names them by their address.
+    await page.getByLabel('Doctor sections').getByText(`Patient ${patient.address.slice(0, 6)}…${patient.address.slice(-4)}`).waitFor();
     await page.getByRole('button', { name: /Open Imaging record/ }).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByText('Digest matches the chain').waitFor();
@@ -392,9 +394,22 @@ describe('the access story in the browser', { concurrency: false }, () => {
     await own.getByText('Signed in as').getByText('Dr. Alice Moreau').waitFor();
     await shot(own, '20-doctor-patient-names');
     await expectAccessible(own, 'doctor: patients by name');
+    // A reload forgets the doctor's key: the list shows the address and offers to unlock the key,
+    // after which the name appears.
+    await own.reload();
+    await list.getByRole('button', { name: `Open patient ${patient.address}` }).waitFor();
+    await own.getByText('Names and birth dates are encrypted for their readers.').waitFor();
+    assert.equal(await list.getByText('Anna Rossi').count(), 0, 'no name without the key');
+    await list.getByRole('button', { name: new RegExp(`patient ${patient.address}, press Enter to copy`) }).waitFor();
+    await expectAccessible(own, 'doctor: patients, key locked');
+    await own.getByRole('button', { name: 'Show names' }).click();
+    await list.getByText('Anna Rossi (born 1970-03-01)').waitFor();
+    assert.equal(await own.getByRole('button', { name: 'Show names' }).count(), 0, 'the prompt goes once the key is unlocked');
     await list.getByRole('button', { name: `Open patient ${patient.address}` }).click();
     await own.getByRole('alert').filter({ hasText: 'You may read' }).waitFor();
     await own.getByText('Anna Rossi (born 1970-03-01)').first().waitFor();
+    // The patient's tab names them too, where it named them by their address before.
+    await own.getByLabel('Doctor sections').getByText('Patient Anna Rossi (born 1970-03-01)').waitFor();
   });
 
   test('the patient revokes; the doctor no longer sees the records', async () => {

@@ -1,13 +1,15 @@
 // "Trust no node" (issue #15) in the browser. The page talks to a real `medchain dev` (node and
 // anvil) through page.route, which plays a lying node: it forwards each request to the real node
 // and rewrites its JSON answer (a swapped doctor key, a swapped patient key, a swapped digest, a
-// swapped sealed key, a relabelled category, a reason of the node's own for a doctor's request).
+// swapped sealed key, a relabelled category, a reason of the node's own for a doctor's request,
+// a doctor's profile the registrar did not sign).
 // The chain is never touched: the app reads it through the injected wallet. Each attack must be
 // refused with a visible error, and nothing may
 // be written: no blob upload, no relayed intent, no sealed key, on the node (its lists unchanged)
 // or on chain (the patient's intent nonce unchanged). A relabelled category is the exception: the
 // grant it rides on is honest and goes through, but the relabelled version's key must not be
-// shared, and the app must say so. Then the built-in wallet, which has no provider, must refuse
+// shared, and the app must say so; a forged doctor profile writes nothing either, and the app
+// must show the doctor's address with the profile marked untrusted, never the forged name. Then the built-in wallet, which has no provider, must refuse
 // to open a record until it has a chain RPC URL, and an SVG attachment carrying script must not
 // run in the app's origin.
 import { after, before, describe, test } from 'node:test';
@@ -26,7 +28,7 @@ import { axeSummary, expectAccessible } from './axe.mjs';
 
 const run = promisify(execFile);
 const TIMEOUT = 30000;
-const ATTACKS = 9;
+const ATTACKS = 10;
 
 let dev;
 let browser;
@@ -78,7 +80,10 @@ async function lie(path, rewrite) {
   const handler = async (route) => {
     if (route.request().method() !== 'GET') return route.fallback();
     const response = await route.fetch();
-    await route.fulfill({ response, json: rewrite(await response.json()) });
+    // A reload while the real node answered cancels the request: there is nothing to lie to then.
+    await route.fulfill({ response, json: rewrite(await response.json()) }).catch((error) => {
+      if (!/Route is already handled/.test(error.message)) throw error;
+    });
   };
   await page.route(matches, handler);
   return () => page.unroute(matches, handler);
@@ -225,6 +230,52 @@ describe('a lying node is refused by the web app', { concurrency: false }, () =>
       attempt: () => addLabResult('5.5'),
       error: /The node gave another encryption key for doctor .* refused, nothing was sent/,
     });
+  });
+
+  test("a forged doctor profile: the doctor shows as an untrusted address, never by the forged name", async () => {
+    // doctor 1 holds the grant given above. The node swaps the registrar-signed profile it lists
+    // for one the registrar did not sign: first the genuine one with another name, then doctor
+    // 2's genuine profile (signed by the registrar, for doctor 2) passed off as doctor 1's.
+    const doctor = dev.account('doctor 1').address;
+    const { doctors } = await nodeGet('/v1/doctors');
+    const genuine = doctors.find((d) => d.address === doctor).profile;
+    const borrowed = doctors.find((d) => d.address === dev.account('doctor 2').address).profile;
+    assert.equal(genuine?.name, 'Dr. Alice Moreau');
+    assert.equal(borrowed?.name, 'Dr. Bruno Okafor');
+    const same = (address) => address?.toLowerCase() === doctor.toLowerCase();
+    const row = () => page.getByRole('row').filter({ has: page.getByRole('button', { name: `Revoke access of ${doctor}` }) });
+    const forgeries = [
+      { ...genuine, name: 'Dr. Mallory Forge' },
+      { ...borrowed, doctor },
+    ];
+    await page.getByRole('link', { name: 'Access' }).click();
+    for (const forged of forgeries) {
+      const before = await snapshot();
+      const from = writes.length;
+      const stops = await Promise.all([
+        lie(new RegExp(`^/v1/patients/${patient}/grants$`, 'i'), (list) => ({ ...list, grants: list.grants.map((g) => (same(g.doctor) ? { ...g, doctorProfile: forged } : g)) })),
+        lie(/^\/v1\/doctors$/, (list) => ({ ...list, doctors: list.doctors.map((d) => (same(d.address) ? { ...d, profile: forged } : d)) })),
+        lie(new RegExp(`^/v1/doctors/${doctor}/profile$`, 'i'), () => forged),
+      ]);
+      try {
+        await page.reload(); // the grants as the lying node lists them
+        const untrusted = row().getByText('profile not trusted');
+        await untrusted.waitFor();
+        assert.match(await untrusted.getAttribute('title'), /not signed by a registrar of the chain for this doctor/);
+        assert.equal(await row().locator(`code[title="${doctor}" i]`).count(), 1, "the row shows the doctor's address");
+        assert.equal(await page.getByText(forged.name).count(), 0, 'the forged name is shown nowhere');
+        if (forged === forgeries[0]) await expectAccessible(page, 'access: a forged doctor profile');
+      } finally {
+        for (const stop of stops) await stop();
+      }
+      assert.deepEqual(writes.slice(from), [], 'nothing was uploaded, relayed or sealed');
+      assert.deepEqual(await snapshot(), before, "the node's records and grants and the chain's nonce are unchanged");
+    }
+    // The honest node's profile is shown: the refusals above were the lies, not the profile.
+    await page.reload();
+    await row().getByText('Dr. Alice Moreau').waitFor();
+    assert.equal(await row().getByText('profile not trusted').count(), 0);
+    refused++;
   });
 
   test("a swapped digest: the version is not opened", async () => {

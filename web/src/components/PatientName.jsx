@@ -7,7 +7,9 @@ import { formatPatient, loadPatientDetails } from '../state/patientDetails.js';
 import { Address } from './common.jsx';
 import { t } from '../i18n/index.js';
 
-export function PatientName({ address }) {
+// The patient's details as the caller may read them: undefined while loading, null when none
+// can be read (not shared, or the caller's key still locked), else {name, birthDate, …}.
+export function usePatientDetails(address) {
   const { ctx, encryptionKey } = useSession();
   const [details, setDetails] = useState(undefined);
   useEffect(() => {
@@ -20,6 +22,13 @@ export function PatientName({ address }) {
     return () => { live = false; };
     // ctx is a new object every render; what the load reads is the address and the key.
   }, [address, encryptionKey]);
+  return details;
+}
+
+export function PatientName({ address }) {
+  const { encryptionKey } = useSession();
+  const details = usePatientDetails(address);
+
   return (
     <span className="patient-name" data-patient={address}>
       {details && <strong className="me-1">{formatPatient(details)}</strong>}

@@ -68,8 +68,6 @@ function uncataloguedTextIn({ path, text }) {
 
 // Screens whose strings have not moved into the catalogue yet; the list only shrinks.
 const NOT_YET_CATALOGUED = new Set([
-  'screens/doctor/DoctorPortal.jsx',
-  'screens/doctor/PatientView.jsx',
   'screens/records/AddRecordForm.jsx',
   'screens/records/CategoryCorrection.jsx',
   'screens/records/ClinicalCard.jsx',
@@ -78,8 +76,6 @@ const NOT_YET_CATALOGUED = new Set([
   'screens/records/RecordViewer.jsx',
   'screens/records/VersionCompare.jsx',
   'screens/records/VersionHistory.jsx',
-  'screens/registrar/AttestProfile.jsx',
-  'screens/registrar/RegistrarPortal.jsx',
 ]);
 
 describe('the UI string catalogue', () => {

@@ -9,8 +9,19 @@ import { REASON_CODES, REQUEST_REASONS, permissionsMask, scopeMask } from '../..
 import { ActionButton, Address, CategoryBadges, Countdown, DurationSelect, ErrorAlert, Loading, PermissionChecks, ScopePicker } from '../../components/common.jsx';
 import { formatDuration } from '../../util/format.js';
 import { PatientName } from '../../components/PatientName.jsx';
+import { T, currentLanguage, t } from '../../i18n/index.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
 import AddRecordForm from '../records/AddRecordForm.jsx';
+
+// The common request reasons' labels. The reason itself stays the English text: its keccak256
+// is on chain, and the patient's app recognises the common ones by that hash.
+const REQUEST_REASON_LABELS = {
+  Consultation: 'doctor.request.reason.consultation',
+  'Follow-up visit': 'doctor.request.reason.followUp',
+  'Second opinion': 'doctor.request.reason.secondOpinion',
+  Referral: 'doctor.request.reason.referral',
+  'Ongoing treatment': 'doctor.request.reason.ongoing',
+};
 
 function RequestAccess({ patient, onDone }) {
   const { ctx, toast } = useSession();
@@ -24,18 +35,18 @@ function RequestAccess({ patient, onDone }) {
   return (
     <Card className="mb-3">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Request access</Card.Title>
+        <Card.Title as="h2" className="fs-5">{t('doctor.request.title')}</Card.Title>
         <Form onSubmit={(e) => e.preventDefault()}>
           <Form.Group className="mb-3" controlId="request-reason">
-            <Form.Label>Reason</Form.Label>
+            <Form.Label>{t('doctor.request.reason')}</Form.Label>
             <Form.Select value={reason} onChange={(e) => setReason(e.target.value)}>
-              {REQUEST_REASONS.map((r) => <option key={r}>{r}</option>)}
-              <option value="custom">Other…</option>
+              {REQUEST_REASONS.map((r) => <option key={r} value={r}>{REQUEST_REASON_LABELS[r] ? t(REQUEST_REASON_LABELS[r]) : r}</option>)}
+              <option value="custom">{t('doctor.request.reason.other')}</option>
             </Form.Select>
           </Form.Group>
           {reason === 'custom' && (
             <Form.Group className="mb-3" controlId="request-custom">
-              <Form.Label>Your reason (it reaches the patient alone, encrypted to their key; only a salted hash goes on chain)</Form.Label>
+              <Form.Label>{t('doctor.request.customReason')}</Form.Label>
               <Form.Control value={custom} onChange={(e) => setCustom(e.target.value)} />
             </Form.Group>
           )}
@@ -48,11 +59,11 @@ function RequestAccess({ patient, onDone }) {
             onError={setError}
             action={async () => {
               await requestAccess(ctx, { patient, scope: scopeMask(scope), permissions: permissionsMask(permissions), duration, reason: text });
-              toast('Request sent to the patient', 'success');
+              toast(t('doctor.request.sent'), 'success');
               onDone();
             }}
           >
-            Send request
+            {t('doctor.request.send')}
           </ActionButton>
         </Form>
       </Card.Body>
@@ -68,37 +79,35 @@ function EmergencyAccess({ patient, policy }) {
   const [understood, setUnderstood] = useState(false);
   const [error, setError] = useState(null);
   const maxHours = Math.floor(policy.maxWindow / 3600);
-  if (!policy.allowed) return <Alert variant="secondary">This patient does not allow emergency access.</Alert>;
+  if (!policy.allowed) return <Alert variant="secondary">{t('doctor.emergency.notAllowed')}</Alert>;
   return (
     <>
-      <Button variant="outline-danger" className="mb-3" onClick={() => setShow(true)}>Emergency access…</Button>
+      <Button variant="outline-danger" className="mb-3" onClick={() => setShow(true)}>{t('doctor.emergency.open')}</Button>
       <Modal show={show} onHide={() => setShow(false)} aria-labelledby="emergency-title">
-        <Modal.Header closeButton><Modal.Title id="emergency-title" className="fs-5 text-danger">Emergency access</Modal.Title></Modal.Header>
+        <Modal.Header closeButton><Modal.Title id="emergency-title" className="fs-5 text-danger">{t('doctor.emergency.title')}</Modal.Title></Modal.Header>
         <Modal.Body>
           <Alert variant="danger">
-            <strong>Use only in a real emergency.</strong> You will be able to read every category of this patient's records for the
-            window you choose. The opening, your reason and every record you open are recorded on chain and in the audit log,
-            and the patient and their guardians are notified at once. Misuse can cost you your verification.
+            <strong>{t('doctor.emergency.warningLead')}</strong> {t('doctor.emergency.warning')}
           </Alert>
           <Form.Group className="mb-3" controlId="emergency-reason">
-            <Form.Label>Reason</Form.Label>
+            <Form.Label>{t('doctor.emergency.reason')}</Form.Label>
             <Form.Select value={reasonCode} onChange={(e) => setReasonCode(Number(e.target.value))}>
-              {REASON_CODES.map((r) => <option key={r.code} value={r.code}>{r.label}</option>)}
+              {REASON_CODES.map((r) => <option key={r.code} value={r.code}>{t(`doctor.emergency.reason.${r.code}`)}</option>)}
             </Form.Select>
           </Form.Group>
           <Form.Group className="mb-3" controlId="emergency-hours">
-            <Form.Label>For (hours, at most {maxHours})</Form.Label>
+            <Form.Label>{t('doctor.emergency.hours', { max: maxHours })}</Form.Label>
             <Form.Control type="number" min={1} max={maxHours} value={hours} onChange={(e) => setHours(Number(e.target.value))} />
           </Form.Group>
-          {policy.cooldown > 0 && <p className="small">Once your window has ended, this patient makes you wait {formatDuration(policy.cooldown)} before you can open another.</p>}
-          <Form.Check id="emergency-understood" label="I understand that this is recorded and the patient is notified" checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
+          {policy.cooldown > 0 && <p className="small">{t('doctor.emergency.cooldown', { duration: formatDuration(policy.cooldown) })}</p>}
+          <Form.Check id="emergency-understood" label={t('doctor.emergency.understood')} checked={understood} onChange={(e) => setUnderstood(e.target.checked)} />
           <ErrorAlert error={error} onClose={() => setError(null)} />
         </Modal.Body>
         <Modal.Footer>
-          <Button variant="secondary" onClick={() => setShow(false)}>Cancel</Button>
+          <Button variant="secondary" onClick={() => setShow(false)}>{t('doctor.emergency.cancel')}</Button>
           <ActionButton variant="danger" disabled={!understood || hours < 1 || hours > maxHours} onError={setError}
-            action={async () => { await relay(ctx, 'openEmergencyAccessBySig', { patient, duration: hours * 3600, reasonCode }); toast('Emergency access opened', 'danger'); setShow(false); refresh(); }}>
-            Open emergency access
+            action={async () => { await relay(ctx, 'openEmergencyAccessBySig', { patient, duration: hours * 3600, reasonCode }); toast(t('doctor.emergency.opened'), 'danger'); setShow(false); refresh(); }}>
+            {t('doctor.emergency.submit')}
           </ActionButton>
         </Modal.Footer>
       </Modal>
@@ -111,26 +120,33 @@ export default function PatientView({ patient }) {
   const info = useLoad(() => api.get(`/v1/patients/${patient}`), [patient]);
   const grants = useLoad(() => api.get(`/v1/doctors/${session.address}/grants`), [session.address]);
   const grant = grants.data?.grants.find((g) => g.patient === patient && g.active);
-  if (info.loading && !info.data) return <Loading what="Looking up the patient" />;
-  if (info.error) return <ErrorAlert error={info.status === 404 ? 'No registered patient has this address.' : info.error} />;
+  if (info.loading && !info.data) return <Loading what={t('doctor.patient.lookingUp')} />;
+  if (info.error) return <ErrorAlert error={info.status === 404 ? t('doctor.patient.unknown') : info.error} />;
   return (
     <>
-      <p>Patient <PatientName address={patient} /></p>
+      <p><T id="doctor.patient.heading" values={{ name: <PatientName address={patient} /> }} /></p>
       {grant ? (
         <Alert variant="success">
-          You may {grant.permissions.join(' and ')} <CategoryBadges names={grant.scope} /> <Countdown until={grant.expiry} />
+          <T
+            id="doctor.patient.youMay"
+            values={{
+              permissions: new Intl.ListFormat(currentLanguage(), { type: 'conjunction' }).format(grant.permissions.map((p) => t(`doctor.permission.${p}`))),
+              categories: <CategoryBadges names={grant.scope} />,
+              expiry: <Countdown until={grant.expiry} />,
+            }}
+          />
         </Alert>
       ) : (
-        <Alert variant="secondary">You have no access to this patient's records.</Alert>
+        <Alert variant="secondary">{t('doctor.patient.noAccess')}</Alert>
       )}
       <Row className="g-3">
         <Col lg={grant ? 8 : 6}>
-          <h2 className="fs-5">Records you may read</h2>
-          <RecordTimeline patient={patient} canUpdate={!!grant?.permissions.includes('append')} emptyText="No records you may read." />
+          <h2 className="fs-5">{t('doctor.patient.records')}</h2>
+          <RecordTimeline patient={patient} canUpdate={!!grant?.permissions.includes('append')} emptyText={t('doctor.patient.noRecords')} />
           {grant?.permissions.includes('append') && (
             <Card className="mt-3">
               <Card.Body>
-                <Card.Title as="h2" className="fs-5">Add a record</Card.Title>
+                <Card.Title as="h2" className="fs-5">{t('doctor.patient.addRecord')}</Card.Title>
                 <AddRecordForm patient={patient} onAdded={refresh} />
               </Card.Body>
             </Card>

@@ -9,6 +9,7 @@ import { profileFieldsProblem, signProfile } from '../../chain/doctorProfile.js'
 import { requireChain } from '../../chain/verify.js';
 import { useSession } from '../../state/session.jsx';
 import { ActionButton, ErrorAlert } from '../../components/common.jsx';
+import { t } from '../../i18n/index.js';
 
 export default function AttestProfile({ onDone }) {
   const { api, ctx, wallet, toast } = useSession();
@@ -22,23 +23,23 @@ export default function AttestProfile({ onDone }) {
   return (
     <Card className="mt-3">
       <Card.Body>
-        <Card.Title as="h2" className="fs-5">Attest a doctor's profile</Card.Title>
+        <Card.Title as="h2" className="fs-5">{t('registrar.profile.title')}</Card.Title>
         <Form onSubmit={(e) => e.preventDefault()}>
           <Form.Group className="mb-3" controlId="profile-doctor">
-            <Form.Label>Doctor's address</Form.Label>
+            <Form.Label>{t('registrar.profile.doctor')}</Form.Label>
             <Form.Control value={doctor} onChange={(e) => setDoctor(e.target.value)} placeholder="0x…" isInvalid={doctor !== '' && !isAddress(doctor.trim())} />
           </Form.Group>
           <Form.Group className="mb-3" controlId="profile-name">
-            <Form.Label>Name</Form.Label>
-            <Form.Control value={name} onChange={(e) => setName(e.target.value)} placeholder="Dr. Alice Moreau" isInvalid={!!problem} />
+            <Form.Label>{t('registrar.profile.name')}</Form.Label>
+            <Form.Control value={name} onChange={(e) => setName(e.target.value)} placeholder={t('registrar.profile.namePlaceholder')} isInvalid={!!problem} />
             <Form.Control.Feedback type="invalid">{problem}</Form.Control.Feedback>
           </Form.Group>
           <Form.Group className="mb-3" controlId="profile-specialty">
-            <Form.Label>Specialty</Form.Label>
-            <Form.Control value={specialty} onChange={(e) => setSpecialty(e.target.value)} placeholder="Cardiology" />
+            <Form.Label>{t('registrar.profile.specialty')}</Form.Label>
+            <Form.Control value={specialty} onChange={(e) => setSpecialty(e.target.value)} placeholder={t('registrar.profile.specialtyPlaceholder')} />
           </Form.Group>
           <Form.Group className="mb-3" controlId="profile-institution">
-            <Form.Label>Institution</Form.Label>
+            <Form.Label>{t('registrar.profile.institution')}</Form.Label>
             <Form.Control value={institution} onChange={(e) => setInstitution(e.target.value)} />
           </Form.Group>
           <ErrorAlert error={error} onClose={() => setError(null)} />
@@ -47,10 +48,10 @@ export default function AttestProfile({ onDone }) {
               const profile = { doctor: getAddress(doctor.trim()), ...fields, issuedAt: Math.floor(Date.now() / 1000) };
               const signature = await signProfile(wallet, await requireChain(ctx).deployment(), profile);
               await api.put(`/v1/doctors/${profile.doctor}/profile`, { ...fields, issuedAt: profile.issuedAt, signature });
-              toast(`Profile of ${profile.name} published`, 'success');
+              toast(t('registrar.profile.published', { name: profile.name }), 'success');
               onDone?.();
             }}>
-            Sign and publish
+            {t('registrar.profile.submit')}
           </ActionButton>
         </Form>
       </Card.Body>
