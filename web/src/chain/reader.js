@@ -128,6 +128,22 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     async canRead(patient, doctor, category) {
       return (await read('canRead', [patient, doctor, category]))[0];
     },
+    // The keccak-256 of the patient's escrow policy document (escrowPolicies), or null when
+    // the patient set none (docs/format.md, "Emergency escrow").
+    async escrowPolicy(patient) {
+      const [hash] = await read('escrowPolicies', [patient]);
+      return hash === ZERO_KEY ? null : hash.toLowerCase();
+    },
+    // The X25519 key `account` set as an escrow custodian (custodianKeys), or null.
+    async custodianKey(account) {
+      const [key] = await read('custodianKeys', [account]);
+      return key === ZERO_KEY ? null : key.toLowerCase();
+    },
+    // Until when (unix seconds; 0: never opened) `doctor`'s emergency window on `patient` runs.
+    async emergencyUntil(patient, doctor) {
+      const [until] = await read('emergencyWindows', [patient, doctor]);
+      return Number(until);
+    },
     // The reason hash access request `requestId` carries, as its AccessRequested event says, or
     // null when the chain has no such request.
     async requestReasonHash(requestId) {

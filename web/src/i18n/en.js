@@ -48,4 +48,22 @@ export default {
 
   // ---- state: toasts and errors raised outside the screens ----
   // ---- end state ----
+
+  // ---- escrow ----
+  // The doctor's emergency read through the patient's escrow (state/escrowRead.js).
+  'escrow.read.noPolicy': 'No key for this record was shared with you, and this patient has set no emergency escrow on chain, so it cannot be opened.',
+  'escrow.read.policyNotOnChain': "The node's escrow policy of this patient is not the one the chain names; refused.",
+  'escrow.read.notEscrowed': "No key for this record was shared with you, and its key is not in the patient's emergency escrow (it was written before the escrow, by an app that does not escrow keys).",
+  'escrow.read.olderPolicy': "This version's key was escrowed under an earlier escrow policy of the patient; the custodians of the current one cannot open it.",
+  'escrow.read.otherChain': 'its node serves chain {chainId}',
+  'escrow.read.wrongIndex': 'it answered as custodian {index}',
+  'escrow.read.skipped': 'Custodian {custodian} at {url} was skipped: {reason}',
+  'escrow.read.refused': 'The custodians refused to release the key: {reason}',
+  'escrow.read.tooFew': '{answered} of the {count} custodians answered; the escrow needs {threshold}.',
+  // The note in the record viewer.
+  'escrow.note.opened': 'Opened through the emergency escrow ({used} of {count} custodians).',
+  'escrow.note.explain':
+    "No key of this record was shared with you: {threshold} of the patient's custodians each released a part of it for your emergency window, checked by its proof. The patient is notified of every release.",
+  'escrow.note.skippedLabel': 'Custodians skipped',
+  // ---- end escrow ----
 };

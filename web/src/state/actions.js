@@ -12,6 +12,7 @@ import {
 } from '../crypto/index.js';
 import { storeSummary, summaryOfResource } from './summaries.js';
 import { doctorProfileOf } from './doctorProfiles.js';
+import { contentKeyThroughEscrow, emergencyWindowOpen } from './escrowRead.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -172,30 +173,46 @@ export function updateRecord(ctx, { record, ...content }) {
 
 // Downloads, checks and decrypts one version. The version's digest and author must be the
 // chain's, the sealed key must be bound to that record, version and digest, and the blob must
-// hash to that digest; `checkedAgainstChain` says all of it ran.
+// hash to that digest; `checkedAgainstChain` says all of it ran. A doctor with no key of the
+// version but an emergency window on the patient open gets the key through the patient's escrow
+// (state/escrowRead.js); `escrow` then says how ({used, count, threshold, skipped}).
 export async function openRecord(ctx, { recordId, version, onProgress }) {
   const { api, encryptionKey } = ctx;
   if (!encryptionKey) throw new Error('Unlock your encryption key first.');
   const { digest: chainDigest } = await checkedVersion(requireChain(ctx), recordId, version);
+  const binding = { recordId, version: version.version, digest: chainDigest };
   let key;
+  let escrow = null;
   try {
     key = await api.get(`/v1/records/${recordId}/versions/${version.version}/key`);
   } catch (error) {
-    if (error.status === 404) {
+    if (error.status !== 404) throw error;
+    escrow = await throughEmergencyEscrow(ctx, binding, version.category);
+    if (!escrow) {
       throw Object.assign(new Error("No key for this record was shared with you: the patient's app shares keys when it grants or approves access."), { noKey: true });
     }
-    throw error;
   }
-  const binding = { recordId, version: version.version, digest: chainDigest };
-  let contentKey;
+  let contentKey = escrow?.contentKey;
   try {
-    contentKey = await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
+    contentKey ??= await openContentKey(fromHex(key.sealedKey), binding, encryptionKey);
   } catch (error) {
     throw new Error(`Refused to open version ${version.version}: ${error.message}.`);
   }
   const ciphertext = await api.downloadBlob(chainDigest, onProgress);
   const digest = checkDigest(ciphertext, chainDigest);
-  return { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest, checkedAgainstChain: true };
+  const opened = { ...decodeDocument(await decryptEnvelope(contentKey, ciphertext)), digest, checkedAgainstChain: true };
+  if (escrow) opened.escrow = { used: escrow.used, count: escrow.count, threshold: escrow.threshold, skipped: escrow.skipped };
+  return opened;
+}
+
+// The escrow's answer for `binding` when the caller's emergency window on the record's patient is
+// open on chain, else null (no window: the caller simply holds no key).
+async function throughEmergencyEscrow(ctx, binding, category) {
+  const chain = requireChain(ctx);
+  const { patient } = await ctx.api.get(`/v1/records/${binding.recordId}`);
+  const me = getAddress(ctx.wallet.address);
+  if (!(await emergencyWindowOpen(chain, { patient, doctor: me, category }))) return null;
+  return contentKeyThroughEscrow(ctx, { patient: getAddress(patient), binding });
 }
 
 // The doctor's encryption key, from the chain and matching the node's directory: taken before a
