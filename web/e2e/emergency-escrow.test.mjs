@@ -2,7 +2,8 @@
 // medchaind processes on the same chain (each with a custodian key it set on chain with the
 // CLI), and a patient whose CLI dealt a 2-of-3 escrow around two records. A verified doctor with
 // no grant opens an emergency window in the browser and reads both records byte for byte through
-// custodians 1 and 3 while custodian 2 is down, the page naming the one skipped; without the
+// custodians 1 and 3 while custodian 2 is down, the page naming the one skipped (and a third
+// record the patient added in the browser, whose key the app wrapped); without the
 // window (before it opens, and after it ends) the custodians refuse and there is nothing to read.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
@@ -189,7 +190,28 @@ before(async () => {
   assert.equal(files.imaging.escrowed, true);
   await cli('emergency', 'policy', '--allow', '--from', patient.address);
 
+  // A record the patient adds in the browser after the escrow: the app wraps its key too.
   browser = await launchChromium();
+  const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+  await injectWallet(own, { privateKey: patient.privateKey, chainUrl: dev.chainUrl, chainId });
+  const mine = await own.newPage();
+  mine.setDefaultTimeout(TIMEOUT);
+  await mine.goto(dev.url);
+  await mine.getByRole('button', { name: 'Connect and sign in' }).click();
+  await mine.getByRole('button', { name: 'Sign out' }).waitFor();
+  await mine.getByRole('link', { name: 'Add record' }).click();
+  await mine.getByLabel('Category (who may see it depends on this)').selectOption({ label: 'General' });
+  await mine.getByLabel('Test or observation').fill('HbA1c');
+  await mine.getByLabel('Value').fill('6.1');
+  await mine.getByLabel('Unit').fill('%');
+  await mine.getByRole('button', { name: 'Encrypt and add record' }).click();
+  await mine.getByRole('button', { name: /^Open General record/ }).waitFor();
+  const { records } = await (await fetch(`${dev.url}/v1/patients/${patient.address}/records`, { headers: { Authorization: `Bearer ${await patientToken()}` } })).json();
+  files.general = { recordId: records.find((r) => r.versions[0].category === 'general').recordId };
+  const wrappedByTheApp = await fetch(`${dev.url}/v1/records/${files.general.recordId}/versions/1/escrow-key`, { headers: { Authorization: `Bearer ${await patientToken()}` } });
+  assert.equal(wrappedByTheApp.status, 200, 'the web app stored no escrow-wrapped key');
+  await own.close();
+
   const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
   await injectWallet(context, { privateKey: doctorAccount.privateKey, chainUrl: dev.chainUrl, chainId });
   const page = await context.newPage();
@@ -250,6 +272,12 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
       await viewer.getByRole('button', { name: 'Close' }).first().click();
       await viewer.waitFor({ state: 'detached' });
     }
+    // The observation the patient's browser wrapped opens the same way.
+    await page.getByRole('button', { name: /^Open General record/ }).click();
+    const viewer = page.getByRole('dialog');
+    await viewer.getByText('Opened through the emergency escrow (2 of 3 custodians).').waitFor();
+    await viewer.getByText('HbA1c').first().waitFor();
+    await viewer.getByRole('button', { name: 'Close' }).first().click();
   });
 
   test('after the window ends the records are gone and the custodians refuse again', async () => {

@@ -50,7 +50,7 @@ export default {
   // ---- end state ----
 
   // ---- escrow ----
-  // The doctor's emergency read through the patient's escrow (state/escrowRead.js).
+  // The doctor's emergency read through the patient's escrow (state/emergencyEscrow.js).
   'escrow.read.noPolicy': 'No key for this record was shared with you, and this patient has set no emergency escrow on chain, so it cannot be opened.',
   'escrow.read.policyNotOnChain': "The node's escrow policy of this patient is not the one the chain names; refused.",
   'escrow.read.notEscrowed': "No key for this record was shared with you, and its key is not in the patient's emergency escrow (it was written before the escrow, by an app that does not escrow keys).",

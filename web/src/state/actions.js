@@ -12,7 +12,7 @@ import {
 } from '../crypto/index.js';
 import { storeSummary, summaryOfResource } from './summaries.js';
 import { doctorProfileOf } from './doctorProfiles.js';
-import { contentKeyThroughEscrow, emergencyWindowOpen } from './escrowRead.js';
+import { contentKeyThroughEscrow, emergencyWindowOpen, escrowContentKey } from './emergencyEscrow.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -111,7 +111,8 @@ async function ownDoctorName(ctx) {
 // Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
-// chain first, so a lying node is refused before anything is uploaded or relayed.
+// chain first, so a lying node is refused before anything is uploaded or relayed. With an
+// emergency escrow set for the patient, the key is also wrapped to its escrow key (`escrowed`).
 async function writeVersion(ctx, { patient, category, resource, file, title, date, onProgress }, fn, fields, recordId, version) {
   const { api, node, wallet } = ctx;
   const step = (name, done = 0, total = 1) => onProgress?.({ step: name, done, total });
@@ -144,10 +145,11 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
+  const escrowed = await escrowContentKey(ctx, patient, { recordId, version, digest }, contentKey);
   step('Storing the summary');
   await storeSummary(api, contentKey, { recordId, version, digest }, summary);
   step('Done', 1, 1);
-  return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
+  return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey, escrowed };
 }
 
 // A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
@@ -175,7 +177,7 @@ export function updateRecord(ctx, { record, ...content }) {
 // chain's, the sealed key must be bound to that record, version and digest, and the blob must
 // hash to that digest; `checkedAgainstChain` says all of it ran. A doctor with no key of the
 // version but an emergency window on the patient open gets the key through the patient's escrow
-// (state/escrowRead.js); `escrow` then says how ({used, count, threshold, skipped}).
+// (state/emergencyEscrow.js); `escrow` then says how ({used, count, threshold, skipped}).
 export async function openRecord(ctx, { recordId, version, onProgress }) {
   const { api, encryptionKey } = ctx;
   if (!encryptionKey) throw new Error('Unlock your encryption key first.');

@@ -1,4 +1,4 @@
-// How a record opened through the patient's emergency escrow (state/escrowRead.js): how many
+// How a record opened through the patient's emergency escrow (state/emergencyEscrow.js): how many
 // custodians released a part of its key, and each custodian that was skipped and why.
 import { Alert } from 'react-bootstrap';
 import { t } from '../../i18n/index.js';

@@ -1,4 +1,5 @@
-// A doctor's emergency read through the patient's escrow (docs/format.md, "Emergency escrow";
+// The emergency escrow in the app: a writer wrapping a new version's key to the patient's escrow
+// key (escrowContentKey), and a doctor's emergency read through the escrow (docs/format.md, "Emergency escrow";
 // the CLI's `medchain emergency read`): when no key of a version was shared with the doctor and
 // the doctor's emergency window on the patient is open, the version's wrapped key comes from the
 // doctor's node, then each custodian the patient's policy names is asked at its own node (signed
@@ -8,8 +9,8 @@
 // another escrow or version.
 import { getAddress } from 'ethers';
 import { createApi } from '../api/client.js';
-import { fromHex } from '../crypto/bytes.js';
-import { openEscrowPartial, openEscrowWrappedKey } from '../crypto/escrow.js';
+import { fromHex, toHex } from '../crypto/bytes.js';
+import { openEscrowPartial, openEscrowWrappedKey, wrapForEscrow } from '../crypto/escrow.js';
 import { parsePolicyDocument, policyHash } from '../crypto/escrowPolicy.js';
 import { siweMessage } from '../wallet/siwe.js';
 import { categoryIndex } from '../chain/scopes.js';
@@ -107,4 +108,15 @@ export async function contentKeyThroughEscrow(ctx, { patient, binding, onCustodi
   }
   const contentKey = await openEscrowWrappedKey(wrapped, binding, policy, partials);
   return { contentKey, used: partials.length, count: policy.count, threshold: policy.threshold, skipped };
+}
+
+// With an escrow policy of `patient` on chain, wraps a new version's content key to its escrow
+// key (docs/format.md, "Wrapping a content key") and stores it with the version (PUT
+// …/escrow-key), as the CLI's `records add|update` do. Returns whether it did (no policy: false).
+export async function escrowContentKey(ctx, patient, binding, contentKey) {
+  if (!(await requireChain(ctx).escrowPolicy(patient))) return false;
+  const policy = await checkedEscrowPolicy(ctx, patient);
+  const wrapped = await wrapForEscrow(contentKey, binding, policy.commitments[0]);
+  await ctx.api.put(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`, { policyHash: policy.hash, wrappedKey: toHex(wrapped) });
+  return true;
 }
