@@ -153,10 +153,10 @@ TEST_F(NodeApiTest, BadRequestsGetProblemsNotCrashes) {
 }
 
 // A doctor's browser, served by the doctor's own node, signs in at a custodian's node and asks
-// it for a partial (docs/api.md, "Emergency escrow"): those routes answer other origins (CORS,
-// preflight included), refusals too so the page can read the problem; every other route stays
-// same-origin.
-TEST_F(NodeApiTest, OnlyTheRoutesADoctorNeedsAtACustodianAnswerOtherOrigins) {
+// it for a partial, and a patient's publishes the policy and deposits a share there (docs/api.md,
+// "Emergency escrow"): those routes answer other origins (CORS, preflight included), refusals too
+// so the page can read the problem; every other route stays same-origin.
+TEST_F(NodeApiTest, OnlyTheRoutesABrowserNeedsAtACustodianAnswerOtherOrigins) {
   using Headers = std::vector<std::pair<std::string, std::string>>;
   const Headers origin{{"Origin", "http://127.0.0.1:1"}};
   const auto allowed = [](const Reply& reply) {
@@ -190,8 +190,17 @@ TEST_F(NodeApiTest, OnlyTheRoutesADoctorNeedsAtACustodianAnswerOtherOrigins) {
                   {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", "GET"}});
   EXPECT_EQ(other.status, 405);
   EXPECT_EQ(allowed(other), "");
-  EXPECT_EQ(allowed(node_->send("POST", "/v1/auth/nonce")),
-            "");  // no Origin: not a cross-origin call
+  // No Origin: not a cross-origin call.
+  EXPECT_EQ(allowed(node_->send("POST", "/v1/auth/nonce")), "");
+  // The patient's publishing and deposit at a custodian too, but not the policy's GET.
+  const std::string policy =
+      "/v1/patients/" + eth::to_checksum(patient_.address) + "/escrow-policy";
+  const Reply put_preflight =
+      node_->send("OPTIONS", policy, "", "",
+                  {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", "PUT"}});
+  EXPECT_EQ(put_preflight.status, 204);
+  EXPECT_EQ(put_preflight.response.header("Access-Control-Allow-Methods"), "PUT");
+  EXPECT_EQ(allowed(node_->send("GET", policy, "", token_for(patient_), origin)), "");
 }
 
 }  // namespace

@@ -1,10 +1,11 @@
-// The doctor's emergency view decrypts (issue #16): a real `medchain dev`, three custodian
+// The emergency escrow in the web app (issue #16): a real `medchain dev`, three custodian
 // medchaind processes on the same chain (each with a custodian key it set on chain with the
-// CLI), and a patient whose CLI dealt a 2-of-3 escrow around two records. A verified doctor with
-// no grant opens an emergency window in the browser and reads both records byte for byte through
-// custodians 1 and 3 while custodian 2 is down, the page naming the one skipped (and a third
-// record the patient added in the browser, whose key the app wrapped); without the
-// window (before it opens, and after it ends) the custodians refuse and there is nothing to read.
+// CLI), and a patient who deals a 2-of-3 escrow in the browser between two records the CLI
+// adds (the first one's key wrapped by the browser, the second's by the CLI to the browser's
+// policy), then adds a third in the browser. A verified doctor with no grant opens an emergency
+// window in the browser and reads all three through custodians 1 and 3 while custodian 2 is
+// down, byte for byte, the page naming the one skipped; without the window (before it opens,
+// and after it ends) the custodians refuse and there is nothing to read.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -182,15 +183,9 @@ before(async () => {
     files[category] = { recordId: added.recordId, bytes, name, escrowed: added.escrowed };
   };
   await add('lab', 'before.pdf', 4096);
-  const set = ['emergency', 'escrow', 'set', '--threshold', '2', '--rpc-url', dev.chainUrl, '--from', patient.address];
-  for (const c of custodians) set.push('--custodian', `${c.address}=${c.url}`);
-  const escrow = await cli(...set);
-  assert.equal(escrow.versionsWrapped, 1, JSON.stringify(escrow));
-  await add('imaging', 'after.pdf', 300000);
-  assert.equal(files.imaging.escrowed, true);
-  await cli('emergency', 'policy', '--allow', '--from', patient.address);
 
-  // A record the patient adds in the browser after the escrow: the app wraps its key too.
+  // The patient deals the escrow in the browser (EscrowSettings): custodians chosen among the
+  // accounts with a key on chain, 2 of 3; the existing record's key is wrapped to it.
   browser = await launchChromium();
   const own = await browser.newContext({ viewport: { width: 1280, height: 900 } });
   await injectWallet(own, { privateKey: patient.privateKey, chainUrl: dev.chainUrl, chainId });
@@ -199,6 +194,27 @@ before(async () => {
   await mine.goto(dev.url);
   await mine.getByRole('button', { name: 'Connect and sign in' }).click();
   await mine.getByRole('button', { name: 'Sign out' }).waitFor();
+  await mine.getByRole('link', { name: 'Emergency & guardians' }).click();
+  await mine.getByText('No escrow is set').waitFor();
+  for (const c of custodians) {
+    await mine.getByLabel(`Make ${c.address} a custodian`).check();
+    await mine.getByLabel(`URL of ${c.address}'s node`).fill(c.url);
+  }
+  await mine.getByLabel(/How many must release a key/).fill('2');
+  await mine.getByRole('button', { name: 'Set the escrow' }).click();
+  await mine.getByText('Escrow set: any 2 of 3 custodians; 1 existing record version wrapped to it').waitFor({ timeout: 60000 });
+  await mine.getByText('In force: any 2 of these 3 custodians together.').waitFor();
+  await mine.screenshot({ path: join(shots, '22-patient-escrow-settings.png'), fullPage: true });
+  await expectAccessible(mine, 'patient: emergency escrow settings');
+  // The CLI reads the policy the browser published, checked against the chain, and wraps to it.
+  const shown = await cli('emergency', 'escrow', 'show', '--rpc-url', dev.chainUrl, '--from', patient.address);
+  assert.equal(shown.chainChecked, true);
+  assert.equal(shown.threshold, 2);
+  await add('imaging', 'after.pdf', 300000);
+  assert.equal(files.imaging.escrowed, true);
+  await cli('emergency', 'policy', '--allow', '--from', patient.address);
+
+  // A record the patient adds in the browser after the escrow: the app wraps its key too.
   await mine.getByRole('link', { name: 'Add record' }).click();
   await mine.getByLabel('Category (who may see it depends on this)').selectOption({ label: 'General' });
   await mine.getByLabel('Test or observation').fill('HbA1c');

@@ -112,23 +112,30 @@ Response unmatched(const Request& request, const Matched& matched) {
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
-// The routes a page of another origin may call (CORS): what a doctor's browser, served by the
-// doctor's own node, needs at a custodian's node to sign in there and ask for a partial
-// (docs/api.md, "Emergency escrow"). A session is a bearer token a script must hold, never a
-// cookie, so another origin's page gains nothing it could not do with its own token; every other
-// route stays same-origin.
+// The routes a page of another origin may call (CORS): what a browser served by its user's own
+// node needs at a custodian's node (docs/api.md, "Emergency escrow"): to sign in there, for a
+// patient to publish the policy and deposit the custodian's share, for a doctor to ask for a
+// partial. A session is a bearer token a script must hold, never a cookie, so another origin's
+// page gains nothing it could not do with its own token; every other route stays same-origin.
 bool open_to_other_origins(std::string_view method, std::string_view path) {
   return (method == "GET" && path == "/v1/node") ||
          (method == "POST" &&
           (path == "/v1/auth/nonce" || path == "/v1/auth/verify" || path == "/v1/auth/logout" ||
-           path == "/v1/patients/{address}/escrow-partials"));
+           path == "/v1/patients/{address}/escrow-partials")) ||
+         (method == "PUT" && (path == "/v1/patients/{address}/escrow-policy" ||
+                              path == "/v1/patients/{address}/escrow-share"));
 }
 
-// The route of `path` open to other origins, if there is one (whatever the request's method).
+// The route open to other origins that `request` goes to, if any: for a preflight (OPTIONS), the
+// one of the method it announces (Access-Control-Request-Method).
 const NodeApi::Route* cross_origin_route(const Request& request) {
+  const std::string& method = request.method == "OPTIONS"
+                                  ? request.header("access-control-request-method")
+                                  : request.method;
   std::map<std::string, std::string> params;
   for (const NodeApi::Route& route : NodeApi::routes()) {
-    if (open_to_other_origins(route.method, route.path) && match(route.path, request.path, params))
+    if (route.method == method && open_to_other_origins(route.method, route.path) &&
+        match(route.path, request.path, params))
       return &route;
   }
   return nullptr;

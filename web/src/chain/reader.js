@@ -76,10 +76,11 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     return contract.decodeFunctionResult(fn, await rpc('eth_call', [{ to: address, data }, 'latest']));
   }
 
-  // The contract's `event`s whose first indexed argument is `topic` (a record id or an address).
+  // The contract's `event`s whose first indexed argument is `topic` (a record id or an address;
+  // every one of them without a topic).
   async function logs(event, topic) {
     const address = await checked();
-    const topics = [contract.getEvent(event).topicHash, zeroPadValue(topic, 32)];
+    const topics = [contract.getEvent(event).topicHash, ...(topic ? [zeroPadValue(topic, 32)] : [])];
     // From the genesis: a record's events are few, and a node cannot hide one from the chain.
     const found = await rpc('eth_getLogs', [{ address, fromBlock: '0x0', toBlock: 'latest', topics }]);
     return found.map((log) => contract.parseLog(log));
@@ -138,6 +139,18 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     async custodianKey(account) {
       const [key] = await read('custodianKeys', [account]);
       return key === ZERO_KEY ? null : key.toLowerCase();
+    },
+    // Every account with a custodian key on chain now ({account, encryptionKey}, the key as
+    // custodianKeys holds it), with the URL of the storage node it operates, if it registered one.
+    async custodians() {
+      const named = new Set((await logs('CustodianKeySet')).map((e) => getAddress(e.args.custodian)));
+      const urls = new Map((await logs('StorageNodeRegistered')).map((e) => [getAddress(e.args.operator), e.args.url]));
+      const found = [];
+      for (const account of named) {
+        const [key] = await read('custodianKeys', [account]);
+        if (key !== ZERO_KEY) found.push({ account, encryptionKey: key.toLowerCase(), url: urls.get(account) ?? '' });
+      }
+      return found;
     },
     // Until when (unix seconds; 0: never opened) `doctor`'s emergency window on `patient` runs.
     async emergencyUntil(patient, doctor) {

@@ -48,7 +48,7 @@ export async function checkedEscrowPolicy(ctx, patient) {
 
 // Signed in at a custodian's node with the caller's wallet (SIWE for that node's domain, on our
 // chain); returns its client.
-async function custodianSession(wallet, url, chainId) {
+export async function custodianSession(wallet, url, chainId) {
   let token = null;
   const api = createApi({ base: url.replace(/\/+$/, ''), getToken: () => token });
   const info = await api.get('/v1/node');
