@@ -111,9 +111,11 @@ Status run_dev(const DevOptions& options) {
   MEDCHAIN_TRY(DevSystem system,
                provision_dev_system(client, options.chain_id, options.artifact, data_dir,
                                     "http://127.0.0.1:" + std::to_string(options.node_port)));
+  MEDCHAIN_TRY(std::optional<chain::BlockHeader> provisioned, client.latest_block());
+  if (!provisioned) return Error{Errc::kProtocol, "the chain has no latest block"};
   MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
-  MEDCHAIN_TRY_STATUS(
-      publish_demo_profiles(system, "http://127.0.0.1:" + std::to_string(options.node_port)));
+  MEDCHAIN_TRY_STATUS(publish_demo_profiles(
+      system, "http://127.0.0.1:" + std::to_string(options.node_port), provisioned->number));
   MEDCHAIN_TRY_STATUS(write_postman_environment(
       data_dir, "http://127.0.0.1:" + std::to_string(options.node_port), system));
   print_summary(std::cout, options, chain.url(), resumed && system.resumed, system, data_dir);
