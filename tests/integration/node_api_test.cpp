@@ -152,6 +152,57 @@ TEST_F(NodeApiTest, BadRequestsGetProblemsNotCrashes) {
   EXPECT_EQ(send("DELETE", "/v1/me").status, 405);
 }
 
+// A doctor's browser, served by the doctor's own node, signs in at a custodian's node and asks
+// it for a partial, and a patient's publishes the policy and deposits a share there (docs/api.md,
+// "Emergency escrow"): those routes answer other origins (CORS, preflight included), refusals too
+// so the page can read the problem; every other route stays same-origin.
+TEST_F(NodeApiTest, OnlyTheRoutesABrowserNeedsAtACustodianAnswerOtherOrigins) {
+  using Headers = std::vector<std::pair<std::string, std::string>>;
+  const Headers origin{{"Origin", "http://127.0.0.1:1"}};
+  const auto allowed = [](const Reply& reply) {
+    return reply.response.header("Access-Control-Allow-Origin");
+  };
+  const std::string partials =
+      "/v1/patients/" + eth::to_checksum(patient_.address) + "/escrow-partials";
+  const Reply preflight =
+      node_->send("OPTIONS", partials, "", "",
+                  {{"Origin", "http://127.0.0.1:1"},
+                   {"Access-Control-Request-Method", "POST"},
+                   {"Access-Control-Request-Headers", "authorization,content-type"}});
+  EXPECT_EQ(preflight.status, 204);
+  EXPECT_EQ(allowed(preflight), "*");
+  EXPECT_EQ(preflight.response.header("Access-Control-Allow-Methods"), "POST");
+  EXPECT_EQ(preflight.response.header("Access-Control-Allow-Headers"),
+            "Authorization, Content-Type");
+  const Reply nonce = node_->send("POST", "/v1/auth/nonce", "", "", origin);
+  EXPECT_EQ(nonce.status, 201);
+  EXPECT_EQ(allowed(nonce), "*");
+  EXPECT_EQ(allowed(node_->send("GET", "/v1/node", "", "", origin)), "*");
+  const Reply refused = node_->send("POST", partials, "{}", token_for(patient_), origin);
+  EXPECT_GE(refused.status, 400) << refused.body.dump();
+  EXPECT_EQ(allowed(refused), "*");
+
+  const Reply me = node_->send("GET", "/v1/me", "", token_for(patient_), origin);
+  EXPECT_EQ(me.status, 200);
+  EXPECT_EQ(allowed(me), "");
+  const Reply other =
+      node_->send("OPTIONS", "/v1/me", "", "",
+                  {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", "GET"}});
+  EXPECT_EQ(other.status, 405);
+  EXPECT_EQ(allowed(other), "");
+  // No Origin: not a cross-origin call.
+  EXPECT_EQ(allowed(node_->send("POST", "/v1/auth/nonce")), "");
+  // The patient's publishing and deposit at a custodian too, but not the policy's GET.
+  const std::string policy =
+      "/v1/patients/" + eth::to_checksum(patient_.address) + "/escrow-policy";
+  const Reply put_preflight =
+      node_->send("OPTIONS", policy, "", "",
+                  {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", "PUT"}});
+  EXPECT_EQ(put_preflight.status, 204);
+  EXPECT_EQ(put_preflight.response.header("Access-Control-Allow-Methods"), "PUT");
+  EXPECT_EQ(allowed(node_->send("GET", policy, "", token_for(patient_), origin)), "");
+}
+
 }  // namespace
 }  // namespace medchain::test
 

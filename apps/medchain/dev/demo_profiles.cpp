@@ -23,13 +23,15 @@ constexpr DemoProfile kDemoProfiles[] = {
 
 }  // namespace
 
-Status publish_demo_profiles(const DevSystem& system, const std::string& node_url) {
+Status publish_demo_profiles(const DevSystem& system, const std::string& node_url,
+                             std::uint64_t provisioned) {
   const DemoAccount* registrar = nullptr;
   for (const DemoAccount& account : system.accounts) {
     if (account.label == "registrar") registrar = &account;
   }
   if (registrar == nullptr) return Error{Errc::kNotFound, "the demo has no registrar"};
   MEDCHAIN_TRY(client::NodeClient node, client::NodeClient::connect(node_url));
+  MEDCHAIN_TRY_STATUS(node.wait_until_indexed(provisioned, std::chrono::seconds(60)));
   MEDCHAIN_TRY_STATUS(node.sign_in(registrar->key));
   const records::StatementDomain domain{system.deployment.chain_id, system.deployment.address};
   for (const DemoProfile& demo : kDemoProfiles) {

@@ -36,17 +36,20 @@ struct DevOptions {
 
 // Starts medchaind on the dev chain with the SQLite index in the data directory, and waits
 // until it answers. Its Content-Security-Policy lets the web app reach the chain's JSON-RPC
-// (--connect-src), which the built-in wallet reads the chain through to check the node.
+// (--connect-src), which the built-in wallet reads the chain through to check the node, and
+// any other loopback port, where a development system's escrow custodians listen (a doctor's
+// emergency read asks each at its own node; docs/ui.md).
 Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
                                 const fs::path& data_dir, const DevSystem& system) {
   const std::string listen = "127.0.0.1:" + std::to_string(options.node_port);
   MEDCHAIN_TRY(
       ChildProcess node,
-      ChildProcess::spawn({options.node.string(), "--listen", listen, "--rpc-url", chain_url,
-                           "--data-dir", data_dir.string(), "--artifact", options.artifact.string(),
-                           "--relayer-key-file", system.relayer_key_file.string(), "--node-id",
-                           to_hex(system.node_id), "--connect-src", chain_url},
-                          data_dir / "medchaind.log"));
+      ChildProcess::spawn(
+          {options.node.string(), "--listen", listen, "--rpc-url", chain_url, "--data-dir",
+           data_dir.string(), "--artifact", options.artifact.string(), "--relayer-key-file",
+           system.relayer_key_file.string(), "--node-id", to_hex(system.node_id), "--connect-src",
+           chain_url, "--connect-src", "http://127.0.0.1:*"},
+          data_dir / "medchaind.log"));
   MEDCHAIN_TRY(chain::HttpEndpoint endpoint, chain::HttpEndpoint::parse("http://" + listen));
   chain::HttpClient client(endpoint);
   for (int attempt = 0; attempt < 300; ++attempt) {
@@ -108,9 +111,11 @@ Status run_dev(const DevOptions& options) {
   MEDCHAIN_TRY(DevSystem system,
                provision_dev_system(client, options.chain_id, options.artifact, data_dir,
                                     "http://127.0.0.1:" + std::to_string(options.node_port)));
+  MEDCHAIN_TRY(std::optional<chain::BlockHeader> provisioned, client.latest_block());
+  if (!provisioned) return Error{Errc::kProtocol, "the chain has no latest block"};
   MEDCHAIN_TRY(ChildProcess node, start_node(options, chain.url(), data_dir, system));
-  MEDCHAIN_TRY_STATUS(
-      publish_demo_profiles(system, "http://127.0.0.1:" + std::to_string(options.node_port)));
+  MEDCHAIN_TRY_STATUS(publish_demo_profiles(
+      system, "http://127.0.0.1:" + std::to_string(options.node_port), provisioned->number));
   MEDCHAIN_TRY_STATUS(write_postman_environment(
       data_dir, "http://127.0.0.1:" + std::to_string(options.node_port), system));
   print_summary(std::cout, options, chain.url(), resumed && system.resumed, system, data_dir);

@@ -112,6 +112,46 @@ Response unmatched(const Request& request, const Matched& matched) {
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
+// The routes a page of another origin may call (CORS): what a browser served by its user's own
+// node needs at a custodian's node (docs/api.md, "Emergency escrow"): to sign in there, for a
+// patient to publish the policy and deposit the custodian's share, for a doctor to ask for a
+// partial. A session is a bearer token a script must hold, never a cookie, so another origin's
+// page gains nothing it could not do with its own token; every other route stays same-origin.
+bool open_to_other_origins(std::string_view method, std::string_view path) {
+  return (method == "GET" && path == "/v1/node") ||
+         (method == "POST" &&
+          (path == "/v1/auth/nonce" || path == "/v1/auth/verify" || path == "/v1/auth/logout" ||
+           path == "/v1/patients/{address}/escrow-partials")) ||
+         (method == "PUT" && (path == "/v1/patients/{address}/escrow-policy" ||
+                              path == "/v1/patients/{address}/escrow-share"));
+}
+
+// The route open to other origins that `request` goes to, if any: for a preflight (OPTIONS), the
+// one of the method it announces (Access-Control-Request-Method).
+const NodeApi::Route* cross_origin_route(const Request& request) {
+  const std::string& method = request.method == "OPTIONS"
+                                  ? request.header("access-control-request-method")
+                                  : request.method;
+  std::map<std::string, std::string> params;
+  for (const NodeApi::Route& route : NodeApi::routes()) {
+    if (route.method == method && open_to_other_origins(route.method, route.path) &&
+        match(route.path, request.path, params))
+      return &route;
+  }
+  return nullptr;
+}
+
+// A CORS preflight (OPTIONS with Access-Control-Request-Method) for such a route: 204 naming
+// its method and the two headers a client sends.
+Response preflight(const NodeApi::Route& route) {
+  Response response = detail::no_content();
+  response.headers = {{"Access-Control-Allow-Origin", "*"},
+                      {"Access-Control-Allow-Methods", route.method},
+                      {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                      {"Access-Control-Max-Age", "600"}};
+  return response;
+}
+
 // Health checks and metrics are for the operator's probes: never rate limited.
 bool is_probe(const Request& request) {
   return request.path == "/healthz" || request.path == "/readyz" || request.path == "/metrics";
@@ -297,7 +337,10 @@ Response NodeApi::handle(const Request& request) {
   const auto started = std::chrono::steady_clock::now();
   Matched matched = find_route(request);
   const std::string& label = route_label(matched);
+  const NodeApi::Route* cross_origin =
+      request.header("origin").empty() ? nullptr : cross_origin_route(request);
   Response response = [&] {
+    if (cross_origin && request.method == "OPTIONS") return preflight(*cross_origin);
     // The API's own namespace never falls back to the app: an unknown /v1 path is a 404.
     if (!matched.route && !context_->config.web_root.empty() &&
         request.path.rfind("/v1/", 0) != 0) {
@@ -308,6 +351,9 @@ Response NodeApi::handle(const Request& request) {
     if (!call.ok()) return problem_of_call(call.error());
     return matched.route->serve(*context_, *call);
   }();
+  if (cross_origin && request.method != "OPTIONS") {
+    response.headers.emplace_back("Access-Control-Allow-Origin", "*");
+  }
   const double seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
   context_->metrics.observe(label, response.status, seconds);

@@ -77,10 +77,11 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     return contract.decodeFunctionResult(fn, await rpc('eth_call', [{ to: address, data }, 'latest']));
   }
 
-  // The contract's `event`s whose first indexed argument is `topic` (a record id or an address).
+  // The contract's `event`s whose first indexed argument is `topic` (a record id or an address;
+  // every one of them without a topic).
   async function logs(event, topic) {
     const address = await checked();
-    const topics = [contract.getEvent(event).topicHash, zeroPadValue(topic, 32)];
+    const topics = [contract.getEvent(event).topicHash, ...(topic ? [zeroPadValue(topic, 32)] : [])];
     // From the genesis: a record's events are few, and a node cannot hide one from the chain.
     const found = await rpc('eth_getLogs', [{ address, fromBlock: '0x0', toBlock: 'latest', topics }]);
     return found.map((log) => contract.parseLog(log));
@@ -128,6 +129,34 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     // Whether `doctor` may read `category` (its index) of `patient`'s file now: grant or emergency.
     async canRead(patient, doctor, category) {
       return (await read('canRead', [patient, doctor, category]))[0];
+    },
+    // The keccak-256 of the patient's escrow policy document (escrowPolicies), or null when
+    // the patient set none (docs/format.md, "Emergency escrow").
+    async escrowPolicy(patient) {
+      const [hash] = await read('escrowPolicies', [patient]);
+      return hash === ZERO_KEY ? null : hash.toLowerCase();
+    },
+    // The X25519 key `account` set as an escrow custodian (custodianKeys), or null.
+    async custodianKey(account) {
+      const [key] = await read('custodianKeys', [account]);
+      return key === ZERO_KEY ? null : key.toLowerCase();
+    },
+    // Every account with a custodian key on chain now ({account, encryptionKey}, the key as
+    // custodianKeys holds it), with the URL of the storage node it operates, if it registered one.
+    async custodians() {
+      const named = new Set((await logs('CustodianKeySet')).map((e) => getAddress(e.args.custodian)));
+      const urls = new Map((await logs('StorageNodeRegistered')).map((e) => [getAddress(e.args.operator), e.args.url]));
+      const found = [];
+      for (const account of named) {
+        const [key] = await read('custodianKeys', [account]);
+        if (key !== ZERO_KEY) found.push({ account, encryptionKey: key.toLowerCase(), url: urls.get(account) ?? '' });
+      }
+      return found;
+    },
+    // Until when (unix seconds; 0: never opened) `doctor`'s emergency window on `patient` runs.
+    async emergencyUntil(patient, doctor) {
+      const [until] = await read('emergencyWindows', [patient, doctor]);
+      return Number(until);
     },
     // The reason hash access request `requestId` carries, as its AccessRequested event says, or
     // null when the chain has no such request.

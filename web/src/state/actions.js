@@ -13,6 +13,7 @@ import {
 import { storeSummary, summaryOfResource } from './summaries.js';
 import { ownAuthorName } from './authorName.js';
 import { t } from '../i18n/index.js';
+import { escrowContentKey } from './emergencyEscrow.js';
 
 const DEADLINE_SECONDS = 900;
 
@@ -99,7 +100,8 @@ async function versionRecipients(ctx, patient, category) {
 // Encrypts one version under a fresh content key, signs its category statement (docs/format.md),
 // uploads the ciphertext with it, has `intent(digest)` (the fields of addRecordBySig or
 // updateRecordBySig) relayed, then seals the key as above. The recipients are checked against the
-// chain first, so a lying node is refused before anything is uploaded or relayed.
+// chain first, so a lying node is refused before anything is uploaded or relayed. With an
+// emergency escrow set for the patient, the key is also wrapped to its escrow key (`escrowed`).
 // onProgress({step, phase, done, total}): `step` says it to the user, `phase` names it for code.
 async function writeVersion(ctx, { patient, category, resource, file, title, date, onProgress }, fn, fields, recordId, version) {
   const { api, node, wallet } = ctx;
@@ -133,10 +135,11 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
     keys.push({ recipient: r.address, sealedKey: toHex(await sealContentKey(contentKey, { recordId, version, digest }, fromHex(r.encryptionKey))) });
   }
   await api.put(`/v1/records/${recordId}/versions/${version}/keys`, { keys });
+  const escrowed = await escrowContentKey(ctx, patient, { recordId, version, digest }, contentKey);
   step('summary');
   await storeSummary(api, contentKey, { recordId, version, digest }, summary);
   step('done', 1, 1);
-  return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey };
+  return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey, escrowed };
 }
 
 // A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.

@@ -63,6 +63,7 @@ async function patientWithDetails(details) {
     canRead: async () => true,
     recordVersion: async (id, n) => (id === recordId && n === 1 ? { digest, author: patient } : null),
     deployment: async () => ({ chainId: 31337, contract: '0x5FbDB2315678afecb367f032d93F642f64180aa3' }),
+    escrowPolicy: async () => null, // no emergency escrow: nothing is wrapped
   };
   const ctx = {
     api,

@@ -37,6 +37,7 @@ const chain = {
   canRead: async () => true,
   recordVersion: async () => ({ digest: bytes32(), author: patient }),
   deployment: async () => DEPLOYMENT,
+  escrowPolicy: async () => null, // no emergency escrow: nothing is wrapped
 };
 
 // A wallet that signs typed data as eth_signTypedData_v4 would (src/wallet/builtin.js).

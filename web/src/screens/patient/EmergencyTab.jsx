@@ -3,6 +3,7 @@
 // one early; turning the policy off ends them all), and the guardians who manage the file too
 // and read it: adding one shares the existing record keys with them (actions.addGuardian).
 import { DoctorName } from '../../components/DoctorName.jsx';
+import EscrowSettings from './EscrowSettings.jsx';
 import { useEffect, useState } from 'react';
 import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
 import { isAddress, getAddress } from 'ethers';
@@ -100,6 +101,7 @@ export default function EmergencyTab({ patient, isSelf }) {
             )}
           </Card.Body>
         </Card>
+        <EscrowSettings patient={patient} isSelf={isSelf} />
       </Col>
     </Row>
   );

@@ -17,6 +17,7 @@ import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
 import CategoryCorrection from './CategoryCorrection.jsx';
 import ClinicalCard from './ClinicalCard.jsx';
+import EscrowNote from './EscrowNote.jsx';
 
 function noteText(resource) {
   const data = resource?.content?.[0]?.attachment?.data;
@@ -91,6 +92,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
               {opened.checkedAgainstChain && <><Badge bg="success">Digest matches the chain</Badge>{' '}</>}
               <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
             </p>
+            {opened.escrow && <EscrowNote escrow={opened.escrow} />}
             {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
             {isDicom(attachment) && <DicomViewer bytes={opened.attachment} title={attachment.title} />}
             {attachment && isPassiveImage(attachment.contentType) && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
