@@ -18,7 +18,7 @@
 #include <medchain/core/process.hpp>
 #include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
-#include <medchain/store/disk_blob_store.hpp>
+#include <medchain/store/blob_location.hpp>
 #include <mutex>
 #include <thread>
 
@@ -51,6 +51,7 @@ struct NodeOptions {
   std::string tls_certificate;  // PEM chain; with tls_key, the node serves HTTPS
   std::string tls_key;
   std::vector<std::string> connect_sources;  // more origins the web app may fetch from
+  store::BlobLocation blobs;                 // default <data dir>/blobs on the local disk
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -128,7 +129,7 @@ Status run(const NodeOptions& options) {
   };
   MEDCHAIN_TRY_STATUS(open_stores());
   MEDCHAIN_TRY(std::unique_ptr<store::BlobStore> blobs,
-               store::DiskBlobStore::open(options.data_dir / "blobs"));
+               store::open_blob_store(options.blobs, options.data_dir / "blobs"));
 
   api::NodeApiConfig config;
   config.siwe_domain = options.domain.empty() ? options.listen : options.domain;
@@ -323,6 +324,16 @@ int main(int argc, char** argv) {
          "Intents relayed per second per signer, bursts of ten times that (0: no limit)")
       ->capture_default_str()
       ->check(CLI::NonNegativeNumber);
+  option("--blobs", options.blobs.location,
+         "Where blobs are kept: a directory (default <data dir>/blobs) or s3://BUCKET[/PREFIX] "
+         "on S3-compatible object storage");
+  option("--s3-endpoint", options.blobs.s3_endpoint,
+         "The object store's http://HOST:PORT, for --blobs s3://...");
+  option("--s3-region", options.blobs.s3_region, "The region requests are signed for")
+      ->capture_default_str();
+  option("--s3-credentials", options.blobs.s3_credentials_file,
+         "A file (mode 0600) with aws_access_key_id = ... and aws_secret_access_key = ... lines "
+         "(default: the AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)");
   option("--tls-certificate", options.tls_certificate,
          "A PEM certificate chain: serve HTTPS (and WSS) instead of plain HTTP");
   option("--tls-key", options.tls_key, "The PEM private key of --tls-certificate");

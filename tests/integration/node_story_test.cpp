@@ -13,6 +13,7 @@
 
 #include "support/feed_client.hpp"
 #include "support/node.hpp"
+#include "support/s3_server.hpp"
 
 namespace medchain::test {
 namespace {
@@ -34,7 +35,10 @@ std::string address_text(const Address& address) {
   return eth::to_checksum(address);
 }
 
-class NodeStoryTest : public ::testing::Test {
+// Where the node keeps its blobs: the story runs on each backend.
+enum class Blobs { kDisk, kS3 };
+
+class NodeStoryTest : public ::testing::TestWithParam<Blobs> {
  protected:
   NodeStoryTest() {
     registrar_ = ledger_.registrar();
@@ -54,6 +58,11 @@ class NodeStoryTest : public ::testing::Test {
   Hash32 add_record(std::string_view category, const std::string& content) {
     const Reply uploaded = node_.upload(patient_token_, patient_.address, category, content);
     EXPECT_EQ(uploaded.status, 201) << uploaded.body.dump();
+    if (s3_) {  // the blob is in the bucket, and not on the node's disk
+      const std::string hex = uploaded.body["digest"].get<std::string>().substr(2);
+      EXPECT_TRUE(std::filesystem::exists(s3_->object_file("story/blobs/" + hex))) << hex;
+      EXPECT_FALSE(std::filesystem::exists(node_.dir() / "blobs" / "blobs"));
+    }
     const Hash32 record_id = random_hash();
     relay(patient_, "addRecordBySig",
           {{"patient", address_text(patient_.address)},
@@ -95,13 +104,23 @@ class NodeStoryTest : public ::testing::Test {
     return false;
   }
 
+  std::vector<std::string> node_args() {
+    std::vector<std::string> args{"--anchor-interval", "0.3"};
+    if (GetParam() == Blobs::kS3) {
+      s3_ = std::make_unique<TempS3Server>();
+      for (std::string& arg : s3_->node_args("story")) args.push_back(std::move(arg));
+    }
+    return args;
+  }
+
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, doctor_, bystander_, patient_;
-  Node node_{ledger_, {"--anchor-interval", "0.3"}};
+  std::unique_ptr<TempS3Server> s3_;
+  Node node_{ledger_, node_args()};
   std::string patient_token_, doctor_token_;
 };
 
-TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
+TEST_P(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
   // The patient registers through the node's relayer and signs in; so does the doctor.
   relay(patient_, "registerPatientBySig",
         {{"patient", address_text(patient_.address)}, {"encryptionKey", to_hex(random_hash())}});
@@ -327,7 +346,7 @@ TEST_F(NodeStoryTest, ConsentDecidesEveryReadAndEveryReadIsAudited) {
                                              root));
 }
 
-TEST_F(NodeStoryTest, TurningTheEmergencyPolicyOffShutsEveryOpenWindow) {
+TEST_P(NodeStoryTest, TurningTheEmergencyPolicyOffShutsEveryOpenWindow) {
   relay(patient_, "registerPatientBySig",
         {{"patient", address_text(patient_.address)}, {"encryptionKey", to_hex(random_hash())}});
   patient_token_ = node_.token_for(patient_);
@@ -363,6 +382,13 @@ TEST_F(NodeStoryTest, TurningTheEmergencyPolicyOffShutsEveryOpenWindow) {
   set_policy(true);
   EXPECT_FALSE(doctor_reads(image, image_record));
 }
+
+std::string blobs_name(const testing::TestParamInfo<Blobs>& param) {
+  return param.param == Blobs::kDisk ? "disk" : "s3";
+}
+
+INSTANTIATE_TEST_SUITE_P(Blobs, NodeStoryTest, testing::Values(Blobs::kDisk, Blobs::kS3),
+                         blobs_name);
 
 }  // namespace
 }  // namespace medchain::test

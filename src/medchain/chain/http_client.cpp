@@ -123,6 +123,9 @@ Result<HttpResponse> HttpClient::send(const HttpRequest& spec, std::chrono::mill
     c.run();
     http::response_parser<http::string_body> parser;
     parser.body_limit(kMaxResponseBytes);
+    // A response to HEAD announces a Content-Length but has no body; without skip() the
+    // parser would wait for one until the deadline.
+    if (request.method() == http::verb::head) parser.skip(true);
     // Beast reads a body through the buffer in steps of its spare capacity (at least 512
     // bytes), which stays small while the parser moves each read into the string: room for
     // 64 KiB makes a large answer (eth_getLogs while catching up) 64 KiB a system call.
