@@ -14,6 +14,7 @@
 #include <thread>
 
 #include "support/node.hpp"
+#include "support/postgres.hpp"
 
 namespace medchain::test {
 namespace {
@@ -219,9 +220,13 @@ TEST_F(FederationTest, PeerApiServesOnlyRegisteredNodesSignedRequests) {
   EXPECT_GE(peer_reads, 3);
 }
 
+// Three nodes on one chain, the third on PostgreSQL, all replicating.
 TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
+  TempPostgres postgres;
   Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
   Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
+                       "--replicate-interval", "0.2"});
   const std::string home_token = home.token_for(patient_);
   std::vector<std::pair<Hash32, std::string>> records;
   for (int i = 0; i < 3; ++i) {
@@ -230,6 +235,7 @@ TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
   }
   grant_doctor(home);
   const std::string doctor_token = replica.token_for(doctor_);
+  const std::string third_doctor_token = third.token_for(doctor_);
   const auto replicated = [&](Node& node, const std::string& token, const Hash32& record_id) {
     const Reply record = node.get("/v1/records/" + to_hex(record_id), token);
     return record.status == 200 && record.body["versions"][0]["size"].is_number();
@@ -237,17 +243,21 @@ TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
   for (const auto& [record_id, content] : records) {
     ASSERT_TRUE(eventually([&] { return replicated(replica, doctor_token, record_id); }))
         << "node 2 never replicated " << to_hex(record_id);
+    ASSERT_TRUE(eventually([&] { return replicated(third, third_doctor_token, record_id); }))
+        << "node 3 (PostgreSQL) never replicated " << to_hex(record_id);
   }
 
   home.crash();
-  for (const auto& [record_id, content] : records) {
-    const Reply blob = replica.get("/v1/blobs/" + to_hex(sha256_of(content)), doctor_token);
-    EXPECT_EQ(blob.status, 200);
-    EXPECT_EQ(blob.response.body, content) << "not byte-identical";
-    const Reply key =
-        replica.get("/v1/records/" + to_hex(record_id) + "/versions/1/key", doctor_token);
-    EXPECT_EQ(key.status, 200) << key.raw;
-    EXPECT_EQ(key.body["sealedKey"], "0x0202");
+  for (auto [node, token] : {std::pair<Node*, std::string>{&replica, doctor_token},
+                             std::pair<Node*, std::string>{&third, third_doctor_token}}) {
+    for (const auto& [record_id, content] : records) {
+      const Reply blob = node->get("/v1/blobs/" + to_hex(sha256_of(content)), token);
+      EXPECT_EQ(blob.status, 200);
+      EXPECT_EQ(blob.response.body, content) << "not byte-identical";
+      const Reply key = node->get("/v1/records/" + to_hex(record_id) + "/versions/1/key", token);
+      EXPECT_EQ(key.status, 200) << key.raw;
+      EXPECT_EQ(key.body["sealedKey"], "0x0202");
+    }
   }
   // A stranger is refused by the replica exactly as by the home node, and audited there.
   const Party stranger = ledger_.party(/*funded=*/false);
@@ -263,6 +273,7 @@ TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
   home.start_again();
   const std::string home_doctor_token = home.token_for(doctor_);
   EXPECT_TRUE(eventually([&] { return replicated(home, home_doctor_token, later_id); }));
+  EXPECT_TRUE(eventually([&] { return replicated(third, third_doctor_token, later_id); }));
   const Reply caught_up = home.get("/v1/blobs/" + to_hex(sha256_of(later)), home_doctor_token);
   EXPECT_EQ(caught_up.response.body, later);
 }
