@@ -18,6 +18,7 @@
 #include <medchain/core/process.hpp>
 #include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
+#include <medchain/replication/replicator.hpp>
 #include <medchain/store/blob_location.hpp>
 #include <mutex>
 #include <thread>
@@ -52,6 +53,8 @@ struct NodeOptions {
   std::string tls_key;
   std::vector<std::string> connect_sources;  // more origins the web app may fetch from
   store::BlobLocation blobs;                 // default <data dir>/blobs on the local disk
+  bool replicate = false;                    // pull versions homed on other registered nodes
+  double replicate_interval = 1;             // seconds between replication passes
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -214,6 +217,27 @@ Status run(const NodeOptions& options) {
         },
         static_cast<unsigned>(std::clamp<std::uint64_t>(options.orphan_grace / 2, 1, 60)));
   }
+  // Replication pulls through a connection of its own, signing as the node's operator.
+  std::unique_ptr<store::Database> replication_database;
+  std::unique_ptr<store::IndexStore> replication_index;
+  std::unique_ptr<store::NodeStore> replication_node_store;
+  std::optional<replication::Replicator> replicator;
+  if (options.replicate) {
+    if (config.node_id == Hash32{} || options.relayer_key_file.empty()) {
+      return Error{Errc::kInvalidArgument,
+                   "--replicate needs --node-id and --relayer-key-file (the node's operator key)"};
+    }
+    MEDCHAIN_TRY(crypto::PrivateKey key, read_relayer_key(options.relayer_key_file));
+    MEDCHAIN_TRY(replication_database, store::open_database(location));
+    MEDCHAIN_TRY(replication_index, store::IndexStore::open(*replication_database));
+    MEDCHAIN_TRY(replication_node_store, store::NodeStore::open(*replication_database));
+    replication::ReplicatorOptions replicating;
+    replicating.own_node = config.node_id;
+    replicating.domain = {deployment.chain_id, deployment.address};
+    replicating.operator_key = key;
+    replicating.max_blob_bytes = options.max_blob_bytes;
+    replicator.emplace(replicating, *replication_index, *replication_node_store, *blobs);
+  }
   const bool anchoring =
       relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
   std::optional<api::AuditAnchorer> anchorer;
@@ -249,10 +273,19 @@ Status run(const NodeOptions& options) {
       anchorer->run(stop, interval, std::cerr);
     });
   }
+  std::thread replication_thread;
+  if (replicator) {
+    replication_thread = std::thread([&] {
+      const auto interval =
+          std::chrono::milliseconds(static_cast<long>(options.replicate_interval * 1000));
+      replicator->run(stop, interval, std::cerr);
+    });
+  }
   auto http = api::HttpServer::start(server, api.handlers());
   if (!http.ok()) {
     stop = true;
     indexing_thread.join();
+    if (replication_thread.joinable()) replication_thread.join();
     if (anchoring_thread.joinable()) anchoring_thread.join();
     expiry_thread.join();
     return std::move(http).error();
@@ -264,6 +297,7 @@ Status run(const NodeOptions& options) {
   (*http)->stop();
   stop = true;
   indexing_thread.join();
+  if (replication_thread.joinable()) replication_thread.join();
   if (anchoring_thread.joinable()) anchoring_thread.join();
   expiry_thread.join();
   std::cout << "medchaind: stopped" << std::endl;
@@ -355,6 +389,14 @@ int main(int argc, char** argv) {
          "A file (mode 0600) holding this node's emergency escrow custodian key (0x hex X25519 "
          "secret, made by `medchain emergency custodian-key`): the node then takes escrow shares "
          "and releases partials to doctors with an open emergency window");
+  app.add_flag("--replicate", options.replicate,
+               "Keep a replica of every record version homed on another registered storage node, "
+               "pulled from its peer API (needs --node-id and --relayer-key-file)")
+      ->envname("MEDCHAIND_REPLICATE");
+  option("--replicate-interval", options.replicate_interval,
+         "Seconds between replication passes over the index")
+      ->capture_default_str()
+      ->check(CLI::PositiveNumber);
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {

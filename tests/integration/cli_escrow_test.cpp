@@ -82,7 +82,7 @@ class CliEscrowTest : public ::testing::Test {
 
 TEST_F(CliEscrowTest, ADoctorInAnEmergencyReadsThroughTwoOfThreeCustodians) {
   // The patient (funded: setting the escrow is a direct call) and a verified doctor.
-  const Party patient_party = ledger_.party();
+  Party patient_party = ledger_.party();
   const std::string patient = import(patient_party.key);
   const std::string registrar = import(registrar_.key);
   const crypto::PrivateKey doctor_key = crypto::generate_private_key();

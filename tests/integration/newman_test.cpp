@@ -152,7 +152,10 @@ TEST(NewmanCollection, ExercisesEveryDescribedRouteSuccessfully) {
       {"PUT", "/v1/patients/{address}/escrow-share"},
       {"POST", "/v1/patients/{address}/escrow-partials"},
       {"GET", "/v1/records/{recordId}/versions/{version}/escrow-key"},
-      {"PUT", "/v1/records/{recordId}/versions/{version}/escrow-key"}};
+      {"PUT", "/v1/records/{recordId}/versions/{version}/escrow-key"},
+      // Only another storage node's operator signs these (FederationTest drives them).
+      {"GET", "/v1/peer/versions/{recordId}/{version}"},
+      {"GET", "/v1/peer/blobs/{digest}"}};
   for (const auto& [method, path] : routes) {
     bool requested = false;
     bool succeeded = false;

@@ -63,6 +63,16 @@ void Node::restart() {
   start(dir_ / ("node-" + std::to_string(++restarts_) + ".log"));
 }
 
+void Node::crash() {
+  process_.kill_hard();
+  crashed_ = true;
+}
+
+void Node::start_again() {
+  start(dir_ / ("node-" + std::to_string(++restarts_) + ".log"));
+  crashed_ = false;
+}
+
 void Node::start(const fs::path& log) {
   auto spawned = ChildProcess::spawn(argv_, log);
   if (!spawned.ok()) throw std::runtime_error(spawned.error().message);
@@ -77,7 +87,9 @@ void Node::start(const fs::path& log) {
 }
 
 Node::~Node() {
-  EXPECT_EQ(process_.stop(), 0) << "medchaind did not stop cleanly";
+  if (!crashed_) {
+    EXPECT_EQ(process_.stop(), 0) << "medchaind did not stop cleanly";
+  }
   std::error_code ignored;
   fs::remove_all(dir_, ignored);
 }

@@ -31,6 +31,10 @@ class Node {
   // Stops the node and starts it again on the same data directory, database and port, as an
   // operator's restart would; returns once it is ready.
   void restart();
+  // Kills the node with SIGKILL, as a crash or a pulled plug would; start_again() brings it back
+  // on the same data directory, database and port.
+  void crash();
+  void start_again();
 
   Reply send(const std::string& method, const std::string& path, const std::string& body = "",
              const std::string& token = "",
@@ -63,6 +67,7 @@ class Node {
   Ledger& ledger_;
   std::vector<std::string> argv_;
   int restarts_ = 0;
+  bool crashed_ = false;
   std::filesystem::path dir_;
   std::string authority_;
   Hash32 node_id_;

@@ -17,6 +17,7 @@ using detail::NodeContext;
 
 constexpr auto kPublic = NodeApi::Access::kPublic;
 constexpr auto kSignedIn = NodeApi::Access::kSignedIn;
+constexpr auto kPeer = NodeApi::Access::kPeer;
 
 // The segments of a path, one at a time: "/v1/me" gives "v1" then "me"; "/" gives one empty
 // segment and "" none. Matching runs against every route on every request, so it allocates
@@ -170,12 +171,35 @@ Result<Call> prepare_call(NodeContext& node, const Request& request, Matched& ma
       return Error{Errc::kUnavailable, "rate"};
     }
   }
+  if (matched.route->access == kPeer) {
+    auto peer = node.authenticate_peer(request);
+    if (!peer.ok()) {
+      // Every refusal is a 401 but the one that names a signer the chain registered for no
+      // storage node (403), so a peer can tell a clock or nonce problem from not being a peer.
+      // A failure of the node's own database passes through as itself.
+      const Errc code = peer.error().code;
+      if (code == Errc::kWrongChain || code == Errc::kConflict) {
+        return Error{Errc::kUnauthenticated, peer.error().message};
+      }
+      return std::move(peer).error();
+    }
+    call.peer = *peer;
+    if (!node.per_address->allow(to_hex(peer->operator_address))) {
+      return Error{Errc::kUnavailable, "rate"};
+    }
+  }
   return call;
 }
 
 Response problem_of_call(const Error& error) {
   if (error.code == Errc::kUnavailable && error.message == "rate")
     return detail::too_many_requests();
+  if (error.code == Errc::kUnauthenticated) {
+    return problem(401, "peer_unauthenticated", "Unauthenticated", error.message);
+  }
+  if (error.code == Errc::kPermissionDenied) {
+    return problem(403, "not_a_peer", "Not a peer", error.message);
+  }
   return error.code == Errc::kCheckFailed ? detail::unauthenticated(error.message)
                                           : problem_for(error);
 }
@@ -249,6 +273,8 @@ const std::vector<NodeApi::Route>& NodeApi::routes() {
       {"GET", "/v1/accounts/{address}/nonce", kPublic, account_nonce, nullptr,
        /*waits_on_chain=*/true},
       {"POST", "/v1/relay", kPublic, relay, nullptr, /*waits_on_chain=*/true},
+      {"GET", "/v1/peer/versions/{recordId}/{version}", kPeer, peer_version},
+      {"GET", "/v1/peer/blobs/{digest}", kPeer, peer_blob},
       {"GET", "/v1/events", kSignedIn,
        [](NodeContext&, const Call&) {
          return problem(426, "upgrade_required", "Upgrade required",
@@ -271,6 +297,10 @@ NodeApi::NodeApi(NodeApiConfig config, std::function<Result<NodeStores>()> open_
   const double relay_rate = context_->config.relay_rate_per_signer;
   context_->relays_per_signer =
       std::make_unique<RateLimiter>(relay_rate, std::max(1.0, 10 * relay_rate));
+  if (context_->config.node_id != Hash32{}) {
+    context_->peers = std::make_unique<federation::PeerVerifier>(federation::PeerVerifierOptions{
+        {context_->config.chain_id, context_->config.contract}, context_->config.node_id});
+  }
   set_clock({});
   add_gauges();
 }

@@ -97,7 +97,9 @@ class NodeApi {
   // indexed block's timestamp, so a chain whose clock ran ahead expires grants no later.
   void set_clock(std::function<std::uint64_t()> clock);
 
-  enum class Access { kPublic, kSignedIn };
+  // kPeer: another storage node, by a request its registered operator signed (docs/api.md, "Peer
+  // API"; federation/peer_verifier.hpp).
+  enum class Access { kPublic, kSignedIn, kPeer };
   // Every route the API serves: what docs/api/openapi.yaml must describe, no more, no less.
   struct Route {
     const char* method;

@@ -163,6 +163,10 @@ Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
   return blob;
 }
 
+std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left) {
+  return std::make_unique<BlobSource>(std::move(reader), left);
+}
+
 // Whether `caller` may read `version` now.
 Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       const std::optional<store::BlobInfo>& blob, const Address& caller,

@@ -66,6 +66,9 @@ class IndexStore final : public chain::IndexSink {
   Result<std::optional<Hash32>> custodian_key(const Address& custodian);
   // Whether a verified doctor's emergency window on `patient` is open at `now` (Unix seconds).
   Result<bool> emergency_open(const Address& patient, const Address& doctor, std::uint64_t now);
+  // The storage node registered under `node_id`, if any; every registered one, by node id.
+  Result<std::optional<StorageNodeRow>> storage_node(const Hash32& node_id);
+  Result<std::vector<StorageNodeRow>> storage_nodes();
   Result<std::vector<RecordVersionRow>> record_versions_of_patient(const Address& patient);
   Result<std::vector<RecordVersionRow>> record_versions(const Hash32& record_id);
   // Every version whose blob the chain says storage node `node_id` holds, oldest first.

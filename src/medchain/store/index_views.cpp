@@ -157,6 +157,38 @@ Result<std::optional<Hash32>> IndexStore::custodian_key(const Address& custodian
   return std::optional<Hash32>(key);
 }
 
+namespace {
+
+Result<StorageNodeRow> storage_node_row(const SqlRow& row) {
+  StorageNodeRow node;
+  MEDCHAIN_TRY(node.node_id, fixed<Hash32>(row[0]));
+  MEDCHAIN_TRY(node.operator_address, fixed<Address>(row[1]));
+  node.url = as_text(row[2]);
+  return node;
+}
+
+}  // namespace
+
+Result<std::optional<StorageNodeRow>> IndexStore::storage_node(const Hash32& node_id) {
+  MEDCHAIN_TRY(auto rows, db_->query("SELECT node_id, operator, url FROM storage_nodes WHERE "
+                                     "node_id = ?",
+                                     {to_hex(node_id)}));
+  if (rows.empty()) return std::optional<StorageNodeRow>();
+  MEDCHAIN_TRY(StorageNodeRow node, storage_node_row(rows[0]));
+  return std::optional<StorageNodeRow>(std::move(node));
+}
+
+Result<std::vector<StorageNodeRow>> IndexStore::storage_nodes() {
+  MEDCHAIN_TRY(auto rows,
+               db_->query("SELECT node_id, operator, url FROM storage_nodes ORDER BY node_id", {}));
+  std::vector<StorageNodeRow> nodes;
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(StorageNodeRow node, storage_node_row(row));
+    nodes.push_back(std::move(node));
+  }
+  return nodes;
+}
+
 Result<bool> IndexStore::emergency_open(const Address& patient, const Address& doctor,
                                         std::uint64_t now) {
   MEDCHAIN_TRY(auto rows,

@@ -93,6 +93,14 @@ struct EndingGrantRow {
   std::uint64_t granted_at = 0;
 };
 
+// A storage node the chain registered (registerStorageNode): who operates it and where it serves.
+struct StorageNodeRow {
+  Hash32 node_id;
+  Address operator_address;
+  std::string url;
+  bool operator==(const StorageNodeRow&) const = default;
+};
+
 struct AuditAnchorRow {
   Hash32 node_id;
   std::uint64_t from_seq = 0;

@@ -89,6 +89,24 @@ Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id
                                               uploader, row_uint(rows[0][2])});
 }
 
+Result<std::vector<WrappedKey>> NodeStore::wrapped_keys(const Hash32& record_id,
+                                                        std::uint64_t version) {
+  MEDCHAIN_TRY(std::vector<SqlRow> rows,
+               db_->query("SELECT recipient, sealed_key, uploaded_by, created_at FROM wrapped_keys "
+                          "WHERE record_id = ? AND version = ? ORDER BY recipient",
+                          {to_hex(record_id), sql_int(version)}));
+  std::vector<WrappedKey> keys;
+  for (const SqlRow& row : rows) {
+    MEDCHAIN_TRY(Address recipient, fixed<Address>(row[0], "recipient"));
+    auto sealed = from_hex(as_text(row[1]));
+    if (!sealed) return damaged("sealed key");
+    MEDCHAIN_TRY(Address uploader, fixed<Address>(row[2], "uploader"));
+    keys.push_back(
+        WrappedKey{record_id, version, recipient, std::move(*sealed), uploader, row_uint(row[3])});
+  }
+  return keys;
+}
+
 Status NodeStore::put_summary(const SealedSummary& summary) {
   return db_->execute(
       "INSERT INTO record_summaries (record_id, version, sealed_summary, uploaded_by, created_at) "

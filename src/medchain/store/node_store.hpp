@@ -108,6 +108,8 @@ class NodeStore {
   Status put_wrapped_key(const WrappedKey& key);
   Result<std::optional<WrappedKey>> wrapped_key(const Hash32& record_id, std::uint64_t version,
                                                 const Address& recipient);
+  // Every recipient's key of (record, version), by recipient.
+  Result<std::vector<WrappedKey>> wrapped_keys(const Hash32& record_id, std::uint64_t version);
 
   // Stores or replaces the summary of (record, version).
   Status put_summary(const SealedSummary& summary);

@@ -59,6 +59,23 @@ Status NodeContext::audit(const Address& actor, std::string action, std::string 
   return {};
 }
 
+Result<federation::PeerIdentity> NodeContext::authenticate_peer(const Request& request) {
+  if (!peers) {
+    return Error{Errc::kUnauthenticated,
+                 "this node has no node id (--node-id): it serves no peers"};
+  }
+  const std::string target =
+      request.query.empty() ? request.path : request.path + "?" + request.query;
+  const ByteView body(reinterpret_cast<const std::uint8_t*>(request.body.data()),
+                      request.body.size());
+  return peers->verify(request.header("authorization"), request.method, target, body, clock(),
+                       [this](const Hash32& node_id) -> Result<std::optional<Address>> {
+                         MEDCHAIN_TRY(auto row, index().storage_node(node_id));
+                         if (!row) return std::optional<Address>();
+                         return std::optional<Address>(row->operator_address);
+                       });
+}
+
 Result<store::Session> NodeContext::authenticate(const Request& request) {
   std::string header = request.header("authorization");
   // A browser cannot set headers on a WebSocket: the feed also takes ?access_token= (RFC 6750

@@ -11,6 +11,7 @@
 #include <medchain/api/problem.hpp>
 #include <medchain/api/rate_limiter.hpp>
 #include <medchain/chain/relayer.hpp>
+#include <medchain/federation/peer_verifier.hpp>
 #include <mutex>
 #include <nlohmann/json.hpp>
 
@@ -43,6 +44,8 @@ struct NodeContext {
   chain::Relayer* relayer = nullptr;
   const chain::ContractAbi* abi = nullptr;
   chain::IntentDomain domain;
+  // Set when the node has a node id (--node-id): it answers the peer routes.
+  std::unique_ptr<federation::PeerVerifier> peers;
 
   // The calling thread's stores, opened on its first use (std::runtime_error if the database
   // cannot be opened: the server answers 500).
@@ -58,6 +61,9 @@ struct NodeContext {
   // The session of the request's bearer token (refreshing its idle timer), from `sessions`
   // while fresh there, else from the database; kCheckFailed with the reason when there is none.
   Result<store::Session> authenticate(const Request& request);
+  // The storage node calling a peer route, verified against the index's registry of storage
+  // nodes (federation/peer_verifier.hpp for the refusals and their codes).
+  Result<federation::PeerIdentity> authenticate_peer(const Request& request);
   // Whether `caller` is `patient` or one of their guardians.
   Result<bool> manages(const Address& patient, const Address& caller);
 };
@@ -67,6 +73,7 @@ struct Call {
   const Request& request;
   std::map<std::string, std::string> params;  // from the route's path template
   std::optional<store::Session> session;      // present on routes for signed-in callers
+  std::optional<federation::PeerIdentity> peer = {};  // present on peer routes
   const Address& caller() const { return session->address; }
 };
 

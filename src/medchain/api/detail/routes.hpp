@@ -36,6 +36,8 @@ Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& c
 // whether `caller` may read `version` at the node's clock now (blob_of, then may_read).
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
                           const Address& caller);
+// a blob streamed from the blob store, `left` bytes from where `reader` stands;
+std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left);
 // and its routes.
 Response patient_records(NodeContext& node, const Call& call);
 Response record(NodeContext& node, const Call& call);
@@ -46,6 +48,10 @@ Response own_key(NodeContext& node, const Call& call);
 Response put_summary(NodeContext& node, const Call& call);
 // blob_upload.cpp: POST /v1/blobs streams its body; this answers its head.
 std::optional<Upload> upload_blob(NodeContext& node, const Call& call);
+
+// peer_routes.cpp (docs/api.md, "Peer API"): for other storage nodes only
+Response peer_version(NodeContext& node, const Call& call);
+Response peer_blob(NodeContext& node, const Call& call);
 
 // consent_routes.cpp
 Response patient_grants(NodeContext& node, const Call& call);

@@ -1,0 +1,278 @@
+#include <medchain/client/transfer.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/crypto/sha256.hpp>
+#include <medchain/records/category.hpp>
+#include <medchain/records/summary.hpp>
+#include <medchain/replication/replicator.hpp>
+#include <thread>
+
+namespace medchain::replication {
+
+using nlohmann::json;
+
+struct Replicator::Peer {
+  store::StorageNodeRow node;
+  std::optional<chain::HttpEndpoint> endpoint;  // none for a URL that is not http://host:port
+  std::unique_ptr<chain::HttpClient> http;
+};
+
+namespace {
+
+constexpr std::size_t kMaxSealedKeyBytes = 1024;
+
+Error refused(std::string reason) {
+  return Error{Errc::kCheckFailed, std::move(reason)};
+}
+
+std::uint64_t wall_clock() {
+  return static_cast<std::uint64_t>(std::chrono::duration_cast<std::chrono::seconds>(
+                                        std::chrono::system_clock::now().time_since_epoch())
+                                        .count());
+}
+
+template <class Fixed>
+Result<Fixed> fixed_field(const json& body, const char* name) {
+  const json& value = body.is_object() && body.contains(name) ? body[name] : json();
+  if (!value.is_string()) return refused(std::string("the peer's answer has no ") + name);
+  auto parsed = from_hex_fixed<Fixed>(value.get<std::string>());
+  if (!parsed) return refused(std::string("the peer's ") + name + " is not 0x hex of its size");
+  return *parsed;
+}
+
+// A member of an object, or null when absent (a const json's operator[] must not be asked for a
+// missing key).
+const json& member(const json& object, const char* name) {
+  static const json kNull;
+  return object.is_object() && object.contains(name) ? object[name] : kNull;
+}
+
+Result<Bytes> bytes_field(const json& value, const char* name) {
+  if (!value.is_string()) return refused(std::string("the peer's ") + name + " is not hex");
+  auto parsed = from_hex(value.get<std::string>());
+  if (!parsed) return refused(std::string("the peer's ") + name + " is not hex");
+  return std::move(*parsed);
+}
+
+std::string version_name(const store::RecordVersionRow& version) {
+  return to_hex(version.record_id) + "/" + std::to_string(version.version);
+}
+
+}  // namespace
+
+Replicator::Replicator(ReplicatorOptions options, store::IndexStore& index, store::NodeStore& node,
+                       store::BlobStore& blobs)
+    : options_(options), index_(index), node_(node), blobs_(blobs) {}
+
+Replicator::~Replicator() = default;
+
+Replicator::Peer& Replicator::peer_for(const store::StorageNodeRow& node) {
+  auto& peer = peers_[node.node_id];
+  if (!peer || peer->node.url != node.url) {
+    peer = std::make_unique<Peer>();
+    peer->node = node;
+    auto endpoint = chain::HttpEndpoint::parse(node.url);
+    if (endpoint.ok()) {
+      peer->endpoint = *endpoint;
+      peer->http = std::make_unique<chain::HttpClient>(*endpoint);
+    }
+  }
+  return *peer;
+}
+
+std::string Replicator::sign(const Peer& peer, const std::string& method,
+                             const std::string& target) {
+  const federation::PeerRequest request{
+      options_.own_node, peer.node.node_id,        method, target, crypto::sha256({}),
+      wall_clock(),      federation::fresh_nonce()};
+  // Signing fails only on a malformed domain, which the node's start would have refused.
+  return federation::sign_peer_request(request, options_.domain, options_.operator_key).value();
+}
+
+Result<json> Replicator::fetch_version(Peer& peer, const store::RecordVersionRow& version) {
+  if (!peer.http) {
+    return Error{Errc::kUnavailable,
+                 "node " + to_hex(peer.node.node_id) +
+                     " is registered with a URL this node cannot call: " + peer.node.url};
+  }
+  const std::string target =
+      "/v1/peer/versions/" + to_hex(version.record_id) + "/" + std::to_string(version.version);
+  chain::HttpRequest request{"GET", target, {{"Authorization", sign(peer, "GET", target)}}, "", ""};
+  MEDCHAIN_TRY(chain::HttpResponse answer, peer.http->send(request, options_.request_timeout));
+  if (answer.status != 200) {
+    return Error{Errc::kUnavailable, "GET " + target + " answered " +
+                                         std::to_string(answer.status) + ": " + answer.body};
+  }
+  json body = json::parse(answer.body, nullptr, false);
+  if (!body.is_object()) return refused("the peer's version is not a JSON object");
+  return body;
+}
+
+Status Replicator::check_category(const store::RecordVersionRow& version, std::uint8_t category,
+                                  const Bytes& signature, const Address& signer) {
+  const records::CategoryStatement statement{version.patient, version.digest, category};
+  auto recovered = records::category_signer(statement, options_.domain, signature);
+  if (!recovered.ok() || *recovered != signer) {
+    return refused("its category statement is not a signature of \"" +
+                   std::string(records::category_name(category)) + "\" for this digest");
+  }
+  if (signer == version.author || signer == version.patient) return {};
+  MEDCHAIN_TRY(std::optional<store::PatientRow> patient, index_.patient(version.patient));
+  if (patient && std::find(patient->guardians.begin(), patient->guardians.end(), signer) !=
+                     patient->guardians.end()) {
+    return {};
+  }
+  return refused("its category statement is signed by " + to_hex(signer) +
+                 ", neither the version's author, its patient nor a guardian");
+}
+
+Status Replicator::pull(Peer& peer, const store::RecordVersionRow& version, std::uint64_t now) {
+  MEDCHAIN_TRY(json body, fetch_version(peer, version));
+  MEDCHAIN_TRY(Hash32 digest, fixed_field<Hash32>(body, "digest"));
+  MEDCHAIN_TRY(Address uploaded_by, fixed_field<Address>(body, "uploadedBy"));
+  if (digest != version.digest) return refused("it names another digest than the chain");
+  const json& named = member(body, "category");
+  const std::optional<std::uint8_t> category =
+      named.is_string() ? records::parse_category(named.get<std::string>()) : std::nullopt;
+  if (!category) return refused("its category is not one of medchain's");
+  if (!member(body, "categorySignature").is_string() ||
+      !member(body, "categorySigner").is_string()) {
+    return refused("it has no category statement, so its category cannot be checked");
+  }
+  MEDCHAIN_TRY(Bytes signature,
+               bytes_field(member(body, "categorySignature"), "categorySignature"));
+  MEDCHAIN_TRY(Address signer, fixed_field<Address>(body, "categorySigner"));
+  MEDCHAIN_TRY_STATUS(check_category(version, *category, signature, signer));
+  const json& stated_size = member(body, "size");
+  if (!stated_size.is_number_unsigned() ||
+      stated_size.get<std::uint64_t>() > options_.max_blob_bytes) {
+    return refused("its size is missing or over this node's limit");
+  }
+
+  // The blob, streamed into the store, which keeps it only if it hashes to the chain's digest.
+  const std::string target = "/v1/peer/blobs/" + to_hex(version.digest);
+  chain::HttpRequest request{"GET", target, {{"Authorization", sign(peer, "GET", target)}}, "", ""};
+  MEDCHAIN_TRY(store::BlobWriter writer, blobs_.begin_write(options_.max_blob_bytes));
+  MEDCHAIN_TRY(
+      chain::HttpResponse answer,
+      client::receive_streamed(*peer.endpoint, request,
+                               [&writer](ByteView piece) { return writer.write(piece); }, {}));
+  if (answer.status != 200) {
+    return Error{Errc::kUnavailable,
+                 "GET " + target + " answered " + std::to_string(answer.status)};
+  }
+  const std::uint64_t size = writer.bytes_written();
+  auto committed = writer.commit(version.digest);
+  if (!committed.ok()) return refused("its blob does not hash to the chain's digest");
+
+  // Keys and the summary before the blob's row: a reader who sees the version finds its key.
+  MEDCHAIN_TRY(std::size_t keys, add_keys(body, version, now));
+  (void)keys;
+  if (const json& summary = member(body, "summary"); summary.is_object()) {
+    MEDCHAIN_TRY(Bytes sealed, bytes_field(member(summary, "sealedSummary"), "sealedSummary"));
+    MEDCHAIN_TRY(Address author, fixed_field<Address>(summary, "uploadedBy"));
+    if (sealed.size() >= records::kMinSealedSummary &&
+        sealed.size() <= records::kMaxSealedSummary &&
+        std::equal(records::kSummaryMagic.begin(), records::kSummaryMagic.end(), sealed.begin())) {
+      MEDCHAIN_TRY(std::optional<store::SealedSummary> held,
+                   node_.summary(version.record_id, version.version));
+      if (!held) {
+        MEDCHAIN_TRY_STATUS(node_.put_summary(
+            {version.record_id, version.version, std::move(sealed), author, now}));
+      }
+    }
+  }
+  store::BlobInfo info;
+  info.digest = version.digest;
+  info.size = size;
+  info.category = *category;
+  info.patient = version.patient;
+  info.uploaded_by = uploaded_by;
+  info.created_at = now;
+  info.category_signature = std::move(signature);
+  info.category_signer = signer;
+  return node_.put_blob(info);
+}
+
+Result<std::size_t> Replicator::refresh_keys(Peer& peer, const store::RecordVersionRow& version,
+                                             std::uint64_t now) {
+  MEDCHAIN_TRY(json body, fetch_version(peer, version));
+  return add_keys(body, version, now);
+}
+
+Result<std::size_t> Replicator::add_keys(const json& body, const store::RecordVersionRow& version,
+                                         std::uint64_t now) {
+  const json& keys = member(body, "keys");
+  if (!keys.is_array()) return refused("the peer's answer has no keys");
+  std::size_t added = 0;
+  for (const json& entry : keys) {
+    if (!entry.is_object()) return refused("a key of the peer's is not an object");
+    MEDCHAIN_TRY(Address recipient, fixed_field<Address>(entry, "recipient"));
+    MEDCHAIN_TRY(Address shared_by, fixed_field<Address>(entry, "sharedBy"));
+    MEDCHAIN_TRY(Bytes sealed, bytes_field(member(entry, "sealedKey"), "sealedKey"));
+    if (sealed.empty() || sealed.size() > kMaxSealedKeyBytes) continue;
+    MEDCHAIN_TRY(std::optional<store::WrappedKey> held,
+                 node_.wrapped_key(version.record_id, version.version, recipient));
+    if (held) continue;
+    MEDCHAIN_TRY_STATUS(node_.put_wrapped_key(
+        {version.record_id, version.version, recipient, std::move(sealed), shared_by, now}));
+    ++added;
+  }
+  return added;
+}
+
+Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
+  PassReport report;
+  const auto started = std::chrono::steady_clock::now();
+  const bool refresh = started >= next_key_refresh_;
+  if (refresh) next_key_refresh_ = started + options_.key_refresh;
+  MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
+  for (const store::StorageNodeRow& node : nodes) {
+    if (node.node_id == options_.own_node) continue;
+    Peer& peer = peer_for(node);
+    MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
+                 index_.record_versions_on_node(node.node_id));
+    for (const store::RecordVersionRow& version : versions) {
+      const auto key = std::pair{version.record_id, version.version};
+      if (const auto wait = backoff_.find(key); wait != backoff_.end()) {
+        if (started < wait->second) continue;
+        backoff_.erase(wait);
+      }
+      MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
+      Status done;
+      if (held && held->patient == version.patient) {
+        if (!refresh) continue;
+        auto added = refresh_keys(peer, version, now);
+        if (added.ok()) report.keys_added += *added;
+        done = added.ok() ? Status{} : Status(added.error());
+      } else if (held) {
+        continue;  // the digest is held for another patient: not this version's bytes to copy
+      } else {
+        done = pull(peer, version, now);
+        if (done.ok()) ++report.pulled;
+      }
+      if (done.ok()) continue;
+      const bool was_refused = done.error().code == Errc::kCheckFailed;
+      ++(was_refused ? report.refused : report.unreachable);
+      log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
+          << version_name(version) << " from node " << to_hex(node.node_id) << " (" << node.url
+          << "): " << done.error().message << std::endl;
+      backoff_[key] = started + options_.retry_refused;
+    }
+  }
+  return report;
+}
+
+void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,
+                     std::ostream& log) {
+  while (!stop) {
+    auto pass = run_once(log, wall_clock());
+    if (!pass.ok())
+      log << "medchaind: replication pass failed: " << pass.error().message << std::endl;
+    for (auto waited = std::chrono::milliseconds(0); waited < interval && !stop;
+         waited += std::chrono::milliseconds(50)) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+  }
+}
+
+}  // namespace medchain::replication

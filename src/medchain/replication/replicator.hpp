@@ -1,0 +1,93 @@
+// Pull replication: this node keeps a copy of every record version whose home node (the
+// `nodeId` the chain recorded for it) is another registered storage node, fetched from that
+// node's peer API (GET /v1/peer/versions/..., GET /v1/peer/blobs/...) with requests signed by
+// this node's operator. That is full replication among the registered nodes; choosing r home
+// nodes per patient is not built.
+//
+// Nothing a peer says is taken on its word: the blob must hash to the digest the chain recorded
+// for the version, and the category statement must be an EIP-712 signature of that category for
+// that digest by the version's author, its patient or one of the patient's guardians on chain
+// (docs/format.md, "Category statements"). A version that fails either check is refused: logged,
+// nothing of it stored, tried again after `retry_refused`. Sealed summaries and keys are opaque
+// to every node; they are checked for shape only, as the node's own routes do.
+//
+// Each pass compares the index with what the node holds, so a node that was down catches up on
+// its first pass after a restart (anti-entropy without cursors). Keys shared after a version was
+// replicated are pulled by re-reading its metadata every `key_refresh`: O(versions) requests
+// then, which a "keys since" cursor would avoid. Keys are only added, never replaced.
+#pragma once
+
+#include <atomic>
+#include <chrono>
+#include <map>
+#include <medchain/chain/http_client.hpp>
+#include <medchain/federation/peer_request.hpp>
+#include <medchain/store/blob_store.hpp>
+#include <medchain/store/index_store.hpp>
+#include <medchain/store/node_store.hpp>
+#include <memory>
+#include <ostream>
+
+namespace medchain::replication {
+
+struct ReplicatorOptions {
+  Hash32 own_node;                  // this node's id: versions homed here are not pulled
+  records::StatementDomain domain;  // the chain id and contract (signatures hold there only)
+  crypto::PrivateKey operator_key;  // the key the chain registered as this node's operator
+  std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;  // a bigger blob is refused
+  std::chrono::milliseconds request_timeout{30'000};
+  std::chrono::seconds key_refresh{10};    // how often replicated versions' keys are re-read
+  std::chrono::seconds retry_refused{60};  // a refused or unreachable version waits this long
+};
+
+// What one pass did.
+struct PassReport {
+  std::size_t pulled = 0;      // versions replicated
+  std::size_t keys_added = 0;  // sealed keys added to versions already held
+  std::size_t refused = 0;     // versions whose peer failed a check (wrong digest, forged category)
+  std::size_t unreachable = 0;  // versions whose home node did not answer
+};
+
+class Replicator {
+ public:
+  // REQUIRES: the stores and blob store outlive the replicator, and are used by no other thread
+  // through these objects (the stores are this replicator's own database connection).
+  Replicator(ReplicatorOptions options, store::IndexStore& index, store::NodeStore& node,
+             store::BlobStore& blobs);
+  ~Replicator();
+
+  // One pass over the index. `log` gets a line per refusal and per unreachable peer. `now` is
+  // Unix seconds (for the audit log's and the stored rows' times).
+  Result<PassReport> run_once(std::ostream& log, std::uint64_t now);
+
+  // Passes every `interval` until `stop`; errors of a pass are logged and the next pass tries
+  // again.
+  void run(const std::atomic<bool>& stop, std::chrono::milliseconds interval, std::ostream& log);
+
+ private:
+  struct Peer;
+  Peer& peer_for(const store::StorageNodeRow& node);
+  // Pulls the version whole; kCheckFailed when the peer's answer fails a check.
+  Status pull(Peer& peer, const store::RecordVersionRow& version, std::uint64_t now);
+  // Adds the keys the home node has and this node lacks; returns how many.
+  Result<std::size_t> refresh_keys(Peer& peer, const store::RecordVersionRow& version,
+                                   std::uint64_t now);
+  // Adds the keys of a peer's version answer that this node lacks; returns how many.
+  Result<std::size_t> add_keys(const nlohmann::json& body, const store::RecordVersionRow& version,
+                               std::uint64_t now);
+  Result<nlohmann::json> fetch_version(Peer& peer, const store::RecordVersionRow& version);
+  Status check_category(const store::RecordVersionRow& version, std::uint8_t category,
+                        const Bytes& signature, const Address& signer);
+  std::string sign(const Peer& peer, const std::string& method, const std::string& target);
+
+  ReplicatorOptions options_;
+  store::IndexStore& index_;
+  store::NodeStore& node_;
+  store::BlobStore& blobs_;
+  std::map<Hash32, std::unique_ptr<Peer>> peers_;
+  // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
+  std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
+  std::chrono::steady_clock::time_point next_key_refresh_{};
+};
+
+}  // namespace medchain::replication

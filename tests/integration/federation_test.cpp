@@ -1,0 +1,373 @@
+// Federation between storage nodes (docs/architecture.md, "Federation"): the peer API answers
+// only requests signed by the operator of a registered storage node, and a node started with
+// --replicate keeps a verified replica of every version homed on another node, which it serves
+// to authorized readers while the home node is down, and refuses what fails the chain's checks.
+#include <gtest/gtest.h>
+
+#include <fstream>
+#include <medchain/api/http_server.hpp>
+#include <medchain/core/hex.hpp>
+#include <medchain/eth/address.hpp>
+#include <medchain/federation/peer_request.hpp>
+#include <medchain/records/category_statement.hpp>
+#include <sstream>
+#include <thread>
+
+#include "support/node.hpp"
+#include "support/postgres.hpp"
+
+namespace medchain::test {
+namespace {
+
+using nlohmann::json;
+using namespace std::chrono_literals;
+
+constexpr std::uint8_t kLabCategory = 1;
+constexpr std::uint16_t kLabScope = 1 << 1;
+constexpr std::uint8_t kRead = 1;
+
+std::string text_of(const std::filesystem::path& file) {
+  std::ifstream in(file);
+  std::stringstream all;
+  all << in.rdbuf();
+  return all.str();
+}
+
+std::string all_logs(const std::filesystem::path& dir) {
+  std::string logs;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    if (entry.path().extension() == ".log") logs += text_of(entry.path());
+  }
+  return logs;
+}
+
+// Polls `done` every 100 ms for up to `limit`.
+template <class Done>
+bool eventually(Done done, std::chrono::milliseconds limit = 30s) {
+  const auto until = std::chrono::steady_clock::now() + limit;
+  while (std::chrono::steady_clock::now() < until) {
+    if (done()) return true;
+    std::this_thread::sleep_for(100ms);
+  }
+  return done();
+}
+
+class FederationTest : public ::testing::Test {
+ protected:
+  FederationTest() {
+    registrar_ = ledger_.registrar();
+    doctor_ = ledger_.verified_doctor(registrar_);
+    patient_ = ledger_.registered_patient(/*funded=*/false);
+  }
+
+  records::StatementDomain domain() const {
+    return {ledger_.chain_id(), ledger_.deployment().address};
+  }
+
+  std::string statement(const Party& signer, const Hash32& digest, std::uint8_t category) {
+    return to_hex(
+        records::sign_category({patient_.address, digest, category}, domain(), signer.key).value());
+  }
+
+  // Uploads `content` through `node` with the patient's category statement, records it on chain
+  // as homed on `node`, and shares sealed keys with the patient and the doctor; the record id.
+  Hash32 add_record(Node& node, const std::string& token, const std::string& content) {
+    const Hash32 digest = sha256_of(content);
+    const Reply uploaded =
+        node.send("POST", "/v1/blobs", content, token,
+                  {{"Medchain-Patient", to_hex(patient_.address)},
+                   {"Medchain-Category", "lab"},
+                   {"Medchain-Digest", to_hex(digest)},
+                   {"Medchain-Category-Signature", statement(patient_, digest, kLabCategory)}},
+                  "application/octet-stream");
+    EXPECT_EQ(uploaded.status, 201) << uploaded.body.dump();
+    const Hash32 record_id = random_hash();
+    add_on_chain(node, record_id, digest, node.node_id());
+    const json keys{{"keys",
+                     {{{"recipient", to_hex(patient_.address)}, {"sealedKey", "0x0101"}},
+                      {{"recipient", to_hex(doctor_.address)}, {"sealedKey", "0x0202"}}}}};
+    const Reply shared = node.send("PUT", "/v1/records/" + to_hex(record_id) + "/versions/1/keys",
+                                   keys.dump(), token);
+    EXPECT_EQ(shared.status, 200) << shared.body.dump();
+    return record_id;
+  }
+
+  void add_on_chain(Node& relaying, const Hash32& record_id, const Hash32& digest,
+                    const Hash32& node_id) {
+    const Reply added = relaying.relay(patient_, "addRecordBySig",
+                                       {{"patient", eth::to_checksum(patient_.address)},
+                                        {"recordId", to_hex(record_id)},
+                                        {"digest", to_hex(digest)},
+                                        {"nodeId", to_hex(node_id)},
+                                        {"contentId", to_hex(digest)}});
+    ASSERT_EQ(added.status, 200) << added.body.dump();
+  }
+
+  void grant_doctor(Node& relaying) {
+    const Reply granted = relaying.relay(patient_, "grantAccessBySig",
+                                         {{"patient", eth::to_checksum(patient_.address)},
+                                          {"doctor", eth::to_checksum(doctor_.address)},
+                                          {"scope", kLabScope},
+                                          {"permissions", kRead},
+                                          {"expiry", std::time(nullptr) + 86400}});
+    ASSERT_EQ(granted.status, 200) << granted.body.dump();
+  }
+
+  // A storage node registered on chain for `operator_party`, at `url`; its node id.
+  Hash32 register_node(const Party& operator_party, const std::string& url) {
+    const Hash32 node_id = random_hash();
+    ledger_.must_call(registrar_, "registerStorageNode",
+                      {bytes32(node_id), operator_party.address, url});
+    return node_id;
+  }
+
+  // The Authorization header of a GET of `target` on `to`, from node `from` signed with `key`.
+  std::string peer_header(const Hash32& from, const Hash32& to, const std::string& target,
+                          const crypto::PrivateKey& key, std::uint64_t chain_id = 0,
+                          std::uint64_t timestamp = 0) {
+    const federation::PeerRequest request{
+        from,
+        to,
+        "GET",
+        target,
+        sha256_of(""),
+        timestamp ? timestamp : static_cast<std::uint64_t>(std::time(nullptr)),
+        federation::fresh_nonce()};
+    records::StatementDomain signed_domain = domain();
+    if (chain_id) signed_domain.chain_id = chain_id;
+    return federation::sign_peer_request(request, signed_domain, key).value();
+  }
+
+  Ledger ledger_{chain::DevChainKind::kAnvil};
+  Party registrar_;
+  Party doctor_;
+  Party patient_;
+};
+
+TEST_F(FederationTest, PeerApiServesOnlyRegisteredNodesSignedRequests) {
+  Node home(ledger_);
+  const std::string token = home.token_for(patient_);
+  const std::string content = "lab result: ciphertext stands in here";
+  const Hash32 record_id = add_record(home, token, content);
+  const Party peer_operator = ledger_.party(/*funded=*/false);
+  const Hash32 peer_node = register_node(peer_operator, "http://127.0.0.1:9");
+  const std::string blob_target = "/v1/peer/blobs/" + to_hex(sha256_of(content));
+  const std::string version_target = "/v1/peer/versions/" + to_hex(record_id) + "/1";
+  // The home node indexes the registration before it can know the peer.
+  ASSERT_TRUE(eventually([&] {
+    return home.send("GET", blob_target, "", "",
+                     {{"Authorization",
+                       peer_header(peer_node, home.node_id(), blob_target, peer_operator.key)}})
+               .status == 200;
+  }));
+
+  const auto get = [&](const std::string& target, const std::string& header) {
+    return home.send("GET", target, "", "", {{"Authorization", header}});
+  };
+  const Reply blob =
+      get(blob_target, peer_header(peer_node, home.node_id(), blob_target, peer_operator.key));
+  EXPECT_EQ(blob.status, 200);
+  EXPECT_EQ(blob.response.body, content);
+  const Reply version = get(
+      version_target, peer_header(peer_node, home.node_id(), version_target, peer_operator.key));
+  ASSERT_EQ(version.status, 200) << version.raw;
+  EXPECT_EQ(version.body["digest"], to_hex(sha256_of(content)));
+  EXPECT_EQ(version.body["category"], "lab");
+  EXPECT_EQ(version.body["categorySignature"],
+            statement(patient_, sha256_of(content), kLabCategory));
+  EXPECT_EQ(version.body["categorySigner"], eth::to_checksum(patient_.address));
+  ASSERT_EQ(version.body["keys"].size(), 2u);
+
+  // Refusals: no signature, a session instead, a stranger's key, another chain, a stale
+  // timestamp, another node's address, a replay.
+  EXPECT_EQ(home.get(blob_target).status, 401);
+  const Reply with_session = home.get(blob_target, token);
+  EXPECT_EQ(with_session.status, 401);
+  EXPECT_EQ(with_session.body["code"], "peer_unauthenticated");
+  const Reply stranger = get(
+      blob_target, peer_header(peer_node, home.node_id(), blob_target, ledger_.party(false).key));
+  EXPECT_EQ(stranger.status, 403);
+  EXPECT_EQ(stranger.body["code"], "not_a_peer");
+  const Reply other_chain =
+      get(blob_target, peer_header(peer_node, home.node_id(), blob_target, peer_operator.key, 1));
+  EXPECT_EQ(other_chain.status, 401);
+  EXPECT_NE(other_chain.body["detail"].get<std::string>().find("chain"), std::string::npos);
+  const Reply stale =
+      get(blob_target, peer_header(peer_node, home.node_id(), blob_target, peer_operator.key, 0,
+                                   static_cast<std::uint64_t>(std::time(nullptr)) - 600));
+  EXPECT_EQ(stale.status, 401);
+  EXPECT_EQ(
+      get(blob_target, peer_header(peer_node, peer_node, blob_target, peer_operator.key)).status,
+      401);
+  const std::string once = peer_header(peer_node, home.node_id(), blob_target, peer_operator.key);
+  EXPECT_EQ(get(blob_target, once).status, 200);
+  EXPECT_EQ(get(blob_target, once).status, 401);
+  // A signature for one path does not open another.
+  EXPECT_EQ(
+      get(version_target, peer_header(peer_node, home.node_id(), blob_target, peer_operator.key))
+          .status,
+      403);
+
+  // Every answer is audited under the peer's operator, for the patient to see.
+  const Reply audit =
+      home.get("/v1/audit?patient=" + to_hex(patient_.address) + "&limit=1000", token);
+  int peer_reads = 0;
+  for (const json& entry : audit.body["entries"]) {
+    if (entry["action"] == "peer.blob.read" &&
+        entry["actor"] == eth::to_checksum(peer_operator.address))
+      ++peer_reads;
+  }
+  EXPECT_GE(peer_reads, 3);
+}
+
+// Three nodes on one chain, the third on PostgreSQL, all replicating.
+TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
+  TempPostgres postgres;
+  Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
+                       "--replicate-interval", "0.2"});
+  const std::string home_token = home.token_for(patient_);
+  std::vector<std::pair<Hash32, std::string>> records;
+  for (int i = 0; i < 3; ++i) {
+    const std::string content = "record " + std::to_string(i) + std::string(100'000 + i, 'x');
+    records.emplace_back(add_record(home, home_token, content), content);
+  }
+  grant_doctor(home);
+  const std::string doctor_token = replica.token_for(doctor_);
+  const std::string third_doctor_token = third.token_for(doctor_);
+  const auto replicated = [&](Node& node, const std::string& token, const Hash32& record_id) {
+    const Reply record = node.get("/v1/records/" + to_hex(record_id), token);
+    return record.status == 200 && record.body["versions"][0]["size"].is_number();
+  };
+  for (const auto& [record_id, content] : records) {
+    ASSERT_TRUE(eventually([&] { return replicated(replica, doctor_token, record_id); }))
+        << "node 2 never replicated " << to_hex(record_id);
+    ASSERT_TRUE(eventually([&] { return replicated(third, third_doctor_token, record_id); }))
+        << "node 3 (PostgreSQL) never replicated " << to_hex(record_id);
+  }
+
+  home.crash();
+  for (auto [node, token] : {std::pair<Node*, std::string>{&replica, doctor_token},
+                             std::pair<Node*, std::string>{&third, third_doctor_token}}) {
+    for (const auto& [record_id, content] : records) {
+      const Reply blob = node->get("/v1/blobs/" + to_hex(sha256_of(content)), token);
+      EXPECT_EQ(blob.status, 200);
+      EXPECT_EQ(blob.response.body, content) << "not byte-identical";
+      const Reply key = node->get("/v1/records/" + to_hex(record_id) + "/versions/1/key", token);
+      EXPECT_EQ(key.status, 200) << key.raw;
+      EXPECT_EQ(key.body["sealedKey"], "0x0202");
+    }
+  }
+  // A stranger is refused by the replica exactly as by the home node, and audited there.
+  const Party stranger = ledger_.party(/*funded=*/false);
+  EXPECT_EQ(
+      replica.get("/v1/blobs/" + to_hex(sha256_of(records[0].second)), replica.token_for(stranger))
+          .status,
+      403);
+
+  // While node 1 is down, a record is added through node 2; node 1 catches up on restart.
+  const std::string replica_token = replica.token_for(patient_);
+  const std::string later = "added while node 1 was down" + std::string(5'000, 'y');
+  const Hash32 later_id = add_record(replica, replica_token, later);
+  home.start_again();
+  const std::string home_doctor_token = home.token_for(doctor_);
+  EXPECT_TRUE(eventually([&] { return replicated(home, home_doctor_token, later_id); }));
+  EXPECT_TRUE(eventually([&] { return replicated(third, third_doctor_token, later_id); }));
+  const Reply caught_up = home.get("/v1/blobs/" + to_hex(sha256_of(later)), home_doctor_token);
+  EXPECT_EQ(caught_up.response.body, later);
+}
+
+// A node registered on chain whose peer API lies: it serves other bytes than the chain's digest
+// for one version, and a category statement that does not sign the category it claims for
+// another.
+class LyingPeer {
+ public:
+  LyingPeer(std::string forged_blob, json version_answers)
+      : forged_blob_(std::move(forged_blob)), versions_(std::move(version_answers)) {
+    api::ServerOptions options;
+    options.port = 0;
+    api::Handlers handlers;
+    handlers.respond = [this](const api::Request& request) { return answer(request); };
+    server_ = api::HttpServer::start(options, std::move(handlers)).value();
+  }
+  std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+
+ private:
+  api::Response answer(const api::Request& request) {
+    api::Response response;
+    if (request.path.rfind("/v1/peer/blobs/", 0) == 0) {
+      response.content_type = "application/octet-stream";
+      response.body = forged_blob_;
+      return response;
+    }
+    for (const json& version : versions_) {
+      if (request.path == version["path"]) {
+        response.body = version["answer"].dump();
+        return response;
+      }
+    }
+    response.status = 404;
+    return response;
+  }
+
+  std::string forged_blob_;
+  json versions_;
+  std::unique_ptr<api::HttpServer> server_;
+};
+
+TEST_F(FederationTest, ReplicationRefusesAWrongDigestAndAForgedCategory) {
+  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  const Party liar_operator = ledger_.party(/*funded=*/false);
+  const std::string real = "the bytes the chain names";
+  const std::string other = "the category statement's bytes";
+  const Hash32 wrong_digest_record = random_hash();
+  const Hash32 forged_category_record = random_hash();
+  const auto answer = [&](const Hash32& record_id, const std::string& content,
+                          const std::string& category, const std::string& signature) {
+    return json{{"path", "/v1/peer/versions/" + to_hex(record_id) + "/1"},
+                {"answer",
+                 {{"recordId", to_hex(record_id)},
+                  {"version", 1},
+                  {"digest", to_hex(sha256_of(content))},
+                  {"size", content.size()},
+                  {"category", category},
+                  {"categorySignature", signature},
+                  {"categorySigner", to_hex(patient_.address)},
+                  {"uploadedBy", to_hex(patient_.address)},
+                  {"summary", nullptr},
+                  {"keys", json::array()}}}};
+  };
+  // Version 1: an honest statement, but the blob served is not the chain's bytes. Version 2: the
+  // patient stated "lab"; the peer claims "general", which every grant of General would cover.
+  const json answers = json::array(
+      {answer(wrong_digest_record, real, "lab", statement(patient_, sha256_of(real), kLabCategory)),
+       answer(forged_category_record, other, "general",
+              statement(patient_, sha256_of(other), kLabCategory))});
+  LyingPeer liar("not " + real, answers);
+  const Hash32 liar_node = register_node(liar_operator, liar.url());
+  add_on_chain(replica, wrong_digest_record, sha256_of(real), liar_node);
+  add_on_chain(replica, forged_category_record, sha256_of(other), liar_node);
+
+  const auto refusals = [&] {
+    const std::string logs = all_logs(replica.dir());
+    return logs.find("replication refused " + to_hex(wrong_digest_record)) != std::string::npos &&
+           logs.find("replication refused " + to_hex(forged_category_record)) != std::string::npos;
+  };
+  ASSERT_TRUE(eventually(refusals)) << all_logs(replica.dir());
+  const std::string logs = all_logs(replica.dir());
+  EXPECT_NE(logs.find("does not hash to the chain's digest"), std::string::npos);
+  EXPECT_NE(logs.find("is not a signature of \"general\""), std::string::npos);
+  // Nothing of either was stored: the patient sees both versions without a blob.
+  const std::string token = replica.token_for(patient_);
+  for (const Hash32& record_id : {wrong_digest_record, forged_category_record}) {
+    const Reply record = replica.get("/v1/records/" + to_hex(record_id), token);
+    ASSERT_EQ(record.status, 200) << record.raw;
+    EXPECT_TRUE(record.body["versions"][0]["size"].is_null());
+    EXPECT_TRUE(record.body["versions"][0]["category"].is_null());
+  }
+  EXPECT_EQ(replica.get("/v1/blobs/" + to_hex(sha256_of(real)), token).status, 404);
+}
+
+}  // namespace
+}  // namespace medchain::test
