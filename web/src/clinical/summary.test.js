@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
 import { summarize } from './summary.js';
+import en from '../i18n/en.js';
+import { LANGUAGES, setLanguage } from '../i18n/index.js';
 
 const field = (card, label) => card.fields.find(([l]) => l === label)?.[1];
 
@@ -73,5 +75,19 @@ describe('readable cards', () => {
   test('an unknown type has no card: the viewer falls back to the table', () => {
     expect(summarize({ resourceType: 'Basic' })).toBeNull();
     expect(summarize(null)).toBeNull();
+  });
+  test('the words are the language of the moment, not of the module\'s loading', () => {
+    LANGUAGES.de = { ...en, 'records.clinical.flag.high': 'Hoch', 'records.clinical.label.referenceRange': 'Referenzbereich', 'records.clinical.date.day': '{day}. {month} {year}' };
+    try {
+      setLanguage('de');
+      const card = summarize({ resourceType: 'Observation', code: { text: 'HbA1c' }, valueQuantity: { value: 6.1, unit: '%' }, referenceRange: [{ low: { value: 4, unit: '%' }, high: { value: 5.6, unit: '%' } }], effectiveDateTime: '2024-05-05' });
+      expect(card.flag.label).toBe('Hoch');
+      expect(field(card, 'Referenzbereich')).toBe('4–5.6%');
+      expect(field(card, 'Date')).toBe('5. Mai 2024'); // the month's name from Intl
+    } finally {
+      setLanguage('en');
+      delete LANGUAGES.de;
+    }
+    expect(summarize({ resourceType: 'Observation', code: { text: 'x' }, interpretation: [{ coding: [{ code: 'H' }] }] }).flag.label).toBe('High');
   });
 });
