@@ -85,8 +85,6 @@ const NOT_YET_CATALOGUED = new Set([
   'screens/patient/PatientPortal.jsx',
   'screens/patient/RequestsTab.jsx',
   'screens/patient/TransferTab.jsx',
-  'screens/records/RecordTimeline.jsx',
-  'screens/records/VersionHistory.jsx',
   'screens/registrar/AttestProfile.jsx',
   'screens/registrar/RegistrarPortal.jsx',
 ]);
