@@ -205,6 +205,32 @@ const CARDS = {
   Patient: patient,
 };
 
+// The record viewer's heading for a resource: "HbA1c: 6.1 %", "Metformin 500 mg (twice a day)",
+// "Allergy: Penicillin", a document's description, "Patient details"; else its resource type.
+export function recordHeading(resource) {
+  switch (resource?.resourceType) {
+    case 'Observation': {
+      const name = resource.code?.text ?? t('records.clinical.title.observation');
+      const quantity = resource.valueQuantity;
+      const value = (quantity ? `${quantity.value} ${quantity.unit ?? ''}` : resource.valueString)?.trim();
+      return value ? t('records.clinical.heading.withValue', { name, value }) : name;
+    }
+    case 'MedicationStatement': {
+      const name = resource.medicationCodeableConcept?.text ?? t('records.clinical.title.medication');
+      const dosage = resource.dosage?.[0]?.text;
+      return dosage ? t('records.clinical.heading.withDosage', { name, dosage }) : name;
+    }
+    case 'AllergyIntolerance':
+      return t('records.clinical.heading.allergy', { substance: resource.code?.text ?? t('records.clinical.heading.unknownSubstance') });
+    case 'DocumentReference':
+      return resource.description ?? resource.content?.[0]?.attachment?.title ?? t('records.clinical.title.document');
+    case 'Patient':
+      return t('records.clinical.heading.patient');
+    default:
+      return resource?.resourceType ?? t('records.viewer.title');
+  }
+}
+
 export function summarize(resource) {
   const card = CARDS[resource?.resourceType];
   return card ? { kind: resource.resourceType, ...card(resource) } : null;

@@ -1,5 +1,5 @@
 import { describe, expect, test } from 'vitest';
-import { summarize } from './summary.js';
+import { recordHeading, summarize } from './summary.js';
 import en from '../i18n/en.js';
 import { LANGUAGES, setLanguage } from '../i18n/index.js';
 
@@ -71,6 +71,16 @@ describe('readable cards', () => {
     expect(card.title).toBe('Condition');
     expect(card.fields).toEqual([]);
     expect(JSON.stringify(summarize({ resourceType: 'Observation', status: 'final', code: {} }))).not.toContain('undefined');
+  });
+  test('the viewer\'s heading: name and value, medication and dosage, allergy, document, patient', () => {
+    expect(recordHeading({ resourceType: 'Observation', code: { text: 'HbA1c' }, valueQuantity: { value: 6.1, unit: '%' } })).toBe('HbA1c: 6.1 %');
+    expect(recordHeading({ resourceType: 'Observation', valueString: 'trace' })).toBe('Observation: trace');
+    expect(recordHeading({ resourceType: 'Observation', code: { text: 'HbA1c' } })).toBe('HbA1c');
+    expect(recordHeading({ resourceType: 'MedicationStatement', medicationCodeableConcept: { text: 'Metformin' }, dosage: [{ text: 'twice a day' }] })).toBe('Metformin (twice a day)');
+    expect(recordHeading({ resourceType: 'AllergyIntolerance' })).toBe('Allergy: unknown substance');
+    expect(recordHeading({ resourceType: 'DocumentReference', content: [{ attachment: { title: 'cine.dcm' } }] })).toBe('cine.dcm');
+    expect(recordHeading({ resourceType: 'Patient' })).toBe('Patient details');
+    expect(recordHeading({ resourceType: 'Basic' })).toBe('Basic');
   });
   test('an unknown type has no card: the viewer falls back to the table', () => {
     expect(summarize({ resourceType: 'Basic' })).toBeNull();

@@ -132,23 +132,3 @@ export function fileReference({ patient, attachment, description }) {
     content: [{ attachment: { contentType: attachment.contentType, size: attachment.size, title: attachment.title } }],
   };
 }
-
-// A short human title for a resource, for lists.
-export function describeResource(resource) {
-  switch (resource?.resourceType) {
-    case 'Observation': {
-      const v = resource.valueQuantity ? `${resource.valueQuantity.value} ${resource.valueQuantity.unit ?? ''}` : resource.valueString;
-      return `${resource.code?.text ?? 'Observation'}${v ? `: ${v.trim()}` : ''}`;
-    }
-    case 'MedicationStatement':
-      return `${resource.medicationCodeableConcept?.text ?? 'Medication'}${resource.dosage?.[0]?.text ? ` (${resource.dosage[0].text})` : ''}`;
-    case 'AllergyIntolerance':
-      return `Allergy: ${resource.code?.text ?? 'unknown substance'}`;
-    case 'DocumentReference':
-      return resource.description ?? resource.content?.[0]?.attachment?.title ?? 'Document';
-    case 'Patient':
-      return 'Patient details';
-    default:
-      return resource?.resourceType ?? 'Record';
-  }
-}

@@ -8,7 +8,6 @@ import { getAddress } from 'ethers';
 import { Alert, Badge, Button, Modal, ProgressBar } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { openRecord } from '../../state/actions.js';
-import { describeResource } from '../../crypto/fhir.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { categoryLabel } from '../../chain/scopes.js';
 import { formatBytes } from '../../util/format.js';
@@ -18,6 +17,7 @@ import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
 import CategoryCorrection from './CategoryCorrection.jsx';
 import ClinicalCard from './ClinicalCard.jsx';
+import { recordHeading } from '../../clinical/summary.js';
 
 function noteText(resource) {
   const data = resource?.content?.[0]?.attachment?.data;
@@ -72,7 +72,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
   return (
     <Modal show onHide={onClose} size="lg" aria-labelledby="record-title" className="record-viewer">
       <Modal.Header closeButton>
-        <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? describeResource(resource) : t('records.viewer.title')}</Modal.Title>
+        <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? recordHeading(resource) : t('records.viewer.title')}</Modal.Title>
       </Modal.Header>
       <Modal.Body>
         <p className="small text-secondary mb-2">
