@@ -1,7 +1,9 @@
 // What changed between two versions of a FHIR resource, field by field: every leaf value (string,
 // number, boolean) of either resource by its path, compared. Returns the changes in document
 // order, each { path, label, kind: 'added' | 'removed' | 'changed', before, after }, where label
-// is the path in words ("Reference range › high › value").
+// is the path in words ("Reference range › high › value"): the words are FHIR's element names
+// (data, as in the resource), the "item 2" of a top-level array a UI string.
+import { t } from '../i18n/index.js';
 
 function flatten(value, segments, out) {
   if (value === null || value === undefined) return out;
@@ -32,7 +34,7 @@ function labelOf(segments, before, after) {
     if (typeof segment === 'number') {
       const longest = Math.max(Array.isArray(a) ? a.length : 0, Array.isArray(b) ? b.length : 0);
       if (longest > 1 && parts.length) parts[parts.length - 1] += ` ${segment + 1}`;
-      else if (longest > 1) parts.push(`item ${segment + 1}`);
+      else if (longest > 1) parts.push(t('records.clinical.diff.item', { number: segment + 1 }));
     } else {
       parts.push(words(segment));
     }
@@ -76,5 +78,5 @@ function documentOrder(old, now) {
 export function diffValueText(value, limit = 120) {
   if (value === undefined) return '';
   const text = typeof value === 'string' ? value : JSON.stringify(value);
-  return text.length > limit ? `${text.slice(0, limit - 1)}… (${text.length} characters)` : text;
+  return text.length > limit ? t('records.clinical.diff.shortened', { start: text.slice(0, limit - 1), count: text.length }) : text;
 }

@@ -2,36 +2,40 @@
 // `interpretation` when the resource has one (the lab's judgement wins), else computed from the
 // first reference range that applies to everyone against a numeric valueQuantity. Used for an
 // Observation and for each of its components.
+import { t } from '../i18n/index.js';
 import { codeableText, unitText } from './format.js';
 
 const V3 = 'http://terminology.hl7.org/CodeSystem/v3-ObservationInterpretation';
 
-// v3 ObservationInterpretation codes -> the flag shown. "level" orders them for styling:
+// v3 ObservationInterpretation codes -> the flag shown (its label a UI string id, put into words
+// when a flag is made, in the language of the moment). "level" orders them for styling:
 // critical > abnormal (high / low) > normal.
 const CODES = {
-  HH: { code: 'HH', label: 'Critically high', level: 'critical' },
-  LL: { code: 'LL', label: 'Critically low', level: 'critical' },
-  AA: { code: 'AA', label: 'Critically abnormal', level: 'critical' },
-  'H>': { code: 'HH', label: 'Significantly high', level: 'critical' },
-  'L<': { code: 'LL', label: 'Significantly low', level: 'critical' },
-  H: { code: 'H', label: 'High', level: 'abnormal' },
-  HU: { code: 'H', label: 'Significantly high', level: 'abnormal' },
-  L: { code: 'L', label: 'Low', level: 'abnormal' },
-  LU: { code: 'L', label: 'Significantly low', level: 'abnormal' },
-  A: { code: 'A', label: 'Abnormal', level: 'abnormal' },
-  POS: { code: 'A', label: 'Positive', level: 'abnormal' },
-  DET: { code: 'A', label: 'Detected', level: 'abnormal' },
-  N: { code: 'N', label: 'Normal', level: 'normal' },
-  NEG: { code: 'N', label: 'Negative', level: 'normal' },
-  ND: { code: 'N', label: 'Not detected', level: 'normal' },
+  HH: { code: 'HH', label: 'records.clinical.flag.criticallyHigh', level: 'critical' },
+  LL: { code: 'LL', label: 'records.clinical.flag.criticallyLow', level: 'critical' },
+  AA: { code: 'AA', label: 'records.clinical.flag.criticallyAbnormal', level: 'critical' },
+  'H>': { code: 'HH', label: 'records.clinical.flag.significantlyHigh', level: 'critical' },
+  'L<': { code: 'LL', label: 'records.clinical.flag.significantlyLow', level: 'critical' },
+  H: { code: 'H', label: 'records.clinical.flag.high', level: 'abnormal' },
+  HU: { code: 'H', label: 'records.clinical.flag.significantlyHigh', level: 'abnormal' },
+  L: { code: 'L', label: 'records.clinical.flag.low', level: 'abnormal' },
+  LU: { code: 'L', label: 'records.clinical.flag.significantlyLow', level: 'abnormal' },
+  A: { code: 'A', label: 'records.clinical.flag.abnormal', level: 'abnormal' },
+  POS: { code: 'A', label: 'records.clinical.flag.positive', level: 'abnormal' },
+  DET: { code: 'A', label: 'records.clinical.flag.detected', level: 'abnormal' },
+  N: { code: 'N', label: 'records.clinical.flag.normal', level: 'normal' },
+  NEG: { code: 'N', label: 'records.clinical.flag.negative', level: 'normal' },
+  ND: { code: 'N', label: 'records.clinical.flag.notDetected', level: 'normal' },
 };
+
+const flagOf = (entry, source) => ({ ...entry, label: t(entry.label), source });
 
 function fromInterpretation(interpretations) {
   for (const concept of Array.isArray(interpretations) ? interpretations : []) {
     for (const coding of concept?.coding ?? []) {
       // Codes without a system are read as v3 codes too: senders often leave it out.
       if ((!coding.system || coding.system === V3) && CODES[coding.code]) {
-        return { ...CODES[coding.code], source: 'interpretation' };
+        return flagOf(CODES[coding.code], 'interpretation');
       }
     }
     const text = codeableText(concept);
@@ -72,7 +76,7 @@ export function observationFlag(holder) {
   const low = comparable(quantity, range.low) ? range.low.value : null;
   const high = comparable(quantity, range.high) ? range.high.value : null;
   if (low === null && high === null) return null;
-  if (low !== null && value < low) return { ...CODES.L, source: 'range' };
-  if (high !== null && value > high) return { ...CODES.H, source: 'range' };
-  return { ...CODES.N, source: 'range' };
+  if (low !== null && value < low) return flagOf(CODES.L, 'range');
+  if (high !== null && value > high) return flagOf(CODES.H, 'range');
+  return flagOf(CODES.N, 'range');
 }

@@ -1,6 +1,9 @@
 // Display rules for FHIR R4 datatypes (CodeableConcept, Quantity, dates, periods, references,
 // human names, dosages): each returns a short string, or null when there is nothing to show, so a
 // card leaves the field out instead of printing "undefined". No React here; ClinicalCard renders.
+// The words are UI strings (records.clinical.* in the catalogue), looked up when called, so a card
+// reads in the language of the moment; codes, units and a resource's own text are data and stay.
+import { currentLanguage, t } from '../i18n/index.js';
 
 const SYSTEMS = {
   'http://loinc.org': 'LOINC',
@@ -88,15 +91,17 @@ export function referenceRangeText(entry) {
   const range = rangeText({ low: entry.low, high: entry.high });
   const main = range ?? (present(entry.text) ? String(entry.text) : null);
   if (!main) return null;
-  const qualifiers = [codeableText(entry.type), codeableList(entry.appliesTo), entry.age ? `age ${rangeText(entry.age)}` : null].filter(Boolean);
+  const qualifiers = [codeableText(entry.type), codeableList(entry.appliesTo), entry.age ? t('records.clinical.age', { age: rangeText(entry.age) }) : null].filter(Boolean);
   return qualifiers.length && range ? `${main} (${qualifiers.join('; ')})` : main;
 }
 
-const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
+// A month's short name in the current language ("Mar" in English), from Intl; the order of day,
+// month and year is the catalogue's (records.clinical.date.*).
+const monthName = (index) => new Intl.DateTimeFormat(currentLanguage(), { month: 'short', timeZone: 'UTC' }).format(Date.UTC(2000, index, 1));
 
 // A FHIR date or dateTime as it was written, with no time-zone conversion (the time a lab wrote
 // is the time shown): "2024" -> "2024", "2024-03" -> "Mar 2024", "2024-03-05" -> "5 Mar 2024",
-// "2024-03-05T14:30:00+01:00" -> "5 Mar 2024, 14:30". Anything else is shown unchanged.
+// "2024-03-05T14:30:00+01:00" -> "5 Mar 2024, 14:30" (in English). Anything else is shown unchanged.
 export function dateText(value) {
   if (!present(value)) return null;
   const match = /^(\d{4})(?:-(\d{2})(?:-(\d{2})(?:T(\d{2}):(\d{2})(?::\d{2}(?:\.\d+)?)?(Z|[+-]\d{2}:\d{2})?)?)?)?$/.exec(String(value));
@@ -105,9 +110,9 @@ export function dateText(value) {
   const monthIndex = Number(month) - 1;
   if (month && !(monthIndex >= 0 && monthIndex < 12)) return String(value);
   if (!month) return year;
-  if (!day) return `${MONTHS[monthIndex]} ${year}`;
-  const date = `${Number(day)} ${MONTHS[monthIndex]} ${year}`;
-  return hour ? `${date}, ${hour}:${minute}` : date;
+  if (!day) return t('records.clinical.date.month', { month: monthName(monthIndex), year });
+  const date = t('records.clinical.date.day', { day: Number(day), month: monthName(monthIndex), year });
+  return hour ? t('records.clinical.date.time', { date, hour, minute }) : date;
 }
 
 // A Period: "5 Mar 2024 – 12 Mar 2024", "since 5 Mar 2024", "until 12 Mar 2024".
@@ -115,9 +120,9 @@ export function periodText(period) {
   if (!period) return null;
   const start = dateText(period.start);
   const end = dateText(period.end);
-  if (start && end) return `${start} – ${end}`;
-  if (start) return `since ${start}`;
-  if (end) return `until ${end}`;
+  if (start && end) return t('records.clinical.period.between', { start, end });
+  if (start) return t('records.clinical.period.since', { start });
+  if (end) return t('records.clinical.period.until', { end });
   return null;
 }
 
@@ -137,21 +142,24 @@ export function humanNameText(name) {
   return parts.length ? parts.join(' ') : null;
 }
 
-const PERIOD_UNITS = { s: ['second', 'seconds'], min: ['minute', 'minutes'], h: ['hour', 'hours'], d: ['day', 'days'], wk: ['week', 'weeks'], mo: ['month', 'months'], a: ['year', 'years'] };
-const TIMES = { 1: 'once', 2: 'twice', 3: 'three times', 4: 'four times' };
+// Timing.repeat's period units (UCUM), each with its own sentences in the catalogue
+// (records.clinical.frequency.*.<unit>): "a day" and "every 2 days" differ by unit in many languages.
+const PERIOD_UNITS = new Set(['s', 'min', 'h', 'd', 'wk', 'mo', 'a']);
+// Frequencies with a word of their own ("once", "twice"); others are "{count} times".
+const NAMED_TIMES = new Set([1, 2, 3, 4]);
 
 // Timing.repeat as words: frequency 2 per 1 d -> "twice a day"; 1 per 8 h -> "every 8 hours".
 export function frequencyText(timing) {
   if (!timing) return null;
   const coded = codeableText(timing.code);
   const repeat = timing.repeat;
-  if (!repeat || !present(repeat.period) || !PERIOD_UNITS[repeat.periodUnit]) return coded;
+  const unit = repeat?.periodUnit;
+  if (!repeat || !present(repeat.period) || !PERIOD_UNITS.has(unit)) return coded;
   const frequency = Number(repeat.frequency ?? 1);
   const period = Number(repeat.period);
-  const [one, many] = PERIOD_UNITS[repeat.periodUnit];
-  if (frequency === 1 && period !== 1) return `every ${period} ${many}`;
-  const times = TIMES[frequency] ?? `${frequency} times`;
-  return period === 1 ? `${times} a ${one}` : `${times} every ${period} ${many}`;
+  if (frequency === 1 && period !== 1) return t(`records.clinical.frequency.every.${unit}`, { count: period });
+  const times = NAMED_TIMES.has(frequency) ? t(`records.clinical.frequency.times.${frequency}`) : t('records.clinical.frequency.times', { count: frequency });
+  return period === 1 ? t(`records.clinical.frequency.per.${unit}`, { times }) : t(`records.clinical.frequency.timesEvery.${unit}`, { times, count: period });
 }
 
 // The parts of the first Dosage that a card shows: dose, route, frequency, and its text.
@@ -161,8 +169,11 @@ export function dosageParts(dosages) {
   const rate = dosage.doseAndRate?.[0];
   const dose = quantityText(rate?.doseQuantity) ?? rangeText(rate?.doseRange);
   let frequency = frequencyText(dosage.timing);
-  if (dosage.asNeededBoolean) frequency = frequency ? `${frequency}, as needed` : 'as needed';
-  else if (dosage.asNeededCodeableConcept) frequency = `${frequency ? `${frequency}, ` : ''}as needed for ${codeableText(dosage.asNeededCodeableConcept)}`;
+  if (dosage.asNeededBoolean) frequency = frequency ? t('records.clinical.dosage.andAsNeeded', { frequency }) : t('records.clinical.dosage.asNeeded');
+  else if (dosage.asNeededCodeableConcept) {
+    const reason = codeableText(dosage.asNeededCodeableConcept);
+    frequency = frequency ? t('records.clinical.dosage.andAsNeededFor', { frequency, reason }) : t('records.clinical.dosage.asNeededFor', { reason });
+  }
   return { text: present(dosage.text) ? String(dosage.text) : null, dose, route: codeableText(dosage.route), frequency };
 }
 
@@ -173,7 +184,7 @@ export function observationValueText(holder) {
   if (holder.valueQuantity) return quantityText(holder.valueQuantity);
   if (holder.valueCodeableConcept) return codeableText(holder.valueCodeableConcept);
   if (present(holder.valueString)) return String(holder.valueString);
-  if (typeof holder.valueBoolean === 'boolean') return holder.valueBoolean ? 'yes' : 'no';
+  if (typeof holder.valueBoolean === 'boolean') return t(holder.valueBoolean ? 'records.clinical.value.yes' : 'records.clinical.value.no');
   if (present(holder.valueInteger)) return String(holder.valueInteger);
   if (holder.valueRange) return rangeText(holder.valueRange);
   if (holder.valueRatio) {
@@ -185,7 +196,7 @@ export function observationValueText(holder) {
   if (holder.valuePeriod) return periodText(holder.valuePeriod);
   if (present(holder.valueDateTime)) return dateText(holder.valueDateTime);
   if (present(holder.valueTime)) return String(holder.valueTime);
-  if (holder.dataAbsentReason) return `no value (${codeableText(holder.dataAbsentReason) ?? 'absent'})`;
+  if (holder.dataAbsentReason) return t('records.clinical.value.absent', { reason: codeableText(holder.dataAbsentReason) ?? t('records.clinical.value.absentReason') });
   return null;
 }
 

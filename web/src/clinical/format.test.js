@@ -74,6 +74,9 @@ describe('dosage', () => {
     expect(frequencyText({ repeat: { frequency: 3, period: 2, periodUnit: 'wk' } })).toBe('three times every 2 weeks');
     expect(frequencyText({ code: { text: 'BID' } })).toBe('BID');
     expect(frequencyText({ repeat: { frequency: 2 } })).toBeNull();
+    expect(frequencyText({ repeat: { frequency: 6, period: 1, periodUnit: 'd' } })).toBe('6 times a day');
+    expect(frequencyText({ repeat: { frequency: 1, period: 1, periodUnit: 'h' } })).toBe('once an hour');
+    expect(frequencyText({ repeat: { frequency: 1, period: 0.5, periodUnit: 'd' } })).toBe('every 0.5 days');
   });
   test('dose, route, frequency and text of the first dosage', () => {
     const parts = dosageParts([{
@@ -85,6 +88,9 @@ describe('dosage', () => {
     }]);
     expect(parts).toEqual({ text: '500 mg twice a day with food', dose: '500 mg', route: 'Oral route', frequency: 'twice a day' });
     expect(dosageParts([{ asNeededBoolean: true }]).frequency).toBe('as needed');
+    const timing = { repeat: { frequency: 1, period: 6, periodUnit: 'h' } };
+    expect(dosageParts([{ timing, asNeededCodeableConcept: { text: 'pain' } }]).frequency).toBe('every 6 hours, as needed for pain');
+    expect(dosageParts([{ timing, asNeededBoolean: true }]).frequency).toBe('every 6 hours, as needed');
     expect(dosageParts(undefined)).toEqual({ text: null, dose: null, route: null, frequency: null });
   });
 });

@@ -1,5 +1,7 @@
 import { describe, expect, test } from 'vitest';
-import { summarize } from './summary.js';
+import { recordHeading, summarize } from './summary.js';
+import en from '../i18n/en.js';
+import { LANGUAGES, setLanguage } from '../i18n/index.js';
 
 const field = (card, label) => card.fields.find(([l]) => l === label)?.[1];
 
@@ -70,8 +72,32 @@ describe('readable cards', () => {
     expect(card.fields).toEqual([]);
     expect(JSON.stringify(summarize({ resourceType: 'Observation', status: 'final', code: {} }))).not.toContain('undefined');
   });
+  test('the viewer\'s heading: name and value, medication and dosage, allergy, document, patient', () => {
+    expect(recordHeading({ resourceType: 'Observation', code: { text: 'HbA1c' }, valueQuantity: { value: 6.1, unit: '%' } })).toBe('HbA1c: 6.1 %');
+    expect(recordHeading({ resourceType: 'Observation', valueString: 'trace' })).toBe('Observation: trace');
+    expect(recordHeading({ resourceType: 'Observation', code: { text: 'HbA1c' } })).toBe('HbA1c');
+    expect(recordHeading({ resourceType: 'MedicationStatement', medicationCodeableConcept: { text: 'Metformin' }, dosage: [{ text: 'twice a day' }] })).toBe('Metformin (twice a day)');
+    expect(recordHeading({ resourceType: 'AllergyIntolerance' })).toBe('Allergy: unknown substance');
+    expect(recordHeading({ resourceType: 'DocumentReference', content: [{ attachment: { title: 'cine.dcm' } }] })).toBe('cine.dcm');
+    expect(recordHeading({ resourceType: 'Patient' })).toBe('Patient details');
+    expect(recordHeading({ resourceType: 'Basic' })).toBe('Basic');
+  });
   test('an unknown type has no card: the viewer falls back to the table', () => {
     expect(summarize({ resourceType: 'Basic' })).toBeNull();
     expect(summarize(null)).toBeNull();
+  });
+  test('the words are the language of the moment, not of the module\'s loading', () => {
+    LANGUAGES.de = { ...en, 'records.clinical.flag.high': 'Hoch', 'records.clinical.label.referenceRange': 'Referenzbereich', 'records.clinical.date.day': '{day}. {month} {year}' };
+    try {
+      setLanguage('de');
+      const card = summarize({ resourceType: 'Observation', code: { text: 'HbA1c' }, valueQuantity: { value: 6.1, unit: '%' }, referenceRange: [{ low: { value: 4, unit: '%' }, high: { value: 5.6, unit: '%' } }], effectiveDateTime: '2024-05-05' });
+      expect(card.flag.label).toBe('Hoch');
+      expect(field(card, 'Referenzbereich')).toBe('4–5.6%');
+      expect(field(card, 'Date')).toBe('5. Mai 2024'); // the month's name from Intl
+    } finally {
+      setLanguage('en');
+      delete LANGUAGES.de;
+    }
+    expect(summarize({ resourceType: 'Observation', code: { text: 'x' }, interpretation: [{ coding: [{ code: 'H' }] }] }).flag.label).toBe('High');
   });
 });

@@ -134,27 +134,3 @@ export function fileReference({ patient, attachment, description }) {
     content: [{ attachment: { contentType: attachment.contentType, size: attachment.size, title: attachment.title } }],
   };
 }
-
-// A short human title for a resource, for lists.
-export function describeResource(resource) {
-  switch (resource?.resourceType) {
-    case 'Observation': {
-      const v = resource.valueQuantity ? `${resource.valueQuantity.value} ${resource.valueQuantity.unit ?? ''}` : resource.valueString;
-      const name = resource.code?.text ?? t('state.resource.observation');
-      return v ? t('state.resource.withValue', { name, value: v.trim() }) : name;
-    }
-    case 'MedicationStatement': {
-      const name = resource.medicationCodeableConcept?.text ?? t('state.resource.medication');
-      const dosage = resource.dosage?.[0]?.text;
-      return dosage ? t('state.resource.withDosage', { name, dosage }) : name;
-    }
-    case 'AllergyIntolerance':
-      return t('state.resource.allergy', { substance: resource.code?.text ?? t('state.resource.unknownSubstance') });
-    case 'DocumentReference':
-      return resource.description ?? resource.content?.[0]?.attachment?.title ?? t('state.resource.document');
-    case 'Patient':
-      return t('state.resource.patient');
-    default:
-      return resource?.resourceType ?? t('state.resource.record');
-  }
-}

@@ -5,18 +5,21 @@ import { useEffect, useRef, useState } from 'react';
 import { Alert, Button, Col, Form, ProgressBar, Row } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { addRecord, updateRecord } from '../../state/actions.js';
-import { CATEGORIES } from '../../chain/scopes.js';
+import { CATEGORIES, categoryLabel } from '../../chain/scopes.js';
 import { observation, medicationStatement, allergyIntolerance, clinicalNote, fileReference } from '../../crypto/fhir.js';
 import { ErrorAlert } from '../../components/common.jsx';
 import { formatBytes } from '../../util/format.js';
 import { isPassiveImage } from '../../util/attachments.js';
+import { t } from '../../i18n/index.js';
 
+// The kinds of record the form writes (each named by records.add.kind.<id>) and the category
+// each suggests.
 const KINDS = [
-  { id: 'lab', label: 'Lab result / observation', category: 'lab' },
-  { id: 'medication', label: 'Medication', category: 'medication' },
-  { id: 'allergy', label: 'Allergy', category: 'allergy' },
-  { id: 'note', label: 'Clinical note', category: 'clinical-note' },
-  { id: 'file', label: 'File (image, PDF, scan…)', category: 'imaging' },
+  { id: 'lab', category: 'lab' },
+  { id: 'medication', category: 'medication' },
+  { id: 'allergy', category: 'allergy' },
+  { id: 'note', category: 'clinical-note' },
+  { id: 'file', category: 'imaging' },
 ];
 
 const today = () => new Date().toISOString().slice(0, 10);
@@ -47,17 +50,17 @@ function DropZone({ file, onFile }) {
         className={`drop-zone ${active ? 'active' : ''}`}
         role="button"
         tabIndex={0}
-        aria-label={file ? `${file.name} (${formatBytes(file.size)}): drop or choose another file` : undefined}
+        aria-label={file ? t('records.add.drop.another', { name: file.name, size: formatBytes(file.size) }) : undefined}
         onClick={() => input.current.click()}
         onKeyDown={(e) => (e.key === 'Enter' || e.key === ' ') && input.current.click()}
         onDragOver={(e) => { e.preventDefault(); setActive(true); }}
         onDragLeave={() => setActive(false)}
         onDrop={(e) => { e.preventDefault(); setActive(false); if (e.dataTransfer.files[0]) onFile(e.dataTransfer.files[0]); }}
       >
-        {file ? <strong>{file.name} ({formatBytes(file.size)})</strong> : 'Drop a file here, or click to choose one'}
+        {file ? <strong>{t('records.add.drop.file', { name: file.name, size: formatBytes(file.size) })}</strong> : t('records.add.drop.empty')}
         <input ref={input} type="file" hidden data-testid="file-input" onChange={(e) => e.target.files[0] && onFile(e.target.files[0])} />
       </div>
-      {preview && file && <img src={preview} alt={`Preview of ${file.name}`} className="preview-image mt-2 border" />}
+      {preview && file && <img src={preview} alt={t('records.add.drop.preview', { name: file.name })} className="preview-image mt-2 border" />}
     </div>
   );
 }
@@ -84,20 +87,20 @@ export default function AddRecordForm({ patient, record, onAdded }) {
   function resource() {
     switch (kind) {
       case 'lab':
-        if (!f.code.trim()) throw new Error('Name the test or observation.');
-        for (const [name, text] of [['low', f.low], ['high', f.high]]) {
-          if (text.trim() && !Number.isFinite(Number(text))) throw new Error(`The reference range's ${name} end must be a number.`);
+        if (!f.code.trim()) throw new Error(t('records.add.error.code'));
+        for (const [text, message] of [[f.low, 'records.add.error.low'], [f.high, 'records.add.error.high']]) {
+          if (text.trim() && !Number.isFinite(Number(text))) throw new Error(t(message));
         }
         return observation({ patient, code: f.code.trim(), value: f.value.trim(), unit: f.unit.trim(), date: f.date, laboratory: category === 'lab', low: f.low, high: f.high });
       case 'medication':
-        if (!f.medication.trim()) throw new Error('Name the medication.');
+        if (!f.medication.trim()) throw new Error(t('records.add.error.medication'));
         return medicationStatement({ patient, medication: f.medication.trim(), dosage: f.dosage.trim(), date: f.date });
       case 'allergy':
-        if (!f.substance.trim()) throw new Error('Name the substance.');
+        if (!f.substance.trim()) throw new Error(t('records.add.error.substance'));
         return allergyIntolerance({ patient, substance: f.substance.trim(), reaction: f.reaction.trim(), criticality: f.criticality });
       case 'note':
-        if (!f.note.trim()) throw new Error('Write the note.');
-        return clinicalNote({ patient, title: f.title.trim() || 'Clinical note', note: f.note, author: wallet.address !== patient ? wallet.address : undefined, date: new Date().toISOString() });
+        if (!f.note.trim()) throw new Error(t('records.add.error.note'));
+        return clinicalNote({ patient, title: f.title.trim() || t('records.add.note.defaultTitle'), note: f.note, author: wallet.address !== patient ? wallet.address : undefined, date: new Date().toISOString() });
       default:
         throw new Error('unknown record kind');
     }
@@ -111,7 +114,7 @@ export default function AddRecordForm({ patient, record, onAdded }) {
       let fileArg = null;
       let res;
       if (kind === 'file') {
-        if (!file) throw new Error('Choose a file first.');
+        if (!file) throw new Error(t('records.add.error.file'));
         const bytes = new Uint8Array(await file.arrayBuffer());
         // Browsers know no type for .dcm files; DICOM's registered type is application/dicom.
         const contentType = file.type || (/\.dcm$/i.test(file.name) ? 'application/dicom' : 'application/octet-stream');
@@ -121,14 +124,16 @@ export default function AddRecordForm({ patient, record, onAdded }) {
       } else {
         res = resource();
       }
-      setProgress({ step: 'Preparing', done: 0, total: 1 });
+      setProgress({ step: t('records.add.preparing'), done: 0, total: 1 });
       const content = { patient, category, resource: res, file: fileArg, onProgress: setProgress };
       const result = record ? await updateRecord(ctx, { ...content, record }) : await addRecord(ctx, content);
-      const holders = `${result.recipients} key holder${result.recipients === 1 ? '' : 's'}`;
+      const added = record
+        ? t('records.add.done.version', { version: result.version, count: result.recipients })
+        : t('records.add.done.record', { count: result.recipients });
       const keyless = result.guardiansWithoutKey ?? [];
-      const warning = keyless.length ? ` Not shared with ${keyless.length === 1 ? 'guardian' : 'guardians'} ${keyless.join(', ')}: no encryption key registered.` : '';
-      setDone((record ? `Version ${result.version} added and shared with ${holders}.` : `Record added and shared with ${holders}.`) + warning);
-      toast(record ? `Version ${result.version} added` : 'Record added', 'success');
+      const warning = keyless.length ? t('records.add.done.guardiansWithoutKey', { count: keyless.length, guardians: keyless.join(', ') }) : null;
+      setDone(warning ? `${added} ${warning}` : added);
+      toast(record ? t('records.add.toast.version', { version: result.version }) : t('records.add.toast.record'), 'success');
       setFile(null);
       onAdded?.(result);
     } catch (e) {
@@ -140,51 +145,53 @@ export default function AddRecordForm({ patient, record, onAdded }) {
 
   const percent = progress ? Math.round((100 * progress.done) / (progress.total || 1)) : 0;
   return (
-    <Form onSubmit={submit} aria-label={record ? 'Add a version' : 'Add a record'}>
+    <Form onSubmit={submit} aria-label={t(record ? 'records.add.form.version' : 'records.add.form.record')}>
       <Row>
         <Col md={6}>
           <Form.Group className="mb-3" controlId={id('record-kind')}>
-            <Form.Label>Kind of record</Form.Label>
+            <Form.Label>{t('records.add.kind')}</Form.Label>
             <Form.Select value={kind} onChange={(e) => chooseKind(e.target.value)}>
-              {KINDS.map((k) => <option key={k.id} value={k.id}>{k.label}</option>)}
+              {KINDS.map((k) => <option key={k.id} value={k.id}>{t(`records.add.kind.${k.id}`)}</option>)}
             </Form.Select>
           </Form.Group>
         </Col>
         <Col md={6}>
           <Form.Group className="mb-3" controlId={id('record-category')}>
-            <Form.Label>Category (who may see it depends on this)</Form.Label>
+            <Form.Label>{t('records.add.category')}</Form.Label>
             <Form.Select value={category} disabled={!!fixedCategory} onChange={(e) => setCategory(e.target.value)}>
-              {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+              {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{categoryLabel(c.name)}</option>)}
             </Form.Select>
           </Form.Group>
         </Col>
       </Row>
       {kind === 'lab' && (
         <Row>
-          <Col md={5}><Field id={id('obs-code')} label="Test or observation" value={f.code} onChange={set('code')} placeholder="HbA1c" /></Col>
-          <Col md={3}><Field id={id('obs-value')} label="Value" value={f.value} onChange={set('value')} placeholder="6.1" /></Col>
-          <Col md={2}><Field id={id('obs-unit')} label="Unit" value={f.unit} onChange={set('unit')} placeholder="%" /></Col>
-          <Col md={2}><Field id={id('obs-date')} label="Date" type="date" value={f.date} onChange={set('date')} /></Col>
-          <Col md={3}><Field id={id('obs-low')} label="Reference range low" inputMode="decimal" value={f.low} onChange={set('low')} placeholder="4.0" /></Col>
-          <Col md={3}><Field id={id('obs-high')} label="Reference range high" inputMode="decimal" value={f.high} onChange={set('high')} placeholder="5.6" /></Col>
+          <Col md={5}><Field id={id('obs-code')} label={t('records.add.lab.code')} value={f.code} onChange={set('code')} placeholder={t('records.add.lab.codeExample')} /></Col>
+          <Col md={3}><Field id={id('obs-value')} label={t('records.add.lab.value')} value={f.value} onChange={set('value')} placeholder="6.1" /></Col>
+          <Col md={2}><Field id={id('obs-unit')} label={t('records.add.lab.unit')} value={f.unit} onChange={set('unit')} placeholder="%" /></Col>
+          <Col md={2}><Field id={id('obs-date')} label={t('records.add.lab.date')} type="date" value={f.date} onChange={set('date')} /></Col>
+          <Col md={3}><Field id={id('obs-low')} label={t('records.add.lab.low')} inputMode="decimal" value={f.low} onChange={set('low')} placeholder="4.0" /></Col>
+          <Col md={3}><Field id={id('obs-high')} label={t('records.add.lab.high')} inputMode="decimal" value={f.high} onChange={set('high')} placeholder="5.6" /></Col>
         </Row>
       )}
       {kind === 'medication' && (
         <Row>
-          <Col md={5}><Field id={id('med-name')} label="Medication" value={f.medication} onChange={set('medication')} placeholder="Metformin 500 mg" /></Col>
-          <Col md={5}><Field id={id('med-dosage')} label="Dosage" value={f.dosage} onChange={set('dosage')} placeholder="twice a day" /></Col>
-          <Col md={2}><Field id={id('med-date')} label="Since" type="date" value={f.date} onChange={set('date')} /></Col>
+          <Col md={5}><Field id={id('med-name')} label={t('records.add.medication.name')} value={f.medication} onChange={set('medication')} placeholder={t('records.add.medication.nameExample')} /></Col>
+          <Col md={5}><Field id={id('med-dosage')} label={t('records.add.medication.dosage')} value={f.dosage} onChange={set('dosage')} placeholder={t('records.add.medication.dosageExample')} /></Col>
+          <Col md={2}><Field id={id('med-date')} label={t('records.add.medication.since')} type="date" value={f.date} onChange={set('date')} /></Col>
         </Row>
       )}
       {kind === 'allergy' && (
         <Row>
-          <Col md={5}><Field id={id('allergy-substance')} label="Substance" value={f.substance} onChange={set('substance')} placeholder="Penicillin" /></Col>
-          <Col md={4}><Field id={id('allergy-reaction')} label="Reaction" value={f.reaction} onChange={set('reaction')} placeholder="Hives" /></Col>
+          <Col md={5}><Field id={id('allergy-substance')} label={t('records.add.allergy.substance')} value={f.substance} onChange={set('substance')} placeholder={t('records.add.allergy.substanceExample')} /></Col>
+          <Col md={4}><Field id={id('allergy-reaction')} label={t('records.add.allergy.reaction')} value={f.reaction} onChange={set('reaction')} placeholder={t('records.add.allergy.reactionExample')} /></Col>
           <Col md={3}>
             <Form.Group className="mb-3" controlId={id('allergy-criticality')}>
-              <Form.Label>Criticality</Form.Label>
+              <Form.Label>{t('records.add.allergy.criticality')}</Form.Label>
               <Form.Select value={f.criticality} onChange={set('criticality')}>
-                <option value="low">Low</option><option value="high">High</option><option value="unable-to-assess">Unable to assess</option>
+                <option value="low">{t('records.add.allergy.criticality.low')}</option>
+                <option value="high">{t('records.add.allergy.criticality.high')}</option>
+                <option value="unable-to-assess">{t('records.add.allergy.criticality.unableToAssess')}</option>
               </Form.Select>
             </Form.Group>
           </Col>
@@ -192,20 +199,20 @@ export default function AddRecordForm({ patient, record, onAdded }) {
       )}
       {kind === 'note' && (
         <>
-          <Field id={id('note-title')} label="Title" value={f.title} onChange={set('title')} placeholder="Follow-up visit" />
-          <Field id={id('note-text')} label="Note" as="textarea" rows={5} value={f.note} onChange={set('note')} />
+          <Field id={id('note-title')} label={t('records.add.note.title')} value={f.title} onChange={set('title')} placeholder={t('records.add.note.titleExample')} />
+          <Field id={id('note-text')} label={t('records.add.note.text')} as="textarea" rows={5} value={f.note} onChange={set('note')} />
         </>
       )}
       {kind === 'file' && (
         <>
           <DropZone file={file} onFile={setFile} />
-          <Field id={id('file-description')} label="Description" value={f.description} onChange={set('description')} placeholder="Chest X-ray" />
+          <Field id={id('file-description')} label={t('records.add.file.description')} value={f.description} onChange={set('description')} placeholder={t('records.add.file.descriptionExample')} />
         </>
       )}
       <ErrorAlert error={error} onClose={() => setError(null)} />
       {done && <Alert variant="success">{done}</Alert>}
-      {progress && <ProgressBar className="mb-3" now={percent} label={`${progress.step} ${percent}%`} aria-label={progress.step} animated />}
-      <Button type="submit" disabled={!!progress}>{progress ? `${progress.step}…` : record ? 'Encrypt and add version' : 'Encrypt and add record'}</Button>
+      {progress && <ProgressBar className="mb-3" now={percent} label={t('records.add.progress', { step: progress.step, percent })} aria-label={progress.step} animated />}
+      <Button type="submit" disabled={!!progress}>{progress ? t('records.add.busy', { step: progress.step }) : t(record ? 'records.add.submit.version' : 'records.add.submit.record')}</Button>
     </Form>
   );
 }

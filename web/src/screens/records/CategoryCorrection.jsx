@@ -9,6 +9,7 @@ import { useSession } from '../../state/session.jsx';
 import { correctCategory } from '../../state/actions.js';
 import { CATEGORIES, categoryLabel } from '../../chain/scopes.js';
 import { ActionButton, ErrorAlert } from '../../components/common.jsx';
+import { t } from '../../i18n/index.js';
 
 export default function CategoryCorrection({ record, version, onCorrected }) {
   const { ctx, toast } = useSession();
@@ -17,26 +18,26 @@ export default function CategoryCorrection({ record, version, onCorrected }) {
   const id = `category-${record.recordId}-${version.version}`;
   return (
     <Form onSubmit={(e) => e.preventDefault()} className="mb-2 text-break" style={{ maxWidth: 460 }}>
-      <Form.Label htmlFor={id} className="small mb-1">Category of version {version.version}</Form.Label>
+      <Form.Label htmlFor={id} className="small mb-1">{t('records.category.label', { version: version.version })}</Form.Label>
       <InputGroup size="sm">
         <Form.Select id={id} value={category} onChange={(e) => setCategory(e.target.value)}>
-          {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+          {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{categoryLabel(c.name)}</option>)}
         </Form.Select>
         <ActionButton
           variant="outline-primary"
           disabled={category === version.category && Boolean(version.categorySignature)}
-          onError={(message) => setError(`The category was not changed. ${message}`)}
+          onError={(message) => setError(t('records.category.failed', { message }))}
           action={async () => {
             setError(null);
             onCorrected(await correctCategory(ctx, { record, version, category }));
-            toast(`Version ${version.version}: ${categoryLabel(category)}, signed by you`, 'success');
+            toast(t('records.category.signed', { version: version.version, category: categoryLabel(category) }), 'success');
           }}
         >
-          {category === version.category ? 'Sign category' : 'Change category'}
+          {t(category === version.category ? 'records.category.sign' : 'records.category.change')}
         </ActionButton>
       </InputGroup>
       {!version.categorySignature && (
-        <Form.Text>Nobody has signed this version's category yet: a doctor granted it gets its key only once you sign it.</Form.Text>
+        <Form.Text>{t('records.category.unsigned')}</Form.Text>
       )}
       <ErrorAlert error={error} onClose={() => setError(null)} />
     </Form>

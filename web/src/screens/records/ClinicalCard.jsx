@@ -3,6 +3,7 @@
 import { useId, useState } from 'react';
 import { Badge, Button, Card, Table } from 'react-bootstrap';
 import { summarize } from '../../clinical/summary.js';
+import { t } from '../../i18n/index.js';
 import ResourceTable from './ResourceTable.jsx';
 
 // Critical red, high/low amber, normal green; the text always says which (not colour alone).
@@ -11,11 +12,11 @@ const FLAG_STYLE = { critical: { bg: 'danger' }, abnormal: { bg: 'warning', text
 export function FlagBadge({ flag }) {
   if (!flag) return null;
   const style = FLAG_STYLE[flag.level] ?? FLAG_STYLE.unknown;
-  const from = flag.source === 'range' ? 'computed from the reference range' : "the lab's interpretation";
+  const from = t(flag.source === 'range' ? 'records.card.flag.fromRange' : 'records.card.flag.fromLab');
   return (
     <Badge bg={style.bg} text={style.text} className="flag-badge" title={from} data-flag={flag.code}>
-      {flag.label}{flag.code !== '?' && flag.code !== flag.label ? ` (${flag.code})` : ''}
-      <span className="visually-hidden">, {from}</span>
+      {flag.code !== '?' && flag.code !== flag.label ? t('records.card.flag.withCode', { label: flag.label, code: flag.code }) : flag.label}
+      <span className="visually-hidden">{t('records.card.flag.source', { source: from })}</span>
     </Badge>
   );
 }
@@ -43,7 +44,7 @@ export default function ClinicalCard({ resource }) {
   const jsonId = `fhir-json-${useId().replace(/[^a-zA-Z0-9]/g, '')}`;
   const card = summarize(resource);
   return (
-    <section aria-label="Record contents" className="mb-3">
+    <section aria-label={t('records.card.contents')} className="mb-3">
       {card ? (
         <Card className="clinical-card" data-resource-type={card.kind}>
           <Card.Body>
@@ -71,10 +72,10 @@ export default function ClinicalCard({ resource }) {
         <ResourceTable resource={resource} />
       )}
       <Button size="sm" variant="link" className="px-0 d-print-none" aria-expanded={showJson} aria-controls={jsonId} onClick={() => setShowJson(!showJson)}>
-        {showJson ? 'Hide FHIR JSON' : 'Show FHIR JSON'}
+        {t(showJson ? 'records.card.json.hide' : 'records.card.json.show')}
       </Button>
       {showJson && (
-        <pre id={jsonId} className="bg-light border rounded p-2 small fhir-json" tabIndex={0} aria-label="FHIR JSON">
+        <pre id={jsonId} className="bg-light border rounded p-2 small fhir-json" tabIndex={0} aria-label={t('records.card.json.label')}>
           {JSON.stringify(resource, null, 2)}
         </pre>
       )}

@@ -6,14 +6,16 @@ import { useCallback, useEffect, useId, useRef, useState } from 'react';
 import { Alert, Button, ButtonGroup, ButtonToolbar, Form } from 'react-bootstrap';
 import { Loading } from '../../components/common.jsx';
 import { clampFrame, frameDimension, stepWindowLevel, zoomStep } from '../../clinical/imaging.js';
+import { t } from '../../i18n/index.js';
 
 export const isDicom = (attachment) =>
   attachment?.contentType === 'application/dicom' || /\.dcm$/i.test(attachment?.title ?? '');
 
+// dwv's tool names, each with its UI string id.
 const MOUSE_TOOLS = [
-  { id: 'WindowLevel', label: 'Window/level' },
-  { id: 'ZoomAndPan', label: 'Zoom and pan' },
-  { id: 'Scroll', label: 'Scroll frames' },
+  { id: 'WindowLevel', label: 'records.dicom.tool.windowLevel' },
+  { id: 'ZoomAndPan', label: 'records.dicom.tool.zoomAndPan' },
+  { id: 'Scroll', label: 'records.dicom.tool.scroll' },
 ];
 
 // The parts of dwv the controls use, found once the data has loaded.
@@ -58,7 +60,7 @@ export default function DicomViewer({ bytes, title }) {
         const instance = new App();
         app.current = instance;
         const options = new AppOptions({ '*': [new ViewConfig(divId)] });
-        options.tools = Object.fromEntries(MOUSE_TOOLS.map((t) => [t.id, new ToolConfig()]));
+        options.tools = Object.fromEntries(MOUSE_TOOLS.map((mouseTool) => [mouseTool.id, new ToolConfig()]));
         instance.init(options);
         instance.addEventListener('load', () => {
           if (!live) return;
@@ -67,10 +69,10 @@ export default function DicomViewer({ bytes, title }) {
           refresh();
         });
         for (const type of ['wlchange', 'positionchange', 'zoomchange']) instance.addEventListener(type, () => live && refresh());
-        instance.addEventListener('error', (event) => live && setState(`The DICOM file cannot be shown: ${event.error?.message ?? 'unreadable'}`));
+        instance.addEventListener('error', (event) => live && setState(t('records.dicom.unreadable', { reason: event.error?.message ?? t('records.dicom.unreadableReason') })));
         instance.loadFiles([new File([bytes], title, { type: 'application/dicom' })]);
       })
-      .catch((error) => live && setState(`The DICOM viewer failed to load: ${error.message}`));
+      .catch((error) => live && setState(t('records.dicom.failed', { reason: error.message })));
     return () => {
       live = false;
       app.current?.reset();
@@ -136,35 +138,35 @@ export default function DicomViewer({ bytes, title }) {
 
   return (
     <div className="mb-3">
-      {state === 'loading' && <Loading what="Rendering the DICOM image" />}
+      {state === 'loading' && <Loading what={t('records.dicom.rendering')} />}
       {state !== 'loading' && state !== 'loaded' && <Alert variant="warning">{state}</Alert>}
       {loaded && (
-        <ButtonToolbar className="gap-2 mb-2 d-print-none" aria-label="DICOM viewer controls">
+        <ButtonToolbar className="gap-2 mb-2 d-print-none" aria-label={t('records.dicom.controls')}>
           {view.frames > 1 && (
-            <ButtonGroup size="sm" aria-label="Frames">
-              <Button variant="outline-secondary" onClick={() => stepFrame(-1)} disabled={view.frame === 0}>Previous frame</Button>
-              <Button variant="outline-secondary" onClick={() => stepFrame(1)} disabled={view.frame === view.frames - 1}>Next frame</Button>
+            <ButtonGroup size="sm" aria-label={t('records.dicom.frames')}>
+              <Button variant="outline-secondary" onClick={() => stepFrame(-1)} disabled={view.frame === 0}>{t('records.dicom.previousFrame')}</Button>
+              <Button variant="outline-secondary" onClick={() => stepFrame(1)} disabled={view.frame === view.frames - 1}>{t('records.dicom.nextFrame')}</Button>
             </ButtonGroup>
           )}
-          <ButtonGroup size="sm" aria-label="Window and level">
-            <Button variant="outline-secondary" onClick={() => changeWindow('brighter')}>Brighter</Button>
-            <Button variant="outline-secondary" onClick={() => changeWindow('darker')}>Darker</Button>
-            <Button variant="outline-secondary" onClick={() => changeWindow('more-contrast')}>More contrast</Button>
-            <Button variant="outline-secondary" onClick={() => changeWindow('less-contrast')}>Less contrast</Button>
+          <ButtonGroup size="sm" aria-label={t('records.dicom.windowAndLevel')}>
+            <Button variant="outline-secondary" onClick={() => changeWindow('brighter')}>{t('records.dicom.brighter')}</Button>
+            <Button variant="outline-secondary" onClick={() => changeWindow('darker')}>{t('records.dicom.darker')}</Button>
+            <Button variant="outline-secondary" onClick={() => changeWindow('more-contrast')}>{t('records.dicom.moreContrast')}</Button>
+            <Button variant="outline-secondary" onClick={() => changeWindow('less-contrast')}>{t('records.dicom.lessContrast')}</Button>
           </ButtonGroup>
-          <ButtonGroup size="sm" aria-label="Zoom and pan">
-            <Button variant="outline-secondary" onClick={() => zoom('in')}>Zoom in</Button>
-            <Button variant="outline-secondary" onClick={() => zoom('out')}>Zoom out</Button>
-            <Button variant="outline-secondary" onClick={() => pan(-1, 0)} aria-label="Pan left">←</Button>
-            <Button variant="outline-secondary" onClick={() => pan(1, 0)} aria-label="Pan right">→</Button>
-            <Button variant="outline-secondary" onClick={() => pan(0, -1)} aria-label="Pan up">↑</Button>
-            <Button variant="outline-secondary" onClick={() => pan(0, 1)} aria-label="Pan down">↓</Button>
+          <ButtonGroup size="sm" aria-label={t('records.dicom.zoomAndPan')}>
+            <Button variant="outline-secondary" onClick={() => zoom('in')}>{t('records.dicom.zoomIn')}</Button>
+            <Button variant="outline-secondary" onClick={() => zoom('out')}>{t('records.dicom.zoomOut')}</Button>
+            <Button variant="outline-secondary" onClick={() => pan(-1, 0)} aria-label={t('records.dicom.panLeft')}>←</Button>
+            <Button variant="outline-secondary" onClick={() => pan(1, 0)} aria-label={t('records.dicom.panRight')}>→</Button>
+            <Button variant="outline-secondary" onClick={() => pan(0, -1)} aria-label={t('records.dicom.panUp')}>↑</Button>
+            <Button variant="outline-secondary" onClick={() => pan(0, 1)} aria-label={t('records.dicom.panDown')}>↓</Button>
           </ButtonGroup>
-          <Button size="sm" variant="outline-secondary" onClick={reset}>Reset view</Button>
+          <Button size="sm" variant="outline-secondary" onClick={reset}>{t('records.dicom.reset')}</Button>
           <Form.Group controlId={`${divId}-tool`} className="d-flex align-items-center gap-1">
-            <Form.Label className="small mb-0">Dragging the image</Form.Label>
+            <Form.Label className="small mb-0">{t('records.dicom.dragging')}</Form.Label>
             <Form.Select size="sm" value={tool} onChange={(e) => chooseTool(e.target.value)} style={{ width: 'auto' }}>
-              {MOUSE_TOOLS.map((t) => <option key={t.id} value={t.id}>{t.label}</option>)}
+              {MOUSE_TOOLS.map((mouseTool) => <option key={mouseTool.id} value={mouseTool.id}>{t(mouseTool.label)}</option>)}
             </Form.Select>
           </Form.Group>
         </ButtonToolbar>
@@ -174,7 +176,7 @@ export default function DicomViewer({ bytes, title }) {
         role="img"
         tabIndex={loaded ? 0 : undefined}
         onKeyDown={onKeyDown}
-        aria-label={`DICOM image ${title}`}
+        aria-label={t('records.dicom.image', { title })}
         aria-describedby={loaded ? help : undefined}
         data-state={state}
         data-frame={view ? view.frame + 1 : undefined}
@@ -187,10 +189,10 @@ export default function DicomViewer({ bytes, title }) {
       {loaded && (
         <>
           <p className="small mb-0" aria-live="polite" data-testid="dicom-state">
-            Frame {view.frame + 1} of {view.frames} · window centre {view.center}, width {view.width} · zoom {view.zoom}%
+            {t('records.dicom.state', { frame: view.frame + 1, frames: view.frames, center: view.center, width: view.width, zoom: view.zoom })}
           </p>
           <p id={help} className="small text-secondary d-print-none">
-            With the image focused: Page Up / Page Down (or p / n) step frames, + and − zoom, the arrow keys pan, b / d brighter / darker, c / v more / less contrast, r resets.
+            {t('records.dicom.keys')}
           </p>
         </>
       )}

@@ -10,6 +10,7 @@ import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatBytes, formatTime, shortHash } from '../../util/format.js';
 import { matchesFilters, openListedSummaries } from '../../state/summaries.js';
 import RecordViewer from './RecordViewer.jsx';
+import { T, t } from '../../i18n/index.js';
 
 // Summaries opened once per session and version: the keys come inline (?include=keys) only for
 // versions not opened yet, since every key served is audited and an audit entry reaches the
@@ -28,7 +29,7 @@ async function cachedSummaries(api, patient, records, keyPair) {
   return out;
 }
 
-export default function RecordTimeline({ patient, emptyText = 'No records yet.', canUpdate = false, canCorrectCategory = false }) {
+export default function RecordTimeline({ patient, emptyText = t('records.timeline.empty'), canUpdate = false, canCorrectCategory = false }) {
   const { api, encryptionKey, unlockEncryptionKey } = useSession();
   const [unlockError, setUnlockError] = useState(null);
   const [filter, setFilter] = useState('');
@@ -55,40 +56,40 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
   const filtered = filter || search.search || search.kind || search.from || search.to;
   return (
     <>
-      <Row className="mb-3 g-2" as="fieldset" aria-label="Find records">
+      <Row className="mb-3 g-2" as="fieldset" aria-label={t('records.timeline.find')}>
         <Col md={3}>
           <Form.Group controlId={`filter-${patient}`}>
-            <Form.Label>Category</Form.Label>
+            <Form.Label>{t('records.timeline.category')}</Form.Label>
             <Form.Select value={filter} onChange={(e) => setFilter(e.target.value)}>
-              <option value="">All categories</option>
-              {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{c.label}</option>)}
+              <option value="">{t('records.timeline.allCategories')}</option>
+              {CATEGORIES.map((c) => <option key={c.name} value={c.name}>{categoryLabel(c.name)}</option>)}
             </Form.Select>
           </Form.Group>
         </Col>
         <Col md={3}>
           <Form.Group controlId={`search-${patient}`}>
-            <Form.Label>Search records</Form.Label>
-            <Form.Control type="search" value={search.search} onChange={set('search')} placeholder="HbA1c, x-ray…" />
+            <Form.Label>{t('records.timeline.search')}</Form.Label>
+            <Form.Control type="search" value={search.search} onChange={set('search')} placeholder={t('records.timeline.searchExample')} />
           </Form.Group>
         </Col>
         <Col md={2}>
           <Form.Group controlId={`kind-${patient}`}>
-            <Form.Label>Record kind</Form.Label>
+            <Form.Label>{t('records.timeline.kind')}</Form.Label>
             <Form.Select value={search.kind} onChange={set('kind')}>
-              <option value="">All kinds</option>
+              <option value="">{t('records.timeline.allKinds')}</option>
               {kinds.map((k) => <option key={k} value={k}>{k}</option>)}
             </Form.Select>
           </Form.Group>
         </Col>
         <Col md={2}>
           <Form.Group controlId={`from-${patient}`}>
-            <Form.Label>Dated from</Form.Label>
+            <Form.Label>{t('records.timeline.from')}</Form.Label>
             <Form.Control type="date" value={search.from} onChange={set('from')} />
           </Form.Group>
         </Col>
         <Col md={2}>
           <Form.Group controlId={`to-${patient}`}>
-            <Form.Label>Dated until</Form.Label>
+            <Form.Label>{t('records.timeline.until')}</Form.Label>
             <Form.Control type="date" value={search.to} onChange={set('to')} />
           </Form.Group>
         </Col>
@@ -96,33 +97,37 @@ export default function RecordTimeline({ patient, emptyText = 'No records yet.',
       <ErrorAlert error={error || unlockError} />
       {locked && (
         <p className="small">
-          Titles and dates are encrypted for their readers.{' '}
-          <Button size="sm" variant="outline-primary" onClick={() => unlockEncryptionKey().catch(setUnlockError)}>Show titles</Button>
+          {t('records.timeline.locked')}{' '}
+          <Button size="sm" variant="outline-primary" onClick={() => unlockEncryptionKey().catch(setUnlockError)}>{t('records.timeline.showTitles')}</Button>
         </p>
       )}
-      {loading && !data && <Loading what="Loading records" />}
-      {data && records.length === 0 && <p className="text-secondary">{filtered ? 'No records match.' : emptyText}</p>}
-      <div className="timeline" role="list" aria-label="Records">
+      {loading && !data && <Loading what={t('records.timeline.loading')} />}
+      {data && records.length === 0 && <p className="text-secondary">{filtered ? t('records.timeline.noMatch') : emptyText}</p>}
+      <div className="timeline" role="list" aria-label={t('records.timeline.records')}>
         {records.map((r) => {
           const s = r.opened?.summary;
-          const name = `${categoryLabel(r.latest.category)} record ${s ? `“${s.title}”` : `from block ${r.latest.blockNumber}`}`;
+          const category = categoryLabel(r.latest.category);
+          const name = s ? t('records.timeline.name.titled', { category, title: s.title }) : t('records.timeline.name.untitled', { category, block: r.latest.blockNumber });
           return (
             <Card key={r.recordId} className="mb-2 timeline-item" role="listitem">
               <Card.Body className="d-flex flex-wrap align-items-center gap-2 py-2">
-                <Badge bg="info" text="dark">{categoryLabel(r.latest.category)}</Badge>
+                <Badge bg="info" text="dark">{category}</Badge>
                 {s && <strong className="record-title">{s.title}</strong>}
                 {s?.date && <span className="small record-date">{s.date.slice(0, 10)}</span>}
                 {s && <span className="small text-secondary record-kind">{s.kind}</span>}
-                {r.opened?.error && <span className="small text-danger">Summary refused: {r.opened.error}</span>}
+                {r.opened?.error && <span className="small text-danger">{t('records.timeline.summaryRefused', { error: r.opened.error })}</span>}
                 <span className="small">
-                  v{r.latest.version} · by {s?.authorName ? `${s.authorName} ` : ''}<Address value={r.latest.author} label="author" /> · {formatBytes(r.latest.size)}
+                  <T
+                    id={s?.authorName ? 'records.timeline.bylineNamed' : 'records.timeline.byline'}
+                    values={{ version: r.latest.version, name: s?.authorName, author: <Address value={r.latest.author} label={t('records.common.author')} />, size: formatBytes(r.latest.size) }}
+                  />
                 </span>
-                <span className="small text-secondary" title={`block ${r.latest.blockNumber} · digest ${r.latest.digest}`}>
-                  recorded {formatTime(r.latest.blockTime)}
+                <span className="small text-secondary" title={t('records.timeline.blockAndDigest', { block: r.latest.blockNumber, digest: r.latest.digest })}>
+                  {t('records.common.recorded', { time: formatTime(r.latest.blockTime) })}
                 </span>
-                <span className="visually-hidden">digest {shortHash(r.latest.digest)}</span>
-                <Button size="sm" className="ms-auto" onClick={() => setOpen(r)} aria-label={`Open ${name}`}>
-                  Open
+                <span className="visually-hidden">{t('records.common.digest', { digest: shortHash(r.latest.digest) })}</span>
+                <Button size="sm" className="ms-auto" onClick={() => setOpen(r)} aria-label={t('records.timeline.openNamed', { name })}>
+                  {t('records.timeline.open')}
                 </Button>
               </Card.Body>
             </Card>

@@ -8,16 +8,17 @@ import { getAddress } from 'ethers';
 import { Alert, Badge, Button, Modal, ProgressBar } from 'react-bootstrap';
 import { useSession } from '../../state/session.jsx';
 import { openRecord } from '../../state/actions.js';
-import { describeResource } from '../../crypto/fhir.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { categoryLabel } from '../../chain/scopes.js';
 import { formatBytes } from '../../util/format.js';
+import { T, t } from '../../i18n/index.js';
 import { isPassiveImage, objectUrlType } from '../../util/attachments.js';
 import DicomViewer, { isDicom } from './DicomViewer.jsx';
 import VersionHistory from './VersionHistory.jsx';
 import CategoryCorrection from './CategoryCorrection.jsx';
 import ClinicalCard from './ClinicalCard.jsx';
 import EscrowNote from './EscrowNote.jsx';
+import { recordHeading } from '../../clinical/summary.js';
 
 function noteText(resource) {
   const data = resource?.content?.[0]?.attachment?.data;
@@ -45,7 +46,7 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
     let live = true;
     (async () => {
       const encryptionKey = ctx.encryptionKey ?? (await unlockEncryptionKey());
-      const opened = await openRecord({ ...ctx, encryptionKey }, { recordId: record.recordId, version, onProgress: (d, t) => setProgress(t ? Math.round((100 * d) / t) : 0) });
+      const opened = await openRecord({ ...ctx, encryptionKey }, { recordId: record.recordId, version, onProgress: (done, total) => setProgress(total ? Math.round((100 * done) / total) : 0) });
       const attachment = opened.manifest.attachment;
       const url = attachment ? URL.createObjectURL(new Blob([opened.attachment], { type: objectUrlType(attachment.contentType) })) : null;
       if (live) setState({ opened, url });
@@ -72,34 +73,34 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
   return (
     <Modal show onHide={onClose} size="lg" aria-labelledby="record-title" className="record-viewer">
       <Modal.Header closeButton>
-        <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? describeResource(resource) : 'Record'}</Modal.Title>
+        <Modal.Title as="h2" id="record-title" className="fs-5">{resource ? recordHeading(resource) : t('records.viewer.title')}</Modal.Title>
       </Modal.Header>
       <Modal.Body>
         <p className="small text-secondary mb-2">
-          {categoryLabel(version.category)} · version {version.version} · by <Address value={version.author} label="author" /> · {formatBytes(version.size)}
+          <T id="records.viewer.line" values={{ category: categoryLabel(version.category), version: version.version, author: <Address value={version.author} label={t('records.common.author')} />, size: formatBytes(version.size) }} />
         </p>
         {canCorrectCategory && <div className="d-print-none"><CategoryCorrection key={`${record.recordId}-${version.version}-${version.category}`} record={record} version={version} onCorrected={setRecord} /></div>}
         <ErrorAlert error={error} />
         {!opened && !error && (
           <>
-            <Loading what="Decrypting in your browser" />
-            <ProgressBar now={progress} label={`${progress}%`} aria-label="Download progress" />
+            <Loading what={t('records.viewer.decrypting')} />
+            <ProgressBar now={progress} label={t('records.viewer.percent', { percent: progress })} aria-label={t('records.viewer.progress')} />
           </>
         )}
         {opened && (
           <>
             <p>
-              {opened.checkedAgainstChain && <><Badge bg="success">Digest matches the chain</Badge>{' '}</>}
-              <Badge bg="light" text="dark" className="border">decrypted locally</Badge>
+              {opened.checkedAgainstChain && <><Badge bg="success">{t('records.viewer.digestMatches')}</Badge>{' '}</>}
+              <Badge bg="light" text="dark" className="border">{t('records.viewer.decryptedLocally')}</Badge>
             </p>
             {opened.escrow && <EscrowNote escrow={opened.escrow} />}
             {note && <pre className="bg-light p-2 border rounded" style={{ whiteSpace: 'pre-wrap' }}>{note}</pre>}
             {isDicom(attachment) && <DicomViewer bytes={opened.attachment} title={attachment.title} />}
             {attachment && isPassiveImage(attachment.contentType) && <img src={url} alt={attachment.title} className="preview-image mb-3 d-block border" />}
             {attachment && !isPassiveImage(attachment.contentType) && !isDicom(attachment) && (
-              <Alert variant="secondary" className="small">Not shown here: a {attachment.contentType || 'file of unknown type'} can carry scripts, so it only downloads.</Alert>
+              <Alert variant="secondary" className="small">{attachment.contentType ? t('records.viewer.notShown', { type: attachment.contentType }) : t('records.viewer.notShownUnknown')}</Alert>
             )}
-            {attachment && <p className="small">Attachment: {attachment.title} ({attachment.contentType}, {formatBytes(attachment.size)})</p>}
+            {attachment && <p className="small">{t('records.viewer.attachment', { title: attachment.title, type: attachment.contentType, size: formatBytes(attachment.size) })}</p>}
             <ClinicalCard key={`${record.recordId}-${version.version}`} resource={resource} />
           </>
         )}
@@ -116,9 +117,9 @@ export default function RecordViewer({ record: initial, onClose, canUpdate, canC
         />
       </Modal.Body>
       <Modal.Footer className="d-print-none">
-        <Button variant="outline-primary" disabled={!opened} onClick={() => window.print()}>Print</Button>
-        <Button variant="outline-primary" disabled={!opened} onClick={download}>Download</Button>
-        <Button variant="secondary" onClick={onClose}>Close</Button>
+        <Button variant="outline-primary" disabled={!opened} onClick={() => window.print()}>{t('records.viewer.print')}</Button>
+        <Button variant="outline-primary" disabled={!opened} onClick={download}>{t('records.viewer.download')}</Button>
+        <Button variant="secondary" onClick={onClose}>{t('records.viewer.close')}</Button>
       </Modal.Footer>
     </Modal>
   );

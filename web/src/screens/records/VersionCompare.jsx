@@ -8,9 +8,11 @@ import { openRecord } from '../../state/actions.js';
 import { diffResources, diffValueText } from '../../clinical/diff.js';
 import { ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatBytes } from '../../util/format.js';
+import { t } from '../../i18n/index.js';
 
-const KIND = { added: { bg: 'success', text: 'added' }, removed: { bg: 'danger', text: 'removed' }, changed: { bg: 'primary', text: 'changed' } };
-const attachmentText = (a) => (a ? `${a.title} (${a.contentType}, ${formatBytes(a.size)})` : 'none');
+// A change's badge colour; its word is records.compare.kind.<kind>.
+const KIND_STYLE = { added: 'success', removed: 'danger', changed: 'primary' };
+const attachmentText = (a) => (a ? t('records.compare.attachment.file', { title: a.title, type: a.contentType, size: formatBytes(a.size) }) : t('records.compare.attachment.none'));
 
 export default function VersionCompare({ record, version, opened }) {
   const { ctx, unlockEncryptionKey } = useSession();
@@ -29,9 +31,9 @@ export default function VersionCompare({ record, version, opened }) {
       live = false;
     };
   }, [record.recordId, previous.version]);
-  const heading = `Changes from version ${previous.version} to version ${version.version}`;
-  if (earlier.loading) return <Loading what={`Opening version ${previous.version} to compare`} />;
-  if (earlier.error) return <ErrorAlert error={`Version ${previous.version} cannot be compared: ${earlier.error}`} />;
+  const heading = t('records.compare.heading', { from: previous.version, to: version.version });
+  if (earlier.loading) return <Loading what={t('records.compare.opening', { version: previous.version })} />;
+  if (earlier.error) return <ErrorAlert error={t('records.compare.failed', { version: previous.version, error: earlier.error })} />;
   const changes = diffResources(earlier.data.manifest.resource, opened.manifest.resource);
   const before = earlier.data.manifest.attachment;
   const after = opened.manifest.attachment;
@@ -40,18 +42,23 @@ export default function VersionCompare({ record, version, opened }) {
     <section aria-labelledby="version-changes" className="mb-3 version-compare">
       <h3 id="version-changes" className="fs-6">{heading}</h3>
       {changes.length === 0 ? (
-        <p className="small">The FHIR resource is the same in both versions.</p>
+        <p className="small">{t('records.compare.same')}</p>
       ) : (
         <Table size="sm" bordered responsive className="small">
-          <caption className="caption-top">{changes.length} {changes.length === 1 ? 'field' : 'fields'} changed</caption>
+          <caption className="caption-top">{t('records.compare.count', { count: changes.length })}</caption>
           <thead>
-            <tr><th scope="col">Field</th><th scope="col">Change</th><th scope="col">Version {previous.version}</th><th scope="col">Version {version.version}</th></tr>
+            <tr>
+              <th scope="col">{t('records.compare.column.field')}</th>
+              <th scope="col">{t('records.compare.column.change')}</th>
+              <th scope="col">{t('records.compare.column.version', { version: previous.version })}</th>
+              <th scope="col">{t('records.compare.column.version', { version: version.version })}</th>
+            </tr>
           </thead>
           <tbody>
             {changes.map((c) => (
               <tr key={c.path} data-kind={c.kind}>
                 <th scope="row" title={c.path}>{c.label}</th>
-                <td><Badge bg={KIND[c.kind].bg}>{KIND[c.kind].text}</Badge></td>
+                <td><Badge bg={KIND_STYLE[c.kind]}>{t(`records.compare.kind.${c.kind}`)}</Badge></td>
                 <td>{c.kind === 'added' ? <span className="text-secondary">—</span> : <del>{diffValueText(c.before)}</del>}</td>
                 <td>{c.kind === 'removed' ? <span className="text-secondary">—</span> : <ins>{diffValueText(c.after)}</ins>}</td>
               </tr>
@@ -60,7 +67,7 @@ export default function VersionCompare({ record, version, opened }) {
         </Table>
       )}
       {attachmentChanged && (
-        <p className="small">Attachment: {attachmentText(before)} → {attachmentText(after)}</p>
+        <p className="small">{t('records.compare.attachment.changed', { before: attachmentText(before), after: attachmentText(after) })}</p>
       )}
     </section>
   );

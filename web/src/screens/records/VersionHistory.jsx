@@ -11,9 +11,10 @@ import { categoryStatedBy, requireChain } from '../../chain/verify.js';
 import { formatBytes, formatTime, shortHash } from '../../util/format.js';
 import AddRecordForm from './AddRecordForm.jsx';
 import VersionCompare from './VersionCompare.jsx';
+import { T, t } from '../../i18n/index.js';
 
-const STATED_BY = { patient: 'category signed by the patient', author: 'category signed by its author', guardian: 'category signed by a guardian' };
-const statementText = (stated) => (stated ? STATED_BY[stated.by] : 'category not signed by its author or the patient');
+// Who signed a version's category (patient, author or guardian), in words.
+const statementText = (stated) => (stated ? t(`records.history.statedBy.${stated.by}`) : t('records.history.notStated'));
 
 export default function VersionHistory({ record, selected, onSelect, canUpdate, onUpdated, opened }) {
   const { ctx } = useSession();
@@ -29,8 +30,8 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
   }, [record]);
   return (
     <section aria-labelledby="version-history" className="mt-3 d-print-none">
-      <h3 id="version-history" className="fs-6">Version history</h3>
-      <ListGroup aria-label="Versions" className="mb-2">
+      <h3 id="version-history" className="fs-6">{t('records.history.heading')}</h3>
+      <ListGroup aria-label={t('records.history.versions')} className="mb-2">
         {record.versions.map((v, i) => (
           <ListGroup.Item
             key={v.version}
@@ -40,35 +41,40 @@ export default function VersionHistory({ record, selected, onSelect, canUpdate, 
             onClick={() => onSelect(v.version)}
             className="small d-flex flex-wrap gap-2"
           >
-            <span className="visually-hidden">Open version {v.version}:</span>
-            <strong>v{v.version}</strong>
+            <span className="visually-hidden">{t('records.history.open', { version: v.version })}</span>
+            <strong>{t('records.history.short', { version: v.version })}</strong>
             {summaryOf(v)?.title && <span className="fw-semibold">{summaryOf(v).title}</span>}
             {summaryOf(v)?.date && <span>{summaryOf(v).date.slice(0, 10)}</span>}
             {summaryOf(v)?.kind && <span>{summaryOf(v).kind}</span>}
-            <span title={`block ${v.blockNumber}`}>recorded {formatTime(v.blockTime)}</span>
+            <span title={t('records.history.block', { block: v.blockNumber })}>{t('records.common.recorded', { time: formatTime(v.blockTime) })}</span>
             <span>{categoryLabel(v.category)}</span>
             {stated.data?.length === record.versions.length && <span className={stated.data[i] ? '' : 'fw-semibold'}>{statementText(stated.data[i])}</span>}
-            <span>by {summaryOf(v)?.authorName ? `${summaryOf(v).authorName} ` : ''}<Address value={v.author} label="author" copyable={false} /></span>
+            <span>
+              <T
+                id={summaryOf(v)?.authorName ? 'records.history.byNamed' : 'records.history.by'}
+                values={{ name: summaryOf(v)?.authorName, author: <Address value={v.author} label={t('records.common.author')} copyable={false} /> }}
+              />
+            </span>
             <span>{formatBytes(v.size)}</span>
-            <span className="d-none d-md-inline" title={`digest ${v.digest}`}>digest {shortHash(v.digest)}</span>
+            <span className="d-none d-md-inline" title={t('records.common.digest', { digest: v.digest })}>{t('records.common.digest', { digest: shortHash(v.digest) })}</span>
           </ListGroup.Item>
         ))}
       </ListGroup>
       {open && open.version > 1 && (
         <div className="mb-2 d-print-none">
           <Button size="sm" variant="outline-secondary" aria-expanded={comparing === open.version} disabled={!opened} onClick={() => setComparing(comparing === open.version ? null : open.version)}>
-            {comparing === open.version ? 'Hide the changes' : `Compare with version ${open.version - 1}`}
+            {comparing === open.version ? t('records.history.hideChanges') : t('records.history.compare', { version: open.version - 1 })}
           </Button>
         </div>
       )}
       {open && opened && comparing === open.version && <VersionCompare record={record} version={open} opened={opened} />}
       {canUpdate && !adding && (
-        <Button size="sm" variant="outline-primary" onClick={() => setAdding(true)}>Add a new version…</Button>
+        <Button size="sm" variant="outline-primary" onClick={() => setAdding(true)}>{t('records.history.addVersion')}</Button>
       )}
       {canUpdate && adding && (
         <Card>
           <Card.Body>
-            <Card.Title as="h3" className="fs-6">Version {record.versions.length + 1}</Card.Title>
+            <Card.Title as="h3" className="fs-6">{t('records.history.newVersion', { version: record.versions.length + 1 })}</Card.Title>
             <AddRecordForm
               patient={record.patient}
               record={record}
