@@ -76,6 +76,12 @@ class S3BlobStoreTest : public testing::Test {
   test::TempS3Server server_;
 };
 
+#if defined(__SANITIZE_ADDRESS__)
+constexpr bool kUnderAddressSanitizer = true;
+#else
+constexpr bool kUnderAddressSanitizer = false;
+#endif
+
 TEST_F(S3BlobStoreTest, LargeBlobGoesThroughMultipartInConstantMemory) {
   auto store = S3BlobStore::open(server_.options()).value();
   constexpr std::uint64_t kSize = 64 * kMiB + 12345;
@@ -97,9 +103,13 @@ TEST_F(S3BlobStoreTest, LargeBlobGoesThroughMultipartInConstantMemory) {
   EXPECT_EQ(read_through(reader).value(), expected);
   const std::uint64_t peak = peak_rss();
   // One 8 MiB part, its copy in the HTTP request and the next part filling: about 24 MiB,
-  // never the 64 MiB blob.
-  EXPECT_LT(peak_while_writing - before, 40 * kMiB);
-  EXPECT_LT(peak - before, 40 * kMiB);
+  // never the 64 MiB blob. The bound holds for the real allocator: under AddressSanitizer its
+  // quarantine keeps freed buffers resident, so the sanitizer run checks the rest of this test
+  // and the release run (scripts/test's ctest) checks the memory.
+  if (!kUnderAddressSanitizer) {
+    EXPECT_LT(peak_while_writing - before, 40 * kMiB);
+    EXPECT_LT(peak - before, 40 * kMiB);
+  }
   std::cout << "peak RSS growth: writing " << (peak_while_writing - before) / kMiB
             << " MiB, writing and reading " << (peak - before) / kMiB << " MiB\n";
 }
