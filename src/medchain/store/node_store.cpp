@@ -74,35 +74,46 @@ Status NodeStore::put_wrapped_key(const WrappedKey& key) {
        to_hex(key.uploaded_by), sql_int(key.created_at)});
 }
 
+namespace {
+
+// The columns wrapped_key_from reads, in its order.
+constexpr const char* kWrappedKeyColumns = "recipient, sealed_key, uploaded_by, created_at";
+
+Result<WrappedKey> wrapped_key_from(const SqlRow& row, const Hash32& record_id,
+                                    std::uint64_t version) {
+  MEDCHAIN_TRY(Address recipient, fixed<Address>(row[0], "recipient"));
+  auto sealed = from_hex(as_text(row[1]));
+  if (!sealed) return damaged("sealed key");
+  MEDCHAIN_TRY(Address uploader, fixed<Address>(row[2], "uploader"));
+  return WrappedKey{record_id, version, recipient, std::move(*sealed), uploader, row_uint(row[3])};
+}
+
+}  // namespace
+
 Result<std::optional<WrappedKey>> NodeStore::wrapped_key(const Hash32& record_id,
                                                          std::uint64_t version,
                                                          const Address& recipient) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query("SELECT sealed_key, uploaded_by, created_at FROM wrapped_keys "
-                          "WHERE record_id = ? AND version = ? AND recipient = ?",
+               db_->query(std::string("SELECT ") + kWrappedKeyColumns +
+                              " FROM wrapped_keys WHERE record_id = ? AND version = ? AND "
+                              "recipient = ?",
                           {to_hex(record_id), sql_int(version), to_hex(recipient)}));
   if (rows.empty()) return std::optional<WrappedKey>();
-  auto sealed = from_hex(as_text(rows[0][0]));
-  if (!sealed) return damaged("sealed key");
-  MEDCHAIN_TRY(Address uploader, fixed<Address>(rows[0][1], "uploader"));
-  return std::optional<WrappedKey>(WrappedKey{record_id, version, recipient, std::move(*sealed),
-                                              uploader, row_uint(rows[0][2])});
+  MEDCHAIN_TRY(WrappedKey key, wrapped_key_from(rows[0], record_id, version));
+  return std::optional<WrappedKey>(std::move(key));
 }
 
 Result<std::vector<WrappedKey>> NodeStore::wrapped_keys(const Hash32& record_id,
                                                         std::uint64_t version) {
   MEDCHAIN_TRY(std::vector<SqlRow> rows,
-               db_->query("SELECT recipient, sealed_key, uploaded_by, created_at FROM wrapped_keys "
-                          "WHERE record_id = ? AND version = ? ORDER BY recipient",
+               db_->query(std::string("SELECT ") + kWrappedKeyColumns +
+                              " FROM wrapped_keys WHERE record_id = ? AND version = ? "
+                              "ORDER BY recipient",
                           {to_hex(record_id), sql_int(version)}));
   std::vector<WrappedKey> keys;
   for (const SqlRow& row : rows) {
-    MEDCHAIN_TRY(Address recipient, fixed<Address>(row[0], "recipient"));
-    auto sealed = from_hex(as_text(row[1]));
-    if (!sealed) return damaged("sealed key");
-    MEDCHAIN_TRY(Address uploader, fixed<Address>(row[2], "uploader"));
-    keys.push_back(
-        WrappedKey{record_id, version, recipient, std::move(*sealed), uploader, row_uint(row[3])});
+    MEDCHAIN_TRY(WrappedKey key, wrapped_key_from(row, record_id, version));
+    keys.push_back(std::move(key));
   }
   return keys;
 }
