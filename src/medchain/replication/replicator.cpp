@@ -115,12 +115,9 @@ Status Replicator::check_category(const store::RecordVersionRow& version, std::u
     return refused("its category statement is not a signature of \"" +
                    std::string(records::category_name(category)) + "\" for this digest");
   }
-  if (signer == version.author || signer == version.patient) return {};
-  MEDCHAIN_TRY(std::optional<store::PatientRow> patient, index_.patient(version.patient));
-  if (patient && std::find(patient->guardians.begin(), patient->guardians.end(), signer) !=
-                     patient->guardians.end()) {
-    return {};
-  }
+  if (signer == version.author) return {};
+  MEDCHAIN_TRY(bool managed, index_.manages(version.patient, signer));
+  if (managed) return {};
   return refused("its category statement is signed by " + to_hex(signer) +
                  ", neither the version's author, its patient nor a guardian");
 }

@@ -387,15 +387,20 @@ Result<ReadAccess> IndexStore::read_access(const Address& patient, const Address
   return covered ? ReadAccess::kGrant : ReadAccess::kDenied;
 }
 
-Result<bool> IndexStore::may_append(const Address& patient, const Address& caller,
-                                    std::uint64_t now) {
-  if (patient == caller) return true;
-  const std::string patient_hex = to_hex(patient);
-  const std::string caller_hex = to_hex(caller);
+Result<bool> IndexStore::manages(const Address& patient, const Address& address) {
+  if (patient == address) return true;
   MEDCHAIN_TRY(auto guardian,
                db_->query("SELECT 1 FROM guardians WHERE patient = ? AND guardian = ?",
-                          {patient_hex, caller_hex}));
-  if (!guardian.empty()) return true;
+                          {to_hex(patient), to_hex(address)}));
+  return !guardian.empty();
+}
+
+Result<bool> IndexStore::may_append(const Address& patient, const Address& caller,
+                                    std::uint64_t now) {
+  MEDCHAIN_TRY(bool managed, manages(patient, caller));
+  if (managed) return true;
+  const std::string patient_hex = to_hex(patient);
+  const std::string caller_hex = to_hex(caller);
   MEDCHAIN_TRY(
       auto rows,
       db_->query("SELECT g.permissions FROM grants g JOIN doctors d ON d.address = g.doctor "

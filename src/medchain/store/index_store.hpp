@@ -52,6 +52,8 @@ class IndexStore final : public chain::IndexSink {
   // `now` is Unix seconds (the chain's clock: a block's timestamp).
   Result<ReadAccess> read_access(const Address& patient, const Address& caller,
                                  std::uint8_t category, std::uint64_t now);
+  // The patient themself or one of their guardians: who manages a patient's records and consent.
+  Result<bool> manages(const Address& patient, const Address& address);
   // The patient, a guardian, or (the contract's canAppend) a verified doctor with an unexpired
   // append grant.
   Result<bool> may_append(const Address& patient, const Address& caller, std::uint64_t now);

@@ -115,10 +115,7 @@ Result<store::Session> NodeContext::authenticate(const Request& request) {
 }
 
 Result<bool> NodeContext::manages(const Address& patient, const Address& caller) {
-  if (patient == caller) return true;
-  MEDCHAIN_TRY(std::optional<store::PatientRow> row, index().patient(patient));
-  if (!row) return false;
-  return std::find(row->guardians.begin(), row->guardians.end(), caller) != row->guardians.end();
+  return index().manages(patient, caller);
 }
 
 Response no_content() {
