@@ -12,7 +12,7 @@ import { createApi } from '../api/client.js';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { openEscrowPartial, openEscrowWrappedKey, wrapForEscrow } from '../crypto/escrow.js';
 import { parsePolicyDocument, policyHash } from '../crypto/escrowPolicy.js';
-import { siweMessage } from '../wallet/siwe.js';
+import { signInWithEthereum } from '../wallet/siwe.js';
 import { categoryIndex } from '../chain/scopes.js';
 import { requireChain } from '../chain/verify.js';
 import { shortAddress } from '../util/format.js';
@@ -53,9 +53,7 @@ export async function custodianSession(wallet, url, chainId) {
   const api = createApi({ base: url.replace(/\/+$/, ''), getToken: () => token });
   const info = await api.get('/v1/node');
   if (info.chainId !== chainId) throw new Error(t('escrow.read.otherChain', { chainId: info.chainId }));
-  const { nonce } = await api.post('/v1/auth/nonce');
-  const message = siweMessage({ domain: info.siweDomain, address: wallet.address, chainId, nonce });
-  token = (await api.post('/v1/auth/verify', { message, signature: await wallet.signMessage(message) })).token;
+  token = (await signInWithEthereum(api, wallet, { domain: info.siweDomain, chainId })).token;
   return api;
 }
 

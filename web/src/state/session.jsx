@@ -4,7 +4,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import { getAddress } from 'ethers';
 import { createApi } from '../api/client.js';
 import { openFeed, describeFeedMessage, isOwnAction } from '../api/feed.js';
-import { siweMessage } from '../wallet/siwe.js';
+import { signInWithEthereum } from '../wallet/siwe.js';
 import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
 import { shortAddress } from '../util/format.js';
 import { chainReader, rpcOverHttp } from '../chain/reader.js';
@@ -111,10 +111,7 @@ export function SessionProvider({ children }) {
   }, [wallet, node, endSession]);
 
   const signIn = useCallback(async (w) => {
-    const { nonce } = await api.post('/v1/auth/nonce');
-    const message = siweMessage({ domain: node.siweDomain, address: w.address, chainId: node.chainId, nonce });
-    const signature = await w.signMessage(message);
-    const answer = await api.post('/v1/auth/verify', { message, signature });
+    const answer = await signInWithEthereum(api, w, { domain: node.siweDomain, chainId: node.chainId });
     const saved = { token: answer.token, address: answer.address, expiresAt: answer.expiresAt, kind: w.kind };
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved));
     tokenRef.current = answer.token;

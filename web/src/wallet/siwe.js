@@ -15,3 +15,11 @@ export function siweMessage({ domain, address, chainId, nonce, issuedAt = new Da
     `Issued At: ${iso}`,
   ].join('\n');
 }
+
+// The node's sign-in exchange: a nonce from the node, the message signed by the wallet, and the
+// node's session for it ({token, address, expiresAt}).
+export async function signInWithEthereum(api, wallet, { domain, chainId }) {
+  const { nonce } = await api.post('/v1/auth/nonce');
+  const message = siweMessage({ domain, address: wallet.address, chainId, nonce });
+  return api.post('/v1/auth/verify', { message, signature: await wallet.signMessage(message) });
+}
