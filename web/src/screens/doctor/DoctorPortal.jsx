@@ -9,7 +9,7 @@ import { relay } from '../../state/actions.js';
 import { toHex } from '../../crypto/index.js';
 import { ActionButton, Address, CategoryBadges, Countdown, ErrorAlert, Loading } from '../../components/common.jsx';
 import { navigate } from '../../util/route.js';
-import { formatDuration } from '../../util/format.js';
+import { formatDuration, shortAddress } from '../../util/format.js';
 import PatientView from './PatientView.jsx';
 import { ScanAddressQr } from '../../components/qr.jsx';
 import { PatientName, usePatientDetails } from '../../components/PatientName.jsx';
@@ -53,7 +53,7 @@ function UnlockNames({ shown }) {
 // short address.
 function PatientTab({ patient }) {
   const details = usePatientDetails(patient);
-  const label = details ? formatPatient(details) : `${patient.slice(0, 6)}…${patient.slice(-4)}`;
+  const label = details ? formatPatient(details) : shortAddress(patient);
   return <Nav.Item><Nav.Link active>{t('doctor.portal.patientTab', { patient: label })}</Nav.Link></Nav.Item>;
 }
 

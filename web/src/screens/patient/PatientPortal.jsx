@@ -8,6 +8,7 @@ import { relay } from '../../state/actions.js';
 import { loadPatientDetails } from '../../state/patientDetails.js';
 import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { navigate } from '../../util/route.js';
+import { shortAddress } from '../../util/format.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
 import AddRecordForm from '../records/AddRecordForm.jsx';
 import RequestsTab from './RequestsTab.jsx';
@@ -79,7 +80,7 @@ function useWardDetails(wards) {
 // A ward as the selector names them: name and birth date when readable, else the short address.
 function wardLabel(address, details) {
   if (details?.name && details.birthDate) return t('patient.portal.wardBorn', { name: details.name, birthDate: details.birthDate });
-  return t('patient.portal.ward', { name: details?.name || `${address.slice(0, 6)}…${address.slice(-4)}` });
+  return t('patient.portal.ward', { name: details?.name || shortAddress(address) });
 }
 
 export default function PatientPortal({ sub }) {
