@@ -114,7 +114,13 @@ export async function contentKeyThroughEscrow(ctx, { patient, binding, onCustodi
 export async function escrowContentKey(ctx, patient, binding, contentKey) {
   if (!(await requireChain(ctx).escrowPolicy(patient))) return false;
   const policy = await checkedEscrowPolicy(ctx, patient);
-  const wrapped = await wrapForEscrow(contentKey, binding, policy.commitments[0]);
-  await ctx.api.put(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`, { policyHash: policy.hash, wrappedKey: toHex(wrapped) });
+  await storeEscrowKey(ctx.api, binding, contentKey, { escrowKey: policy.commitments[0], policyHash: policy.hash });
   return true;
+}
+
+// Wraps one version's content key to an escrow key and stores it with the version under the
+// policy's hash (the escrow key is the policy's first commitment).
+export async function storeEscrowKey(api, binding, contentKey, { escrowKey, policyHash }) {
+  const wrapped = await wrapForEscrow(contentKey, binding, escrowKey);
+  await api.put(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`, { policyHash, wrappedKey: toHex(wrapped) });
 }

@@ -9,10 +9,10 @@ import { Interface, getAddress } from 'ethers';
 import abi from '../generated/medchain-abi.json';
 import { fromHex, toHex } from '../crypto/bytes.js';
 import { openContentKey } from '../crypto/sealedKey.js';
-import { dealEscrow, sealEscrowShare, wrapForEscrow } from '../crypto/escrow.js';
+import { dealEscrow, sealEscrowShare } from '../crypto/escrow.js';
 import { policyDocumentText, policyHash } from '../crypto/escrowPolicy.js';
 import { checkedVersion, requireChain } from '../chain/verify.js';
-import { custodianSession } from './emergencyEscrow.js';
+import { custodianSession, storeEscrowKey } from './emergencyEscrow.js';
 import { t } from '../i18n/index.js';
 
 const contract = new Interface(abi);
@@ -89,8 +89,7 @@ export async function setEmergencyEscrow(ctx, { patient, threshold, custodians }
       const { digest } = await checkedVersion(chain, record.recordId, version);
       const binding = { recordId: record.recordId, version: version.version, digest };
       const contentKey = await openContentKey(fromHex(mine.sealedKey), binding, encryptionKey);
-      const wrapped = await wrapForEscrow(contentKey, binding, dealt.escrowKey);
-      await api.put(`/v1/records/${record.recordId}/versions/${version.version}/escrow-key`, { policyHash: hash, wrappedKey: toHex(wrapped) });
+      await storeEscrowKey(api, binding, contentKey, { escrowKey: dealt.escrowKey, policyHash: hash });
       versionsWrapped++;
     }
   }
