@@ -53,6 +53,9 @@ class CliEscrowTest : public ::testing::Test {
     fs::remove_all(dir_, ignored);
   }
 
+  static void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream(file, std::ios::binary) << text;
+  }
   static std::string random_tag() { return to_hex(random_hash()).substr(2, 12); }
 
   ProcessResult medchain(std::vector<std::string> args) { return cli_->run(std::move(args)); }
@@ -183,8 +186,7 @@ TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) 
       medchain({"emergency", "summary", "set", "--blood-type", "C+", "--from", patient});
   EXPECT_EQ(bad_type.exit_code, 2) << bad_type.err;
   EXPECT_NE(bad_type.err.find("blood type"), std::string::npos) << bad_type.err;
-  std::ofstream(dir_ / "collection.json")
-      << R"({"resourceType":"Bundle","type":"collection","entry":[]})";
+  write_text(dir_ / "collection.json", R"({"resourceType":"Bundle","type":"collection","entry":[]})");
   const ProcessResult not_ips = medchain({"emergency", "summary", "set", "--file",
                                           (dir_ / "collection.json").string(), "--from", patient});
   EXPECT_EQ(not_ips.exit_code, 2) << not_ips.err;
@@ -234,7 +236,7 @@ TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) 
   EXPECT_EQ(opened["facts"]["medications"], json({"Metformin 500 mg"}));
 
   // A whole IPS Bundle from a file is version 3 (the one just read, back as the patient's).
-  std::ofstream(dir_ / "ips.json") << opened["bundle"].dump();
+  write_text(dir_ / "ips.json", opened["bundle"].dump());
   const json third = must(
       {"emergency", "summary", "set", "--file", (dir_ / "ips.json").string(), "--from", patient});
   EXPECT_EQ(third["version"], 3);
@@ -243,6 +245,24 @@ TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) 
   const ProcessResult other =
       medchain({"emergency", "summary", "show", "--patient", patient, "--from", other_doctor});
   EXPECT_EQ(other.exit_code, 4) << other.err;
+
+  // Granted general records with append, that doctor reads the summary with their own key (the
+  // grant shared it), and cannot add a version of their own to it: the chain lets a doctor update
+  // only a record they authored.
+  must({"access", "grant", other_doctor, "--scope", "general", "--for", "1h", "--read",
+        "--append", "--from", patient});
+  write_text(dir_ / "forged.json", R"({"resourceType":"Bundle"})");
+  const ProcessResult forged =
+      medchain({"records", "update", first.value("recordId", ""), "--file",
+                (dir_ / "forged.json").string(), "--from", other_doctor});
+  EXPECT_EQ(forged.exit_code, 1) << forged.err;
+  EXPECT_NE(forged.err.find("NotAllowedToWrite"), std::string::npos) << forged.err;
+  for (const std::string& reader : {patient, other_doctor}) {
+    const json granted = must({"emergency", "summary", "show", "--patient", patient, "--from", reader});
+    EXPECT_EQ(granted["version"], 3) << reader << " " << granted.dump();
+    EXPECT_EQ(granted["throughEscrow"], false);
+    EXPECT_EQ(granted["facts"]["allergies"], json({"Penicillin", "Latex"}));
+  }
 }
 
 }  // namespace
