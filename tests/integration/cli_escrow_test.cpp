@@ -3,8 +3,10 @@
 // PostgreSQL). The patient deals a 2-of-3 escrow after adding a record (whose key is wrapped
 // then) and adds another; a doctor with no grant reads both through the escrow while its
 // window is open and one custodian is down, and is refused without a window and after it.
+// The emergency summary (`medchain emergency summary set | show`) is read the same way.
 #include <gtest/gtest.h>
 
+#include <fstream>
 #include <medchain/core/hex.hpp>
 #include <medchain/custody/custodian.hpp>
 #include <medchain/eth/address.hpp>
@@ -51,6 +53,9 @@ class CliEscrowTest : public ::testing::Test {
     fs::remove_all(dir_, ignored);
   }
 
+  static void write_text(const fs::path& file, const std::string& text) {
+    std::ofstream(file, std::ios::binary) << text;
+  }
   static std::string random_tag() { return to_hex(random_hash()).substr(2, 12); }
 
   ProcessResult medchain(std::vector<std::string> args) { return cli_->run(std::move(args)); }
@@ -148,6 +153,116 @@ TEST_F(CliEscrowTest, ADoctorInAnEmergencyReadsThroughTwoOfThreeCustodians) {
   const ProcessResult closed = read_until(doctor, after, out, 0);
   EXPECT_EQ(closed.exit_code, 4) << closed.err;
   EXPECT_FALSE(fs::exists(out));
+}
+
+// `medchain emergency summary`: the patient keeps the summary current (each change a version of
+// the record whose id derives from the patient), a doctor with an emergency window and no grant
+// reads the newest through the escrow, and a doctor without a window is refused.
+TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) {
+  Party patient_party = ledger_.party();
+  const std::string patient = import(patient_party.key);
+  const std::string registrar = import(registrar_.key);
+  std::vector<std::string> doctors;
+  for (const char* license : {"LIC-8", "LIC-9"}) {
+    const std::string doctor = import(crypto::generate_private_key());
+    const json asked = must({"register", "doctor", "--license", license, "--from", doctor});
+    must({"registrar", "verify", doctor, "--license", license, "--license-salt",
+          asked.value("licenseSalt", ""), "--encryption-key", asked.value("encryptionKey", ""),
+          "--from", registrar});
+    must({"login", "--from", doctor});
+    doctors.push_back(doctor);
+  }
+  const std::string& doctor = doctors[0];
+  const std::string& other_doctor = doctors[1];
+  must({"register", "patient", "--from", patient});
+  must({"login", "--from", patient});
+  std::vector<std::string> set{"emergency", "escrow", "set", "--threshold", "2", "--from", patient};
+  for (const std::string& custodian : custodians_)
+    set.insert(set.end(), {"--custodian", custodian});
+  must(set);
+
+  // Bad input is refused before anything is written (exit 2, one line).
+  const ProcessResult bad_type =
+      medchain({"emergency", "summary", "set", "--blood-type", "C+", "--from", patient});
+  EXPECT_EQ(bad_type.exit_code, 2) << bad_type.err;
+  EXPECT_NE(bad_type.err.find("blood type"), std::string::npos) << bad_type.err;
+  write_text(dir_ / "collection.json", R"({"resourceType":"Bundle","type":"collection","entry":[]})");
+  const ProcessResult not_ips = medchain({"emergency", "summary", "set", "--file",
+                                          (dir_ / "collection.json").string(), "--from", patient});
+  EXPECT_EQ(not_ips.exit_code, 2) << not_ips.err;
+  EXPECT_NE(not_ips.err.find("not an IPS document"), std::string::npos) << not_ips.err;
+  const ProcessResult none = medchain({"emergency", "summary", "show", "--from", patient});
+  EXPECT_EQ(none.exit_code, 1) << none.err;
+  EXPECT_NE(none.err.find("has no emergency summary"), std::string::npos) << none.err;
+
+  // Version 1, then version 2 with a second allergy: the newest is what is read.
+  const json first = must({"emergency", "summary", "set", "--allergy", "Penicillin", "--medication",
+                           "Metformin 500 mg", "--condition", "Type 2 diabetes", "--blood-type",
+                           "O-", "--from", patient});
+  EXPECT_EQ(first["version"], 1) << first.dump();
+  EXPECT_EQ(first["escrowed"], true) << first.dump();
+  const json second =
+      must({"emergency", "summary", "set", "--allergy", "Penicillin", "--allergy", "Latex",
+            "--medication", "Metformin 500 mg", "--blood-type", "O-", "--from", patient});
+  EXPECT_EQ(second["version"], 2) << second.dump();
+  EXPECT_EQ(second["recordId"], first["recordId"]);
+  const json own = must({"emergency", "summary", "show", "--from", patient});
+  EXPECT_EQ(own["version"], 2);
+  EXPECT_EQ(own["facts"]["allergies"], json({"Penicillin", "Latex"})) << own.dump();
+  EXPECT_EQ(own["facts"]["bloodType"], "O-");
+  EXPECT_EQ(own["throughEscrow"], false);
+
+  // No window, no grant: refused (exit 4).
+  const ProcessResult refused =
+      medchain({"emergency", "summary", "show", "--patient", patient, "--from", doctor});
+  EXPECT_EQ(refused.exit_code, 4) << refused.err;
+
+  // The window opens: the doctor reads version 2 through two of the three custodians.
+  must({"emergency", "policy", "--allow", "--from", patient});
+  must({"emergency", "open", patient, "--for", "10m", "--reason-code", "1", "--from", doctor});
+  ProcessResult read;
+  for (int i = 0; i < 50; ++i) {  // each custodian indexes the window's opening on its own
+    read = medchain(
+        {"emergency", "summary", "show", "--json", "--patient", patient, "--from", doctor});
+    if (read.exit_code != 4) break;
+    std::this_thread::sleep_for(200ms);
+  }
+  ASSERT_EQ(read.exit_code, 0) << read.err;
+  const json opened = json::parse(read.out);
+  EXPECT_EQ(opened["throughEscrow"], true);
+  EXPECT_EQ(opened["chainChecked"], true);
+  EXPECT_EQ(opened["version"], 2);
+  EXPECT_EQ(opened["facts"]["allergies"], json({"Penicillin", "Latex"})) << read.out;
+  EXPECT_EQ(opened["facts"]["medications"], json({"Metformin 500 mg"}));
+
+  // A whole IPS Bundle from a file is version 3 (the one just read, back as the patient's).
+  write_text(dir_ / "ips.json", opened["bundle"].dump());
+  const json third = must(
+      {"emergency", "summary", "set", "--file", (dir_ / "ips.json").string(), "--from", patient});
+  EXPECT_EQ(third["version"], 3);
+
+  // The other doctor, without a window, still gets nothing.
+  const ProcessResult other =
+      medchain({"emergency", "summary", "show", "--patient", patient, "--from", other_doctor});
+  EXPECT_EQ(other.exit_code, 4) << other.err;
+
+  // Granted general records with append, that doctor reads the summary with their own key (the
+  // grant shared it), and cannot add a version of their own to it: the chain lets a doctor update
+  // only a record they authored.
+  must({"access", "grant", other_doctor, "--scope", "general", "--for", "1h", "--read",
+        "--append", "--from", patient});
+  write_text(dir_ / "forged.json", R"({"resourceType":"Bundle"})");
+  const ProcessResult forged =
+      medchain({"records", "update", first.value("recordId", ""), "--file",
+                (dir_ / "forged.json").string(), "--from", other_doctor});
+  EXPECT_EQ(forged.exit_code, 1) << forged.err;
+  EXPECT_NE(forged.err.find("NotAllowedToWrite"), std::string::npos) << forged.err;
+  for (const std::string& reader : {patient, other_doctor}) {
+    const json granted = must({"emergency", "summary", "show", "--patient", patient, "--from", reader});
+    EXPECT_EQ(granted["version"], 3) << reader << " " << granted.dump();
+    EXPECT_EQ(granted["throughEscrow"], false);
+    EXPECT_EQ(granted["facts"]["allergies"], json({"Penicillin", "Latex"}));
+  }
 }
 
 }  // namespace

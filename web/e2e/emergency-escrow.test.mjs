@@ -5,7 +5,10 @@
 // policy), then adds a third in the browser. A verified doctor with no grant opens an emergency
 // window in the browser and reads all three through custodians 1 and 3 while custodian 2 is
 // down, byte for byte, the page naming the one skipped; without the window (before it opens,
-// and after it ends) the custodians refuse and there is nothing to read.
+// and after it ends) the custodians refuse and there is nothing to read. The patient also keeps
+// an emergency summary on a screen of their own (allergies, medications, conditions, blood type),
+// which the CLI reads back; the doctor sees it first, above the records, opened through the
+// escrow in the window and refused without one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile, spawn } from 'node:child_process';
@@ -15,7 +18,7 @@ import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { promisify } from 'node:util';
-import { Wallet } from 'ethers';
+import { Wallet, concat, keccak256, toUtf8Bytes } from 'ethers';
 import { launchChromium, medchainBinary, repo, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
 import { expectAccessible } from './axe.mjs';
@@ -130,6 +133,9 @@ async function askCustodian(c, category) {
   return { status: response.status, code: (await response.json()).code };
 }
 
+// docs/format.md, "Emergency summary": the record id everyone derives from the patient.
+const emergencySummaryRecordId = (address) => keccak256(concat([toUtf8Bytes('medchain.emergency-summary'), address]));
+
 let patientSession;
 async function patientToken() {
   if (patientSession) return patientSession;
@@ -222,8 +228,27 @@ before(async () => {
   await mine.getByLabel('Unit').fill('%');
   await mine.getByRole('button', { name: 'Encrypt and add record' }).click();
   await mine.getByRole('button', { name: /^Open General record/ }).waitFor();
+  // The emergency summary, on its own screen: saved as a version of the record whose id derives
+  // from the patient, escrowed, and shown back.
+  await mine.getByRole('link', { name: 'Emergency summary' }).click();
+  await mine.getByText('No emergency summary yet.').waitFor();
+  await mine.getByLabel('Allergies and intolerances').fill('Penicillin\nLatex');
+  await mine.getByLabel('Medications you take').fill('Metformin 500 mg');
+  await mine.getByLabel('Conditions').fill('Type 2 diabetes');
+  await mine.getByLabel('Blood type').selectOption('O-');
+  await mine.getByRole('button', { name: 'Save emergency summary' }).click();
+  await mine.getByText('Emergency summary saved and escrowed').waitFor({ timeout: 60000 });
+  await mine.getByText('Version 1.').waitFor();
+  await mine.getByTestId('my-summary-blood-type').getByText('O-').waitFor();
+  await mine.screenshot({ path: join(shots, '23-patient-emergency-summary.png'), fullPage: true });
+  await expectAccessible(mine, 'patient: emergency summary');
+  // The CLI opens what the browser wrote: the same record id, an IPS document stating the facts.
+  const summary = await cli('emergency', 'summary', 'show', '--rpc-url', dev.chainUrl, '--from', patient.address);
+  assert.equal(summary.recordId, emergencySummaryRecordId(patient.address));
+  assert.deepEqual(summary.facts, { allergies: ['Penicillin', 'Latex'], medications: ['Metformin 500 mg'], conditions: ['Type 2 diabetes'], bloodType: 'O-' });
+  assert.equal(summary.chainChecked, true);
   const { records } = await (await fetch(`${dev.url}/v1/patients/${patient.address}/records`, { headers: { Authorization: `Bearer ${await patientToken()}` } })).json();
-  files.general = { recordId: records.find((r) => r.versions[0].category === 'general').recordId };
+  files.general = { recordId: records.find((r) => r.versions[0].category === 'general' && r.recordId !== emergencySummaryRecordId(patient.address)).recordId };
   const wrappedByTheApp = await fetch(`${dev.url}/v1/records/${files.general.recordId}/versions/1/escrow-key`, { headers: { Authorization: `Bearer ${await patientToken()}` } });
   assert.equal(wrappedByTheApp.status, 200, 'the web app stored no escrow-wrapped key');
   await own.close();
@@ -259,6 +284,7 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
     await page.goto(`${dev.url}/#/doctor/patient/${patient.address}`);
     await page.getByText("You have no access to this patient's records.").waitFor();
     await page.getByText('No records you may read.').waitFor();
+    await page.getByText("You may not read this patient's emergency summary: no grant of general records and no emergency window.").waitFor();
     for (const c of custodians) assert.deepEqual(await askCustodian(c, 'lab'), { status: 403, code: 'no_emergency_window' });
   });
 
@@ -273,6 +299,18 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /^Open Lab results record/ }).waitFor();
     await custodiansCaughtUp();
+
+    // The emergency summary comes first, above the records, opened through the escrow.
+    await page.reload();
+    const summary = page.getByRole('region', { name: 'Emergency summary' });
+    await summary.getByRole('button', { name: 'Open the emergency summary' }).click();
+    await summary.getByRole('list', { name: 'Allergies' }).getByText('Penicillin').waitFor();
+    await summary.getByText('Opened through the emergency escrow (2 of 3 custodians).').waitFor();
+    assert.equal(await summary.getByTestId('emergency-summary-blood-type').innerText(), 'O-');
+    assert.deepEqual(await summary.getByRole('list', { name: 'Medications' }).getByRole('listitem').allInnerTexts(), ['Metformin 500 mg']);
+    const records = page.getByRole('heading', { name: 'Records you may read' });
+    assert.ok((await summary.boundingBox()).y < (await records.boundingBox()).y, 'the emergency summary is not above the records');
+    await page.screenshot({ path: join(shots, '24-doctor-emergency-summary.png') });
 
     for (const [category, label] of [['lab', 'Lab results'], ['imaging', 'Imaging']]) {
       const { dialog: viewer, bytes } = await readInBrowser(label);
@@ -304,6 +342,7 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
     const page = doctor.page;
     await page.reload();
     await page.getByText('No records you may read.').waitFor();
+    await page.getByText("You may not read this patient's emergency summary: no grant of general records and no emergency window.").waitFor();
     for (const c of [custodians[0], custodians[2]]) assert.deepEqual(await askCustodian(c, 'imaging'), { status: 403, code: 'no_emergency_window' });
     assert.deepEqual(doctor.errors, []);
   });

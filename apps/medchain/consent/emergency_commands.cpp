@@ -8,6 +8,7 @@
 #include "account/doctor_names.hpp"
 #include "client_context.hpp"
 #include "consent/consent_args.hpp"
+#include "consent/emergency_summary_commands.hpp"
 #include "consent/escrow_commands.hpp"
 
 namespace medchain::cli {
@@ -204,6 +205,7 @@ void add_emergency_commands(CLI::App& app) {
   on_run(key_cmd, [key_file] { return make_custodian_key(*key_file); });
 
   add_escrow_commands(*emergency);
+  add_emergency_summary_commands(*emergency);
 }
 
 const bool kRegistered = register_top_level_group(&add_emergency_commands);

@@ -212,10 +212,28 @@ void print_version_line(const json& version) {
 }  // namespace
 
 Result<json> add_new_record(Caller& caller, const Address& patient, NewContent& content) {
-  const json message{{"patient", eth::to_checksum(patient)},
-                     {"recordId", to_hex(random_record_id())}};
+  return add_record_with_id(caller, patient, random_record_id(), content);
+}
+
+Result<json> add_record_with_id(Caller& caller, const Address& patient, const Hash32& record_id,
+                                NewContent& content) {
+  const json message{{"patient", eth::to_checksum(patient)}, {"recordId", to_hex(record_id)}};
   return write_version(caller, patient, content, "addRecordBySig", message,
                        []() -> Result<std::uint64_t> { return std::uint64_t{1}; });
+}
+
+Result<json> append_version(Caller& caller, const json& record, NewContent& content) {
+  MEDCHAIN_TRY(Hash32 record_id, parse_record_id(record.value("recordId", "")));
+  if (!record.contains("versions") || !record["versions"].is_array() ||
+      record["versions"].empty()) {
+    return Error{Errc::kNotFound, "the record has no version you may read"};
+  }
+  const json newest = record["versions"].back();
+  MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
+  const std::uint64_t next = newest.value("version", std::uint64_t{0}) + 1;
+  const json message{{"recordId", to_hex(record_id)}, {"currentHead", newest.value("head", "")}};
+  return write_version(caller, patient, content, "updateRecordBySig", message,
+                       [next]() -> Result<std::uint64_t> { return next; });
 }
 
 Result<Address> patient_or_caller(const Caller& caller, const std::string& text) {
@@ -244,16 +262,12 @@ Status update_record(Caller& caller, const UpdateOptions& options) {
   MEDCHAIN_TRY(Hash32 record_id, parse_record_id(options.record_id));
   MEDCHAIN_TRY(json record, record_versions(caller, record_id));
   const json newest = record["versions"].back();
-  MEDCHAIN_TRY(Address patient, eth::parse_address(record.value("patient", "")));
   ContentOptions content_options = options.content;
   if (content_options.category.empty() && newest["category"].is_string()) {
     content_options.category = newest["category"].get<std::string>();  // a version keeps it
   }
   MEDCHAIN_TRY(NewContent content, prepare_content(content_options));
-  const std::uint64_t next = newest.value("version", std::uint64_t{0}) + 1;
-  const json message{{"recordId", to_hex(record_id)}, {"currentHead", newest.value("head", "")}};
-  MEDCHAIN_TRY(json written, write_version(caller, patient, content, "updateRecordBySig", message,
-                                           [next]() -> Result<std::uint64_t> { return next; }));
+  MEDCHAIN_TRY(json written, append_version(caller, record, content));
   print_written(caller, written);
   return {};
 }

@@ -73,6 +73,14 @@ Status add_record(Caller& caller, const AddOptions& options);
 // Adds `content` as a new record of `patient` (encrypt, upload, relay addRecordBySig, seal the
 // key to its readers) and returns what `records add --json` prints.
 Result<nlohmann::json> add_new_record(Caller& caller, const Address& patient, NewContent& content);
+// The same with a record id the caller chose (a well-known one: the emergency summary's).
+Result<nlohmann::json> add_record_with_id(Caller& caller, const Address& patient,
+                                          const Hash32& record_id, NewContent& content);
+// Appends `content` as the next version of `record`, as the node lists it (GET /v1/records/{id}:
+// recordId, patient, versions with the newest's head), and returns what `records update --json`
+// prints. The chain refuses it (StaleRecordVersion) if another version came in between.
+Result<nlohmann::json> append_version(Caller& caller, const nlohmann::json& record,
+                                      NewContent& content);
 // The patient an option names, or the caller when it is empty.
 Result<Address> patient_or_caller(const Caller& caller, const std::string& text);
 // The caller's sealed key of a version, opened and checked to be bound to that version.

@@ -1012,4 +1012,47 @@ export default {
   'escrow.set.step.deposit': 'Depositing share {index} at {url}…',
   'escrow.set.step.wrap': "Wrapping your records' keys to the escrow…",
   // ---- end escrow ----
+
+  // ---- emergencySummary: the patient's emergency summary (state/emergencySummary.js) ----
+  'emergencySummary.tab': 'Emergency summary',
+  // Why the summary cannot be written or read.
+  'emergencySummary.state.badEntry': 'Each allergy, medication and condition is one line of 1 to 200 characters: "{entry}" is not.',
+  'emergencySummary.state.badBloodType': 'A blood type is one of A+, A-, B+, B-, AB+, AB-, O+ or O-, not "{bloodType}".',
+  'emergencySummary.state.notADocument': "The emergency summary's record does not hold an IPS document.",
+  'emergencySummary.state.doesNotCheck': 'The emergency summary does not check out: {reason}',
+  // The doctor's view of it, first on a patient's page (screens/records/EmergencySummaryCard.jsx).
+  'emergencySummary.card.title': 'Emergency summary',
+  'emergencySummary.card.bloodType': 'Blood type',
+  'emergencySummary.card.allergies': 'Allergies',
+  'emergencySummary.card.medications': 'Medications',
+  'emergencySummary.card.conditions': 'Conditions',
+  'emergencySummary.card.noneStated': 'None stated',
+  'emergencySummary.card.notStated': 'Not stated',
+  'emergencySummary.card.locked': 'This patient keeps an emergency summary you may read. Opening it needs your encryption key (your wallet signs once).',
+  'emergencySummary.card.unlock': 'Open the emergency summary',
+  'emergencySummary.card.opening': 'Opening the emergency summary…',
+  'emergencySummary.card.forbidden': "You may not read this patient's emergency summary: no grant of general records and no emergency window.",
+  'emergencySummary.card.retry': 'Try again',
+  'emergencySummary.card.none': 'This patient keeps no emergency summary.',
+  'emergencySummary.card.version': 'Version {version}, recorded {time}.',
+  'emergencySummary.card.throughEscrow': 'Opened through the emergency escrow ({used} of {count} custodians).',
+  // The patient's screen (screens/patient/EmergencySummaryTab.jsx).
+  'emergencySummary.editor.title': 'Your emergency summary',
+  'emergencySummary.editor.explain':
+    'What a doctor who has never met you needs first: allergies, medications, conditions and blood type. It is the first thing a doctor sees in an emergency window, opened through your emergency escrow, and a doctor you granted general records reads it too. It is kept as an International Patient Summary (FHIR), encrypted like your records; each save is a new version on chain.',
+  'emergencySummary.editor.locked': 'Unlock your encryption key to see and edit your emergency summary.',
+  'emergencySummary.editor.unlock': 'Unlock encryption key',
+  'emergencySummary.editor.allergies': 'Allergies and intolerances',
+  'emergencySummary.editor.medications': 'Medications you take',
+  'emergencySummary.editor.conditions': 'Conditions',
+  'emergencySummary.editor.onePerLine': 'One per line; leave a list empty when there is nothing to say.',
+  'emergencySummary.editor.bloodType': 'Blood type',
+  'emergencySummary.editor.bloodTypeUnknown': 'Not stated',
+  'emergencySummary.editor.save': 'Save emergency summary',
+  'emergencySummary.editor.saved': 'Emergency summary saved and escrowed',
+  'emergencySummary.editor.savedNotEscrowed': 'Emergency summary saved; no emergency escrow is set, so a doctor in an emergency cannot open it yet',
+  'emergencySummary.editor.current': 'What a doctor sees',
+  'emergencySummary.editor.none': 'No emergency summary yet.',
+  'emergencySummary.editor.version': 'Version {version}.',
+  // ---- end emergencySummary ----
 };

@@ -142,9 +142,9 @@ async function writeVersion(ctx, { patient, category, resource, file, title, dat
   return { recordId, version, digest, summary, transactionHash: tx.transactionHash, recipients: keys.length, guardiansWithoutKey: withoutKey, escrowed };
 }
 
-// A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional.
-export function addRecord(ctx, content) {
-  const recordId = hexlify(randomBytes(32));
+// A new record: `resource` is FHIR; `file` ({bytes, contentType, title}) is optional. The id is
+// random unless the record has a well-known one (the emergency summary's).
+export function addRecord(ctx, content, recordId = hexlify(randomBytes(32))) {
   return writeVersion(ctx, content, 'addRecordBySig', { patient: content.patient }, recordId, 1);
 }
 

@@ -1,5 +1,5 @@
-// One patient seen by a doctor: the grant they hold (if any), a request form, the records they
-// may read, adding a record under an append grant, and emergency access.
+// One patient seen by a doctor: the grant they hold (if any), the patient's emergency summary
+// first, a request form, the records they may read, adding a record under an append grant, and emergency access.
 import { useState } from 'react';
 import { Alert, Button, Card, Col, Form, Modal, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
@@ -12,6 +12,7 @@ import { PatientName } from '../../components/PatientName.jsx';
 import { T, currentLanguage, t } from '../../i18n/index.js';
 import RecordTimeline from '../records/RecordTimeline.jsx';
 import AddRecordForm from '../records/AddRecordForm.jsx';
+import EmergencySummaryCard from '../records/EmergencySummaryCard.jsx';
 
 // The common request reasons' labels. The reason itself stays the English text: its keccak256
 // is on chain, and the patient's app recognises the common ones by that hash.
@@ -139,6 +140,7 @@ export default function PatientView({ patient }) {
       ) : (
         <Alert variant="secondary">{t('doctor.patient.noAccess')}</Alert>
       )}
+      <EmergencySummaryCard patient={patient} />
       <Row className="g-3">
         <Col lg={grant ? 8 : 6}>
           <h2 className="fs-5">{t('doctor.patient.records')}</h2>

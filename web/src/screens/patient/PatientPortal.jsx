@@ -1,5 +1,5 @@
-// The patient's portal: registration, then records, requests, grants, emergency & guardians and
-// the audit trail. A guardian manages the patients they are guardian of from here too.
+// The patient's portal: registration, then records, requests, grants, the emergency summary,
+// emergency & guardians and the audit trail. A guardian manages the patients they are guardian of from here too.
 import { useEffect, useState } from 'react';
 import { Alert, Card, Form, Nav } from 'react-bootstrap';
 import { toHex } from '../../crypto/index.js';
@@ -14,6 +14,7 @@ import AddRecordForm from '../records/AddRecordForm.jsx';
 import RequestsTab from './RequestsTab.jsx';
 import GrantsTab from './GrantsTab.jsx';
 import EmergencyTab from './EmergencyTab.jsx';
+import EmergencySummaryTab from './EmergencySummaryTab.jsx';
 import AuditTab from './AuditTab.jsx';
 import KeyTab from './KeyTab.jsx';
 import TransferTab from './TransferTab.jsx';
@@ -26,6 +27,7 @@ const TABS = [
   { id: 'add', label: 'patient.tab.add' },
   { id: 'requests', label: 'patient.tab.requests' },
   { id: 'grants', label: 'patient.tab.grants' },
+  { id: 'summary', label: 'emergencySummary.tab' },
   { id: 'emergency', label: 'patient.tab.emergency' },
   { id: 'audit', label: 'patient.tab.audit' },
   { id: 'transfer', label: 'patient.tab.transfer' },
@@ -119,6 +121,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'add' && <AddRecordForm patient={patient} onAdded={() => navigate('patient/records')} />}
           {tab.id === 'requests' && <RequestsTab patient={patient} />}
           {tab.id === 'grants' && <GrantsTab patient={patient} />}
+          {tab.id === 'summary' && <EmergencySummaryTab patient={patient} />}
           {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} />}
           {tab.id === 'audit' && <AuditTab patient={patient} />}
           {tab.id === 'transfer' && <TransferTab patient={patient} />}

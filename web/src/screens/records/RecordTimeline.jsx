@@ -1,7 +1,8 @@
 // A patient's records, newest first. Each version's encrypted summary (docs/format.md, "Record
 // summaries") is opened here with the caller's own keys, listed inline by the node, so the title,
 // date and kind show and the search, kind and date filters run in the browser: the node never
-// learns them. Each record opens in RecordViewer.
+// learns them. Each record opens in RecordViewer. The emergency summary is not listed: it has
+// its own screen (the patient's) and panel (the doctor's).
 import { useState } from 'react';
 import { Badge, Button, Card, Col, Form, Row } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
@@ -9,6 +10,7 @@ import { CATEGORIES, categoryLabel } from '../../chain/scopes.js';
 import { Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { formatBytes, formatTime, shortHash } from '../../util/format.js';
 import { matchesFilters, openListedSummaries } from '../../state/summaries.js';
+import { emergencySummaryRecordId } from '../../state/emergencySummary.js';
 import RecordViewer from './RecordViewer.jsx';
 import { T, t } from '../../i18n/index.js';
 
@@ -40,8 +42,9 @@ export default function RecordTimeline({ patient, emptyText = t('records.timelin
     return { ...listing, summaries: await cachedSummaries(api, patient, listing.records, encryptionKey) };
   }, [patient, encryptionKey]);
   const summaries = data?.summaries ?? {};
+  const summaryId = emergencySummaryRecordId(patient);
   const all = (data?.records ?? [])
-    .filter((r) => r.versions.length)
+    .filter((r) => r.versions.length && r.recordId.toLowerCase() !== summaryId)
     .map((r) => {
       const latest = r.versions[r.versions.length - 1];
       return { ...r, latest, opened: summaries[`${r.recordId}/${latest.version}`], summaries };
