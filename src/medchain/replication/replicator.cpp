@@ -1,10 +1,10 @@
+#include <algorithm>
 #include <medchain/client/transfer.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/summary.hpp>
 #include <medchain/replication/replicator.hpp>
-#include <thread>
 
 namespace medchain::replication {
 
@@ -262,14 +262,30 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
 void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,
                      std::ostream& log) {
   while (!stop) {
+    {
+      std::lock_guard lock(wake_mutex_);
+      wake_pending_ = false;  // this pass sees whatever the wake announced
+    }
     auto pass = run_once(log, wall_clock());
     if (!pass.ok())
       log << "medchaind: replication pass failed: " << pass.error().message << std::endl;
-    for (auto waited = std::chrono::milliseconds(0); waited < interval && !stop;
-         waited += std::chrono::milliseconds(50)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Waits in slices, so that `stop` (an atomic nobody notifies) is seen within 50 ms.
+    const auto next = std::chrono::steady_clock::now() + interval;
+    std::unique_lock lock(wake_mutex_);
+    while (!stop && !wake_pending_ && std::chrono::steady_clock::now() < next) {
+      woken_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(
+                                std::chrono::milliseconds(50),
+                                next - std::chrono::steady_clock::now()));
     }
   }
+}
+
+void Replicator::wake() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_pending_ = true;
+  }
+  woken_.notify_one();
 }
 
 }  // namespace medchain::replication

@@ -12,13 +12,16 @@
 // to every node; they are checked for shape only, as the node's own routes do.
 //
 // Each pass compares the index with what the node holds, so a node that was down catches up on
-// its first pass after a restart (anti-entropy without cursors). Keys shared after a version was
+// its first pass after a restart (anti-entropy without cursors). A pass runs as soon as the node
+// indexes a new version (wake(), from the indexer's subscriber), so a replica follows its upload
+// by the time of one pull; the interval is the fallback that retries and refreshes keys. Keys shared after a version was
 // replicated are pulled by re-reading its metadata every `key_refresh`: O(versions) requests
 // then, which a "keys since" cursor would avoid. Keys are only added, never replaced.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <medchain/chain/http_client.hpp>
 #include <medchain/federation/peer_request.hpp>
@@ -26,6 +29,7 @@
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/node_store.hpp>
 #include <memory>
+#include <mutex>
 #include <ostream>
 
 namespace medchain::replication {
@@ -60,9 +64,13 @@ class Replicator {
   // Unix seconds (for the audit log's and the stored rows' times).
   Result<PassReport> run_once(std::ostream& log, std::uint64_t now);
 
-  // Passes every `interval` until `stop`; errors of a pass are logged and the next pass tries
-  // again.
+  // Passes every `interval`, and at once after wake(), until `stop`; errors of a pass are logged
+  // and the next pass tries again.
   void run(const std::atomic<bool>& stop, std::chrono::milliseconds interval, std::ostream& log);
+
+  // Asks run() for a pass now (or right after the one under way): the index has a new version.
+  // Callable from any thread.
+  void wake();
 
  private:
   struct Peer;
@@ -88,6 +96,9 @@ class Replicator {
   // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
   std::chrono::steady_clock::time_point next_key_refresh_{};
+  std::mutex wake_mutex_;
+  std::condition_variable woken_;
+  bool wake_pending_ = false;
 };
 
 }  // namespace medchain::replication
