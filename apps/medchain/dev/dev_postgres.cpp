@@ -95,12 +95,12 @@ Result<DevPostgres> DevPostgres::start(const fs::path& dir) {
   DevPostgres postgres;
   postgres.dir_ = dir;
   MEDCHAIN_TRY(postgres.port_, pick_free_loopback_port());
+  // TCP on loopback only: no Unix socket, whose path a deep data directory would make too long.
   MEDCHAIN_TRY(postgres.server_,
-               ChildProcess::spawn(as_server_user({(bin / "postgres").string(), "-D",
-                                                   data.string(), "-h", "127.0.0.1", "-p",
-                                                   std::to_string(postgres.port_), "-k",
-                                                   dir.string()}),
-                                   log));
+               ChildProcess::spawn(
+                   as_server_user({(bin / "postgres").string(), "-D", data.string(), "-h",
+                                   "127.0.0.1", "-p", std::to_string(postgres.port_), "-k", ""}),
+                   log));
   for (int attempt = 0; attempt < 600; ++attempt) {
     if (store::open_postgres(base_url(postgres.port_) + "postgres").ok()) return postgres;
     if (!postgres.server_.running()) {
