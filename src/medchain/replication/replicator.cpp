@@ -99,8 +99,10 @@ Result<json> Replicator::fetch_version(Peer& peer, const store::RecordVersionRow
   chain::HttpRequest request{"GET", target, {{"Authorization", sign(peer, "GET", target)}}, "", ""};
   MEDCHAIN_TRY(chain::HttpResponse answer, peer.http->send(request, options_.request_timeout));
   if (answer.status != 200) {
-    return Error{Errc::kUnavailable, "GET " + target + " answered " +
-                                         std::to_string(answer.status) + ": " + answer.body};
+    // 404: the home node has not indexed the version yet (this node may be the quicker one).
+    return Error{
+        answer.status == 404 ? Errc::kNotFound : Errc::kUnavailable,
+        "GET " + target + " answered " + std::to_string(answer.status) + ": " + answer.body};
   }
   json body = json::parse(answer.body, nullptr, false);
   if (!body.is_object()) return refused("the peer's version is not a JSON object");
@@ -247,7 +249,20 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
         done = pull(peer, version, now);
         if (done.ok()) ++report.pulled;
       }
-      if (done.ok()) continue;
+      if (done.ok()) {
+        not_indexed_.erase(key);
+        continue;
+      }
+      if (done.error().code == Errc::kNotFound) {
+        // Not an error yet: asked again shortly, quietly, until `retry_refused` has passed.
+        const auto first_seen = not_indexed_.try_emplace(key, started).first->second;
+        if (started - first_seen < options_.retry_refused) {
+          ++report.not_yet;
+          backoff_[key] = started + options_.retry_not_indexed;
+          continue;
+        }
+      }
+      not_indexed_.erase(key);
       const bool was_refused = done.error().code == Errc::kCheckFailed;
       ++(was_refused ? report.refused : report.unreachable);
       log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
@@ -269,8 +284,12 @@ void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds in
     auto pass = run_once(log, wall_clock());
     if (!pass.ok())
       log << "medchaind: replication pass failed: " << pass.error().message << std::endl;
-    // Waits in slices, so that `stop` (an atomic nobody notifies) is seen within 50 ms.
-    const auto next = std::chrono::steady_clock::now() + interval;
+    // Waits in slices, so that `stop` (an atomic nobody notifies) is seen within 50 ms; a
+    // version its home node has not indexed yet is asked for again soon.
+    const auto wait = pass.ok() && pass->not_yet > 0 ? std::min<std::chrono::milliseconds>(
+                                                           interval, options_.retry_not_indexed)
+                                                     : interval;
+    const auto next = std::chrono::steady_clock::now() + wait;
     std::unique_lock lock(wake_mutex_);
     while (!stop && !wake_pending_ && std::chrono::steady_clock::now() < next) {
       woken_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(

@@ -42,6 +42,9 @@ struct ReplicatorOptions {
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::seconds key_refresh{10};    // how often replicated versions' keys are re-read
   std::chrono::seconds retry_refused{60};  // a refused or unreachable version waits this long
+  // A version its home node does not know yet (404: this node indexed it first) is asked for
+  // again after this, for up to `retry_refused`, before it counts as unreachable.
+  std::chrono::milliseconds retry_not_indexed{50};
 };
 
 // What one pass did.
@@ -50,6 +53,7 @@ struct PassReport {
   std::size_t keys_added = 0;  // sealed keys added to versions already held
   std::size_t refused = 0;     // versions whose peer failed a check (wrong digest, forged category)
   std::size_t unreachable = 0;  // versions whose home node did not answer
+  std::size_t not_yet = 0;      // versions their home node has not indexed yet (asked again soon)
 };
 
 class Replicator {
@@ -96,6 +100,8 @@ class Replicator {
   // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
   std::chrono::steady_clock::time_point next_key_refresh_{};
+  // (record id, version) -> when its home node first answered that it does not know it.
+  std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> not_indexed_;
   std::mutex wake_mutex_;
   std::condition_variable woken_;
   bool wake_pending_ = false;
