@@ -239,7 +239,12 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
       MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
       Status done;
       if (held && held->patient == version.patient) {
-        if (!refresh) continue;
+        // A version pulled moments ago: its keys are usually shared just after its transaction
+        // (the share needs the version indexed), so they are re-read at every pass for a while.
+        const auto pulled = recently_pulled_.find(key);
+        const bool fresh = pulled != recently_pulled_.end() && started < pulled->second;
+        if (pulled != recently_pulled_.end() && !fresh) recently_pulled_.erase(pulled);
+        if (!refresh && !fresh) continue;
         auto added = refresh_keys(peer, version, now);
         if (added.ok()) report.keys_added += *added;
         done = added.ok() ? Status{} : Status(added.error());
@@ -247,7 +252,10 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
         continue;  // the digest is held for another patient: not this version's bytes to copy
       } else {
         done = pull(peer, version, now);
-        if (done.ok()) ++report.pulled;
+        if (done.ok()) {
+          ++report.pulled;
+          recently_pulled_[key] = started + options_.key_refresh;
+        }
       }
       if (done.ok()) {
         not_indexed_.erase(key);

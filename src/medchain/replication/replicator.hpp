@@ -14,9 +14,11 @@
 // Each pass compares the index with what the node holds, so a node that was down catches up on
 // its first pass after a restart (anti-entropy without cursors). A pass runs as soon as the node
 // indexes a new version (wake(), from the indexer's subscriber), so a replica follows its upload
-// by the time of one pull; the interval is the fallback that retries and refreshes keys. Keys shared after a version was
-// replicated are pulled by re-reading its metadata every `key_refresh`: O(versions) requests
-// then, which a "keys since" cursor would avoid. Keys are only added, never replaced.
+// by the time of one pull; the interval is the fallback that retries and refreshes keys. Keys
+// shared after a version was replicated are pulled by re-reading its metadata every `key_refresh`:
+// O(versions) requests then, which a "keys since" cursor would avoid; a version pulled in the last
+// `key_refresh` has its keys re-read at every pass, since its first keys are shared just after it
+// is indexed. Keys are only added, never replaced.
 #pragma once
 
 #include <atomic>
@@ -100,6 +102,9 @@ class Replicator {
   // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
   std::chrono::steady_clock::time_point next_key_refresh_{};
+  // (record id, version) -> until when its keys are re-read at every pass (it was just pulled).
+  std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point>
+      recently_pulled_;
   // (record id, version) -> when its home node first answered that it does not know it.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> not_indexed_;
   std::mutex wake_mutex_;
