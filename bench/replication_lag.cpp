@@ -84,9 +84,13 @@ std::int64_t blob_rows(const std::filesystem::path& node_dir) {
 }
 
 int run(int uploads, int versions) {
+  std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it comes, also into a file
   Ledger ledger(chain::DevChainKind::kAnvil);
   Federation federation{ledger, ledger.registered_patient(/*funded=*/false)};
-  const std::vector<std::string> replicating{"--replicate"};
+  // No rate limits: the benchmark relays thousands of intents of one patient from one address.
+  const std::vector<std::string> replicating{
+      "--replicate", "--rate-limit-ip",     "0", "--rate-limit-address",
+      "0",           "--relay-rate-signer", "0"};
   Node first(ledger, replicating);
   Node second(ledger, replicating);
   Node third(ledger, replicating);
