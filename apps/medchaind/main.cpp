@@ -3,6 +3,7 @@
 #include <signal.h>
 
 #include <CLI/CLI.hpp>
+#include <algorithm>
 #include <atomic>
 #include <fstream>
 #include <iostream>
@@ -255,6 +256,17 @@ Status run(const NodeOptions& options) {
       return row ? row->guardians : std::vector<Address>{};
     });
   });
+  if (replicator) {
+    // A new version (or a new peer) is replicated as soon as it is indexed, not at the next tick.
+    indexer.subscribe([&replicator](const chain::IndexedBlock& block) {
+      const bool relevant = std::any_of(
+          block.events.begin(), block.events.end(), [](const chain::IndexedEvent& event) {
+            return event.name == "RecordAdded" || event.name == "RecordUpdated" ||
+                   event.name == "StorageNodeRegistered";
+          });
+      if (relevant) replicator->wake();
+    });
+  }
   std::atomic<bool> stop{false};
   Status indexer_status{};
   std::thread indexing_thread([&] {
@@ -394,7 +406,7 @@ int main(int argc, char** argv) {
                "pulled from its peer API (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_REPLICATE");
   option("--replicate-interval", options.replicate_interval,
-         "Seconds between replication passes over the index")
+         "Seconds between catch-up replication passes (a newly indexed version starts one at once)")
       ->capture_default_str()
       ->check(CLI::PositiveNumber);
   try {

@@ -6,9 +6,12 @@
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
 #include <regex>
+#include <set>
 #include <sstream>
 #include <thread>
 
+#include "cli_runner.hpp"
+#include "support/files.hpp"
 #include "support/ledger.hpp"
 #include "support/process.hpp"
 
@@ -34,14 +37,16 @@ std::string read_all(const fs::path& path) {
 // Starts `medchain dev` and waits until it says it is ready.
 std::pair<ChildProcess, DevOutput> start_dev(const fs::path& data_dir, std::uint16_t port,
                                              std::uint16_t node_port, const fs::path& log,
-                                             const std::string& chain = "anvil") {
+                                             const std::string& chain = "anvil",
+                                             std::vector<std::string> extra = {}) {
   fs::remove(log);
-  ChildProcess process =
-      ChildProcess::spawn({MEDCHAIN_CLI_PATH, "dev", "--data-dir", data_dir.string(), "--chain",
-                           chain, "--chain-port", std::to_string(port), "--node-port",
-                           std::to_string(node_port)},
-                          log)
-          .value();
+  std::vector<std::string> argv{MEDCHAIN_CLI_PATH, "dev",
+                                "--data-dir",      data_dir.string(),
+                                "--chain",         chain,
+                                "--chain-port",    std::to_string(port),
+                                "--node-port",     std::to_string(node_port)};
+  argv.insert(argv.end(), extra.begin(), extra.end());
+  ChildProcess process = ChildProcess::spawn(argv, log).value();
   const auto give_up = std::chrono::steady_clock::now() + 90s;
   std::string output;
   while ((output = read_all(log)).find("Press Ctrl-C") == std::string::npos) {
@@ -247,6 +252,99 @@ TEST(DevCommand, RunsOnGanacheAndResumesIt) {
     ChainView chain(port, again.contract);
     EXPECT_TRUE(chain.view("patients", again.accounts["patient 2"]).flag());
   }
+  EXPECT_EQ(second.stop(60s), 0);
+  fs::remove_all(dir);
+  fs::remove(log);
+}
+
+// `--nodes 3`: three nodes on the one chain, each registered as a storage node with an operator
+// of its own, node 2 on PostgreSQL; a record added through node 1 is served by nodes 2 and 3.
+TEST(DevCommand, StartsThreeReplicatingNodesOnOneChain) {
+  const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
+  const std::uint16_t port = pick_free_loopback_port().value();
+  const std::uint16_t node_port = pick_free_loopback_port().value();
+  const fs::path log = dir.string() + ".log";
+
+  auto [first, fresh] = start_dev(dir, port, node_port, log, "anvil", {"--nodes", "3"});
+  const std::string output = read_all(log);
+  struct Printed {
+    std::string url, index, node_id;
+  };
+  std::vector<Printed> nodes;
+  const std::regex line(
+      "  node(?: [0-9])? +(http://127\\.0\\.0\\.1:[0-9]+)  \\(medchaind, (SQLite|PostgreSQL) "
+      "index, node id (0x[0-9a-f]{64})");
+  for (auto it = std::sregex_iterator(output.begin(), output.end(), line);
+       it != std::sregex_iterator(); ++it) {
+    nodes.push_back({(*it)[1], (*it)[2], (*it)[3]});
+  }
+  ASSERT_EQ(nodes.size(), 3u) << output;
+  EXPECT_EQ(nodes[0].url, "http://127.0.0.1:" + std::to_string(node_port));
+  EXPECT_EQ(nodes[1].index, "PostgreSQL");
+  EXPECT_EQ(nodes[2].index, "SQLite");
+  ChainView chain(port, fresh.contract);
+  std::set<std::string> operators;
+  for (const Printed& printed : nodes) {
+    chain::HttpClient node(chain::HttpEndpoint::parse(printed.url).value());
+    EXPECT_EQ(ready_status(node), 200) << printed.url;
+    auto info = node.send({"GET", "/v1/node", {}, "", ""}, 2s);
+    ASSERT_TRUE(info.ok());
+    EXPECT_EQ(nlohmann::json::parse(info->body)["nodeId"], printed.node_id);
+    // Registered on chain, each with an operator of its own.
+    const Hash32 id = from_hex_fixed<Hash32>(printed.node_id).value();
+    const auto registered =
+        chain.medchain
+            .call("storageNodes", {eth::abi::Value(Bytes(id.bytes.begin(), id.bytes.end()))})
+            .value();
+    EXPECT_NE(registered[0].address(), Address{}) << printed.url;
+    operators.insert(to_hex(registered[0].address()));
+  }
+  EXPECT_EQ(operators.size(), 3u);
+  EXPECT_TRUE(fs::exists(dir / "postgres" / "data" / "PG_VERSION"));
+
+  // The demo patient adds a record through node 1; nodes 2 and 3 replicate it and serve it.
+  const CliRunner cli(dir / "home", {"--rpc-url", "http://127.0.0.1:" + std::to_string(port)});
+  const std::string patient = cli.must({"keys", "import", "--dev-account", "patient 1", "--dev-dir",
+                                        dir.string(), "--scrypt-n", "1024"})
+                                  .value("address", "");
+  ASSERT_FALSE(patient.empty());
+  write_random_file(dir / "lab.pdf", 64 * 1024, 7);
+  cli.must({"login", "--from", patient, "--node", nodes[0].url});
+  const std::string record_id =
+      cli.must({"records", "add", "--from", patient, "--file", (dir / "lab.pdf").string(),
+                "--category", "lab", "--node", nodes[0].url})
+          .value("recordId", "");
+  ASSERT_FALSE(record_id.empty());
+  std::string last_error;
+  // The CLI keeps one saved session per account (the last login's node), so each read signs in.
+  const auto served_by = [&](const Printed& node) {
+    cli.must({"login", "--from", patient, "--node", node.url});
+    const fs::path back = dir / ("back-" + node.url.substr(node.url.rfind(':') + 1));
+    for (int attempt = 0; attempt < 100; ++attempt) {
+      const ProcessResult got = cli.run({"records", "get", record_id, "--from", patient, "-o",
+                                         back.string(), "--node", node.url});
+      if (got.exit_code == 0) return same_file(dir / "lab.pdf", back);
+      last_error = got.err;
+      std::this_thread::sleep_for(100ms);
+    }
+    return false;
+  };
+  for (const Printed& node : {nodes[1], nodes[2]}) {
+    EXPECT_TRUE(served_by(node)) << node.url
+                                 << " never served the record added through node 1: " << last_error;
+  }
+
+  // Ctrl-C stops every node and the PostgreSQL server.
+  EXPECT_EQ(first.stop(60s), 0);
+  EXPECT_NE(read_all(log).find("stopped"), std::string::npos);
+  EXPECT_FALSE(fs::exists(dir / "postgres" / "data" / "postmaster.pid"));
+
+  // A restart resumes all three: the same registrations, and the replica is still served.
+  auto [second, again] = start_dev(dir, port, node_port, log, "anvil", {"--nodes", "3"});
+  EXPECT_TRUE(again.resumed);
+  EXPECT_NE(read_all(log).find(nodes[2].node_id), std::string::npos);
+  EXPECT_TRUE(served_by(nodes[1])) << last_error;
+  EXPECT_TRUE(served_by(nodes[2])) << last_error;
   EXPECT_EQ(second.stop(60s), 0);
   fs::remove_all(dir);
   fs::remove(log);

@@ -236,9 +236,12 @@ TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
   grant_doctor(home);
   const std::string doctor_token = replica.token_for(doctor_);
   const std::string third_doctor_token = third.token_for(doctor_);
+  // Replicated: the blob and the doctor's key, which was shared after the version was indexed
+  // and may reach a replica a pass after the blob (the replica pulls as soon as it indexes).
   const auto replicated = [&](Node& node, const std::string& token, const Hash32& record_id) {
     const Reply record = node.get("/v1/records/" + to_hex(record_id), token);
-    return record.status == 200 && record.body["versions"][0]["size"].is_number();
+    return record.status == 200 && record.body["versions"][0]["size"].is_number() &&
+           node.get("/v1/records/" + to_hex(record_id) + "/versions/1/key", token).status == 200;
   };
   for (const auto& [record_id, content] : records) {
     ASSERT_TRUE(eventually([&] { return replicated(replica, doctor_token, record_id); }))

@@ -175,21 +175,6 @@ bool deployed_from(const fs::path& data_dir, const std::string& digest) {
   return recorded == digest;
 }
 
-// Moves the node's SQLite index of an earlier deployment aside (index.db and its WAL files
-// become index-<old contract>.db…): a node resuming it would serve that deployment's patients and
-// records beside the new one's. Kept rather than deleted, so nothing of the old one is lost.
-Status set_aside_old_index(const fs::path& data_dir, const chain::Deployment& old) {
-  const std::string kept = "index-" + to_hex(old.address.bytes, false) + ".db";
-  for (const char* suffix : {"", "-wal", "-shm"}) {
-    const fs::path from = data_dir / (std::string("index.db") + suffix);
-    std::error_code ec;
-    if (!fs::exists(from, ec)) continue;
-    fs::rename(from, data_dir / (kept + suffix), ec);
-    if (ec) return Error{Errc::kIo, "cannot move " + from.string() + " aside: " + ec.message()};
-  }
-  return {};
-}
-
 }  // namespace
 
 Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t chain_id,
@@ -224,6 +209,21 @@ Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t c
   std::ofstream(data_dir / kArtifactDigestFile, std::ios::trunc) << digest << "\n";
   return DevSystem{deployment, std::move(accounts), dev_node_id(), relayer_key_file,
                    /*resumed=*/false};
+}
+
+// Moves the node's SQLite index of an earlier deployment aside (index.db and its WAL files
+// become index-<old contract>.db…): a node resuming it would serve that deployment's patients and
+// records beside the new one's. Kept rather than deleted, so nothing of the old one is lost.
+Status set_aside_old_index(const fs::path& data_dir, const chain::Deployment& old) {
+  const std::string kept = "index-" + to_hex(old.address.bytes, false) + ".db";
+  for (const char* suffix : {"", "-wal", "-shm"}) {
+    const fs::path from = data_dir / (std::string("index.db") + suffix);
+    std::error_code ec;
+    if (!fs::exists(from, ec)) continue;
+    fs::rename(from, data_dir / (kept + suffix), ec);
+    if (ec) return Error{Errc::kIo, "cannot move " + from.string() + " aside: " + ec.message()};
+  }
+  return {};
 }
 
 }  // namespace medchain::cli

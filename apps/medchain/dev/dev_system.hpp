@@ -36,4 +36,8 @@ Result<DevSystem> provision_dev_system(chain::EthClient& client, std::uint64_t c
                                        const std::filesystem::path& data_dir,
                                        const std::string& node_url);
 
+// Moves a node's SQLite index of deployment `old` aside in `data_dir` (index.db and its WAL files
+// become index-<old contract>.db...), kept rather than deleted.
+Status set_aside_old_index(const std::filesystem::path& data_dir, const chain::Deployment& old);
+
 }  // namespace medchain::cli

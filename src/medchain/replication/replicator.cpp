@@ -1,10 +1,10 @@
+#include <algorithm>
 #include <medchain/client/transfer.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
 #include <medchain/records/category.hpp>
 #include <medchain/records/summary.hpp>
 #include <medchain/replication/replicator.hpp>
-#include <thread>
 
 namespace medchain::replication {
 
@@ -99,8 +99,10 @@ Result<json> Replicator::fetch_version(Peer& peer, const store::RecordVersionRow
   chain::HttpRequest request{"GET", target, {{"Authorization", sign(peer, "GET", target)}}, "", ""};
   MEDCHAIN_TRY(chain::HttpResponse answer, peer.http->send(request, options_.request_timeout));
   if (answer.status != 200) {
-    return Error{Errc::kUnavailable, "GET " + target + " answered " +
-                                         std::to_string(answer.status) + ": " + answer.body};
+    // 404: the home node has not indexed the version yet (this node may be the quicker one).
+    return Error{
+        answer.status == 404 ? Errc::kNotFound : Errc::kUnavailable,
+        "GET " + target + " answered " + std::to_string(answer.status) + ": " + answer.body};
   }
   json body = json::parse(answer.body, nullptr, false);
   if (!body.is_object()) return refused("the peer's version is not a JSON object");
@@ -237,7 +239,12 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
       MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
       Status done;
       if (held && held->patient == version.patient) {
-        if (!refresh) continue;
+        // A version pulled moments ago: its keys are usually shared just after its transaction
+        // (the share needs the version indexed), so they are re-read at every pass for a while.
+        const auto pulled = recently_pulled_.find(key);
+        const bool fresh = pulled != recently_pulled_.end() && started < pulled->second;
+        if (pulled != recently_pulled_.end() && !fresh) recently_pulled_.erase(pulled);
+        if (!refresh && !fresh) continue;
         auto added = refresh_keys(peer, version, now);
         if (added.ok()) report.keys_added += *added;
         done = added.ok() ? Status{} : Status(added.error());
@@ -245,9 +252,25 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
         continue;  // the digest is held for another patient: not this version's bytes to copy
       } else {
         done = pull(peer, version, now);
-        if (done.ok()) ++report.pulled;
+        if (done.ok()) {
+          ++report.pulled;
+          recently_pulled_[key] = started + options_.key_refresh;
+        }
       }
-      if (done.ok()) continue;
+      if (done.ok()) {
+        not_indexed_.erase(key);
+        continue;
+      }
+      if (done.error().code == Errc::kNotFound) {
+        // Not an error yet: asked again shortly, quietly, until `retry_refused` has passed.
+        const auto first_seen = not_indexed_.try_emplace(key, started).first->second;
+        if (started - first_seen < options_.retry_refused) {
+          ++report.not_yet;
+          backoff_[key] = started + options_.retry_not_indexed;
+          continue;
+        }
+      }
+      not_indexed_.erase(key);
       const bool was_refused = done.error().code == Errc::kCheckFailed;
       ++(was_refused ? report.refused : report.unreachable);
       log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
@@ -262,14 +285,34 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
 void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,
                      std::ostream& log) {
   while (!stop) {
+    {
+      std::lock_guard lock(wake_mutex_);
+      wake_pending_ = false;  // this pass sees whatever the wake announced
+    }
     auto pass = run_once(log, wall_clock());
     if (!pass.ok())
       log << "medchaind: replication pass failed: " << pass.error().message << std::endl;
-    for (auto waited = std::chrono::milliseconds(0); waited < interval && !stop;
-         waited += std::chrono::milliseconds(50)) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Waits in slices, so that `stop` (an atomic nobody notifies) is seen within 50 ms; a
+    // version its home node has not indexed yet is asked for again soon.
+    const auto wait = pass.ok() && pass->not_yet > 0 ? std::min<std::chrono::milliseconds>(
+                                                           interval, options_.retry_not_indexed)
+                                                     : interval;
+    const auto next = std::chrono::steady_clock::now() + wait;
+    std::unique_lock lock(wake_mutex_);
+    while (!stop && !wake_pending_ && std::chrono::steady_clock::now() < next) {
+      woken_.wait_for(lock, std::min<std::chrono::steady_clock::duration>(
+                                std::chrono::milliseconds(50),
+                                next - std::chrono::steady_clock::now()));
     }
   }
+}
+
+void Replicator::wake() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    wake_pending_ = true;
+  }
+  woken_.notify_one();
 }
 
 }  // namespace medchain::replication

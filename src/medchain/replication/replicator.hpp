@@ -12,13 +12,18 @@
 // to every node; they are checked for shape only, as the node's own routes do.
 //
 // Each pass compares the index with what the node holds, so a node that was down catches up on
-// its first pass after a restart (anti-entropy without cursors). Keys shared after a version was
-// replicated are pulled by re-reading its metadata every `key_refresh`: O(versions) requests
-// then, which a "keys since" cursor would avoid. Keys are only added, never replaced.
+// its first pass after a restart (anti-entropy without cursors). A pass runs as soon as the node
+// indexes a new version (wake(), from the indexer's subscriber), so a replica follows its upload
+// by the time of one pull; the interval is the fallback that retries and refreshes keys. Keys
+// shared after a version was replicated are pulled by re-reading its metadata every `key_refresh`:
+// O(versions) requests then, which a "keys since" cursor would avoid; a version pulled in the last
+// `key_refresh` has its keys re-read at every pass, since its first keys are shared just after it
+// is indexed. Keys are only added, never replaced.
 #pragma once
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <map>
 #include <medchain/chain/http_client.hpp>
 #include <medchain/federation/peer_request.hpp>
@@ -26,6 +31,7 @@
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/node_store.hpp>
 #include <memory>
+#include <mutex>
 #include <ostream>
 
 namespace medchain::replication {
@@ -38,6 +44,9 @@ struct ReplicatorOptions {
   std::chrono::milliseconds request_timeout{30'000};
   std::chrono::seconds key_refresh{10};    // how often replicated versions' keys are re-read
   std::chrono::seconds retry_refused{60};  // a refused or unreachable version waits this long
+  // A version its home node does not know yet (404: this node indexed it first) is asked for
+  // again after this, for up to `retry_refused`, before it counts as unreachable.
+  std::chrono::milliseconds retry_not_indexed{50};
 };
 
 // What one pass did.
@@ -46,6 +55,7 @@ struct PassReport {
   std::size_t keys_added = 0;  // sealed keys added to versions already held
   std::size_t refused = 0;     // versions whose peer failed a check (wrong digest, forged category)
   std::size_t unreachable = 0;  // versions whose home node did not answer
+  std::size_t not_yet = 0;      // versions their home node has not indexed yet (asked again soon)
 };
 
 class Replicator {
@@ -60,9 +70,13 @@ class Replicator {
   // Unix seconds (for the audit log's and the stored rows' times).
   Result<PassReport> run_once(std::ostream& log, std::uint64_t now);
 
-  // Passes every `interval` until `stop`; errors of a pass are logged and the next pass tries
-  // again.
+  // Passes every `interval`, and at once after wake(), until `stop`; errors of a pass are logged
+  // and the next pass tries again.
   void run(const std::atomic<bool>& stop, std::chrono::milliseconds interval, std::ostream& log);
+
+  // Asks run() for a pass now (or right after the one under way): the index has a new version.
+  // Callable from any thread.
+  void wake();
 
  private:
   struct Peer;
@@ -88,6 +102,14 @@ class Replicator {
   // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
   std::chrono::steady_clock::time_point next_key_refresh_{};
+  // (record id, version) -> until when its keys are re-read at every pass (it was just pulled).
+  std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point>
+      recently_pulled_;
+  // (record id, version) -> when its home node first answered that it does not know it.
+  std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> not_indexed_;
+  std::mutex wake_mutex_;
+  std::condition_variable woken_;
+  bool wake_pending_ = false;
 };
 
 }  // namespace medchain::replication
