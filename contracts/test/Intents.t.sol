@@ -22,7 +22,7 @@ contract IntentsTest is Fixture {
         address fresh = vm.addr(key);
         T.RegisterPatient memory reg = T.RegisterPatient(fresh, KEY, 0, deadline);
         medchain.registerPatientBySig(reg, sign(key, keccak256(abi.encode(T.REGISTER_PATIENT, reg))));
-        (bool registered,,,,,) = medchain.patients(fresh);
+        (bool registered,,,,,,) = medchain.patients(fresh);
         assertTrue(registered, "registered by signature");
 
         T.RotatePatientKey memory rot = T.RotatePatientKey(fresh, bytes32(uint256(9)), 1, deadline);
@@ -31,7 +31,7 @@ contract IntentsTest is Fixture {
 
         T.SetEmergencyPolicy memory pol = T.SetEmergencyPolicy(fresh, true, 2 hours, 0, 2, deadline);
         medchain.setEmergencyPolicyBySig(pol, sign(key, keccak256(abi.encode(T.SET_EMERGENCY_POLICY, pol))));
-        (, bool allowed,,,,) = medchain.patients(fresh);
+        (, bool allowed,,,,,) = medchain.patients(fresh);
         assertTrue(allowed, "policy by signature");
 
         T.AddGuardian memory add = T.AddGuardian(fresh, guardian, 3, deadline);

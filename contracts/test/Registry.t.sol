@@ -94,7 +94,7 @@ contract RegistryTest is Fixture {
         vm.expectRevert(abi.encodeWithSelector(IMedchain.AlreadyRegistered.selector, stranger));
         medchain.registerPatient(KEY);
         vm.stopPrank();
-        (bool registered,,,,,) = medchain.patients(stranger);
+        (bool registered,,,,,,) = medchain.patients(stranger);
         assertTrue(registered, "registered");
         assertEq(medchain.patientKeys(stranger), KEY, "key stored");
     }
@@ -203,7 +203,7 @@ contract RegistryTest is Fixture {
     function test_EmergencyPolicyIsBoundedBy72Hours() public {
         vm.prank(patient);
         medchain.setEmergencyPolicy(patient, true, 72 hours, 0);
-        (, bool allowed, uint32 maxWindow,,,) = medchain.patients(patient);
+        (, bool allowed, uint32 maxWindow,,,,) = medchain.patients(patient);
         assertTrue(allowed, "allowed");
         assertEq(maxWindow, 72 hours, "window");
         vm.prank(patient);
@@ -214,7 +214,7 @@ contract RegistryTest is Fixture {
         medchain.setEmergencyPolicy(patient, true, 0, 0);
         vm.prank(guardian);
         medchain.setEmergencyPolicy(patient, false, 0, 0);
-        (, allowed,,,,) = medchain.patients(patient);
+        (, allowed,,,,,) = medchain.patients(patient);
         assertFalse(allowed, "disallowed by guardian");
     }
 

@@ -214,6 +214,45 @@ TEST_P(IndexStoreTest, RolesNameEveryPartAnAddressPlays) {
   EXPECT_EQ(suspended.guardian_of, std::vector<Address>{address(ward_a)});
 }
 
+// A lost-wallet recovery (ControllerSet): the controller acts as the patient, reads as the
+// patient and manages the patient's consent; the patient's own (lost) key no longer does, and a
+// rollback past the recovery gives the patient's key its power back.
+TEST_P(IndexStoreTest, AControllerActsAsThePatientAndTheOldKeyNoLonger) {
+  const std::string controller = "0x00000000000000000000000000000000000000b5";
+  const Address controller_address = from_hex_fixed<Address>(controller).value();
+  ASSERT_TRUE(store_->apply(story()).ok());
+  EXPECT_EQ(store_->acting_patient(kPatientAddress).value(), kPatientAddress);
+  EXPECT_TRUE(store_->manages(kPatientAddress, kPatientAddress).value());
+  EXPECT_FALSE(store_->manages(kPatientAddress, controller_address).value());
+  EXPECT_EQ(store_->read_access(kPatientAddress, controller_address, 1, 1'000).value(),
+            ReadAccess::kDenied);
+
+  ASSERT_TRUE(store_
+                  ->apply({block(10, {event("ControllerSet",
+                                            {{"patient", kPatient}, {"controller", controller}})})})
+                  .ok());
+  EXPECT_EQ(store_->acting_patient(kPatientAddress).value(), controller_address);
+  EXPECT_TRUE(store_->acts_as_patient(kPatientAddress, controller_address).value());
+  EXPECT_FALSE(store_->acts_as_patient(kPatientAddress, kPatientAddress).value());
+  EXPECT_TRUE(store_->manages(kPatientAddress, controller_address).value());
+  EXPECT_FALSE(store_->manages(kPatientAddress, kPatientAddress).value());
+  EXPECT_TRUE(store_->may_append(kPatientAddress, controller_address, 1'000).value());
+  EXPECT_FALSE(store_->may_append(kPatientAddress, kPatientAddress, 1'000).value());
+  EXPECT_EQ(store_->read_access(kPatientAddress, controller_address, 1, 1'000).value(),
+            ReadAccess::kPatient);
+  EXPECT_EQ(store_->read_access(kPatientAddress, kPatientAddress, 1, 1'000).value(),
+            ReadAccess::kDenied);
+  EXPECT_NE(store_->dump().value().find(controller.substr(2)), std::string::npos);
+  EXPECT_EQ(store_->roles(controller_address).value().controller_of,
+            std::vector<Address>{kPatientAddress});
+  EXPECT_TRUE(store_->roles(kPatientAddress).value().controller_of.empty());
+
+  ASSERT_TRUE(store_->rollback_to(9).ok());
+  EXPECT_EQ(store_->acting_patient(kPatientAddress).value(), kPatientAddress);
+  EXPECT_TRUE(store_->manages(kPatientAddress, kPatientAddress).value());
+  EXPECT_FALSE(store_->manages(kPatientAddress, controller_address).value());
+}
+
 // The inbox's chain items: one row per recipient, guardians as they were at the event, gone
 // with a rollback, and derived once for an index written before the table existed.
 TEST_P(IndexStoreTest, NotificationsGoToWhomTheEventConcernsAndFollowTheChain) {

@@ -50,6 +50,9 @@ interface IMedchain {
     event GuardianAdded(address indexed patient, address indexed guardian);
     /// @notice A patient removed a guardian.
     event GuardianRemoved(address indexed patient, address indexed guardian);
+    /// @notice A recovery made `controller` the address that acts as `patient` (its records,
+    ///         grants and guardians stay keyed by `patient`); the patient's own key lost its power.
+    event ControllerSet(address indexed patient, address indexed controller);
 
     // --- records ---
     /// @notice Version 1 of a record. `head` is the record's new on-chain commitment.
@@ -143,4 +146,5 @@ interface IMedchain {
     error DoctorKeyChangeNeedsDoctor(address doctor);
     error StorageNodeExists(bytes32 nodeId);
     error EmergencyCooldown(address patient, address doctor, uint64 reopensAt);
+    error NotRecovery(address account);
 }

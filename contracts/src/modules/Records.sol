@@ -61,7 +61,7 @@ abstract contract Records is Consent {
         if (head == bytes32(0) || versionHash(current) != head) revert StaleRecordVersion(recordId);
         if (digest == bytes32(0)) revert InvalidRecord();
         address patient = current.patient;
-        if (actor != patient && !(actor == current.author && (isGuardian[patient][actor] || canAppend(patient, actor)))) {
+        if (!_actsAsPatient(actor, patient) && !(actor == current.author && (isGuardian[patient][actor] || canAppend(patient, actor)))) {
             revert NotAllowedToWrite(actor, patient);
         }
         if (storageNodes[nodeId].operator == address(0)) revert UnknownStorageNode(nodeId);
@@ -74,7 +74,7 @@ abstract contract Records is Consent {
     /// @dev The patient, a guardian, or a doctor with append permission.
     function _requireWriter(address actor, address patient) internal view {
         if (!patients[patient].registered) revert PatientNotRegistered(patient);
-        if (actor != patient && !isGuardian[patient][actor] && !canAppend(patient, actor)) {
+        if (!_actsAsPatient(actor, patient) && !isGuardian[patient][actor] && !canAppend(patient, actor)) {
             revert NotAllowedToWrite(actor, patient);
         }
     }

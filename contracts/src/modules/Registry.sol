@@ -2,6 +2,7 @@
 pragma solidity 0.8.28;
 
 import {IMedchain} from "../interfaces/IMedchain.sol";
+import {Recovery} from "../Recovery.sol";
 
 /// @title Registry
 /// @notice Roles and registries: the admin, registrars, doctors, storage nodes, patients and
@@ -12,11 +13,13 @@ import {IMedchain} from "../interfaces/IMedchain.sol";
 ///        doctors[d]        status (uint8) | licenseHash and encryptionKey in the next slots
 ///        patients[p]       registered (bool) | emergencyAllowed (bool) | maxEmergencyWindow (uint32)
 ///                          | emergencyCooldown (uint32) | emergencyEpoch (uint32) | emergencyOffAt (uint64)
+///                          | recovered (bool)
 ///        patientKeys[p]    X25519 public key
 ///        guardians[p][g]   bool
 ///        nodes[n]          operator (address) | nextAuditSeq (uint64)
 ///        escrowPolicies[p] hash of the patient's escrow policy document (off chain)
 ///        custodianKeys[c]  X25519 public key escrow shares are sealed to
+///        controllerOf[p]   the address that acts as patient p after a recovery (0: p itself)
 abstract contract Registry is IMedchain {
     uint8 internal constant DOCTOR_NONE = 0;
     uint8 internal constant DOCTOR_VERIFIED = 1;
@@ -41,6 +44,9 @@ abstract contract Registry is IMedchain {
         uint32 emergencyEpoch;
         /// When the policy was last turned off: when the windows of older epochs ended at the latest.
         uint64 emergencyOffAt;
+        /// Whether a recovery set a controller (`controllerOf`): kept in this slot, which every
+        /// patient check reads anyway, so an unrecovered patient's checks cost no extra read.
+        bool recovered;
     }
 
     struct StorageNode {
@@ -62,9 +68,17 @@ abstract contract Registry is IMedchain {
     mapping(address => bytes32) public escrowPolicies;
     /// @notice Each escrow custodian's X25519 public key.
     mapping(address => bytes32) public custodianKeys;
+    /// @notice The address that acts as each patient since a lost-wallet recovery (0: none, the
+    ///         patient's own address acts). The patient's identity stays its address: records,
+    ///         grants and guardians stay keyed by it; only who may act as it changes.
+    mapping(address => address) public controllerOf;
+    /// @notice The guardians' recovery contract (`Recovery`), created with this one: the only
+    ///         account that may set a patient's controller.
+    address public immutable recovery;
 
     constructor() {
         admin = msg.sender;
+        recovery = address(new Recovery(address(this)));
     }
 
     modifier onlyRegistrar() {
@@ -187,6 +201,16 @@ abstract contract Registry is IMedchain {
         _setGuardian(msg.sender, patient, guardian, false);
     }
 
+    /// @notice Makes `controller` act as `patient` from now on; the patient's own key (lost,
+    ///         perhaps stolen) then has no power. The recovery contract only, when a recovery
+    ///         its guardians approved has passed its delay.
+    function setController(address patient, address controller) external {
+        if (msg.sender != recovery) revert NotRecovery(msg.sender);
+        controllerOf[patient] = controller;
+        patients[patient].recovered = true;
+        emit ControllerSet(patient, controller);
+    }
+
     function _setDoctorKey(address doctor, bytes32 encryptionKey) internal {
         if (encryptionKey == bytes32(0)) revert InvalidKey();
         Doctor storage d = doctors[doctor];
@@ -205,7 +229,7 @@ abstract contract Registry is IMedchain {
     }
 
     function _rotatePatientKey(address actor, address patient, bytes32 encryptionKey) internal {
-        if (actor != patient) revert NotPatient(actor, patient);
+        if (!_actsAsPatient(actor, patient)) revert NotPatient(actor, patient);
         if (!patients[patient].registered) revert PatientNotRegistered(patient);
         if (encryptionKey == bytes32(0)) revert InvalidKey();
         patientKeys[patient] = encryptionKey;
@@ -230,7 +254,7 @@ abstract contract Registry is IMedchain {
     }
 
     function _setGuardian(address actor, address patient, address guardian, bool enabled) internal {
-        if (actor != patient) revert NotPatient(actor, patient);
+        if (!_actsAsPatient(actor, patient)) revert NotPatient(actor, patient);
         if (!patients[patient].registered) revert PatientNotRegistered(patient);
         if (guardian == address(0) || guardian == patient) revert NotPatientOrGuardian(guardian, patient);
         isGuardian[patient][guardian] = enabled;
@@ -248,9 +272,15 @@ abstract contract Registry is IMedchain {
     ///      empty if it may.
     function _patientOrGuardianRefusal(address actor, address patient) internal view returns (bytes memory refusal) {
         if (!patients[patient].registered) return abi.encodeWithSelector(PatientNotRegistered.selector, patient);
-        if (actor != patient && !isGuardian[patient][actor]) {
+        if (!_actsAsPatient(actor, patient) && !isGuardian[patient][actor]) {
             return abi.encodeWithSelector(NotPatientOrGuardian.selector, actor, patient);
         }
+    }
+
+    /// @dev Whether `actor` acts as `patient`: the patient's controller if a recovery set one,
+    ///      else the patient's own address.
+    function _actsAsPatient(address actor, address patient) internal view returns (bool) {
+        return actor == (patients[patient].recovered ? controllerOf[patient] : patient);
     }
 
     /// @dev Reverts with `revertData` as it is (a custom error's selector and arguments).

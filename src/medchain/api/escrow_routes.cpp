@@ -50,10 +50,12 @@ std::string version_subject(const Hash32& record_id, std::uint64_t version) {
   return to_hex(record_id) + "/" + std::to_string(version);
 }
 
-// The patient the path names, who must be the caller (else the refusal is audited).
+// The patient the path names, who must be the caller, or the patient's controller since a
+// recovery (else the refusal is audited).
 Result<std::optional<Response>> require_patient(NodeContext& node, const Call& call,
                                                 const Address& patient, const char* action) {
-  if (call.caller() == patient) return std::optional<Response>();
+  MEDCHAIN_TRY(bool acts, node.index().acts_as_patient(patient, call.caller()));
+  if (acts) return std::optional<Response>();
   MEDCHAIN_TRY_STATUS(node.audit(call.caller(), action, to_hex(patient), patient, false));
   return std::optional<Response>(forbidden("only the patient manages their emergency escrow"));
 }

@@ -319,8 +319,13 @@ Response put_keys(NodeContext& node, const Call& call) {
   // recipient's own copy): otherwise a guardian or the author could swap the patient's key for
   // one that opens nothing, or one of their own choosing. Checked for every entry before any
   // is stored, so a refused request changes nothing.
+  // After a recovery the patient's controller replaces, and the patient's own (lost) key no
+  // longer replaces even its own copy.
+  auto acting = node.index().acting_patient(version->patient);
+  if (!acting.ok()) return problem_for(acting.error());
   for (const auto& [recipient, sealed] : parsed) {
-    if (call.caller() == version->patient || call.caller() == recipient) continue;
+    if (call.caller() == *acting) continue;
+    if (call.caller() == recipient && recipient != version->patient) continue;
     auto existing = node.node_store().wrapped_key(version->record_id, version->version, recipient);
     if (!existing.ok()) return problem_for(existing.error());
     if (*existing && (*existing)->sealed_key != sealed) {

@@ -112,11 +112,14 @@ Response me(NodeContext& node, const Call& call) {
   if (!roles.ok()) return problem_for(roles.error());
   json guardian_of = json::array();
   for (const Address& ward : roles->guardian_of) guardian_of.push_back(to_json(ward));
+  json controller_of = json::array();
+  for (const Address& patient : roles->controller_of) controller_of.push_back(to_json(patient));
   return ok({{"address", to_json(call.caller())},
              {"patient", roles->patient},
              {"doctor", roles->doctor.empty() ? json(nullptr) : json(roles->doctor)},
              {"registrar", roles->registrar},
-             {"guardianOf", guardian_of}});
+             {"guardianOf", guardian_of},
+             {"controllerOf", controller_of}});
 }
 
 }  // namespace medchain::api::detail

@@ -218,6 +218,11 @@ Status IndexStore::apply_event(const chain::IndexedEvent& event, std::uint64_t b
       // emergency epoch), without an EmergencyAccessEnded for each.
       return db_->execute("DELETE FROM emergency_windows WHERE patient = ?", {text(a, "patient")});
     }
+    if (name == "ControllerSet") {
+      // A recovery: the controller acts as the patient from now on; the patient's own key not.
+      return db_->execute("UPDATE patients SET controller = ? WHERE address = ?",
+                          {text(a, "controller"), text(a, "patient")});
+    }
     if (name == "GuardianAdded") {
       return db_->execute(
           "INSERT INTO guardians (patient, guardian) VALUES (?, ?) ON CONFLICT DO NOTHING",
@@ -323,16 +328,18 @@ Result<std::optional<GrantRow>> IndexStore::grant(const Address& patient, const 
 Result<Roles> IndexStore::roles(const Address& address) {
   const std::string who = to_hex(address);
   // One statement, as this runs on every GET /v1/me: a row with the three single-row lookups
-  // (kind 0) and a row per ward (kind 1), in no particular order (sorted here, not by a sorter
-  // in the database).
+  // (kind 0), a row per ward (kind 1) and a row per patient it controls since a recovery (kind 2),
+  // in no particular order (sorted here, not by a sorter in the database).
   MEDCHAIN_TRY(auto rows,
                db_->query("SELECT 0, "
                           "(SELECT COUNT(*) FROM patients WHERE address = ?), "
                           "(SELECT status FROM doctors WHERE address = ?), "
                           "(SELECT COUNT(*) FROM registrars WHERE address = ?) "
                           "UNION ALL "
-                          "SELECT 1, NULL, patient, NULL FROM guardians WHERE guardian = ?",
-                          {who, who, who, who}));
+                          "SELECT 1, NULL, patient, NULL FROM guardians WHERE guardian = ? "
+                          "UNION ALL "
+                          "SELECT 2, NULL, address, NULL FROM patients WHERE controller = ?",
+                          {who, who, who, who, who}));
   Roles roles;
   bool answered = false;
   for (const SqlRow& row : rows) {
@@ -344,11 +351,12 @@ Result<Roles> IndexStore::roles(const Address& address) {
       continue;
     }
     auto ward = from_hex_fixed<Address>(as_text(row[2]));
-    if (!ward) return Error{Errc::kIo, "the index holds a malformed guardian row"};
-    roles.guardian_of.push_back(*ward);
+    if (!ward) return Error{Errc::kIo, "the index holds a malformed guardian or controller row"};
+    (as_int(row[0]) == 1 ? roles.guardian_of : roles.controller_of).push_back(*ward);
   }
   if (!answered) return Error{Errc::kIo, "the roles query answered without its first row"};
   std::sort(roles.guardian_of.begin(), roles.guardian_of.end());
+  std::sort(roles.controller_of.begin(), roles.controller_of.end());
   return roles;
 }
 
@@ -363,7 +371,8 @@ Result<ReadAccess> IndexStore::read_access(const Address& patient, const Address
   const std::string patient_hex = to_hex(patient);
   const std::string caller_hex = to_hex(caller);
   if (category >= kCategoryCount) return ReadAccess::kDenied;
-  if (patient == caller) return ReadAccess::kPatient;
+  MEDCHAIN_TRY(Address acting, acting_patient(patient));
+  if (acting == caller) return ReadAccess::kPatient;
   MEDCHAIN_TRY(auto guardian,
                db_->query("SELECT 1 FROM guardians WHERE patient = ? AND guardian = ?",
                           {patient_hex, caller_hex}));
@@ -387,8 +396,23 @@ Result<ReadAccess> IndexStore::read_access(const Address& patient, const Address
   return covered ? ReadAccess::kGrant : ReadAccess::kDenied;
 }
 
+Result<Address> IndexStore::acting_patient(const Address& patient) {
+  MEDCHAIN_TRY(auto rows,
+               db_->query("SELECT controller FROM patients WHERE address = ?", {to_hex(patient)}));
+  if (rows.empty() || as_text(rows[0][0]).empty()) return patient;
+  auto controller = from_hex_fixed<Address>(as_text(rows[0][0]));
+  if (!controller) return Error{Errc::kIo, "the index holds a malformed controller"};
+  return *controller;
+}
+
+Result<bool> IndexStore::acts_as_patient(const Address& patient, const Address& address) {
+  MEDCHAIN_TRY(Address acting, acting_patient(patient));
+  return acting == address;
+}
+
 Result<bool> IndexStore::manages(const Address& patient, const Address& address) {
-  if (patient == address) return true;
+  MEDCHAIN_TRY(bool acts, acts_as_patient(patient, address));
+  if (acts) return true;
   MEDCHAIN_TRY(auto guardian,
                db_->query("SELECT 1 FROM guardians WHERE patient = ? AND guardian = ?",
                           {to_hex(patient), to_hex(address)}));

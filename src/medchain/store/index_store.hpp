@@ -27,6 +27,7 @@ struct Roles {
   std::string doctor;  // "verified", "suspended", or "" for no doctor
   bool registrar = false;
   std::vector<Address> guardian_of;  // patients this address is a guardian of
+  std::vector<Address> controller_of;  // patients this address acts as since a recovery
 };
 
 // Why a caller may read a patient's records of one category now, as the index knows it: the
@@ -52,7 +53,14 @@ class IndexStore final : public chain::IndexSink {
   // `now` is Unix seconds (the chain's clock: a block's timestamp).
   Result<ReadAccess> read_access(const Address& patient, const Address& caller,
                                  std::uint8_t category, std::uint64_t now);
-  // The patient themself or one of their guardians: who manages a patient's records and consent.
+  // Who acts as `patient` now: its controller since a lost-wallet recovery (ControllerSet),
+  // else the patient's own address (also for an address the index does not know as a patient).
+  Result<Address> acting_patient(const Address& patient);
+  // Whether `address` acts as `patient`: the controller after a recovery (the patient's own,
+  // lost key no longer does), else the patient's address. Every "is this the patient" asks this.
+  Result<bool> acts_as_patient(const Address& patient, const Address& address);
+  // The acting patient or one of the patient's guardians: who manages a patient's records and
+  // consent.
   Result<bool> manages(const Address& patient, const Address& address);
   // The patient, a guardian, or (the contract's canAppend) a verified doctor with an unexpired
   // append grant.

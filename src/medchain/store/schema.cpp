@@ -138,6 +138,11 @@ CREATE TABLE doctor_profiles (doctor TEXT PRIMARY KEY, name TEXT NOT NULL,
                               issued_at BIGINT NOT NULL, signature TEXT NOT NULL,
                               signer TEXT NOT NULL, stored_at BIGINT NOT NULL);
 )sql",
+    // Lost-wallet recovery (docs/format.md, "Recovery"): the address that acts as the patient
+    // since a recovery (ControllerSet); NULL while the patient's own address does.
+    R"sql(
+ALTER TABLE patients ADD COLUMN controller TEXT;
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.
