@@ -507,7 +507,6 @@ export default {
   'records.clinical.diff.item': 'item {number}',
   'records.clinical.diff.shortened': { one: '{start}… ({count} character)', other: '{start}… ({count} characters)' },
   // records.format: util/format.js, also used by the other portals' countdowns and lists.
-  'records.format.expired': 'expired',
   'records.format.duration.days': '{days}d {hours}h',
   'records.format.duration.hours': '{hours}h {minutes}m',
   'records.format.duration.minutes': '{minutes}m {seconds}s',
