@@ -806,6 +806,7 @@ export default {
   'state.feed.event.DoctorKeyRotated': "A doctor's encryption key changed",
   'state.feed.event.GrantExpired': 'A grant ran out',
   'state.feed.event.EmergencyAccessExpired': 'An emergency window ran out',
+  'state.feed.event.EscrowPolicySet': 'The emergency custodians changed',
   'state.feed.aboutDoctor': '{text} — doctor {doctor}',
   'state.feed.aboutPatient': '{text} — patient {patient}',
   'state.feed.action.blob.read': '{actor} downloaded a record',
