@@ -507,7 +507,6 @@ export default {
   'records.clinical.diff.item': 'item {number}',
   'records.clinical.diff.shortened': { one: '{start}… ({count} character)', other: '{start}… ({count} characters)' },
   // records.format: util/format.js, also used by the other portals' countdowns and lists.
-  'records.format.expired': 'expired',
   'records.format.duration.days': '{days}d {hours}h',
   'records.format.duration.hours': '{hours}h {minutes}m',
   'records.format.duration.minutes': '{minutes}m {seconds}s',
@@ -807,6 +806,7 @@ export default {
   'state.feed.event.DoctorKeyRotated': "A doctor's encryption key changed",
   'state.feed.event.GrantExpired': 'A grant ran out',
   'state.feed.event.EmergencyAccessExpired': 'An emergency window ran out',
+  'state.feed.event.EscrowPolicySet': 'The emergency custodians changed',
   'state.feed.aboutDoctor': '{text} — doctor {doctor}',
   'state.feed.aboutPatient': '{text} — patient {patient}',
   'state.feed.action.blob.read': '{actor} downloaded a record',

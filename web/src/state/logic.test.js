@@ -194,6 +194,10 @@ describe('display', () => {
     expect(isOwnAction({ type: 'chain', event: 'AccessRequested', args: { patient: other, doctor: me } }, me)).toBe(true);
     expect(isOwnAction({ type: 'chain', event: 'RequestApproved', args: { patient: other, doctor: me, by: other } }, me)).toBe(false);
     expect(isOwnAction({ type: 'audit', entry: { actor: other } }, me)).toBe(false);
+    // A patient's escrow policy is named in a sentence, and the patient's own change is not toasted back to them.
+    expect(describeFeedMessage({ type: 'chain', event: 'EscrowPolicySet', args: { patient: '0x' + 'ab'.repeat(20) } }, shortAddress, me)).toBe('The emergency custodians changed — patient 0xABaB…ABaB');
+    expect(isOwnAction({ type: 'chain', event: 'EscrowPolicySet', args: { patient: me } }, me)).toBe(true);
+    expect(isOwnAction({ type: 'chain', event: 'EscrowPolicySet', args: { patient: other } }, me)).toBe(false);
     expect(describeFeedMessage({ type: 'audit', entry: { actor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', action: 'blob.read', allowed: false } }, shortAddress)).toBe('0xf39F…2266 downloaded a record (refused)');
     expect(describeFeedMessage({ type: 'audit', entry: { actor: '0xf39Fd6e51aad88F6F4ce6aB8827279cffFb92266', action: 'request.reason', allowed: true } }, shortAddress)).toBe('0xf39F…2266 left a sealed reason for an access request');
   });

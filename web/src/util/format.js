@@ -17,7 +17,7 @@ export function shortHash(hash) {
 }
 
 export function formatDuration(seconds) {
-  if (seconds <= 0) return t('records.format.expired');
+  if (seconds <= 0) return t('common.countdown.expired');
   const d = Math.floor(seconds / 86400);
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
