@@ -21,6 +21,7 @@
 #include <sstream>
 #include <thread>
 
+#include "support/api_description.hpp"
 #include "support/node.hpp"
 #include "support/process.hpp"
 
@@ -50,29 +51,11 @@ std::string address_text(const Address& address) {
   return eth::to_checksum(address);
 }
 
-// (method, path template) pairs of docs/api/openapi.yaml, read as node_api_test.cpp reads them.
+// (method, path template) pairs of docs/api/openapi.yaml.
 std::set<std::pair<std::string, std::string>> described_routes() {
-  std::ifstream file(kSource / "docs/api/openapi.yaml");
   std::set<std::pair<std::string, std::string>> routes;
-  const std::regex path_line("^  (/[^:]*):\\s*$");
-  const std::regex method_line("^    (get|put|post|delete|patch|head|options):");
-  bool in_paths = false;
-  std::string path;
-  for (std::string line; std::getline(file, line);) {
-    if (line.rfind("paths:", 0) == 0) {
-      in_paths = true;
-      continue;
-    }
-    if (!in_paths) continue;
-    if (!line.empty() && line[0] != ' ') break;
-    std::smatch match;
-    if (std::regex_match(line, match, path_line)) {
-      path = match[1];
-    } else if (std::regex_search(line, match, method_line)) {
-      std::string method = match[1];
-      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      routes.emplace(method, path);
-    }
+  for (const DescribedOperation& operation : described_operations()) {
+    routes.emplace(operation.method, operation.path);
   }
   return routes;
 }

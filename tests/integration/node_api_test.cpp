@@ -13,10 +13,9 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/eip191.hpp>
 #include <medchain/eth/siwe.hpp>
-#include <regex>
-#include <set>
 #include <thread>
 
+#include "support/api_description.hpp"
 #include "support/node.hpp"
 #include "support/process.hpp"
 
@@ -206,38 +205,6 @@ TEST_F(NodeApiTest, OnlyTheRoutesABrowserNeedsAtACustodianAnswerOtherOrigins) {
   EXPECT_EQ(allowed(node_->send("GET", policy, "", token_for(patient_), origin)), "");
 }
 
-// Each operation of docs/api/openapi.yaml as (method, path template), and whether it is marked
-// `x-cross-origin: true`.
-std::map<std::pair<std::string, std::string>, bool> described_cross_origin() {
-  std::ifstream file(fs::path(MEDCHAIN_SOURCE_DIR) / "docs/api/openapi.yaml");
-  std::map<std::pair<std::string, std::string>, bool> operations;
-  const std::regex path_line("^  (/[^:]*):\\s*$");
-  const std::regex method_line("^    (get|put|post|delete|patch|head|options):");
-  bool in_paths = false;
-  std::string path;
-  std::pair<std::string, std::string> operation;
-  for (std::string line; std::getline(file, line);) {
-    if (line.rfind("paths:", 0) == 0) {
-      in_paths = true;
-      continue;
-    }
-    if (!in_paths) continue;
-    if (!line.empty() && line[0] != ' ') break;
-    std::smatch match;
-    if (std::regex_match(line, match, path_line)) {
-      path = match[1];
-    } else if (std::regex_search(line, match, method_line)) {
-      std::string method = match[1];
-      for (char& c : method) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-      operation = {method, path};
-      operations[operation] = false;
-    } else if (line == "      x-cross-origin: true") {
-      operations[operation] = true;
-    }
-  }
-  return operations;
-}
-
 // The API description names the routes open to other origins, and it is right: a preflight for
 // every described operation, its path parameters filled in, is answered (204) exactly for the
 // operations marked `x-cross-origin: true`.
@@ -249,11 +216,11 @@ TEST_F(NodeApiTest, TheApiDescriptionMarksExactlyTheRoutesOpenToOtherOrigins) {
                                                 {"{reasonHash}", hash},
                                                 {"{version}", "1"},
                                                 {"{seq}", "1"}};
-  const auto operations = described_cross_origin();
+  const auto operations = described_operations();
   ASSERT_GT(operations.size(), 20u);
   std::size_t marked = 0;
-  for (const auto& [operation, cross_origin] : operations) {
-    std::string path = operation.second;
+  for (const DescribedOperation& operation : operations) {
+    std::string path = operation.path;
     for (const auto& [parameter, value] : fill) {
       for (auto at = path.find(parameter); at != std::string::npos; at = path.find(parameter)) {
         path.replace(at, parameter.size(), value);
@@ -262,10 +229,10 @@ TEST_F(NodeApiTest, TheApiDescriptionMarksExactlyTheRoutesOpenToOtherOrigins) {
     ASSERT_EQ(path.find('{'), std::string::npos) << "no value for a parameter of " << path;
     const Reply preflight = node_->send(
         "OPTIONS", path, "", "",
-        {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", operation.first}});
-    EXPECT_EQ(preflight.status == 204, cross_origin) << operation.first << " " << operation.second
-                                                     << ": preflight answered " << preflight.status;
-    marked += cross_origin ? 1 : 0;
+        {{"Origin", "http://127.0.0.1:1"}, {"Access-Control-Request-Method", operation.method}});
+    EXPECT_EQ(preflight.status == 204, operation.cross_origin)
+        << operation.method << " " << operation.path << ": preflight answered " << preflight.status;
+    marked += operation.cross_origin ? 1 : 0;
   }
   EXPECT_EQ(marked, 7u);
 }
