@@ -6,10 +6,10 @@
 // encryption key is unlocked (a wallet signature) it says whether there is a summary they may
 // read, and one button unlocks the key and opens it.
 import { useState } from 'react';
-import { Button, Card, Col, Row } from 'react-bootstrap';
+import { Button, Card, Col, Row, Spinner } from 'react-bootstrap';
 import { useSession, useLoad } from '../../state/session.jsx';
 import { loadEmergencySummary } from '../../state/emergencySummary.js';
-import { ErrorAlert, Loading } from '../../components/common.jsx';
+import { ErrorAlert } from '../../components/common.jsx';
 import { formatTime } from '../../util/format.js';
 import { t } from '../../i18n/index.js';
 
@@ -60,7 +60,13 @@ export default function EmergencySummaryCard({ patient }) {
             <Button variant="danger" onClick={() => unlockEncryptionKey().catch((e) => setUnlockError(e.message))}>{t('emergencySummary.card.unlock')}</Button>
           </>
         )}
-        {loading && !data && !error && <Loading what={t('emergencySummary.card.opening')} />}
+        {/* One line, as tall as the answers most doctors get ("none", "may not read"), so the
+            record list below does not move under a click when the panel has loaded. */}
+        {loading && !data && !error && (
+          <p className="text-secondary mb-0" role="status">
+            <Spinner animation="border" size="sm" /> {t('emergencySummary.card.opening')}…
+          </p>
+        )}
         {error && status === 403 && <p className="text-secondary mb-0">{t('emergencySummary.card.forbidden')}</p>}
         {error && status !== 403 && (
           <>
