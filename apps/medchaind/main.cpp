@@ -115,6 +115,8 @@ Status run(const NodeOptions& options) {
   MEDCHAIN_TRY(chain::ContractAbi abi, chain::ContractAbi::from_artifact(options.artifact));
   const chain::Contract medchain(std::make_shared<const chain::ContractAbi>(std::move(abi)),
                                  deployment.address, client);
+  MEDCHAIN_TRY(std::unique_ptr<chain::Contract> recovery,
+               chain::recovery_contract(medchain, options.artifact));
   const std::string location =
       options.database.empty() ? (options.data_dir / "index.db").string() : options.database;
 
@@ -248,7 +250,7 @@ Status run(const NodeOptions& options) {
   chain::IndexerOptions indexing;
   indexing.start_block = deployment.block;
   indexing.confirmations = options.confirmations;
-  chain::Indexer indexer(client, medchain, *indexer_store, indexing);
+  chain::Indexer indexer(client, {&medchain, recovery.get()}, *indexer_store, indexing);
   indexer.subscribe([&api, index = indexer_store.get()](const chain::IndexedBlock& block) {
     // On the indexing thread, after the block's commit: its connection is free for lookups.
     api.feed().publish(block, [index](const Address& patient) -> Result<std::vector<Address>> {

@@ -5,8 +5,10 @@
 // does not happen. Each refusal is the contract's named error with exit 1.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <medchain/core/hex.hpp>
 #include <medchain/eth/address.hpp>
+#include <thread>
 
 #include "cli_runner.hpp"
 #include "support/node.hpp"
@@ -48,6 +50,19 @@ class CliRecoveryTest : public ::testing::Test {
     ASSERT_TRUE(ledger_.client().rpc().call("evm_increaseTime", json::array({seconds})).ok());
     ASSERT_TRUE(ledger_.client().rpc().call("evm_mine", json::array()).ok());
   }
+  // The kinds in `account`'s inbox (signed in), newest first, once the node shows `expected`
+  // (each step is indexed a moment after its transaction).
+  std::vector<std::string> inbox_kinds(const std::string& account, const std::string& expected) {
+    std::vector<std::string> kinds;
+    for (int attempt = 0; attempt < 50; ++attempt) {
+      kinds.clear();
+      const json inbox = must({"inbox", "--from", account});
+      for (const json& item : inbox["items"]) kinds.push_back(item.value("kind", ""));
+      if (std::find(kinds.begin(), kinds.end(), expected) != kinds.end()) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+    }
+    return kinds;
+  }
   Address controller_of(const Party& patient) {
     return ledger_.view("controllerOf", {patient.address})[0].address();
   }
@@ -76,7 +91,11 @@ TEST_F(CliRecoveryTest, TwoGuardiansRecoverALostWalletAfterTheDelay) {
   EXPECT_EQ(stranger.exit_code, 1) << stranger.err;
   EXPECT_NE(stranger.err.find("RecoveryNotGuardian"), std::string::npos) << stranger.err;
 
+  must({"login", "--from", g2});
   const json proposed = must({"recovery", "propose", patient, b, "--from", g1});
+  // The other guardians hear of it at once (and so would the patient's key, were it not lost).
+  const std::vector<std::string> told = inbox_kinds(g2, "recovery_proposed");
+  EXPECT_NE(std::find(told.begin(), told.end(), "recovery_proposed"), told.end());
   EXPECT_EQ(proposed["approvals"], 1);
   EXPECT_EQ(proposed["readyAt"], 0);
   const ProcessResult twice = medchain({"recovery", "approve", patient, b, "--from", g1});
@@ -101,6 +120,8 @@ TEST_F(CliRecoveryTest, TwoGuardiansRecoverALostWalletAfterTheDelay) {
 
   // The node follows the chain: B, signed in as B, controls the patient.
   must({"login", "--from", b});
+  const std::vector<std::string> b_told = inbox_kinds(b, "recovery_executed");
+  EXPECT_NE(std::find(b_told.begin(), b_told.end(), "recovery_executed"), b_told.end());
   const json me = must({"whoami", "--from", b});
   ASSERT_TRUE(me["controllerOf"].is_array()) << me.dump();
   ASSERT_EQ(me["controllerOf"].size(), 1u) << me.dump();
@@ -118,8 +139,13 @@ TEST_F(CliRecoveryTest, ARecoveryThePatientsKeyCancelsWithinTheDelayDoesNotHappe
   const std::string g3 = cli_.import(guardian3_.key);
   const std::string b = cli_.import(new_address_.key);
   must({"recovery", "policy", "2", "--from", patient});
+  must({"login", "--from", patient});
   must({"recovery", "propose", patient, b, "--from", g1});
   must({"recovery", "approve", patient, b, "--from", g3});
+  // The patient's inbox says what is coming and when: its chance to cancel.
+  const std::vector<std::string> warned = inbox_kinds(patient, "recovery_ready");
+  EXPECT_NE(std::find(warned.begin(), warned.end(), "recovery_proposed"), warned.end());
+  EXPECT_NE(std::find(warned.begin(), warned.end(), "recovery_ready"), warned.end());
 
   // Only the patient's key cancels.
   const ProcessResult guardian_cancel =
@@ -131,6 +157,9 @@ TEST_F(CliRecoveryTest, ARecoveryThePatientsKeyCancelsWithinTheDelayDoesNotHappe
   travel(kDelay - 3600);
   const json cancelled = must({"recovery", "cancel", "--from", patient});
   EXPECT_EQ(cancelled["patient"], patient);
+  const std::vector<std::string> after_cancel = inbox_kinds(patient, "recovery_cancelled");
+  ASSERT_FALSE(after_cancel.empty());
+  EXPECT_EQ(after_cancel.front(), "recovery_cancelled");
   travel(2 * 3600);
   const ProcessResult execute = medchain({"recovery", "execute", patient, b, "--from", b});
   EXPECT_EQ(execute.exit_code, 1) << execute.err;

@@ -39,7 +39,11 @@ std::atomic<bool> g_stop{false};
 struct ChainAccess {
   std::unique_ptr<chain::EthClient> client;
   std::unique_ptr<chain::Contract> medchain;
+  std::unique_ptr<chain::Contract> recovery;
   chain::Deployment deployment;
+
+  // What medchaind indexes: Medchain's events and Recovery's.
+  std::vector<const chain::Contract*> contracts() const { return {medchain.get(), recovery.get()}; }
 };
 
 Result<ChainAccess> connect(const IndexOptions& options) {
@@ -52,6 +56,7 @@ Result<ChainAccess> connect(const IndexOptions& options) {
   access.medchain =
       std::make_unique<chain::Contract>(std::make_shared<const chain::ContractAbi>(std::move(abi)),
                                         access.deployment.address, *access.client);
+  MEDCHAIN_TRY(access.recovery, chain::recovery_contract(*access.medchain, options.artifact));
   return access;
 }
 
@@ -67,7 +72,7 @@ Status run_sync(const IndexOptions& options) {
   MEDCHAIN_TRY(ChainAccess access, connect(options));
   MEDCHAIN_TRY(auto database, store::open_database(options.database_location()));
   MEDCHAIN_TRY(auto index, store::IndexStore::open(*database));
-  chain::Indexer indexer(*access.client, *access.medchain, *index,
+  chain::Indexer indexer(*access.client, access.contracts(), *index,
                          indexer_options(options, access.deployment));
   if (options.follow) {
     struct sigaction action {};
@@ -113,7 +118,7 @@ Status run_verify(const IndexOptions& options) {
     chain::IndexerOptions rebuild = indexer_options(options, access.deployment);
     rebuild.confirmations = 0;
     rebuild.stop_block = checkpoint->number;
-    chain::Indexer indexer(*access.client, *access.medchain, *rebuilt, rebuild);
+    chain::Indexer indexer(*access.client, access.contracts(), *rebuilt, rebuild);
     auto synced = indexer.sync();
     if (synced.ok()) {
       auto dumped = rebuilt->dump();

@@ -23,10 +23,13 @@ struct ReadOptions {
 
 // One line per item: id, time, what happened, and whom it was about.
 std::string item_line(const json& item) {
+  const std::string kind = item.value("kind", "");
+  // A recovery's other party is an address (the proposed one, or who cancelled), not a doctor.
+  const std::string other = kind.starts_with("recovery_") ? "  address " + item.value("doctor", "")
+                                                          : "  doctor " + doctor_label(item);
   std::string line = item.value("id", "") + "  " +
-                     eth::format_rfc3339(item.value("at", std::int64_t{0})) + "  " +
-                     item.value("kind", "") + "  patient " + item.value("patient", "") +
-                     "  doctor " + doctor_label(item);
+                     eth::format_rfc3339(item.value("at", std::int64_t{0})) + "  " + kind +
+                     "  patient " + item.value("patient", "") + other;
   if (item.contains("until"))
     line += "  until " + eth::format_rfc3339(item["until"].get<std::int64_t>());
   if (item.contains("action")) line += "  " + item.value("action", "");

@@ -35,6 +35,20 @@ Result<std::vector<DecodedLog>> Contract::events_with_topic1(
   return events;
 }
 
+Result<std::unique_ptr<Contract>> recovery_contract(
+    const Contract& medchain, const std::filesystem::path& medchain_artifact) {
+  MEDCHAIN_TRY(auto answer, medchain.call("recovery", {}));
+  const std::filesystem::path artifact =
+      medchain_artifact.parent_path().parent_path() / "Recovery.sol" / "Recovery.json";
+  auto abi = ContractAbi::from_artifact(artifact);
+  if (!abi.ok()) {
+    return Error{Errc::kIo, "cannot read the Recovery contract's ABI from " + artifact.string() +
+                                ": " + abi.error().message};
+  }
+  return std::make_unique<Contract>(std::make_shared<const ContractAbi>(std::move(*abi)),
+                                    answer.at(0).address(), medchain.client());
+}
+
 Hash32 hash32_of(const eth::abi::Value& value) {
   Hash32 hash;
   const Bytes& bytes = value.bytes();

@@ -2,6 +2,7 @@
 // reverts come back decoded against the contract's own errors.
 #pragma once
 
+#include <filesystem>
 #include <medchain/chain/contract_abi.hpp>
 #include <memory>
 
@@ -38,6 +39,12 @@ class Contract {
   Address address_;
   EthClient* client_;
 };
+
+// The Recovery contract Medchain created (its `recovery()` view), with the ABI of its forge
+// artifact, which lies beside Medchain's: <out>/Recovery.sol/Recovery.json for
+// <out>/Medchain.sol/Medchain.json. kIo (naming the file) when that artifact cannot be read.
+Result<std::unique_ptr<Contract>> recovery_contract(const Contract& medchain,
+                                                    const std::filesystem::path& medchain_artifact);
 
 // A 32-byte ABI value (bytes32, a key, a digest) as a Hash32; shorter byte strings are
 // right-padded with zeros, as the ABI pads them.

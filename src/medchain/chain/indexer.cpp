@@ -1,3 +1,4 @@
+#include <algorithm>
 #include <condition_variable>
 #include <map>
 #include <medchain/chain/indexer.hpp>
@@ -29,7 +30,11 @@ json value_json(const abi::Value& value) {
 
 Indexer::Indexer(EthClient& client, const Contract& medchain, IndexSink& sink,
                  IndexerOptions options)
-    : client_(&client), medchain_(&medchain), sink_(&sink), options_(options) {
+    : Indexer(client, std::vector<const Contract*>{&medchain}, sink, options) {}
+
+Indexer::Indexer(EthClient& client, std::vector<const Contract*> contracts, IndexSink& sink,
+                 IndexerOptions options)
+    : client_(&client), contracts_(std::move(contracts)), sink_(&sink), options_(options) {
   if (options_.max_range == 0) options_.max_range = 1;
 }
 
@@ -65,7 +70,8 @@ Result<std::uint64_t> Indexer::find_fork_point(const BlockRef& checkpoint) {
 }
 
 Result<std::vector<IndexedBlock>> Indexer::read_range(std::uint64_t from, std::uint64_t to) {
-  LogFilter filter{from, to, {medchain_->address()}, {}, std::nullopt};
+  LogFilter filter{from, to, {}, {}, std::nullopt};
+  for (const Contract* contract : contracts_) filter.addresses.push_back(contract->address());
   MEDCHAIN_TRY(std::vector<Log> logs, client_->get_logs(filter));
   std::map<std::uint64_t, IndexedBlock> blocks;
   for (const Log& log : logs) {
@@ -77,7 +83,11 @@ Result<std::vector<IndexedBlock>> Indexer::read_range(std::uint64_t from, std::u
     } else if (block.hash != log.block_hash) {
       return Error{Errc::kConflict, "the chain reorganised while the indexer read it"};
     }
-    auto decoded = medchain_->abi().decode_log(log);
+    const auto source = std::find_if(contracts_.begin(), contracts_.end(), [&](const Contract* c) {
+      return c->address() == log.address;
+    });
+    if (source == contracts_.end()) continue;
+    auto decoded = (*source)->abi().decode_log(log);
     if (!decoded.ok()) continue;  // not one of medchain's events
     block.events.push_back(
         IndexedEvent{log.log_index, log.transaction_hash, decoded->event, args_json(*decoded)});

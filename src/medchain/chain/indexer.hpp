@@ -1,4 +1,5 @@
-// The chain indexer: reads the medchain contract's events from the deployment block on, in
+// The chain indexer: reads the medchain contracts' events (Medchain's, and those of the contracts
+// it created, such as Recovery) from the deployment block on, in
 // bounded eth_getLogs ranges, then follows new heads; waits a configurable number of
 // confirmations; detects reorgs by comparing the block hashes it stored with the chain's and
 // rolls back to the fork point; and hands each batch of blocks, with the new checkpoint, to an
@@ -65,6 +66,10 @@ struct IndexerOptions {
 class Indexer {
  public:
   Indexer(EthClient& client, const Contract& medchain, IndexSink& sink, IndexerOptions options);
+  // Indexes the events of each of `contracts` (Medchain first, then the contracts it created:
+  // their event names do not overlap), in one stream ordered by block and log index.
+  Indexer(EthClient& client, std::vector<const Contract*> contracts, IndexSink& sink,
+          IndexerOptions options);
 
   // Catches up to the chain's head minus the confirmations, rolling back first if the chain
   // reorganised under the checkpoint. Returns the checkpoint reached.
@@ -87,7 +92,7 @@ class Indexer {
   void publish(const std::vector<IndexedBlock>& blocks);
 
   EthClient* client_;
-  const Contract* medchain_;
+  std::vector<const Contract*> contracts_;
   IndexSink* sink_;
   IndexerOptions options_;
   std::mutex subscribers_mutex_;

@@ -37,8 +37,9 @@ Result<Item> chain_item(const store::NotificationRow& row) {
   if (auto permissions = unsigned_arg(args, "permissions"))
     item.permissions = static_cast<std::uint8_t>(*permissions);
   item.duration = unsigned_arg(args, "duration");
-  item.until =
-      row.kind == "access_granted" ? unsigned_arg(args, "expiry") : unsigned_arg(args, "until");
+  item.until = row.kind == "access_granted"   ? unsigned_arg(args, "expiry")
+               : row.kind == "recovery_ready" ? unsigned_arg(args, "readyAt")
+                                              : unsigned_arg(args, "until");
   item.reason_code = unsigned_arg(args, "reasonCode");
   return item;
 }

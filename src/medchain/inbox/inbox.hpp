@@ -31,18 +31,23 @@ struct Item {
   // "expiring:<patient>:<doctor>:<expiry>" (addresses lowercase 0x hex).
   std::string id;
   // "access_requested", "emergency_opened", "access_granted", "request_denied",
-  // "access_revoked", "grant_expiring", "access_denied" or "escrow_released".
+  // "access_revoked", "grant_expiring", "access_denied", "escrow_released", or a recovery of
+  // the patient's account: "recovery_proposed", "recovery_ready", "recovery_cancelled",
+  // "recovery_executed".
   std::string kind;
   std::uint64_t at = 0;  // Unix seconds: the block's time, the refusal's, or a day before expiry
   bool read = false;
   Address patient;
-  Address doctor;  // for "access_denied": whoever was refused
+  // The other party: the doctor; for "access_denied" whoever was refused; for a recovery the
+  // proposed (or new) address, and for "recovery_cancelled" who cancelled.
+  Address doctor;
   // What the kind carries (absent where it does not apply).
   std::optional<std::string> request_id;  // decimal uint256
   std::optional<std::uint16_t> scope;
   std::optional<std::uint8_t> permissions;
   std::optional<std::uint64_t> duration;     // seconds, as requested
-  std::optional<std::uint64_t> until;        // a grant's expiry, an emergency window's end
+  std::optional<std::uint64_t> until;        // a grant's expiry, an emergency window's end, a
+                                             // recovery's readyAt
   std::optional<std::uint64_t> reason_code;  // an emergency opening's
   std::string action;   // "access_denied": the refused action, e.g. "blob.read"
   std::string subject;  // "access_denied", "escrow_released": the blob or record version

@@ -2,6 +2,7 @@
 // from an event like every other derived row (in the same transaction, rebuilt on a reorg), so
 // an address that was offline, or a node that was down, misses nothing: the indexer replays the
 // chain and the rows are there when the address next signs in.
+#include <algorithm>
 #include <medchain/core/hex.hpp>
 #include <medchain/store/detail/index_rows.hpp>
 #include <medchain/store/index_store.hpp>
@@ -13,12 +14,15 @@ namespace {
 using nlohmann::json;
 
 // The events that make an inbox item, and whom they concern: the patient's side (the patient
-// and the guardians the patient has when the event happens) or the doctor.
-enum class Side { kPatient, kDoctor };
+// and the guardians the patient has when the event happens), the doctor, or, for a recovery,
+// the patient's side and the new address. `other` names the event's argument stored as the
+// item's other party (the notification's `doctor` column).
+enum class Side { kPatient, kDoctor, kPatientAndController };
 struct Notifying {
   const char* event;
   const char* kind;
   Side side;
+  const char* other = "doctor";
 };
 constexpr Notifying kNotifying[] = {
     {"AccessRequested", "access_requested", Side::kPatient},
@@ -27,6 +31,12 @@ constexpr Notifying kNotifying[] = {
     {"AccessGranted", "access_granted", Side::kDoctor},
     {"RequestDenied", "request_denied", Side::kDoctor},
     {"AccessRevoked", "access_revoked", Side::kDoctor},
+    // A recovery of the patient's account (Recovery's events): its proposal and readiness are
+    // the patient's chance to cancel within the delay, so the patient's side hears of each step.
+    {"RecoveryProposed", "recovery_proposed", Side::kPatientAndController, "controller"},
+    {"RecoveryReady", "recovery_ready", Side::kPatientAndController, "controller"},
+    {"RecoveryCancelled", "recovery_cancelled", Side::kPatient, "by"},
+    {"RecoveryExecuted", "recovery_executed", Side::kPatientAndController, "controller"},
 };
 
 const Notifying* notifying(const std::string& event) {
@@ -46,10 +56,10 @@ Status IndexStore::derive_notifications(const chain::IndexedEvent& event,
   const Notifying* entry = notifying(event.name);
   if (!entry) return {};
   std::string patient;
-  std::string doctor;
+  std::string doctor;  // the other party
   try {
     patient = event.args.at("patient").get<std::string>();
-    doctor = event.args.at("doctor").get<std::string>();
+    doctor = event.args.at(entry->other).get<std::string>();
   } catch (const json::exception& error) {
     return Error{Errc::kProtocol, "event " + event.name + " lacks a field: " + error.what()};
   }
@@ -61,6 +71,10 @@ Status IndexStore::derive_notifications(const chain::IndexedEvent& event,
     MEDCHAIN_TRY(auto guardians,
                  db_->query("SELECT guardian FROM guardians WHERE patient = ?", {patient}));
     for (const SqlRow& row : guardians) recipients.push_back(as_text(row[0]));
+    if (entry->side == Side::kPatientAndController &&
+        std::find(recipients.begin(), recipients.end(), doctor) == recipients.end()) {
+      recipients.push_back(doctor);
+    }
   }
   for (const std::string& recipient : recipients) {
     MEDCHAIN_TRY_STATUS(db_->execute(

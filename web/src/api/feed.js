@@ -45,13 +45,14 @@ const EVENTS = new Set([
   'AccessRequested', 'RequestApproved', 'RequestDenied', 'RequestCancelled', 'AccessGranted', 'AccessRevoked', 'RecordAdded',
   'RecordUpdated', 'EmergencyAccessOpened', 'EmergencyAccessEnded', 'EmergencyPolicySet', 'GuardianAdded', 'GuardianRemoved',
   'PatientRegistered', 'DoctorVerified', 'DoctorSuspended', 'DoctorReinstated', 'DoctorKeyRotated', 'GrantExpired',
-  'EmergencyAccessExpired', 'EscrowPolicySet',
+  'EmergencyAccessExpired', 'EscrowPolicySet', 'PatientKeyRotated', 'ControllerSet', 'RecoveryPolicySet', 'RecoveryProposed',
+  'RecoveryApproved', 'RecoveryReady', 'RecoveryCancelled', 'RecoveryExecuted',
 ]);
 const ACTIONS = new Set(['blob.read', 'key.read', 'blob.write', 'record.read', 'request.reason']);
 
 // Whether a feed message only echoes what the user just did in this app (their own upload,
 // their own grant), which the screen already confirmed: lists still refresh, but no toast.
-const PATIENT_ACTS = new Set(['AccessGranted', 'AccessRevoked', 'RequestApproved', 'RequestDenied', 'EmergencyPolicySet', 'EscrowPolicySet', 'GuardianAdded', 'GuardianRemoved', 'PatientRegistered']);
+const PATIENT_ACTS = new Set(['AccessGranted', 'AccessRevoked', 'RequestApproved', 'RequestDenied', 'EmergencyPolicySet', 'EscrowPolicySet', 'GuardianAdded', 'GuardianRemoved', 'PatientRegistered', 'PatientKeyRotated']);
 const DOCTOR_ACTS = new Set(['AccessRequested', 'RequestCancelled', 'EmergencyAccessOpened', 'DoctorKeyRotated']);
 const same = (a, b) => !!a && !!b && a.toLowerCase() === b.toLowerCase();
 

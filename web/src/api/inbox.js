@@ -14,7 +14,7 @@ export function markInboxRead(api, ids) {
 // The kinds the node sends, each with its sentence in the catalogue (state.inbox.<kind>).
 const KINDS = new Set([
   'access_requested', 'emergency_opened', 'access_granted', 'request_denied', 'access_revoked', 'grant_expiring', 'access_denied',
-  'escrow_released',
+  'escrow_released', 'recovery_proposed', 'recovery_ready', 'recovery_cancelled', 'recovery_executed',
 ]);
 
 function list(scope) {

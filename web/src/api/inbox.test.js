@@ -13,7 +13,13 @@ describe('inbox', () => {
     expect(describeInboxItem({ ...base, kind: 'access_denied', action: 'blob.read' }, short)).toBe(
       '0xDoct was refused blob.read');
     expect(describeInboxItem({ ...base, kind: 'escrow_released', action: 'escrow.release' }, short)).toBe(
-      'An escrow custodian released its share of a record key to 0xDoct (emergency access)');
+      'An escrow custodian released its share of a record key to 0xDoct (emergency access, or your account\'s recovery)');
+    expect(describeInboxItem({ ...base, kind: 'recovery_proposed' }, short)).toBe(
+      'A guardian proposed 0xDoct to take over the account of 0xPati. If you did not lose your wallet, cancel the recovery now');
+    expect(describeInboxItem({ ...base, kind: 'recovery_ready', until: 2 }, short)).toMatch(/^The recovery of 0xPati to 0xDoct has its approvals/);
+    expect(describeInboxItem({ ...base, kind: 'recovery_cancelled' }, short)).toBe('A recovery of 0xPati was cancelled by 0xDoct');
+    expect(describeInboxItem({ ...base, kind: 'recovery_executed' }, short)).toBe(
+      '0xDoct now acts for 0xPati after a recovery; the old key no longer does');
     for (const kind of ['emergency_opened', 'access_granted', 'grant_expiring']) {
       expect(describeInboxItem({ ...base, kind, scope: ['lab'], until: 2 }, short)).toMatch(/0x/);
     }
