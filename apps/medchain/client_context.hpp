@@ -87,9 +87,13 @@ class ClientContext {
   // contract pinned for that chain (see contract()). What a new format 2 key is bound to.
   Result<medchain::records::Deployment> deployment();
   // The encryption key the chain holds for the account (patientKeys, else the doctor's key):
-  // read on --rpc-url when given, else the node's index of the chain. kNotFound if neither
-  // knows one (the account is not registered).
+  // read on --rpc-url when given, else the node's index of the chain. An account with none that
+  // controls a patient since a recovery holds the patient's key, which it rotated to its own
+  // (docs/format.md, "Recovery"). kNotFound if none of these knows one (not registered).
   Result<medchain::records::X25519PublicKey> registered_key();
+  // The patient the account acts as since a recovery (the node's /v1/me controllerOf, confirmed
+  // by the chain's controllerOf on --rpc-url), if any. Needs a session.
+  Result<std::optional<Address>> controlled_patient();
   // Which derivation of key() gives the registered key (records::find_derivation), cached.
   // kCheckFailed ("your derived encryption key is not the one on chain: ...") if none does.
   Result<medchain::records::KeyDerivation> key_derivation();

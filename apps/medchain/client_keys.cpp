@@ -64,14 +64,42 @@ Result<format::Deployment> ClientContext::deployment() {
   return format::Deployment{node->info().chain_id, contract};
 }
 
-Result<format::X25519PublicKey> ClientContext::registered_key() {
+Result<std::optional<Address>> ClientContext::controlled_patient() {
+  MEDCHAIN_TRY_STATUS(signed_in_node());  // which fills me()
   MEDCHAIN_TRY(Address account, this->account());
+  const client::json controlled = me().value("controllerOf", client::json::array());
+  if (!controlled.is_array() || controlled.empty()) return std::optional<Address>();
+  MEDCHAIN_TRY(Address patient,
+               from_hex_fixed<Address>(controlled[0].is_string() ? controlled[0].get<std::string>()
+                                                                 : std::string()));
   if (!options_.rpc_url.empty()) {
     MEDCHAIN_TRY(const chain::Contract* medchain, contract());
-    return key_on_chain(*medchain, account);
+    MEDCHAIN_TRY(auto answer, medchain->call("controllerOf", {abi::Value(patient)}));
+    if (answer.at(0).address() != account) {
+      return Error{Errc::kCheckFailed, "the node says " + eth::to_checksum(account) + " controls " +
+                                           eth::to_checksum(patient) +
+                                           " since a recovery; the chain does not"};
+    }
   }
-  MEDCHAIN_TRY(client::NodeClient * node, this->node());
-  return key_on_node(*node, account);
+  return std::optional<Address>(patient);
+}
+
+Result<format::X25519PublicKey> ClientContext::registered_key() {
+  MEDCHAIN_TRY(Address account, this->account());
+  const auto key_of_account = [this](const Address& who) -> Result<format::X25519PublicKey> {
+    if (!options_.rpc_url.empty()) {
+      MEDCHAIN_TRY(const chain::Contract* medchain, contract());
+      return key_on_chain(*medchain, who);
+    }
+    MEDCHAIN_TRY(client::NodeClient * node, this->node());
+    return key_on_node(*node, who);
+  };
+  auto own = key_of_account(account);
+  if (own.ok() || own.error().code != Errc::kNotFound) return own;
+  // A recovered patient's controller: the patient's key, once it rotated it to its own.
+  auto controlled = controlled_patient();
+  if (!controlled.ok() || !*controlled) return own;
+  return key_of_account(**controlled);
 }
 
 Result<format::KeyDerivation> ClientContext::key_derivation() {

@@ -3,7 +3,9 @@
 // PostgreSQL). The patient deals a 2-of-3 escrow after adding a record (whose key is wrapped
 // then) and adds another; a doctor with no grant reads both through the escrow while its
 // window is open and one custodian is down, and is refused without a window and after it.
-// The emergency summary (`medchain emergency summary set | show`) is read the same way.
+// The emergency summary (`medchain emergency summary set | show`) is read the same way, and
+// after a lost-wallet recovery the new address gets every old key back through the same
+// custodians (`medchain recovery restore`).
 #include <gtest/gtest.h>
 
 #include <fstream>
@@ -58,7 +60,22 @@ class CliEscrowTest : public ::testing::Test {
   }
   static std::string random_tag() { return to_hex(random_hash()).substr(2, 12); }
 
+  void travel(std::int64_t seconds) {
+    ASSERT_TRUE(ledger_.client().rpc().call("evm_increaseTime", json::array({seconds})).ok());
+    ASSERT_TRUE(ledger_.client().rpc().call("evm_mine", json::array()).ok());
+  }
+
   ProcessResult medchain(std::vector<std::string> args) { return cli_->run(std::move(args)); }
+  // Registers `patient`, signs in, and deals a 2-of-3 escrow over the three custodians.
+  void register_with_escrow(const std::string& patient) {
+    cli_->must({"register", "patient", "--from", patient});
+    cli_->must({"login", "--from", patient});
+    std::vector<std::string> set{"emergency", "escrow", "set",  "--threshold",
+                                 "2",         "--from", patient};
+    for (const std::string& custodian : custodians_)
+      set.insert(set.end(), {"--custodian", custodian});
+    cli_->must(set);
+  }
   json must(std::vector<std::string> args) { return cli_->must(std::move(args)); }
   std::string import(const crypto::PrivateKey& key) { return cli_->import(key); }
   // The doctor's emergency read of `record`, repeated (up to 10 s) while it exits with
@@ -174,12 +191,7 @@ TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) 
   }
   const std::string& doctor = doctors[0];
   const std::string& other_doctor = doctors[1];
-  must({"register", "patient", "--from", patient});
-  must({"login", "--from", patient});
-  std::vector<std::string> set{"emergency", "escrow", "set", "--threshold", "2", "--from", patient};
-  for (const std::string& custodian : custodians_)
-    set.insert(set.end(), {"--custodian", custodian});
-  must(set);
+  register_with_escrow(patient);
 
   // Bad input is refused before anything is written (exit 2, one line).
   const ProcessResult bad_type =
@@ -263,6 +275,68 @@ TEST_F(CliEscrowTest, AnEmergencyDoctorReadsThePatientsSummaryThroughTheEscrow) 
     EXPECT_EQ(granted["throughEscrow"], false);
     EXPECT_EQ(granted["facts"]["allergies"], json({"Penicillin", "Latex"}));
   }
+}
+
+// The recovery story's end (docs/format.md, "Recovery"): the patient's key file is gone, two
+// guardians approve a new address, the delay passes, and the new address, which could open none
+// of the old versions, restores their keys through two of the three custodians (one is down)
+// and reads every old record byte-identical. A rerun restores nothing twice.
+TEST_F(CliEscrowTest, ARecoveredAddressRestoresEveryOldRecordThroughTheCustodians) {
+  Party patient_party = ledger_.party();
+  const std::string patient = import(patient_party.key);
+  register_with_escrow(patient);
+  write_random_file(dir_ / "lab.pdf", 4096, 3);
+  write_random_file(dir_ / "lab-2.pdf", 8192, 4);
+  write_random_file(dir_ / "scan.dcm", 1 << 20, 5);
+  const std::string lab = must({"records", "add", "--from", patient, "--file",
+                                (dir_ / "lab.pdf").string(), "--category", "lab"})
+                              .value("recordId", "");
+  must({"records", "update", lab, "--file", (dir_ / "lab-2.pdf").string(), "--from", patient});
+  const std::string scan = must({"records", "add", "--from", patient, "--file",
+                                 (dir_ / "scan.dcm").string(), "--category", "imaging"})
+                               .value("recordId", "");
+
+  std::vector<std::string> guardians;
+  for (int i = 0; i < 2; ++i) {
+    Party guardian = ledger_.party();
+    ledger_.must_call(patient_party, "addGuardian", {patient_party.address, guardian.address});
+    guardians.push_back(import(guardian.key));
+  }
+  const std::string b = import(ledger_.party().key);
+  must({"recovery", "policy", "2", "--from", patient});
+  ASSERT_TRUE(fs::remove(dir_ / "home" / "keys" / (patient + ".json")));
+  must({"recovery", "propose", patient, b, "--from", guardians[0]});
+  must({"recovery", "approve", patient, b, "--from", guardians[1]});
+  travel(48 * 3600);
+  must({"recovery", "execute", patient, b, "--from", b});
+  must({"login", "--from", b});
+
+  // B acts as the patient but holds none of the old keys yet.
+  const fs::path out = dir_ / "read.out";
+  const ProcessResult unreadable =
+      medchain({"records", "get", scan, "-o", out.string(), "--from", b});
+  EXPECT_NE(unreadable.exit_code, 0) << unreadable.err;
+  EXPECT_FALSE(fs::exists(out));
+
+  ASSERT_EQ(nodes_[2]->process().stop(), 0);
+  const json restored = must({"recovery", "restore", "--from", b});
+  EXPECT_EQ(restored["patient"], patient) << restored.dump();
+  EXPECT_EQ(restored["keyRotated"], true);
+  EXPECT_EQ(restored["restored"], 3) << restored.dump();
+  EXPECT_EQ(restored["unrestored"], json::array());
+
+  const std::vector<std::tuple<std::string, int, std::string>> versions{
+      {lab, 1, "lab.pdf"}, {lab, 2, "lab-2.pdf"}, {scan, 1, "scan.dcm"}};
+  for (const auto& [record, version, file] : versions) {
+    must({"records", "get", record, "--version", std::to_string(version), "-o", out.string(),
+          "--from", b});
+    EXPECT_TRUE(same_file(dir_ / file, out)) << file;
+    fs::remove(out);
+  }
+  const json again = must({"recovery", "restore", "--from", b});
+  EXPECT_EQ(again["restored"], 0) << again.dump();
+  EXPECT_EQ(again["alreadyReadable"], 3);
+  EXPECT_EQ(again["keyRotated"], false);
 }
 
 }  // namespace

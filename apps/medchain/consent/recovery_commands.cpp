@@ -1,16 +1,15 @@
-// `medchain recovery policy | propose | approve | cancel | execute | status` (docs/cli.md,
-// "Lost-wallet recovery"; docs/format.md, "Recovery"): the guardians' recovery of a patient
-// whose wallet is lost. Every step is a direct transaction to the Recovery contract (the account
-// pays the gas, so --rpc-url is required): Recovery has no signed intents for a node to relay.
-#include <filesystem>
+// `medchain recovery policy | propose | approve | cancel | execute | status` and `restore`
+// (recovery_restore.cpp; docs/cli.md, "Lost-wallet recovery"; docs/format.md, "Recovery"): the
+// guardians' recovery of a patient whose wallet is lost. Every step but restore is a direct
+// transaction to the Recovery contract (the account pays the gas, so --rpc-url is required).
 #include <medchain/chain/contract.hpp>
-#include <medchain/chain/contract_abi.hpp>
 #include <medchain/chain/tx_sender.hpp>
 #include <medchain/core/hex.hpp>
 #include <medchain/core/uint256.hpp>
 #include <medchain/eth/address.hpp>
 
 #include "client_context.hpp"
+#include "consent/recovery_restore.hpp"
 
 namespace medchain::cli {
 namespace {
@@ -22,25 +21,14 @@ std::string checksum(const Address& a) {
   return eth::to_checksum(a);
 }
 
-// The Recovery contract Medchain created (Medchain.recovery()), with the ABI of its forge
-// artifact, which sits beside Medchain's (out/Recovery.sol/Recovery.json).
+// The Recovery contract Medchain created (chain::recovery_contract), and sending to it.
 class RecoveryContract {
  public:
   static Result<RecoveryContract> open(ClientContext& context) {
     MEDCHAIN_TRY(const chain::Contract* medchain, context.contract());
-    MEDCHAIN_TRY(auto answer, medchain->call("recovery", {}));
-    const std::filesystem::path artifact =
-        std::filesystem::path(context_options().artifact).parent_path().parent_path() /
-        "Recovery.sol" / "Recovery.json";
-    auto loaded = chain::ContractAbi::from_artifact(artifact.string());
-    if (!loaded.ok()) {
-      return Error{loaded.error().code, "cannot read the Recovery contract's ABI from " +
-                                            artifact.string() + ": " + loaded.error().message};
-    }
     RecoveryContract recovery;
-    recovery.contract_ = std::make_unique<chain::Contract>(
-        std::make_shared<const chain::ContractAbi>(std::move(*loaded)), answer.at(0).address(),
-        medchain->client());
+    MEDCHAIN_TRY(recovery.contract_,
+                 chain::recovery_contract(*medchain, context_options().artifact));
     return recovery;
   }
 
@@ -222,6 +210,8 @@ void add_recovery_commands(CLI::App& app) {
   status_cmd->add_option("patient", shown->patient, "The patient")->required();
   status_cmd->add_option("new-address", shown->controller, "The proposed address")->required();
   on_run(status_cmd, [shown] { return show_status(shown->patient, shown->controller); });
+
+  add_recovery_restore_command(*recovery);
 }
 
 const bool kRegistered = register_top_level_group(&add_recovery_commands);

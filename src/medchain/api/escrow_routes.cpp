@@ -2,7 +2,8 @@
 // a patient's policy document, published here and checked against the chain's hash of it; the
 // shares deposited with this node as a custodian; each version's content key wrapped to the
 // escrow key, served like a sealed key (canRead, an open emergency window included); and the
-// release of this custodian's partial to a doctor with an emergency window open now. Every
+// release of this custodian's partial to a doctor with an emergency window open now, or to the
+// patient's controller after a recovery. Every
 // decision comes from this node's own index and is audited; a release tells the patient's inbox.
 #include <medchain/api/detail/routes.hpp>
 #include <medchain/core/hex.hpp>
@@ -256,7 +257,8 @@ Response release_escrow_partial(NodeContext& node, const Call& call) {
              {"version", version},
              {"policyHash", to_json(*policy)},
              {"index", decision->value->index},
-             {"doctorKey", to_hex(decision->value->doctor_key)},
+             {"reason", custody::release_reason_name(decision->value->reason)},
+             {"sealedTo", to_hex(decision->value->recipient_key)},
              {"sealedPartial", to_hex(decision->value->sealed_partial)}});
 }
 

@@ -40,11 +40,21 @@ json version_json(const store::RecordVersionRow& version,
       {"summary", summary ? json(to_hex(summary->sealed_summary)) : json(nullptr)}};
 }
 
+// Whose sealed key of `version` is the caller's own: the caller's, except for the patient's
+// controller since a recovery, which reads the patient's copy (sealed to the patient's key on
+// chain, which the controller rotated to its own: docs/format.md, "Recovery").
+Result<Address> key_recipient(NodeContext& node, const store::RecordVersionRow& version,
+                              const Address& caller) {
+  MEDCHAIN_TRY(Address acting, node.index().acting_patient(version.patient));
+  return acting == caller ? version.patient : caller;
+}
+
 // The caller's own sealed key of a version the caller may read, as hex (audited as key.read),
 // or null when none was shared with the caller.
 Result<json> own_sealed_key(NodeContext& node, const store::RecordVersionRow& version,
                             const Address& caller) {
-  auto key = node.node_store().wrapped_key(version.record_id, version.version, caller);
+  MEDCHAIN_TRY(Address recipient, key_recipient(node, version, caller));
+  auto key = node.node_store().wrapped_key(version.record_id, version.version, recipient);
   if (!key.ok()) return key.error();
   if (!key->has_value()) return json(nullptr);
   MEDCHAIN_TRY_STATUS(node.audit(caller, "key.read",
@@ -443,7 +453,9 @@ Response own_key(NodeContext& node, const Call& call) {
   if (!version.ok()) return problem_for(version.error());
   auto readable = may_read_now(node, *version, call.caller());
   if (!readable.ok()) return problem_for(readable.error());
-  auto key = node.node_store().wrapped_key(version->record_id, version->version, call.caller());
+  auto recipient = key_recipient(node, *version, call.caller());
+  if (!recipient.ok()) return problem_for(recipient.error());
+  auto key = node.node_store().wrapped_key(version->record_id, version->version, *recipient);
   if (!key.ok()) return problem_for(key.error());
   // Served or refused, the attempt is audited; asking for a key nobody shared is neither.
   if (*readable && !*key) {
@@ -455,7 +467,7 @@ Response own_key(NodeContext& node, const Call& call) {
   if (!*readable) return forbidden("no grant of yours covers this record's category now");
   return ok({{"recordId", to_json(version->record_id)},
              {"version", version->version},
-             {"recipient", to_json(call.caller())},
+             {"recipient", to_json(*recipient)},
              {"sealedKey", to_hex((*key)->sealed_key)},
              {"sharedBy", to_json((*key)->uploaded_by)}});
 }

@@ -157,18 +157,55 @@ Result<Decision<std::uint8_t>> accept_share(store::IndexStore& index, CustodySto
   return Decision<std::uint8_t>{mine_index, Refusal::kNotCustodian, ""};
 }
 
+const char* release_reason_name(ReleaseReason reason) {
+  return reason == ReleaseReason::kRecovery ? "recovery" : "emergency";
+}
+
+namespace {
+
+struct Entitlement {
+  records::X25519PublicKey key;  // what the partial is sealed to
+  ReleaseReason reason = ReleaseReason::kEmergency;
+};
+
+// Whether the requester may have a partial of the patient's now, and sealed to which key: the
+// controller of an executed recovery gets the patient's key on chain (its own, once it rotated
+// it: docs/format.md, "Recovery"); a verified doctor with an emergency window open now gets its
+// own key on chain.
+Result<Decision<Entitlement>> entitlement(store::IndexStore& index, const PartialRequest& request,
+                                          std::uint64_t now) {
+  MEDCHAIN_TRY(Address acting, index.acting_patient(request.patient));
+  if (acting == request.requester && acting != request.patient) {
+    MEDCHAIN_TRY(std::optional<store::PatientRow> patient, index.patient(request.patient));
+    if (patient) {
+      Entitlement granted{{}, ReleaseReason::kRecovery};
+      granted.key.bytes = patient->encryption_key.bytes;
+      return Decision<Entitlement>{granted, Refusal::kNotCustodian, ""};
+    }
+  }
+  MEDCHAIN_TRY(std::optional<store::DoctorRow> doctor, index.doctor(request.requester));
+  if (!doctor || doctor->status != "verified") {
+    return refuse<Entitlement>(Refusal::kNotVerifiedDoctor,
+                               "only a verified doctor in an emergency, or the patient's "
+                               "controller after a recovery, is answered");
+  }
+  MEDCHAIN_TRY(bool open, index.emergency_open(request.patient, request.requester, now));
+  if (!open) {
+    return refuse<Entitlement>(Refusal::kNoEmergencyWindow,
+                               "you have no emergency window on this patient open now");
+  }
+  Entitlement granted;
+  granted.key.bytes = doctor->encryption_key.bytes;
+  return Decision<Entitlement>{granted, Refusal::kNotCustodian, ""};
+}
+
+}  // namespace
+
 Result<Decision<Released>> release_partial(store::IndexStore& index, CustodyStore& custody,
                                            const records::EncryptionKeyPair& mine,
                                            const PartialRequest& request, std::uint64_t now) {
-  MEDCHAIN_TRY(std::optional<store::DoctorRow> doctor, index.doctor(request.doctor));
-  if (!doctor || doctor->status != "verified") {
-    return refuse<Released>(Refusal::kNotVerifiedDoctor, "only a verified doctor is answered");
-  }
-  MEDCHAIN_TRY(bool open, index.emergency_open(request.patient, request.doctor, now));
-  if (!open) {
-    return refuse<Released>(Refusal::kNoEmergencyWindow,
-                            "you have no emergency window on this patient open now");
-  }
+  MEDCHAIN_TRY(Decision<Entitlement> entitled, entitlement(index, request, now));
+  if (!entitled.granted()) return refuse<Released>(entitled.refusal, std::move(entitled.detail));
   MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                index.record_versions(request.record_id));
   const store::RecordVersionRow* version = nullptr;
@@ -199,20 +236,19 @@ Result<Decision<Released>> release_partial(store::IndexStore& index, CustodyStor
   MEDCHAIN_TRY(
       records::EscrowShare share,
       records::open_escrow_share(stored->sealed_share, document->policy, mine_index, mine));
-  records::X25519PublicKey doctor_key;
-  doctor_key.bytes = doctor->encryption_key.bytes;
   const records::KeyBinding binding{request.record_id, static_cast<std::uint32_t>(version->version),
                                     version->digest};
   auto partial = records::make_escrow_partial(share, document->policy, request.wrapped_key, binding,
-                                              doctor_key);
+                                              entitled.value->key);
   sodium_memzero(share.secret.data(), share.secret.size());
   if (!partial.ok()) {
     return refuse<Released>(
         Refusal::kInvalidWrap,
         "the wrapped key does not hold for this version: " + partial.error().message);
   }
-  return Decision<Released>{Released{mine_index, std::move(*partial), doctor_key},
-                            Refusal::kNotCustodian, ""};
+  return Decision<Released>{
+      Released{mine_index, std::move(*partial), entitled.value->key, entitled.value->reason},
+      Refusal::kNotCustodian, ""};
 }
 
 }  // namespace medchain::custody

@@ -3,7 +3,8 @@
 // release of a partial to a doctor. Every decision is made from the node's own index of the
 // chain at the moment of the request: a share is taken only for a policy the chain holds and
 // that names this node's key; a partial is released only to a verified doctor with an emergency
-// window on that patient open now, for a version that is the patient's on chain, and only for a
+// window on that patient open now, or to the controller of an executed recovery of the patient
+// (docs/format.md, "Recovery"), for a version that is the patient's on chain, and only for a
 // wrapped key whose proof holds for that version.
 #pragma once
 
@@ -28,7 +29,7 @@ enum class Refusal {
   kUnknownPolicy,       // this node has no document for the policy hash
   kNoShare,             // no share of this node was deposited under the policy
   kInvalidShare,        // the share does not open or fails the Feldman check
-  kNotVerifiedDoctor,   // the caller is not a verified doctor
+  kNotVerifiedDoctor,   // the caller is not a verified doctor (nor the patient's controller)
   kNoEmergencyWindow,   // no emergency window of the caller on the patient is open now
   kNotPatientsVersion,  // the chain has no such version of this patient
   kInvalidWrap,         // the wrapped key is malformed or its proof fails for the version
@@ -65,19 +66,28 @@ Result<Decision<std::uint8_t>> accept_share(store::IndexStore& index, CustodySto
                                             const records::EncryptionKeyPair& mine,
                                             const Deposit& deposit, std::uint64_t now);
 
-// A doctor's request for this custodian's partial of one wrapped key.
+// A request for this custodian's partial of one wrapped key, by a doctor in an emergency or by
+// the patient's controller after a recovery.
 struct PartialRequest {
   Address patient;
-  Address doctor;  // the signed-in caller
+  Address requester;  // the signed-in caller
   Hash32 record_id;
   std::uint64_t version = 0;
   Hash32 policy_hash;
   Bytes wrapped_key;
 };
+// Why a partial is released: a doctor's open emergency window, or a recovery that made the
+// requester the patient's controller (the partial is then sealed to the patient's key on chain,
+// which the controller rotates to its own before asking).
+enum class ReleaseReason { kEmergency, kRecovery };
+// "emergency" or "recovery".
+const char* release_reason_name(ReleaseReason reason);
+
 struct Released {
   std::uint8_t index = 0;
-  Bytes sealed_partial;  // sealed to the doctor's key on chain
-  records::X25519PublicKey doctor_key;
+  Bytes sealed_partial;                    // sealed to `recipient_key`
+  records::X25519PublicKey recipient_key;  // the doctor's key, or the patient's, on chain
+  ReleaseReason reason = ReleaseReason::kEmergency;
 };
 // `now` is the index's idea of now (NodeContext::now).
 Result<Decision<Released>> release_partial(store::IndexStore& index, CustodyStore& custody,
