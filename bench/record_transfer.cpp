@@ -15,11 +15,6 @@
 //     client RSS <= 64 MiB.
 //
 //   build/release/bench/medchain_record_bench [--reads N] [--rounds R] [--size BYTES]
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +28,7 @@
 #include <sstream>
 
 #include "support/bench_main.hpp"
+#include "support/cli_process.hpp"
 #include "support/files.hpp"
 #include "support/node.hpp"
 
@@ -49,7 +45,8 @@ struct Settings {
   int size = 1 << 30;
 };
 
-constexpr const char* kPassword = "bench password";
+using bench::Cli;
+using bench::Run;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -60,79 +57,6 @@ double percentile(std::vector<double> values, double p) {
   const auto index = static_cast<std::size_t>(p * static_cast<double>(values.size() - 1) + 0.5);
   return values[std::min(index, values.size() - 1)];
 }
-
-struct Run {
-  int exit_code = -1;
-  double seconds = 0;
-  double cpu_seconds = 0;  // user + system
-  double max_rss_mib = 0;  // the child's peak resident set (ru_maxrss)
-  std::string out;
-  std::string err;
-};
-
-// `medchain <args> --home HOME --node URL` as a child process, its stdout and stderr into
-// files of `dir`, reaped with wait4 for its resource usage.
-class Cli {
- public:
-  Cli(fs::path dir, std::string home, std::string node_url)
-      : dir_(std::move(dir)), home_(std::move(home)), node_url_(std::move(node_url)) {}
-
-  Run run(std::vector<std::string> args) const {
-    std::vector<std::string> argv{MEDCHAIN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& option :
-         {std::string("--home"), (dir_ / home_).string(), std::string("--node"), node_url_}) {
-      argv.push_back(option);
-    }
-    std::vector<char*> pointers;
-    for (std::string& arg : argv) pointers.push_back(arg.data());
-    pointers.push_back(nullptr);
-    const fs::path out = dir_ / "cli.out";
-    const fs::path err = dir_ / "cli.err";
-    const auto start = Clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-      ::setenv("MEDCHAIN_PASSWORD", kPassword, 1);
-      const int in = ::open("/dev/null", O_RDONLY);
-      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in < 0 || o < 0 || e < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::execv(pointers[0], pointers.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    if (::wait4(pid, &status, 0, &usage) != pid) throw std::runtime_error("wait4 failed");
-    Run result;
-    result.seconds = seconds_since(start);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.max_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024;  // KiB on Linux
-    result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    result.out = read_file(out);
-    result.err = read_file(err);
-    return result;
-  }
-
-  // Like run, but throws unless the command succeeded.
-  Run must(std::vector<std::string> args) const {
-    Run result = run(args);
-    if (result.exit_code != 0) {
-      throw std::runtime_error("medchain " + args[0] + " " + (args.size() > 1 ? args[1] : "") +
-                               " exited " + std::to_string(result.exit_code) + ": " + result.err);
-    }
-    return result;
-  }
-
- private:
-  fs::path dir_;
-  std::string home_;
-  std::string node_url_;
-};
 
 std::string add_file_record(const Cli& cli, const fs::path& file, Run* run = nullptr) {
   Run added = cli.must({"records", "add", "--file", file.string(), "--content-type",
