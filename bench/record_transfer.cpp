@@ -67,7 +67,7 @@ std::string add_file_record(const Cli& cli, const fs::path& file, Run* run = nul
 
 // One read of a record as `medchain records get` does it, the attachment into memory.
 Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
-                  const std::string& record_id) {
+                  const records::Deployment& deployment, const std::string& record_id) {
   const json record = node.get("/v1/records/" + record_id).value();
   const json& version = record.at("versions").back();
   const Hash32 digest = from_hex_fixed<Hash32>(version.at("digest").get<std::string>()).value();
@@ -78,7 +78,8 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
   const records::KeyBinding binding{from_hex_fixed<Hash32>(record_id).value(), number, digest};
   const records::ContentKey content_key =
       records::open_content_key(
-          sealed, binding, records::derive_encryption_key(key, records::KeyDerivation::format1()))
+          sealed, binding,
+          records::derive_encryption_key(key, records::KeyDerivation::format2(deployment, 0)))
           .value();
 
   Bytes attachment;
@@ -102,17 +103,18 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
 }
 
 void small_record(const Settings& settings, const Cli& cli, client::NodeClient& node,
-                  const crypto::PrivateKey& key, const fs::path& dir) {
+                  const crypto::PrivateKey& key, const records::Deployment& deployment,
+                  const fs::path& dir) {
   const std::uint64_t size = 1 << 20;
   const fs::path file = dir / "record-1mib.bin";
   write_random_file(file, size, 0x7265636f7264);
   const std::string record_id = add_file_record(cli, file);
   const std::string expected = read_file(file);
-  read_record(node, key, record_id);  // a warm-up: connections, page cache
+  read_record(node, key, deployment, record_id);  // a warm-up: connections, page cache
   std::vector<double> times;
   for (int i = 0; i < settings.reads; ++i) {
     const auto start = Clock::now();
-    const Bytes attachment = read_record(node, key, record_id);
+    const Bytes attachment = read_record(node, key, deployment, record_id);
     times.push_back(seconds_since(start) * 1e3);
     if (attachment.size() != expected.size() ||
         !std::equal(attachment.begin(), attachment.end(), expected.begin(),
@@ -221,7 +223,9 @@ int main_with(const Settings& settings) {
 
   client::NodeClient client = client::NodeClient::connect(url).value();
   client.sign_in(key).value();
-  small_record(settings, cli, client, key, dir);
+  // `register patient` registered the format 2 key of generation 0 of this deployment.
+  const records::Deployment deployment{ledger.chain_id(), ledger.domain().verifying_contract};
+  small_record(settings, cli, client, key, deployment, dir);
 
   const fs::path file = dir / "large.bin";
   const auto start = Clock::now();
