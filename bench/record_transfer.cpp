@@ -15,11 +15,6 @@
 //     client RSS <= 64 MiB.
 //
 //   build/release/bench/medchain_record_bench [--reads N] [--rounds R] [--size BYTES]
-#include <fcntl.h>
-#include <sys/resource.h>
-#include <sys/wait.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <cstdio>
 #include <cstring>
@@ -33,6 +28,7 @@
 #include <sstream>
 
 #include "support/bench_main.hpp"
+#include "support/cli_process.hpp"
 #include "support/files.hpp"
 #include "support/node.hpp"
 
@@ -49,7 +45,8 @@ struct Settings {
   int size = 1 << 30;
 };
 
-constexpr const char* kPassword = "bench password";
+using bench::Cli;
+using bench::Run;
 
 double seconds_since(Clock::time_point start) {
   return std::chrono::duration<double>(Clock::now() - start).count();
@@ -61,79 +58,6 @@ double percentile(std::vector<double> values, double p) {
   return values[std::min(index, values.size() - 1)];
 }
 
-struct Run {
-  int exit_code = -1;
-  double seconds = 0;
-  double cpu_seconds = 0;  // user + system
-  double max_rss_mib = 0;  // the child's peak resident set (ru_maxrss)
-  std::string out;
-  std::string err;
-};
-
-// `medchain <args> --home HOME --node URL` as a child process, its stdout and stderr into
-// files of `dir`, reaped with wait4 for its resource usage.
-class Cli {
- public:
-  Cli(fs::path dir, std::string home, std::string node_url)
-      : dir_(std::move(dir)), home_(std::move(home)), node_url_(std::move(node_url)) {}
-
-  Run run(std::vector<std::string> args) const {
-    std::vector<std::string> argv{MEDCHAIN_CLI_PATH};
-    argv.insert(argv.end(), args.begin(), args.end());
-    for (const std::string& option :
-         {std::string("--home"), (dir_ / home_).string(), std::string("--node"), node_url_}) {
-      argv.push_back(option);
-    }
-    std::vector<char*> pointers;
-    for (std::string& arg : argv) pointers.push_back(arg.data());
-    pointers.push_back(nullptr);
-    const fs::path out = dir_ / "cli.out";
-    const fs::path err = dir_ / "cli.err";
-    const auto start = Clock::now();
-    const pid_t pid = ::fork();
-    if (pid < 0) throw std::runtime_error("fork failed");
-    if (pid == 0) {
-      ::setenv("MEDCHAIN_PASSWORD", kPassword, 1);
-      const int in = ::open("/dev/null", O_RDONLY);
-      const int o = ::open(out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      const int e = ::open(err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-      if (in < 0 || o < 0 || e < 0) ::_exit(127);
-      ::dup2(in, 0);
-      ::dup2(o, 1);
-      ::dup2(e, 2);
-      ::execv(pointers[0], pointers.data());
-      ::_exit(127);
-    }
-    int status = 0;
-    rusage usage{};
-    if (::wait4(pid, &status, 0, &usage) != pid) throw std::runtime_error("wait4 failed");
-    Run result;
-    result.seconds = seconds_since(start);
-    result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-    result.max_rss_mib = static_cast<double>(usage.ru_maxrss) / 1024;  // KiB on Linux
-    result.cpu_seconds = static_cast<double>(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec) +
-                         static_cast<double>(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6;
-    result.out = read_file(out);
-    result.err = read_file(err);
-    return result;
-  }
-
-  // Like run, but throws unless the command succeeded.
-  Run must(std::vector<std::string> args) const {
-    Run result = run(args);
-    if (result.exit_code != 0) {
-      throw std::runtime_error("medchain " + args[0] + " " + (args.size() > 1 ? args[1] : "") +
-                               " exited " + std::to_string(result.exit_code) + ": " + result.err);
-    }
-    return result;
-  }
-
- private:
-  fs::path dir_;
-  std::string home_;
-  std::string node_url_;
-};
-
 std::string add_file_record(const Cli& cli, const fs::path& file, Run* run = nullptr) {
   Run added = cli.must({"records", "add", "--file", file.string(), "--content-type",
                         "application/octet-stream", "--category", "imaging", "--json"});
@@ -143,7 +67,7 @@ std::string add_file_record(const Cli& cli, const fs::path& file, Run* run = nul
 
 // One read of a record as `medchain records get` does it, the attachment into memory.
 Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
-                  const std::string& record_id) {
+                  const records::Deployment& deployment, const std::string& record_id) {
   const json record = node.get("/v1/records/" + record_id).value();
   const json& version = record.at("versions").back();
   const Hash32 digest = from_hex_fixed<Hash32>(version.at("digest").get<std::string>()).value();
@@ -154,7 +78,8 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
   const records::KeyBinding binding{from_hex_fixed<Hash32>(record_id).value(), number, digest};
   const records::ContentKey content_key =
       records::open_content_key(
-          sealed, binding, records::derive_encryption_key(key, records::KeyDerivation::format1()))
+          sealed, binding,
+          records::derive_encryption_key(key, records::KeyDerivation::format2(deployment, 0)))
           .value();
 
   Bytes attachment;
@@ -178,17 +103,18 @@ Bytes read_record(client::NodeClient& node, const crypto::PrivateKey& key,
 }
 
 void small_record(const Settings& settings, const Cli& cli, client::NodeClient& node,
-                  const crypto::PrivateKey& key, const fs::path& dir) {
+                  const crypto::PrivateKey& key, const records::Deployment& deployment,
+                  const fs::path& dir) {
   const std::uint64_t size = 1 << 20;
   const fs::path file = dir / "record-1mib.bin";
   write_random_file(file, size, 0x7265636f7264);
   const std::string record_id = add_file_record(cli, file);
   const std::string expected = read_file(file);
-  read_record(node, key, record_id);  // a warm-up: connections, page cache
+  read_record(node, key, deployment, record_id);  // a warm-up: connections, page cache
   std::vector<double> times;
   for (int i = 0; i < settings.reads; ++i) {
     const auto start = Clock::now();
-    const Bytes attachment = read_record(node, key, record_id);
+    const Bytes attachment = read_record(node, key, deployment, record_id);
     times.push_back(seconds_since(start) * 1e3);
     if (attachment.size() != expected.size() ||
         !std::equal(attachment.begin(), attachment.end(), expected.begin(),
@@ -297,7 +223,9 @@ int main_with(const Settings& settings) {
 
   client::NodeClient client = client::NodeClient::connect(url).value();
   client.sign_in(key).value();
-  small_record(settings, cli, client, key, dir);
+  // `register patient` registered the format 2 key of generation 0 of this deployment.
+  const records::Deployment deployment{ledger.chain_id(), ledger.domain().verifying_contract};
+  small_record(settings, cli, client, key, deployment, dir);
 
   const fs::path file = dir / "large.bin";
   const auto start = Clock::now();

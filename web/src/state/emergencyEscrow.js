@@ -40,10 +40,16 @@ export async function checkedEscrowPolicy(ctx, patient) {
     if (error.status === 404) throw noPolicy();
     throw error;
   }
-  if (policyHash(served.document) !== onChain) throw new Error(t('escrow.read.policyNotOnChain'));
-  const policy = parsePolicyDocument(served.document);
+  return checkServedPolicy(served.document, onChain, patient);
+}
+
+// The policy document `text` a node served for `patient`, parsed, when it hashes to the chain's
+// `onChainHash` and is that patient's; throws otherwise (a node cannot slip in another escrow).
+export function checkServedPolicy(text, onChainHash, patient) {
+  if (policyHash(text) !== onChainHash?.toLowerCase()) throw new Error(t('escrow.read.policyNotOnChain'));
+  const policy = parsePolicyDocument(text);
   if (getAddress(policy.patient) !== getAddress(patient)) throw new Error(t('escrow.read.policyNotOnChain'));
-  return { ...policy, hash: onChain };
+  return { ...policy, hash: onChainHash.toLowerCase() };
 }
 
 // Signed in at a custodian's node with the caller's wallet (SIWE for that node's domain, on our
@@ -57,20 +63,47 @@ export async function custodianSession(wallet, url, chainId) {
   return api;
 }
 
-// One custodian's opened partial ({index, point}) for `wrapped`.
-async function partialFrom(ctx, custodian, { policy, patient, binding, wrapped, wrappedHex }) {
+// One custodian's sealed partial for `wrapped`, asked at its own node.
+async function sealedPartialFrom(ctx, custodian, { policy, patient, binding, wrappedHex }) {
   const api = await custodianSession(ctx.wallet, custodian.url, ctx.node.chainId);
-  let released;
   try {
-    released = await api.post(`/v1/patients/${patient}/escrow-partials`, {
+    const released = await api.post(`/v1/patients/${patient}/escrow-partials`, {
       recordId: binding.recordId, version: binding.version, policyHash: policy.hash, wrappedKey: wrappedHex,
     });
+    return fromHex(released.sealedPartial);
   } finally {
     api.post('/v1/auth/logout').catch(() => {});
   }
-  const partial = await openEscrowPartial(fromHex(released.sealedPartial), { policy, wrapped, version: binding, keyPair: ctx.encryptionKey });
-  if (partial.index !== custodian.index) throw new Error(t('escrow.read.wrongIndex', { index: partial.index }));
-  return partial;
+}
+
+// The content key of `wrapped` (version `binding`) from the custodians of `policy`, asked in
+// order through `ask(custodian)` (resolves to its sealed partial) until k partials that open with
+// `keyPair` and prove themselves are in. A custodian that fails, refuses, sends a partial that
+// does not verify or one of another index is skipped and named. Returns {contentKey, used,
+// count, threshold, skipped}; throws when fewer than k answered (a window refusal first).
+export async function keyFromCustodians({ policy, binding, wrapped, keyPair, ask, onCustodian }) {
+  const partials = [];
+  const skipped = [];
+  let refusal = null;
+  for (const custodian of policy.custodians) {
+    if (partials.length === policy.threshold) break;
+    onCustodian?.({ asked: custodian, answered: partials.length, threshold: policy.threshold });
+    try {
+      const sealed = await ask(custodian);
+      const partial = await openEscrowPartial(sealed, { policy, wrapped, version: binding, keyPair });
+      if (partial.index !== custodian.index) throw new Error(t('escrow.read.wrongIndex', { index: partial.index }));
+      partials.push(partial);
+    } catch (error) {
+      if (error.code === 'no_emergency_window' || error.code === 'not_verified_doctor') refusal ??= error;
+      skipped.push(t('escrow.read.skipped', { custodian: shortAddress(getAddress(custodian.account)), url: custodian.url, reason: error.message }));
+    }
+  }
+  if (partials.length < policy.threshold) {
+    if (refusal) throw new Error(t('escrow.read.refused', { reason: refusal.message }));
+    throw new Error(t('escrow.read.tooFew', { answered: partials.length, count: policy.count, threshold: policy.threshold }));
+  }
+  const contentKey = await openEscrowWrappedKey(wrapped, binding, policy, partials);
+  return { contentKey, used: partials.length, count: policy.count, threshold: policy.threshold, skipped };
 }
 
 // The content key of version `binding` ({recordId, version, digest: the chain's}) of `patient`
@@ -87,25 +120,10 @@ export async function contentKeyThroughEscrow(ctx, { patient, binding, onCustodi
   }
   if (escrowed.policyHash?.toLowerCase() !== policy.hash) throw Object.assign(new Error(t('escrow.read.olderPolicy')), { noKey: true });
   const wrapped = fromHex(escrowed.wrappedKey);
-  const partials = [];
-  const skipped = [];
-  let refusal = null;
-  for (const custodian of policy.custodians) {
-    if (partials.length === policy.threshold) break;
-    onCustodian?.({ asked: custodian, answered: partials.length, threshold: policy.threshold });
-    try {
-      partials.push(await partialFrom(ctx, custodian, { policy, patient, binding, wrapped, wrappedHex: escrowed.wrappedKey }));
-    } catch (error) {
-      if (error.code === 'no_emergency_window' || error.code === 'not_verified_doctor') refusal ??= error;
-      skipped.push(t('escrow.read.skipped', { custodian: shortAddress(getAddress(custodian.account)), url: custodian.url, reason: error.message }));
-    }
-  }
-  if (partials.length < policy.threshold) {
-    if (refusal) throw new Error(t('escrow.read.refused', { reason: refusal.message }));
-    throw new Error(t('escrow.read.tooFew', { answered: partials.length, count: policy.count, threshold: policy.threshold }));
-  }
-  const contentKey = await openEscrowWrappedKey(wrapped, binding, policy, partials);
-  return { contentKey, used: partials.length, count: policy.count, threshold: policy.threshold, skipped };
+  return keyFromCustodians({
+    policy, binding, wrapped, keyPair: ctx.encryptionKey, onCustodian,
+    ask: (custodian) => sealedPartialFrom(ctx, custodian, { policy, patient, binding, wrappedHex: escrowed.wrappedKey }),
+  });
 }
 
 // With an escrow policy of `patient` on chain, wraps a new version's content key to its escrow
