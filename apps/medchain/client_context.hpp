@@ -91,6 +91,9 @@ class ClientContext {
   // controls a patient since a recovery holds the patient's key, which it rotated to its own
   // (docs/format.md, "Recovery"). kNotFound if none of these knows one (not registered).
   Result<medchain::records::X25519PublicKey> registered_key();
+  // The encryption key the contract (on --rpc-url) holds for `account`: patientKeys, else its
+  // doctor's key. kNotFound if it holds none.
+  Result<medchain::records::X25519PublicKey> key_on_chain(const Address& account);
   // The patient the account acts as since a recovery (the node's /v1/me controllerOf, confirmed
   // by the chain's controllerOf on --rpc-url), if any. Needs a session.
   Result<std::optional<Address>> controlled_patient();

@@ -84,13 +84,15 @@ Result<std::optional<Address>> ClientContext::controlled_patient() {
   return std::optional<Address>(patient);
 }
 
+Result<format::X25519PublicKey> ClientContext::key_on_chain(const Address& account) {
+  MEDCHAIN_TRY(const chain::Contract* medchain, contract());
+  return cli::key_on_chain(*medchain, account);
+}
+
 Result<format::X25519PublicKey> ClientContext::registered_key() {
   MEDCHAIN_TRY(Address account, this->account());
   const auto key_of_account = [this](const Address& who) -> Result<format::X25519PublicKey> {
-    if (!options_.rpc_url.empty()) {
-      MEDCHAIN_TRY(const chain::Contract* medchain, contract());
-      return key_on_chain(*medchain, who);
-    }
+    if (!options_.rpc_url.empty()) return key_on_chain(who);
     MEDCHAIN_TRY(client::NodeClient * node, this->node());
     return key_on_node(*node, who);
   };

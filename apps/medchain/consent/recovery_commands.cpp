@@ -17,9 +17,7 @@ namespace {
 using client::json;
 namespace abi = eth::abi;
 
-std::string checksum(const Address& a) {
-  return eth::to_checksum(a);
-}
+using eth::to_checksum;
 
 // The Recovery contract Medchain created (chain::recovery_contract), and sending to it.
 class RecoveryContract {
@@ -74,10 +72,10 @@ Status set_policy(const std::string& patient_text, const std::string& threshold_
   MEDCHAIN_TRY(json answer,
                recovery.send(context, "setPolicy", {patient, U256(threshold), U256(delay)}));
   MEDCHAIN_TRY(auto policy, recovery.contract().call("policies", {patient}));
-  answer["patient"] = checksum(patient);
+  answer["patient"] = to_checksum(patient);
   answer["threshold"] = static_cast<std::uint64_t>(policy.at(0).word());
   answer["delay"] = static_cast<std::uint64_t>(policy.at(1).word());
-  context.print(answer, "recovery of " + checksum(patient) + " needs " +
+  context.print(answer, "recovery of " + to_checksum(patient) + " needs " +
                             std::to_string(answer["threshold"].get<std::uint64_t>()) +
                             " guardian approvals and waits " +
                             std::to_string(answer["delay"].get<std::uint64_t>()) + " s");
@@ -88,8 +86,8 @@ Status set_policy(const std::string& patient_text, const std::string& threshold_
 Result<json> status_of(const RecoveryContract& recovery, const Address& patient,
                        const Address& controller) {
   MEDCHAIN_TRY(auto status, recovery.contract().call("status", {patient, controller}));
-  return json{{"patient", checksum(patient)},
-              {"controller", checksum(controller)},
+  return json{{"patient", to_checksum(patient)},
+              {"controller", to_checksum(controller)},
               {"approvals", static_cast<std::uint64_t>(status.at(0).word())},
               {"threshold", static_cast<std::uint64_t>(status.at(1).word())},
               {"readyAt", static_cast<std::uint64_t>(status.at(2).word())}};
@@ -103,7 +101,7 @@ Status approve(const std::string& patient_text, const std::string& controller_te
   MEDCHAIN_TRY(json answer, recovery.send(context, "approve", {patient, controller}));
   MEDCHAIN_TRY(json status, status_of(recovery, patient, controller));
   answer.update(status);
-  std::string text = "approved " + checksum(controller) + " for " + checksum(patient) + " (" +
+  std::string text = "approved " + to_checksum(controller) + " for " + to_checksum(patient) + " (" +
                      std::to_string(status["approvals"].get<std::uint64_t>()) + " of " +
                      std::to_string(status["threshold"].get<std::uint64_t>()) + ")";
   if (status["readyAt"].get<std::uint64_t>() != 0) {
@@ -119,8 +117,8 @@ Status cancel(const std::string& patient_text) {
   MEDCHAIN_TRY(Address patient, patient_or_me(context, patient_text));
   MEDCHAIN_TRY(RecoveryContract recovery, RecoveryContract::open(context));
   MEDCHAIN_TRY(json answer, recovery.send(context, "cancel", {patient}));
-  answer["patient"] = checksum(patient);
-  context.print(answer, "cancelled every pending recovery of " + checksum(patient));
+  answer["patient"] = to_checksum(patient);
+  context.print(answer, "cancelled every pending recovery of " + to_checksum(patient));
   return {};
 }
 
@@ -131,9 +129,9 @@ Status execute(const std::string& patient_text, const std::string& controller_te
   MEDCHAIN_TRY(RecoveryContract recovery, RecoveryContract::open(context));
   MEDCHAIN_TRY(json answer, recovery.send(context, "execute", {patient, controller}));
   MEDCHAIN_TRY_STATUS(context.wait_until_indexed(answer["blockNumber"].get<std::uint64_t>()));
-  answer["patient"] = checksum(patient);
-  answer["controller"] = checksum(controller);
-  context.print(answer, checksum(controller) + " now acts as " + checksum(patient));
+  answer["patient"] = to_checksum(patient);
+  answer["controller"] = to_checksum(controller);
+  context.print(answer, to_checksum(controller) + " now acts as " + to_checksum(patient));
   return {};
 }
 
@@ -150,7 +148,7 @@ Status show_status(const std::string& patient_text, const std::string& controlle
   const auto ready_at = status["readyAt"].get<std::uint64_t>();
   std::string text =
       status["executed"].get<bool>()
-          ? checksum(controller) + " acts as " + checksum(patient)
+          ? to_checksum(controller) + " acts as " + to_checksum(patient)
           : std::to_string(status["approvals"].get<std::uint64_t>()) + " of " +
                 std::to_string(status["threshold"].get<std::uint64_t>()) + " approvals" +
                 (ready_at != 0 ? ", executable from " + std::to_string(ready_at) + " (Unix time)"

@@ -20,9 +20,7 @@ namespace {
 namespace format = medchain::records;
 using client::json;
 
-std::string checksum(const Address& a) {
-  return eth::to_checksum(a);
-}
+using eth::to_checksum;
 
 // The patient the account restores: --patient, else the one the node says it controls.
 Result<Address> restored_patient(ClientContext& context, const std::string& patient_text) {
@@ -30,7 +28,7 @@ Result<Address> restored_patient(ClientContext& context, const std::string& pati
   MEDCHAIN_TRY(std::optional<Address> controlled, context.controlled_patient());
   if (!controlled) {
     MEDCHAIN_TRY(Address account, context.account());
-    return Error{Errc::kPermissionDenied, checksum(account) +
+    return Error{Errc::kPermissionDenied, to_checksum(account) +
                                               " controls no patient: a recovery must execute first "
                                               "(`medchain recovery execute`)"};
   }
@@ -42,10 +40,7 @@ Result<Address> restored_patient(ClientContext& context, const std::string& pati
 // another, such as the lost one. Returns whether it rotated.
 Result<bool> take_over_patient_key(ClientContext& context, const chain::Contract& medchain,
                                    const Address& patient) {
-  MEDCHAIN_TRY(auto answer, medchain.call("patientKeys", {eth::abi::Value(patient)}));
-  const Hash32 word = chain::hash32_of(answer.at(0));
-  format::X25519PublicKey patient_key;
-  std::copy(word.bytes.begin(), word.bytes.end(), patient_key.bytes.begin());
+  MEDCHAIN_TRY(format::X25519PublicKey patient_key, context.key_on_chain(patient));
   MEDCHAIN_TRY(crypto::PrivateKey key, context.key());
   MEDCHAIN_TRY(format::Deployment deployment, context.deployment());
   // The controller's own key, or (with none) the patient's, which is what it falls back to.
@@ -91,10 +86,12 @@ struct Restored {
   json unrestored = json::array();  // {"recordId", "version", "reason"}
 };
 
-// Restores one version's key: kept when the patient's copy opens; else through the escrow.
+// Restores one version's key: kept when the patient's copy opens; else through the escrow,
+// opened at the first version that needs it (`escrow` holds the reader or why there is none).
 Status restore_version(records::Caller& caller, const chain::Contract& medchain,
                        const Address& patient, const format::KeyBinding& binding,
-                       const format::X25519PublicKey& patient_key, Restored& counts) {
+                       const format::X25519PublicKey& patient_key,
+                       std::optional<Result<records::EscrowReader>>& escrow, Restored& counts) {
   auto own = records::own_key(caller, binding);
   if (own.ok()) {
     ++counts.already;
@@ -103,8 +100,10 @@ Status restore_version(records::Caller& caller, const chain::Contract& medchain,
   if (own.error().code != Errc::kNotFound && own.error().code != Errc::kDecryptFailed) {
     return own.error();
   }
+  if (!escrow) escrow.emplace(records::EscrowReader::open(caller, &medchain, patient));
   std::vector<std::string> skipped;
-  auto key = records::content_key_through_escrow(caller, &medchain, patient, binding, skipped);
+  auto key = escrow->ok() ? (*escrow)->content_key(binding, skipped)
+                          : Result<format::ContentKey>(escrow->error());
   if (!key.ok()) {
     counts.unrestored.push_back({{"recordId", to_hex(binding.record_id)},
                                  {"version", binding.version},
@@ -125,32 +124,33 @@ Status restore(const std::string& patient_text) {
   MEDCHAIN_TRY(Address patient, restored_patient(context, patient_text));
   MEDCHAIN_TRY(auto acting, medchain->call("controllerOf", {eth::abi::Value(patient)}));
   if (acting.at(0).address() != controller) {
-    return Error{Errc::kPermissionDenied, checksum(controller) + " does not act as " +
-                                              checksum(patient) +
+    return Error{Errc::kPermissionDenied, to_checksum(controller) + " does not act as " +
+                                              to_checksum(patient) +
                                               " on chain: no recovery of it to you executed"};
   }
   MEDCHAIN_TRY(bool rotated, take_over_patient_key(context, *medchain, patient));
   MEDCHAIN_TRY_STATUS(wait_for_custodians(*node, *medchain, patient));
   MEDCHAIN_TRY(format::EncryptionKeyPair mine, context.encryption_key());
   records::Caller caller{context, *node, controller, context.json(), false};
-  MEDCHAIN_TRY(json listing, node->get("/v1/patients/" + checksum(patient) + "/records"));
+  MEDCHAIN_TRY(json listing, node->get("/v1/patients/" + to_checksum(patient) + "/records"));
   Restored counts;
+  std::optional<Result<records::EscrowReader>> escrow;
   for (const json& record : listing.value("records", json::array())) {
     MEDCHAIN_TRY(Hash32 record_id, from_hex_fixed<Hash32>(record.value("recordId", "")));
     for (const json& version : record.value("versions", json::array())) {
       MEDCHAIN_TRY(format::KeyBinding binding, records::version_binding(record_id, version));
       MEDCHAIN_TRY_STATUS(
-          restore_version(caller, *medchain, patient, binding, mine.public_key, counts));
+          restore_version(caller, *medchain, patient, binding, mine.public_key, escrow, counts));
     }
   }
-  const json answer{{"patient", checksum(patient)},
-                    {"controller", checksum(controller)},
+  const json answer{{"patient", to_checksum(patient)},
+                    {"controller", to_checksum(controller)},
                     {"keyRotated", rotated},
                     {"restored", counts.restored},
                     {"alreadyReadable", counts.already},
                     {"unrestored", counts.unrestored}};
   std::string text = "restored the keys of " + std::to_string(counts.restored) + " versions of " +
-                     checksum(patient) + "'s records (" + std::to_string(counts.already) +
+                     to_checksum(patient) + "'s records (" + std::to_string(counts.already) +
                      " already opened with your key)";
   for (const json& missed : counts.unrestored) {
     text += "\n  not restored: " + missed["recordId"].get<std::string>() + " v" +

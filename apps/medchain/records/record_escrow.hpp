@@ -6,6 +6,8 @@
 #include <medchain/chain/contract.hpp>
 #include <medchain/custody/policy_document.hpp>
 #include <medchain/records/escrow.hpp>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -32,12 +34,39 @@ Status store_escrow_key(client::NodeClient& node, const PublishedPolicy& policy,
                         const medchain::records::KeyBinding& version,
                         const medchain::records::ContentKey& key);
 
-// A version's content key through the escrow, for a verified doctor with an emergency window
-// on `patient` open now: the wrapped key from the caller's node, then a partial from each
-// custodian the policy names (signed in there as the caller) until `threshold` verified ones
-// are in. A custodian that is down or refuses is skipped and named in `skipped`; one whose
-// partial does not prove itself is named too. kPermissionDenied when a refusal says there is no
-// window; kUnavailable when fewer than k answered.
+// A patient's escrow opened once to read many versions through it: the policy, checked against
+// the chain when `medchain` is given, and a session at each custodian the policy names, signed in
+// as the caller the first time it is needed and kept until the reader is destroyed. A custodian
+// that is down is asked once; it is skipped for the later versions rather than waited for again.
+class EscrowReader {
+ public:
+  static Result<EscrowReader> open(Caller& caller, const chain::Contract* medchain,
+                                   const Address& patient);
+  EscrowReader(EscrowReader&&) noexcept;
+  ~EscrowReader();
+
+  // A version's content key: the wrapped key from the caller's node, then a partial from each
+  // custodian until `threshold` verified ones are in. The custodian answers a verified doctor
+  // with an emergency window on the patient open now, or the chain's controller of the patient
+  // after a recovery. A custodian that is down or refuses is skipped and named in `skipped`; one
+  // whose partial does not prove itself is named too. kPermissionDenied when a refusal says the
+  // caller may not (no window); kUnavailable when fewer than k answered.
+  Result<medchain::records::ContentKey> content_key(const medchain::records::KeyBinding& version,
+                                                    std::vector<std::string>& skipped);
+
+ private:
+  struct Custodian;
+  EscrowReader(Caller& caller, PublishedPolicy policy, crypto::PrivateKey signer,
+               medchain::records::EncryptionKeyPair mine);
+
+  Caller& caller_;
+  PublishedPolicy policy_;
+  crypto::PrivateKey signer_;
+  medchain::records::EncryptionKeyPair mine_;
+  std::vector<Custodian> custodians_;  // in the policy's order
+};
+
+// One version's content key through the escrow (EscrowReader::open, then content_key).
 Result<medchain::records::ContentKey> content_key_through_escrow(
     Caller& caller, const chain::Contract* medchain, const Address& patient,
     const medchain::records::KeyBinding& version, std::vector<std::string>& skipped);
