@@ -49,11 +49,10 @@ Result<Address> key_recipient(NodeContext& node, const store::RecordVersionRow& 
   return acting == caller ? version.patient : caller;
 }
 
-// The caller's own sealed key of a version the caller may read, as hex (audited as key.read),
-// or null when none was shared with the caller.
+// The caller's own sealed key (the one stored for `recipient`, see key_recipient) of a version
+// the caller may read, as hex (audited as key.read), or null when none was shared.
 Result<json> own_sealed_key(NodeContext& node, const store::RecordVersionRow& version,
-                            const Address& caller) {
-  MEDCHAIN_TRY(Address recipient, key_recipient(node, version, caller));
+                            const Address& caller, const Address& recipient) {
   auto key = node.node_store().wrapped_key(version.record_id, version.version, recipient);
   if (!key.ok()) return key.error();
   if (!key->has_value()) return json(nullptr);
@@ -73,6 +72,7 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   json records = json::array();
   std::map<Hash32, std::size_t> position;
+  std::map<Address, Address> recipients;  // key_recipient by patient: one index query each
   for (const store::RecordVersionRow& version : rows) {
     MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
     MEDCHAIN_TRY(bool readable, may_read(node, version, blob, caller, now));
@@ -87,7 +87,12 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
     if (!summary.ok()) return summary.error();
     json listed = version_json(version, blob, *summary);
     if (with_keys) {
-      MEDCHAIN_TRY(json sealed_key, own_sealed_key(node, version, caller));
+      auto recipient = recipients.find(version.patient);
+      if (recipient == recipients.end()) {
+        MEDCHAIN_TRY(Address whose, key_recipient(node, version, caller));
+        recipient = recipients.emplace(version.patient, whose).first;
+      }
+      MEDCHAIN_TRY(json sealed_key, own_sealed_key(node, version, caller, recipient->second));
       listed["sealedKey"] = std::move(sealed_key);
     }
     records[at->second]["versions"].push_back(std::move(listed));
