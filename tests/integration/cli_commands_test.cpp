@@ -20,6 +20,7 @@
 
 #include "support/node.hpp"
 #include "support/process.hpp"
+#include "support/s3_server.hpp"
 
 namespace medchain::test {
 namespace {
@@ -601,6 +602,61 @@ TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
   EXPECT_EQ(must(other)["blobs"], 0);
   other.back() = "0x1234";
   expect_failure(medchain(other), 2, "--node-id");
+}
+
+// The same check of a node that keeps its blobs in an S3 bucket (medchaind --blobs s3://...):
+// `node verify` takes the node's own --blobs and --s3-* options and reads every object back.
+TEST_F(CliCommandsTest, NodeVerifyChecksTheBlobsOfANodeOnS3) {
+  TempS3Server s3;
+  const std::vector<std::string> blob_args = s3.node_args("verified");
+  Node s3_node(ledger_, blob_args);
+  const auto on_s3 = [&](std::vector<std::string> args) {
+    args.push_back("--json");
+    const ProcessResult result = medchain(args, kPassword, "http://" + s3_node.authority());
+    EXPECT_EQ(result.exit_code, 0) << args[0] << ": " << result.err;
+    return json::parse(result.out, nullptr, false);
+  };
+  const std::string patient = import(patient_);
+  on_s3({"register", "patient", "--from", patient});
+  on_s3({"login", "--from", patient});
+  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
+  const json lab =
+      on_s3({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient});
+  const json xray = on_s3({"records", "add", "--file", (source / "xray.png").string(), "--category",
+                           "imaging", "--from", patient});
+  std::vector<std::string> verify{"node",       "verify",
+                                  "--database", (s3_node.dir() / "index.db").string(),
+                                  "--node-id",  to_hex(s3_node.node_id())};
+  verify.insert(verify.end(), blob_args.begin(), blob_args.end());
+  const json healthy = on_s3(verify);
+  EXPECT_EQ(healthy["blobs"], 2) << healthy.dump();
+  EXPECT_EQ(healthy["problems"].size(), 0u) << healthy.dump();
+
+  // Behind the server's back: one object gone, one changed in place.
+  const auto object_of = [&](const json& added) {
+    return s3.object_file("verified/blobs/" + added.value("digest", "").substr(2));
+  };
+  ASSERT_TRUE(fs::exists(object_of(lab))) << lab.dump();
+  fs::remove(object_of(lab));
+  {
+    std::fstream altered(object_of(xray), std::ios::in | std::ios::out | std::ios::binary);
+    altered.seekp(100);
+    altered.put('\x55');
+  }
+  verify.push_back("--json");
+  const ProcessResult broken = medchain(verify, kPassword, "http://" + s3_node.authority());
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  const json report = json::parse(broken.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << broken.out;
+  std::map<std::string, std::string> problems;
+  for (const json& problem : report["problems"]) problems[problem["digest"]] = problem["problem"];
+  EXPECT_EQ(problems[lab.value("digest", "")], "missing");
+  EXPECT_EQ(problems[xray.value("digest", "")], "wrong digest");
+  // An s3:// location without its endpoint is bad input, named.
+  expect_failure(medchain({"node", "verify", "--database", (s3_node.dir() / "index.db").string(),
+                           "--node-id", to_hex(s3_node.node_id()), "--blobs", "s3://bucket"},
+                          kPassword, "http://" + s3_node.authority()),
+                 2, "--s3-endpoint");
 }
 
 TEST_F(CliCommandsTest, ACustodianKeyIsWrittenOnceAndSetOnChain) {

@@ -1,10 +1,11 @@
 // `medchain node verify`: does a storage node hold every blob the chain says it holds, each one
-// the ciphertext the chain names? Run by the node's operator on the node's data directory and
-// index, with the node stopped or running (reads only).
+// the ciphertext the chain names? Run by the node's operator on the node's index and blob store
+// (its data directory, or the S3 bucket medchaind --blobs names), with the node stopped or
+// running (reads only).
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
-#include <medchain/store/disk_blob_store.hpp>
+#include <medchain/store/blob_location.hpp>
 #include <medchain/store/index_store.hpp>
 #include <nlohmann/json.hpp>
 #include <vector>
@@ -21,7 +22,7 @@ using nlohmann::json;
 struct NodeVerifyOptions {
   fs::path data_dir = ".medchain";
   std::string database;  // default: <data dir>/index.db
-  fs::path blobs;        // default: <data dir>/blobs
+  store::BlobLocation blobs;  // default: <data dir>/blobs
   std::string node_id;
 };
 
@@ -52,6 +53,8 @@ BlobState check_blob(const store::BlobStore& blobs, const Hash32& digest) {
   std::vector<std::uint8_t> piece(std::size_t{1} << 20);
   while (true) {
     auto read = reader->read(piece);
+    // A store that hashes as it reads (S3's) says so at the end rather than handing it over.
+    if (!read.ok() && read.error().code == Errc::kCheckFailed) return BlobState::kWrongDigest;
     if (!read.ok()) return BlobState::kUnreadable;
     if (*read == 0) break;
     hasher.update(ByteView(piece.data(), *read));
@@ -71,11 +74,14 @@ Status run_node_verify(const NodeVerifyOptions& options) {
   MEDCHAIN_TRY(auto index, store::IndexStore::open(*database));
   MEDCHAIN_TRY(std::optional<chain::BlockRef> checkpoint, index->checkpoint());
   if (!checkpoint) return Error{Errc::kNotFound, "the index is empty; run medchain index sync"};
-  const fs::path blob_dir = options.blobs.empty() ? options.data_dir / "blobs" : options.blobs;
-  if (!fs::is_directory(blob_dir)) {
-    return Error{Errc::kNotFound, "no blob directory at " + blob_dir.string()};
+  if (!store::is_s3_location(options.blobs.location)) {
+    const fs::path blob_dir = options.blobs.location.empty() ? options.data_dir / "blobs"
+                                                             : fs::path(options.blobs.location);
+    if (!fs::is_directory(blob_dir)) {  // opening would create it: an empty store verifies nothing
+      return Error{Errc::kNotFound, "no blob directory at " + blob_dir.string()};
+    }
   }
-  MEDCHAIN_TRY(auto blobs, store::DiskBlobStore::open(blob_dir));
+  MEDCHAIN_TRY(auto blobs, store::open_blob_store(options.blobs, options.data_dir / "blobs"));
   MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                index->record_versions_on_node(*node_id));
 
@@ -126,7 +132,16 @@ void add_node_commands(CLI::App& app) {
   verify->add_option("--database", options->database,
                      "The node's index: a SQLite file or a postgresql:// URL (default <data "
                      "dir>/index.db)");
-  verify->add_option("--blobs", options->blobs, "The blob directory (default <data dir>/blobs)");
+  verify->add_option("--blobs", options->blobs.location,
+                     "Where the node keeps blobs, as medchaind --blobs: a directory (default "
+                     "<data dir>/blobs) or s3://BUCKET[/PREFIX]");
+  verify->add_option("--s3-endpoint", options->blobs.s3_endpoint,
+                     "The object store's http://HOST:PORT, for --blobs s3://...");
+  verify->add_option("--s3-region", options->blobs.s3_region, "The region requests are signed for")
+      ->capture_default_str();
+  verify->add_option("--s3-credentials", options->blobs.s3_credentials_file,
+                     "A 0600 file with aws_access_key_id and aws_secret_access_key (default: the "
+                     "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)");
   verify->add_option("--node-id", options->node_id, "The node's id on chain (medchaind --node-id)")
       ->required();
   on_run(verify, [options]() { return run_node_verify(*options); });
