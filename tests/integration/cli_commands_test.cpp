@@ -31,6 +31,11 @@ using nlohmann::json;
 
 constexpr const char* kPassword = "correct horse";
 
+// What the `node verify` tests store: a lab result and an x-ray, as `records add --json` answered.
+struct VerifiedRecords {
+  json lab, xray;
+};
+
 class CliCommandsTest : public ::testing::Test {
  protected:
   CliCommandsTest() {
@@ -59,9 +64,9 @@ class CliCommandsTest : public ::testing::Test {
   }
 
   // Runs a command that must succeed with --json; its output parsed.
-  json must(std::vector<std::string> args) {
+  json must(std::vector<std::string> args, const std::string& node_url = "") {
     args.push_back("--json");
-    const ProcessResult result = medchain(args);
+    const ProcessResult result = medchain(args, kPassword, node_url);
     EXPECT_EQ(result.exit_code, 0)
         << args[0] << " " << (args.size() > 1 ? args[1] : "") << ": " << result.err;
     const json parsed = json::parse(result.out, nullptr, false);
@@ -83,11 +88,57 @@ class CliCommandsTest : public ::testing::Test {
     return stored.value("address", "");
   }
 
+  // The patient registered and signed in through `node_url` ("" for the fixture's node), then
+  // a lab result and an x-ray added there (the `node verify` tests' data).
+  VerifiedRecords add_lab_and_xray(const std::string& node_url = "");
+
+  // Removes `lab_file` and changes a byte of `xray_file` behind the node's back, then expects
+  // `verify` (the arguments of a `node verify` that passed) to exit 1 naming each.
+  void expect_loss_and_alteration_named(std::vector<std::string> verify,
+                                        const std::string& node_url, const VerifiedRecords& stored,
+                                        const fs::path& lab_file, const fs::path& xray_file);
+
   Ledger ledger_{chain::DevChainKind::kAnvil};
   Party registrar_, patient_;
   Node node_{ledger_, {"--anchor-interval", "0.3"}};
   fs::path home_;
 };
+
+VerifiedRecords CliCommandsTest::add_lab_and_xray(const std::string& node_url) {
+  const std::string patient = import(patient_);
+  must({"register", "patient", "--from", patient}, node_url);
+  must({"login", "--from", patient}, node_url);
+  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
+  return {must({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient},
+               node_url),
+          must({"records", "add", "--file", (source / "xray.png").string(), "--category", "imaging",
+                "--from", patient},
+               node_url)};
+}
+
+void CliCommandsTest::expect_loss_and_alteration_named(std::vector<std::string> verify,
+                                                       const std::string& node_url,
+                                                       const VerifiedRecords& stored,
+                                                       const fs::path& lab_file,
+                                                       const fs::path& xray_file) {
+  ASSERT_TRUE(fs::exists(lab_file)) << stored.lab.dump();
+  fs::remove(lab_file);
+  {
+    std::fstream altered(xray_file, std::ios::in | std::ios::out | std::ios::binary);
+    altered.seekp(100);
+    altered.put('\x55');
+  }
+  verify.push_back("--json");
+  const ProcessResult broken = medchain(verify, kPassword, node_url);
+  EXPECT_EQ(broken.exit_code, 1) << broken.err;
+  EXPECT_NE(broken.err.find("2 of 2 blobs"), std::string::npos) << broken.err;
+  const json report = json::parse(broken.out, nullptr, false);
+  ASSERT_TRUE(report.is_object()) << broken.out;
+  std::map<std::string, std::string> problems;
+  for (const json& problem : report["problems"]) problems[problem["digest"]] = problem["problem"];
+  EXPECT_EQ(problems[stored.lab.value("digest", "")], "missing");
+  EXPECT_EQ(problems[stored.xray.value("digest", "")], "wrong digest");
+}
 
 TEST_F(CliCommandsTest, KeysAreStoredEncryptedAndExportedOnlyWhenAsked) {
   const std::string patient = import(patient_);
@@ -559,14 +610,7 @@ TEST_F(CliCommandsTest, AnExportImportedIntoAFreshPatientGivesTheSameResources) 
 // The operator's check of a node's disk: every blob the chain names for the node is there and
 // is the ciphertext of its digest; a missing one and a changed one are each named.
 TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
-  const std::string patient = import(patient_);
-  must({"register", "patient", "--from", patient});
-  must({"login", "--from", patient});
-  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
-  const json lab =
-      must({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient});
-  const json xray = must({"records", "add", "--file", (source / "xray.png").string(), "--category",
-                          "imaging", "--from", patient});
+  const VerifiedRecords stored = add_lab_and_xray();
   const std::vector<std::string> verify{
       "node", "verify", "--data-dir", node_.dir().string(), "--node-id", to_hex(node_.node_id())};
   // The CLI's own commands wait for the node to index their transactions.
@@ -578,24 +622,8 @@ TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
     const std::string name = added.value("digest", "").substr(2);
     return node_.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
   };
-  ASSERT_TRUE(fs::exists(blob_path(lab))) << lab.dump();
-  fs::remove(blob_path(lab));
-  {
-    std::fstream altered(blob_path(xray), std::ios::in | std::ios::out | std::ios::binary);
-    altered.seekp(100);
-    altered.put('\x55');
-  }
-  std::vector<std::string> args = verify;
-  args.push_back("--json");
-  const ProcessResult broken = medchain(args);
-  EXPECT_EQ(broken.exit_code, 1) << broken.err;
-  EXPECT_NE(broken.err.find("2 of 2 blobs"), std::string::npos) << broken.err;
-  const json report = json::parse(broken.out, nullptr, false);
-  ASSERT_TRUE(report.is_object()) << broken.out;
-  std::map<std::string, std::string> problems;
-  for (const json& problem : report["problems"]) problems[problem["digest"]] = problem["problem"];
-  EXPECT_EQ(problems[lab.value("digest", "")], "missing");
-  EXPECT_EQ(problems[xray.value("digest", "")], "wrong digest");
+  expect_loss_and_alteration_named(verify, "", stored, blob_path(stored.lab),
+                                   blob_path(stored.xray));
   // A node id the chain never named holds nothing; a malformed one is bad input.
   std::vector<std::string> other = verify;
   other.back() = to_hex(random_hash());
@@ -610,52 +638,25 @@ TEST_F(CliCommandsTest, NodeVerifyChecksTheBlobsOfANodeOnS3) {
   TempS3Server s3;
   const std::vector<std::string> blob_args = s3.node_args("verified");
   Node s3_node(ledger_, blob_args);
-  const auto on_s3 = [&](std::vector<std::string> args) {
-    args.push_back("--json");
-    const ProcessResult result = medchain(args, kPassword, "http://" + s3_node.authority());
-    EXPECT_EQ(result.exit_code, 0) << args[0] << ": " << result.err;
-    return json::parse(result.out, nullptr, false);
-  };
-  const std::string patient = import(patient_);
-  on_s3({"register", "patient", "--from", patient});
-  on_s3({"login", "--from", patient});
-  const fs::path source = fs::path(MEDCHAIN_SOURCE_DIR) / "docs/examples";
-  const json lab =
-      on_s3({"records", "add", "--resource", (source / "lab.json").string(), "--from", patient});
-  const json xray = on_s3({"records", "add", "--file", (source / "xray.png").string(), "--category",
-                           "imaging", "--from", patient});
+  const std::string url = "http://" + s3_node.authority();
+  const VerifiedRecords stored = add_lab_and_xray(url);
   std::vector<std::string> verify{"node",       "verify",
                                   "--database", (s3_node.dir() / "index.db").string(),
                                   "--node-id",  to_hex(s3_node.node_id())};
   verify.insert(verify.end(), blob_args.begin(), blob_args.end());
-  const json healthy = on_s3(verify);
+  const json healthy = must(verify, url);
   EXPECT_EQ(healthy["blobs"], 2) << healthy.dump();
   EXPECT_EQ(healthy["problems"].size(), 0u) << healthy.dump();
 
-  // Behind the server's back: one object gone, one changed in place.
   const auto object_of = [&](const json& added) {
     return s3.object_file("verified/blobs/" + added.value("digest", "").substr(2));
   };
-  ASSERT_TRUE(fs::exists(object_of(lab))) << lab.dump();
-  fs::remove(object_of(lab));
-  {
-    std::fstream altered(object_of(xray), std::ios::in | std::ios::out | std::ios::binary);
-    altered.seekp(100);
-    altered.put('\x55');
-  }
-  verify.push_back("--json");
-  const ProcessResult broken = medchain(verify, kPassword, "http://" + s3_node.authority());
-  EXPECT_EQ(broken.exit_code, 1) << broken.err;
-  const json report = json::parse(broken.out, nullptr, false);
-  ASSERT_TRUE(report.is_object()) << broken.out;
-  std::map<std::string, std::string> problems;
-  for (const json& problem : report["problems"]) problems[problem["digest"]] = problem["problem"];
-  EXPECT_EQ(problems[lab.value("digest", "")], "missing");
-  EXPECT_EQ(problems[xray.value("digest", "")], "wrong digest");
+  expect_loss_and_alteration_named(verify, url, stored, object_of(stored.lab),
+                                   object_of(stored.xray));
   // An s3:// location without its endpoint is bad input, named.
   expect_failure(medchain({"node", "verify", "--database", (s3_node.dir() / "index.db").string(),
                            "--node-id", to_hex(s3_node.node_id()), "--blobs", "s3://bucket"},
-                          kPassword, "http://" + s3_node.authority()),
+                          kPassword, url),
                  2, "--s3-endpoint");
 }
 
