@@ -11,30 +11,22 @@
 // escrow in the window and refused without one.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Wallet, concat, keccak256, toUtf8Bytes } from 'ethers';
 import { launchChromium, medchainBinary, repo, startDev } from './system.mjs';
 import { injectWallet } from './provider.mjs';
+import { custodiansCaughtUp, startCustodians, stopChild, stopCustodians } from './custodians.mjs';
 import { expectAccessible } from './axe.mjs';
 import { siweMessage } from '../src/wallet/siwe.js';
 
 const run = promisify(execFile);
 const TIMEOUT = 30000;
-const nodeBinary = process.env.MEDCHAIND_BIN ?? join(dirname(medchainBinary), '../medchaind/medchaind');
 const shots = join(repo, 'web/test-results/screenshots');
-// Accounts 3 to 5 of the development mnemonic (funded on anvil; public): the custodians, who
-// pay for setCustodianKey themselves. medchain dev uses accounts 0 and 1.
-const CUSTODIAN_KEYS = [
-  '0x7c852118294e51e653712a81e05800f419141751be58f605c371e15141b007a6',
-  '0x47e179ec197488593b187f80a00eb0da91f1b9d0b13f8733639f19c30a34926a',
-  '0x8b3a350cf5c34c9194ca85829a2df0ec3153be0318b5e2d3348e872092edffba',
-];
 
 let dev;
 let home;
@@ -42,19 +34,8 @@ let browser;
 let doctor; // { context, page, errors }
 let patient;
 let doctorAccount;
-const custodians = []; // { address, url, child, dir }
+let custodians = []; // { address, url, child, dir }
 const files = {}; // category -> { recordId, bytes, name }
-
-function freePort() {
-  return new Promise((ok, fail) => {
-    const server = createServer();
-    server.on('error', fail);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => ok(port));
-    });
-  });
-}
 
 // `medchain ARGS --json` in the test's home (keys of the patient, the doctor and the custodians).
 async function cli(...args) {
@@ -67,52 +48,8 @@ async function cli(...args) {
   }
 }
 
-// A custodian node: medchaind on the dev chain's deployment with the custodian key `keyFile`.
-async function startCustodian(keyFile, dir) {
-  copyFileSync(join(dev.dataDir, 'deployment.json'), join(dir, 'deployment.json'));
-  const port = await freePort();
-  const url = `http://127.0.0.1:${port}`;
-  const child = spawn(nodeBinary, [
-    '--listen', `127.0.0.1:${port}`, '--rpc-url', dev.chainUrl, '--data-dir', dir,
-    '--artifact', join(repo, 'contracts/out/Medchain.sol/Medchain.json'), '--custodian-key', keyFile,
-  ], { stdio: ['ignore', 'ignore', 'pipe'] });
-  let log = '';
-  child.stderr.on('data', (d) => (log += d));
-  for (let i = 0; i < 300; i++) {
-    if (child.exitCode !== null) throw new Error(`custodian medchaind exited ${child.exitCode}: ${log}`);
-    try {
-      if ((await fetch(`${url}/readyz`)).ok) return { url, child };
-    } catch {
-      /* not up yet */
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`custodian medchaind at ${url} never became ready: ${log}`);
-}
 
-async function stopChild(child) {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGINT');
-  const timer = setTimeout(() => child.kill('SIGKILL'), 10000);
-  await exited;
-  clearTimeout(timer);
-}
 
-// Waits until every running custodian has indexed the chain's head: each judges a window from
-// its own index.
-async function custodiansCaughtUp() {
-  const head = Number((await (await fetch(dev.chainUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'eth_blockNumber', params: [] }) })).json()).result);
-  for (const c of custodians.filter((c) => c.child.exitCode === null)) {
-    for (let i = 0; ; i++) {
-      const metrics = await (await fetch(`${c.url}/metrics`)).text();
-      const indexed = Number(/^medchaind_indexed_block (\d+)/m.exec(metrics)?.[1] ?? 0);
-      if (indexed >= head) break;
-      if (i > 150) throw new Error(`custodian ${c.url} is stuck at block ${indexed} of ${head}`);
-      await new Promise((r) => setTimeout(r, 100));
-    }
-  }
-}
 
 // What custodian `c` answers the doctor asking for a partial of `category`'s record, as the
 // browser would ask it (signed in there with the doctor's key): status and problem code.
@@ -171,14 +108,7 @@ before(async () => {
   await cli('login', '--from', patient.address);
 
   // Three custodians: a key each, set on chain by the custodian's own account, and a node.
-  for (const [i, key] of CUSTODIAN_KEYS.entries()) {
-    const address = new Wallet(key).address;
-    const dir = mkdtempSync(join(tmpdir(), `medchain-custodian-${i + 1}-`));
-    const keyFile = join(dir, 'custodian.key');
-    await cli('keys', 'import', '--private-key', key, '--scrypt-n', '1024');
-    await cli('emergency', 'custodian-key', '--out', keyFile, '--rpc-url', dev.chainUrl, '--from', address);
-    custodians.push({ address, dir, ...(await startCustodian(keyFile, dir)) });
-  }
+  custodians = await startCustodians(dev, cli);
 
   // A record before the escrow (its key wrapped by `escrow set`), the escrow, one after it.
   const add = async (category, name, size) => {
@@ -270,10 +200,7 @@ before(async () => {
 
 after(async () => {
   await browser?.close();
-  for (const c of custodians) {
-    await stopChild(c.child);
-    rmSync(c.dir, { recursive: true, force: true });
-  }
+  await stopCustodians(custodians);
   await dev?.stop();
   if (home) rmSync(home, { recursive: true, force: true });
 });
@@ -298,7 +225,7 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
     await dialog.getByRole('button', { name: 'Open emergency access' }).click();
     await dialog.waitFor({ state: 'detached' });
     await page.getByRole('button', { name: /^Open Lab results record/ }).waitFor();
-    await custodiansCaughtUp();
+    await custodiansCaughtUp(dev, custodians);
 
     // The emergency summary comes first, above the records, opened through the escrow.
     await page.reload();
@@ -338,7 +265,7 @@ describe('the emergency escrow in the browser', { concurrency: false }, () => {
     await cli('keys', 'import', '--dev-account', 'doctor 2', '--dev-dir', dev.dataDir, '--scrypt-n', '1024');
     await cli('login', '--from', doctorAccount.address);
     await cli('emergency', 'close', '--patient', patient.address, '--from', doctorAccount.address);
-    await custodiansCaughtUp();
+    await custodiansCaughtUp(dev, custodians);
     const page = doctor.page;
     await page.reload();
     await page.getByText('No records you may read.').waitFor();

@@ -17,13 +17,15 @@ const PORTALS = [
 ];
 
 // The portals a signed-in caller's roles open (from the node's /v1/me). The patient portal is
-// a guardian's too (the wards' files are managed there). Someone with no role yet sees the two
+// a guardian's too (the wards' files are managed there), and the portal of an address a
+// recovery moved a patient to. Someone with no role yet sees the two
 // portals where one starts: registering as a patient, or asking a registrar to verify them as a
 // doctor.
 function portalsOf(me) {
   if (!me) return [];
-  const guardianOnly = !me.patient && me.guardianOf.length > 0;
-  const hasRole = { patient: me.patient || guardianOnly, doctor: !!me.doctor, registrar: me.registrar };
+  const controls = (me.controllerOf ?? []).length > 0; // a recovered patient's new address
+  const guardianOnly = !me.patient && !controls && me.guardianOf.length > 0;
+  const hasRole = { patient: me.patient || controls || guardianOnly, doctor: !!me.doctor, registrar: me.registrar };
   const shown = PORTALS.filter((p) => hasRole[p.path]).map((p) => (p.path === 'patient' && guardianOnly ? { ...p, label: 'app.portal.guardian' } : p));
   return shown.length ? shown : PORTALS.filter((p) => p.path !== 'registrar');
 }

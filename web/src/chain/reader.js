@@ -99,6 +99,12 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     async keyRotations(patient) {
       return (await logs('PatientKeyRotated', patient)).length;
     },
+    // Who acts as `patient` on chain: the patient itself, or the new address a guardian-approved
+    // recovery moved it to (docs/format.md, "Recovery").
+    async controllerOf(patient) {
+      const [controller] = await read('controllerOf', [patient]);
+      return getAddress(controller);
+    },
     // The patient's registered X25519 key (0x hex), or null when not registered.
     async patientKey(patient) {
       const [key] = await read('patientKeys', [patient]);

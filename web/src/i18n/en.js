@@ -107,6 +107,9 @@ export default {
   'patient.portal.myself': 'myself',
   'patient.portal.ward': '{name} (as guardian)',
   'patient.portal.wardBorn': '{name}, born {birthDate} (as guardian)',
+  'patient.portal.recovered': 'Patient {address} (recovered to you)',
+  'patient.portal.actingAfterRecovery':
+    "You act for patient {address}: their guardians recovered their account to your address on chain. Their records, grants and guardians are yours to manage; records whose keys were sealed to their lost key open once you restore them.",
   'patient.portal.current': 'Patient {address}',
   'patient.portal.addressLabel': 'patient',
   'patient.portal.sections': 'Patient sections',

@@ -6,6 +6,7 @@ import { toHex } from '../../crypto/index.js';
 import { useSession } from '../../state/session.jsx';
 import { relay } from '../../state/actions.js';
 import { loadPatientDetails } from '../../state/patientDetails.js';
+import { confirmedControlled } from '../../state/recovery.js';
 import { ActionButton, Address, ErrorAlert, Loading } from '../../components/common.jsx';
 import { navigate } from '../../util/route.js';
 import { shortAddress } from '../../util/format.js';
@@ -79,6 +80,23 @@ function useWardDetails(wards) {
   return encryptionKey ? details : {};
 }
 
+// The patients a recovery moved to this address, as the chain confirms them (state/recovery.js).
+function useControlledPatients(listed) {
+  const { ctx, session } = useSession();
+  const [confirmed, setConfirmed] = useState([]);
+  const key = listed.join();
+  useEffect(() => {
+    let live = true;
+    confirmedControlled(ctx.chain, listed, session.address).then(
+      (found) => live && setConfirmed(found),
+      () => live && setConfirmed([]),
+    );
+    return () => { live = false; };
+    // ctx is a new object every render; what the check reads is the list and the chain.
+  }, [key, ctx.chain, session.address]);
+  return confirmed;
+}
+
 // A ward as the selector names them: name and birth date when readable, else the short address.
 function wardLabel(address, details) {
   if (details?.name && details.birthDate) return t('patient.portal.wardBorn', { name: details.name, birthDate: details.birthDate });
@@ -89,19 +107,30 @@ export default function PatientPortal({ sub }) {
   const { me, session } = useSession();
   const [managing, setManaging] = useState(session.address);
   const wardDetails = useWardDetails(me?.guardianOf ?? []);
+  const controlled = useControlledPatients(me?.controllerOf ?? []);
   const tab = TABS.find((x) => x.id === sub[0]) ?? TABS[0];
   if (!me) return <Loading what={t('patient.portal.loadingRoles')} />;
-  const patients = [...(me.patient ? [session.address] : []), ...me.guardianOf];
+  const patients = [...(me.patient ? [session.address] : []), ...controlled, ...me.guardianOf];
   const patient = patients.includes(managing) ? managing : patients[0];
+  const label = (p) => {
+    if (p === session.address) return t('patient.portal.myself');
+    if (controlled.includes(p)) return t('patient.portal.recovered', { address: shortAddress(p) });
+    return wardLabel(p, wardDetails[p]);
+  };
   return (
     <>
       <h1 className="fs-3">{t('patient.portal.heading')}</h1>
-      {!me.patient && <RegisterCard />}
-      {me.guardianOf.length > 0 && (
+      {!me.patient && controlled.length === 0 && <RegisterCard />}
+      {controlled.includes(patient) && (
+        <Alert variant="info">
+          <T id="patient.portal.actingAfterRecovery" values={{ address: <Address value={patient} label={t('patient.portal.addressLabel')} /> }} />
+        </Alert>
+      )}
+      {(me.guardianOf.length > 0 || controlled.length > 0) && (
         <Form.Group className="mb-3" controlId="managing" style={{ maxWidth: 420 }}>
           <Form.Label>{t('patient.portal.managing')}</Form.Label>
           <Form.Select value={patient} onChange={(e) => setManaging(e.target.value)}>
-            {patients.map((p) => <option key={p} value={p}>{p === session.address ? t('patient.portal.myself') : wardLabel(p, wardDetails[p])}</option>)}
+            {patients.map((p) => <option key={p} value={p}>{label(p)}</option>)}
           </Form.Select>
         </Form.Group>
       )}

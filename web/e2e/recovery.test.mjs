@@ -1,0 +1,175 @@
+// Lost-wallet recovery, read in the browser (issue #16): a real `medchain dev` and three escrow
+// custodian nodes. A patient with a 2-of-3 escrow and two guardians (a recovery needs both) adds
+// records with the CLI, one of them in two versions, then loses their key. The guardians approve
+// a new address with the CLI, anvil's clock passes the 48-hour delay, the recovery executes, and
+// the new address restores the old keys through custodians 1 and 3 while custodian 2 is down.
+// Then, in the browser, the new address sees that it acts for the patient and opens every old
+// record byte for byte.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFile } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { HDNodeWallet } from 'ethers';
+import { launchChromium, medchainBinary, repo, startDev } from './system.mjs';
+import { injectWallet } from './provider.mjs';
+import { custodiansCaughtUp, startCustodians, stopChild, stopCustodians } from './custodians.mjs';
+import { expectAccessible } from './axe.mjs';
+
+const run = promisify(execFile);
+const TIMEOUT = 30000;
+const shots = join(repo, 'web/test-results/screenshots');
+const DELAY = 48 * 3600; // the recovery delay a policy of 0 means
+
+// Accounts 6 to 8 of the development mnemonic (funded on anvil; public): the two guardians and
+// the new address, each paying for its own Recovery transactions.
+const MNEMONIC = 'test test test test test test test test test test test junk';
+const devMnemonicAccount = (index) => HDNodeWallet.fromPhrase(MNEMONIC, undefined, `m/44'/60'/0'/0/${index}`);
+
+let dev;
+let home;
+let browser;
+let custodians = [];
+let patient;
+let guardians;
+let recovered; // the new address
+const files = {}; // label -> { recordId, versions: [bytes, ...] }
+
+// `medchain ARGS --json` in the test's home.
+async function cli(...args) {
+  const env = { ...process.env, MEDCHAIN_HOME: home, MEDCHAIN_PASSWORD: 'recovery test password', MEDCHAIN_NODE: dev.url };
+  try {
+    const { stdout } = await run(medchainBinary, [...args, '--json'], { env, maxBuffer: 64 << 20 });
+    return stdout.trim() ? JSON.parse(stdout) : null;
+  } catch (error) {
+    throw new Error(`medchain ${args.join(' ')} exited ${error.code}: ${error.stderr?.trim()}`);
+  }
+}
+
+async function rpc(method, params = []) {
+  const answer = await (await fetch(dev.chainUrl, { method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method, params }) })).json();
+  if (answer.error) throw new Error(`${method}: ${answer.error.message}`);
+  return answer.result;
+}
+
+function writeFile(name, bytes) {
+  const path = join(home, name);
+  writeFileSync(path, bytes);
+  return path;
+}
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  dev = await startDev();
+  home = mkdtempSync(join(tmpdir(), 'medchain-recovery-home-'));
+  patient = dev.account('patient 1');
+  guardians = [devMnemonicAccount(6), devMnemonicAccount(7)];
+  recovered = devMnemonicAccount(8);
+  const imported = await cli('keys', 'import', '--dev-account', 'patient 1', '--dev-dir', dev.dataDir, '--scrypt-n', '1024');
+  for (const account of [...guardians, recovered]) await cli('keys', 'import', '--private-key', account.privateKey, '--scrypt-n', '1024');
+  await cli('login', '--from', patient.address);
+
+  // The patient's custody: a 2-of-3 escrow, two guardians, a recovery both must approve.
+  custodians = await startCustodians(dev, cli);
+  const custodianArgs = custodians.flatMap((c) => ['--custodian', `${c.address}=${c.url}`]);
+  await cli('emergency', 'escrow', 'set', ...custodianArgs, '--threshold', '2', '--rpc-url', dev.chainUrl, '--from', patient.address);
+  for (const guardian of guardians) await cli('guardians', 'add', guardian.address, '--from', patient.address);
+  await cli('recovery', 'policy', '2', '--rpc-url', dev.chainUrl, '--from', patient.address);
+
+  // Two records, the lab one in two versions.
+  const lab = [randomBytes(4096), randomBytes(5000)];
+  const added = await cli('records', 'add', '--file', writeFile('lab-1.pdf', lab[0]), '--category', 'lab', '--from', patient.address);
+  await cli('records', 'update', added.recordId, '--file', writeFile('lab-2.pdf', lab[1]), '--from', patient.address);
+  files['Lab results'] = { recordId: added.recordId, versions: lab };
+  const scan = randomBytes(300000);
+  const imaging = await cli('records', 'add', '--file', writeFile('scan.pdf', scan), '--category', 'imaging', '--from', patient.address);
+  files.Imaging = { recordId: imaging.recordId, versions: [scan] };
+
+  // The patient's key is lost.
+  rmSync(imported.file);
+});
+
+after(async () => {
+  await browser?.close();
+  await stopCustodians(custodians);
+  await dev?.stop();
+  if (home) rmSync(home, { recursive: true, force: true });
+});
+
+describe('a lost wallet recovered, read in the browser', { concurrency: false }, () => {
+  test('two guardians approve, the delay passes, the recovery executes', async () => {
+    const [first, second] = guardians;
+    const rpcUrl = ['--rpc-url', dev.chainUrl];
+    const proposed = await cli('recovery', 'propose', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
+    assert.equal(proposed.approvals, 1);
+    const approved = await cli('recovery', 'approve', patient.address, recovered.address, ...rpcUrl, '--from', second.address);
+    assert.equal(approved.approvals, 2);
+    assert.ok(approved.readyAt > 0);
+    await rpc('evm_increaseTime', [DELAY + 60]);
+    await rpc('evm_mine');
+    await cli('recovery', 'execute', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
+    const status = await cli('recovery', 'status', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
+    assert.equal(status.executed, true);
+  });
+
+  test('the new address restores the old keys through two custodians while the third is down', async () => {
+    await cli('login', '--from', recovered.address);
+    await stopChild(custodians[1].child);
+    await custodiansCaughtUp(dev, custodians);
+    const restored = await cli('recovery', 'restore', '--rpc-url', dev.chainUrl, '--from', recovered.address);
+    assert.equal(restored.keyRotated, true);
+    assert.equal(restored.restored, 3); // two versions of the lab record, one of the scan
+    assert.deepEqual(restored.unrestored, []);
+  });
+
+  test('in the browser the new address acts for the patient and opens every old record', async () => {
+    const { chainId } = await (await fetch(`${dev.url}/v1/node`)).json();
+    browser = await launchChromium();
+    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+    await injectWallet(context, { privateKey: recovered.privateKey, chainUrl: dev.chainUrl, chainId });
+    const page = await context.newPage();
+    page.setDefaultTimeout(TIMEOUT);
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(dev.url);
+    await page.getByRole('button', { name: 'Connect and sign in' }).click();
+    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    await page.goto(`${dev.url}/#/patient/records`);
+    await page.getByText(/You act for patient .*: their guardians recovered their account to your address on chain/).waitFor();
+    // The new address registered nothing of its own: it is offered no registration, only the patient.
+    assert.equal(await page.getByRole('button', { name: 'Register' }).count(), 0);
+    assert.match(await page.getByLabel('Managing the file of').locator('option:checked').innerText(), /recovered to you/);
+
+    for (const [label, { versions }] of Object.entries(files)) {
+      await page.getByRole('button', { name: new RegExp(`^Open ${label} record`) }).click();
+      const viewer = page.getByRole('dialog');
+      // Every version, newest first as the viewer opens it, then each older one from the history.
+      for (let version = versions.length; version >= 1; version--) {
+        if (version < versions.length) await viewer.getByRole('button', { name: new RegExp(`Open version ${version}\\b`) }).click();
+        await viewer.getByText(new RegExp(`version ${version} ·`)).waitFor();
+        await viewer.getByText('Digest matches the chain').waitFor();
+        const [download] = await Promise.all([page.waitForEvent('download'), viewer.getByRole('button', { name: 'Download' }).click()]);
+        const bytes = readFileSync(await download.path());
+        assert.ok(bytes.equals(versions[version - 1]), `${label} v${version}: the bytes read in the browser differ`);
+      }
+      if (label === 'Imaging') {
+        await page.screenshot({ path: join(shots, '25-recovered-address-reads.png') });
+        await expectAccessible(page, 'recovered address: an old record opened');
+      }
+      await viewer.getByRole('button', { name: 'Close' }).first().click();
+      await viewer.waitFor({ state: 'detached' });
+    }
+    // The CLI reads the same old versions.
+    for (const { recordId, versions } of Object.values(files)) {
+      for (const [i, expected] of versions.entries()) {
+        const out = join(home, `read-${recordId.slice(2, 10)}-${i + 1}.out`);
+        await cli('records', 'get', recordId, '--version', String(i + 1), '--out', out, '--rpc-url', dev.chainUrl, '--from', recovered.address);
+        assert.ok(readFileSync(out).equals(expected), `${recordId} v${i + 1}: the bytes the CLI read differ`);
+      }
+    }
+    assert.deepEqual(errors, []);
+  });
+});
