@@ -1,10 +1,12 @@
-// Lost-wallet recovery, read in the browser (issue #16): a real `medchain dev` and three escrow
-// custodian nodes. A patient with a 2-of-3 escrow and two guardians (a recovery needs both) adds
-// records with the CLI, one of them in two versions, then loses their key. The guardians approve
-// a new address with the CLI, anvil's clock passes the 48-hour delay, the recovery executes, and
-// the new address restores the old keys through custodians 1 and 3 while custodian 2 is down.
+// Lost-wallet recovery in the browser (issue #16): a real `medchain dev` and three escrow
+// custodian nodes. A patient with a 2-of-3 escrow and two guardians adds records with the CLI,
+// one of them in two versions, sets a recovery policy needing both guardians in the browser, then
+// loses their key. The guardians approve a new address in the browser, anvil's clock passes the
+// 48-hour delay, a guardian moves the account in the browser, and the new address restores the
+// old keys through custodians 1 and 3 while custodian 2 is down (`medchain recovery restore`).
 // Then, in the browser, the new address sees that it acts for the patient and opens every old
-// record byte for byte.
+// version byte for byte. Another patient cancels a recovery within the delay in the browser, and
+// it never happens.
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFile } from 'node:child_process';
@@ -36,6 +38,7 @@ let custodians = [];
 let patient;
 let guardians;
 let recovered; // the new address
+let chainId;
 const files = {}; // label -> { recordId, versions: [bytes, ...] }
 
 // `medchain ARGS --json` in the test's home.
@@ -72,12 +75,17 @@ before(async () => {
   for (const account of [...guardians, recovered]) await cli('keys', 'import', '--private-key', account.privateKey, '--scrypt-n', '1024');
   await cli('login', '--from', patient.address);
 
-  // The patient's custody: a 2-of-3 escrow, two guardians, a recovery both must approve.
+  // The patient's custody: a 2-of-3 escrow and two guardians.
   custodians = await startCustodians(dev, cli);
   const custodianArgs = custodians.flatMap((c) => ['--custodian', `${c.address}=${c.url}`]);
   await cli('emergency', 'escrow', 'set', ...custodianArgs, '--threshold', '2', '--rpc-url', dev.chainUrl, '--from', patient.address);
   for (const guardian of guardians) await cli('guardians', 'add', guardian.address, '--from', patient.address);
-  await cli('recovery', 'policy', '2', '--rpc-url', dev.chainUrl, '--from', patient.address);
+
+  // Another patient with one guardian, who cancels a recovery in the last test. Signed intents
+  // are made here, before anvil's clock is moved past their deadlines.
+  await cli('keys', 'import', '--dev-account', 'patient 2', '--dev-dir', dev.dataDir, '--scrypt-n', '1024');
+  await cli('login', '--from', dev.account('patient 2').address);
+  await cli('guardians', 'add', guardians[0].address, '--from', dev.account('patient 2').address);
 
   // Two records, the lab one in two versions.
   const lab = [randomBytes(4096), randomBytes(5000)];
@@ -88,9 +96,47 @@ before(async () => {
   const imaging = await cli('records', 'add', '--file', writeFile('scan.pdf', scan), '--category', 'imaging', '--from', patient.address);
   files.Imaging = { recordId: imaging.recordId, versions: [scan] };
 
+  // The patient turns recovery on in the browser: both guardians, the default delay.
+  ({ chainId } = await (await fetch(`${dev.url}/v1/node`)).json());
+  browser = await launchChromium();
+  const own = await signedIn(patient.privateKey);
+  await own.goto(`${dev.url}/#/patient/emergency`);
+  const card = recoveryCard(own);
+  await card.getByText('Recovery is off').waitFor();
+  await card.getByLabel(/Guardians who must approve a new address/).fill('2');
+  await card.getByLabel(/Hours in which your key can still cancel/).fill('48');
+  await card.getByRole('button', { name: 'Save recovery policy' }).click();
+  await card.getByText('2 of the 2 guardians can together move this account to a new address').waitFor();
+  await own.screenshot({ path: join(shots, '26-patient-recovery-policy.png'), fullPage: true });
+  await expectAccessible(own, 'patient: recovery policy');
+  assert.deepEqual(await cli('recovery', 'status', patient.address, recovered.address, '--rpc-url', dev.chainUrl, '--from', patient.address).then((s) => s.threshold), 2);
+  await own.context().close();
+
   // The patient's key is lost.
   rmSync(imported.file);
 });
+
+// A page signed in with `privateKey`'s wallet on the dev node.
+async function signedIn(privateKey) {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  await injectWallet(context, { privateKey, chainUrl: dev.chainUrl, chainId });
+  const page = await context.newPage();
+  page.setDefaultTimeout(TIMEOUT);
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  page.errors = errors;
+  await page.goto(dev.url);
+  await page.getByRole('button', { name: 'Connect and sign in' }).click();
+  await page.getByRole('button', { name: 'Sign out' }).waitFor();
+  return page;
+}
+
+const recoveryCard = (page) => page.locator('.card', { has: page.getByRole('heading', { name: 'Recovery of a lost wallet' }) });
+
+async function timeTravel(seconds) {
+  await rpc('evm_increaseTime', [seconds]);
+  await rpc('evm_mine');
+}
 
 after(async () => {
   await browser?.close();
@@ -100,19 +146,40 @@ after(async () => {
 });
 
 describe('a lost wallet recovered, read in the browser', { concurrency: false }, () => {
-  test('two guardians approve, the delay passes, the recovery executes', async () => {
-    const [first, second] = guardians;
-    const rpcUrl = ['--rpc-url', dev.chainUrl];
-    const proposed = await cli('recovery', 'propose', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
-    assert.equal(proposed.approvals, 1);
-    const approved = await cli('recovery', 'approve', patient.address, recovered.address, ...rpcUrl, '--from', second.address);
-    assert.equal(approved.approvals, 2);
-    assert.ok(approved.readyAt > 0);
-    await rpc('evm_increaseTime', [DELAY + 60]);
-    await rpc('evm_mine');
-    await cli('recovery', 'execute', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
-    const status = await cli('recovery', 'status', patient.address, recovered.address, ...rpcUrl, '--from', first.address);
+  test('two guardians approve in the browser, the delay passes, a guardian moves the account', async () => {
+    const pages = [];
+    for (const [i, guardian] of guardians.entries()) {
+      const page = await signedIn(guardian.privateKey);
+      pages.push(page);
+      await page.goto(`${dev.url}/#/patient/emergency`);
+      const card = recoveryCard(page);
+      await card.getByText('2 of the 2 guardians can together move this account').waitFor();
+      await card.getByLabel("The patient's new address").fill(recovered.address);
+      await card.getByText(i === 0 ? 'No guardian has approved this address.' : '1 of 2 guardians have approved this address.').waitFor();
+      await card.getByRole('button', { name: 'Approve the new address' }).click();
+      await page.getByText(`Approved: ${i + 1} of 2 guardians`).waitFor();
+    }
+    const [first] = pages;
+    const card = recoveryCard(first);
+    await first.reload();
+    await card.getByLabel("The patient's new address").fill(recovered.address);
+    await card.getByText(/All 2 guardians approved\. The account can move at /).waitFor();
+    assert.equal(await card.getByRole('button', { name: 'Move the account now' }).isDisabled(), true);
+    await first.screenshot({ path: join(shots, '27-guardian-recovery.png'), fullPage: true });
+    await expectAccessible(first, 'guardian: recovery of a ward');
+
+    await timeTravel(DELAY + 60);
+    await first.reload();
+    await card.getByLabel("The patient's new address").fill(recovered.address);
+    await card.getByText('Approved and the delay has passed: the account can move now.').waitFor();
+    await card.getByRole('button', { name: 'Move the account now' }).click();
+    await first.getByText('The account moved: the new address acts for the patient from now on').waitFor();
+    const status = await cli('recovery', 'status', patient.address, recovered.address, '--rpc-url', dev.chainUrl, '--from', guardians[0].address);
     assert.equal(status.executed, true);
+    for (const page of pages) {
+      assert.deepEqual(page.errors, []);
+      await page.context().close();
+    }
   });
 
   test('the new address restores the old keys through two custodians while the third is down', async () => {
@@ -126,17 +193,7 @@ describe('a lost wallet recovered, read in the browser', { concurrency: false },
   });
 
   test('in the browser the new address acts for the patient and opens every old record', async () => {
-    const { chainId } = await (await fetch(`${dev.url}/v1/node`)).json();
-    browser = await launchChromium();
-    const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
-    await injectWallet(context, { privateKey: recovered.privateKey, chainUrl: dev.chainUrl, chainId });
-    const page = await context.newPage();
-    page.setDefaultTimeout(TIMEOUT);
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(dev.url);
-    await page.getByRole('button', { name: 'Connect and sign in' }).click();
-    await page.getByRole('button', { name: 'Sign out' }).waitFor();
+    const page = await signedIn(recovered.privateKey);
     await page.goto(`${dev.url}/#/patient/records`);
     await page.getByText(/You act for patient .*: their guardians recovered their account to your address on chain/).waitFor();
     // The new address registered nothing of its own: it is offered no registration, only the patient.
@@ -170,6 +227,30 @@ describe('a lost wallet recovered, read in the browser', { concurrency: false },
         assert.ok(readFileSync(out).equals(expected), `${recordId} v${i + 1}: the bytes the CLI read differ`);
       }
     }
-    assert.deepEqual(errors, []);
+    assert.deepEqual(page.errors, []);
+  });
+
+  test('a recovery the patient cancels in the browser within the delay never happens', async () => {
+    const other = dev.account('patient 2');
+    const [guardian] = guardians;
+    const stranger = devMnemonicAccount(9);
+    const page = await signedIn(other.privateKey);
+    await page.goto(`${dev.url}/#/patient/emergency`);
+    const card = recoveryCard(page);
+    await card.getByLabel(/Guardians who must approve a new address/).fill('1');
+    await card.getByRole('button', { name: 'Save recovery policy' }).click();
+    await card.getByText('1 of the 1 guardians can together move this account').waitFor();
+    const approved = await cli('recovery', 'approve', other.address, stranger.address, '--rpc-url', dev.chainUrl, '--from', guardian.address);
+    assert.ok(approved.readyAt > 0);
+    await card.getByRole('button', { name: 'Cancel every pending recovery' }).click();
+    await page.getByText('Every pending recovery of this account is cancelled').waitFor();
+    await timeTravel(DELAY + 60);
+    await assert.rejects(
+      cli('recovery', 'execute', other.address, stranger.address, '--rpc-url', dev.chainUrl, '--from', guardian.address),
+      /RecoveryNotPending/,
+    );
+    const status = await cli('recovery', 'status', other.address, stranger.address, '--rpc-url', dev.chainUrl, '--from', guardian.address);
+    assert.equal(status.executed, false);
+    assert.deepEqual(page.errors, []);
   });
 });

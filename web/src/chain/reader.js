@@ -15,9 +15,11 @@
 //   The address must also hold code, and the contract's own EIP-712 domain must name it.
 import { Interface, getAddress, toBeHex, zeroPadValue } from 'ethers';
 import abi from '../generated/medchain-abi.json';
+import recoveryAbi from '../generated/recovery-abi.json';
 import { t } from '../i18n/index.js';
 
 const contract = new Interface(abi);
+const recoveryContract = new Interface(recoveryAbi);
 const PIN_KEY = 'medchain.pinnedContracts';
 const DOCTOR_VERIFIED = 1; // Registry.sol DOCTOR_VERIFIED
 const ZERO_KEY = `0x${'0'.repeat(64)}`;
@@ -87,6 +89,13 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     return found.map((log) => contract.parseLog(log));
   }
 
+  // A view of the Recovery contract the pinned Medchain names (Medchain.recovery()).
+  async function readRecovery(fn, args) {
+    const [address] = await read('recovery', []);
+    const data = recoveryContract.encodeFunctionData(fn, args);
+    return recoveryContract.decodeFunctionResult(fn, await rpc('eth_call', [{ to: address, data }, 'latest']));
+  }
+
   return {
     // {chainId, contract}: the deployment this app reads, checked and pinned: the EIP-712 domain
     // of the contract's intents and of category statements, and what a format 2 encryption key
@@ -104,6 +113,26 @@ export function chainReader(rpc, node, storage = globalThis.localStorage) {
     async controllerOf(patient) {
       const [controller] = await read('controllerOf', [patient]);
       return getAddress(controller);
+    },
+    // The address of the Recovery contract this Medchain trusts to move patients.
+    async recoveryContract() {
+      return getAddress((await read('recovery', []))[0]);
+    },
+    // {threshold, delay} of the patient's recovery policy (threshold 0: recovery off; delay in
+    // seconds, 0 meaning the contract's default of 48 hours).
+    async recoveryPolicy(patient) {
+      const [threshold, delay] = await readRecovery('policies', [patient]);
+      return { threshold: Number(threshold), delay: Number(delay) };
+    },
+    // {approvals, threshold, readyAt} of `controller`'s recovery of `patient` this round.
+    async recoveryStatus(patient, controller) {
+      const [approvals, threshold, readyAt] = await readRecovery('status', [patient, controller]);
+      return { approvals: Number(approvals), threshold: Number(threshold), readyAt: Number(readyAt) };
+    },
+    // The latest block's time (unix seconds): when a recovery may execute is the chain's clock.
+    async now() {
+      const block = await rpc('eth_getBlockByNumber', ['latest', false]);
+      return Number(block.timestamp);
     },
     // The patient's registered X25519 key (0x hex), or null when not registered.
     async patientKey(patient) {

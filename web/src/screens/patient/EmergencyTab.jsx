@@ -1,9 +1,11 @@
 // The emergency policy (may a verified doctor open a time-boxed window, for how long at most,
 // and how long a doctor whose window ended waits before opening another), the open windows (end
 // one early; turning the policy off ends them all), and the guardians who manage the file too
-// and read it: adding one shares the existing record keys with them (actions.addGuardian).
+// and read it: adding one shares the existing record keys with them (actions.addGuardian); the
+// escrow (EscrowSettings) and the recovery of a lost wallet by the guardians (RecoveryCard).
 import { DoctorName } from '../../components/DoctorName.jsx';
 import EscrowSettings from './EscrowSettings.jsx';
+import RecoveryCard from './RecoveryCard.jsx';
 import { useEffect, useState } from 'react';
 import { Badge, Card, Col, Form, ListGroup, Row } from 'react-bootstrap';
 import { isAddress, getAddress } from 'ethers';
@@ -16,7 +18,8 @@ import { t } from '../../i18n/index.js';
 const WINDOWS = [3600, 6 * 3600, 24 * 3600, 72 * 3600];
 const COOLDOWNS = [0, 3600, 6 * 3600, 24 * 3600];
 
-export default function EmergencyTab({ patient, isSelf }) {
+// `actsAsPatient`: the caller is the patient, or the address a recovery moved the patient to.
+export default function EmergencyTab({ patient, isSelf, actsAsPatient = isSelf }) {
   const { api, ctx, toast, unlockEncryptionKey } = useSession();
   const info = useLoad(() => api.get(`/v1/patients/${patient}`), [patient]);
   const windows = useLoad(() => api.get(`/v1/patients/${patient}/emergency`), [patient]);
@@ -102,6 +105,7 @@ export default function EmergencyTab({ patient, isSelf }) {
           </Card.Body>
         </Card>
         <EscrowSettings patient={patient} isSelf={isSelf} />
+        <RecoveryCard patient={patient} actsAsPatient={actsAsPatient} guardians={(info.data?.guardians ?? []).length} />
       </Col>
     </Row>
   );

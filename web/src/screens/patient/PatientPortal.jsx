@@ -151,7 +151,7 @@ export default function PatientPortal({ sub }) {
           {tab.id === 'requests' && <RequestsTab patient={patient} />}
           {tab.id === 'grants' && <GrantsTab patient={patient} />}
           {tab.id === 'summary' && <EmergencySummaryTab patient={patient} />}
-          {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} />}
+          {tab.id === 'emergency' && <EmergencyTab patient={patient} isSelf={patient === session.address} actsAsPatient={patient === session.address || controlled.includes(patient)} />}
           {tab.id === 'audit' && <AuditTab patient={patient} />}
           {tab.id === 'transfer' && <TransferTab patient={patient} />}
           {tab.id === 'details' && <DetailsTab patient={patient} />}
