@@ -56,6 +56,7 @@ struct NodeOptions {
   store::BlobLocation blobs;                 // default <data dir>/blobs on the local disk
   bool replicate = false;                    // pull versions homed on other registered nodes
   double replicate_interval = 1;             // seconds between replication passes
+  bool peer_fetch = false;  // fetch a blob this node lacks from a peer when a reader asks for it
 };
 
 // The relayer's key from its file: readable by its owner only, since it holds funds.
@@ -220,26 +221,48 @@ Status run(const NodeOptions& options) {
         },
         static_cast<unsigned>(std::clamp<std::uint64_t>(options.orphan_grace / 2, 1, 60)));
   }
-  // Replication pulls through a connection of its own, signing as the node's operator.
-  std::unique_ptr<store::Database> replication_database;
-  std::unique_ptr<store::IndexStore> replication_index;
-  std::unique_ptr<store::NodeStore> replication_node_store;
-  std::optional<replication::Replicator> replicator;
-  if (options.replicate) {
+  // Replication, and the fetch of a version a reader asks for that this node lacks, each pull
+  // through a connection of its own, signing as the node's operator.
+  struct Puller {
+    std::unique_ptr<store::Database> database;
+    std::unique_ptr<store::IndexStore> index;
+    std::unique_ptr<store::NodeStore> node_store;
+    std::optional<replication::Replicator> replicator;
+  };
+  const auto open_puller = [&](const char* flag) -> Result<std::unique_ptr<Puller>> {
     if (config.node_id == Hash32{} || options.relayer_key_file.empty()) {
-      return Error{Errc::kInvalidArgument,
-                   "--replicate needs --node-id and --relayer-key-file (the node's operator key)"};
+      return Error{Errc::kInvalidArgument, std::string(flag) +
+                                               " needs --node-id and --relayer-key-file (the "
+                                               "node's operator key)"};
     }
+    auto puller = std::make_unique<Puller>();
     MEDCHAIN_TRY(crypto::PrivateKey key, read_relayer_key(options.relayer_key_file));
-    MEDCHAIN_TRY(replication_database, store::open_database(location));
-    MEDCHAIN_TRY(replication_index, store::IndexStore::open(*replication_database));
-    MEDCHAIN_TRY(replication_node_store, store::NodeStore::open(*replication_database));
-    replication::ReplicatorOptions replicating;
-    replicating.own_node = config.node_id;
-    replicating.domain = {deployment.chain_id, deployment.address};
-    replicating.operator_key = key;
-    replicating.max_blob_bytes = options.max_blob_bytes;
-    replicator.emplace(replicating, *replication_index, *replication_node_store, *blobs);
+    MEDCHAIN_TRY(puller->database, store::open_database(location));
+    MEDCHAIN_TRY(puller->index, store::IndexStore::open(*puller->database));
+    MEDCHAIN_TRY(puller->node_store, store::NodeStore::open(*puller->database));
+    replication::ReplicatorOptions pulling;
+    pulling.own_node = config.node_id;
+    pulling.domain = {deployment.chain_id, deployment.address};
+    pulling.operator_key = key;
+    pulling.max_blob_bytes = options.max_blob_bytes;
+    puller->replicator.emplace(pulling, *puller->index, *puller->node_store, *blobs);
+    return puller;
+  };
+  std::unique_ptr<Puller> replicating;
+  std::optional<replication::Replicator>* replicator = nullptr;
+  if (options.replicate) {
+    MEDCHAIN_TRY(replicating, open_puller("--replicate"));
+    replicator = &replicating->replicator;
+  }
+  std::unique_ptr<Puller> peer_fetch;
+  std::mutex peer_fetch_mutex;  // one fetch at a time on the fetch's connection
+  if (options.peer_fetch) {
+    MEDCHAIN_TRY(peer_fetch, open_puller("--peer-fetch"));
+    api.set_peer_fetch([&peer_fetch, &peer_fetch_mutex](const store::RecordVersionRow& version) {
+      const std::lock_guard lock(peer_fetch_mutex);
+      return peer_fetch->replicator->pull_from_any(version,
+                                                   static_cast<std::uint64_t>(std::time(nullptr)));
+    });
   }
   const bool anchoring =
       relayer_sender && config.node_id != Hash32{} && options.anchor_interval > 0;
@@ -260,13 +283,13 @@ Status run(const NodeOptions& options) {
   });
   if (replicator) {
     // A new version (or a new peer) is replicated as soon as it is indexed, not at the next tick.
-    indexer.subscribe([&replicator](const chain::IndexedBlock& block) {
+    indexer.subscribe([replicator](const chain::IndexedBlock& block) {
       const bool relevant = std::any_of(
           block.events.begin(), block.events.end(), [](const chain::IndexedEvent& event) {
             return event.name == "RecordAdded" || event.name == "RecordUpdated" ||
                    event.name == "StorageNodeRegistered";
           });
-      if (relevant) replicator->wake();
+      if (relevant) (*replicator)->wake();
     });
   }
   std::atomic<bool> stop{false};
@@ -292,7 +315,7 @@ Status run(const NodeOptions& options) {
     replication_thread = std::thread([&] {
       const auto interval =
           std::chrono::milliseconds(static_cast<long>(options.replicate_interval * 1000));
-      replicator->run(stop, interval, std::cerr);
+      (*replicator)->run(stop, interval, std::cerr);
     });
   }
   auto http = api::HttpServer::start(server, api.handlers());
@@ -407,6 +430,11 @@ int main(int argc, char** argv) {
                "Keep a replica of every record version homed on another registered storage node, "
                "pulled from its peer API (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_REPLICATE");
+  app.add_flag("--peer-fetch", options.peer_fetch,
+               "Fetch a record version this node lacks from a registered peer that holds it "
+               "(its home node first), checked against the chain, when a reader who may read it "
+               "asks (needs --node-id and --relayer-key-file)")
+      ->envname("MEDCHAIND_PEER_FETCH");
   option("--replicate-interval", options.replicate_interval,
          "Seconds between catch-up replication passes (a newly indexed version starts one at once)")
       ->capture_default_str()

@@ -235,5 +235,78 @@ TEST_F(FederationTest, ReplicationRefusesAWrongDigestAndAForgedCategory) {
   EXPECT_EQ(replica.get("/v1/blobs/" + to_hex(sha256_of(real)), token).status, 404);
 }
 
+// Read-time peer fetch (medchaind --peer-fetch): a node that lacks a version fetches it from a
+// peer when a reader who may read it asks, with the replication's checks; wrong bytes are
+// refused (502) and never stored; a caller who may read nothing of the patient starts no fetch.
+TEST_F(FederationTest, ANodeFetchesAVersionItLacksFromAPeerAndRefusesWrongBytes) {
+  Node home(ledger_);
+  Node reader(ledger_, {"--peer-fetch"});
+  const std::string content = "fetched at read time" + std::string(200'000, 'f');
+  const Hash32 record_id = add_record(home, home.token_for(patient_), content);
+  grant_doctor(home);
+  const std::string doctor_token = reader.token_for(doctor_);
+  const std::string blob_path = "/v1/blobs/" + to_hex(sha256_of(content));
+  const std::string patient_token = reader.token_for(patient_);
+  // Once the reader has indexed the version (its metrics say so: any read by the patient or the
+  // doctor would fetch it), a stranger's read starts no fetch.
+  const std::uint64_t added_in =
+      home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
+          .body["versions"][0]["blockNumber"];
+  ASSERT_TRUE(eventually([&] {
+    const std::string metrics = reader.get("/metrics", "").response.body;
+    const auto at = metrics.find("\nmedchaind_indexed_block ");
+    return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
+  }));
+  const Party stranger = ledger_.party(/*funded=*/false);
+  EXPECT_EQ(reader.get(blob_path, reader.token_for(stranger)).status, 404);
+  const std::string name = to_hex(sha256_of(content), false);
+  EXPECT_FALSE(std::filesystem::exists(reader.dir() / "blobs" / "blobs" / name.substr(0, 2) /
+                                       name.substr(2, 2) / name));
+
+  const Reply fetched = reader.get(blob_path, doctor_token);
+  ASSERT_EQ(fetched.status, 200) << fetched.raw;
+  EXPECT_EQ(fetched.response.body, content) << "not byte-identical";
+  // Kept: served again with the home node gone, and listed with its size and category.
+  home.crash();
+  const Reply again = reader.get(blob_path, doctor_token);
+  EXPECT_EQ(again.status, 200);
+  EXPECT_EQ(again.response.body, content);
+  const Reply listed = reader.get("/v1/records/" + to_hex(record_id), patient_token);
+  EXPECT_EQ(listed.body["versions"][0]["size"], content.size()) << listed.raw;
+  EXPECT_EQ(listed.body["versions"][0]["category"], "lab");
+
+  // A version homed on a peer that serves other bytes than the chain's digest.
+  const std::string real = "the bytes the chain names" + std::string(1'000, 'r');
+  const Hash32 lied_about = random_hash();
+  const json answers =
+      json::array({{{"path", "/v1/peer/versions/" + to_hex(lied_about) + "/1"},
+                    {"answer",
+                     {{"recordId", to_hex(lied_about)},
+                      {"version", 1},
+                      {"digest", to_hex(sha256_of(real))},
+                      {"size", real.size()},
+                      {"category", "lab"},
+                      {"categorySignature", statement(patient_, sha256_of(real), kLabCategory)},
+                      {"categorySigner", to_hex(patient_.address)},
+                      {"uploadedBy", to_hex(patient_.address)},
+                      {"summary", nullptr},
+                      {"keys", json::array()}}}}});
+  LyingPeer liar("not " + real, answers);
+  const Hash32 liar_node = register_node(ledger_.party(/*funded=*/false), liar.url());
+  add_on_chain(reader, lied_about, sha256_of(real), liar_node);
+  ASSERT_TRUE(eventually([&] {
+    return reader.get("/v1/records/" + to_hex(lied_about), patient_token).status == 200;
+  }));
+  const Reply refused = reader.get_failing("/v1/blobs/" + to_hex(sha256_of(real)), doctor_token);
+  EXPECT_EQ(refused.status, 502) << refused.raw;
+  EXPECT_EQ(refused.body["code"], "peer_fetch_failed") << refused.raw;
+  EXPECT_NE(refused.body["detail"].get<std::string>().find("does not hash to the chain's digest"),
+            std::string::npos)
+      << refused.raw;
+  EXPECT_TRUE(reader.get("/v1/records/" + to_hex(lied_about), patient_token)
+                  .body["versions"][0]["size"]
+                  .is_null());
+}
+
 }  // namespace
 }  // namespace medchain::test

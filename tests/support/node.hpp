@@ -41,6 +41,9 @@ class Node {
              std::vector<std::pair<std::string, std::string>> headers = {},
              const std::string& content_type = "application/json");
   Reply get(const std::string& path, const std::string& token = "");
+  // A GET expected to answer 5xx: the node reporting a peer's failure (502, 504). send() and
+  // get() fail the test on any 5xx, which is otherwise a bug.
+  Reply get_failing(const std::string& path, const std::string& token);
 
   std::string nonce();
   eth::SiweMessage siwe_for(const Party& party, const std::string& nonce) const;
@@ -68,6 +71,7 @@ class Node {
   std::vector<std::string> argv_;
   int restarts_ = 0;
   bool crashed_ = false;
+  bool server_error_expected_ = false;  // get_failing() under way
   std::filesystem::path dir_;
   std::string authority_;
   Hash32 node_id_;

@@ -66,7 +66,10 @@ Result<ChildProcess> start_node(const DevOptions& options, const std::string& ch
                                 "--connect-src",
                                 "http://127.0.0.1:*"};
   if (!node.database.empty()) argv.insert(argv.end(), {"--database", node.database});
-  if (options.nodes > 1) argv.push_back("--replicate");
+  if (options.nodes > 1) {
+    argv.push_back("--replicate");
+    argv.push_back("--peer-fetch");
+  }
   if (node.number > 1) argv.insert(argv.end(), {"--web-root", ""});
   const fs::path log = node.data_dir / "medchaind.log";
   MEDCHAIN_TRY(ChildProcess process, ChildProcess::spawn(argv, log));
@@ -189,7 +192,8 @@ void add_dev_command(CLI::App& app) {
   cmd->add_option("--node", options->node, "The medchaind executable")->capture_default_str();
   cmd->add_option("--nodes", options->nodes,
                   "How many nodes to start (at --node-port and the ports after it); with 2 or "
-                  "more, each replicates the others' records and node 2 runs on PostgreSQL")
+                  "more, each replicates the others' records (and fetches one it lacks from a peer "
+                  "when read), and node 2 runs on PostgreSQL")
       ->check(CLI::Range(1, 9))
       ->capture_default_str();
   on_run(cmd, [options]() { return run_dev(*options); });

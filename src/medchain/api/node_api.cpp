@@ -352,6 +352,10 @@ void NodeApi::set_clock(std::function<std::uint64_t()> clock) {
   context_->clock = std::move(clock);
 }
 
+void NodeApi::set_peer_fetch(std::function<Status(const store::RecordVersionRow&)> fetch) {
+  context_->fetch_from_peer = std::move(fetch);
+}
+
 void NodeApi::set_contract(const chain::Contract& medchain) {
   context_->medchain = &medchain;
 }

@@ -93,6 +93,12 @@ class NodeApi {
   void enable_relay(chain::Relayer& relayer, const chain::ContractAbi& abi,
                     chain::IntentDomain domain);
 
+  // Fetches a version this node lacks from a peer, verified, into this node's stores (medchaind
+  // --peer-fetch). With it, an authorized read of a blob the node does not hold fetches it first
+  // (502 peer_fetch_failed when no peer served it intact, 504 peer_timeout); without, 404.
+  // Called on the serving threads: it must serialize itself.
+  void set_peer_fetch(std::function<Status(const store::RecordVersionRow& version)> fetch);
+
   // Unix seconds; tests may move time. The API's "now" is the later of this and the newest
   // indexed block's timestamp, so a chain whose clock ran ahead expires grants no later.
   void set_clock(std::function<std::uint64_t()> clock);

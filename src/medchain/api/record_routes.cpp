@@ -74,6 +74,8 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
   std::map<Hash32, std::size_t> position;
   std::map<Address, Address> recipients;  // key_recipient by patient: one index query each
   for (const store::RecordVersionRow& version : rows) {
+    // Listed without its blob when a peer fails the fetch; the blob's read says why.
+    (void)fetch_for_reader(node, version, caller);
     MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
     MEDCHAIN_TRY(bool readable, may_read(node, version, blob, caller, now));
     if (!readable) continue;
@@ -178,6 +180,30 @@ Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
   return blob;
 }
 
+// Whether `caller` may read some category of `patient`'s file now: who may make the node fetch
+// one of the patient's versions from a peer.
+static Result<bool> may_read_some(NodeContext& node, const Address& patient, const Address& caller,
+                                  std::uint64_t now) {
+  for (std::uint8_t category = 0; category < records::kCategoryNames.size(); ++category) {
+    MEDCHAIN_TRY(store::ReadAccess access,
+                 node.index().read_access(patient, caller, category, now));
+    if (access != store::ReadAccess::kDenied) return true;
+  }
+  return false;
+}
+
+Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
+                              const Address& caller) {
+  if (!node.fetch_from_peer) return false;
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
+  if (held) return false;
+  MEDCHAIN_TRY(std::uint64_t now, node.now());
+  MEDCHAIN_TRY(bool allowed, may_read_some(node, version.patient, caller, now));
+  if (!allowed) return false;
+  MEDCHAIN_TRY_STATUS(node.fetch_from_peer(version));
+  return true;
+}
+
 std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left) {
   return std::make_unique<BlobSource>(std::move(reader), left);
 }
@@ -196,6 +222,8 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
 
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
                           const Address& caller) {
+  // A peer that fails the fetch leaves the version unread here; the blob's read says why.
+  (void)fetch_for_reader(node, version, caller);
   MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   return may_read(node, version, blob, caller, now);
@@ -261,6 +289,22 @@ Response download_blob(NodeContext& node, const Call& call) {
   {
     auto info = node.node_store().blob(*digest);
     if (!info.ok()) return problem_for(info.error());
+    if (!*info) {
+      auto versions = node.index().record_versions_with_digest(*digest);
+      if (!versions.ok()) return problem_for(versions.error());
+      for (const store::RecordVersionRow& version : *versions) {
+        auto fetched = fetch_for_reader(node, version, call.caller());
+        if (!fetched.ok() && fetched.error().code == Errc::kTimeout) {
+          return problem(504, "peer_timeout", "Peer timeout", fetched.error().message);
+        }
+        if (!fetched.ok()) {
+          return problem(502, "peer_fetch_failed", "Peer fetch failed", fetched.error().message);
+        }
+        if (*fetched) break;
+      }
+      info = node.node_store().blob(*digest);
+      if (!info.ok()) return problem_for(info.error());
+    }
     if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
     blob = **info;
     auto now = node.now();

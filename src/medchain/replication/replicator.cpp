@@ -282,6 +282,29 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
   return report;
 }
 
+Status Replicator::pull_from_any(const store::RecordVersionRow& version, std::uint64_t now) {
+  MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
+  // The home node first: it holds the version unless it lost it.
+  std::stable_partition(nodes.begin(), nodes.end(), [&version](const store::StorageNodeRow& node) {
+    return node.node_id == version.node_id;
+  });
+  std::optional<Error> refusal;
+  std::optional<Error> timeout;
+  std::string tried;
+  for (const store::StorageNodeRow& node : nodes) {
+    if (node.node_id == options_.own_node) continue;
+    Status pulled = pull(peer_for(node), version, now);
+    if (pulled.ok()) return {};
+    const Error& error = pulled.error();
+    if (error.code == Errc::kCheckFailed) refusal = error;
+    if (error.code == Errc::kTimeout) timeout = error;
+    tried += (tried.empty() ? "" : "; ") + node.url + ": " + error.message;
+  }
+  if (tried.empty()) return Error{Errc::kUnavailable, "no other registered storage node to ask"};
+  const Errc code = refusal ? Errc::kCheckFailed : timeout ? Errc::kTimeout : Errc::kUnavailable;
+  return Error{code, "no peer served " + version_name(version) + " intact (" + tried + ")"};
+}
+
 void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,
                      std::ostream& log) {
   while (!stop) {

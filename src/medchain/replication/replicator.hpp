@@ -78,6 +78,13 @@ class Replicator {
   // Callable from any thread.
   void wake();
 
+  // Pulls one version now, as a pass would, from its home node or else from any other registered
+  // storage node that holds a replica (in registry order): the same checks, the same store. For a
+  // read of a version this node lacks (medchaind --peer-fetch). kCheckFailed when every peer
+  // that answered failed a check (wrong bytes, forged category), kTimeout when none answered in
+  // time, else kUnavailable.
+  Status pull_from_any(const store::RecordVersionRow& version, std::uint64_t now);
+
  private:
   struct Peer;
   Peer& peer_for(const store::StorageNodeRow& node);

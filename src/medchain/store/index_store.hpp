@@ -83,6 +83,8 @@ class IndexStore final : public chain::IndexSink {
   Result<std::vector<RecordVersionRow>> record_versions(const Hash32& record_id);
   // Every version whose blob the chain says storage node `node_id` holds, oldest first.
   Result<std::vector<RecordVersionRow>> record_versions_on_node(const Hash32& node_id);
+  // The versions whose ciphertext has this digest (usually one), oldest first.
+  Result<std::vector<RecordVersionRow>> record_versions_with_digest(const Hash32& digest);
   Result<std::vector<GrantView>> grants_of_patient(const Address& patient);
   Result<std::vector<GrantView>> grants_of_doctor(const Address& doctor);
   Result<std::vector<RequestRow>> requests_of_patient(const Address& patient);

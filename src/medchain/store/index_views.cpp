@@ -223,6 +223,15 @@ Result<std::vector<RecordVersionRow>> IndexStore::record_versions_on_node(const 
   return versions_of(rows);
 }
 
+Result<std::vector<RecordVersionRow>> IndexStore::record_versions_with_digest(
+    const Hash32& digest) {
+  MEDCHAIN_TRY(auto rows, db_->query(std::string(kVersionColumns) +
+                                         "WHERE digest = ? ORDER BY block_number, record_id, "
+                                         "version",
+                                     {to_hex(digest)}));
+  return versions_of(rows);
+}
+
 Result<std::vector<GrantView>> IndexStore::grants_of_patient(const Address& patient) {
   MEDCHAIN_TRY(auto rows, db_->query(std::string(kGrantColumns) +
                                          "WHERE patient = ? ORDER BY block_number, doctor",

@@ -44,6 +44,8 @@ struct NodeContext {
   chain::Relayer* relayer = nullptr;
   const chain::ContractAbi* abi = nullptr;
   chain::IntentDomain domain;
+  // Set with --peer-fetch: fetches a version the node lacks from a peer (NodeApi::set_peer_fetch).
+  std::function<Status(const store::RecordVersionRow&)> fetch_from_peer;
   // Set when the node has a node id (--node-id): it answers the peer routes.
   std::unique_ptr<federation::PeerVerifier> peers;
 

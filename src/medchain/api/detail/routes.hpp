@@ -33,7 +33,13 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       std::uint64_t now);
 // the indexed version the path's {recordId} and {version} name, or kNotFound.
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
-// whether `caller` may read `version` at the node's clock now (blob_of, then may_read).
+// with --peer-fetch, fetches `version` from a peer when this node lacks its blob and `caller`
+// may read some category of its patient's file (the read's own check follows); whether it did;
+// the fetch's error (kCheckFailed: no peer served it intact; kTimeout) when it failed.
+Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
+                              const Address& caller);
+// whether `caller` may read `version` at the node's clock now (a peer fetch, blob_of, then
+// may_read).
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
                           const Address& caller);
 // a blob streamed from the blob store, `left` bytes from where `reader` stands;
