@@ -177,6 +177,25 @@ Result<crypto::PrivateKey> ClientContext::key() {
   return *key_;
 }
 
+std::vector<std::string> ClientContext::node_urls() const {
+  std::vector<std::string> urls;
+  std::stringstream list(options_.node);
+  std::string url;
+  while (std::getline(list, url, ',')) {
+    url.erase(0, url.find_first_not_of(" \t"));
+    url.erase(url.find_last_not_of(" \t") + 1);
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    if (!url.empty()) urls.push_back(url);
+  }
+  return urls;
+}
+
+std::string ClientContext::node_url() const {
+  if (!connected_url_.empty()) return connected_url_;
+  const std::vector<std::string> urls = node_urls();
+  return urls.empty() ? options_.node : urls.front();
+}
+
 Result<client::NodeClient*> ClientContext::node() {
   if (node_) return &*node_;
   client::ClientOptions client_options;
@@ -189,22 +208,40 @@ Result<client::NodeClient*> ClientContext::node() {
         Error{abi.error().code, "cannot read the contract's ABI from " + options_.artifact +
                                     " (--artifact): " + abi.error().message};
   }
-  MEDCHAIN_TRY(client::NodeClient node, client::NodeClient::connect(options_.node, client_options));
-  node_.emplace(std::move(node));
-  return &*node_;
+  const std::vector<std::string> urls = node_urls();
+  if (urls.empty()) return Error{Errc::kInvalidArgument, "--node names no node"};
+  std::string unreachable;
+  for (const std::string& url : urls) {
+    auto connected = client::NodeClient::connect(url, client_options);
+    if (connected.ok()) {
+      if (!unreachable.empty()) {
+        std::cerr << "warning: " << unreachable << "; using " << url << "\n";
+      }
+      node_.emplace(std::move(*connected));
+      connected_url_ = url;
+      return &*node_;
+    }
+    const Errc code = connected.error().code;
+    // Only a node that does not answer is passed over: any other answer is the node's to give.
+    if (code != Errc::kUnavailable && code != Errc::kTimeout) return std::move(connected).error();
+    unreachable += (unreachable.empty() ? "" : "; ") + connected.error().message;
+  }
+  if (urls.size() == 1) return Error{Errc::kUnavailable, unreachable};
+  return Error{Errc::kUnavailable,
+               "none of the " + std::to_string(urls.size()) + " nodes answered: " + unreachable};
 }
 
 Result<client::NodeClient*> ClientContext::signed_in_node() {
   MEDCHAIN_TRY(Address account, this->account());
+  MEDCHAIN_TRY(client::NodeClient * node, this->node());
   MEDCHAIN_TRY(std::optional<SavedSession> saved, saved_session(account));
   if (!saved) {
-    return Error{Errc::kUnauthenticated, "not signed in to " + options_.node + " as " +
+    return Error{Errc::kUnauthenticated, "not signed in to " + node_url() + " as " +
                                              eth::to_checksum(account) + ": run `medchain login`"};
   }
   if (saved->expires_at <= unix_now()) {
     return Error{Errc::kUnauthenticated, "session expired: run `medchain login`"};
   }
-  MEDCHAIN_TRY(client::NodeClient * node, this->node());
   node->set_token(saved->token);
   auto me = node->get("/v1/me");
   if (!me.ok()) {
@@ -217,38 +254,69 @@ Result<client::NodeClient*> ClientContext::signed_in_node() {
   return node;
 }
 
-Result<std::optional<SavedSession>> ClientContext::saved_session(const Address& account) const {
-  const fs::path file = sessions_dir() / (eth::to_checksum(account) + ".json");
-  if (!fs::exists(file)) return std::optional<SavedSession>();
+namespace {
+
+// An account's saved sessions: {"address", "sessions": {"<node URL>": {"token", "expiresAt"}}}.
+// A file of the single-session layout of earlier versions ({"node", "token", "expiresAt"}) is
+// read as one entry.
+Result<client::json> read_sessions(const fs::path& file) {
+  if (!fs::exists(file)) return client::json{{"sessions", client::json::object()}};
   MEDCHAIN_TRY(std::string text, read_file(file));
-  const auto parsed = client::json::parse(text, nullptr, false);
-  SavedSession session;
-  session.address = account;
-  if (!parsed.is_object() || !parsed["token"].is_string() || !parsed["node"].is_string()) {
+  auto parsed = client::json::parse(text, nullptr, false);
+  if (parsed.is_object() && parsed["node"].is_string() && parsed["token"].is_string()) {
+    const std::string node = parsed["node"].get<std::string>();
+    parsed = client::json{
+        {"address", parsed.value("address", "")},
+        {"sessions",
+         {{node, {{"token", parsed["token"]}, {"expiresAt", parsed.value("expiresAt", 0)}}}}}};
+  }
+  if (!parsed.is_object() || !parsed["sessions"].is_object()) {
     return Error{Errc::kUnauthenticated,
                  "the saved session " + file.string() + " is unreadable: run `medchain login`"};
   }
-  session.node = parsed["node"].get<std::string>();
-  session.token = parsed["token"].get<std::string>();
-  session.expires_at = parsed.value("expiresAt", std::int64_t{0});
+  return parsed;
+}
+
+}  // namespace
+
+Result<std::optional<SavedSession>> ClientContext::saved_session(const Address& account) const {
+  const fs::path file = sessions_dir() / (eth::to_checksum(account) + ".json");
+  MEDCHAIN_TRY(client::json saved, read_sessions(file));
   // A session is for one node: signed in elsewhere means not signed in here.
-  if (session.node != options_.node) return std::optional<SavedSession>();
-  return std::optional<SavedSession>(std::move(session));
+  const std::string node = node_url();
+  const client::json& entry = saved["sessions"][node];
+  if (entry.is_null()) return std::optional<SavedSession>();
+  if (!entry.is_object() || !entry["token"].is_string()) {
+    return Error{Errc::kUnauthenticated,
+                 "the saved session " + file.string() + " is unreadable: run `medchain login`"};
+  }
+  return std::optional<SavedSession>(SavedSession{node, account, entry["token"].get<std::string>(),
+                                                  entry.value("expiresAt", std::int64_t{0})});
 }
 
 Status ClientContext::save_session(const SavedSession& session) const {
   MEDCHAIN_TRY_STATUS(ensure_private_dir(sessions_dir()));
-  const client::json saved{{"node", session.node},
-                           {"address", eth::to_checksum(session.address)},
-                           {"token", session.token},
-                           {"expiresAt", session.expires_at}};
-  return write_private_file(sessions_dir() / (eth::to_checksum(session.address) + ".json"),
-                            saved.dump(2) + "\n");
+  const fs::path file = sessions_dir() / (eth::to_checksum(session.address) + ".json");
+  auto saved = read_sessions(file);
+  client::json sessions = saved.ok() ? (*saved)["sessions"] : client::json::object();
+  sessions[session.node] = {{"token", session.token}, {"expiresAt", session.expires_at}};
+  const client::json document{{"address", eth::to_checksum(session.address)},
+                              {"sessions", sessions}};
+  return write_private_file(file, document.dump(2) + "\n");
 }
 
-Status ClientContext::forget_session(const Address& account) const {
+Status ClientContext::forget_session(const Address& account, const std::string& node) const {
+  const fs::path file = sessions_dir() / (eth::to_checksum(account) + ".json");
+  auto saved = read_sessions(file);
   std::error_code ec;
-  fs::remove(sessions_dir() / (eth::to_checksum(account) + ".json"), ec);
+  if (saved.ok()) {
+    (*saved)["sessions"].erase(node);
+    if (!(*saved)["sessions"].empty()) {
+      (*saved)["address"] = eth::to_checksum(account);
+      return write_private_file(file, saved->dump(2) + "\n");
+    }
+  }
+  fs::remove(file, ec);
   if (ec) return Error{Errc::kIo, "cannot remove the saved session: " + ec.message()};
   return {};
 }

@@ -66,7 +66,10 @@ class ClientContext {
   const std::filesystem::path& home() const noexcept { return home_; }
   std::filesystem::path keys_dir() const { return home_ / "keys"; }
   std::filesystem::path sessions_dir() const { return home_ / "sessions"; }
-  const std::string& node_url() const noexcept { return options_.node; }
+  // The nodes --node names (comma-separated URLs), in the order they are tried.
+  std::vector<std::string> node_urls() const;
+  // The node this command talks to: the one node() connected to, else the first named.
+  std::string node_url() const;
 
   // The stored accounts (keys/<address>.json), in address order.
   Result<std::vector<Address>> stored_accounts() const;
@@ -107,8 +110,10 @@ class ClientContext {
   // and format 1 (keys registered before format 2), so old data keeps opening. Derived once.
   Result<std::vector<medchain::records::EncryptionKeyPair>> decryption_keys();
 
-  // A client of --node, connected (GET /v1/node) but without a session. It can relay intents
-  // (the contract's ABI is loaded from --artifact).
+  // A client of the first node of --node that answers (GET /v1/node), without a session: a
+  // node that cannot be reached is passed over with a warning on stderr (failover), any other
+  // failure stops. kUnavailable naming each node when none answers. It can relay intents (the
+  // contract's ABI is loaded from --artifact).
   Result<client::NodeClient*> node();
   // node() with the account's saved session, checked with GET /v1/me: kUnauthenticated
   // ("not signed in ...: run `medchain login`" / "session expired: run `medchain login`").
@@ -116,10 +121,12 @@ class ClientContext {
   // The answer of GET /v1/me from signed_in_node() (address, patient, doctor, registrar, ...).
   const client::json& me() const noexcept { return me_; }
 
-  // The saved session of `account` for this node, if any; saving and forgetting one.
+  // The saved session of `account` for this node (node_url()), if any; saving one (for its
+  // `node`, beside the account's sessions with other nodes) and forgetting one.
   Result<std::optional<SavedSession>> saved_session(const Address& account) const;
   Status save_session(const SavedSession& session) const;
-  Status forget_session(const Address& account) const;
+  // Forgets the account's session with `node`.
+  Status forget_session(const Address& account, const std::string& node) const;
 
   // The contract on --rpc-url, for what the node does not relay (registrar calls) or must not
   // be trusted for (keys, digests, audit anchors). The chain id must be the node's, and the
@@ -150,6 +157,7 @@ class ClientContext {
   std::optional<Address> account_;
   std::optional<crypto::PrivateKey> key_;
   std::optional<client::NodeClient> node_;
+  std::string connected_url_;       // the URL node_ answered at
   std::optional<Error> abi_error_;  // why the ABI could not be loaded, for relay()
   std::unique_ptr<chain::EthClient> chain_;
   std::unique_ptr<chain::Contract> contract_;

@@ -793,11 +793,13 @@ TEST_F(CliCommandsTest, FailuresAreOneLineWithTheDocumentedExitCode) {
   expect_failure(medchain({"whoami", "--from", patient}), 3,
                  "session expired: run `medchain login`");
   json garbage = json::parse(saved);
-  garbage["token"] = "0123456789abcdef";
+  json& entry = garbage["sessions"]["http://" + node_.authority()];
+  ASSERT_TRUE(entry.is_object()) << saved;
+  entry["token"] = "0123456789abcdef";
   std::ofstream(session_file) << garbage.dump();
   expect_failure(medchain({"access", "list", "--from", patient}), 3, "session expired");
   // A session whose time is up never reaches the node.
-  garbage["expiresAt"] = 1;
+  entry["expiresAt"] = 1;
   std::ofstream(session_file) << garbage.dump();
   expect_failure(medchain({"audit", "list", "--from", patient}), 3, "session expired");
 

@@ -1,7 +1,10 @@
 // `medchain login | logout | whoami` (docs/cli.md, "Sessions"): a Sign-In with Ethereum session
-// with the node, saved in <home>/sessions/<address>.json (mode 0600) for later commands.
+// with each node --node names, saved in <home>/sessions/<address>.json (mode 0600) for later
+// commands, which use the first of those nodes that answers.
+#include <iostream>
 #include <medchain/eth/address.hpp>
 #include <medchain/eth/siwe.hpp>
+#include <vector>
 
 #include "cli.hpp"
 #include "client_context.hpp"
@@ -9,35 +12,70 @@
 namespace medchain::cli {
 namespace {
 
+// Signs in at every node --node names that answers (one signature each), so that a later
+// command that fails over to another node finds a session there.
 Status login() {
   ClientContext context;
   MEDCHAIN_TRY(crypto::PrivateKey key, context.key());
-  MEDCHAIN_TRY(client::NodeClient * node, context.node());
-  MEDCHAIN_TRY(client::SignedIn session, node->sign_in(key));
-  MEDCHAIN_TRY_STATUS(context.save_session(
-      {context.node_url(), session.address, session.token, session.expires_at}));
-  const std::string until = eth::format_rfc3339(session.expires_at);
-  context.print({{"address", eth::to_checksum(session.address)},
-                 {"node", context.node_url()},
-                 {"expiresAt", session.expires_at},
-                 {"idleTimeout", session.idle_timeout}},
-                "signed in to " + context.node_url() + " as " + eth::to_checksum(session.address) +
-                    " until " + until);
+  client::json nodes = client::json::array();
+  std::optional<client::SignedIn> first;
+  std::vector<std::string> unreachable;  // said once it is known that another node answered
+  for (const std::string& url : context.node_urls()) {
+    auto node = client::NodeClient::connect(url);
+    if (!node.ok() &&
+        (node.error().code == Errc::kUnavailable || node.error().code == Errc::kTimeout)) {
+      unreachable.push_back(node.error().message);
+      continue;
+    }
+    if (!node.ok()) return std::move(node).error();
+    MEDCHAIN_TRY(client::SignedIn session, node->sign_in(key));
+    MEDCHAIN_TRY_STATUS(
+        context.save_session({url, session.address, session.token, session.expires_at}));
+    nodes.push_back(url);
+    if (!first) first = session;
+  }
+  if (!first) {
+    std::string each;
+    for (const std::string& why : unreachable) each += (each.empty() ? "" : "; ") + why;
+    if (unreachable.size() == 1) return Error{Errc::kUnavailable, each};
+    return Error{Errc::kUnavailable,
+                 "none of the " + std::to_string(unreachable.size()) + " nodes answered: " + each};
+  }
+  for (const std::string& why : unreachable) std::cerr << "warning: not signed in: " << why << "\n";
+  const std::string until = eth::format_rfc3339(first->expires_at);
+  std::string names;
+  for (const client::json& url : nodes)
+    names += (names.empty() ? "" : ", ") + url.get<std::string>();
+  context.print(
+      {{"address", eth::to_checksum(first->address)},
+       {"node", nodes.front()},
+       {"nodes", nodes},
+       {"expiresAt", first->expires_at},
+       {"idleTimeout", first->idle_timeout}},
+      "signed in to " + names + " as " + eth::to_checksum(first->address) + " until " + until);
   return {};
 }
 
+// Ends the session at every node --node names where one is saved; a node that does not answer
+// keeps its session until it expires there, but it is forgotten here all the same.
 Status logout() {
   ClientContext context;
   MEDCHAIN_TRY(Address account, context.account());
-  auto node = context.signed_in_node();
-  // Ending it on the node is what counts; a session the node already ended is simply dropped.
-  if (node.ok()) {
-    auto ended = (*node)->sign_out();
-    if (!ended.ok() && ended.error().code != Errc::kUnauthenticated) return ended;
-  } else if (node.error().code != Errc::kUnauthenticated) {
-    return std::move(node).error();
+  for (const std::string& url : context.node_urls()) {
+    ContextOptions one = context_options();
+    one.node = url;
+    ClientContext at(one);
+    auto node = at.signed_in_node();
+    // Ending it on the node is what counts; a session the node already ended is simply dropped.
+    if (node.ok()) {
+      auto ended = (*node)->sign_out();
+      if (!ended.ok() && ended.error().code != Errc::kUnauthenticated) return ended;
+    } else if (node.error().code != Errc::kUnauthenticated &&
+               node.error().code != Errc::kUnavailable && node.error().code != Errc::kTimeout) {
+      return std::move(node).error();
+    }
+    MEDCHAIN_TRY_STATUS(context.forget_session(account, url));
   }
-  MEDCHAIN_TRY_STATUS(context.forget_session(account));
   context.print({{"address", eth::to_checksum(account)}, {"signedOut", true}},
                 "signed out " + eth::to_checksum(account));
   return {};
