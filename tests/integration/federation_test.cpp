@@ -235,5 +235,63 @@ TEST_F(FederationTest, ReplicationRefusesAWrongDigestAndAForgedCategory) {
   EXPECT_EQ(replica.get("/v1/blobs/" + to_hex(sha256_of(real)), token).status, 404);
 }
 
+// A node loses its disk: its index and blobs are gone, its operator key and configuration are
+// restored, and it starts again with the same node id. It gets back every version it should
+// hold, those homed on it from the other nodes' replicas, and the operator's checks pass.
+TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
+  TempPostgres postgres;
+  Node first(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node lost(ledger_, {"--replicate", "--replicate-interval", "0.2"});  // SQLite
+  Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
+                       "--replicate-interval", "0.2"});
+  std::vector<std::pair<Hash32, std::string>> records;
+  for (Node* home : {&lost, &first, &lost, &third}) {
+    const std::string content =
+        "record " + std::to_string(records.size()) + std::string(60'000, 'z');
+    records.emplace_back(add_record(*home, home->token_for(patient_), content), content);
+  }
+  grant_doctor(first);
+  for (Node* node : {&first, &lost, &third}) {
+    const std::string token = node->token_for(doctor_);
+    for (const auto& [record_id, content] : records) {
+      ASSERT_TRUE(eventually([&] { return serves_to_doctor(*node, token, record_id, content); }))
+          << "never replicated " << to_hex(record_id);
+    }
+  }
+
+  lost.crash();
+  std::size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(lost.dir())) {
+    const std::string name = entry.path().filename().string();
+    if (name == "relayer.key" || name == "deployment.json" || entry.path().extension() == ".log")
+      continue;
+    removed += std::filesystem::remove_all(entry.path());
+  }
+  ASSERT_FALSE(std::filesystem::exists(lost.dir() / "index.db"));
+  ASSERT_GT(removed, 4u);
+  lost.start_again();
+
+  const std::string token = lost.token_for(doctor_);
+  for (const auto& [record_id, content] : records) {
+    EXPECT_TRUE(eventually([&] { return serves_to_doctor(lost, token, record_id, content); }, 60s))
+        << "the node that lost its disk never got back " << to_hex(record_id) << "\n"
+        << all_logs(lost.dir());
+  }
+  // Its own versions came from the peers' replicas, checked like any other pull.
+  EXPECT_EQ(all_logs(lost.dir()).find("replication refused"), std::string::npos);
+
+  const ProcessResult index_verified =
+      run_process({MEDCHAIN_CLI_PATH, "index", "verify", "--rpc-url", ledger_.dev_chain().url(),
+                   "--data-dir", lost.dir().string()},
+                  120s);
+  EXPECT_EQ(index_verified.exit_code, 0) << index_verified.out << index_verified.err;
+  const ProcessResult node_verified =
+      run_process({MEDCHAIN_CLI_PATH, "node", "verify", "--data-dir", lost.dir().string(),
+                   "--node-id", to_hex(lost.node_id())},
+                  120s);
+  EXPECT_EQ(node_verified.exit_code, 0) << node_verified.out << node_verified.err;
+  EXPECT_NE(node_verified.out.find("all 2 blobs"), std::string::npos) << node_verified.out;
+}
+
 }  // namespace
 }  // namespace medchain::test
