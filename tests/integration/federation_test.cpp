@@ -293,5 +293,70 @@ TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
   EXPECT_NE(node_verified.out.find("all 2 blobs"), std::string::npos) << node_verified.out;
 }
 
+// `medchain node verify --replicated` checks a --replicate node's replicas too: a lost one and an
+// altered one are each named (exit 1); once the altered file is deleted, as the operator does,
+// the replicator pulls both again and the check passes.
+TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
+  Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  const std::string home_token = home.token_for(patient_);
+  std::vector<std::pair<Hash32, std::string>> records;
+  for (int i = 0; i < 3; ++i) {
+    const std::string content = "replicated " + std::to_string(i) + std::string(20'000, 'r');
+    records.emplace_back(add_record(home, home_token, content), content);
+  }
+  records.emplace_back(add_record(replica, replica.token_for(patient_), "homed on the replica"),
+                       "homed on the replica");
+  grant_doctor(home);
+  const std::string token = replica.token_for(doctor_);
+  for (const auto& [record_id, content] : records) {
+    ASSERT_TRUE(eventually([&] { return serves_to_doctor(replica, token, record_id, content); }));
+  }
+  const auto verify = [&](bool replicated) {
+    std::vector<std::string> argv{MEDCHAIN_CLI_PATH,
+                                  "node",
+                                  "verify",
+                                  "--data-dir",
+                                  replica.dir().string(),
+                                  "--node-id",
+                                  to_hex(replica.node_id())};
+    if (replicated) argv.push_back("--replicated");
+    return run_process(argv, 60s);
+  };
+  const ProcessResult healthy = verify(true);
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+  EXPECT_NE(healthy.out.find("all 4 blobs the chain names for this node and its replicas"),
+            std::string::npos)
+      << healthy.out;
+
+  const auto blob_file = [&](const std::string& content) {
+    const std::string name = to_hex(sha256_of(content)).substr(2);
+    return replica.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
+  };
+  ASSERT_TRUE(std::filesystem::remove(blob_file(records[0].second)));
+  std::ofstream(blob_file(records[1].second), std::ios::trunc) << "bit rot";
+  const ProcessResult broken = verify(true);
+  EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+  const std::string home_id = to_hex(home.node_id());
+  EXPECT_NE(broken.out.find("missing  " + to_hex(sha256_of(records[0].second)) + "  (record " +
+                            to_hex(records[0].first) + " v1, a replica of node " + home_id + ")"),
+            std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.out.find("wrong digest  " + to_hex(sha256_of(records[1].second)) + "  (record " +
+                            to_hex(records[1].first) + " v1"),
+            std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.err.find("2 of 4 blobs"), std::string::npos) << broken.err;
+  // Without --replicated only the node's own version is checked, and it is intact.
+  EXPECT_EQ(verify(false).exit_code, 0);
+
+  std::filesystem::remove(blob_file(records[1].second));
+  EXPECT_TRUE(eventually([&] { return verify(true).exit_code == 0; }, 60s))
+      << verify(true).out << all_logs(replica.dir());
+  for (const auto& [record_id, content] : records) {
+    EXPECT_TRUE(serves_to_doctor(replica, token, record_id, content));
+  }
+}
+
 }  // namespace
 }  // namespace medchain::test
