@@ -405,7 +405,8 @@ int main(int argc, char** argv) {
          "and releases partials to doctors with an open emergency window");
   app.add_flag("--replicate", options.replicate,
                "Keep a replica of every record version homed on another registered storage node, "
-               "pulled from its peer API (needs --node-id and --relayer-key-file)")
+               "pulled from its peer API, and of its own versions it lacks, pulled from any "
+               "peer's replica (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_REPLICATE");
   option("--replicate-interval", options.replicate_interval,
          "Seconds between catch-up replication passes (a newly indexed version starts one at once)")
