@@ -428,7 +428,8 @@ int main(int argc, char** argv) {
          "and releases partials to doctors with an open emergency window");
   app.add_flag("--replicate", options.replicate,
                "Keep a replica of every record version homed on another registered storage node, "
-               "pulled from its peer API (needs --node-id and --relayer-key-file)")
+               "pulled from its peer API, and of its own versions it lacks, pulled from any "
+               "peer's replica (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_REPLICATE");
   app.add_flag("--peer-fetch", options.peer_fetch,
                "Fetch a record version this node lacks from a registered peer that holds it "

@@ -17,6 +17,7 @@
 
 #include "support/node.hpp"
 #include "support/postgres.hpp"
+#include "support/process.hpp"
 
 namespace medchain::test {
 
@@ -91,6 +92,16 @@ class FederationTest : public ::testing::Test {
                                    keys.dump(), token);
     EXPECT_EQ(shared.status, 200) << shared.body.dump();
     return record_id;
+  }
+
+  // Does `node` serve `record_id`'s version 1 whole to the doctor (`token`): its blob and the
+  // doctor's sealed key, byte for byte?
+  bool serves_to_doctor(Node& node, const std::string& token, const Hash32& record_id,
+                        const std::string& content) {
+    const Reply blob = node.get("/v1/blobs/" + to_hex(sha256_of(content)), token);
+    const Reply key = node.get("/v1/records/" + to_hex(record_id) + "/versions/1/key", token);
+    return blob.status == 200 && blob.response.body == content && key.status == 200 &&
+           key.body["sealedKey"] == "0x0202";
   }
 
   void add_on_chain(Node& relaying, const Hash32& record_id, const Hash32& digest,

@@ -403,5 +403,128 @@ TEST_F(FederationTest, ADoctorReadsEveryRecordWithTheCliWhileTheNodeTheyWereAdde
   std::filesystem::remove_all(home, ignored);
 }
 
+// A node loses its disk: its index and blobs are gone, its operator key and configuration are
+// restored, and it starts again with the same node id. It gets back every version it should
+// hold, those homed on it from the other nodes' replicas, and the operator's checks pass.
+TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
+  TempPostgres postgres;
+  Node first(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node lost(ledger_, {"--replicate", "--replicate-interval", "0.2"});  // SQLite
+  Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
+                       "--replicate-interval", "0.2"});
+  std::vector<std::pair<Hash32, std::string>> records;
+  for (Node* home : {&lost, &first, &lost, &third}) {
+    const std::string content =
+        "record " + std::to_string(records.size()) + std::string(60'000, 'z');
+    records.emplace_back(add_record(*home, home->token_for(patient_), content), content);
+  }
+  grant_doctor(first);
+  for (Node* node : {&first, &lost, &third}) {
+    const std::string token = node->token_for(doctor_);
+    for (const auto& [record_id, content] : records) {
+      ASSERT_TRUE(eventually([&] { return serves_to_doctor(*node, token, record_id, content); }))
+          << "never replicated " << to_hex(record_id);
+    }
+  }
+
+  lost.crash();
+  std::size_t removed = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(lost.dir())) {
+    const std::string name = entry.path().filename().string();
+    if (name == "relayer.key" || name == "deployment.json" || entry.path().extension() == ".log")
+      continue;
+    removed += std::filesystem::remove_all(entry.path());
+  }
+  ASSERT_FALSE(std::filesystem::exists(lost.dir() / "index.db"));
+  ASSERT_GT(removed, 4u);
+  lost.start_again();
+
+  const std::string token = lost.token_for(doctor_);
+  for (const auto& [record_id, content] : records) {
+    EXPECT_TRUE(eventually([&] { return serves_to_doctor(lost, token, record_id, content); }, 60s))
+        << "the node that lost its disk never got back " << to_hex(record_id) << "\n"
+        << all_logs(lost.dir());
+  }
+  // Its own versions came from the peers' replicas, checked like any other pull.
+  EXPECT_EQ(all_logs(lost.dir()).find("replication refused"), std::string::npos);
+
+  const ProcessResult index_verified =
+      run_process({MEDCHAIN_CLI_PATH, "index", "verify", "--rpc-url", ledger_.dev_chain().url(),
+                   "--data-dir", lost.dir().string()},
+                  120s);
+  EXPECT_EQ(index_verified.exit_code, 0) << index_verified.out << index_verified.err;
+  const ProcessResult node_verified =
+      run_process({MEDCHAIN_CLI_PATH, "node", "verify", "--data-dir", lost.dir().string(),
+                   "--node-id", to_hex(lost.node_id())},
+                  120s);
+  EXPECT_EQ(node_verified.exit_code, 0) << node_verified.out << node_verified.err;
+  EXPECT_NE(node_verified.out.find("all 2 blobs"), std::string::npos) << node_verified.out;
+}
+
+// `medchain node verify --replicated` checks a --replicate node's replicas too: a lost one and an
+// altered one are each named (exit 1); once the altered file is deleted, as the operator does,
+// the replicator pulls both again and the check passes.
+TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
+  Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  const std::string home_token = home.token_for(patient_);
+  std::vector<std::pair<Hash32, std::string>> records;
+  for (int i = 0; i < 3; ++i) {
+    const std::string content = "replicated " + std::to_string(i) + std::string(20'000, 'r');
+    records.emplace_back(add_record(home, home_token, content), content);
+  }
+  records.emplace_back(add_record(replica, replica.token_for(patient_), "homed on the replica"),
+                       "homed on the replica");
+  grant_doctor(home);
+  const std::string token = replica.token_for(doctor_);
+  for (const auto& [record_id, content] : records) {
+    ASSERT_TRUE(eventually([&] { return serves_to_doctor(replica, token, record_id, content); }));
+  }
+  const auto verify = [&](bool replicated) {
+    std::vector<std::string> argv{MEDCHAIN_CLI_PATH,
+                                  "node",
+                                  "verify",
+                                  "--data-dir",
+                                  replica.dir().string(),
+                                  "--node-id",
+                                  to_hex(replica.node_id())};
+    if (replicated) argv.push_back("--replicated");
+    return run_process(argv, 60s);
+  };
+  const ProcessResult healthy = verify(true);
+  EXPECT_EQ(healthy.exit_code, 0) << healthy.out << healthy.err;
+  EXPECT_NE(healthy.out.find("all 4 blobs the chain names for this node and its replicas"),
+            std::string::npos)
+      << healthy.out;
+
+  const auto blob_file = [&](const std::string& content) {
+    const std::string name = to_hex(sha256_of(content)).substr(2);
+    return replica.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
+  };
+  ASSERT_TRUE(std::filesystem::remove(blob_file(records[0].second)));
+  std::ofstream(blob_file(records[1].second), std::ios::trunc) << "bit rot";
+  const ProcessResult broken = verify(true);
+  EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
+  const std::string home_id = to_hex(home.node_id());
+  EXPECT_NE(broken.out.find("missing  " + to_hex(sha256_of(records[0].second)) + "  (record " +
+                            to_hex(records[0].first) + " v1, a replica of node " + home_id + ")"),
+            std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.out.find("wrong digest  " + to_hex(sha256_of(records[1].second)) + "  (record " +
+                            to_hex(records[1].first) + " v1"),
+            std::string::npos)
+      << broken.out;
+  EXPECT_NE(broken.err.find("2 of 4 blobs"), std::string::npos) << broken.err;
+  // Without --replicated only the node's own version is checked, and it is intact.
+  EXPECT_EQ(verify(false).exit_code, 0);
+
+  std::filesystem::remove(blob_file(records[1].second));
+  EXPECT_TRUE(eventually([&] { return verify(true).exit_code == 0; }, 60s))
+      << verify(true).out << all_logs(replica.dir());
+  for (const auto& [record_id, content] : records) {
+    EXPECT_TRUE(serves_to_doctor(replica, token, record_id, content));
+  }
+}
+
 }  // namespace
 }  // namespace medchain::test

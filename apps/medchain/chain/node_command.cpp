@@ -1,7 +1,8 @@
 // `medchain node verify`: does a storage node hold every blob the chain says it holds, each one
-// the ciphertext the chain names? Run by the node's operator on the node's index and blob store
-// (its data directory, or the S3 bucket medchaind --blobs names), with the node stopped or
-// running (reads only).
+// the ciphertext the chain names? With --replicated, also every replica a node started with
+// --replicate keeps (every version homed on another registered storage node). Run by the
+// node's operator on the node's index and blob store (its data directory, or the S3 bucket
+// medchaind --blobs names), with the node stopped or running (reads only).
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
@@ -24,6 +25,7 @@ struct NodeVerifyOptions {
   std::string database;  // default: <data dir>/index.db
   store::BlobLocation blobs;  // default: <data dir>/blobs
   std::string node_id;
+  bool replicated = false;  // also the replicas of versions homed on other registered nodes
 };
 
 // What is wrong with one blob the node should hold, or nothing.
@@ -84,39 +86,61 @@ Status run_node_verify(const NodeVerifyOptions& options) {
   MEDCHAIN_TRY(auto blobs, store::open_blob_store(options.blobs, options.data_dir / "blobs"));
   MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                index->record_versions_on_node(*node_id));
+  // The replicas: what a --replicate node pulls, every version homed on another registered node.
+  std::vector<store::RecordVersionRow> replicas;
+  if (options.replicated) {
+    MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index->storage_nodes());
+    for (const store::StorageNodeRow& other : nodes) {
+      if (other.node_id == *node_id) continue;
+      MEDCHAIN_TRY(std::vector<store::RecordVersionRow> homed,
+                   index->record_versions_on_node(other.node_id));
+      replicas.insert(replicas.end(), homed.begin(), homed.end());
+    }
+  }
 
   json problems = json::array();
-  for (const store::RecordVersionRow& version : versions) {
+  const auto check = [&](const store::RecordVersionRow& version, bool replica) {
     const BlobState state = check_blob(*blobs, version.digest);
-    if (state == BlobState::kPresent) continue;
-    problems.push_back({{"recordId", to_hex(version.record_id)},
-                        {"version", version.version},
-                        {"digest", to_hex(version.digest)},
-                        {"problem", name_of(state)}});
-  }
+    if (state == BlobState::kPresent) return;
+    json problem{{"recordId", to_hex(version.record_id)},
+                 {"version", version.version},
+                 {"digest", to_hex(version.digest)},
+                 {"problem", name_of(state)}};
+    if (replica) problem["homeNode"] = to_hex(version.node_id);
+    problems.push_back(std::move(problem));
+  };
+  for (const store::RecordVersionRow& version : versions) check(version, false);
+  for (const store::RecordVersionRow& version : replicas) check(version, true);
+  const std::size_t checked = versions.size() + replicas.size();
+  const std::string what = options.replicated
+                               ? " blobs the chain names for this node and its replicas"
+                               : " blobs the chain names for this node";
   if (context_options().json) {
-    std::cout << json{{"nodeId", to_hex(*node_id)},
-                      {"block", checkpoint->number},
-                      {"blobs", versions.size()},
-                      {"problems", problems}}
-                     .dump(2)
-              << "\n";
+    json report{{"nodeId", to_hex(*node_id)},
+                {"block", checkpoint->number},
+                {"blobs", versions.size()},
+                {"problems", problems}};
+    if (options.replicated) report["replicas"] = replicas.size();
+    std::cout << report.dump(2) << "\n";
   } else {
     for (const json& problem : problems) {
       std::cout << problem["problem"].get<std::string>() << "  "
                 << problem["digest"].get<std::string>() << "  (record "
-                << problem["recordId"].get<std::string>() << " v" << problem["version"] << ")\n";
+                << problem["recordId"].get<std::string>() << " v" << problem["version"]
+                << (problem.contains("homeNode")
+                        ? ", a replica of node " + problem["homeNode"].get<std::string>()
+                        : std::string())
+                << ")\n";
     }
   }
   if (!problems.empty()) {
     return Error{Errc::kCheckFailed, std::to_string(problems.size()) + " of " +
-                                         std::to_string(versions.size()) +
-                                         " blobs the chain names for this node are missing or "
-                                         "not their digest"};
+                                         std::to_string(checked) + what +
+                                         " are missing or not their digest"};
   }
   if (!context_options().json) {
-    std::cout << "all " << versions.size() << " blobs the chain names for this node up to block "
-              << checkpoint->number << " are present and match their digests\n";
+    std::cout << "all " << checked << what << " up to block " << checkpoint->number
+              << " are present and match their digests\n";
   }
   return {};
 }
@@ -144,6 +168,9 @@ void add_node_commands(CLI::App& app) {
                      "AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY environment variables)");
   verify->add_option("--node-id", options->node_id, "The node's id on chain (medchaind --node-id)")
       ->required();
+  verify->add_flag("--replicated", options->replicated,
+                   "Also check the replicas a node started with --replicate keeps: every version "
+                   "homed on another registered storage node");
   on_run(verify, [options]() { return run_node_verify(*options); });
 }
 

@@ -219,15 +219,42 @@ Result<std::size_t> Replicator::add_keys(const json& body, const store::RecordVe
   return added;
 }
 
+Status Replicator::pull_from_peers(const std::vector<Peer*>& holders,
+                                   const store::RecordVersionRow& version, std::uint64_t now) {
+  if (holders.empty()) return Error{Errc::kUnavailable, "no other registered node to pull from"};
+  std::string reasons;
+  bool any_refused = false;
+  bool any_timeout = false;
+  for (Peer* peer : holders) {
+    Status pulled = pull(*peer, version, now);
+    if (pulled.ok()) return pulled;
+    any_refused = any_refused || pulled.error().code == Errc::kCheckFailed;
+    any_timeout = any_timeout || pulled.error().code == Errc::kTimeout;
+    reasons += (reasons.empty() ? "" : "; ") + std::string("node ") + to_hex(peer->node.node_id) +
+               " (" + peer->node.url + "): " + pulled.error().message;
+  }
+  // A peer that does not hold it (404) is no reason to ask again soon: this node's own version
+  // has no upload of its own to wait for, so every failure waits `retry_refused`.
+  const Errc code = any_refused   ? Errc::kCheckFailed
+                    : any_timeout ? Errc::kTimeout
+                                  : Errc::kUnavailable;
+  return Error{code, "no peer served " + version_name(version) + " intact: " + reasons};
+}
+
 Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
   PassReport report;
   const auto started = std::chrono::steady_clock::now();
   const bool refresh = started >= next_key_refresh_;
   if (refresh) next_key_refresh_ = started + options_.key_refresh;
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
+  // The other registered nodes, any of which may hold a replica of a version homed here.
+  std::vector<Peer*> others;
   for (const store::StorageNodeRow& node : nodes) {
-    if (node.node_id == options_.own_node) continue;
-    Peer& peer = peer_for(node);
+    if (node.node_id != options_.own_node) others.push_back(&peer_for(node));
+  }
+  for (const store::StorageNodeRow& node : nodes) {
+    const bool homed_here = node.node_id == options_.own_node;
+    Peer* home = homed_here ? nullptr : &peer_for(node);
     MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                  index_.record_versions_on_node(node.node_id));
     for (const store::RecordVersionRow& version : versions) {
@@ -237,24 +264,34 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
         backoff_.erase(wait);
       }
       MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
+      // At each key refresh the blob itself is looked for too: a version whose row is there but
+      // whose blob is gone (a lost file, or one the operator deleted after `medchain node verify`
+      // found it altered) is pulled again. One stat (S3: one HEAD) per version per `key_refresh`,
+      // as many requests as the key re-reads already make.
+      if (refresh && held && held->patient == version.patient && !blobs_.contains(version.digest))
+        held.reset();
       Status done;
       if (held && held->patient == version.patient) {
+        // A version homed here has its keys shared here: there is nothing to refresh.
+        if (homed_here) continue;
         // A version pulled moments ago: its keys are usually shared just after its transaction
         // (the share needs the version indexed), so they are re-read at every pass for a while.
         const auto pulled = recently_pulled_.find(key);
         const bool fresh = pulled != recently_pulled_.end() && started < pulled->second;
         if (pulled != recently_pulled_.end() && !fresh) recently_pulled_.erase(pulled);
         if (!refresh && !fresh) continue;
-        auto added = refresh_keys(peer, version, now);
+        auto added = refresh_keys(*home, version, now);
         if (added.ok()) report.keys_added += *added;
         done = added.ok() ? Status{} : Status(added.error());
       } else if (held) {
         continue;  // the digest is held for another patient: not this version's bytes to copy
       } else {
-        done = pull(peer, version, now);
+        // Homed here yet not held: this node lost its disk (or the blob); any peer's replica,
+        // checked against the chain like the home node's, brings it back.
+        done = homed_here ? pull_from_peers(others, version, now) : pull(*home, version, now);
         if (done.ok()) {
           ++report.pulled;
-          recently_pulled_[key] = started + options_.key_refresh;
+          if (!homed_here) recently_pulled_[key] = started + options_.key_refresh;
         }
       }
       if (done.ok()) {
@@ -274,8 +311,10 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
       const bool was_refused = done.error().code == Errc::kCheckFailed;
       ++(was_refused ? report.refused : report.unreachable);
       log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
-          << version_name(version) << " from node " << to_hex(node.node_id) << " (" << node.url
-          << "): " << done.error().message << std::endl;
+          << version_name(version)
+          << (homed_here ? std::string(", homed here, from any peer")
+                         : " from node " + to_hex(node.node_id) + " (" + node.url + ")")
+          << ": " << done.error().message << std::endl;
       backoff_[key] = started + options_.retry_refused;
     }
   }
@@ -284,25 +323,15 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
 
 Status Replicator::pull_from_any(const store::RecordVersionRow& version, std::uint64_t now) {
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
-  // The home node first: it holds the version unless it lost it.
-  std::stable_partition(nodes.begin(), nodes.end(), [&version](const store::StorageNodeRow& node) {
-    return node.node_id == version.node_id;
-  });
-  std::optional<Error> refusal;
-  std::optional<Error> timeout;
-  std::string tried;
+  std::vector<Peer*> holders;
   for (const store::StorageNodeRow& node : nodes) {
-    if (node.node_id == options_.own_node) continue;
-    Status pulled = pull(peer_for(node), version, now);
-    if (pulled.ok()) return {};
-    const Error& error = pulled.error();
-    if (error.code == Errc::kCheckFailed) refusal = error;
-    if (error.code == Errc::kTimeout) timeout = error;
-    tried += (tried.empty() ? "" : "; ") + node.url + ": " + error.message;
+    if (node.node_id != options_.own_node) holders.push_back(&peer_for(node));
   }
-  if (tried.empty()) return Error{Errc::kUnavailable, "no other registered storage node to ask"};
-  const Errc code = refusal ? Errc::kCheckFailed : timeout ? Errc::kTimeout : Errc::kUnavailable;
-  return Error{code, "no peer served " + version_name(version) + " intact (" + tried + ")"};
+  // The home node first: it holds the version unless it lost it.
+  std::stable_partition(holders.begin(), holders.end(), [&version](const Peer* peer) {
+    return peer->node.node_id == version.node_id;
+  });
+  return pull_from_peers(holders, version, now);
 }
 
 void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,

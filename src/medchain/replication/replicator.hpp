@@ -2,7 +2,10 @@
 // `nodeId` the chain recorded for it) is another registered storage node, fetched from that
 // node's peer API (GET /v1/peer/versions/..., GET /v1/peer/blobs/...) with requests signed by
 // this node's operator. That is full replication among the registered nodes; choosing r home
-// nodes per patient is not built.
+// nodes per patient is not built. A version homed on this node that it does not hold (its disk
+// was lost: the node restarted on an empty data directory with the same node id and operator
+// key) is pulled from the other registered nodes in turn, from the first whose replica passes
+// the same checks.
 //
 // Nothing a peer says is taken on its word: the blob must hash to the digest the chain recorded
 // for the version, and the category statement must be an EIP-712 signature of that category for
@@ -33,11 +36,12 @@
 #include <memory>
 #include <mutex>
 #include <ostream>
+#include <vector>
 
 namespace medchain::replication {
 
 struct ReplicatorOptions {
-  Hash32 own_node;                  // this node's id: versions homed here are not pulled
+  Hash32 own_node;  // this node's id: a version homed here is pulled only when it is not held
   records::StatementDomain domain;  // the chain id and contract (signatures hold there only)
   crypto::PrivateKey operator_key;  // the key the chain registered as this node's operator
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;  // a bigger blob is refused
@@ -90,6 +94,11 @@ class Replicator {
   Peer& peer_for(const store::StorageNodeRow& node);
   // Pulls the version whole; kCheckFailed when the peer's answer fails a check.
   Status pull(Peer& peer, const store::RecordVersionRow& version, std::uint64_t now);
+  // Pulls the version from the first of `holders` that serves it whole and checked; the error
+  // names every peer's answer (kCheckFailed when one of them failed a check, else kTimeout when
+  // one did not answer in time, else kUnavailable).
+  Status pull_from_peers(const std::vector<Peer*>& holders, const store::RecordVersionRow& version,
+                         std::uint64_t now);
   // Adds the keys the home node has and this node lacks; returns how many.
   Result<std::size_t> refresh_keys(Peer& peer, const store::RecordVersionRow& version,
                                    std::uint64_t now);
