@@ -463,7 +463,8 @@ TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
 
 // `medchain node verify --replicated` checks a --replicate node's replicas too: a lost one and an
 // altered one are each named (exit 1); once the altered file is deleted, as the operator does,
-// the replicator pulls both again and the check passes.
+// the replicator pulls both again and the check passes. The check runs beside the live node
+// (its writes in progress survive it) and, for a deterministic broken state, on the stopped one.
 TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
   Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
   Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
@@ -501,6 +502,7 @@ TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
     const std::string name = to_hex(sha256_of(content)).substr(2);
     return replica.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
   };
+  replica.crash();  // else its replicator may pull the lost one back before the check
   ASSERT_TRUE(std::filesystem::remove(blob_file(records[0].second)));
   std::ofstream(blob_file(records[1].second), std::ios::trunc) << "bit rot";
   const ProcessResult broken = verify(true);
@@ -519,6 +521,7 @@ TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
   EXPECT_EQ(verify(false).exit_code, 0);
 
   std::filesystem::remove(blob_file(records[1].second));
+  replica.start_again();
   EXPECT_TRUE(eventually([&] { return verify(true).exit_code == 0; }, 60s))
       << verify(true).out << all_logs(replica.dir());
   for (const auto& [record_id, content] : records) {

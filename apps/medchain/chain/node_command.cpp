@@ -83,7 +83,10 @@ Status run_node_verify(const NodeVerifyOptions& options) {
       return Error{Errc::kNotFound, "no blob directory at " + blob_dir.string()};
     }
   }
-  MEDCHAIN_TRY(auto blobs, store::open_blob_store(options.blobs, options.data_dir / "blobs"));
+  // It may run beside the live node: the node's blob writes in progress must survive the open.
+  store::BlobLocation location_of_blobs = options.blobs;
+  location_of_blobs.beside_a_running_node = true;
+  MEDCHAIN_TRY(auto blobs, store::open_blob_store(location_of_blobs, options.data_dir / "blobs"));
   MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                index->record_versions_on_node(*node_id));
   // The replicas: what a --replicate node pulls, every version homed on another registered node.

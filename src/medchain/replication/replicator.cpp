@@ -161,7 +161,9 @@ Status Replicator::pull(Peer& peer, const store::RecordVersionRow& version, std:
   }
   const std::uint64_t size = writer.bytes_written();
   auto committed = writer.commit(version.digest);
-  if (!committed.ok()) return refused("its blob does not hash to the chain's digest");
+  if (!committed.ok() && committed.error().code == Errc::kCheckFailed)
+    return refused("its blob does not hash to the chain's digest");
+  if (!committed.ok()) return committed.error();  // this node's store failed: tried again later
 
   // Keys and the summary before the blob's row: a reader who sees the version finds its key.
   MEDCHAIN_TRY(std::size_t keys, add_keys(body, version, now));

@@ -13,7 +13,7 @@ Result<std::unique_ptr<BlobStore>> open_blob_store(const BlobLocation& where,
   if (!is_s3_location(where.location)) {
     const std::filesystem::path root =
         where.location.empty() ? default_directory : std::filesystem::path(where.location);
-    MEDCHAIN_TRY(auto disk, DiskBlobStore::open(root));
+    MEDCHAIN_TRY(auto disk, DiskBlobStore::open(root, where.beside_a_running_node));
     return std::unique_ptr<BlobStore>(std::move(disk));
   }
   S3BlobStoreOptions options;

@@ -16,6 +16,9 @@ struct BlobLocation {
   std::string s3_endpoint;  // http://HOST:PORT; required for s3://
   std::string s3_region = "us-east-1";
   std::filesystem::path s3_credentials_file;  // 0600; empty: AWS_ACCESS_KEY_ID/..._SECRET_...
+  // Opened by a reader beside a node that may be running (medchain node verify): the node's
+  // writes in progress are not a crash's leftovers to drop.
+  bool beside_a_running_node = false;
 };
 
 bool is_s3_location(const std::string& location);

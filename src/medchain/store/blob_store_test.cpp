@@ -197,5 +197,22 @@ TEST(DiskBlobStore, ReopeningDropsLeftoverPartialWrites) {
   fs::remove_all(root);
 }
 
+// A reader beside a live node (medchain node verify) leaves the node's write in progress alone:
+// the write still commits.
+TEST(DiskBlobStore, AReaderBesideARunningNodeKeepsItsWritesInProgress) {
+  const fs::path root =
+      fs::temp_directory_path() / ("medchain-blob-beside-" + std::to_string(getpid()));
+  fs::remove_all(root);
+  auto store = DiskBlobStore::open(root).value();
+  BlobWriter writer = store->begin_write().value();
+  ASSERT_TRUE(writer.write(as_bytes("in progress")).ok());
+  const auto reader = DiskBlobStore::open(root, /*beside_a_running_node=*/true).value();
+  EXPECT_EQ(std::distance(fs::directory_iterator(root / "tmp"), fs::directory_iterator{}), 1);
+  const auto digest = writer.commit();
+  ASSERT_TRUE(digest.ok()) << digest.error().message;
+  EXPECT_TRUE(reader->contains(*digest));
+  fs::remove_all(root);
+}
+
 }  // namespace
 }  // namespace medchain::store

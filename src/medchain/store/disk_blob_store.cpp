@@ -152,14 +152,17 @@ class DiskReader final : public BlobReader::Backend {
 
 }  // namespace
 
-Result<std::unique_ptr<DiskBlobStore>> DiskBlobStore::open(const fs::path& root) {
+Result<std::unique_ptr<DiskBlobStore>> DiskBlobStore::open(const fs::path& root,
+                                                           bool beside_a_running_node) {
   std::error_code ec;
   fs::create_directories(root / "blobs", ec);
   if (!ec) fs::create_directories(root / "tmp", ec);
   if (ec)
     return Error{Errc::kIo, "cannot create blob store at " + root.string() + ": " + ec.message()};
   // Writes in progress when a previous process died never became visible; drop them.
-  for (const auto& entry : fs::directory_iterator(root / "tmp", ec)) fs::remove(entry.path(), ec);
+  if (!beside_a_running_node) {
+    for (const auto& entry : fs::directory_iterator(root / "tmp", ec)) fs::remove(entry.path(), ec);
+  }
   return std::unique_ptr<DiskBlobStore>(new DiskBlobStore(root));
 }
 

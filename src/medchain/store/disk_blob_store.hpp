@@ -12,8 +12,10 @@ namespace medchain::store {
 class DiskBlobStore final : public BlobStore {
  public:
   // Opens (creating if needed) a store under `root`, removing temporary files that a crash
-  // left behind.
-  static Result<std::unique_ptr<DiskBlobStore>> open(const std::filesystem::path& root);
+  // left behind unless `beside_a_running_node`: a reader of a live node's store (medchain node
+  // verify) must leave the node's writes in progress alone.
+  static Result<std::unique_ptr<DiskBlobStore>> open(const std::filesystem::path& root,
+                                                     bool beside_a_running_node = false);
 
   Result<BlobWriter> begin_write(std::uint64_t max_size = UINT64_MAX) override;
   bool contains(const Hash32& digest) const override;
