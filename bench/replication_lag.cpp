@@ -22,6 +22,7 @@
 #include <utility>
 
 #include "support/bench_main.hpp"
+#include "support/federation.hpp"
 #include "support/node.hpp"
 
 namespace medchain::bench {
@@ -33,7 +34,6 @@ using test::Ledger;
 using test::Node;
 using test::Party;
 using test::Reply;
-constexpr std::uint8_t kLabCategory = 1;
 
 double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
@@ -45,37 +45,6 @@ double percentile(std::vector<double> values, double p) {
       std::min(values.size() - 1, static_cast<std::size_t>(p * static_cast<double>(values.size())));
   return values[index];
 }
-
-struct Federation {
-  Ledger& ledger;
-  Party patient;
-  records::StatementDomain domain() const {
-    return {ledger.chain_id(), ledger.deployment().address};
-  }
-  // Uploads `content` through `node` and records it on chain as homed there; the record id.
-  Hash32 add(Node& node, const std::string& token, const std::string& content) {
-    const Hash32 digest = test::sha256_of(content);
-    const std::string statement = to_hex(
-        records::sign_category({patient.address, digest, kLabCategory}, domain(), patient.key)
-            .value());
-    const Reply uploaded = node.send("POST", "/v1/blobs", content, token,
-                                     {{"Medchain-Patient", to_hex(patient.address)},
-                                      {"Medchain-Category", "lab"},
-                                      {"Medchain-Digest", to_hex(digest)},
-                                      {"Medchain-Category-Signature", statement}},
-                                     "application/octet-stream");
-    if (uploaded.status != 201) throw std::runtime_error("upload: " + uploaded.raw);
-    const Hash32 record_id = test::random_hash();
-    const Reply added = node.relay(patient, "addRecordBySig",
-                                   {{"patient", eth::to_checksum(patient.address)},
-                                    {"recordId", to_hex(record_id)},
-                                    {"digest", to_hex(digest)},
-                                    {"nodeId", to_hex(node.node_id())},
-                                    {"contentId", to_hex(digest)}});
-    if (added.status != 200) throw std::runtime_error("relay: " + added.raw);
-    return record_id;
-  }
-};
 
 bool served(Node& node, const std::string& token, const Hash32& record_id) {
   const Reply record = node.get("/v1/records/" + to_hex(record_id), token);
