@@ -152,6 +152,8 @@ describe('a lost wallet recovered, read in the browser', { concurrency: false },
       const page = await signedIn(guardian.privateKey);
       pages.push(page);
       await page.goto(`${dev.url}/#/patient/emergency`);
+      // Guardian 1 is patient 2's guardian too: pick the ward (the wards' order is the node's).
+      await page.getByLabel('Managing the file of').selectOption(patient.address);
       const card = recoveryCard(page);
       await card.getByText('2 of the 2 guardians can together move this account').waitFor();
       await card.getByLabel("The patient's new address").fill(recovered.address);
@@ -162,6 +164,7 @@ describe('a lost wallet recovered, read in the browser', { concurrency: false },
     const [first] = pages;
     const card = recoveryCard(first);
     await first.reload();
+    await first.getByLabel('Managing the file of').selectOption(patient.address);
     await card.getByLabel("The patient's new address").fill(recovered.address);
     await card.getByText(/All 2 guardians approved\. The account can move at /).waitFor();
     assert.equal(await card.getByRole('button', { name: 'Move the account now' }).isDisabled(), true);
@@ -170,6 +173,7 @@ describe('a lost wallet recovered, read in the browser', { concurrency: false },
 
     await timeTravel(DELAY + 60);
     await first.reload();
+    await first.getByLabel('Managing the file of').selectOption(patient.address);
     await card.getByLabel("The patient's new address").fill(recovered.address);
     await card.getByText('Approved and the delay has passed: the account can move now.').waitFor();
     await card.getByRole('button', { name: 'Move the account now' }).click();
