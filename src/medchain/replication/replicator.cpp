@@ -221,6 +221,15 @@ Result<std::size_t> Replicator::add_keys(const json& body, const store::RecordVe
   return added;
 }
 
+std::vector<Replicator::Peer*> Replicator::other_peers(
+    const std::vector<store::StorageNodeRow>& nodes) {
+  std::vector<Peer*> others;
+  for (const store::StorageNodeRow& node : nodes) {
+    if (node.node_id != options_.own_node) others.push_back(&peer_for(node));
+  }
+  return others;
+}
+
 Status Replicator::pull_from_peers(const std::vector<Peer*>& holders,
                                    const store::RecordVersionRow& version, std::uint64_t now) {
   if (holders.empty()) return Error{Errc::kUnavailable, "no other registered node to pull from"};
@@ -250,10 +259,7 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
   if (refresh) next_key_refresh_ = started + options_.key_refresh;
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
   // The other registered nodes, any of which may hold a replica of a version homed here.
-  std::vector<Peer*> others;
-  for (const store::StorageNodeRow& node : nodes) {
-    if (node.node_id != options_.own_node) others.push_back(&peer_for(node));
-  }
+  const std::vector<Peer*> others = other_peers(nodes);
   for (const store::StorageNodeRow& node : nodes) {
     const bool homed_here = node.node_id == options_.own_node;
     Peer* home = homed_here ? nullptr : &peer_for(node);
@@ -325,10 +331,7 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
 
 Status Replicator::pull_from_any(const store::RecordVersionRow& version, std::uint64_t now) {
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
-  std::vector<Peer*> holders;
-  for (const store::StorageNodeRow& node : nodes) {
-    if (node.node_id != options_.own_node) holders.push_back(&peer_for(node));
-  }
+  std::vector<Peer*> holders = other_peers(nodes);
   // The home node first: it holds the version unless it lost it.
   std::stable_partition(holders.begin(), holders.end(), [&version](const Peer* peer) {
     return peer->node.node_id == version.node_id;

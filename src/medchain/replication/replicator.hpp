@@ -92,6 +92,8 @@ class Replicator {
  private:
   struct Peer;
   Peer& peer_for(const store::StorageNodeRow& node);
+  // The peers of `nodes` other than this node, in registry order.
+  std::vector<Peer*> other_peers(const std::vector<store::StorageNodeRow>& nodes);
   // Pulls the version whole; kCheckFailed when the peer's answer fails a check.
   Status pull(Peer& peer, const store::RecordVersionRow& version, std::uint64_t now);
   // Pulls the version from the first of `holders` that serves it whole and checked; the error
