@@ -1,4 +1,5 @@
-// Replication among three medchaind on one anvil (issue 17), all with --replicate:
+// Replication among three medchaind on one anvil (issue 17), all with --replicate --replicas 3
+// (every node keeps every version, so that both replicas are measured):
 //  - lag: a 1 MiB blob uploaded to node 1 and recorded on chain as homed there (a relayed
 //    addRecordBySig); the time from node 1 serving the version (it has indexed the transaction)
 //    until node 2 and node 3 each serve it to the patient (GET /v1/records/<id> lists its size,
@@ -63,7 +64,7 @@ int run(int uploads, int versions) {
   Federation federation{ledger, ledger.registered_patient(/*funded=*/false)};
   // No rate limits: the benchmark relays thousands of intents of one patient from one address.
   const std::vector<std::string> replicating{
-      "--replicate", "--rate-limit-ip",     "0", "--rate-limit-address",
+      "--replicate", "--replicas",          "3", "--rate-limit-ip", "0", "--rate-limit-address",
       "0",           "--relay-rate-signer", "0"};
   Node first(ledger, replicating);
   Node second(ledger, replicating);

@@ -56,6 +56,7 @@ struct NodeOptions {
   store::BlobLocation blobs;                 // default <data dir>/blobs on the local disk
   bool replicate = false;                    // pull versions homed on other registered nodes
   double replicate_interval = 1;             // seconds between replication passes
+  std::size_t replicas = medchain::replication::kDefaultReplicas;  // r: holders of each version
   bool peer_fetch = false;  // fetch a blob this node lacks from a peer when a reader asks for it
 };
 
@@ -245,6 +246,7 @@ Status run(const NodeOptions& options) {
     pulling.domain = {deployment.chain_id, deployment.address};
     pulling.operator_key = key;
     pulling.max_blob_bytes = options.max_blob_bytes;
+    pulling.replicas = options.replicas;
     puller->replicator.emplace(pulling, *puller->index, *puller->node_store, *blobs);
     return puller;
   };
@@ -427,8 +429,9 @@ int main(int argc, char** argv) {
          "secret, made by `medchain emergency custodian-key`): the node then takes escrow shares "
          "and releases partials to doctors with an open emergency window");
   app.add_flag("--replicate", options.replicate,
-               "Keep a replica of every record version homed on another registered storage node, "
-               "pulled from its peer API, and of its own versions it lacks, pulled from any "
+               "Keep a replica of every record version homed on another registered storage node "
+               "that placement names this node for (--replicas), pulled from its peer API, and of "
+               "its own versions it lacks, pulled from any "
                "peer's replica (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_REPLICATE");
   app.add_flag("--peer-fetch", options.peer_fetch,
@@ -436,6 +439,12 @@ int main(int argc, char** argv) {
                "(its home node first), checked against the chain, when a reader who may read it "
                "asks (needs --node-id and --relayer-key-file)")
       ->envname("MEDCHAIND_PEER_FETCH");
+  option("--replicas", options.replicas,
+         "How many registered storage nodes keep each record version: its home node and the "
+         "r - 1 others placement names for its record (every node of a federation is given the "
+         "same r)")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   option("--replicate-interval", options.replicate_interval,
          "Seconds between catch-up replication passes (a newly indexed version starts one at once)")
       ->capture_default_str()

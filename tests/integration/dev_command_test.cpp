@@ -258,7 +258,8 @@ TEST(DevCommand, RunsOnGanacheAndResumesIt) {
 }
 
 // `--nodes 3`: three nodes on the one chain, each registered as a storage node with an operator
-// of its own, node 2 on PostgreSQL; a record added through node 1 is served by nodes 2 and 3.
+// of its own, node 2 on PostgreSQL; a record added through node 1 is served by nodes 2 and 3 (the
+// one placement names keeps a replica, the other fetches it from a peer at the read).
 TEST(DevCommand, StartsThreeReplicatingNodesOnOneChain) {
   const fs::path dir = fs::temp_directory_path() / ("medchain-dev-" + to_hex(random_hash()));
   const std::uint16_t port = pick_free_loopback_port().value();
@@ -302,7 +303,7 @@ TEST(DevCommand, StartsThreeReplicatingNodesOnOneChain) {
   EXPECT_EQ(operators.size(), 3u);
   EXPECT_TRUE(fs::exists(dir / "postgres" / "data" / "PG_VERSION"));
 
-  // The demo patient adds a record through node 1; nodes 2 and 3 replicate it and serve it.
+  // The demo patient adds a record through node 1; nodes 2 and 3 serve it.
   const CliRunner cli(dir / "home", {"--rpc-url", "http://127.0.0.1:" + std::to_string(port)});
   const std::string patient = cli.must({"keys", "import", "--dev-account", "patient 1", "--dev-dir",
                                         dir.string(), "--scrypt-n", "1024"})

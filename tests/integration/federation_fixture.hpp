@@ -12,6 +12,7 @@
 #include <medchain/eth/address.hpp>
 #include <medchain/federation/peer_request.hpp>
 #include <medchain/records/category_statement.hpp>
+#include <medchain/replication/placement.hpp>
 #include <sstream>
 #include <thread>
 
@@ -52,6 +53,28 @@ bool eventually(Done done, std::chrono::milliseconds limit = 30s) {
     std::this_thread::sleep_for(100ms);
   }
   return done();
+}
+
+// Does `node` keep the blob of `digest` in its data directory? Looked for on the disk, so that
+// asking does not make a --peer-fetch node fetch it.
+inline bool keeps_blob(const Node& node, const Hash32& digest) {
+  const std::string name = to_hex(digest).substr(2);
+  return std::filesystem::exists(node.dir() / "blobs" / "blobs" / name.substr(0, 2) /
+                                 name.substr(2, 2) / name);
+}
+
+// The nodes of `nodes` (all the registered ones) that placement names for a version of
+// `record_id` homed on `home`, with `replicas` copies.
+inline std::vector<Node*> holders_among(const std::vector<Node*>& nodes, const Hash32& record_id,
+                                        const Hash32& home, std::size_t replicas) {
+  std::vector<Hash32> registered;
+  for (const Node* node : nodes) registered.push_back(node->node_id());
+  std::vector<Node*> chosen;
+  for (Node* node : nodes) {
+    if (replication::holds(node->node_id(), record_id, home, registered, replicas))
+      chosen.push_back(node);
+  }
+  return chosen;
 }
 
 class FederationTest : public ::testing::Test {

@@ -2,6 +2,9 @@
 // only requests signed by the operator of a registered storage node, and a node started with
 // --replicate keeps a verified replica of every version homed on another node, which it serves
 // to authorized readers while the home node is down, and refuses what fails the chain's checks.
+#include <algorithm>
+#include <map>
+
 #include "cli_runner.hpp"
 #include "federation_fixture.hpp"
 #include "support/files.hpp"
@@ -85,13 +88,13 @@ TEST_F(FederationTest, PeerApiServesOnlyRegisteredNodesSignedRequests) {
   EXPECT_GE(peer_reads, 3);
 }
 
-// Three nodes on one chain, the third on PostgreSQL, all replicating.
+// Three nodes on one chain, the third on PostgreSQL, all replicating everything (r = 3).
 TEST_F(FederationTest, ReplicaServesAGrantedDoctorWhileTheHomeNodeIsDown) {
   TempPostgres postgres;
-  Node home(ledger_, {"--replicate", "--replicate-interval", "0.2"});
-  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2"});
+  Node home(ledger_, {"--replicate", "--replicate-interval", "0.2", "--replicas", "3"});
+  Node replica(ledger_, {"--replicate", "--replicate-interval", "0.2", "--replicas", "3"});
   Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
-                       "--replicate-interval", "0.2"});
+                       "--replicate-interval", "0.2", "--replicas", "3"});
   const std::string home_token = home.token_for(patient_);
   std::vector<std::pair<Hash32, std::string>> records;
   for (int i = 0; i < 3; ++i) {
@@ -315,21 +318,24 @@ std::string file_text(const std::filesystem::path& file) {
   return std::string(std::istreambuf_iterator<char>(in), {});
 }
 
-// Issue #17's story through the CLI: three nodes on one chain (the third on PostgreSQL), each
-// replicating and fetching from peers; a patient adds records through node 1; node 1 is killed;
-// a granted doctor reads every record with `--node` naming all three, byte-identical, the CLI
-// failing over; a record added meanwhile (through node 2) reaches node 1 after its restart.
+// Issue #17's story through the CLI: three nodes on one chain (the third on PostgreSQL), r = 2,
+// each replicating and fetching from peers. A patient adds records through node 1, and each
+// version is kept by exactly the two nodes placement names. Node 1 is killed; a granted doctor
+// reads every record with `--node` naming all three, byte-identical, the CLI failing over to node
+// 2, which fetches from node 3 what it does not keep. Records added meanwhile (through node 2)
+// reach node 1 after its restart where placement names it, and only there.
 // (A node that serves other bytes or a forged category is refused by the client:
 // AttacksTest; and by a replicating or fetching node: the tests above.)
 TEST_F(FederationTest, ADoctorReadsEveryRecordWithTheCliWhileTheNodeTheyWereAddedToIsDown) {
   TempPostgres postgres;
-  const std::vector<std::string> federated{"--replicate", "--replicate-interval", "0.2",
-                                           "--peer-fetch"};
+  const std::vector<std::string> federated{"--replicate",  "--replicate-interval", "0.2",
+                                           "--peer-fetch", "--replicas",           "2"};
   std::vector<std::string> on_postgres{"--database", postgres.create_database()};
   on_postgres.insert(on_postgres.end(), federated.begin(), federated.end());
   Node first(ledger_, federated);
   Node second(ledger_, federated);
   Node third(ledger_, on_postgres);
+  const std::vector<Node*> all{&first, &second, &third};
   const std::string nodes = "http://" + first.authority() + ",http://" + second.authority() +
                             ",http://" + third.authority();
   const std::filesystem::path home =
@@ -350,80 +356,141 @@ TEST_F(FederationTest, ADoctorReadsEveryRecordWithTheCliWhileTheNodeTheyWereAdde
   cli.must({"register", "patient", "--from", patient});
   EXPECT_EQ(cli.must({"login", "--from", patient})["nodes"].size(), 3u);
   cli.must({"login", "--from", doctor});
+  cli.must({"access", "grant", doctor, "--scope", "lab", "--for", "1d", "--from", patient});
 
-  // Records added through node 1 (the first named, answering), granted to the doctor.
-  std::vector<std::pair<std::string, std::filesystem::path>> records;
-  for (int i = 0; i < 3; ++i) {
-    const std::filesystem::path file = home / ("lab-" + std::to_string(i) + ".pdf");
-    write_random_file(file, 50'000 + 1'000 * i, 17 + i);
+  struct Added {
+    Hash32 record_id;
+    Hash32 digest;
+    std::filesystem::path file;
+    std::vector<Node*> holders;
+  };
+  const auto add = [&](int seed, const Hash32& through) {
+    const std::filesystem::path file = home / ("lab-" + std::to_string(seed) + ".pdf");
+    write_random_file(file, 20'000 + 1'000 * seed, 17 + seed);
     const nlohmann::json added = cli.must(
         {"records", "add", "--file", file.string(), "--category", "lab", "--from", patient});
-    records.emplace_back(added.value("recordId", ""), file);
+    const Hash32 record_id = *from_hex_fixed<Hash32>(added.value("recordId", ""));
+    return Added{record_id, *from_hex_fixed<Hash32>(added.value("digest", "")), file,
+                 holders_among(all, record_id, through, 2)};
+  };
+  const auto names = [](const Added& added, const Node& node) {
+    return std::find(added.holders.begin(), added.holders.end(), &node) != added.holders.end();
+  };
+  // Records added through node 1 (the first named, answering): at least three, and until one is
+  // placed on node 3 rather than node 2, so that node 2 must fetch it during the outage.
+  std::vector<Added> records;
+  while (records.size() < 3 || std::all_of(records.begin(), records.end(),
+                                           [&](const Added& a) { return names(a, second); })) {
+    ASSERT_LT(records.size(), 12u) << "placement never chose node 3 over node 2";
+    records.push_back(add(static_cast<int>(records.size()), first.node_id()));
   }
-  cli.must({"access", "grant", doctor, "--scope", "lab", "--for", "1d", "--from", patient});
-  // Replicated with the doctor's key on nodes 2 and 3 before node 1 dies.
-  const std::string doctor2 = second.token_for(doctor_party);
-  const std::string doctor3 = third.token_for(doctor_party);
-  for (const auto& [record_id, file] : records) {
-    for (auto [node, token] : {std::pair<Node*, std::string>{&second, doctor2},
-                               std::pair<Node*, std::string>{&third, doctor3}}) {
+  std::map<Node*, std::string> doctor_tokens;
+  for (Node* node : all) doctor_tokens[node] = node->token_for(doctor_party);
+  // Each version reaches the holder placement names with the doctor's key before node 1 dies,
+  // and only there: a passing second later, the third node keeps no copy.
+  for (const Added& added : records) {
+    ASSERT_EQ(added.holders.size(), 2u);
+    ASSERT_EQ(added.holders[0], &first) << "the home node holds its versions";
+    for (Node* node : added.holders) {
       ASSERT_TRUE(eventually([&] {
-        return node->get("/v1/records/" + record_id + "/versions/1/key", token).status == 200;
-      })) << record_id
+        return node->get("/v1/records/" + to_hex(added.record_id) + "/versions/1/key",
+                         doctor_tokens[node])
+                   .status == 200;
+      })) << to_hex(added.record_id)
           << " never reached " << node->authority();
+    }
+  }
+  std::this_thread::sleep_for(1s);  // five replication passes
+  for (const Added& added : records) {
+    for (Node* node : all) {
+      EXPECT_EQ(keeps_blob(*node, added.digest), names(added, *node))
+          << to_hex(added.record_id) << " on " << node->authority();
     }
   }
 
   first.crash();
-  for (const auto& [record_id, file] : records) {
-    const std::filesystem::path out = home / (record_id.substr(2, 8) + ".read");
-    const ProcessResult read =
-        cli.run({"records", "get", record_id, "--out", out.string(), "--from", doctor});
+  for (const Added& added : records) {
+    const std::filesystem::path out = home / (to_hex(added.record_id).substr(2, 8) + ".read");
+    const ProcessResult read = cli.run(
+        {"records", "get", to_hex(added.record_id), "--out", out.string(), "--from", doctor});
     ASSERT_EQ(read.exit_code, 0) << read.err;
     EXPECT_NE(read.err.find("warning: "), std::string::npos) << "no failover said: " << read.err;
     EXPECT_NE(read.err.find("using http://" + second.authority()), std::string::npos) << read.err;
-    EXPECT_TRUE(file_text(out) == file_text(file)) << record_id << " is not byte-identical";
+    EXPECT_TRUE(file_text(out) == file_text(added.file))
+        << to_hex(added.record_id) << " is not byte-identical";
+    // Node 2 fetched from node 3 what placement did not give it, and keeps it.
+    EXPECT_TRUE(keeps_blob(second, added.digest));
   }
 
-  // While node 1 is down the patient adds a record, through node 2; node 1 catches up.
-  const std::filesystem::path later = home / "later.pdf";
-  write_random_file(later, 20'000, 99);
-  const nlohmann::json added = cli.must(
-      {"records", "add", "--file", later.string(), "--category", "lab", "--from", patient});
+  // While node 1 is down the patient adds records, through node 2, until one is placed on node
+  // 1; node 1 catches up on that one after its restart, and keeps none placed elsewhere.
+  std::vector<Added> later;
+  while (later.empty() || !names(later.back(), first)) {
+    ASSERT_LT(later.size(), 10u) << "placement never chose node 1";
+    later.push_back(add(100 + static_cast<int>(later.size()), second.node_id()));
+  }
   first.start_again();
-  const std::string doctor1 = first.token_for(doctor_party);
+  doctor_tokens[&first] = first.token_for(doctor_party);
+  const Added& caught_up = later.back();
   EXPECT_TRUE(eventually([&] {
-    return first.get("/v1/records/" + added.value("recordId", "") + "/versions/1/key", doctor1)
+    return first
+               .get("/v1/records/" + to_hex(caught_up.record_id) + "/versions/1/key",
+                    doctor_tokens[&first])
                .status == 200;
   }));
   // The ciphertext the chain names, as node 1 now holds it.
-  const Reply caught_up = first.get("/v1/blobs/" + added.value("digest", ""), doctor1);
-  EXPECT_EQ(to_hex(sha256_of(caught_up.response.body)), added.value("digest", ""));
+  const Reply blob = first.get("/v1/blobs/" + to_hex(caught_up.digest), doctor_tokens[&first]);
+  EXPECT_EQ(sha256_of(blob.response.body), caught_up.digest);
+  for (const Added& added : later) {
+    EXPECT_EQ(keeps_blob(first, added.digest), names(added, first)) << to_hex(added.record_id);
+  }
   std::error_code ignored;
   std::filesystem::remove_all(home, ignored);
 }
 
 // A node loses its disk: its index and blobs are gone, its operator key and configuration are
-// restored, and it starts again with the same node id. It gets back every version it should
-// hold, those homed on it from the other nodes' replicas, and the operator's checks pass.
+// restored, and it starts again with the same node id. With r = 2 it gets back every version
+// placement names it for (those homed on it from the other holders' replicas) and no other, and
+// the operator's checks pass.
 TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
   TempPostgres postgres;
-  Node first(ledger_, {"--replicate", "--replicate-interval", "0.2"});
-  Node lost(ledger_, {"--replicate", "--replicate-interval", "0.2"});  // SQLite
-  Node third(ledger_, {"--database", postgres.create_database(), "--replicate",
-                       "--replicate-interval", "0.2"});
-  std::vector<std::pair<Hash32, std::string>> records;
-  for (Node* home : {&lost, &first, &lost, &third}) {
+  const std::vector<std::string> replicating{"--replicate", "--replicate-interval", "0.2",
+                                             "--replicas", "2"};
+  std::vector<std::string> on_postgres{"--database", postgres.create_database()};
+  on_postgres.insert(on_postgres.end(), replicating.begin(), replicating.end());
+  Node first(ledger_, replicating);
+  Node lost(ledger_, replicating);  // SQLite
+  Node third(ledger_, on_postgres);
+  const std::vector<Node*> all{&first, &lost, &third};
+  struct Kept {
+    Hash32 record_id;
+    std::string content;
+    std::vector<Node*> holders;
+  };
+  std::vector<Kept> records;
+  const auto add = [&](Node& home) {
     const std::string content =
         "record " + std::to_string(records.size()) + std::string(60'000, 'z');
-    records.emplace_back(add_record(*home, home->token_for(patient_), content), content);
+    const Hash32 record_id = add_record(home, home.token_for(patient_), content);
+    records.push_back({record_id, content, holders_among(all, record_id, home.node_id(), 2)});
+  };
+  const auto lost_holds = [&lost](const Kept& kept) {
+    return std::find(kept.holders.begin(), kept.holders.end(), &lost) != kept.holders.end();
+  };
+  for (Node* home : {&lost, &first, &lost, &third}) add(*home);
+  // Until the node to be lost also keeps a replica of a version homed elsewhere.
+  while (std::count_if(records.begin(), records.end(), lost_holds) == 2) {
+    ASSERT_LT(records.size(), 14u) << "placement never chose the node for a replica";
+    add(records.size() % 2 == 0 ? first : third);
   }
   grant_doctor(first);
-  for (Node* node : {&first, &lost, &third}) {
-    const std::string token = node->token_for(doctor_);
-    for (const auto& [record_id, content] : records) {
-      ASSERT_TRUE(eventually([&] { return serves_to_doctor(*node, token, record_id, content); }))
-          << "never replicated " << to_hex(record_id);
+  for (const Kept& kept : records) {
+    for (Node* node : kept.holders) {
+      const std::string token = node->token_for(doctor_);
+      ASSERT_TRUE(eventually([&] {
+        return serves_to_doctor(*node, token, kept.record_id, kept.content);
+      })) << "never replicated "
+          << to_hex(kept.record_id);
     }
   }
 
@@ -440,13 +507,22 @@ TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
   lost.start_again();
 
   const std::string token = lost.token_for(doctor_);
-  for (const auto& [record_id, content] : records) {
-    EXPECT_TRUE(eventually([&] { return serves_to_doctor(lost, token, record_id, content); }, 60s))
-        << "the node that lost its disk never got back " << to_hex(record_id) << "\n"
+  std::size_t should_hold = 0;
+  for (const Kept& kept : records) {
+    if (!lost_holds(kept)) continue;
+    ++should_hold;
+    EXPECT_TRUE(eventually(
+        [&] { return serves_to_doctor(lost, token, kept.record_id, kept.content); }, 60s))
+        << "the node that lost its disk never got back " << to_hex(kept.record_id) << "\n"
         << all_logs(lost.dir());
   }
   // Its own versions came from the peers' replicas, checked like any other pull.
   EXPECT_EQ(all_logs(lost.dir()).find("replication refused"), std::string::npos);
+  std::this_thread::sleep_for(1s);  // five passes more: nothing placed elsewhere arrives
+  for (const Kept& kept : records) {
+    EXPECT_EQ(keeps_blob(lost, sha256_of(kept.content)), lost_holds(kept))
+        << to_hex(kept.record_id);
+  }
 
   const ProcessResult index_verified =
       run_process({MEDCHAIN_CLI_PATH, "index", "verify", "--rpc-url", ledger_.dev_chain().url(),
@@ -455,10 +531,13 @@ TEST_F(FederationTest, ANodeThatLostItsDiskGetsBackEverythingItShouldHold) {
   EXPECT_EQ(index_verified.exit_code, 0) << index_verified.out << index_verified.err;
   const ProcessResult node_verified =
       run_process({MEDCHAIN_CLI_PATH, "node", "verify", "--data-dir", lost.dir().string(),
-                   "--node-id", to_hex(lost.node_id())},
+                   "--node-id", to_hex(lost.node_id()), "--replicated", "--replicas", "2"},
                   120s);
   EXPECT_EQ(node_verified.exit_code, 0) << node_verified.out << node_verified.err;
-  EXPECT_NE(node_verified.out.find("all 2 blobs"), std::string::npos) << node_verified.out;
+  EXPECT_NE(node_verified.out.find("all " + std::to_string(should_hold) +
+                                   " blobs the chain names for this node and its replicas"),
+            std::string::npos)
+      << node_verified.out;
 }
 
 // `medchain node verify --replicated` checks a --replicate node's replicas too: a lost one and an

@@ -1,11 +1,13 @@
 // `medchain node verify`: does a storage node hold every blob the chain says it holds, each one
 // the ciphertext the chain names? With --replicated, also every replica a node started with
-// --replicate keeps (every version homed on another registered storage node). Run by the
+// --replicate keeps (every version homed on another registered storage node that placement, with
+// the node's --replicas, names it a holder of). Run by the
 // node's operator on the node's index and blob store (its data directory, or the S3 bucket
 // medchaind --blobs names), with the node stopped or running (reads only).
 #include <iostream>
 #include <medchain/core/hex.hpp>
 #include <medchain/crypto/sha256.hpp>
+#include <medchain/replication/placement.hpp>
 #include <medchain/store/blob_location.hpp>
 #include <medchain/store/index_store.hpp>
 #include <nlohmann/json.hpp>
@@ -26,6 +28,7 @@ struct NodeVerifyOptions {
   store::BlobLocation blobs;  // default: <data dir>/blobs
   std::string node_id;
   bool replicated = false;  // also the replicas of versions homed on other registered nodes
+  std::size_t replicas = replication::kDefaultReplicas;  // as the node's medchaind --replicas
 };
 
 // What is wrong with one blob the node should hold, or nothing.
@@ -89,15 +92,22 @@ Status run_node_verify(const NodeVerifyOptions& options) {
   MEDCHAIN_TRY(auto blobs, store::open_blob_store(location_of_blobs, options.data_dir / "blobs"));
   MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
                index->record_versions_on_node(*node_id));
-  // The replicas: what a --replicate node pulls, every version homed on another registered node.
+  // The replicas: what a --replicate node pulls, every version homed on another registered node
+  // that placement names this node a holder of.
   std::vector<store::RecordVersionRow> replicas;
   if (options.replicated) {
     MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index->storage_nodes());
+    std::vector<Hash32> registered;
+    for (const store::StorageNodeRow& node : nodes) registered.push_back(node.node_id);
     for (const store::StorageNodeRow& other : nodes) {
       if (other.node_id == *node_id) continue;
       MEDCHAIN_TRY(std::vector<store::RecordVersionRow> homed,
                    index->record_versions_on_node(other.node_id));
-      replicas.insert(replicas.end(), homed.begin(), homed.end());
+      for (store::RecordVersionRow& version : homed) {
+        if (replication::holds(*node_id, version.record_id, version.node_id, registered,
+                               options.replicas))
+          replicas.push_back(std::move(version));
+      }
     }
   }
 
@@ -173,7 +183,12 @@ void add_node_commands(CLI::App& app) {
       ->required();
   verify->add_flag("--replicated", options->replicated,
                    "Also check the replicas a node started with --replicate keeps: every version "
-                   "homed on another registered storage node");
+                   "homed on another registered storage node that placement names it for");
+  verify
+      ->add_option("--replicas", options->replicas,
+                   "The federation's replication factor, as the node's medchaind --replicas")
+      ->capture_default_str()
+      ->check(CLI::Range(1, 64));
   on_run(verify, [options]() { return run_node_verify(*options); });
 }
 

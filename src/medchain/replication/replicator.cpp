@@ -221,13 +221,33 @@ Result<std::size_t> Replicator::add_keys(const json& body, const store::RecordVe
   return added;
 }
 
-std::vector<Replicator::Peer*> Replicator::other_peers(
-    const std::vector<store::StorageNodeRow>& nodes) {
-  std::vector<Peer*> others;
+namespace {
+
+std::vector<Hash32> ids_of(const std::vector<store::StorageNodeRow>& nodes) {
+  std::vector<Hash32> ids;
+  for (const store::StorageNodeRow& node : nodes) ids.push_back(node.node_id);
+  return ids;
+}
+
+}  // namespace
+
+std::vector<Replicator::Peer*> Replicator::sources_of(
+    const store::RecordVersionRow& version, const std::vector<store::StorageNodeRow>& nodes) {
+  std::vector<Hash32> order =
+      holders(version.record_id, version.node_id, ids_of(nodes), options_.replicas);
   for (const store::StorageNodeRow& node : nodes) {
-    if (node.node_id != options_.own_node) others.push_back(&peer_for(node));
+    if (std::find(order.begin(), order.end(), node.node_id) == order.end())
+      order.push_back(node.node_id);
   }
-  return others;
+  std::vector<Peer*> sources;
+  for (const Hash32& id : order) {
+    if (id == options_.own_node) continue;
+    const auto row =
+        std::find_if(nodes.begin(), nodes.end(),
+                     [&id](const store::StorageNodeRow& node) { return node.node_id == id; });
+    sources.push_back(&peer_for(*row));
+  }
+  return sources;
 }
 
 Status Replicator::pull_from_peers(const std::vector<Peer*>& holders,
@@ -258,8 +278,7 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
   const bool refresh = started >= next_key_refresh_;
   if (refresh) next_key_refresh_ = started + options_.key_refresh;
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
-  // The other registered nodes, any of which may hold a replica of a version homed here.
-  const std::vector<Peer*> others = other_peers(nodes);
+  const std::vector<Hash32> registered = ids_of(nodes);
   for (const store::StorageNodeRow& node : nodes) {
     const bool homed_here = node.node_id == options_.own_node;
     Peer* home = homed_here ? nullptr : &peer_for(node);
@@ -293,10 +312,14 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
         done = added.ok() ? Status{} : Status(added.error());
       } else if (held) {
         continue;  // the digest is held for another patient: not this version's bytes to copy
+      } else if (!homed_here && !holds(options_.own_node, version.record_id, version.node_id,
+                                       registered, options_.replicas)) {
+        continue;  // placement names r other nodes for it
       } else {
         // Homed here yet not held: this node lost its disk (or the blob); any peer's replica,
         // checked against the chain like the home node's, brings it back.
-        done = homed_here ? pull_from_peers(others, version, now) : pull(*home, version, now);
+        done = homed_here ? pull_from_peers(sources_of(version, nodes), version, now)
+                          : pull(*home, version, now);
         if (done.ok()) {
           ++report.pulled;
           if (!homed_here) recently_pulled_[key] = started + options_.key_refresh;
@@ -331,12 +354,7 @@ Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
 
 Status Replicator::pull_from_any(const store::RecordVersionRow& version, std::uint64_t now) {
   MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
-  std::vector<Peer*> holders = other_peers(nodes);
-  // The home node first: it holds the version unless it lost it.
-  std::stable_partition(holders.begin(), holders.end(), [&version](const Peer* peer) {
-    return peer->node.node_id == version.node_id;
-  });
-  return pull_from_peers(holders, version, now);
+  return pull_from_peers(sources_of(version, nodes), version, now);
 }
 
 void Replicator::run(const std::atomic<bool>& stop, std::chrono::milliseconds interval,

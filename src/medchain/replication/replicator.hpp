@@ -1,11 +1,11 @@
-// Pull replication: this node keeps a copy of every record version whose home node (the
-// `nodeId` the chain recorded for it) is another registered storage node, fetched from that
+// Pull replication: this node keeps a copy of every record version that placement names it a
+// holder of (placement.hpp: the version's home node, the `nodeId` the chain recorded for it, and
+// the r - 1 other registered nodes that score highest for its record), fetched from the home
 // node's peer API (GET /v1/peer/versions/..., GET /v1/peer/blobs/...) with requests signed by
-// this node's operator. That is full replication among the registered nodes; choosing r home
-// nodes per patient is not built. A version homed on this node that it does not hold (its disk
-// was lost: the node restarted on an empty data directory with the same node id and operator
-// key) is pulled from the other registered nodes in turn, from the first whose replica passes
-// the same checks.
+// this node's operator. A version homed on this node that it does not hold (its disk was lost:
+// the node restarted on an empty data directory with the same node id and operator key) is
+// pulled from the other registered nodes in turn, its other holders first, from the first whose
+// replica passes the same checks.
 //
 // Nothing a peer says is taken on its word: the blob must hash to the digest the chain recorded
 // for the version, and the category statement must be an EIP-712 signature of that category for
@@ -21,7 +21,9 @@
 // shared after a version was replicated are pulled by re-reading its metadata every `key_refresh`:
 // O(versions) requests then, which a "keys since" cursor would avoid; a version pulled in the last
 // `key_refresh` has its keys re-read at every pass, since its first keys are shared just after it
-// is indexed. Keys are only added, never replaced.
+// is indexed. Keys are only added, never replaced. A version this node holds without being named
+// for it (a read fetched it, or a node registered since took its place) is kept and its keys are
+// refreshed like a replica's; nothing is deleted.
 #pragma once
 
 #include <atomic>
@@ -30,6 +32,7 @@
 #include <map>
 #include <medchain/chain/http_client.hpp>
 #include <medchain/federation/peer_request.hpp>
+#include <medchain/replication/placement.hpp>
 #include <medchain/store/blob_store.hpp>
 #include <medchain/store/index_store.hpp>
 #include <medchain/store/node_store.hpp>
@@ -42,6 +45,7 @@ namespace medchain::replication {
 
 struct ReplicatorOptions {
   Hash32 own_node;  // this node's id: a version homed here is pulled only when it is not held
+  std::size_t replicas = kDefaultReplicas;  // r: how many registered nodes hold each version
   records::StatementDomain domain;  // the chain id and contract (signatures hold there only)
   crypto::PrivateKey operator_key;  // the key the chain registered as this node's operator
   std::uint64_t max_blob_bytes = std::uint64_t{4} << 30;  // a bigger blob is refused
@@ -83,7 +87,8 @@ class Replicator {
   void wake();
 
   // Pulls one version now, as a pass would, from its home node or else from any other registered
-  // storage node that holds a replica (in registry order): the same checks, the same store. For a
+  // storage node that holds a replica (placement's holders first): the same checks, the same
+  // store. For a
   // read of a version this node lacks (medchaind --peer-fetch). kCheckFailed when every peer
   // that answered failed a check (wrong bytes, forged category), kTimeout when none answered in
   // time, else kUnavailable.
@@ -92,8 +97,11 @@ class Replicator {
  private:
   struct Peer;
   Peer& peer_for(const store::StorageNodeRow& node);
-  // The peers of `nodes` other than this node, in registry order.
-  std::vector<Peer*> other_peers(const std::vector<store::StorageNodeRow>& nodes);
+  // The peers of `nodes` other than this node that may hold `version`: its home node first, then
+  // its other holders by placement, then every other registered node (a read may have fetched
+  // it there).
+  std::vector<Peer*> sources_of(const store::RecordVersionRow& version,
+                                const std::vector<store::StorageNodeRow>& nodes);
   // Pulls the version whole; kCheckFailed when the peer's answer fails a check.
   Status pull(Peer& peer, const store::RecordVersionRow& version, std::uint64_t now);
   // Pulls the version from the first of `holders` that serves it whole and checked; the error
