@@ -1,7 +1,7 @@
 // The system under test: a real `medchain dev` (anvil, the contract, demo accounts, medchaind
 // serving web/dist) on free loopback ports in a throwaway data directory, and Debian's chromium.
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync, existsSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve, dirname } from 'node:path';
@@ -38,13 +38,18 @@ async function waitFor(url, child, seconds) {
   throw new Error(`${url} did not answer within ${seconds} s`);
 }
 
-export async function startDev() {
+// `args`: more options of `medchain dev` (say ['--nodes', '3']); `nodeUrls` lists every node
+// it started, node 1 (`url`, which serves the web app) first.
+export async function startDev({ args = [] } = {}) {
   if (!existsSync(medchainBinary)) throw new Error(`${medchainBinary} is missing: build the release preset first`);
   if (!existsSync(join(repo, 'web/dist/index.html'))) throw new Error('web/dist is missing: run npm run build in web/');
   const dataDir = mkdtempSync(join(tmpdir(), 'medchain-e2e-'));
+  // With several nodes one keeps its index on PostgreSQL, whose server runs as the postgres user
+  // when the tests run as root: it must be able to pass through (not list) the data directory.
+  if (args.includes('--nodes')) chmodSync(dataDir, 0o711);
   const chainPort = await freePort();
   const nodePort = await freePort();
-  const child = spawn(medchainBinary, ['dev', '--data-dir', dataDir, '--chain-port', String(chainPort), '--node-port', String(nodePort)], {
+  const child = spawn(medchainBinary, ['dev', '--data-dir', dataDir, '--chain-port', String(chainPort), '--node-port', String(nodePort), ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
@@ -61,8 +66,10 @@ export async function startDev() {
   }
   const { accounts } = JSON.parse(readFileSync(join(dataDir, 'dev-accounts.json'), 'utf8'));
   const account = (label) => accounts.find((a) => a.label === label);
+  const nodeUrls = [...output.matchAll(/^ {2}node(?: \d)? +(http:\/\/127\.0\.0\.1:\d+)/gm)].map((m) => m[1]);
   return {
     url,
+    nodeUrls,
     chainUrl: `http://127.0.0.1:${chainPort}`,
     dataDir,
     account,

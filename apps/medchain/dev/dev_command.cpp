@@ -43,8 +43,9 @@ struct DevOptions {
 // Content-Security-Policy lets the web app reach the chain's JSON-RPC (--connect-src), which the
 // built-in wallet reads the chain through to check the node, and any other loopback port, where
 // a development system's escrow custodians listen (a doctor's emergency read asks each at its
-// own node; docs/ui.md). With several nodes each replicates the others' records; node 1 alone
-// serves the web app.
+// own node; docs/ui.md) and the other nodes, which the page goes on at, real-time feed included
+// (ws://), when node 1 stops answering. With several nodes each replicates the others' records;
+// node 1 alone serves the web app.
 Result<ChildProcess> start_node(const DevOptions& options, const std::string& chain_url,
                                 const DevNode& node) {
   const std::string listen = node.url.substr(std::string("http://").size());
@@ -64,7 +65,9 @@ Result<ChildProcess> start_node(const DevOptions& options, const std::string& ch
                                 "--connect-src",
                                 chain_url,
                                 "--connect-src",
-                                "http://127.0.0.1:*"};
+                                "http://127.0.0.1:*",
+                                "--connect-src",
+                                "ws://127.0.0.1:*"};
   if (!node.database.empty()) argv.insert(argv.end(), {"--database", node.database});
   if (options.nodes > 1) {
     argv.push_back("--replicate");

@@ -113,18 +113,14 @@ Response unmatched(const Request& request, const Matched& matched) {
   return problem(404, "not_found", "Not found", "no route " + request.path);
 }
 
-// The routes a page of another origin may call (CORS): what a browser served by its user's own
-// node needs at a custodian's node (docs/api.md, "Emergency escrow"): to sign in there, for a
-// patient to publish the policy and deposit the custodian's share, for a doctor to ask for a
-// partial. A session is a bearer token a script must hold, never a cookie, so another origin's
-// page gains nothing it could not do with its own token; every other route stays same-origin.
-bool open_to_other_origins(std::string_view method, std::string_view path) {
-  return (method == "GET" && path == "/v1/node") ||
-         (method == "POST" &&
-          (path == "/v1/auth/nonce" || path == "/v1/auth/verify" || path == "/v1/auth/logout" ||
-           path == "/v1/patients/{address}/escrow-partials")) ||
-         (method == "PUT" && (path == "/v1/patients/{address}/escrow-policy" ||
-                              path == "/v1/patients/{address}/escrow-share"));
+// The routes a page of another origin may call (CORS): every route of the client API, for two
+// pages served by other nodes. A custodian's node is called by the page of its user's own node
+// (docs/api.md, "Emergency escrow"), and a page whose node stopped answering goes on at another
+// registered node (docs/ui.md, "When the node is down"). A session is a bearer token a script
+// must hold, never a cookie, so another origin's page gains nothing it could not do with its own
+// token. The peer API is for nodes, never for pages.
+bool open_to_other_origins(std::string_view, std::string_view path) {
+  return path.rfind("/v1/", 0) == 0 && path.rfind("/v1/peer/", 0) != 0;
 }
 
 // The route open to other origins that `request` goes to, if any: for a preflight (OPTIONS), the
@@ -143,12 +139,14 @@ const NodeApi::Route* cross_origin_route(const Request& request) {
 }
 
 // A CORS preflight (OPTIONS with Access-Control-Request-Method) for such a route: 204 naming
-// its method and the two headers a client sends.
+// its method and the headers a client sends (a blob upload's own among them).
 Response preflight(const NodeApi::Route& route) {
   Response response = detail::no_content();
   response.headers = {{"Access-Control-Allow-Origin", "*"},
                       {"Access-Control-Allow-Methods", route.method},
-                      {"Access-Control-Allow-Headers", "Authorization, Content-Type"},
+                      {"Access-Control-Allow-Headers",
+                       "Authorization, Content-Type, Medchain-Patient, Medchain-Category, "
+                       "Medchain-Digest, Medchain-Category-Signature"},
                       {"Access-Control-Max-Age", "600"}};
   return response;
 }

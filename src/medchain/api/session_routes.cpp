@@ -35,13 +35,22 @@ Response ready(NodeContext& node, const Call&) {
   return ok({{"status", "ready"}, {"indexedBlock", (*checkpoint)->number}});
 }
 
+// The registered storage nodes are listed so that a client can fail over to another when this
+// one stops answering (docs/ui.md, "When the node is down"); a client checks whatever it then
+// reads against the chain, so a node that lists wrong peers gains nothing.
 Response node_info(NodeContext& node, const Call&) {
+  auto registered = node.index().storage_nodes();
+  if (!registered.ok()) return problem_for(registered.error());
+  nlohmann::json storage_nodes = nlohmann::json::array();
+  for (const store::StorageNodeRow& row : *registered)
+    storage_nodes.push_back({{"nodeId", to_json(row.node_id)}, {"url", row.url}});
   return ok({{"chainId", node.config.chain_id},
              {"contract", to_json(node.config.contract)},
              {"nodeId", to_json(node.config.node_id)},
              {"siweDomain", node.config.siwe_domain},
              {"relays", node.relayer != nullptr},
-             {"maxBlobBytes", node.config.max_blob_bytes}});
+             {"maxBlobBytes", node.config.max_blob_bytes},
+             {"storageNodes", std::move(storage_nodes)}});
 }
 
 Response issue_nonce(NodeContext& node, const Call&) {

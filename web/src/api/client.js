@@ -32,8 +32,24 @@ async function problemOf(response) {
   return { status: response.status, code: `http_${response.status}`, title: t('state.api.answeredText', { status: response.status, statusText: response.statusText }) };
 }
 
-export function createApi({ base = '', getToken = () => null, onUnauthenticated = () => {} } = {}) {
-  async function send(method, path, { body, headers = {}, raw = false } = {}) {
+// `getBase()` is the node in use ('' for the page's own), `getToken()` its session token.
+// `onUnreachable(base, error)` is asked when a call cannot reach that node: it resolves to true
+// when another node took over (api/failover.js), and the call is made again there.
+const MAX_SWITCHES = 3;
+
+export function createApi({ base = '', getBase = () => base, getToken = () => null, onUnauthenticated = () => {}, onUnreachable = async () => false } = {}) {
+  // Whether to call again after `base` could not be reached; a failed switch is the call's error.
+  async function switched(calledBase, error, attempt) {
+    if (attempt >= MAX_SWITCHES) return false;
+    try {
+      return await onUnreachable(calledBase, error);
+    } catch (failure) {
+      throw new ApiError({ status: 0, code: 'unreachable', detail: failure.message });
+    }
+  }
+
+  async function send(method, path, { body, headers = {}, raw = false } = {}, attempt = 0) {
+    const calledBase = getBase();
     const token = getToken();
     const init = { method, headers: { ...headers } };
     if (token) init.headers.Authorization = `Bearer ${token}`;
@@ -43,8 +59,9 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
     }
     let response;
     try {
-      response = await fetch(base + path, init);
+      response = await fetch(calledBase + path, init);
     } catch (error) {
+      if (await switched(calledBase, error, attempt)) return send(method, path, { body, headers, raw }, attempt + 1);
       throw new ApiError({ status: 0, code: 'unreachable', detail: error.message });
     }
     if (!response.ok) {
@@ -59,10 +76,20 @@ export function createApi({ base = '', getToken = () => null, onUnauthenticated 
 
   // A blob upload with progress (fetch cannot report upload progress; XMLHttpRequest can), with
   // the uploader's category statement (docs/format.md) when given.
-  function uploadBlob(bytes, { patient, category, digest, categorySignature }, onProgress) {
+  async function uploadBlob(bytes, meta, onProgress, attempt = 0) {
+    const calledBase = getBase();
+    try {
+      return await uploadOnce(calledBase, bytes, meta, onProgress);
+    } catch (error) {
+      if (error.code === 'unreachable' && (await switched(calledBase, error, attempt))) return uploadBlob(bytes, meta, onProgress, attempt + 1);
+      throw error;
+    }
+  }
+
+  function uploadOnce(calledBase, bytes, { patient, category, digest, categorySignature }, onProgress) {
     return new Promise((resolve, reject) => {
       const xhr = new XMLHttpRequest();
-      xhr.open('POST', `${base}/v1/blobs`);
+      xhr.open('POST', `${calledBase}/v1/blobs`);
       const token = getToken();
       if (token) xhr.setRequestHeader('Authorization', `Bearer ${token}`);
       xhr.setRequestHeader('Content-Type', 'application/octet-stream');

@@ -3,15 +3,20 @@
 // lasts.
 import { t } from '../i18n/index.js';
 
-export function openFeed({ token, onMessage, onStatus }) {
+// `base` is the node in use: '' for the page's own, else its http(s):// URL (api/failover.js).
+export function feedUrl(base, token, here = location) {
+  const origin = base || `${here.protocol}//${here.host}`;
+  return `${origin.replace(/^http/, 'ws')}/v1/events?access_token=${encodeURIComponent(token)}`;
+}
+
+export function openFeed({ token, base = '', onMessage, onStatus }) {
   let socket = null;
   let closed = false;
   let delay = 1000;
   let timer = null;
 
   function connect() {
-    const scheme = location.protocol === 'https:' ? 'wss:' : 'ws:';
-    socket = new WebSocket(`${scheme}//${location.host}/v1/events?access_token=${encodeURIComponent(token)}`);
+    socket = new WebSocket(feedUrl(base, token));
     socket.onopen = () => {
       delay = 1000;
       onStatus?.('live');

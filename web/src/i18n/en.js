@@ -815,6 +815,7 @@ export default {
   'state.requestReason.ongoingTreatment': 'Ongoing treatment',
   // The node's answers (api/client.js).
   'state.api.unreachable': 'The node is unreachable: {detail}',
+  'state.api.failover': 'The node {from} is not answering. You are now using {to}, another storage node on the same chain; everything read there is checked against the chain as before.',
   'state.api.sessionEnded': 'Your session has expired or ended; sign in again ({detail}).',
   'state.api.problem': '{title}: {detail}',
   'state.api.answered': 'The node answered {status}',

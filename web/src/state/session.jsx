@@ -3,6 +3,7 @@
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState } from 'react';
 import { getAddress } from 'ethers';
 import { createApi } from '../api/client.js';
+import { createNodeSwitch } from '../api/failover.js';
 import { openFeed, describeFeedMessage, isOwnAction } from '../api/feed.js';
 import { signInWithEthereum } from '../wallet/siwe.js';
 import { injectedProvider, injectedWallet, watchInjected } from '../wallet/injected.js';
@@ -36,8 +37,12 @@ export function SessionProvider({ children }) {
   const [toasts, setToasts] = useState([]);
   const [feedStatus, setFeedStatus] = useState('off');
   const [tick, setTick] = useState(0); // bumped by the feed so lists refetch
+  const [activeNode, setActiveNode] = useState(''); // '' is the page's own node; else another's URL
   const tokenRef = useRef(null);
   tokenRef.current = session?.token ?? null;
+  const walletRef = useRef(null);
+  walletRef.current = wallet;
+  const switchRef = useRef(null); // api/failover.js, once the node's /v1/node is known
 
   // The rules of the stack are state/toasts.js's.
   const toast = useCallback((text, variant = 'info') => {
@@ -49,6 +54,7 @@ export function SessionProvider({ children }) {
 
   const endSession = useCallback((why) => {
     sessionStorage.removeItem(SESSION_KEY);
+    switchRef.current?.forget();
     setSession(null);
     setMe(null);
     setEncryptionKey(null);
@@ -56,14 +62,45 @@ export function SessionProvider({ children }) {
   }, []);
 
   const api = useMemo(
-    () => createApi({ getToken: () => tokenRef.current, onUnauthenticated: () => endSession(t('state.session.expired')) }),
+    () =>
+      createApi({
+        getBase: () => switchRef.current?.base() ?? '',
+        getToken: () => switchRef.current?.token() ?? tokenRef.current,
+        onUnauthenticated: () => endSession(t('state.session.expired')),
+        onUnreachable: async (base) => (switchRef.current ? switchRef.current.failover(base) : false),
+      }),
     [endSession],
+  );
+
+  // The node switch: when the node in use stops answering, the next registered node of the same
+  // deployment takes over, signed in with the same wallet (api/failover.js).
+  const startSwitch = useCallback(
+    (own) => {
+      switchRef.current = createNodeSwitch({
+        own,
+        origin: location.origin,
+        fetchInfo: (url) => createApi({ base: url }).get('/v1/node'),
+        signInAt: async (url, info) => {
+          if (!tokenRef.current || !walletRef.current) return null;
+          const answer = await signInWithEthereum(createApi({ base: url }), walletRef.current, { domain: info.siweDomain, chainId: info.chainId });
+          return { token: answer.token, expiresAt: answer.expiresAt };
+        },
+        onSwitch: (from, to) => {
+          setActiveNode(to);
+          toast(t('state.api.failover', { from, to }), 'warning');
+        },
+      });
+    },
+    [toast],
   );
 
   const loadNode = useCallback(() => {
     setNodeError(null);
-    api.get('/v1/node').then(setNode, (error) => setNodeError(error.message));
-  }, [api]);
+    api.get('/v1/node').then((own) => {
+      if (!switchRef.current) startSwitch(own);
+      setNode(own);
+    }, (error) => setNodeError(error.message));
+  }, [api, startSwitch]);
   useEffect(loadNode, [loadNode]);
 
   const refreshMe = useCallback(async () => {
@@ -111,8 +148,11 @@ export function SessionProvider({ children }) {
   }, [wallet, node, endSession]);
 
   const signIn = useCallback(async (w) => {
-    const answer = await signInWithEthereum(api, w, { domain: node.siweDomain, chainId: node.chainId });
+    // At the node in use, which is another than the page's own after a failover.
+    const at = switchRef.current?.info() ?? node;
+    const answer = await signInWithEthereum(api, w, { domain: at.siweDomain, chainId: node.chainId });
     const saved = { token: answer.token, address: answer.address, expiresAt: answer.expiresAt, kind: w.kind };
+    switchRef.current?.remember(saved);
     sessionStorage.setItem(SESSION_KEY, JSON.stringify(saved));
     tokenRef.current = answer.token;
     setWallet(w);
@@ -164,8 +204,10 @@ export function SessionProvider({ children }) {
 
   useEffect(() => {
     if (!session?.token) return undefined;
+    const base = switchRef.current?.base() ?? '';
     return openFeed({
-      token: session.token,
+      token: base ? switchRef.current.token() : session.token,
+      base,
       onStatus: setFeedStatus,
       onMessage: (message) => {
         if (!isOwnAction(message, session.address)) {
@@ -175,10 +217,10 @@ export function SessionProvider({ children }) {
         if (message.type === 'chain' && /Patient|Doctor|Guardian/.test(message.event)) refreshMe().catch(() => {});
       },
     });
-  }, [session, toast, refreshMe]);
+  }, [session, activeNode, toast, refreshMe]);
 
   const value = {
-    node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api,
+    node, nodeError, loadNode, wallet, session, me, refreshMe, signIn, signOut, ended, api, activeNode,
     encryptionKey, unlockEncryptionKey, rotateKey, toast, toasts, dismissToast, feedStatus, tick, refresh: () => setTick((n) => n + 1),
     ctx: { api, wallet, node, encryptionKey, chain },
   };
