@@ -10,7 +10,9 @@
 //    for every one. Both are down while the versions are added since a running replica would
 //    walk the growing list at each block (no "versions since" cursor yet), which slows the adding
 //    quadratically and is not what is measured.
-// Usage: medchain_replication_bench [--uploads 20] [--versions 10000]
+//  - adding while up (--versions-up N): N small versions added through node 1 while nodes 2 and 3
+//    run and replicate, and how long after the last both hold every one.
+// Usage: medchain_replication_bench [--uploads 20] [--versions 10000] [--versions-up 0]
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -58,7 +60,7 @@ std::int64_t blob_rows(const std::filesystem::path& node_dir) {
   return std::get<std::int64_t>(rows.at(0).at(0));
 }
 
-int run(int uploads, int versions) {
+int run(int uploads, int versions, int versions_up) {
   std::setvbuf(stdout, nullptr, _IOLBF, 0);  // each line as it comes, also into a file
   Ledger ledger(chain::DevChainKind::kAnvil);
   Federation federation{ledger, ledger.registered_patient(/*funded=*/false)};
@@ -102,6 +104,28 @@ int run(int uploads, int versions) {
       "  from the relay's request (mining and indexing included): p50 %.1f ms, p90 %.1f ms\n",
       percentile(totals, 0.5), percentile(totals, 0.9));
 
+  if (versions_up > 0) {
+    // Versions added while both replicas run: each new block wakes their replicators, whose
+    // work per pass is what this measures (it must not grow with the index).
+    const std::int64_t before2 = blob_rows(second.dir());
+    const std::int64_t before3 = blob_rows(third.dir());
+    const auto adding = Clock::now();
+    for (int i = 0; i < versions_up; ++i) {
+      federation.add(first, token1, "small version " + std::to_string(i) + " added while up");
+    }
+    const double added_s = ms(Clock::now() - adding) / 1000;
+    const auto until_replicated = Clock::now();
+    while (blob_rows(second.dir()) < before2 + versions_up ||
+           blob_rows(third.dir()) < before3 + versions_up) {
+      if (Clock::now() - until_replicated > 30min) throw std::runtime_error("never replicated");
+      std::this_thread::sleep_for(100ms);
+    }
+    std::printf(
+        "added %d small versions through node 1 with nodes 2 and 3 replicating: %.1f s (%.1f/s); "
+        "both replicas held every one %.1f s after the last was added\n",
+        versions_up, added_s, versions_up / added_s, ms(Clock::now() - until_replicated) / 1000);
+  }
+
   if (versions > 0) {
     second.crash();
     third.crash();
@@ -141,8 +165,11 @@ int run(int uploads, int versions) {
 int main(int argc, char** argv) {
   int uploads = 20;
   int versions = 10'000;
+  int versions_up = 0;
   return medchain::bench::run_main(
-      "medchain_replication_bench", argc, argv, {{"--uploads", &uploads}, {"--versions", &versions}},
-      [&] { return uploads > 0 && versions >= 0; }, "usage: [--uploads N>0] [--versions N>=0]",
-      [&] { return medchain::bench::run(uploads, versions); });
+      "medchain_replication_bench", argc, argv,
+      {{"--uploads", &uploads}, {"--versions", &versions}, {"--versions-up", &versions_up}},
+      [&] { return uploads > 0 && versions >= 0 && versions_up >= 0; },
+      "usage: [--uploads N>0] [--versions N>=0] [--versions-up N>=0]",
+      [&] { return medchain::bench::run(uploads, versions, versions_up); });
 }

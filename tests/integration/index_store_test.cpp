@@ -255,6 +255,33 @@ TEST_P(IndexStoreTest, AControllerActsAsThePatientAndTheOldKeyNoLonger) {
 
 // The inbox's chain items: one row per recipient, guardians as they were at the event, gone
 // with a rollback, and derived once for an index written before the table existed.
+// A replica's pass between full ones reads only what was indexed since its last (by block).
+TEST_P(IndexStoreTest, ListsTheVersionsIndexedAfterABlock) {
+  const auto added = [](std::uint64_t n) {
+    return event("RecordAdded", {{"patient", kPatient},
+                                 {"recordId", to_hex(hash_of(100 + n))},
+                                 {"author", kPatient},
+                                 {"digest", to_hex(hash_of(120 + n))},
+                                 {"nodeId", to_hex(hash_of(140))},
+                                 {"contentId", to_hex(hash_of(160 + n))},
+                                 {"head", to_hex(hash_of(180 + n))}});
+  };
+  ASSERT_TRUE(
+      store_->apply({block(5, {added(1)}), block(6, {added(2), added(3)}), block(8, {added(4)})})
+          .ok());
+  const auto record_ids_after = [&](std::uint64_t after) {
+    const Result<std::vector<RecordVersionRow>> rows = store_->record_versions_after_block(after);
+    std::vector<Hash32> ids;
+    if (!rows.ok()) return ids;
+    for (const RecordVersionRow& row : *rows) ids.push_back(row.record_id);
+    return ids;
+  };
+  EXPECT_EQ(record_ids_after(0).size(), 4u);
+  EXPECT_EQ(record_ids_after(5), (std::vector<Hash32>{hash_of(102), hash_of(103), hash_of(104)}));
+  EXPECT_EQ(record_ids_after(7), (std::vector<Hash32>{hash_of(104)}));
+  EXPECT_TRUE(record_ids_after(8).empty());
+}
+
 TEST_P(IndexStoreTest, NotificationsGoToWhomTheEventConcernsAndFollowTheChain) {
   const std::string guardian = "0x00000000000000000000000000000000000000cc";
   const Address guardian_address = from_hex_fixed<Address>(guardian).value();

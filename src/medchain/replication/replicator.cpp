@@ -5,6 +5,7 @@
 #include <medchain/records/category.hpp>
 #include <medchain/records/summary.hpp>
 #include <medchain/replication/replicator.hpp>
+#include <set>
 
 namespace medchain::replication {
 
@@ -272,84 +273,146 @@ Status Replicator::pull_from_peers(const std::vector<Peer*>& holders,
   return Error{code, "no peer served " + version_name(version) + " intact: " + reasons};
 }
 
-Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
+struct Replicator::Pass {
+  std::vector<store::StorageNodeRow> nodes;
+  std::vector<Hash32> registered;
+  bool refresh = false;  // keys re-read and blobs looked for, for every version held
+  std::chrono::steady_clock::time_point started;
+  std::uint64_t now = 0;
+  std::ostream* log = nullptr;
   PassReport report;
-  const auto started = std::chrono::steady_clock::now();
-  const bool refresh = started >= next_key_refresh_;
-  if (refresh) next_key_refresh_ = started + options_.key_refresh;
-  MEDCHAIN_TRY(std::vector<store::StorageNodeRow> nodes, index_.storage_nodes());
-  const std::vector<Hash32> registered = ids_of(nodes);
-  for (const store::StorageNodeRow& node : nodes) {
-    const bool homed_here = node.node_id == options_.own_node;
-    Peer* home = homed_here ? nullptr : &peer_for(node);
-    MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions,
-                 index_.record_versions_on_node(node.node_id));
-    for (const store::RecordVersionRow& version : versions) {
-      const auto key = std::pair{version.record_id, version.version};
-      if (const auto wait = backoff_.find(key); wait != backoff_.end()) {
-        if (started < wait->second) continue;
-        backoff_.erase(wait);
-      }
-      MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
-      // At each key refresh the blob itself is looked for too: a version whose row is there but
-      // whose blob is gone (a lost file, or one the operator deleted after `medchain node verify`
-      // found it altered) is pulled again. One stat (S3: one HEAD) per version per `key_refresh`,
-      // as many requests as the key re-reads already make.
-      if (refresh && held && held->patient == version.patient && !blobs_.contains(version.digest))
-        held.reset();
-      Status done;
-      if (held && held->patient == version.patient) {
-        // A version homed here has its keys shared here: there is nothing to refresh.
-        if (homed_here) continue;
-        // A version pulled moments ago: its keys are usually shared just after its transaction
-        // (the share needs the version indexed), so they are re-read at every pass for a while.
-        const auto pulled = recently_pulled_.find(key);
-        const bool fresh = pulled != recently_pulled_.end() && started < pulled->second;
-        if (pulled != recently_pulled_.end() && !fresh) recently_pulled_.erase(pulled);
-        if (!refresh && !fresh) continue;
-        auto added = refresh_keys(*home, version, now);
-        if (added.ok()) report.keys_added += *added;
-        done = added.ok() ? Status{} : Status(added.error());
-      } else if (held) {
-        continue;  // the digest is held for another patient: not this version's bytes to copy
-      } else if (!homed_here && !holds(options_.own_node, version.record_id, version.node_id,
-                                       registered, options_.replicas)) {
-        continue;  // placement names r other nodes for it
-      } else {
-        // Homed here yet not held: this node lost its disk (or the blob); any peer's replica,
-        // checked against the chain like the home node's, brings it back.
-        done = homed_here ? pull_from_peers(sources_of(version, nodes), version, now)
-                          : pull(*home, version, now);
-        if (done.ok()) {
-          ++report.pulled;
-          if (!homed_here) recently_pulled_[key] = started + options_.key_refresh;
-        }
-      }
-      if (done.ok()) {
-        not_indexed_.erase(key);
-        continue;
-      }
-      if (done.error().code == Errc::kNotFound) {
-        // Not an error yet: asked again shortly, quietly, until `retry_refused` has passed.
-        const auto first_seen = not_indexed_.try_emplace(key, started).first->second;
-        if (started - first_seen < options_.retry_refused) {
-          ++report.not_yet;
-          backoff_[key] = started + options_.retry_not_indexed;
-          continue;
-        }
-      }
-      not_indexed_.erase(key);
-      const bool was_refused = done.error().code == Errc::kCheckFailed;
-      ++(was_refused ? report.refused : report.unreachable);
-      log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
-          << version_name(version)
-          << (homed_here ? std::string(", homed here, from any peer")
-                         : " from node " + to_hex(node.node_id) + " (" + node.url + ")")
-          << ": " << done.error().message << std::endl;
-      backoff_[key] = started + options_.retry_refused;
+};
+
+Result<std::vector<store::RecordVersionRow>> Replicator::versions_to_visit(const Pass& pass,
+                                                                           bool full) {
+  std::vector<store::RecordVersionRow> versions;
+  if (full) {
+    for (const store::StorageNodeRow& node : pass.nodes) {
+      MEDCHAIN_TRY(std::vector<store::RecordVersionRow> homed,
+                   index_.record_versions_on_node(node.node_id));
+      versions.insert(versions.end(), homed.begin(), homed.end());
+    }
+    return versions;
+  }
+  // Between full passes: the versions indexed since the last pass, and those waiting on this
+  // replicator (a retry that is due, keys still re-read after a pull).
+  MEDCHAIN_TRY(versions, index_.record_versions_after_block(*cursor_));
+  std::set<std::pair<Hash32, std::uint64_t>> listed;
+  for (const store::RecordVersionRow& version : versions)
+    listed.emplace(version.record_id, version.version);
+  std::vector<std::pair<Hash32, std::uint64_t>> waiting;
+  for (const auto& [key, when] : backoff_) {
+    if (pass.started >= when) waiting.push_back(key);
+  }
+  for (const auto& [key, until] : recently_pulled_) {
+    if (pass.started < until) waiting.push_back(key);
+  }
+  for (const auto& key : waiting) {
+    if (!listed.insert(key).second) continue;
+    MEDCHAIN_TRY(std::vector<store::RecordVersionRow> record, index_.record_versions(key.first));
+    for (store::RecordVersionRow& version : record) {
+      if (version.version == key.second) versions.push_back(std::move(version));
     }
   }
-  return report;
+  return versions;
+}
+
+Result<PassReport> Replicator::run_once(std::ostream& log, std::uint64_t now) {
+  Pass pass;
+  pass.started = std::chrono::steady_clock::now();
+  pass.now = now;
+  pass.log = &log;
+  pass.refresh = pass.started >= next_key_refresh_;
+  // Read before the versions: every version indexed up to it is in this pass's lists.
+  MEDCHAIN_TRY(std::optional<chain::BlockRef> checkpoint, index_.checkpoint());
+  MEDCHAIN_TRY(pass.nodes, index_.storage_nodes());
+  pass.registered = ids_of(pass.nodes);
+  // A full pass walks every version (anti-entropy, the key re-reads, a lost blob found); it runs
+  // at each key refresh, at the first pass, and when the registry changed (placement moved).
+  const bool full = pass.refresh || !cursor_ || pass.registered != last_registered_;
+  MEDCHAIN_TRY(std::vector<store::RecordVersionRow> versions, versions_to_visit(pass, full));
+  for (const store::RecordVersionRow& version : versions) {
+    const auto home = std::find_if(
+        pass.nodes.begin(), pass.nodes.end(),
+        [&version](const store::StorageNodeRow& node) { return node.node_id == version.node_id; });
+    if (home == pass.nodes.end()) continue;  // homed on no registered node: nobody to ask
+    MEDCHAIN_TRY_STATUS(visit(pass, *home, version));
+  }
+  if (pass.refresh) next_key_refresh_ = pass.started + options_.key_refresh;
+  last_registered_ = pass.registered;
+  cursor_ = checkpoint ? checkpoint->number : 0;
+  return pass.report;
+}
+
+Status Replicator::visit(Pass& pass, const store::StorageNodeRow& node,
+                         const store::RecordVersionRow& version) {
+  const bool homed_here = node.node_id == options_.own_node;
+  Peer* home = homed_here ? nullptr : &peer_for(node);
+  const auto started = pass.started;
+  PassReport& report = pass.report;
+  const auto key = std::pair{version.record_id, version.version};
+  if (const auto wait = backoff_.find(key); wait != backoff_.end()) {
+    if (started < wait->second) return {};
+    backoff_.erase(wait);
+  }
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node_.blob(version.digest));
+  // At each key refresh the blob itself is looked for too: a version whose row is there but
+  // whose blob is gone (a lost file, or one the operator deleted after `medchain node verify`
+  // found it altered) is pulled again. One stat (S3: one HEAD) per version per `key_refresh`,
+  // as many requests as the key re-reads already make.
+  if (pass.refresh && held && held->patient == version.patient && !blobs_.contains(version.digest))
+    held.reset();
+  Status done;
+  if (held && held->patient == version.patient) {
+    // A version homed here has its keys shared here: there is nothing to refresh.
+    if (homed_here) return {};
+    // A version pulled moments ago: its keys are usually shared just after its transaction
+    // (the share needs the version indexed), so they are re-read at every pass for a while.
+    const auto pulled = recently_pulled_.find(key);
+    const bool fresh = pulled != recently_pulled_.end() && started < pulled->second;
+    if (pulled != recently_pulled_.end() && !fresh) recently_pulled_.erase(pulled);
+    if (!pass.refresh && !fresh) return {};
+    auto added = refresh_keys(*home, version, pass.now);
+    if (added.ok()) report.keys_added += *added;
+    done = added.ok() ? Status{} : Status(added.error());
+  } else if (held) {
+    return {};  // the digest is held for another patient: not this version's bytes to copy
+  } else if (!homed_here && !holds(options_.own_node, version.record_id, version.node_id,
+                                   pass.registered, options_.replicas)) {
+    return {};  // placement names r other nodes for it
+  } else {
+    // Homed here yet not held: this node lost its disk (or the blob); any peer's replica,
+    // checked against the chain like the home node's, brings it back.
+    done = homed_here ? pull_from_peers(sources_of(version, pass.nodes), version, pass.now)
+                      : pull(*home, version, pass.now);
+    if (done.ok()) {
+      ++report.pulled;
+      if (!homed_here) recently_pulled_[key] = started + options_.key_refresh;
+    }
+  }
+  if (done.ok()) {
+    not_indexed_.erase(key);
+    return {};
+  }
+  if (done.error().code == Errc::kNotFound) {
+    // Not an error yet: asked again shortly, quietly, until `retry_refused` has passed.
+    const auto first_seen = not_indexed_.try_emplace(key, started).first->second;
+    if (started - first_seen < options_.retry_refused) {
+      ++report.not_yet;
+      backoff_[key] = started + options_.retry_not_indexed;
+      return {};
+    }
+  }
+  not_indexed_.erase(key);
+  const bool was_refused = done.error().code == Errc::kCheckFailed;
+  ++(was_refused ? report.refused : report.unreachable);
+  *pass.log << "medchaind: replication " << (was_refused ? "refused " : "could not pull ")
+            << version_name(version)
+            << (homed_here ? std::string(", homed here, from any peer")
+                           : " from node " + to_hex(node.node_id) + " (" + node.url + ")")
+            << ": " << done.error().message << std::endl;
+  backoff_[key] = started + options_.retry_refused;
+  return {};
 }
 
 Status Replicator::pull_from_any(const store::RecordVersionRow& version, std::uint64_t now) {

@@ -14,10 +14,14 @@
 // nothing of it stored, tried again after `retry_refused`. Sealed summaries and keys are opaque
 // to every node; they are checked for shape only, as the node's own routes do.
 //
-// Each pass compares the index with what the node holds, so a node that was down catches up on
-// its first pass after a restart (anti-entropy without cursors). A pass runs as soon as the node
-// indexes a new version (wake(), from the indexer's subscriber), so a replica follows its upload
-// by the time of one pull; the interval is the fallback that retries and refreshes keys. Keys
+// A full pass compares every version in the index with what the node holds, so a node that was
+// down catches up on its first pass after a restart (anti-entropy without stored state). Full
+// passes run at the start, every `key_refresh` and when the registry changes; the passes between
+// look only at the versions indexed since the last pass (a block cursor kept in memory) and at
+// those waiting on a retry, so a replica's work per new block does not grow with the index. A
+// pass runs as soon as the node indexes a new version (wake(), from the indexer's subscriber), so
+// a replica follows its upload by the time of one pull; the interval is the fallback that retries
+// and refreshes keys. Keys
 // shared after a version was replicated are pulled by re-reading its metadata every `key_refresh`:
 // O(versions) requests then, which a "keys since" cursor would avoid; a version pulled in the last
 // `key_refresh` has its keys re-read at every pass, since its first keys are shared just after it
@@ -38,6 +42,7 @@
 #include <medchain/store/node_store.hpp>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <ostream>
 #include <vector>
 
@@ -96,7 +101,15 @@ class Replicator {
 
  private:
   struct Peer;
+  struct Pass;  // one pass's registry, clock and report
   Peer& peer_for(const store::StorageNodeRow& node);
+  // The versions a pass looks at: every one on a registered node (`full`), else those indexed
+  // since the cursor and those whose retry or key re-read is due.
+  Result<std::vector<store::RecordVersionRow>> versions_to_visit(const Pass& pass, bool full);
+  // Pulls `version` (homed on `home`) if placement names this node and it is not held, or
+  // re-reads its keys; a peer's failure is logged and backed off, a store's error returned.
+  Status visit(Pass& pass, const store::StorageNodeRow& home,
+               const store::RecordVersionRow& version);
   // The peers of `nodes` other than this node that may hold `version`: its home node first, then
   // its other holders by placement, then every other registered node (a read may have fetched
   // it there).
@@ -128,6 +141,10 @@ class Replicator {
   // (record id, version) -> when it may be tried again, after a refusal or an unreachable peer.
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point> backoff_;
   std::chrono::steady_clock::time_point next_key_refresh_{};
+  // The block up to which every indexed version was looked at (none before the first pass), and
+  // the registry that pass saw: a change of either makes the next pass a full one.
+  std::optional<std::uint64_t> cursor_;
+  std::vector<Hash32> last_registered_;
   // (record id, version) -> until when its keys are re-read at every pass (it was just pulled).
   std::map<std::pair<Hash32, std::uint64_t>, std::chrono::steady_clock::time_point>
       recently_pulled_;

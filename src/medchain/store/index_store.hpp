@@ -85,6 +85,9 @@ class IndexStore final : public chain::IndexSink {
   Result<std::vector<RecordVersionRow>> record_versions_on_node(const Hash32& node_id);
   // The versions whose ciphertext has this digest (usually one), oldest first.
   Result<std::vector<RecordVersionRow>> record_versions_with_digest(const Hash32& digest);
+  // The versions indexed in blocks after `block`, oldest first: what a replica has not looked at
+  // since its last pass (replication/replicator.hpp).
+  Result<std::vector<RecordVersionRow>> record_versions_after_block(std::uint64_t block);
   Result<std::vector<GrantView>> grants_of_patient(const Address& patient);
   Result<std::vector<GrantView>> grants_of_doctor(const Address& doctor);
   Result<std::vector<RequestRow>> requests_of_patient(const Address& patient);

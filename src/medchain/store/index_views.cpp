@@ -232,6 +232,14 @@ Result<std::vector<RecordVersionRow>> IndexStore::record_versions_with_digest(
   return versions_of(rows);
 }
 
+Result<std::vector<RecordVersionRow>> IndexStore::record_versions_after_block(std::uint64_t block) {
+  MEDCHAIN_TRY(auto rows, db_->query(std::string(kVersionColumns) +
+                                         "WHERE block_number > ? ORDER BY block_number, "
+                                         "record_id, version",
+                                     {static_cast<std::int64_t>(block)}));
+  return versions_of(rows);
+}
+
 Result<std::vector<GrantView>> IndexStore::grants_of_patient(const Address& patient) {
   MEDCHAIN_TRY(auto rows, db_->query(std::string(kGrantColumns) +
                                          "WHERE patient = ? ORDER BY block_number, doctor",

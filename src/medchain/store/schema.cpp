@@ -143,6 +143,10 @@ CREATE TABLE doctor_profiles (doctor TEXT PRIMARY KEY, name TEXT NOT NULL,
     R"sql(
 ALTER TABLE patients ADD COLUMN controller TEXT;
 )sql",
+    // A replica's pass reads only the versions indexed since its last one (by block).
+    R"sql(
+CREATE INDEX record_versions_by_block ON record_versions (block_number);
+)sql",
 };
 
 // One statement per `;`-terminated line group: SQLite's prepare takes one at a time.

@@ -17,7 +17,7 @@ namespace medchain::store {
 //     custodians' shares and escrow-wrapped keys).
 // 12: record summaries (sealed titles, dates and kinds of versions).
 // 13: doctors' profiles, signed by a registrar.
-inline constexpr int kSchemaVersion = 14;
+inline constexpr int kSchemaVersion = 15;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.
 Status migrate(Database& database);
