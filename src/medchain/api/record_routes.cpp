@@ -10,6 +10,10 @@
 #include <medchain/records/summary.hpp>
 
 namespace medchain::api::detail {
+
+static Result<std::optional<store::BlobInfo>> blob_for_reader(
+    NodeContext& node, const store::RecordVersionRow& version, const Address& caller);
+
 namespace {
 
 constexpr std::size_t kMaxSealedKeyBytes = 1024;
@@ -74,9 +78,7 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
   std::map<Hash32, std::size_t> position;
   std::map<Address, Address> recipients;  // key_recipient by patient: one index query each
   for (const store::RecordVersionRow& version : rows) {
-    // Listed without its blob when a peer fails the fetch; the blob's read says why.
-    (void)fetch_for_reader(node, version, caller);
-    MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+    MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_for_reader(node, version, caller));
     MEDCHAIN_TRY(bool readable, may_read(node, version, blob, caller, now));
     if (!readable) continue;
     auto [at, inserted] = position.emplace(version.record_id, records.size());
@@ -172,12 +174,18 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
 
 }  // namespace
 
+// `held` (the node's row for a digest) if it is the row of `version`'s patient.
+static std::optional<store::BlobInfo> of_patient(std::optional<store::BlobInfo> held,
+                                                 const store::RecordVersionRow& version) {
+  if (held && held->patient != version.patient) return std::nullopt;
+  return held;
+}
+
 // The blob of a version, if this node holds it for that version's patient.
 Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
                                                const store::RecordVersionRow& version) {
   MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
-  if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
-  return blob;
+  return of_patient(std::move(blob), version);
 }
 
 // Whether `caller` may read some category of `patient`'s file now: who may make the node fetch
@@ -192,16 +200,34 @@ static Result<bool> may_read_some(NodeContext& node, const Address& patient, con
   return false;
 }
 
-Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
-                              const Address& caller) {
-  if (!node.fetch_from_peer) return false;
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
-  if (held) return false;
+// fetch_for_reader for a version whose digest this node holds no row of: the row the fetch
+// stored, or nullopt when it started none.
+static Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
+                                                            const store::RecordVersionRow& version,
+                                                            const Address& caller) {
+  if (!node.fetch_from_peer) return std::optional<store::BlobInfo>();
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   MEDCHAIN_TRY(bool allowed, may_read_some(node, version.patient, caller, now));
-  if (!allowed) return false;
+  if (!allowed) return std::optional<store::BlobInfo>();
   MEDCHAIN_TRY_STATUS(node.fetch_from_peer(version));
-  return true;
+  return node.node_store().blob(version.digest);
+}
+
+Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
+                                                        const store::RecordVersionRow& version,
+                                                        const Address& caller) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
+  if (held) return held;
+  return fetch_missing(node, version, caller);
+}
+
+// blob_of after fetch_for_reader. A peer that fails the fetch leaves the version without its
+// blob here (the blob's read says why): what the node holds is looked up again, as without it.
+static Result<std::optional<store::BlobInfo>> blob_for_reader(
+    NodeContext& node, const store::RecordVersionRow& version, const Address& caller) {
+  auto fetched = fetch_for_reader(node, version, caller);
+  if (!fetched.ok()) return blob_of(node, version);
+  return of_patient(std::move(*fetched), version);
 }
 
 std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left) {
@@ -222,9 +248,7 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
 
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
                           const Address& caller) {
-  // A peer that fails the fetch leaves the version unread here; the blob's read says why.
-  (void)fetch_for_reader(node, version, caller);
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_for_reader(node, version, caller));
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   return may_read(node, version, blob, caller, now);
 }
@@ -293,17 +317,18 @@ Response download_blob(NodeContext& node, const Call& call) {
       auto versions = node.index().record_versions_with_digest(*digest);
       if (!versions.ok()) return problem_for(versions.error());
       for (const store::RecordVersionRow& version : *versions) {
-        auto fetched = fetch_for_reader(node, version, call.caller());
+        auto fetched = fetch_missing(node, version, call.caller());
         if (!fetched.ok() && fetched.error().code == Errc::kTimeout) {
           return problem(504, "peer_timeout", "Peer timeout", fetched.error().message);
         }
         if (!fetched.ok()) {
           return problem(502, "peer_fetch_failed", "Peer fetch failed", fetched.error().message);
         }
-        if (*fetched) break;
+        if (*fetched) {
+          *info = std::move(*fetched);
+          break;
+        }
       }
-      info = node.node_store().blob(*digest);
-      if (!info.ok()) return problem_for(info.error());
     }
     if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
     blob = **info;

@@ -33,11 +33,14 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       std::uint64_t now);
 // the indexed version the path's {recordId} and {version} name, or kNotFound.
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
-// with --peer-fetch, fetches `version` from a peer when this node lacks its blob and `caller`
-// may read some category of its patient's file (the read's own check follows); whether it did;
-// the fetch's error (kCheckFailed: no peer served it intact; kTimeout) when it failed.
-Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
-                              const Address& caller);
+// the node's row for `version`'s digest (whichever patient's: see blob_of), nullopt when it has
+// none; with --peer-fetch, when it has none and `caller` may read some category of the
+// version's patient's file, first fetched from a peer (the read's own check follows): the row
+// the fetch stored; the fetch's error (kCheckFailed: no peer served it intact; kTimeout) when
+// it failed.
+Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
+                                                        const store::RecordVersionRow& version,
+                                                        const Address& caller);
 // whether `caller` may read `version` at the node's clock now (a peer fetch, blob_of, then
 // may_read).
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
