@@ -324,18 +324,30 @@ Response download_blob(NodeContext& node, const Call& call) {
       auto versions = node.index().record_versions_with_digest(*digest);
       if (!versions.ok()) return problem_for(versions.error());
       FetchPermission permission(call.caller());
+      // Each version recording the digest names its own home node and holders: one whose
+      // fetch fails leaves the others to try. The first failure of each kind, if all fail.
+      std::optional<Error> refused, timed_out, failed;
       for (const store::RecordVersionRow& version : *versions) {
         auto fetched = fetch_missing(node, version, permission);
-        if (!fetched.ok() && fetched.error().code == Errc::kTimeout) {
-          return problem(504, "peer_timeout", "Peer timeout", fetched.error().message);
-        }
-        if (!fetched.ok()) {
-          return problem(502, "peer_fetch_failed", "Peer fetch failed", fetched.error().message);
-        }
-        if (*fetched) {
+        if (fetched.ok() && *fetched) {
           *info = std::move(*fetched);
           break;
         }
+        if (fetched.ok()) continue;
+        const Errc code = fetched.error().code;
+        std::optional<Error>& first = code == Errc::kCheckFailed ? refused
+                                      : code == Errc::kTimeout   ? timed_out
+                                                                 : failed;
+        if (!first) first = std::move(fetched).error();
+      }
+      if (!*info && refused) {
+        return problem(502, "peer_fetch_failed", "Peer fetch failed", refused->message);
+      }
+      if (!*info && timed_out) {
+        return problem(504, "peer_timeout", "Peer timeout", timed_out->message);
+      }
+      if (!*info && failed) {
+        return problem(502, "peer_fetch_failed", "Peer fetch failed", failed->message);
       }
     }
     if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
