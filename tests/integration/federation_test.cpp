@@ -313,6 +313,78 @@ TEST_F(FederationTest, ANodeFetchesAVersionItLacksFromAPeerAndRefusesWrongBytes)
                   .is_null());
 }
 
+// One ciphertext recorded by two versions (two patients' records of the same bytes): the first
+// homed on a peer that serves other bytes, which no other node holds for its patient; the second
+// on an honest node. A doctor both patients granted reads the blob from a --peer-fetch node that
+// holds neither: the first version's fetch fails its checks, the second's is tried and served.
+TEST_F(FederationTest, ABlobIsFetchedThroughAnotherVersionWhenTheFirstVersionsFetchFails) {
+  Node home(ledger_);
+  Node reader(ledger_, {"--peer-fetch"});
+  const Party other_patient = ledger_.registered_patient(/*funded=*/false);
+  const std::string content = "one ciphertext, two records" + std::string(5'000, 'c');
+  const Hash32 digest = sha256_of(content);
+  // The first version: the other patient's record of the same digest, homed on the liar.
+  const Hash32 lied_about = random_hash();
+  const json answers =
+      json::array({{{"path", "/v1/peer/versions/" + to_hex(lied_about) + "/1"},
+                    {"answer",
+                     {{"recordId", to_hex(lied_about)},
+                      {"version", 1},
+                      {"digest", to_hex(digest)},
+                      {"size", content.size()},
+                      {"category", "lab"},
+                      {"categorySignature",
+                       to_hex(records::sign_category({other_patient.address, digest, kLabCategory},
+                                                     domain(), other_patient.key)
+                                  .value())},
+                      {"categorySigner", to_hex(other_patient.address)},
+                      {"uploadedBy", to_hex(other_patient.address)},
+                      {"summary", nullptr},
+                      {"keys", json::array()}}}}});
+  LyingPeer liar("not " + content, answers);
+  const Hash32 liar_node = register_node(ledger_.party(/*funded=*/false), liar.url());
+  const auto relayed = [&](const Party& signer, std::string_view function_name, json message) {
+    const Reply reply = home.relay(signer, function_name, std::move(message));
+    ASSERT_EQ(reply.status, 200) << reply.body.dump();
+  };
+  relayed(other_patient, "addRecordBySig",
+          {{"patient", eth::to_checksum(other_patient.address)},
+           {"recordId", to_hex(lied_about)},
+           {"digest", to_hex(digest)},
+           {"nodeId", to_hex(liar_node)},
+           {"contentId", to_hex(digest)}});
+  relayed(other_patient, "grantAccessBySig",
+          {{"patient", eth::to_checksum(other_patient.address)},
+           {"doctor", eth::to_checksum(doctor_.address)},
+           {"scope", kLabScope},
+           {"permissions", kRead},
+           {"expiry", std::time(nullptr) + 86400}});
+  // The second version, in a later block: the patient's record, uploaded to the honest node.
+  const Hash32 record_id = add_record(home, home.token_for(patient_), content);
+  grant_doctor(home);
+  const std::uint64_t added_in =
+      home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
+          .body["versions"][0]["blockNumber"];
+  ASSERT_TRUE(eventually([&] {
+    const std::string metrics = reader.get("/metrics", "").response.body;
+    const auto at = metrics.find("\nmedchaind_indexed_block ");
+    return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
+  }));
+  ASSERT_FALSE(keeps_blob(reader, digest));
+
+  const Reply read = reader.get("/v1/blobs/" + to_hex(digest), reader.token_for(doctor_));
+  ASSERT_EQ(read.status, 200) << read.raw;
+  EXPECT_EQ(read.response.body, content) << "not byte-identical";
+  EXPECT_TRUE(keeps_blob(reader, digest));
+  // Kept as the patient's blob: listed for the patient, and not for the other patient's version.
+  const Reply listed = reader.get("/v1/records/" + to_hex(record_id), reader.token_for(patient_));
+  EXPECT_EQ(listed.body["versions"][0]["size"], content.size()) << listed.raw;
+  const Reply other =
+      reader.get("/v1/records/" + to_hex(lied_about), reader.token_for(other_patient));
+  ASSERT_EQ(other.status, 200) << other.raw;
+  EXPECT_TRUE(other.body["versions"][0]["size"].is_null()) << other.raw;
+}
+
 std::string file_text(const std::filesystem::path& file) {
   std::ifstream in(file, std::ios::binary);
   return std::string(std::istreambuf_iterator<char>(in), {});

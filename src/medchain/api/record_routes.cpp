@@ -10,6 +10,10 @@
 #include <medchain/records/summary.hpp>
 
 namespace medchain::api::detail {
+
+static Result<std::optional<store::BlobInfo>> blob_for_reader(
+    NodeContext& node, const store::RecordVersionRow& version, FetchPermission& permission);
+
 namespace {
 
 constexpr std::size_t kMaxSealedKeyBytes = 1024;
@@ -73,10 +77,9 @@ Result<json> visible_records(NodeContext& node, const std::vector<store::RecordV
   json records = json::array();
   std::map<Hash32, std::size_t> position;
   std::map<Address, Address> recipients;  // key_recipient by patient: one index query each
+  FetchPermission permission(caller, now);  // likewise, for the versions this node lacks
   for (const store::RecordVersionRow& version : rows) {
-    // Listed without its blob when a peer fails the fetch; the blob's read says why.
-    (void)fetch_for_reader(node, version, caller);
-    MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+    MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_for_reader(node, version, permission));
     MEDCHAIN_TRY(bool readable, may_read(node, version, blob, caller, now));
     if (!readable) continue;
     auto [at, inserted] = position.emplace(version.record_id, records.size());
@@ -172,36 +175,65 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
 
 }  // namespace
 
+// `held` (the node's row for a digest) if it is the row of `version`'s patient.
+static std::optional<store::BlobInfo> of_patient(std::optional<store::BlobInfo> held,
+                                                 const store::RecordVersionRow& version) {
+  if (held && held->patient != version.patient) return std::nullopt;
+  return held;
+}
+
 // The blob of a version, if this node holds it for that version's patient.
 Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
                                                const store::RecordVersionRow& version) {
   MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
-  if (blob && blob->patient != version.patient) return std::optional<store::BlobInfo>();
-  return blob;
+  return of_patient(std::move(blob), version);
 }
 
-// Whether `caller` may read some category of `patient`'s file now: who may make the node fetch
-// one of the patient's versions from a peer.
-static Result<bool> may_read_some(NodeContext& node, const Address& patient, const Address& caller,
-                                  std::uint64_t now) {
+Result<bool> FetchPermission::allows(NodeContext& node, const Address& patient) {
+  if (const auto known = by_patient_.find(patient); known != by_patient_.end())
+    return known->second;
+  if (!now_) {
+    MEDCHAIN_TRY(std::uint64_t now, node.now());
+    now_ = now;
+  }
+  bool may_read_some = false;
   for (std::uint8_t category = 0; category < records::kCategoryNames.size(); ++category) {
     MEDCHAIN_TRY(store::ReadAccess access,
-                 node.index().read_access(patient, caller, category, now));
-    if (access != store::ReadAccess::kDenied) return true;
+                 node.index().read_access(patient, caller_, category, *now_));
+    may_read_some = access != store::ReadAccess::kDenied;
+    if (may_read_some) break;
   }
-  return false;
+  by_patient_.emplace(patient, may_read_some);
+  return may_read_some;
 }
 
-Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
-                              const Address& caller) {
-  if (!node.fetch_from_peer) return false;
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
-  if (held) return false;
-  MEDCHAIN_TRY(std::uint64_t now, node.now());
-  MEDCHAIN_TRY(bool allowed, may_read_some(node, version.patient, caller, now));
-  if (!allowed) return false;
+// fetch_for_reader for a version whose digest this node holds no row of: the row the fetch
+// stored, or nullopt when it started none.
+static Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
+                                                            const store::RecordVersionRow& version,
+                                                            FetchPermission& permission) {
+  if (!node.fetch_from_peer) return std::optional<store::BlobInfo>();
+  MEDCHAIN_TRY(bool allowed, permission.allows(node, version.patient));
+  if (!allowed) return std::optional<store::BlobInfo>();
   MEDCHAIN_TRY_STATUS(node.fetch_from_peer(version));
-  return true;
+  return node.node_store().blob(version.digest);
+}
+
+Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
+                                                        const store::RecordVersionRow& version,
+                                                        FetchPermission& permission) {
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
+  if (held) return held;
+  return fetch_missing(node, version, permission);
+}
+
+// blob_of after fetch_for_reader. A peer that fails the fetch leaves the version without its
+// blob here (the blob's read says why): what the node holds is looked up again, as without it.
+static Result<std::optional<store::BlobInfo>> blob_for_reader(
+    NodeContext& node, const store::RecordVersionRow& version, FetchPermission& permission) {
+  auto fetched = fetch_for_reader(node, version, permission);
+  if (!fetched.ok()) return blob_of(node, version);
+  return of_patient(std::move(*fetched), version);
 }
 
 std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left) {
@@ -222,9 +254,8 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
 
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
                           const Address& caller) {
-  // A peer that fails the fetch leaves the version unread here; the blob's read says why.
-  (void)fetch_for_reader(node, version, caller);
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_of(node, version));
+  FetchPermission permission(caller);
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, blob_for_reader(node, version, permission));
   MEDCHAIN_TRY(std::uint64_t now, node.now());
   return may_read(node, version, blob, caller, now);
 }
@@ -292,18 +323,32 @@ Response download_blob(NodeContext& node, const Call& call) {
     if (!*info) {
       auto versions = node.index().record_versions_with_digest(*digest);
       if (!versions.ok()) return problem_for(versions.error());
+      FetchPermission permission(call.caller());
+      // Each version recording the digest names its own home node and holders: one whose
+      // fetch fails leaves the others to try. The first failure of each kind, if all fail.
+      std::optional<Error> refused, timed_out, failed;
       for (const store::RecordVersionRow& version : *versions) {
-        auto fetched = fetch_for_reader(node, version, call.caller());
-        if (!fetched.ok() && fetched.error().code == Errc::kTimeout) {
-          return problem(504, "peer_timeout", "Peer timeout", fetched.error().message);
+        auto fetched = fetch_missing(node, version, permission);
+        if (fetched.ok() && *fetched) {
+          *info = std::move(*fetched);
+          break;
         }
-        if (!fetched.ok()) {
-          return problem(502, "peer_fetch_failed", "Peer fetch failed", fetched.error().message);
-        }
-        if (*fetched) break;
+        if (fetched.ok()) continue;
+        const Errc code = fetched.error().code;
+        std::optional<Error>& first = code == Errc::kCheckFailed ? refused
+                                      : code == Errc::kTimeout   ? timed_out
+                                                                 : failed;
+        if (!first) first = std::move(fetched).error();
       }
-      info = node.node_store().blob(*digest);
-      if (!info.ok()) return problem_for(info.error());
+      if (!*info && refused) {
+        return problem(502, "peer_fetch_failed", "Peer fetch failed", refused->message);
+      }
+      if (!*info && timed_out) {
+        return problem(504, "peer_timeout", "Peer timeout", timed_out->message);
+      }
+      if (!*info && failed) {
+        return problem(502, "peer_fetch_failed", "Peer fetch failed", failed->message);
+      }
     }
     if (!*info) return problem(404, "not_found", "Not found", "this node holds no such blob");
     blob = **info;

@@ -33,11 +33,30 @@ Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
                       std::uint64_t now);
 // the indexed version the path's {recordId} and {version} name, or kNotFound.
 Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
-// with --peer-fetch, fetches `version` from a peer when this node lacks its blob and `caller`
-// may read some category of its patient's file (the read's own check follows); whether it did;
-// the fetch's error (kCheckFailed: no peer served it intact; kTimeout) when it failed.
-Result<bool> fetch_for_reader(NodeContext& node, const store::RecordVersionRow& version,
-                              const Address& caller);
+// Who may make this node fetch a version it lacks from a peer (--peer-fetch): a caller who may
+// read some category of the version's patient's file now. Kept for one request by one caller,
+// so that the index is asked once per patient (one read_access per category), not per version.
+class FetchPermission {
+ public:
+  // `now`: the node's clock as the request already read it, if it did.
+  explicit FetchPermission(const Address& caller, std::optional<std::uint64_t> now = std::nullopt)
+      : caller_(caller), now_(now) {}
+  const Address& caller() const { return caller_; }
+  // whether the caller may read some category of `patient`'s file at the node's clock now.
+  Result<bool> allows(NodeContext& node, const Address& patient);
+
+ private:
+  Address caller_;
+  std::optional<std::uint64_t> now_;
+  std::map<Address, bool> by_patient_;
+};
+// the node's row for `version`'s digest (whichever patient's: see blob_of), nullopt when it has
+// none; with --peer-fetch, when it has none and `permission` allows the version's patient,
+// first fetched from a peer (the read's own check follows): the row the fetch stored; the
+// fetch's error (kCheckFailed: no peer served it intact; kTimeout) when it failed.
+Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
+                                                        const store::RecordVersionRow& version,
+                                                        FetchPermission& permission);
 // whether `caller` may read `version` at the node's clock now (a peer fetch, blob_of, then
 // may_read).
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
