@@ -10,10 +10,6 @@
 #include <medchain/records/summary.hpp>
 
 namespace medchain::api::detail {
-
-static Result<std::optional<store::BlobInfo>> blob_for_reader(
-    NodeContext& node, const store::RecordVersionRow& version, FetchPermission& permission);
-
 namespace {
 
 constexpr std::size_t kMaxSealedKeyBytes = 1024;
@@ -174,67 +170,6 @@ Result<std::optional<ByteRange>> parse_range(const std::string& header, std::uin
 }
 
 }  // namespace
-
-// `held` (the node's row for a digest) if it is the row of `version`'s patient.
-static std::optional<store::BlobInfo> of_patient(std::optional<store::BlobInfo> held,
-                                                 const store::RecordVersionRow& version) {
-  if (held && held->patient != version.patient) return std::nullopt;
-  return held;
-}
-
-// The blob of a version, if this node holds it for that version's patient.
-Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
-                                               const store::RecordVersionRow& version) {
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> blob, node.node_store().blob(version.digest));
-  return of_patient(std::move(blob), version);
-}
-
-Result<bool> FetchPermission::allows(NodeContext& node, const Address& patient) {
-  if (const auto known = by_patient_.find(patient); known != by_patient_.end())
-    return known->second;
-  if (!now_) {
-    MEDCHAIN_TRY(std::uint64_t now, node.now());
-    now_ = now;
-  }
-  bool may_read_some = false;
-  for (std::uint8_t category = 0; category < records::kCategoryNames.size(); ++category) {
-    MEDCHAIN_TRY(store::ReadAccess access,
-                 node.index().read_access(patient, caller_, category, *now_));
-    may_read_some = access != store::ReadAccess::kDenied;
-    if (may_read_some) break;
-  }
-  by_patient_.emplace(patient, may_read_some);
-  return may_read_some;
-}
-
-// fetch_for_reader for a version whose digest this node holds no row of: the row the fetch
-// stored, or nullopt when it started none.
-static Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
-                                                            const store::RecordVersionRow& version,
-                                                            FetchPermission& permission) {
-  if (!node.fetch_from_peer) return std::optional<store::BlobInfo>();
-  MEDCHAIN_TRY(bool allowed, permission.allows(node, version.patient));
-  if (!allowed) return std::optional<store::BlobInfo>();
-  MEDCHAIN_TRY_STATUS(node.fetch_from_peer(version));
-  return node.node_store().blob(version.digest);
-}
-
-Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
-                                                        const store::RecordVersionRow& version,
-                                                        FetchPermission& permission) {
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
-  if (held) return held;
-  return fetch_missing(node, version, permission);
-}
-
-// blob_of after fetch_for_reader. A peer that fails the fetch leaves the version without its
-// blob here (the blob's read says why): what the node holds is looked up again, as without it.
-static Result<std::optional<store::BlobInfo>> blob_for_reader(
-    NodeContext& node, const store::RecordVersionRow& version, FetchPermission& permission) {
-  auto fetched = fetch_for_reader(node, version, permission);
-  if (!fetched.ok()) return blob_of(node, version);
-  return of_patient(std::move(*fetched), version);
-}
 
 std::unique_ptr<BodySource> blob_source(store::BlobReader reader, std::uint64_t left) {
   return std::make_unique<BlobSource>(std::move(reader), left);

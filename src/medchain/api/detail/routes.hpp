@@ -23,16 +23,10 @@ Response put_doctor_profile(NodeContext& node, const Call& call);
 // The doctor's stored profile as the routes list it (with its signature), or null.
 Result<json> doctor_profile_json(NodeContext& node, const Address& doctor);
 
-// record_routes.cpp, and what the escrow routes share with them:
+// peer_fetch.cpp:
 // the blob of a version, if this node holds it for that version's patient;
 Result<std::optional<store::BlobInfo>> blob_of(NodeContext& node,
                                                const store::RecordVersionRow& version);
-// whether `caller` may read `version` now (the patient, a guardian, or canRead of its category);
-Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
-                      const std::optional<store::BlobInfo>& blob, const Address& caller,
-                      std::uint64_t now);
-// the indexed version the path's {recordId} and {version} name, or kNotFound.
-Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
 // Who may make this node fetch a version it lacks from a peer (--peer-fetch): a caller who may
 // read some category of the version's patient's file now. Kept for one request by one caller,
 // so that the index is asked once per patient (one read_access per category), not per version.
@@ -57,6 +51,24 @@ class FetchPermission {
 Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
                                                         const store::RecordVersionRow& version,
                                                         FetchPermission& permission);
+// fetch_for_reader for a version whose digest this node holds no row of: the row the fetch
+// stored, or nullopt when it started none.
+Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
+                                                     const store::RecordVersionRow& version,
+                                                     FetchPermission& permission);
+// blob_of after fetch_for_reader. A peer that fails the fetch leaves the version without its
+// blob here (the blob's read says why): what the node holds is looked up again, as without it.
+Result<std::optional<store::BlobInfo>> blob_for_reader(NodeContext& node,
+                                                       const store::RecordVersionRow& version,
+                                                       FetchPermission& permission);
+
+// record_routes.cpp, and what the escrow routes share with them:
+// whether `caller` may read `version` now (the patient, a guardian, or canRead of its category);
+Result<bool> may_read(NodeContext& node, const store::RecordVersionRow& version,
+                      const std::optional<store::BlobInfo>& blob, const Address& caller,
+                      std::uint64_t now);
+// the indexed version the path's {recordId} and {version} name, or kNotFound.
+Result<store::RecordVersionRow> indexed_version(NodeContext& node, const Call& call);
 // whether `caller` may read `version` at the node's clock now (a peer fetch, blob_of, then
 // may_read).
 Result<bool> may_read_now(NodeContext& node, const store::RecordVersionRow& version,
