@@ -127,6 +127,19 @@ class FederationTest : public ::testing::Test {
            key.body["sealedKey"] == "0x0202";
   }
 
+  // Has `reader` indexed the block in which `record_id`'s version 1 was added (as `home` lists
+  // it)? Asked of its metrics, since a read by the patient or the doctor could start a fetch.
+  bool indexed_by(Node& reader, Node& home, const Hash32& record_id) {
+    const std::uint64_t added_in =
+        home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
+            .body["versions"][0]["blockNumber"];
+    return eventually([&] {
+      const std::string metrics = reader.get("/metrics", "").response.body;
+      const auto at = metrics.find("\nmedchaind_indexed_block ");
+      return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
+    });
+  }
+
   void add_on_chain(Node& relaying, const Hash32& record_id, const Hash32& digest,
                     const Hash32& node_id) {
     const Reply added = relaying.relay(patient_, "addRecordBySig",

@@ -252,21 +252,12 @@ TEST_F(FederationTest, ANodeFetchesAVersionItLacksFromAPeerAndRefusesWrongBytes)
   const std::string doctor_token = reader.token_for(doctor_);
   const std::string blob_path = "/v1/blobs/" + to_hex(sha256_of(content));
   const std::string patient_token = reader.token_for(patient_);
-  // Once the reader has indexed the version (its metrics say so: any read by the patient or the
-  // doctor would fetch it), a stranger's read starts no fetch.
-  const std::uint64_t added_in =
-      home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
-          .body["versions"][0]["blockNumber"];
-  ASSERT_TRUE(eventually([&] {
-    const std::string metrics = reader.get("/metrics", "").response.body;
-    const auto at = metrics.find("\nmedchaind_indexed_block ");
-    return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
-  }));
+  // Once the reader has indexed the version (any read by the patient or the doctor would fetch
+  // it), a stranger's read starts no fetch.
+  ASSERT_TRUE(indexed_by(reader, home, record_id));
   const Party stranger = ledger_.party(/*funded=*/false);
   EXPECT_EQ(reader.get(blob_path, reader.token_for(stranger)).status, 404);
-  const std::string name = to_hex(sha256_of(content), false);
-  EXPECT_FALSE(std::filesystem::exists(reader.dir() / "blobs" / "blobs" / name.substr(0, 2) /
-                                       name.substr(2, 2) / name));
+  EXPECT_FALSE(keeps_blob(reader, sha256_of(content)));
 
   const Reply fetched = reader.get(blob_path, doctor_token);
   ASSERT_EQ(fetched.status, 200) << fetched.raw;
@@ -362,14 +353,7 @@ TEST_F(FederationTest, ABlobIsFetchedThroughAnotherVersionWhenTheFirstVersionsFe
   // The second version, in a later block: the patient's record, uploaded to the honest node.
   const Hash32 record_id = add_record(home, home.token_for(patient_), content);
   grant_doctor(home);
-  const std::uint64_t added_in =
-      home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
-          .body["versions"][0]["blockNumber"];
-  ASSERT_TRUE(eventually([&] {
-    const std::string metrics = reader.get("/metrics", "").response.body;
-    const auto at = metrics.find("\nmedchaind_indexed_block ");
-    return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
-  }));
+  ASSERT_TRUE(indexed_by(reader, home, record_id));
   ASSERT_FALSE(keeps_blob(reader, digest));
 
   const Reply read = reader.get("/v1/blobs/" + to_hex(digest), reader.token_for(doctor_));
