@@ -20,6 +20,7 @@ import AuditTab from './AuditTab.jsx';
 import KeyTab from './KeyTab.jsx';
 import TransferTab from './TransferTab.jsx';
 import DetailsTab from './DetailsTab.jsx';
+import RestoreCard from './RestoreCard.jsx';
 import { ShowAddressQr } from '../../components/qr.jsx';
 import { T, t } from '../../i18n/index.js';
 
@@ -122,9 +123,12 @@ export default function PatientPortal({ sub }) {
       <h1 className="fs-3">{t('patient.portal.heading')}</h1>
       {!me.patient && controlled.length === 0 && <RegisterCard />}
       {controlled.includes(patient) && (
-        <Alert variant="info">
-          <T id="patient.portal.actingAfterRecovery" values={{ address: <Address value={patient} label={t('patient.portal.addressLabel')} /> }} />
-        </Alert>
+        <>
+          <Alert variant="info">
+            <T id="patient.portal.actingAfterRecovery" values={{ address: <Address value={patient} label={t('patient.portal.addressLabel')} /> }} />
+          </Alert>
+          <RestoreCard patient={patient} />
+        </>
       )}
       {(me.guardianOf.length > 0 || controlled.length > 0) && (
         <Form.Group className="mb-3" controlId="managing" style={{ maxWidth: 420 }}>

@@ -18,6 +18,13 @@ import { T, t } from '../../i18n/index.js';
 // versions not opened yet, since every key served is audited and an audit entry reaches the
 // patient's live feed, which reloads this list.
 const opened = new Map();
+
+// Forgets the summaries that did not open, so that the next load tries them again: after a
+// restore of a recovered account the copies they need open with the account's key.
+export function forgetRefusedSummaries() {
+  for (const [id, summary] of opened) if (summary?.error) opened.delete(id);
+}
+
 async function cachedSummaries(api, patient, records, keyPair) {
   const id = (r, v) => `${r.recordId}/${v.version}/${v.summary}`;
   const missing = (records ?? []).some((r) => r.versions.some((v) => v.summary && !opened.has(id(r, v))));
