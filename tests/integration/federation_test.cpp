@@ -163,6 +163,23 @@ class LyingPeer {
     server_ = api::HttpServer::start(options, std::move(handlers)).value();
   }
   std::string url() const { return "http://127.0.0.1:" + std::to_string(server_->port()); }
+  // What the peer answers for version 1 of `record_id`: a category statement by `signer`.
+  static json version_answer(const Hash32& record_id, const Hash32& digest, std::size_t size,
+                             const std::string& category, const std::string& signature,
+                             const Address& signer) {
+    return json{{"path", "/v1/peer/versions/" + to_hex(record_id) + "/1"},
+                {"answer",
+                 {{"recordId", to_hex(record_id)},
+                  {"version", 1},
+                  {"digest", to_hex(digest)},
+                  {"size", size},
+                  {"category", category},
+                  {"categorySignature", signature},
+                  {"categorySigner", to_hex(signer)},
+                  {"uploadedBy", to_hex(signer)},
+                  {"summary", nullptr},
+                  {"keys", json::array()}}}};
+  }
 
  private:
   api::Response answer(const api::Request& request) {
@@ -196,18 +213,8 @@ TEST_F(FederationTest, ReplicationRefusesAWrongDigestAndAForgedCategory) {
   const Hash32 forged_category_record = random_hash();
   const auto answer = [&](const Hash32& record_id, const std::string& content,
                           const std::string& category, const std::string& signature) {
-    return json{{"path", "/v1/peer/versions/" + to_hex(record_id) + "/1"},
-                {"answer",
-                 {{"recordId", to_hex(record_id)},
-                  {"version", 1},
-                  {"digest", to_hex(sha256_of(content))},
-                  {"size", content.size()},
-                  {"category", category},
-                  {"categorySignature", signature},
-                  {"categorySigner", to_hex(patient_.address)},
-                  {"uploadedBy", to_hex(patient_.address)},
-                  {"summary", nullptr},
-                  {"keys", json::array()}}}};
+    return LyingPeer::version_answer(record_id, sha256_of(content), content.size(), category,
+                                     signature, patient_.address);
   };
   // Version 1: an honest statement, but the blob served is not the chain's bytes. Version 2: the
   // patient stated "lab"; the peer claims "general", which every grant of General would cover.
@@ -274,19 +281,9 @@ TEST_F(FederationTest, ANodeFetchesAVersionItLacksFromAPeerAndRefusesWrongBytes)
   // A version homed on a peer that serves other bytes than the chain's digest.
   const std::string real = "the bytes the chain names" + std::string(1'000, 'r');
   const Hash32 lied_about = random_hash();
-  const json answers =
-      json::array({{{"path", "/v1/peer/versions/" + to_hex(lied_about) + "/1"},
-                    {"answer",
-                     {{"recordId", to_hex(lied_about)},
-                      {"version", 1},
-                      {"digest", to_hex(sha256_of(real))},
-                      {"size", real.size()},
-                      {"category", "lab"},
-                      {"categorySignature", statement(patient_, sha256_of(real), kLabCategory)},
-                      {"categorySigner", to_hex(patient_.address)},
-                      {"uploadedBy", to_hex(patient_.address)},
-                      {"summary", nullptr},
-                      {"keys", json::array()}}}}});
+  const json answers = json::array({LyingPeer::version_answer(
+      lied_about, sha256_of(real), real.size(), "lab",
+      statement(patient_, sha256_of(real), kLabCategory), patient_.address)});
   LyingPeer liar("not " + real, answers);
   const Hash32 liar_node = register_node(ledger_.party(/*funded=*/false), liar.url());
   add_on_chain(reader, lied_about, sha256_of(real), liar_node);
@@ -316,22 +313,12 @@ TEST_F(FederationTest, ABlobIsFetchedThroughAnotherVersionWhenTheFirstVersionsFe
   const Hash32 digest = sha256_of(content);
   // The first version: the other patient's record of the same digest, homed on the liar.
   const Hash32 lied_about = random_hash();
-  const json answers =
-      json::array({{{"path", "/v1/peer/versions/" + to_hex(lied_about) + "/1"},
-                    {"answer",
-                     {{"recordId", to_hex(lied_about)},
-                      {"version", 1},
-                      {"digest", to_hex(digest)},
-                      {"size", content.size()},
-                      {"category", "lab"},
-                      {"categorySignature",
-                       to_hex(records::sign_category({other_patient.address, digest, kLabCategory},
-                                                     domain(), other_patient.key)
-                                  .value())},
-                      {"categorySigner", to_hex(other_patient.address)},
-                      {"uploadedBy", to_hex(other_patient.address)},
-                      {"summary", nullptr},
-                      {"keys", json::array()}}}}});
+  const std::string other_statement =
+      to_hex(records::sign_category({other_patient.address, digest, kLabCategory}, domain(),
+                                    other_patient.key)
+                 .value());
+  const json answers = json::array({LyingPeer::version_answer(
+      lied_about, digest, content.size(), "lab", other_statement, other_patient.address)});
   LyingPeer liar("not " + content, answers);
   const Hash32 liar_node = register_node(ledger_.party(/*funded=*/false), liar.url());
   const auto relayed = [&](const Party& signer, std::string_view function_name, json message) {
