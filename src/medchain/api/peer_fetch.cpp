@@ -52,18 +52,12 @@ Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
   return node.node_store().blob(version.digest);
 }
 
-Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
-                                                        const store::RecordVersionRow& version,
-                                                        FetchPermission& permission) {
-  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
-  if (held) return held;
-  return fetch_missing(node, version, permission);
-}
-
 Result<std::optional<store::BlobInfo>> blob_for_reader(NodeContext& node,
                                                        const store::RecordVersionRow& version,
                                                        FetchPermission& permission) {
-  auto fetched = fetch_for_reader(node, version, permission);
+  MEDCHAIN_TRY(std::optional<store::BlobInfo> held, node.node_store().blob(version.digest));
+  if (held) return of_patient(std::move(held), version);
+  auto fetched = fetch_missing(node, version, permission);
   if (!fetched.ok()) return blob_of(node, version);
   return of_patient(std::move(*fetched), version);
 }

@@ -21,11 +21,10 @@
 // those waiting on a retry, so a replica's work per new block does not grow with the index. A
 // pass runs as soon as the node indexes a new version (wake(), from the indexer's subscriber), so
 // a replica follows its upload by the time of one pull; the interval is the fallback that retries
-// and refreshes keys. Keys
-// shared after a version was replicated are pulled by re-reading its metadata every `key_refresh`:
-// O(versions) requests then, which a "keys since" cursor would avoid; a version pulled in the last
-// `key_refresh` has its keys re-read at every pass, since its first keys are shared just after it
-// is indexed. Keys are only added, never replaced. A version this node holds without being named
+// and refreshes keys. Keys shared after a version was replicated are pulled by re-reading its
+// metadata every `key_refresh`: O(versions) requests then, which a "keys since" cursor would
+// avoid; a version pulled in the last `key_refresh` has its keys re-read at every pass, since its
+// first keys are shared just after it is indexed. Keys are only added, never replaced. A version this node holds without being named
 // for it (a read fetched it, or a node registered since took its place) is kept and its keys are
 // refreshed like a replica's; nothing is deleted.
 #pragma once
@@ -93,8 +92,7 @@ class Replicator {
 
   // Pulls one version now, as a pass would, from its home node or else from any other registered
   // storage node that holds a replica (placement's holders first): the same checks, the same
-  // store. For a
-  // read of a version this node lacks (medchaind --peer-fetch). kCheckFailed when every peer
+  // store. For a read of a version this node lacks (medchaind --peer-fetch). kCheckFailed when every peer
   // that answered failed a check (wrong bytes, forged category), kTimeout when none answered in
   // time, else kUnavailable.
   Status pull_from_any(const store::RecordVersionRow& version, std::uint64_t now);

@@ -17,6 +17,8 @@ namespace medchain::store {
 //     custodians' shares and escrow-wrapped keys).
 // 12: record summaries (sealed titles, dates and kinds of versions).
 // 13: doctors' profiles, signed by a registrar.
+// 14: the controller a lost-wallet recovery moved each patient to.
+// 15: an index of record versions by block, for a replica's passes since its last.
 inline constexpr int kSchemaVersion = 15;
 
 // Brings `database` up to kSchemaVersion. kUnsupported if a newer medchain wrote it.

@@ -35,7 +35,6 @@ class FetchPermission {
   // `now`: the node's clock as the request already read it, if it did.
   explicit FetchPermission(const Address& caller, std::optional<std::uint64_t> now = std::nullopt)
       : caller_(caller), now_(now) {}
-  const Address& caller() const { return caller_; }
   // whether the caller may read some category of `patient`'s file at the node's clock now.
   Result<bool> allows(NodeContext& node, const Address& patient);
 
@@ -44,20 +43,16 @@ class FetchPermission {
   std::optional<std::uint64_t> now_;
   std::map<Address, bool> by_patient_;
 };
-// the node's row for `version`'s digest (whichever patient's: see blob_of), nullopt when it has
-// none; with --peer-fetch, when it has none and `permission` allows the version's patient,
-// first fetched from a peer (the read's own check follows): the row the fetch stored; the
-// fetch's error (kCheckFailed: no peer served it intact; kTimeout) when it failed.
-Result<std::optional<store::BlobInfo>> fetch_for_reader(NodeContext& node,
-                                                        const store::RecordVersionRow& version,
-                                                        FetchPermission& permission);
-// fetch_for_reader for a version whose digest this node holds no row of: the row the fetch
-// stored, or nullopt when it started none.
+// For a version whose digest this node holds no row of: with --peer-fetch, when `permission`
+// allows the version's patient, the version fetched from a peer (the read's own check follows)
+// and the row the fetch stored; nullopt when it started no fetch; the fetch's error
+// (kCheckFailed: no peer served it intact; kTimeout) when it failed.
 Result<std::optional<store::BlobInfo>> fetch_missing(NodeContext& node,
                                                      const store::RecordVersionRow& version,
                                                      FetchPermission& permission);
-// blob_of after fetch_for_reader. A peer that fails the fetch leaves the version without its
-// blob here (the blob's read says why): what the node holds is looked up again, as without it.
+// blob_of, fetching the version first when the node holds no row of its digest. A peer that
+// fails the fetch leaves the version without its blob here (the blob's read says why): what
+// the node holds is looked up again, as without a fetch.
 Result<std::optional<store::BlobInfo>> blob_for_reader(NodeContext& node,
                                                        const store::RecordVersionRow& version,
                                                        FetchPermission& permission);
