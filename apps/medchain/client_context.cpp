@@ -95,6 +95,18 @@ const ContextOptions& context_options() {
   return mutable_options();
 }
 
+bool node_unreachable(const Error& error) {
+  return error.code == Errc::kUnavailable || error.code == Errc::kTimeout;
+}
+
+Error no_node_answered(const std::vector<std::string>& reasons) {
+  std::string each;
+  for (const std::string& why : reasons) each += (each.empty() ? "" : "; ") + why;
+  if (reasons.size() == 1) return Error{Errc::kUnavailable, each};
+  return Error{Errc::kUnavailable,
+               "none of the " + std::to_string(reasons.size()) + " nodes answered: " + each};
+}
+
 Result<Address> parse_address_arg(const std::string& text, const std::string& what) {
   auto address = eth::parse_address(text);
   if (!address.ok()) {
@@ -210,25 +222,23 @@ Result<client::NodeClient*> ClientContext::node() {
   }
   const std::vector<std::string> urls = node_urls();
   if (urls.empty()) return Error{Errc::kInvalidArgument, "--node names no node"};
-  std::string unreachable;
+  std::vector<std::string> unreachable;
   for (const std::string& url : urls) {
     auto connected = client::NodeClient::connect(url, client_options);
     if (connected.ok()) {
       if (!unreachable.empty()) {
-        std::cerr << "warning: " << unreachable << "; using " << url << "\n";
+        std::cerr << "warning: ";
+        for (const std::string& why : unreachable) std::cerr << why << "; ";
+        std::cerr << "using " << url << "\n";
       }
       node_.emplace(std::move(*connected));
       connected_url_ = url;
       return &*node_;
     }
-    const Errc code = connected.error().code;
-    // Only a node that does not answer is passed over: any other answer is the node's to give.
-    if (code != Errc::kUnavailable && code != Errc::kTimeout) return std::move(connected).error();
-    unreachable += (unreachable.empty() ? "" : "; ") + connected.error().message;
+    if (!node_unreachable(connected.error())) return std::move(connected).error();
+    unreachable.push_back(connected.error().message);
   }
-  if (urls.size() == 1) return Error{Errc::kUnavailable, unreachable};
-  return Error{Errc::kUnavailable,
-               "none of the " + std::to_string(urls.size()) + " nodes answered: " + unreachable};
+  return no_node_answered(unreachable);
 }
 
 Result<client::NodeClient*> ClientContext::signed_in_node() {

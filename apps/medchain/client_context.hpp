@@ -172,4 +172,10 @@ class ClientContext {
 // Parses an address given on the command line: kInvalidArgument naming `what` if it is not one.
 Result<Address> parse_address_arg(const std::string& text, const std::string& what);
 
+// Whether `error` says a node did not answer (kUnavailable, kTimeout): such a node is passed over
+// for the next one --node names; any other answer is the node's to give.
+bool node_unreachable(const Error& error);
+// kUnavailable when none of the nodes --node names answered, `reasons` one per node.
+Error no_node_answered(const std::vector<std::string>& reasons);
+
 }  // namespace medchain::cli

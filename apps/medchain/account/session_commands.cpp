@@ -22,8 +22,7 @@ Status login() {
   std::vector<std::string> unreachable;  // said once it is known that another node answered
   for (const std::string& url : context.node_urls()) {
     auto node = client::NodeClient::connect(url);
-    if (!node.ok() &&
-        (node.error().code == Errc::kUnavailable || node.error().code == Errc::kTimeout)) {
+    if (!node.ok() && node_unreachable(node.error())) {
       unreachable.push_back(node.error().message);
       continue;
     }
@@ -34,13 +33,7 @@ Status login() {
     nodes.push_back(url);
     if (!first) first = session;
   }
-  if (!first) {
-    std::string each;
-    for (const std::string& why : unreachable) each += (each.empty() ? "" : "; ") + why;
-    if (unreachable.size() == 1) return Error{Errc::kUnavailable, each};
-    return Error{Errc::kUnavailable,
-                 "none of the " + std::to_string(unreachable.size()) + " nodes answered: " + each};
-  }
+  if (!first) return no_node_answered(unreachable);
   for (const std::string& why : unreachable) std::cerr << "warning: not signed in: " << why << "\n";
   const std::string until = eth::format_rfc3339(first->expires_at);
   std::string names;
@@ -70,8 +63,7 @@ Status logout() {
     if (node.ok()) {
       auto ended = (*node)->sign_out();
       if (!ended.ok() && ended.error().code != Errc::kUnauthenticated) return ended;
-    } else if (node.error().code != Errc::kUnauthenticated &&
-               node.error().code != Errc::kUnavailable && node.error().code != Errc::kTimeout) {
+    } else if (node.error().code != Errc::kUnauthenticated && !node_unreachable(node.error())) {
       return std::move(node).error();
     }
     MEDCHAIN_TRY_STATUS(context.forget_session(account, url));
