@@ -27,12 +27,6 @@ double ms(Clock::duration d) {
   return std::chrono::duration<double, std::milli>(d).count();
 }
 
-std::uint64_t indexed_block(test::Node& node) {
-  const std::string metrics = node.get("/metrics").response.body;
-  const auto at = metrics.find("\nmedchaind_indexed_block ");
-  return at == std::string::npos ? 0 : std::stoull(metrics.substr(at + 25));
-}
-
 // The time of one whole read of `digest` through `node`; throws unless it is the content.
 double timed_read(test::Node& node, const std::string& token, const Hash32& digest,
                   const std::string& content) {
@@ -66,7 +60,7 @@ int run(int reads) {
     const std::uint64_t block =
         home.get("/v1/records/" + to_hex(record_id), home_token).body["versions"][0]["blockNumber"];
     const auto give_up = Clock::now() + 30s;
-    while (indexed_block(reader) < block) {
+    while (reader.indexed_block() < block) {
       if (Clock::now() > give_up) throw std::runtime_error("the reader never indexed a version");
       std::this_thread::sleep_for(2ms);
     }

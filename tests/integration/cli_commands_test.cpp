@@ -619,8 +619,7 @@ TEST_F(CliCommandsTest, NodeVerifyNamesEveryMissingOrAlteredBlob) {
   EXPECT_EQ(healthy["problems"].size(), 0u);
 
   const auto blob_path = [&](const json& added) {
-    const std::string name = added.value("digest", "").substr(2);
-    return node_.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
+    return node_.blob_file(from_hex_fixed<Hash32>(added.value("digest", "")).value());
   };
   expect_loss_and_alteration_named(verify, "", stored, blob_path(stored.lab),
                                    blob_path(stored.xray));

@@ -55,12 +55,10 @@ bool eventually(Done done, std::chrono::milliseconds limit = 30s) {
   return done();
 }
 
-// Does `node` keep the blob of `digest` in its data directory? Looked for on the disk, so that
-// asking does not make a --peer-fetch node fetch it.
+// Does `node` keep the blob of `digest`? Looked for on the disk, so that asking does not make a
+// --peer-fetch node fetch it.
 inline bool keeps_blob(const Node& node, const Hash32& digest) {
-  const std::string name = to_hex(digest).substr(2);
-  return std::filesystem::exists(node.dir() / "blobs" / "blobs" / name.substr(0, 2) /
-                                 name.substr(2, 2) / name);
+  return std::filesystem::exists(node.blob_file(digest));
 }
 
 // The nodes of `nodes` (all the registered ones) that placement names for a version of
@@ -133,11 +131,7 @@ class FederationTest : public ::testing::Test {
     const std::uint64_t added_in =
         home.get("/v1/records/" + to_hex(record_id), home.token_for(patient_))
             .body["versions"][0]["blockNumber"];
-    return eventually([&] {
-      const std::string metrics = reader.get("/metrics", "").response.body;
-      const auto at = metrics.find("\nmedchaind_indexed_block ");
-      return at != std::string::npos && std::stoull(metrics.substr(at + 25)) >= added_in;
-    });
+    return eventually([&] { return reader.indexed_block() >= added_in; });
   }
 
   void add_on_chain(Node& relaying, const Hash32& record_id, const Hash32& digest,

@@ -620,13 +620,9 @@ TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
             std::string::npos)
       << healthy.out;
 
-  const auto blob_file = [&](const std::string& content) {
-    const std::string name = to_hex(sha256_of(content)).substr(2);
-    return replica.dir() / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
-  };
   replica.crash();  // else its replicator may pull the lost one back before the check
-  ASSERT_TRUE(std::filesystem::remove(blob_file(records[0].second)));
-  std::ofstream(blob_file(records[1].second), std::ios::trunc) << "bit rot";
+  ASSERT_TRUE(std::filesystem::remove(replica.blob_file(sha256_of(records[0].second))));
+  std::ofstream(replica.blob_file(sha256_of(records[1].second)), std::ios::trunc) << "bit rot";
   const ProcessResult broken = verify(true);
   EXPECT_EQ(broken.exit_code, 1) << broken.out << broken.err;
   const std::string home_id = to_hex(home.node_id());
@@ -642,7 +638,7 @@ TEST_F(FederationTest, NodeVerifyReplicatedNamesALostOrAlteredReplica) {
   // Without --replicated only the node's own version is checked, and it is intact.
   EXPECT_EQ(verify(false).exit_code, 0);
 
-  std::filesystem::remove(blob_file(records[1].second));
+  std::filesystem::remove(replica.blob_file(sha256_of(records[1].second)));
   replica.start_again();
   EXPECT_TRUE(eventually([&] { return verify(true).exit_code == 0; }, 60s))
       << verify(true).out << all_logs(replica.dir());

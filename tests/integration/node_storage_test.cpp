@@ -54,8 +54,7 @@ TEST(NodeStorage, ABlobNoVersionNamesIsRemovedAfterTheGrace) {
   ASSERT_EQ(node.upload(token, alice.address, "lab", unnamed).status, 201);
   const std::string unnamed_path = "/v1/blobs/" + to_hex(sha256_of(unnamed));
   const std::string named_path = "/v1/blobs/" + to_hex(sha256_of(named));
-  const std::string hex = to_hex(sha256_of(unnamed), false);
-  const auto file = node.dir() / "blobs" / "blobs" / hex.substr(0, 2) / hex.substr(2, 2) / hex;
+  const auto file = node.blob_file(sha256_of(unnamed));
   ASSERT_TRUE(std::filesystem::exists(file)) << file;
 
   const auto give_up = std::chrono::steady_clock::now() + 30s;

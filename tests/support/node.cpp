@@ -124,6 +124,17 @@ Reply Node::get_failing(const std::string& path, const std::string& token) {
   return reply;
 }
 
+std::filesystem::path Node::blob_file(const Hash32& digest) const {
+  const std::string name = to_hex(digest, false);
+  return dir_ / "blobs" / "blobs" / name.substr(0, 2) / name.substr(2, 2) / name;
+}
+
+std::uint64_t Node::indexed_block() {
+  const std::string metrics = get("/metrics").response.body;
+  const auto at = metrics.find("\nmedchaind_indexed_block ");
+  return at == std::string::npos ? 0 : std::stoull(metrics.substr(at + 25));
+}
+
 std::string Node::nonce() {
   const Reply reply = send("POST", "/v1/auth/nonce");
   EXPECT_EQ(reply.status, 201);

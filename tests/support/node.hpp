@@ -44,6 +44,9 @@ class Node {
   // A GET expected to answer 5xx: the node reporting a peer's failure (502, 504). send() and
   // get() fail the test on any 5xx, which is otherwise a bug.
   Reply get_failing(const std::string& path, const std::string& token);
+  // The newest block the node has indexed, as its /metrics say (0 before the first): asked
+  // without a session, so that a read by a party cannot start a peer fetch.
+  std::uint64_t indexed_block();
 
   std::string nonce();
   eth::SiweMessage siwe_for(const Party& party, const std::string& nonce) const;
@@ -62,6 +65,8 @@ class Node {
   const std::string& authority() const { return authority_; }
   const Hash32& node_id() const { return node_id_; }
   const std::filesystem::path& dir() const { return dir_; }
+  // Where the node keeps the blob of `digest` on its disk (the disk blob store's layout).
+  std::filesystem::path blob_file(const Hash32& digest) const;
   ChildProcess& process() { return process_; }
 
  private:
