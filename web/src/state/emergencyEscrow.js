@@ -63,17 +63,38 @@ export async function custodianSession(wallet, url, chainId) {
   return api;
 }
 
+// The sealed partial of the custodian `api` is signed in at, for `wrappedHex` (version `binding`
+// of `patient`, wrapped under `policy`).
+export async function askPartial(api, { policy, patient, binding, wrappedHex }) {
+  const released = await api.post(`/v1/patients/${patient}/escrow-partials`, {
+    recordId: binding.recordId, version: binding.version, policyHash: policy.hash, wrappedKey: wrappedHex,
+  });
+  return fromHex(released.sealedPartial);
+}
+
 // One custodian's sealed partial for `wrapped`, asked at its own node.
-async function sealedPartialFrom(ctx, custodian, { policy, patient, binding, wrappedHex }) {
+async function sealedPartialFrom(ctx, custodian, request) {
   const api = await custodianSession(ctx.wallet, custodian.url, ctx.node.chainId);
   try {
-    const released = await api.post(`/v1/patients/${patient}/escrow-partials`, {
-      recordId: binding.recordId, version: binding.version, policyHash: policy.hash, wrappedKey: wrappedHex,
-    });
-    return fromHex(released.sealedPartial);
+    return await askPartial(api, request);
   } finally {
     api.post('/v1/auth/logout').catch(() => {});
   }
+}
+
+// The escrow-wrapped key the node stores for version `binding` ({wrappedKey, policyHash}),
+// refused (`noKey`) when the version was never escrowed or was escrowed under another policy
+// than `policy`, the one on chain now.
+export async function escrowedKeyOf(api, binding, policy) {
+  let escrowed;
+  try {
+    escrowed = await api.get(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`);
+  } catch (error) {
+    if (error.status === 404) throw Object.assign(new Error(t('escrow.read.notEscrowed')), { noKey: true });
+    throw error;
+  }
+  if (escrowed.policyHash?.toLowerCase() !== policy.hash) throw Object.assign(new Error(t('escrow.read.olderPolicy')), { noKey: true });
+  return escrowed;
 }
 
 // The content key of `wrapped` (version `binding`) from the custodians of `policy`, asked in
@@ -111,14 +132,7 @@ export async function keyFromCustodians({ policy, binding, wrapped, keyPair, ask
 // fewer than k custodians answer (the refusal of a custodian that saw no window first).
 export async function contentKeyThroughEscrow(ctx, { patient, binding, onCustodian }) {
   const policy = await checkedEscrowPolicy(ctx, patient);
-  let escrowed;
-  try {
-    escrowed = await ctx.api.get(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`);
-  } catch (error) {
-    if (error.status === 404) throw Object.assign(new Error(t('escrow.read.notEscrowed')), { noKey: true });
-    throw error;
-  }
-  if (escrowed.policyHash?.toLowerCase() !== policy.hash) throw Object.assign(new Error(t('escrow.read.olderPolicy')), { noKey: true });
+  const escrowed = await escrowedKeyOf(ctx.api, binding, policy);
   const wrapped = fromHex(escrowed.wrappedKey);
   return keyFromCustodians({
     policy, binding, wrapped, keyPair: ctx.encryptionKey, onCustodian,

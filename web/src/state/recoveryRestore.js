@@ -7,7 +7,7 @@
 // one that is down is skipped and the others are asked. Rerunning skips what opens.
 import { Interface, getAddress } from 'ethers';
 import medchainAbi from '../generated/medchain-abi.json';
-import { checkedEscrowPolicy, custodianSession, keyFromCustodians } from './emergencyEscrow.js';
+import { askPartial, checkedEscrowPolicy, custodianSession, escrowedKeyOf, keyFromCustodians } from './emergencyEscrow.js';
 import { checkedVersion, requireChain } from '../chain/verify.js';
 import { fromHex, openContentKey, sealContentKey, toHex } from '../crypto/index.js';
 import { t } from '../i18n/index.js';
@@ -120,23 +120,10 @@ export async function restoreRecords(ctx, { patient, keyPair, onProgress }) {
       }
       try {
         if (!policy) throw new Error(t('recovery.restore.noEscrow'));
-        let escrowed;
-        try {
-          escrowed = await api.get(`/v1/records/${binding.recordId}/versions/${binding.version}/escrow-key`);
-        } catch (error) {
-          if (error.status === 404) throw new Error(t('escrow.read.notEscrowed'));
-          throw error;
-        }
-        if (escrowed.policyHash?.toLowerCase() !== policy.hash) throw new Error(t('escrow.read.olderPolicy'));
+        const escrowed = await escrowedKeyOf(api, binding, policy);
         const answer = await keyFromCustodians({
           policy, binding, wrapped: fromHex(escrowed.wrappedKey), keyPair,
-          ask: async (custodian) => {
-            const session = await sessions.get(custodian.url);
-            const released = await session.post(`/v1/patients/${patient}/escrow-partials`, {
-              recordId: binding.recordId, version: binding.version, policyHash: policy.hash, wrappedKey: escrowed.wrappedKey,
-            });
-            return fromHex(released.sealedPartial);
-          },
+          ask: async (custodian) => askPartial(await sessions.get(custodian.url), { policy, patient, binding, wrappedHex: escrowed.wrappedKey }),
         });
         for (const text of answer.skipped) counts.skipped.add(text);
         const sealed = toHex(await sealContentKey(answer.contentKey, binding, keyPair.publicKey));
